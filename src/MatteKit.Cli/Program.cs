@@ -1,0 +1,1 @@
+Console.Error.WriteLine("mattekit: not built yet"); return 2;
