@@ -1,0 +1,53 @@
+namespace MatteKit.Inference;
+
+/// <summary>
+/// Foreground and alpha of one frame. The spans view buffers the <see cref="VideoMatter"/> reuses, so they are
+/// valid until its next <c>Process</c> call; copy what must outlive that.
+/// </summary>
+public readonly ref struct MatteResult
+{
+    internal MatteResult(int width, int height, double ratio, ReadOnlySpan<float> foreground, ReadOnlySpan<float> alpha)
+    {
+        Width = width;
+        Height = height;
+        DownsampleRatio = ratio;
+        Foreground = foreground;
+        Alpha = alpha;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+
+    /// <summary>The ratio the frame was processed at (the resolved value when <c>auto</c> was asked for).</summary>
+    public double DownsampleRatio { get; }
+
+    /// <summary>Foreground RGB in 0..1, planar: R plane, G plane, B plane, each <c>Height x Width</c>.</summary>
+    public ReadOnlySpan<float> Foreground { get; }
+
+    /// <summary>Alpha in 0..1, <c>Height x Width</c>.</summary>
+    public ReadOnlySpan<float> Alpha { get; }
+
+    /// <summary>Writes the foreground as interleaved 8-bit RGB (rounded).</summary>
+    public void ForegroundToRgb24(Span<byte> destination)
+    {
+        int plane = Width * Height;
+        if (destination.Length < plane * 3) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
+        var fg = Foreground;
+        for (int i = 0; i < plane; i++)
+        {
+            destination[3 * i] = ToByte(fg[i]);
+            destination[3 * i + 1] = ToByte(fg[plane + i]);
+            destination[3 * i + 2] = ToByte(fg[2 * plane + i]);
+        }
+    }
+
+    /// <summary>Writes the alpha as 8-bit grey (rounded).</summary>
+    public void AlphaToGray8(Span<byte> destination)
+    {
+        var alpha = Alpha;
+        if (destination.Length < alpha.Length) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
+        for (int i = 0; i < alpha.Length; i++) destination[i] = ToByte(alpha[i]);
+    }
+
+    private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
+}

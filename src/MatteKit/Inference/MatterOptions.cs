@@ -1,0 +1,11 @@
+namespace MatteKit.Inference;
+
+/// <summary>How a <see cref="VideoMatter"/> runs the network.</summary>
+public sealed record MatterOptions
+{
+    /// <summary>Threads ONNX Runtime may use inside one operator; 0 = one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Sessions kept for other frame sizes before the least recently used is dropped.</summary>
+    public int MaxCachedSizes { get; init; } = 4;
+}

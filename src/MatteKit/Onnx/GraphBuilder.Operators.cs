@@ -1,0 +1,179 @@
+using MatteKit.Onnx.Protobuf;
+using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace MatteKit.Onnx;
+
+// The operators RVM needs, each with its output shape worked out as ONNX defines it.
+internal sealed partial class GraphBuilder
+{
+    /// <summary>2-D convolution, NCHW; <paramref name="weight"/> is OIHW (I = input channels / group).</summary>
+    public GraphValue Conv(GraphValue x, GraphValue weight, GraphValue? bias,
+        int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
+        => Conv(x, weight, bias, (stride, stride), (padding, padding), dilation, groups);
+
+    public GraphValue Conv(GraphValue x, GraphValue weight, GraphValue? bias,
+        (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1)
+    {
+        long outC = weight.Shape[0], kh = weight.Shape[2], kw = weight.Shape[3];
+        if (x.Dim(1) != weight.Shape[1] * groups)
+            throw new InvalidOperationException($"Conv: input {x} has {x.Dim(1)} channels, kernel {weight} expects {weight.Shape[1] * groups}");
+        long oh = (x.Dim(2) + 2 * padding.H - dilation * (kh - 1) - 1) / stride.H + 1;
+        long ow = (x.Dim(3) + 2 * padding.W - dilation * (kw - 1) - 1) / stride.W + 1;
+        ConvMultiplyAdds += x.Dim(0) * outC * oh * ow * weight.Shape[1] * kh * kw;
+        var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
+        return Node("Conv", inputs, new[] { x.Dim(0), outC, oh, ow }, x.ElementType,
+            Attr("kernel_shape", kh, kw),
+            Attr("strides", stride.H, stride.W),
+            Attr("pads", padding.H, padding.W, padding.H, padding.W),
+            Attr("dilations", dilation, dilation),
+            Attr("group", (long)groups));
+    }
+
+    public GraphValue Relu(GraphValue x) => Unary("Relu", x);
+    public GraphValue Sigmoid(GraphValue x) => Unary("Sigmoid", x);
+    public GraphValue Tanh(GraphValue x) => Unary("Tanh", x);
+    public GraphValue HardSwish(GraphValue x) => Unary("HardSwish", x);
+    public GraphValue Identity(GraphValue x, string? name = null)
+    {
+        if (name is null) return Unary("Identity", x);
+        Claim(name);
+        var node = new NodeProto { OpType = "Identity", Name = name };
+        node.Input.Add(x.Name);
+        node.Output.Add(name);
+        _graph.Node.Add(node);
+        return x with { Name = name };
+    }
+
+    /// <summary><c>relu6(x + 3) / 6</c>, as ONNX HardSigmoid with alpha 1/6, beta 1/2.</summary>
+    public GraphValue HardSigmoid(GraphValue x)
+        => Node("HardSigmoid", new[] { x }, x.Shape, x.ElementType, Attr("alpha", 1f / 6f), Attr("beta", 0.5f));
+
+    public GraphValue Add(GraphValue a, GraphValue b) => Binary("Add", a, b);
+    public GraphValue Sub(GraphValue a, GraphValue b) => Binary("Sub", a, b);
+    public GraphValue Mul(GraphValue a, GraphValue b) => Binary("Mul", a, b);
+    public GraphValue Div(GraphValue a, GraphValue b) => Binary("Div", a, b);
+
+    public GraphValue Clip(GraphValue x, float min, float max)
+        => Node("Clip", new[] { x, Constant(min), Constant(max) }, x.Shape, x.ElementType);
+
+    public GraphValue Cast(GraphValue x, DataType to)
+        => Node("Cast", new[] { x }, x.Shape, to, Attr("to", (long)to));
+
+    public GraphValue Transpose(GraphValue x, params long[] perm)
+        => Node("Transpose", new[] { x }, perm.Select(p => x.Shape[p]).ToArray(), x.ElementType, Attr("perm", perm));
+
+    public GraphValue Concat(int axis, params GraphValue[] values)
+    {
+        var shape = (long[])values[0].Shape.Clone();
+        shape[axis] = values.Sum(v => v.Dim(axis));
+        foreach (var v in values)
+            for (int d = 0; d < shape.Length; d++)
+                if (d != axis && v.Shape[d] != shape[d])
+                    throw new InvalidOperationException($"Concat: {v} does not match {values[0]} outside axis {axis}");
+        return Node("Concat", values, shape, values[0].ElementType, Attr("axis", (long)axis));
+    }
+
+    /// <summary>Splits along <paramref name="axis"/> into parts of the given sizes.</summary>
+    public GraphValue[] Split(GraphValue x, int axis, params long[] sizes)
+    {
+        if (sizes.Sum() != x.Dim(axis)) throw new InvalidOperationException($"Split: sizes do not add up to {x}.{axis}");
+        var outputs = new GraphValue[sizes.Length];
+        var node = new NodeProto { OpType = "Split", Name = FreshName("Split") };
+        node.Input.Add(x.Name);
+        node.Input.Add(Int64Constant(sizes).Name);
+        node.Attribute.Add(Attr("axis", (long)axis));
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var shape = (long[])x.Shape.Clone();
+            shape[axis] = sizes[i];
+            outputs[i] = new GraphValue(FreshName("split"), shape, x.ElementType);
+            node.Output.Add(outputs[i].Name);
+        }
+        _graph.Node.Add(node);
+        return outputs;
+    }
+
+    /// <summary>Keeps the top-left <paramref name="height"/> x <paramref name="width"/> of an NCHW value.</summary>
+    public GraphValue CropTopLeft(GraphValue x, long height, long width)
+    {
+        if (x.Dim(2) == height && x.Dim(3) == width) return x;
+        var shape = new[] { x.Dim(0), x.Dim(1), height, width };
+        return Node("Slice", new[] { x, Int64Constant(0, 0), Int64Constant(height, width), Int64Constant(2, 3) }, shape, x.ElementType);
+    }
+
+    /// <summary>Average pooling without padding; with <paramref name="ceilMode"/>, partial windows at the far edges average their valid pixels.</summary>
+    public GraphValue AveragePool(GraphValue x, int kernel, int stride, bool ceilMode)
+    {
+        long Out(long n) => ceilMode ? (n - kernel + stride - 1) / stride + 1 : (n - kernel) / stride + 1;
+        long oh = Math.Max(1, Out(x.Dim(2))), ow = Math.Max(1, Out(x.Dim(3)));
+        return Node("AveragePool", new[] { x }, new[] { x.Dim(0), x.Dim(1), oh, ow }, x.ElementType,
+            Attr("kernel_shape", kernel, kernel), Attr("strides", stride, stride),
+            Attr("ceil_mode", ceilMode ? 1L : 0L), Attr("count_include_pad", 0L));
+    }
+
+    public GraphValue GlobalAveragePool(GraphValue x)
+        => Node("GlobalAveragePool", new[] { x }, new[] { x.Dim(0), x.Dim(1), 1L, 1L }, x.ElementType);
+
+    /// <summary>Mean over the channel axis, keeping it (N,1,H,W).</summary>
+    public GraphValue ChannelMean(GraphValue x)
+        => Node("ReduceMean", new[] { x }, new[] { x.Dim(0), 1L, x.Dim(2), x.Dim(3) }, x.ElementType,
+            Attr("axes", new long[] { 1 }), Attr("keepdims", 1L));
+
+    /// <summary>
+    /// Bilinear resize of H and W by a scale factor to the given size (<c>floor(n * scale)</c>, PyTorch's rule),
+    /// sampling at <c>(dst + 0.5) / scale - 0.5</c> clamped to the image (<c>align_corners=False</c> with the scale
+    /// as given, not recomputed from the sizes).
+    /// </summary>
+    public GraphValue ResizeBilinearByScale(GraphValue x, double scale, long height, long width)
+    {
+        float sh = ScaleGivingSize(scale, x.Dim(2), height), sw = ScaleGivingSize(scale, x.Dim(3), width);
+        var scales = Constant(new[] { 1f, 1f, sh, sw }, 4);
+        return Node("Resize", new[] { x.Name, "", scales.Name }, new[] { x.Dim(0), x.Dim(1), height, width }, x.ElementType,
+            Attr("mode", "linear"), Attr("coordinate_transformation_mode", "half_pixel"));
+    }
+
+    /// <summary>
+    /// The float nearest <paramref name="scale"/> for which ONNX Runtime's size rule (<c>(long)(scale * n)</c>, in
+    /// float or in double) gives <paramref name="target"/>. PyTorch floors in double; a float scale can land one
+    /// pixel short (e.g. 10 x 0.7f), and moving it by a few ulps changes sampling by nothing measurable.
+    /// </summary>
+    internal static float ScaleGivingSize(double scale, long n, long target)
+    {
+        float s = (float)scale;
+        for (int step = 0; step < 64; step++)
+        {
+            long inFloat = (long)(s * (float)n), inDouble = (long)((double)s * n);
+            if (inFloat == target && inDouble == target) return s;
+            s = inFloat < target || inDouble < target ? MathF.BitIncrement(s) : MathF.BitDecrement(s);
+        }
+        throw new InvalidOperationException($"no float scale near {scale} resizes {n} to {target}");
+    }
+
+    /// <summary>Bilinear resize to an exact size, half-pixel centres, scale = out / in (PyTorch's <c>interpolate(size=...)</c>).</summary>
+    public GraphValue ResizeBilinearToSize(GraphValue x, long height, long width)
+    {
+        var sizes = Int64Constant(x.Dim(0), x.Dim(1), height, width);
+        return Node("Resize", new[] { x.Name, "", "", sizes.Name }, new[] { x.Dim(0), x.Dim(1), height, width }, x.ElementType,
+            Attr("mode", "linear"), Attr("coordinate_transformation_mode", "half_pixel"));
+    }
+
+    private GraphValue Unary(string op, GraphValue x) => Node(op, new[] { x }, x.Shape, x.ElementType);
+
+    private GraphValue Binary(string op, GraphValue a, GraphValue b)
+        => Node(op, new[] { a, b }, BroadcastShape(a.Shape, b.Shape, op), a.ElementType);
+
+    private static long[] BroadcastShape(long[] a, long[] b, string op)
+    {
+        int rank = Math.Max(a.Length, b.Length);
+        var shape = new long[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            long da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
+            long db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
+            if (da != db && da != 1 && db != 1)
+                throw new InvalidOperationException($"{op}: shapes [{string.Join(",", a)}] and [{string.Join(",", b)}] do not broadcast");
+            shape[i] = Math.Max(da, db);
+        }
+        return shape;
+    }
+}

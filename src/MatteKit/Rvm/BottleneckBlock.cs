@@ -1,0 +1,24 @@
+using MatteKit.Onnx;
+using MatteKit.Weights;
+
+namespace MatteKit.Rvm;
+
+/// <summary>Decoder stage at 1/16: a ConvGRU on the second half of the LR-ASPP channels, the first half passed through.</summary>
+internal sealed class BottleneckBlock
+{
+    private readonly ConvGru _gru;
+    private readonly int _channels;
+
+    public BottleneckBlock(WeightSet w, int channels)
+    {
+        _channels = channels;
+        _gru = new ConvGru(w, "decoder.decode4.gru", channels / 2);
+    }
+
+    public (GraphValue X, GraphValue State) Forward(GraphBuilder g, GraphValue x, GraphValue state)
+    {
+        var halves = g.Split(x, 1, _channels / 2, _channels / 2);
+        var h = _gru.Forward(g, halves[1], state);
+        return (g.Concat(1, halves[0], h), h);
+    }
+}

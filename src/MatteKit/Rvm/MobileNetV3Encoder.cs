@@ -1,0 +1,66 @@
+using MatteKit.Onnx;
+using MatteKit.Weights;
+
+namespace MatteKit.Rvm;
+
+/// <summary>
+/// MobileNetV3-Large backbone (torchvision key layout <c>backbone.features.*</c>) with the last stage dilated
+/// instead of strided, giving features at 1/2 (16 ch), 1/4 (24), 1/8 (40) and 1/16 (960) of its input.
+/// </summary>
+internal sealed class MobileNetV3Encoder
+{
+    private const float BatchNormEps = 0.001f;
+
+    // MobileNetV3-Large, features 1..15: in, kernel, expanded, out, SE, hardswish, stride, dilation.
+    // The last three run at dilation 2 with stride 1 (RVM's dilated variant keeps 1/16 resolution).
+    private static readonly MobileNetV3Stage[] Stages =
+    {
+        new(16, 3, 16, 16, false, false, 1, 1),
+        new(16, 3, 64, 24, false, false, 2, 1),
+        new(24, 3, 72, 24, false, false, 1, 1),
+        new(24, 5, 72, 40, true, false, 2, 1),
+        new(40, 5, 120, 40, true, false, 1, 1),
+        new(40, 5, 120, 40, true, false, 1, 1),
+        new(40, 3, 240, 80, false, true, 2, 1),
+        new(80, 3, 200, 80, false, true, 1, 1),
+        new(80, 3, 184, 80, false, true, 1, 1),
+        new(80, 3, 184, 80, false, true, 1, 1),
+        new(80, 3, 480, 112, true, true, 1, 1),
+        new(112, 3, 672, 112, true, true, 1, 1),
+        new(112, 5, 672, 160, true, true, 1, 2),
+        new(160, 5, 960, 160, true, true, 1, 2),
+        new(160, 5, 960, 160, true, true, 1, 2),
+    };
+
+    // ImageNet statistics the backbone was trained with (torchvision's normalize).
+    private static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
+    private static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
+
+    private readonly ConvLayer _stem;
+    private readonly InvertedResidual[] _blocks;
+    private readonly ConvLayer _head;
+
+    public MobileNetV3Encoder(WeightSet w)
+    {
+        _stem = ConvLayer.LoadWithBatchNorm(w, "backbone.features.0.0", "backbone.features.0.1", BatchNormEps, 16, 3, 3);
+        _blocks = Stages.Select((s, i) => new InvertedResidual(w, $"backbone.features.{i + 1}", s)).ToArray();
+        _head = ConvLayer.LoadWithBatchNorm(w, "backbone.features.16.0", "backbone.features.16.1", BatchNormEps, 960, 160, 1);
+    }
+
+    public const int FeatureChannels4 = 960;
+
+    public (GraphValue F1, GraphValue F2, GraphValue F3, GraphValue F4) Forward(GraphBuilder g, GraphValue image)
+    {
+        var x = g.Div(g.Sub(image, g.Constant(Mean, 1, 3, 1, 1)), g.Constant(Std, 1, 3, 1, 1));
+        x = g.HardSwish(_stem.Forward(g, x, stride: 2));
+        x = _blocks[0].Forward(g, x);
+        var f1 = x;
+        for (int i = 1; i <= 2; i++) x = _blocks[i].Forward(g, x);
+        var f2 = x;
+        for (int i = 3; i <= 5; i++) x = _blocks[i].Forward(g, x);
+        var f3 = x;
+        for (int i = 6; i < _blocks.Length; i++) x = _blocks[i].Forward(g, x);
+        var f4 = g.HardSwish(_head.Forward(g, x));
+        return (f1, f2, f3, f4);
+    }
+}

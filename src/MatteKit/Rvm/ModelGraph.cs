@@ -1,0 +1,4 @@
+namespace MatteKit.Rvm;
+
+/// <summary>A serialized ONNX model and the multiply-adds of its convolutions.</summary>
+public sealed record ModelGraph(byte[] OnnxBytes, long ConvMultiplyAdds);

@@ -1,0 +1,58 @@
+namespace MatteKit.Rvm;
+
+/// <summary>
+/// Sizes for one frame size and downsample ratio: where the network runs (<c>floor(n * ratio)</c>, or the frame
+/// itself at ratio 1) and the recurrent state shapes, each a ceil-halving of the previous (stride-2 convs pad
+/// symmetrically, so an odd side rounds up).
+/// </summary>
+public sealed class RvmGeometry
+{
+    public static readonly int[] StateChannels = { 16, 20, 40, 64 };
+
+    public RvmGeometry(int frameWidth, int frameHeight, double downsampleRatio)
+    {
+        if (frameWidth < 1 || frameHeight < 1)
+            throw new ArgumentException($"frame size {frameWidth}x{frameHeight} is empty");
+        if (!(downsampleRatio > 0 && downsampleRatio <= 1))
+            throw new ArgumentException($"downsample ratio {downsampleRatio} is outside (0, 1]");
+        FrameWidth = frameWidth;
+        FrameHeight = frameHeight;
+        DownsampleRatio = downsampleRatio;
+        Refine = downsampleRatio != 1;
+        NetworkWidth = Refine ? (int)Math.Floor(frameWidth * downsampleRatio) : frameWidth;
+        NetworkHeight = Refine ? (int)Math.Floor(frameHeight * downsampleRatio) : frameHeight;
+        if (NetworkWidth < 1 || NetworkHeight < 1)
+            throw new ArgumentException(
+                $"downsample ratio {downsampleRatio} shrinks a {frameWidth}x{frameHeight} frame to nothing ({NetworkWidth}x{NetworkHeight}); use a larger ratio");
+
+        StateShapes = new int[4][];
+        int h = NetworkHeight, w = NetworkWidth;
+        for (int i = 0; i < 4; i++)
+        {
+            h = (h + 1) / 2;
+            w = (w + 1) / 2;
+            StateShapes[i] = new[] { 1, StateChannels[i], h, w };
+        }
+    }
+
+    public bool Matches(int frameWidth, int frameHeight, double downsampleRatio)
+        => FrameWidth == frameWidth && FrameHeight == frameHeight && DownsampleRatio == downsampleRatio;
+
+    public int FrameWidth { get; }
+    public int FrameHeight { get; }
+    public double DownsampleRatio { get; }
+
+    /// <summary>Whether the frame is downsampled and the guided-filter refiner brings the result back (ratio != 1).</summary>
+    public bool Refine { get; }
+
+    public int NetworkWidth { get; }
+    public int NetworkHeight { get; }
+
+    /// <summary>NCHW shapes of r1..r4 (16, 20, 40, 64 channels at 1/2, 1/4, 1/8, 1/16 of the network size).</summary>
+    public int[][] StateShapes { get; }
+
+    /// <summary>
+    /// The official converter's automatic choice: the network's longer side about 512 px, never upsampling.
+    /// </summary>
+    public static double AutoRatio(int frameWidth, int frameHeight) => Math.Min(512.0 / Math.Max(frameWidth, frameHeight), 1.0);
+}
