@@ -1,1 +1,47 @@
-Console.Error.WriteLine("mattekit: not built yet"); return 2;
+using MatteKit.Cli;
+using MatteKit.Media;
+using MatteKit.Weights;
+
+// One line on stderr and a non-zero exit for anything wrong with the input; stack traces only for our own bugs.
+const string Usage = """
+    mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
+
+    Usage: mattekit convert INPUT [options]     matte an image or a folder of frames
+           mattekit --version
+
+    Run 'mattekit convert --help' for the options.
+    """;
+
+try
+{
+    if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+    {
+        Console.WriteLine(Usage);
+        return args.Length == 0 ? 2 : 0;
+    }
+    if (args[0] == "--version")
+    {
+        Console.WriteLine($"mattekit {typeof(WeightSet).Assembly.GetName().Version}");
+        return 0;
+    }
+    return args[0] switch
+    {
+        "convert" => ConvertCommand.Run(args[1..]),
+        _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"mattekit: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException)
+{
+    Console.Error.WriteLine($"mattekit: {e.Message}");
+    return 1;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"mattekit: {e.Message}");
+    return 1;
+}

@@ -40,7 +40,7 @@ public sealed class VideoMatter : IDisposable
     /// </summary>
     /// <exception cref="WeightsFormatException">The file cannot be used; the message names it and the problem.</exception>
     public static VideoMatter Load(string? weightsPath = null, MatterOptions? options = null)
-        => throw new NotImplementedException("merge pending");
+        => Load(weightsPath is null ? WeightsFile.LoadDefault() : WeightsFile.Load(weightsPath), options);
 
     public static VideoMatter Load(WeightSet weights, MatterOptions? options = null)
         => new(RvmNetwork.FromWeights(weights), options ?? new MatterOptions());

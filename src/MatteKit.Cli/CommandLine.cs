@@ -1,0 +1,60 @@
+namespace MatteKit.Cli;
+
+/// <summary>
+/// Options of the form <c>--name value</c>, <c>--name=value</c> or <c>--flag</c>, plus positional arguments.
+/// Each option may be given once; anything not declared is a usage error.
+/// </summary>
+internal sealed class CommandLine
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+
+    public CommandLine(IEnumerable<string> args, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flags)
+    {
+        var queue = new Queue<string>(args);
+        while (queue.Count > 0)
+        {
+            var arg = queue.Dequeue();
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--")
+            {
+                Positional.Add(arg);
+                continue;
+            }
+            string name = arg;
+            string? value = null;
+            int eq = arg.IndexOf('=');
+            if (eq > 0) (name, value) = (arg[..eq], arg[(eq + 1)..]);
+            if (flags.Contains(name))
+            {
+                if (value is not null) throw new UsageException($"{name} takes no value");
+            }
+            else if (valueOptions.Contains(name))
+            {
+                if (value is null)
+                {
+                    if (queue.Count == 0) throw new UsageException($"{name} needs a value");
+                    value = queue.Dequeue();
+                }
+            }
+            else
+            {
+                throw new UsageException($"unknown option {name} (see --help)");
+            }
+            if (!_options.TryAdd(name, value)) throw new UsageException($"{name} given twice");
+        }
+    }
+
+    public List<string> Positional { get; } = new();
+
+    public bool Has(string name) => _options.ContainsKey(name);
+
+    public string? Value(string name) => _options.TryGetValue(name, out var v) ? v : null;
+
+    public int Int(string name, int fallback, int min)
+    {
+        var v = Value(name);
+        if (v is null) return fallback;
+        if (!int.TryParse(v, out int n) || n < min) throw new UsageException($"{name} must be a whole number >= {min}, got '{v}'");
+        return n;
+    }
+}

@@ -1,0 +1,4 @@
+namespace MatteKit.Cli;
+
+/// <summary>The command line itself is wrong (unknown option, missing value, conflicting options): exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,12 @@
+namespace MatteKit.Conversion;
+
+/// <summary>What a conversion did: frames, the ratio and network size used, and where the time went.</summary>
+public sealed record ConvertSummary(
+    int Frames,
+    double DownsampleRatio,
+    int NetworkWidth,
+    int NetworkHeight,
+    TimeSpan Total,
+    TimeSpan Decode,
+    TimeSpan Inference,
+    TimeSpan Encode);

@@ -1,0 +1,48 @@
+namespace MatteKit.Media;
+
+/// <summary>
+/// A folder of output files that appears under its final name only when complete: files go into a hidden
+/// sibling folder, which <see cref="Commit"/> renames; <see cref="Dispose"/> without a commit removes it.
+/// </summary>
+public sealed class OutputFolder : IDisposable
+{
+    private bool _committed;
+
+    public OutputFolder(string finalPath)
+    {
+        FinalPath = Path.GetFullPath(finalPath);
+        if (File.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a file, not a folder");
+        if (Directory.Exists(FinalPath) && Directory.EnumerateFileSystemEntries(FinalPath).Any())
+            throw new MediaFormatException(finalPath, "output folder exists and is not empty");
+        var parent = Path.GetDirectoryName(FinalPath)!;
+        if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"parent folder {parent} does not exist");
+        WorkingPath = Path.Combine(parent, $".{Path.GetFileName(FinalPath)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(WorkingPath);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message})");
+        }
+    }
+
+    public string FinalPath { get; }
+
+    /// <summary>Where files are written until the commit.</summary>
+    public string WorkingPath { get; }
+
+    public string FilePath(string fileName) => Path.Combine(WorkingPath, fileName);
+
+    public void Commit()
+    {
+        if (Directory.Exists(FinalPath)) Directory.Delete(FinalPath);
+        Directory.Move(WorkingPath, FinalPath);
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (!_committed && Directory.Exists(WorkingPath)) Directory.Delete(WorkingPath, recursive: true);
+    }
+}

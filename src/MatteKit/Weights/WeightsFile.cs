@@ -1,0 +1,43 @@
+namespace MatteKit.Weights;
+
+/// <summary>Reads RVM weights from whichever published format a path holds.</summary>
+public static class WeightsFile
+{
+    /// <summary>The embedded default: the official RVM MobileNetV3 TF.js model.</summary>
+    public static WeightSet LoadDefault() => TfjsGraphModel.ReadEmbeddedDefault();
+
+    /// <summary>
+    /// A TF.js graph model (<c>model.json</c>, or the folder holding it) or a PyTorch <c>.pth</c> state_dict,
+    /// told apart by extension, else by the first bytes.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">One line naming the file and what is wrong with it.</exception>
+    public static WeightSet Load(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var json = Path.Combine(path, "model.json");
+            if (!File.Exists(json)) throw new WeightsFormatException(path, "folder holds no model.json (a TF.js model folder was expected)");
+            return TfjsGraphModel.Read(json);
+        }
+        if (!File.Exists(path)) throw new WeightsFormatException(path, "file not found");
+
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".json":
+                return TfjsGraphModel.Read(path);
+            case ".pth":
+            case ".pt":
+            case ".ckpt":
+                return PyTorchCheckpoint.Read(path);
+            case ".onnx":
+                throw new WeightsFormatException(path, "ONNX files are not accepted as weights yet; pass the TF.js model.json or a PyTorch .pth");
+        }
+
+        Span<byte> head = stackalloc byte[2];
+        int read;
+        using (var f = File.OpenRead(path)) read = f.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+        if (read == 2 && head[0] == (byte)'P' && head[1] == (byte)'K') return PyTorchCheckpoint.Read(path);
+        if (read >= 1 && head[0] == (byte)'{') return TfjsGraphModel.Read(path);
+        throw new WeightsFormatException(path, "unknown weights format (expected a TF.js model.json or a PyTorch .pth state_dict)");
+    }
+}
