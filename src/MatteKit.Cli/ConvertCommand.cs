@@ -62,11 +62,7 @@ internal static class ConvertCommand
         if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
 
         bool quiet = cl.Has("--quiet");
-        var progress = quiet ? null : new Progress<ConvertProgress>(p =>
-        {
-            if (p.FramesDone == 1 || p.FramesDone == p.FramesTotal || p.FramesDone % 25 == 0)
-                Console.Error.WriteLine($"frame {p.FramesDone}/{p.FramesTotal}  {p.FramesDone / Math.Max(p.Elapsed.TotalSeconds, 1e-9):F1} fps");
-        });
+        var progress = quiet ? null : new PlainProgress();
         var summary = Converter.Run(options, progress);
         if (!quiet)
         {
