@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MatteKit.Conversion;
 
 namespace MatteKit.Cli;
@@ -9,27 +10,42 @@ internal static class ConvertCommand
     public const string Help = """
         Usage: mattekit convert INPUT [options]
 
-        INPUT                      a PNG image, or a folder of PNG images (one clip, natural order);
-                                   also accepted as --input-source INPUT
-        --output-alpha PATH        alpha matte (8-bit grey PNG)
-        --output-foreground PATH   foreground colour (RGB PNG)
-        --output-composition PATH  foreground over --background (RGB PNG, RGBA with transparent)
-                                   PATH is a .png file for an image input, a folder for a folder input
-        --background COLOUR        green (default), black, white, #RRGGBB or transparent
-        --downsample-ratio R|auto  network resolution as a fraction of the frame; auto (default) keeps the
-                                   longer side about 512 px; 1 = full resolution, no refiner
-        --weights PATH             TF.js model.json (or its folder) or PyTorch .pth; default: embedded model
-        --threads N                inference threads (default: one per core)
-        --quiet                    no progress or summary
+        INPUT                        a video file (anything ffmpeg decodes), a folder of images (one clip,
+                                     natural order), one image, or - (stdin), a URL or a device ffmpeg opens;
+                                     also accepted as --input-source INPUT
+        --output-composition PATH    foreground over --background
+        --output-alpha PATH          alpha matte (grey)
+        --output-foreground PATH     foreground colour
+                                     PATH: .mp4/.m4v/.mkv (H.264), .webm (VP9), .mov (ProRes), .gif, a folder
+                                     for PNG frames, or a .png for a single image input
+        --output-type TYPE           video or png_sequence (default: from each PATH's extension)
+        --output-video-mbps N        video bit rate in Mbit/s (fractions allowed)
+        --crf N                      constant quality instead (H.264 default 18, VP9 default 30)
+        --background BG              green (default, 120,255,155), black, white, #RRGGBB, an image (scaled to
+                                     cover, centre-cropped), a video (looped or cut to the input's length), or
+                                     transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)
+        --downsample-ratio R|auto    network resolution as a fraction of the frame; auto (default) keeps the
+                                     longer side about 512 px; 1 = full resolution, no refiner
+        --input-resize WxH           scale input frames to WxH first
+        --seq-chunk N                frames each stage may run ahead of the next (default 1); the network
+                                     runs frame by frame with its state carried over, so results do not change
+        --start SECONDS              start this far into the input
+        --duration SECONDS           convert only this much of the input
+        --no-audio                   leave the input's audio out (kept by default: copied when the container
+                                     allows, re-encoded otherwise)
+        --weights PATH               TF.js model.json (or its folder) or PyTorch .pth; default: embedded model
+        --threads N                  inference threads (default: one per core)
+        --quiet                      no progress or summary
         """;
 
     private static readonly HashSet<string> ValueOptions = new()
     {
-        "--input-source", "--output-alpha", "--output-foreground", "--output-composition",
-        "--background", "--downsample-ratio", "--weights", "--threads",
+        "--input-source", "--output-alpha", "--output-foreground", "--output-composition", "--output-type",
+        "--output-video-mbps", "--crf", "--background", "--downsample-ratio", "--input-resize", "--seq-chunk",
+        "--start", "--duration", "--weights", "--threads",
     };
 
-    private static readonly HashSet<string> Flags = new() { "--quiet", "--help" };
+    private static readonly HashSet<string> Flags = new() { "--quiet", "--help", "--no-audio" };
 
     public static int Run(string[] args)
     {
@@ -44,14 +60,23 @@ internal static class ConvertCommand
         if (cl.Positional.Count > 1) throw new UsageException($"unexpected argument '{cl.Positional[1]}'");
         input ??= cl.Positional.FirstOrDefault() ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
 
+        if (cl.Has("--output-video-mbps") && cl.Has("--crf")) throw new UsageException("give either --output-video-mbps or --crf, not both");
         var options = new ConvertOptions
         {
             Input = input,
             OutputAlpha = cl.Value("--output-alpha"),
             OutputForeground = cl.Value("--output-foreground"),
             OutputComposition = cl.Value("--output-composition"),
+            OutputType = ParseOutputType(cl.Value("--output-type")),
+            OutputVideoMbps = PositiveNumber(cl, "--output-video-mbps"),
+            Crf = cl.Has("--crf") ? cl.Int("--crf", 0, 0) : null,
             Background = cl.Value("--background") ?? "green",
             DownsampleRatio = ParseRatio(cl.Value("--downsample-ratio")),
+            InputResize = ParseSize(cl.Value("--input-resize")),
+            SeqChunk = cl.Int("--seq-chunk", 1, 1),
+            StartSeconds = cl.Has("--start") ? NonNegativeNumber(cl, "--start") : null,
+            DurationSeconds = PositiveNumber(cl, "--duration"),
+            NoAudio = cl.Has("--no-audio"),
             Weights = cl.Value("--weights"),
             Threads = cl.Int("--threads", 0, 1),
         };
@@ -62,18 +87,35 @@ internal static class ConvertCommand
         if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
 
         bool quiet = cl.Has("--quiet");
-        var progress = quiet ? null : new PlainProgress();
-        var summary = Converter.Run(options, progress);
+        using var cancel = new CancellationTokenSource();
+        // Ctrl-C / SIGTERM: stop the pipeline, which kills the ffmpeg children and removes temporaries.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+
+        ConvertSummary summary;
+        if (quiet) summary = Converter.Run(options, null, cancel.Token);
+        else if (LiveProgressBar.CanShow) summary = LiveProgressBar.Run(p => Converter.Run(options, p, cancel.Token));
+        else summary = Converter.Run(options, new PlainProgress(), cancel.Token);
+
         if (!quiet)
         {
             var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
             Console.WriteLine($"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
             Console.WriteLine(
                 $"{summary.Frames} frame(s) in {summary.Total.TotalSeconds:F2} s ({summary.Frames / summary.Total.TotalSeconds:F1} fps): " +
-                $"decode {summary.Decode.TotalSeconds:F2} s, inference {summary.Inference.TotalSeconds:F2} s, encode {summary.Encode.TotalSeconds:F2} s");
+                $"decode {summary.Decode.TotalSeconds:F2} s, inference {summary.Inference.TotalSeconds:F2} s, encode {summary.Encode.TotalSeconds:F2} s" +
+                " (time each stage was busy; they overlap)");
         }
         return 0;
     }
+
+    private static OutputType ParseOutputType(string? text) => text switch
+    {
+        null => OutputType.Auto,
+        "video" => OutputType.Video,
+        "png_sequence" => OutputType.PngSequence,
+        _ => throw new UsageException($"--output-type must be video or png_sequence, got '{text}'"),
+    };
 
     private static double? ParseRatio(string? text)
     {
@@ -81,5 +123,31 @@ internal static class ConvertCommand
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) || !(r > 0 && r <= 1))
             throw new UsageException($"--downsample-ratio must be auto or a number in (0, 1], got '{text}'");
         return r;
+    }
+
+    private static (int, int)? ParseSize(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split('x', 'X');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w < 1 || h < 1)
+            throw new UsageException($"--input-resize must be WxH (e.g. 1280x720), got '{text}'");
+        return (w, h);
+    }
+
+    private static double? PositiveNumber(CommandLine cl, string name)
+    {
+        var text = cl.Value(name);
+        if (text is null) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v > 0) || double.IsInfinity(v))
+            throw new UsageException($"{name} must be a positive number, got '{text}'");
+        return v;
+    }
+
+    private static double NonNegativeNumber(CommandLine cl, string name)
+    {
+        var text = cl.Value(name)!;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0) || double.IsInfinity(v))
+            throw new UsageException($"{name} must be a number of seconds >= 0, got '{text}'");
+        return v;
     }
 }

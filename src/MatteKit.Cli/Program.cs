@@ -6,7 +6,7 @@ using MatteKit.Weights;
 const string Usage = """
     mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
 
-    Usage: mattekit convert INPUT [options]     matte an image or a folder of frames
+    Usage: mattekit convert INPUT [options]     matte a video, a folder of frames or an image
            mattekit --version
 
     Run 'mattekit convert --help' for the options.
@@ -39,6 +39,11 @@ catch (Exception e) when (e is WeightsFormatException or MediaFormatException or
 {
     Console.Error.WriteLine($"mattekit: {e.Message}");
     return 1;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("mattekit: cancelled; no output was written");
+    return 130;
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {

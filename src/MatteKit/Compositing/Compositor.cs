@@ -18,6 +18,20 @@ public static class Compositor
         }
     }
 
+    /// <summary>Over a background picture of the same size (interleaved RGB), e.g. a frame of a background video.</summary>
+    public static void OverImage(ReadOnlySpan<byte> foregroundRgb, ReadOnlySpan<byte> alpha, ReadOnlySpan<byte> backgroundRgb, Span<byte> destinationRgb)
+    {
+        Check(foregroundRgb, alpha, destinationRgb, 3);
+        if (backgroundRgb.Length < foregroundRgb.Length) throw new ArgumentException("background is smaller than the frame", nameof(backgroundRgb));
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            int a = alpha[i], inv = 255 - a;
+            destinationRgb[3 * i] = Blend(foregroundRgb[3 * i], backgroundRgb[3 * i], a, inv);
+            destinationRgb[3 * i + 1] = Blend(foregroundRgb[3 * i + 1], backgroundRgb[3 * i + 1], a, inv);
+            destinationRgb[3 * i + 2] = Blend(foregroundRgb[3 * i + 2], backgroundRgb[3 * i + 2], a, inv);
+        }
+    }
+
     /// <summary>Straight (not premultiplied) RGBA: the foreground colour with alpha beside it.</summary>
     public static void ToRgba(ReadOnlySpan<byte> foregroundRgb, ReadOnlySpan<byte> alpha, Span<byte> destinationRgba)
     {

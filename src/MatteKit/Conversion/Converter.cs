@@ -1,109 +1,75 @@
 using System.Diagnostics;
-using MatteKit.Compositing;
 using MatteKit.Inference;
 using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// Mattes a PNG image or a folder of PNG frames into alpha, foreground and composition outputs. Outputs appear
-/// under their final names only when complete (temporary names, renamed at the end).
+/// Mattes a video, a stream, a folder of images or one image into alpha, foreground and composition outputs
+/// (videos through ffmpeg, PNG sequences, single PNGs). Decoding, inference and encoding run concurrently.
+/// Outputs appear under their final names only when all of them are complete (temporary names, renamed at the
+/// end); a failure or cancellation kills the ffmpeg children and removes the temporaries.
 /// </summary>
 public static class Converter
 {
+    /// <exception cref="MediaFormatException">An input or output cannot be used; the message names it.</exception>
+    /// <exception cref="Weights.WeightsFormatException">The weights cannot be used.</exception>
+    /// <exception cref="ArgumentException">The options contradict each other.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled; nothing is left behind.</exception>
     public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
     {
-        var outputs = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition };
-        if (outputs.All(o => o is null))
-            throw new ArgumentException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition");
-        bool transparent = options.Background.Equals("transparent", StringComparison.OrdinalIgnoreCase);
-        var color = RgbColor.Green;
-        if (!transparent && !RgbColor.TryParse(options.Background, out color))
-            throw new ArgumentException($"background '{options.Background}' is not green, black, white, #RRGGBB or transparent");
-
-        bool sequence = Directory.Exists(options.Input);
-        if (!sequence) CheckImageInput(options.Input);
-        var frames = sequence ? ImageSequence.ListPngFiles(options.Input) : new[] { options.Input };
-        foreach (var o in outputs) if (o is not null) CheckOutput(o, sequence);
-
-        using var matter = VideoMatter.Load(options.Weights, new MatterOptions { Threads = options.Threads });
-        var folders = sequence ? outputs.Select(o => o is null ? null : new OutputFolder(o)).ToArray() : null;
+        var total = Stopwatch.StartNew();
+        Validate(options);
+        var background = CompositionBackground.Parse(options.Background);
+        var sinks = new List<(FrameSink Sink, OutputRole Role)>();
         try
         {
-            var total = Stopwatch.StartNew();
-            TimeSpan decode = default, inference = default, encode = default;
-            double ratio = 1;
-            int networkWidth = 0, networkHeight = 0;
-            byte[] fgr = Array.Empty<byte>(), alpha = Array.Empty<byte>(), com = Array.Empty<byte>();
-            for (int i = 0; i < frames.Count; i++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var t = Stopwatch.StartNew();
-                var image = PngFile.ReadRgb(frames[i]);
-                decode += t.Elapsed;
+            using var source = FrameSource.Open(options);
+            var plans = OutputPlan.For(options, source, background.Transparent);
+            using var matter = VideoMatter.Load(options.Weights, new MatterOptions { Threads = options.Threads });
+            cancel.ThrowIfCancellationRequested();
 
-                t.Restart();
-                var result = matter.Process(image.Pixels, image.Width, image.Height, options.DownsampleRatio);
-                int pixels = image.Width * image.Height;
-                if (alpha.Length != pixels)
-                {
-                    alpha = new byte[pixels];
-                    fgr = new byte[pixels * 3];
-                    com = new byte[pixels * (transparent ? 4 : 3)];
-                }
-                result.AlphaToGray8(alpha);
-                result.ForegroundToRgb24(fgr);
-                ratio = result.DownsampleRatio;
-                networkWidth = matter.CurrentGeometry!.NetworkWidth;
-                networkHeight = matter.CurrentGeometry.NetworkHeight;
-                inference += t.Elapsed;
+            var first = new FrameSlot();
+            var t = Stopwatch.StartNew();
+            if (!source.Read(first)) throw new MediaFormatException(source.Name, "holds no video frames");
+            var firstDecode = t.Elapsed;
 
-                t.Restart();
-                string Target(int k) => sequence ? folders![k]!.FilePath(Path.ChangeExtension(Path.GetFileName(frames[i]), ".png")) : outputs[k]!;
-                if (outputs[0] is not null) PngFile.WriteGray(Target(0), image.Width, image.Height, alpha);
-                if (outputs[1] is not null) PngFile.WriteRgb(Target(1), image.Width, image.Height, fgr);
-                if (outputs[2] is not null)
-                {
-                    if (transparent)
-                    {
-                        Compositor.ToRgba(fgr, alpha, com);
-                        PngFile.WriteRgba(Target(2), image.Width, image.Height, com);
-                    }
-                    else
-                    {
-                        Compositor.OverColor(fgr, alpha, color, com);
-                        PngFile.WriteRgb(Target(2), image.Width, image.Height, com);
-                    }
-                }
-                encode += t.Elapsed;
-                progress?.Report(new ConvertProgress(i + 1, frames.Count, total.Elapsed));
-            }
-            if (folders is not null)
-                foreach (var f in folders) f?.Commit();
-            return new ConvertSummary(frames.Count, ratio, networkWidth, networkHeight, total.Elapsed, decode, inference, encode);
+            foreach (var plan in plans)
+                sinks.Add((plan.Open(first.Width, first.Height, source, options), plan.Role));
+
+            var pipeline = new ConversionPipeline(source, matter, options.DownsampleRatio, sinks, background, progress, options.SeqChunk);
+            pipeline.AddDecodeTime(firstDecode);
+            if (options.Sequential) pipeline.RunSequential(first, cancel);
+            else pipeline.RunConcurrent(first, cancel);
+
+            var encodeEnd = Stopwatch.StartNew();
+            foreach (var (sink, _) in sinks) sink.Finish();
+            cancel.ThrowIfCancellationRequested();
+            foreach (var (sink, _) in sinks) sink.Commit();
+            return new ConvertSummary(pipeline.Frames, pipeline.ResolvedRatio, pipeline.NetworkSize.Width, pipeline.NetworkSize.Height,
+                total.Elapsed, pipeline.Decode, pipeline.Inference, pipeline.Encode + encodeEnd.Elapsed);
         }
         finally
         {
-            if (folders is not null)
-                foreach (var f in folders) f?.Dispose();
+            foreach (var (sink, _) in sinks) sink.Dispose();
+            background.Dispose();
         }
     }
 
-    private static void CheckImageInput(string input)
+    private static void Validate(ConvertOptions options)
     {
-        if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
-        if (!input.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            throw new MediaFormatException(input,
-                $"'{Path.GetExtension(input)}' input is not supported yet: this version reads PNG images and folders of PNG images");
-    }
-
-    private static void CheckOutput(string output, bool sequence)
-    {
-        var full = Path.GetFullPath(output);
-        var parent = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(parent)) throw new MediaFormatException(output, $"output folder {parent} does not exist");
-        if (!sequence && !output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            throw new MediaFormatException(output,
-                $"unsupported output extension '{Path.GetExtension(output)}' for an image input (use .png)");
+        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null)
+            throw new ArgumentException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition");
+        if (options.OutputVideoMbps is not null && options.Crf is not null)
+            throw new ArgumentException("give either --output-video-mbps or --crf, not both");
+        if (options.OutputVideoMbps is { } mbps && !(mbps > 0)) throw new ArgumentException($"--output-video-mbps must be positive, got {mbps}");
+        if (options.Crf is { } crf && crf is < 0 or > 63) throw new ArgumentException($"--crf must be in 0..63, got {crf}");
+        if (options.SeqChunk < 1) throw new ArgumentException($"--seq-chunk must be at least 1, got {options.SeqChunk}");
+        if (options.StartSeconds is < 0) throw new ArgumentException("--start must not be negative");
+        if (options.DurationSeconds is { } d && !(d > 0)) throw new ArgumentException("--duration must be positive");
+        if (options.InputResize is { } r && (r.Width <= 0 || r.Height <= 0)) throw new ArgumentException("--input-resize needs a positive WxH");
+        if (options.DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
+            throw new ArgumentException($"--downsample-ratio must be auto or in (0, 1], got {ratio}");
     }
 }

@@ -1,0 +1,95 @@
+using MatteKit.Compositing;
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// What the composition is laid over: a colour, nothing (transparent RGBA), an image scaled to cover the frame
+/// and centre-cropped, or a video resized the same way and looped or cut to the input's length (decoded by an
+/// ffmpeg child alongside the input, one frame per input frame).
+/// </summary>
+internal sealed class CompositionBackground : IDisposable
+{
+    private readonly string? _file;
+    private readonly bool _isVideo;
+    private readonly RgbColor _color;
+    private VideoDecoder? _decoder;
+    private byte[] _picture = Array.Empty<byte>();
+    private (int Width, int Height) _size;
+
+    private CompositionBackground(bool transparent, RgbColor color, string? file, bool isVideo)
+    {
+        Transparent = transparent;
+        _color = color;
+        _file = file;
+        _isVideo = isVideo;
+    }
+
+    public bool Transparent { get; }
+
+    /// <exception cref="ArgumentException">Neither a colour, transparent, nor an existing file.</exception>
+    public static CompositionBackground Parse(string text)
+    {
+        if (text.Equals("transparent", StringComparison.OrdinalIgnoreCase)) return new(true, default, null, false);
+        if (RgbColor.TryParse(text, out var color)) return new(false, color, null, false);
+        if (File.Exists(text))
+        {
+            bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(text), StringComparer.OrdinalIgnoreCase);
+            if (!image) MediaProbe.Probe(text);
+            return new(false, default, text, !image);
+        }
+        throw new ArgumentException(
+            $"background '{text}' is not green, black, white, #RRGGBB, transparent, or an existing image or video file");
+    }
+
+    /// <summary>Composites one frame: RGB over the background, or RGBA when transparent.</summary>
+    public void Compose(FrameSlot frame, Span<byte> destination)
+    {
+        int pixels = frame.Pixels;
+        var fgr = frame.Foreground.AsSpan(0, pixels * 3);
+        var alpha = frame.Alpha.AsSpan(0, pixels);
+        if (Transparent)
+            Compositor.ToRgba(fgr, alpha, destination);
+        else if (_file is null)
+            Compositor.OverColor(fgr, alpha, _color, destination);
+        else
+            Compositor.OverImage(fgr, alpha, NextPicture(frame.Width, frame.Height), destination);
+    }
+
+    private ReadOnlySpan<byte> NextPicture(int width, int height)
+    {
+        if (_size != (width, height) || _decoder is null && _isVideo)
+        {
+            _decoder?.Dispose();
+            _decoder = null;
+            _size = (width, height);
+            // Scale so the picture covers the frame, then cut the centre: no bars, no distortion.
+            var filter = $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},setsar=1";
+            var decoder = VideoDecoder.Open(_file!, filter: filter, loop: _isVideo, maxFrames: _isVideo ? 0 : 1);
+            if (_isVideo)
+            {
+                _decoder = decoder;
+            }
+            else
+            {
+                using (decoder) ReadFrom(decoder, width, height);
+                return _picture.AsSpan(0, width * height * 3);
+            }
+        }
+        if (_isVideo) ReadFrom(_decoder!, width, height);
+        return _picture.AsSpan(0, width * height * 3);
+    }
+
+    private void ReadFrom(VideoDecoder decoder, int width, int height)
+    {
+        if (!decoder.ReadFrame(ref _picture, out int w, out int h))
+            throw new MediaFormatException(_file!, "background holds no frames");
+        if ((w, h) != (width, height))
+            throw new MediaFormatException(_file!, $"background came out {w}x{h}, expected {width}x{height}");
+    }
+
+    public void Abort() => _decoder?.Abort();
+
+    public void Dispose() => _decoder?.Dispose();
+}

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using MatteKit.Inference;
+
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// Runs decode, inference and encode on three threads joined by bounded queues. A fixed set of
+/// <see cref="FrameSlot"/>s circulates (free -> decoded -> matted -> free), so a slow stage holds the others
+/// back instead of letting frames pile up, and memory stays flat however long the input is. The first failure
+/// (or a cancellation) kills every ffmpeg child, which unblocks any stage waiting on a pipe.
+/// </summary>
+internal sealed class ConversionPipeline
+{
+    private readonly FrameSource _source;
+    private readonly VideoMatter _matter;
+    private readonly double? _ratio;
+    private readonly IReadOnlyList<(FrameSink Sink, OutputRole Role)> _outputs;
+    private readonly CompositionBackground _background;
+    private readonly IProgress<ConvertProgress>? _progress;
+    private readonly int _queueDepth;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private byte[] _composition = Array.Empty<byte>();
+    private long _decodeTicks, _inferenceTicks, _encodeTicks;
+    private int _framesDone;
+
+    public ConversionPipeline(FrameSource source, VideoMatter matter, double? ratio, IReadOnlyList<(FrameSink, OutputRole)> outputs,
+        CompositionBackground background, IProgress<ConvertProgress>? progress, int queueDepth)
+    {
+        _source = source;
+        _matter = matter;
+        _ratio = ratio;
+        _outputs = outputs;
+        _background = background;
+        _progress = progress;
+        _queueDepth = Math.Max(2, queueDepth);
+    }
+
+    public TimeSpan Decode => Stopwatch.GetElapsedTime(0, _decodeTicks);
+    public TimeSpan Inference => Stopwatch.GetElapsedTime(0, _inferenceTicks);
+    public TimeSpan Encode => Stopwatch.GetElapsedTime(0, _encodeTicks);
+    public int Frames => _framesDone;
+    public double ResolvedRatio { get; private set; } = 1;
+    public (int Width, int Height) NetworkSize { get; private set; }
+
+    /// <summary>Adds time spent decoding before the pipeline started (the first frame, read to learn the size).</summary>
+    public void AddDecodeTime(TimeSpan time) => _decodeTicks += time.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+
+    /// <summary>Decode, matte, encode one frame at a time on the calling thread: the benchmark's baseline.</summary>
+    public void RunSequential(FrameSlot first, CancellationToken cancel)
+    {
+        var slot = first;
+        do
+        {
+            cancel.ThrowIfCancellationRequested();
+            Matte(slot);
+            Emit(slot);
+        }
+        while (DecodeInto(slot));
+    }
+
+    public void RunConcurrent(FrameSlot first, CancellationToken cancel)
+    {
+        int slots = 2 * _queueDepth + 3;
+        using var free = new BlockingCollection<FrameSlot>(new ConcurrentQueue<FrameSlot>(), slots);
+        using var decoded = new BlockingCollection<FrameSlot>(new ConcurrentQueue<FrameSlot>(), _queueDepth);
+        using var matted = new BlockingCollection<FrameSlot>(new ConcurrentQueue<FrameSlot>(), _queueDepth);
+        for (int i = 1; i < slots; i++) free.Add(new FrameSlot());
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var token = stop.Token;
+        ExceptionDispatchInfo? failure = null;
+        var gate = new object();
+        void Fail(Exception e)
+        {
+            lock (gate)
+                if (failure is null && e is not OperationCanceledException) failure = ExceptionDispatchInfo.Capture(e);
+            stop.Cancel();
+        }
+        using var abort = token.Register(AbortChildren);
+
+        var decodeThread = new Thread(() =>
+        {
+            try
+            {
+                decoded.Add(first, token);
+                while (true)
+                {
+                    var slot = free.Take(token);
+                    if (!DecodeInto(slot)) break;
+                    decoded.Add(slot, token);
+                }
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                decoded.CompleteAdding();
+            }
+        }) { Name = "mattekit decode", IsBackground = true };
+
+        var encodeThread = new Thread(() =>
+        {
+            try
+            {
+                foreach (var slot in matted.GetConsumingEnumerable(token))
+                {
+                    Emit(slot);
+                    free.Add(slot, token);
+                }
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+        }) { Name = "mattekit encode", IsBackground = true };
+
+        decodeThread.Start();
+        encodeThread.Start();
+        try
+        {
+            foreach (var slot in decoded.GetConsumingEnumerable(token))
+            {
+                Matte(slot);
+                matted.Add(slot, token);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            matted.CompleteAdding();
+        }
+        decodeThread.Join();
+        encodeThread.Join();
+        cancel.ThrowIfCancellationRequested();
+        failure?.Throw();
+    }
+
+    private bool DecodeInto(FrameSlot slot)
+    {
+        long t = Stopwatch.GetTimestamp();
+        bool got = _source.Read(slot);
+        _decodeTicks += Stopwatch.GetTimestamp() - t;
+        return got;
+    }
+
+    private void Matte(FrameSlot slot)
+    {
+        long t = Stopwatch.GetTimestamp();
+        var result = _matter.Process(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, _ratio);
+        slot.EnsureMatteBuffers();
+        result.AlphaToGray8(slot.Alpha);
+        result.ForegroundToRgb24(slot.Foreground);
+        ResolvedRatio = result.DownsampleRatio;
+        var geometry = _matter.CurrentGeometry!;
+        NetworkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
+        _inferenceTicks += Stopwatch.GetTimestamp() - t;
+    }
+
+    private void Emit(FrameSlot slot)
+    {
+        long t = Stopwatch.GetTimestamp();
+        int pixels = slot.Pixels;
+        foreach (var (sink, role) in _outputs)
+        {
+            switch (role)
+            {
+                case OutputRole.Alpha:
+                    sink.Write(slot.Alpha.AsSpan(0, pixels), slot);
+                    break;
+                case OutputRole.Foreground:
+                    sink.Write(slot.Foreground.AsSpan(0, pixels * 3), slot);
+                    break;
+                default:
+                    int size = pixels * (_background.Transparent ? 4 : 3);
+                    if (_composition.Length < size) _composition = new byte[size];
+                    _background.Compose(slot, _composition.AsSpan(0, size));
+                    sink.Write(_composition.AsSpan(0, size), slot);
+                    break;
+            }
+        }
+        _encodeTicks += Stopwatch.GetTimestamp() - t;
+        int done = ++_framesDone;
+        _progress?.Report(new ConvertProgress(done, _source.FrameCountEstimate > 0 ? Math.Max(_source.FrameCountEstimate, done) : 0, _clock.Elapsed));
+    }
+
+    private void AbortChildren()
+    {
+        _source.Abort();
+        _background.Abort();
+        foreach (var (sink, _) in _outputs) sink.Abort();
+    }
+}

@@ -1,0 +1,26 @@
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit alpha and foreground.
+/// A fixed set of slots is reused for the whole input, so memory does not grow with its length.
+/// </summary>
+internal sealed class FrameSlot
+{
+    public byte[] Rgb = Array.Empty<byte>();
+    public byte[] Alpha = Array.Empty<byte>();
+    public byte[] Foreground = Array.Empty<byte>();
+    public int Width;
+    public int Height;
+    public int Index;
+
+    /// <summary>The source image's file name for image inputs, used to name PNG outputs; null for videos.</summary>
+    public string? SourceName;
+
+    public int Pixels => Width * Height;
+
+    public void EnsureMatteBuffers()
+    {
+        if (Alpha.Length < Pixels) Alpha = new byte[Pixels];
+        if (Foreground.Length < Pixels * 3) Foreground = new byte[Pixels * 3];
+    }
+}

@@ -1,0 +1,63 @@
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Conversion;
+
+/// <summary>Where a conversion's frames come from: a video/stream through ffmpeg, or image files.</summary>
+internal abstract class FrameSource : IDisposable
+{
+    /// <summary>Image file extensions read as still images (a folder of them is one clip).</summary>
+    internal static readonly string[] ImageExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff" };
+
+    public required string Name { get; init; }
+
+    /// <summary>Frames expected, 0 when unknown.</summary>
+    public int FrameCountEstimate { get; protected init; }
+
+    /// <summary>The input's frame rate; for streams known only after the first frame.</summary>
+    public virtual FrameRate FrameRate => FrameRate.Default;
+
+    /// <summary>A file whose first audio stream outputs can carry, or null.</summary>
+    public string? AudioPath { get; protected init; }
+
+    public string? AudioCodec { get; protected init; }
+
+    /// <summary>One image: outputs may be single .png files.</summary>
+    public bool IsSingleImage { get; protected init; }
+
+    /// <summary>Fills <paramref name="slot"/>'s RGB buffer, size and name; false after the last frame.</summary>
+    public abstract bool Read(FrameSlot slot);
+
+    /// <summary>Stops any child process at once (from another thread), so a blocked <see cref="Read"/> returns.</summary>
+    public virtual void Abort()
+    {
+    }
+
+    public virtual void Dispose()
+    {
+    }
+
+    public static FrameSource Open(ConvertOptions options)
+    {
+        var input = options.Input;
+        string? filter = options.InputResize is { } r ? $"scale={r.Width}:{r.Height}" : null;
+        if (input == "-" || input.Contains("://", StringComparison.Ordinal) || input.StartsWith("/dev/", StringComparison.Ordinal))
+            return VideoFrameSource.OpenStream(input, options.StartSeconds, options.DurationSeconds, filter);
+        if (Directory.Exists(input))
+        {
+            var files = Directory.EnumerateFiles(input)
+                .Where(IsImage)
+                .OrderBy(f => Path.GetFileName(f), NaturalOrder.Instance)
+                .ToList();
+            if (files.Count == 0)
+                throw new MediaFormatException(input, $"folder holds no images ({string.Join(", ", ImageExtensions)})");
+            return new ImageFrameSource(files, options.InputResize) { Name = input };
+        }
+        if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
+        if (IsImage(input)) return new ImageFrameSource(new[] { input }, options.InputResize) { Name = input };
+        return VideoFrameSource.OpenFile(input, options.StartSeconds, options.DurationSeconds, filter, keepAudio: !options.NoAudio);
+    }
+
+    private static bool IsImage(string path)
+        => ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+}

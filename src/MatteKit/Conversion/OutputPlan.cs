@@ -1,0 +1,89 @@
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// What one requested output will be (video in a container, folder of PNGs, or one PNG), decided and checked
+/// before any weights are loaded or frames decoded, so that a wrong path fails at once.
+/// </summary>
+internal sealed class OutputPlan
+{
+    private OutputPlan(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout)
+    {
+        Role = role;
+        Path = path;
+        Container = container;
+        SinglePng = singlePng;
+        Layout = layout;
+    }
+
+    public OutputRole Role { get; }
+    public string Path { get; }
+    public VideoContainer? Container { get; }
+    public bool SinglePng { get; }
+    public PixelLayout Layout { get; }
+
+    public static List<OutputPlan> For(ConvertOptions options, FrameSource source, bool transparent)
+    {
+        var plans = new List<OutputPlan>();
+        void Add(string? path, OutputRole role, PixelLayout layout)
+        {
+            if (path is not null) plans.Add(Decide(path, role, layout, options.OutputType, source.IsSingleImage));
+        }
+        Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);
+        Add(options.OutputForeground, OutputRole.Foreground, PixelLayout.Rgb24);
+        Add(options.OutputComposition, OutputRole.Composition, transparent ? PixelLayout.Rgba32 : PixelLayout.Rgb24);
+        return plans;
+    }
+
+    private static OutputPlan Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var parent = System.IO.Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent)) throw new MediaFormatException(path, $"output folder {parent} does not exist");
+        var ext = System.IO.Path.GetExtension(path);
+        var container = VideoContainer.ForPath(path);
+        bool isPng = ext.Equals(".png", StringComparison.OrdinalIgnoreCase);
+        string supported = $"use {VideoContainer.KnownExtensions} for a video, a folder for PNG frames, or .png for a single image input";
+
+        if (type == OutputType.PngSequence || (type == OutputType.Auto && container is null && !isPng))
+        {
+            if (type == OutputType.Auto && ext.Length > 0 && !Directory.Exists(path))
+                throw new MediaFormatException(path, $"unsupported output extension '{ext}' ({supported})");
+            return new OutputPlan(role, path, null, false, layout);
+        }
+        if (type == OutputType.Auto && isPng)
+        {
+            if (!singleImage)
+                throw new MediaFormatException(path, "a .png output needs a single image input; give a folder for PNG frames or a video file");
+            return new OutputPlan(role, path, null, true, layout);
+        }
+        if (container is null) throw new MediaFormatException(path, $"unsupported output extension '{ext}' for a video ({supported})");
+        if (layout == PixelLayout.Rgba32 && !container.SupportsAlpha)
+            throw new MediaFormatException(path, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444), .gif or a folder of PNGs");
+        // A missing ffmpeg is reported now rather than after the weights are loaded and the first frame decoded.
+        _ = FfmpegTools.Ffmpeg;
+        return new OutputPlan(role, path, container, false, layout);
+    }
+
+    public FrameSink Open(int width, int height, FrameSource source, ConvertOptions options)
+    {
+        if (SinglePng) return new PngFileSink(Path, Layout);
+        if (Container is null) return new PngSequenceSink(Path, Layout);
+        var encoding = new VideoEncoding
+        {
+            Width = width,
+            Height = height,
+            Layout = Layout,
+            FrameRate = source.FrameRate,
+            Mbps = options.OutputVideoMbps,
+            Crf = options.Crf,
+            AudioSource = options.NoAudio ? null : source.AudioPath,
+            AudioCodec = source.AudioCodec,
+            AudioStartSeconds = options.StartSeconds,
+            AudioDurationSeconds = options.DurationSeconds,
+        };
+        return new VideoFrameSink(Path, Container, encoding);
+    }
+}

@@ -1,0 +1,10 @@
+namespace MatteKit.Conversion;
+
+/// <summary>How outputs are written.</summary>
+public enum OutputType
+{
+    /// <summary>By extension: a video extension is a video, .png a single image, anything else a folder of PNGs.</summary>
+    Auto,
+    Video,
+    PngSequence,
+}

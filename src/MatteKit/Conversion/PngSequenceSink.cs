@@ -1,0 +1,31 @@
+using System.Globalization;
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// A folder of PNG frames, named after the source images for image inputs and 0000.png, 0001.png, ... for
+/// videos (as the official converter does).
+/// </summary>
+internal sealed class PngSequenceSink : FrameSink
+{
+    private readonly OutputFolder _folder;
+
+    public PngSequenceSink(string path, PixelLayout layout) : base(path, layout)
+    {
+        _folder = new OutputFolder(path);
+    }
+
+    public override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
+    {
+        var name = frame.SourceName is { } source
+            ? System.IO.Path.ChangeExtension(source, ".png")
+            : frame.Index.ToString("D4", CultureInfo.InvariantCulture) + ".png";
+        PngWriting.Write(_folder.FilePath(name), Layout, frame.Width, frame.Height, pixels);
+    }
+
+    public override void Commit() => _folder.Commit();
+
+    public override void Dispose() => _folder.Dispose();
+}

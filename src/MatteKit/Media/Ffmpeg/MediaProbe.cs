@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace MatteKit.Media.Ffmpeg;
+
+/// <summary>Runs ffprobe on an input and reads its JSON answer.</summary>
+public static class MediaProbe
+{
+    /// <exception cref="MediaFormatException">ffprobe cannot read the input, or it has no video stream.</exception>
+    public static MediaInfo Probe(string input)
+    {
+        using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
+            new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", "--", input }, writeStdin: false, readStdout: true);
+        string json = new StreamReader(process.StandardOutput).ReadToEnd();
+        int code = process.WaitForExit();
+        if (code != 0)
+            throw new MediaFormatException(input, $"not a video or image ffmpeg can read ({Describe(process.LastError(), input)})");
+        return Parse(input, json);
+    }
+
+    internal static MediaInfo Parse(string input, string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        JsonElement? video = null;
+        string? audioCodec = null;
+        if (root.TryGetProperty("streams", out var streams))
+            foreach (var s in streams.EnumerateArray())
+            {
+                var type = Text(s, "codec_type");
+                if (type == "video" && video is null && !IsAttachedPicture(s)) video = s;
+                else if (type == "audio" && audioCodec is null) audioCodec = Text(s, "codec_name") ?? "unknown";
+            }
+        if (video is not { } v) throw new MediaFormatException(input, "has no video stream");
+
+        int width = v.TryGetProperty("width", out var w) ? w.GetInt32() : 0;
+        int height = v.TryGetProperty("height", out var h) ? h.GetInt32() : 0;
+        if (width <= 0 || height <= 0) throw new MediaFormatException(input, "video stream has no frame size");
+        if (!FrameRate.TryParse(Text(v, "r_frame_rate"), out var rate) && !FrameRate.TryParse(Text(v, "avg_frame_rate"), out rate))
+            rate = FrameRate.Default;
+        double duration = Number(Text(v, "duration")) ?? (root.TryGetProperty("format", out var f) ? Number(Text(f, "duration")) : null) ?? 0;
+        long frames = long.TryParse(Text(v, "nb_frames"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n)
+            ? n
+            : (long)Math.Round(duration * rate.PerSecond);
+        return new MediaInfo(width, height, rate, frames, duration, Rotation(v), Text(v, "codec_name") ?? "unknown", audioCodec);
+    }
+
+    private static bool IsAttachedPicture(JsonElement stream)
+        => stream.TryGetProperty("disposition", out var d) && d.TryGetProperty("attached_pic", out var a) && a.GetInt32() == 1;
+
+    private static int Rotation(JsonElement stream)
+    {
+        if (stream.TryGetProperty("side_data_list", out var list))
+            foreach (var item in list.EnumerateArray())
+                if (item.TryGetProperty("rotation", out var r) && r.ValueKind == JsonValueKind.Number)
+                    return r.GetInt32();
+        if (stream.TryGetProperty("tags", out var tags) && int.TryParse(Text(tags, "rotate"), out int rotate))
+            return rotate;
+        return 0;
+    }
+
+    private static string? Text(JsonElement e, string name)
+        => e.TryGetProperty(name, out var p) ? p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText() : null;
+
+    private static double? Number(string? text)
+        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : null;
+
+    /// <summary>ffmpeg prefixes its messages with the input name; the caller's message names it already.</summary>
+    internal static string Describe(string ffmpegLine, string input)
+    {
+        var prefix = input + ": ";
+        return ffmpegLine.StartsWith(prefix, StringComparison.Ordinal) ? ffmpegLine[prefix.Length..] : ffmpegLine;
+    }
+}

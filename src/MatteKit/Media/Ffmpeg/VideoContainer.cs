@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace MatteKit.Media.Ffmpeg;
+
+/// <summary>
+/// The video containers MatteKit writes, chosen by file extension, with the codec each implies: .mp4/.m4v/.mkv
+/// H.264, .webm VP9, .mov ProRes, .gif animated GIF. Alpha (straight RGBA in) survives in VP9 (yuva420p),
+/// ProRes 4444 (yuva444p10le) and GIF (one transparent palette entry).
+/// </summary>
+public sealed class VideoContainer
+{
+    private static readonly VideoContainer[] All =
+    {
+        new("mp4", "mp4", new[] { ".mp4", ".m4v" }, alpha: false, audioCopy: new[] { "aac", "mp3", "alac", "ac3", "eac3" }, audioEncoder: "aac"),
+        new("matroska", "mkv", new[] { ".mkv" }, alpha: false, audioCopy: null, audioEncoder: "aac"),
+        new("webm", "webm", new[] { ".webm" }, alpha: true, audioCopy: new[] { "opus", "vorbis" }, audioEncoder: "libopus"),
+        new("mov", "mov", new[] { ".mov" }, alpha: true, audioCopy: new[] { "aac", "mp3", "alac", "ac3", "eac3", "pcm_s16le", "pcm_s24le" }, audioEncoder: "aac"),
+        new("gif", "gif", new[] { ".gif" }, alpha: true, audioCopy: Array.Empty<string>(), audioEncoder: null),
+    };
+
+    private readonly string[]? _audioCopy;
+    private readonly string? _audioEncoder;
+
+    private VideoContainer(string muxer, string name, string[] extensions, bool alpha, string[]? audioCopy, string? audioEncoder)
+    {
+        Muxer = muxer;
+        Name = name;
+        Extensions = extensions;
+        SupportsAlpha = alpha;
+        _audioCopy = audioCopy;
+        _audioEncoder = audioEncoder;
+    }
+
+    public string Muxer { get; }
+    public string Name { get; }
+    public IReadOnlyList<string> Extensions { get; }
+    public bool SupportsAlpha { get; }
+    public bool SupportsAudio => _audioEncoder is not null;
+
+    public static string KnownExtensions => string.Join(", ", All.SelectMany(c => c.Extensions));
+
+    public static VideoContainer? ForPath(string path)
+    {
+        var ext = Path.GetExtension(path);
+        return All.FirstOrDefault(c => c.Extensions.Contains(ext, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>ffmpeg output arguments: codec, pixel format and quality for the video, then the audio handling.</summary>
+    internal IEnumerable<string> CodecArguments(VideoEncoding e)
+    {
+        bool alpha = e.Layout == PixelLayout.Rgba32;
+        bool even = e.Width % 2 == 0 && e.Height % 2 == 0;
+        var args = new List<string>();
+        switch (Name)
+        {
+            case "mp4" or "mkv":
+                // 4:2:0 needs even sizes; odd sizes keep every pixel in 4:4:4 rather than being cropped or padded.
+                args.AddRange(new[] { "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", even ? "yuv420p" : "yuv444p" });
+                args.AddRange(Quality(e, defaultCrf: 18, crfNeedsZeroBitrate: false));
+                break;
+            case "webm":
+                args.AddRange(new[] { "-c:v", "libvpx-vp9", "-pix_fmt", alpha ? "yuva420p" : "yuv420p",
+                    "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1" });
+                args.AddRange(Quality(e, defaultCrf: 30, crfNeedsZeroBitrate: true));
+                break;
+            case "mov":
+                // ProRes has fixed-quality profiles: 3 = 422 HQ, 4 = 4444 (the one that carries alpha).
+                args.AddRange(alpha
+                    ? new[] { "-c:v", "prores_ks", "-profile:v", "4", "-pix_fmt", "yuva444p10le", "-alpha_bits", "16" }
+                    : new[] { "-c:v", "prores_ks", "-profile:v", "3", "-pix_fmt", "yuv422p10le" });
+                break;
+            case "gif":
+                // One palette per frame keeps the filter streaming (a global palette would hold every frame in memory).
+                args.AddRange(new[] { "-filter_complex",
+                    alpha
+                        ? "[0:v]split[a][b];[a]palettegen=stats_mode=single:reserve_transparent=1[p];[b][p]paletteuse=new=1:alpha_threshold=128"
+                        : "[0:v]split[a][b];[a]palettegen=stats_mode=single:reserve_transparent=0[p];[b][p]paletteuse=new=1",
+                    "-c:v", "gif" });
+                break;
+        }
+        if (e.AudioSource is not null && SupportsAudio)
+        {
+            bool copy = _audioCopy is null || (e.AudioCodec is not null && _audioCopy.Contains(e.AudioCodec));
+            args.AddRange(new[] { "-c:a", copy ? "copy" : _audioEncoder! });
+        }
+        return args;
+    }
+
+    private static IEnumerable<string> Quality(VideoEncoding e, int defaultCrf, bool crfNeedsZeroBitrate)
+    {
+        if (e.Mbps is { } mbps)
+            return new[] { "-b:v", (mbps * 1_000_000).ToString("0", CultureInfo.InvariantCulture) };
+        var crf = (e.Crf ?? defaultCrf).ToString(CultureInfo.InvariantCulture);
+        return crfNeedsZeroBitrate ? new[] { "-crf", crf, "-b:v", "0" } : new[] { "-crf", crf };
+    }
+}
