@@ -32,7 +32,9 @@ public static class Converter
 
             var first = new FrameSlot();
             var t = Stopwatch.StartNew();
-            if (!source.Read(first)) throw new MediaFormatException(source.Name, "holds no video frames");
+            if (!source.Read(first))
+                throw new MediaFormatException(source.Name,
+                    options.StartSeconds is { } start ? $"holds no video frames from {start} s on" : "holds no video frames");
             var firstDecode = t.Elapsed;
 
             foreach (var plan in plans)

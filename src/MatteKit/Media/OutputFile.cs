@@ -21,9 +21,14 @@ public sealed class OutputFile : IDisposable
         {
             using (File.Create(WorkingPath)) { }
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        catch (UnauthorizedAccessException e)
         {
-            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message})");
+            // The exception's own text names the temporary file, which the user never asked for.
+            throw new MediaFormatException(finalPath, "cannot write here (permission denied)", e);
+        }
+        catch (IOException e)
+        {
+            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message})", e);
         }
     }
 

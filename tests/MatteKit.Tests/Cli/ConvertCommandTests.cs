@@ -117,8 +117,8 @@ public sealed class ConvertCommandTests
 
         Expect(1, "no such file", "convert", dir.File("missing.png"), "--output-alpha", dir.File("a.png"));
         Expect(1, "text.png", "convert", dir.File("text.png"), "--output-alpha", dir.File("a.png"));
-        Expect(1, "no .png images", "convert", dir.File("empty"), "--output-alpha", dir.File("a"));
-        Expect(1, "unsupported output extension", "convert", Sample, "--output-alpha", dir.File("a.mp4"));
+        Expect(1, "folder holds no images", "convert", dir.File("empty"), "--output-alpha", dir.File("a"));
+        Expect(1, "unsupported output extension '.xyz'", "convert", Sample, "--output-alpha", dir.File("a.xyz"));
         Expect(1, "does not exist", "convert", Sample, "--output-alpha", dir.File("nowhere/a.png"));
         Expect(2, "no output requested", "convert", Sample);
         Expect(2, "unknown option --frobnicate", "convert", Sample, "--output-alpha", dir.File("a.png"), "--frobnicate", "1");

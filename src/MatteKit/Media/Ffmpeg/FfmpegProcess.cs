@@ -7,7 +7,7 @@ namespace MatteKit.Media.Ffmpeg;
 /// last lines of stderr for error messages, and is killed (with anything it started) when disposed before it
 /// has exited, so a failed or cancelled conversion leaves no children behind.
 /// </summary>
-internal sealed class FfmpegProcess : IDisposable
+internal sealed partial class FfmpegProcess : IDisposable
 {
     private const int KeptStderrLines = 40;
     private readonly Process _process;
@@ -61,9 +61,15 @@ internal sealed class FfmpegProcess : IDisposable
     {
         var lines = StderrLines;
         for (int i = lines.Count - 1; i >= 0; i--)
-            if (!string.IsNullOrWhiteSpace(lines[i])) return lines[i].Trim();
+            if (!string.IsNullOrWhiteSpace(lines[i])) return WithoutContext(lines[i]);
         return $"{_tool} exited with code {_process.ExitCode}";
     }
+
+    /// <summary>ffmpeg's "[demuxer @ 0x55d0...] " prefix says nothing to a user.</summary>
+    public static string WithoutContext(string line) => ContextPrefix().Replace(line, "").Trim();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*")]
+    private static partial System.Text.RegularExpressions.Regex ContextPrefix();
 
     public void Kill()
     {

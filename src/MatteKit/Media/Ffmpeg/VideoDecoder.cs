@@ -81,7 +81,7 @@ public sealed partial class VideoDecoder : IDisposable
             throw new MediaFormatException(_input, $"decoding failed ({MediaProbe.Describe(_process.LastError(), _input)})");
         var partial = lines.FirstOrDefault(l => l.Contains("partial file", StringComparison.Ordinal));
         if (partial is not null)
-            throw new MediaFormatException(_input, $"is truncated: its data ends early (after {FramesRead} frame(s); ffmpeg: {partial.Trim()})");
+            throw new MediaFormatException(_input, $"is truncated: its data ends early (after {FramesRead} frame(s); ffmpeg: {FfmpegProcess.WithoutContext(partial)})");
         return false;
     }
 

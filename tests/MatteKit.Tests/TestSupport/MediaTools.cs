@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Tests.TestSupport;
+
+/// <summary>ffprobe and ffmpeg as the tests' independent view of what the CLI wrote.</summary>
+public static class MediaTools
+{
+    public sealed record StreamInfo(string Type, string Codec, int Width, int Height, string FrameRate, int Frames, string PixelFormat);
+
+    public static void SkipIfMissing()
+        => Skip.If(!FfmpegTools.Available, "ffmpeg/ffprobe not on PATH (Debian: apt-get install ffmpeg); .ci/run installs them");
+
+    /// <summary>Every stream of a file, frames counted by decoding (not the container's claim).</summary>
+    public static IReadOnlyList<StreamInfo> Probe(string path)
+    {
+        var json = RunText("ffprobe", "-v", "error", "-count_frames", "-show_entries",
+            "stream=codec_type,codec_name,width,height,r_frame_rate,nb_read_frames,pix_fmt", "-of", "json", path);
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("streams").EnumerateArray().Select(s => new StreamInfo(
+            Str(s, "codec_type"), Str(s, "codec_name"), Int(s, "width"), Int(s, "height"), Str(s, "r_frame_rate"),
+            Int(s, "nb_read_frames"), Str(s, "pix_fmt"))).ToList();
+    }
+
+    public static StreamInfo Video(string path) => Probe(path).Single(s => s.Type == "video");
+
+    /// <summary>
+    /// Decodes every frame of a video as raw bytes (<paramref name="pixelFormat"/>: gray, rgb24, rgba).
+    /// <paramref name="decoder"/> forces a decoder (libvpx-vp9 is the one that reads VP9's alpha).
+    /// </summary>
+    public static List<byte[]> DecodeFrames(string path, string pixelFormat, int width, int height, string? decoder = null, string? filter = null)
+    {
+        int channels = pixelFormat switch { "gray" => 1, "rgb24" => 3, _ => 4 };
+        var args = new List<string> { "-nostdin", "-v", "error" };
+        if (decoder is not null) args.AddRange(new[] { "-c:v", decoder });
+        args.AddRange(new[] { "-i", path });
+        if (filter is not null) args.AddRange(new[] { "-vf", filter });
+        args.AddRange(new[] { "-f", "rawvideo", "-pix_fmt", pixelFormat, "pipe:1" });
+        var bytes = RunBytes("ffmpeg", args.ToArray());
+        int size = width * height * channels;
+        Assert.Equal(0, bytes.Length % size);
+        return Enumerable.Range(0, bytes.Length / size).Select(i => bytes.AsSpan(i * size, size).ToArray()).ToList();
+    }
+
+    /// <summary>Runs ffmpeg to make a test input; fails the test if ffmpeg does.</summary>
+    public static void Ffmpeg(params string[] args) => RunText("ffmpeg", new[] { "-nostdin", "-v", "error", "-y" }.Concat(args).ToArray());
+
+    private static string RunText(string tool, params string[] args) => System.Text.Encoding.UTF8.GetString(RunBytes(tool, args));
+
+    private static byte[] RunBytes(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var ms = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(ms);
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed: {stderr.Result}");
+        return ms.ToArray();
+    }
+
+    private static string Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "";
+
+    private static int Int(JsonElement e, string name)
+        => e.TryGetProperty(name, out var v) && int.TryParse(v.ToString(), out int n) ? n : 0;
+}
