@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using MatteKit.Conversion;
+using MatteKit.Inference;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Bench;
+
+/// <summary>
+/// <c>convert</c> mode. For the shared 720p and 1080p clips, in one run: (1) the concurrent pipeline,
+/// (2) the same conversion strictly sequential (decode a frame, matte it, encode it), (3) inference alone on
+/// frames decoded beforehand. Then a 2,000-frame input (a shared clip looped with ffmpeg, stream copy) through
+/// the pipeline with the process's working set sampled every 100 frames.
+/// Outputs per conversion: composition, alpha and foreground as H.264 MP4 (the official converter's set).
+/// fps "steady" counts from the first frame written to the last, leaving out model load and session creation;
+/// "wall" is frames over the whole Converter.Run call.
+/// Options: --shared DIR (default ../shared), --frames N (per clip, default 96), --long-frames N (default
+/// 2000, 0 = skip), --threads N.
+/// </summary>
+internal static class ConvertBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string shared = Option(args, "--shared") ?? Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath("../shared");
+        int frames = int.Parse(Option(args, "--frames") ?? "96", CultureInfo.InvariantCulture);
+        int longFrames = int.Parse(Option(args, "--long-frames") ?? "2000", CultureInfo.InvariantCulture);
+        int threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
+        var clips = new[] { "juggle_fullbody_720p.mp4", "over_shoulder_laptop_1080p.mp4" }
+            .Select(c => Path.Combine(shared, "media", "clips", c)).ToArray();
+        foreach (var c in clips)
+            if (!File.Exists(c)) { Console.Error.WriteLine($"missing {c} (give --shared DIR)"); return 1; }
+
+        Console.WriteLine($"# convert benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {frames} frames per clip, ratio auto, threads {(threads == 0 ? "default" : threads)}");
+        // The machine may be shared: the load says how much of it this run had.
+        if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine();
+        Console.WriteLine("| clip | mode | frames | wall s | wall fps | steady fps | decode s | inference s | encode s |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        var work = Directory.CreateTempSubdirectory("mattekit-bench-");
+        try
+        {
+            foreach (var clip in clips)
+            {
+                var info = MediaProbe.Probe(clip);
+                double duration = frames / info.FrameRate.PerSecond;
+                foreach (bool sequential in new[] { false, true })
+                {
+                    var (summary, steady) = Convert(clip, work.FullName, duration, threads, sequential, null);
+                    Row(clip, sequential ? "sequential" : "pipeline", summary, steady);
+                }
+                var (count, seconds, steadyFps) = InferenceOnly(clip, frames, threads);
+                Console.WriteLine($"| {Path.GetFileName(clip)} | inference alone | {count} | {seconds:F2} | {count / seconds:F2} | {steadyFps:F2} | | {seconds:F2} | |");
+            }
+            if (File.Exists("/proc/loadavg")) Console.WriteLine($"\nload average after the clips: {File.ReadAllText("/proc/loadavg").Trim()}");
+            if (longFrames > 0) LongRun(Path.Combine(shared, "media", "clips", "hand_reach_defocus_360p.mp4"), longFrames, work.FullName, threads);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+        return 0;
+    }
+
+    private static (ConvertSummary Summary, double SteadyFps) Convert(string clip, string work, double? duration, int threads, bool sequential,
+        Action<ConvertProgress>? onFrame)
+    {
+        var outDir = Directory.CreateDirectory(Path.Combine(work, "run-" + Guid.NewGuid().ToString("N"))).FullName;
+        var options = new ConvertOptions
+        {
+            Input = clip,
+            OutputComposition = Path.Combine(outDir, "com.mp4"),
+            OutputAlpha = Path.Combine(outDir, "pha.mp4"),
+            OutputForeground = Path.Combine(outDir, "fgr.mp4"),
+            DurationSeconds = duration,
+            Threads = threads,
+            Sequential = sequential,
+        };
+        var clock = Stopwatch.StartNew();
+        TimeSpan first = default, last = default;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.FramesDone == 1) first = clock.Elapsed;
+            last = clock.Elapsed;
+            onFrame?.Invoke(p);
+        });
+        var summary = Converter.Run(options, progress);
+        Directory.Delete(outDir, recursive: true);
+        return (summary, (summary.Frames - 1) / (last - first).TotalSeconds);
+    }
+
+    /// <summary>The network alone on frames decoded into memory first; the first call (session creation) is left out of steady fps.</summary>
+    private static (int Count, double Seconds, double SteadyFps) InferenceOnly(string clip, int frames, int threads)
+    {
+        var decoded = new List<byte[]>();
+        int width = 0, height = 0;
+        using (var decoder = VideoDecoder.Open(clip, maxFrames: frames))
+        {
+            var buffer = Array.Empty<byte>();
+            while (decoded.Count < frames && decoder.ReadFrame(ref buffer, out width, out height))
+                decoded.Add(buffer.AsSpan(0, width * height * 3).ToArray());
+        }
+        using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads });
+        var clock = Stopwatch.StartNew();
+        TimeSpan afterFirst = default;
+        for (int i = 0; i < decoded.Count; i++)
+        {
+            matter.Process(decoded[i], width, height);
+            if (i == 0) afterFirst = clock.Elapsed;
+        }
+        var total = clock.Elapsed;
+        return (decoded.Count, total.TotalSeconds, (decoded.Count - 1) / (total - afterFirst).TotalSeconds);
+    }
+
+    private static void LongRun(string clip, int frames, string work, int threads)
+    {
+        var looped = Path.Combine(work, "looped.mp4");
+        var info = MediaProbe.Probe(clip);
+        int loops = (int)Math.Ceiling(frames / (double)Math.Max(1, info.FrameCount));
+        using (var ffmpeg = Process.Start(FfmpegTools.Ffmpeg, new[]
+               {
+                   "-nostdin", "-v", "error", "-y", "-stream_loop", (loops - 1).ToString(CultureInfo.InvariantCulture), "-i", clip,
+                   "-map", "0:v:0", "-c", "copy", "-frames:v", frames.ToString(CultureInfo.InvariantCulture), looped,
+               }))
+        {
+            ffmpeg.WaitForExit();
+            if (ffmpeg.ExitCode != 0) throw new InvalidOperationException("ffmpeg could not loop " + clip);
+        }
+        Console.WriteLine();
+        Console.WriteLine($"## {frames}-frame run: {Path.GetFileName(clip)} looped {loops}x ({info.Width}x{info.Height}), pipeline, three MP4 outputs");
+        Console.WriteLine();
+        Console.WriteLine("| frames done | working set MiB | managed heap MiB |");
+        Console.WriteLine("| --- | --- | --- |");
+        var self = Process.GetCurrentProcess();
+        var (summary, steady) = Convert(looped, work, null, threads, sequential: false, p =>
+        {
+            if (p.FramesDone % 250 != 0 && p.FramesDone != 1) return;
+            self.Refresh();
+            Console.WriteLine($"| {p.FramesDone} | {self.WorkingSet64 / 1048576.0:F0} | {GC.GetTotalMemory(false) / 1048576.0:F0} |");
+        });
+        self.Refresh();
+        Console.WriteLine();
+        Console.WriteLine($"{summary.Frames} frames in {summary.Total.TotalSeconds:F1} s ({summary.Frames / summary.Total.TotalSeconds:F2} fps wall, {steady:F2} steady); " +
+            $"peak working set {self.PeakWorkingSet64 / 1048576.0:F0} MiB (this process; the ffmpeg children are separate processes)");
+    }
+
+    private static void Row(string clip, string mode, ConvertSummary s, double steady)
+        => Console.WriteLine($"| {Path.GetFileName(clip)} | {mode} | {s.Frames} | {s.Total.TotalSeconds:F2} | {s.Frames / s.Total.TotalSeconds:F2} | {steady:F2} | " +
+            $"{s.Decode.TotalSeconds:F2} | {s.Inference.TotalSeconds:F2} | {s.Encode.TotalSeconds:F2} |");
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary><see cref="Progress{T}"/> posts to the thread pool; measurements need the call on the reporting thread.</summary>
+    private sealed class SynchronousProgress(Action<ConvertProgress> report) : IProgress<ConvertProgress>
+    {
+        public void Report(ConvertProgress value) => report(value);
+    }
+}
