@@ -59,7 +59,10 @@ internal sealed class OutputPlan
                 throw new MediaFormatException(path, "a .png output needs a single image input; give a folder for PNG frames or a video file");
             return new OutputPlan(role, path, null, true, layout);
         }
-        if (container is null) throw new MediaFormatException(path, $"unsupported output extension '{ext}' for a video ({supported})");
+        if (container is null)
+            throw new MediaFormatException(path, ext.Length == 0
+                ? $"a video output needs a video extension ({VideoContainer.KnownExtensions})"
+                : $"unsupported output extension '{ext}' for a video ({supported})");
         if (layout == PixelLayout.Rgba32 && !container.SupportsAlpha)
             throw new MediaFormatException(path, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444), .gif or a folder of PNGs");
         // A missing ffmpeg is reported now rather than after the weights are loaded and the first frame decoded.

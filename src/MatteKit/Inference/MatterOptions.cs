@@ -6,6 +6,13 @@ public sealed record MatterOptions
     /// <summary>Threads ONNX Runtime may use inside one operator; 0 = one per core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Let ONNX Runtime's worker threads spin while waiting for work (its default, fastest when the network has
+    /// the cores to itself). Turn off when other busy threads share the cores, e.g. decoders and encoders running
+    /// alongside: spinning workers then take time from them, and a preempted worker stalls the others.
+    /// </summary>
+    public bool SpinWhileIdle { get; init; } = true;
+
     /// <summary>Sessions kept for other frame sizes before the least recently used is dropped.</summary>
     public int MaxCachedSizes { get; init; } = 4;
 }

@@ -32,6 +32,7 @@ public sealed class VideoMatter : IDisposable
             IntraOpNumThreads = options.Threads,
             InterOpNumThreads = 1,
         };
+        if (!options.SpinWhileIdle) _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
     }
 
     /// <summary>

@@ -43,6 +43,8 @@ public sealed partial class VideoDecoder : IDisposable
         if (loop) args.AddRange(new[] { "-stream_loop", "-1" });
         if (startSeconds is { } s) args.AddRange(new[] { "-ss", Seconds(s) });
         if (durationSeconds is { } d) args.AddRange(new[] { "-t", Seconds(d) });
+        // Capture devices are not recognised by probing their content: name the demuxer.
+        if (input.StartsWith("/dev/video", StringComparison.Ordinal)) args.AddRange(new[] { "-f", "v4l2" });
         args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0" });
         if (filter is not null) args.AddRange(new[] { "-vf", filter });
         if (maxFrames > 0) args.AddRange(new[] { "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture) });
