@@ -77,6 +77,22 @@ public sealed class ConvertVideoTests
     }
 
     [SkippableFact]
+    public void RotatedInputComesOutUpright()
+    {
+        MediaTools.SkipIfMissing();
+        SharedData.SkipIfMissing(Hand);
+        using var dir = new TempFolder();
+        // The same clip tagged "display rotated by 90 degrees" (stream copy: the stored frames stay 640x360).
+        MediaTools.Ffmpeg("-i", Hand, "-t", "1", "-c", "copy", "-metadata:s:v:0", "rotate=90", dir.File("rotated.mp4"));
+        var r = Cli("convert", dir.File("rotated.mp4"), "--duration", "0.2", "--downsample-ratio", "0.25",
+            "--output-composition", dir.File("com.mp4"));
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        // ffmpeg applies the rotation while decoding: the network sees the person upright, and the output holds
+        // upright 360x640 frames without a rotation tag, which display exactly as the input did.
+        Assert.Equal(("h264", 360, 640, "25/1", 5), Fields(MediaTools.Video(dir.File("com.mp4"))));
+    }
+
+    [SkippableFact]
     public void PngSequencesFromAVideoAreExactlyConsistent()
     {
         MediaTools.SkipIfMissing();
