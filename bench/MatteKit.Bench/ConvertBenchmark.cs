@@ -35,9 +35,12 @@ internal static class ConvertBenchmark
         Console.WriteLine($"# convert benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {frames} frames per clip, ratio auto, threads {(threads == 0 ? "default" : threads)}");
         // The machine may be shared: the load says how much of it this run had.
         if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine();
-        Console.WriteLine("| clip | mode | frames | wall s | wall fps | steady fps | decode s | inference s | encode s |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        if (frames > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| clip | mode | frames | wall s | wall fps | steady fps | decode s | inference s | encode s |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        }
         var work = Directory.CreateTempSubdirectory("mattekit-bench-");
         try
         {
@@ -54,7 +57,7 @@ internal static class ConvertBenchmark
                 var (count, seconds, steadyFps) = InferenceOnly(clip, frames, threads);
                 Console.WriteLine($"| {Path.GetFileName(clip)} | inference alone | {count} | {seconds:F2} | {count / seconds:F2} | {steadyFps:F2} | | {seconds:F2} | |");
             }
-            if (File.Exists("/proc/loadavg")) Console.WriteLine($"\nload average after the clips: {File.ReadAllText("/proc/loadavg").Trim()}");
+            if (frames > 0 && File.Exists("/proc/loadavg")) Console.WriteLine($"\nload average after the clips: {File.ReadAllText("/proc/loadavg").Trim()}");
             if (longFrames > 0) LongRun(Path.Combine(shared, "media", "clips", "hand_reach_defocus_360p.mp4"), longFrames, work.FullName, threads);
         }
         finally

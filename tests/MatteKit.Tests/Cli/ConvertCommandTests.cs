@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace MatteKit.Tests.Cli;
 
-/// <summary>The built CLI run as a process: the README's main job, folders of frames, and every bad input.</summary>
+/// <summary>The built CLI run as a process on PNG inputs: the sample image, folders of frames, bad weights and bad inputs.</summary>
 public sealed class ConvertCommandTests
 {
     private static readonly string Sample = Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png");
@@ -15,7 +15,7 @@ public sealed class ConvertCommandTests
     public ConvertCommandTests(ITestOutputHelper log) => _log = log;
 
     [Fact]
-    public void ReadmeMainJobMattesTheSampleImage()
+    public void SampleImageGivesPngAlphaForegroundAndComposition()
     {
         using var dir = new TempFolder();
         string alpha = dir.File("alpha.png"), fgr = dir.File("foreground.png"), com = dir.File("composition.png");
