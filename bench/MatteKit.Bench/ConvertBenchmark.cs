@@ -159,10 +159,4 @@ internal static class ConvertBenchmark
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
-
-    /// <summary><see cref="Progress{T}"/> posts to the thread pool; measurements need the call on the reporting thread.</summary>
-    private sealed class SynchronousProgress(Action<ConvertProgress> report) : IProgress<ConvertProgress>
-    {
-        public void Report(ConvertProgress value) => report(value);
-    }
 }

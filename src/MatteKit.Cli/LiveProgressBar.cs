@@ -21,28 +21,9 @@ internal static class LiveProgressBar
             {
                 var task = ctx.AddTask("starting");
                 task.IsIndeterminate = true;
-                var summary = convert(new TaskProgress(task));
+                var summary = convert(new ProgressTaskReporter(task));
                 task.StopTask();
                 return summary;
             });
-    }
-
-    private sealed class TaskProgress(ProgressTask task) : IProgress<ConvertProgress>
-    {
-        public void Report(ConvertProgress p)
-        {
-            double fps = p.FramesDone / Math.Max(p.Elapsed.TotalSeconds, 1e-9);
-            if (p.FramesTotal > 0)
-            {
-                task.IsIndeterminate = false;
-                task.MaxValue = p.FramesTotal;
-                task.Description = $"frame {p.FramesDone}/{p.FramesTotal}  {fps:F1} fps";
-            }
-            else
-            {
-                task.Description = $"frame {p.FramesDone}  {fps:F1} fps";
-            }
-            task.Value = p.FramesDone;
-        }
     }
 }
