@@ -1,1 +1,39 @@
-Console.WriteLine("bench: not built yet");
+using MatteKit.Bench;
+
+// mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--shared DIR]
+string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
+int frames = 20, warmup = 5;
+int[] threads = { 1, 2 };
+string mode = "network";
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--frames": frames = int.Parse(args[++i]); break;
+        case "--warmup": warmup = int.Parse(args[++i]); break;
+        case "--threads": threads = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--shared": shared = args[++i]; break;
+        default: mode = args[i]; break;
+    }
+}
+if (!Directory.Exists(Path.Combine(shared, "media", "clips")))
+{
+    Console.Error.WriteLine($"bench: shared materials not found at {shared} (set MATTEKIT_SHARED or --shared)");
+    return 1;
+}
+switch (mode)
+{
+    case "network":
+        NetworkBenchmark.Run(shared, frames, warmup, threads);
+        return 0;
+    default:
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network)");
+        return 2;
+}
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "MatteKit.slnx"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}

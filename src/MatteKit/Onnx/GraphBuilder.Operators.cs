@@ -11,15 +11,17 @@ internal sealed partial class GraphBuilder
         int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
         => Conv(x, weight, bias, (stride, stride), (padding, padding), dilation, groups);
 
+    /// <param name="countedInputChannels">Input channels per group that do real work, for the multiply-add count
+    /// (kernels padded with zero channels would otherwise inflate it).</param>
     public GraphValue Conv(GraphValue x, GraphValue weight, GraphValue? bias,
-        (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1)
+        (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1, long? countedInputChannels = null)
     {
         long outC = weight.Shape[0], kh = weight.Shape[2], kw = weight.Shape[3];
         if (x.Dim(1) != weight.Shape[1] * groups)
             throw new InvalidOperationException($"Conv: input {x} has {x.Dim(1)} channels, kernel {weight} expects {weight.Shape[1] * groups}");
         long oh = (x.Dim(2) + 2 * padding.H - dilation * (kh - 1) - 1) / stride.H + 1;
         long ow = (x.Dim(3) + 2 * padding.W - dilation * (kw - 1) - 1) / stride.W + 1;
-        ConvMultiplyAdds += x.Dim(0) * outC * oh * ow * weight.Shape[1] * kh * kw;
+        ConvMultiplyAdds += x.Dim(0) * outC * oh * ow * (countedInputChannels ?? weight.Shape[1]) * kh * kw;
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
         return Node("Conv", inputs, new[] { x.Dim(0), outC, oh, ow }, x.ElementType,
             Attr("kernel_shape", kh, kw),
@@ -92,6 +94,10 @@ internal sealed partial class GraphBuilder
         _graph.Node.Add(node);
         return outputs;
     }
+
+    /// <summary>Zeros of the given shape, made at run time (no initializer of that size in the model).</summary>
+    public GraphValue Zeros(params long[] shape)
+        => Node("Expand", new[] { Constant(0f), Int64Constant(shape) }, shape, DataType.Float);
 
     /// <summary>Keeps the top-left <paramref name="height"/> x <paramref name="width"/> of an NCHW value.</summary>
     public GraphValue CropTopLeft(GraphValue x, long height, long width)

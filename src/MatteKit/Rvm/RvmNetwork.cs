@@ -52,13 +52,16 @@ public sealed class RvmNetwork
     internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24)
     {
         var g = new GraphBuilder("rvm_mobilenetv3");
-        var src = SourceImage(g, geo, format);
+        var (src, srcScale) = SourceImage(g, geo, format);
         var states = new GraphValue[4];
         for (int i = 0; i < 4; i++)
             states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
 
+        // The frame at full resolution stays in whatever scale it arrived in (0..255 for bytes): converting it is
+        // a full-resolution pass, so the 1/255 is applied at network resolution and folded into the refiner.
+        if (!geo.Refine) src = ToUnitRange(g, src, srcScale);
         var srcSm = geo.Refine
-            ? g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth)
+            ? ToUnitRange(g, g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth), srcScale)
             : src;
 
         var (f1, f2, f3, f4) = _encoder.Forward(g, srcSm);
@@ -74,10 +77,17 @@ public sealed class RvmNetwork
         var hidden = _decode0.Forward(g, x1, srcSm);
 
         var projected = _projectMat.Forward(g, hidden);
-        if (geo.Refine) projected = FastGuidedFilter.Forward(g, src, srcSm, projected);
-        var parts = g.Split(projected, 1, 3, 1);
-        var fgr = g.Clip(g.Add(parts[0], src), 0f, 1f);
-        var pha = g.Clip(parts[1], 0f, 1f);
+        GraphValue fgr, pha;
+        if (geo.Refine)
+        {
+            (fgr, pha) = FastGuidedFilter.Forward(g, src, srcScale, srcSm, projected);
+        }
+        else
+        {
+            var parts = g.Split(projected, 1, 3, 1);
+            fgr = g.Clip(g.Add(parts[0], src), 0f, 1f);
+            pha = g.Clip(parts[1], 0f, 1f);
+        }
 
         g.Output(fgr, "fgr");
         g.Output(pha, "pha");
@@ -88,14 +98,18 @@ public sealed class RvmNetwork
         return new ModelGraph(g.ToBytes(), g.ConvMultiplyAdds);
     }
 
-    /// <summary>The frame as float32 NCHW RGB in 0..1, whatever the graph input is.</summary>
-    private static GraphValue SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format)
+    /// <summary>The frame as float32 NCHW RGB, and the factor its values carry (255 for bytes, 1 for floats).</summary>
+    private static (GraphValue Image, float Scale) SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format)
     {
         if (format == SourceFormat.PlanarFloat)
-            return g.Input("src", DataType.Float, 1, 3, geo.FrameHeight, geo.FrameWidth);
-        // Bytes in, so callers hand over decoder output untouched; byte / 255 is exactly what the official code feeds.
+            return (g.Input("src", DataType.Float, 1, 3, geo.FrameHeight, geo.FrameWidth), 1f);
+        // Bytes in, so callers hand over decoder output untouched; transposing the bytes before converting them
+        // moves a quarter of the data.
         var rgb = g.Input("src", DataType.Uint8, 1, geo.FrameHeight, geo.FrameWidth, 3);
-        var scaled = g.Div(g.Cast(rgb, DataType.Float), g.Constant(255f));
-        return g.Transpose(scaled, 0, 3, 1, 2);
+        return (g.Cast(g.Transpose(rgb, 0, 3, 1, 2), DataType.Float), 255f);
     }
+
+    // x * (1/255) differs from the official byte / 255 by at most one ulp.
+    private static GraphValue ToUnitRange(GraphBuilder g, GraphValue image, float scale)
+        => scale == 1f ? image : g.Mul(image, g.Constant(1f / scale));
 }
