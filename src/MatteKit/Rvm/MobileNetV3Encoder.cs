@@ -13,7 +13,7 @@ internal sealed class MobileNetV3Encoder
 
     // MobileNetV3-Large, features 1..15: in, kernel, expanded, out, SE, hardswish, stride, dilation.
     // The last three run at dilation 2 with stride 1 (RVM's dilated variant keeps 1/16 resolution).
-    private static readonly MobileNetV3Stage[] Stages =
+    internal static readonly MobileNetV3Stage[] Stages =
     {
         new(16, 3, 16, 16, false, false, 1, 1),
         new(16, 3, 64, 24, false, false, 2, 1),
