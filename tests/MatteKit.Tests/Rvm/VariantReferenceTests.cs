@@ -58,6 +58,36 @@ public sealed class VariantReferenceTests
         cmp.AssertAll(refCase.SegmentationPass ? "seg" : "pha", "r4");
     }
 
+    /// <summary>
+    /// Model a has both refiners' inputs: with the fast guided filter asked for, it is the TF.js model again and must
+    /// match the fast-guided-filter reference (<c>rvm_mobilenetv3</c> case c, 333x197 @0.6); the deep one must not.
+    /// </summary>
+    [SkippableFact]
+    public void RefinerOverrideChoosesTheFastGuidedFilter()
+    {
+        var folder = SharedData.Path("reference", "rvm_mobilenetv3");
+        SharedData.SkipIfMissing(System.IO.Path.Combine(folder, "manifest.json"));
+        var refCase = ReferenceCase.LoadAll(folder).Single(c => c.Name == "c");
+        var modelA = SyntheticRvmWeights.ModelA(TestWeights.Default);
+        var fast = new ReferenceComparison(refCase, ReferenceCase.LoadTolerances(folder), _log, "model a, --refiner fast");
+        using var fastMatter = VideoMatter.Load(modelA, new MatterOptions { Threads = 2, Refiner = MatteKit.Rvm.RvmRefiner.FastGuidedFilter });
+        using var deepMatter = VideoMatter.Load(modelA, new MatterOptions { Threads = 2 });
+        double deepMax = 0;
+        for (int i = 0; i < refCase.Frames.Length; i++)
+        {
+            var frame = refCase.SourceRgb24(i);
+            var r = fastMatter.Process(frame, refCase.Width, refCase.Height, refCase.DownsampleRatio);
+            fast.Compare(i, "pha", r.Alpha, 1);
+            fast.Compare(i, "fgr", r.Foreground, 3);
+            var fastAlpha = r.Alpha.ToArray();
+            var d = deepMatter.Process(frame, refCase.Width, refCase.Height, refCase.DownsampleRatio);
+            for (int k = 0; k < fastAlpha.Length; k++) deepMax = Math.Max(deepMax, Math.Abs(fastAlpha[k] - d.Alpha[k]));
+        }
+        _log.WriteLine($"deep vs fast guided filter on case c: max alpha difference {deepMax:E2}");
+        fast.AssertAll("pha", "fgr");
+        Assert.True(deepMax > 1e-2, "the default refiner of model a is not the deep guided filter");
+    }
+
     [SkippableFact]
     public void FormulaReproducesTheManifestChecksums()
     {
