@@ -1,5 +1,6 @@
 using System.Globalization;
 using MatteKit.Conversion;
+using MatteKit.Rvm;
 
 namespace MatteKit.Cli;
 
@@ -15,10 +16,19 @@ internal static class ConvertCommand
         --output-foreground PATH   foreground colour (RGB PNG)
         --output-composition PATH  foreground over --background (RGB PNG, RGBA with transparent)
                                    PATH is a .png file for an image input, a folder for a folder input
+        --output-segmentation PATH the segmentation pass (8-bit grey PNG): person probability, or a 0/255
+                                   mask with --segmentation-threshold; needs weights with the segmentation
+                                   head (official .pth files; not the TF.js model nor ONNX files)
+        --segmentation-threshold T binary mask: 255 where the probability is >= T (0..1)
         --background COLOUR        green (default), black, white, #RRGGBB or transparent
         --downsample-ratio R|auto  network resolution as a fraction of the frame; auto (default) keeps the
                                    longer side about 512 px; 1 = full resolution, no refiner
-        --weights PATH             TF.js model.json (or its folder) or PyTorch .pth; default: embedded model
+        --weights PATH             TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50,
+                                   fast or deep guided filter), or an RVM .onnx file run as it is (official
+                                   exports, float32 or float16, or one from export-onnx); default: embedded
+                                   model. Official ONNX exports always resize and run their refiner, even
+                                   at --downsample-ratio 1, so their output differs there from the others
+        --refiner fast|deep        refiner for ratios below 1; default: deep when the weights have it
         --threads N                inference threads (default: one per core)
         --quiet                    no progress or summary
         """;
@@ -27,6 +37,7 @@ internal static class ConvertCommand
     {
         "--input-source", "--output-alpha", "--output-foreground", "--output-composition",
         "--background", "--downsample-ratio", "--weights", "--threads",
+        "--output-segmentation", "--segmentation-threshold", "--refiner",
     };
 
     private static readonly HashSet<string> Flags = new() { "--quiet", "--help" };
@@ -54,10 +65,15 @@ internal static class ConvertCommand
             DownsampleRatio = ParseRatio(cl.Value("--downsample-ratio")),
             Weights = cl.Value("--weights"),
             Threads = cl.Int("--threads", 0, 1),
+            OutputSegmentation = cl.Value("--output-segmentation"),
+            SegmentationThreshold = ParseThreshold(cl.Value("--segmentation-threshold")),
+            Refiner = ParseRefiner(cl.Value("--refiner")),
         };
-        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null)
-            throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition");
-        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition }.Where(p => p is not null)
+        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null && options.OutputSegmentation is null)
+            throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, --output-segmentation");
+        if (options.SegmentationThreshold is not null && options.OutputSegmentation is null)
+            throw new UsageException("--segmentation-threshold needs --output-segmentation");
+        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.OutputSegmentation }.Where(p => p is not null)
             .Select(p => Path.GetFullPath(p!)).ToList();
         if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
 
@@ -75,7 +91,23 @@ internal static class ConvertCommand
         return 0;
     }
 
-    private static double? ParseRatio(string? text)
+    private static float? ParseThreshold(string? text)
+    {
+        if (text is null) return null;
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) || !(t >= 0 && t <= 1))
+            throw new UsageException($"--segmentation-threshold must be a number in [0, 1], got '{text}'");
+        return t;
+    }
+
+    internal static RvmRefiner? ParseRefiner(string? text) => text switch
+    {
+        null => null,
+        "fast" => RvmRefiner.FastGuidedFilter,
+        "deep" => RvmRefiner.DeepGuidedFilter,
+        _ => throw new UsageException($"--refiner must be fast or deep, got '{text}'"),
+    };
+
+    internal static double? ParseRatio(string? text)
     {
         if (text is null || text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) || !(r > 0 && r <= 1))

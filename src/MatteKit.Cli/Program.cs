@@ -7,9 +7,11 @@ const string Usage = """
     mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
 
     Usage: mattekit convert INPUT [options]     matte an image or a folder of frames
+           mattekit export-onnx --size WxH --out model.onnx [options]
+                                                write the network as an ONNX file (static shapes, fixed ratio)
            mattekit --version
 
-    Run 'mattekit convert --help' for the options.
+    Run 'mattekit convert --help' or 'mattekit export-onnx --help' for the options.
     """;
 
 try
@@ -27,6 +29,7 @@ try
     return args[0] switch
     {
         "convert" => ConvertCommand.Run(args[1..]),
+        "export-onnx" => ExportOnnxCommand.Run(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
     };
 }

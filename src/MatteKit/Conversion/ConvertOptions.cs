@@ -1,3 +1,5 @@
+using MatteKit.Rvm;
+
 namespace MatteKit.Conversion;
 
 /// <summary>What <see cref="Converter"/> reads, writes and how it runs the network.</summary>
@@ -14,6 +16,18 @@ public sealed record ConvertOptions
 
     /// <summary>Foreground over <see cref="Background"/>, same rule as <see cref="OutputAlpha"/>.</summary>
     public string? OutputComposition { get; init; }
+
+    /// <summary>
+    /// Segmentation pass output (8-bit grey PNG): the person probability map, or a binary mask with
+    /// <see cref="SegmentationThreshold"/>. Needs weights with the segmentation head (the official .pth files).
+    /// </summary>
+    public string? OutputSegmentation { get; init; }
+
+    /// <summary>With <see cref="OutputSegmentation"/>: 255 where the probability is at least this, else 0; null = the probability map.</summary>
+    public float? SegmentationThreshold { get; init; }
+
+    /// <summary>Refiner for ratios below 1; null = deep guided filter when the weights hold one, else fast.</summary>
+    public RvmRefiner? Refiner { get; init; }
 
     /// <summary>Composition background: green, black, white, #RRGGBB, or transparent (RGBA PNG, straight alpha).</summary>
     public string Background { get; init; } = "green";

@@ -117,6 +117,14 @@ internal sealed partial class GraphBuilder
             Attr("ceil_mode", ceilMode ? 1L : 0L), Attr("count_include_pad", 0L));
     }
 
+    /// <summary>Max pooling with symmetric padding that never wins (PyTorch's <c>MaxPool2d(padding=p)</c>), floor mode.</summary>
+    public GraphValue MaxPool(GraphValue x, int kernel, int stride, int padding)
+    {
+        long Out(long n) => (n + 2 * padding - kernel) / stride + 1;
+        return Node("MaxPool", new[] { x }, new[] { x.Dim(0), x.Dim(1), Out(x.Dim(2)), Out(x.Dim(3)) }, x.ElementType,
+            Attr("kernel_shape", kernel, kernel), Attr("strides", stride, stride), Attr("pads", padding, padding, padding, padding));
+    }
+
     public GraphValue GlobalAveragePool(GraphValue x)
         => Node("GlobalAveragePool", new[] { x }, new[] { x.Dim(0), x.Dim(1), 1L, 1L }, x.ElementType);
 

@@ -16,6 +16,7 @@ internal sealed partial class GraphBuilder
 
     private readonly GraphProto _graph;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GraphValue> _sharedInitializers = new(StringComparer.Ordinal);
     private int _counter;
 
     public GraphBuilder(string name)
@@ -43,6 +44,18 @@ internal sealed partial class GraphBuilder
     {
         Claim(name);
         return AddInitializer(name, data, shape);
+    }
+
+    /// <summary>
+    /// A named weight that several nodes may read (e.g. a learned box filter applied to four inputs): the first call
+    /// adds it, later calls with the same name return it.
+    /// </summary>
+    public GraphValue SharedInitializer(string name, ReadOnlySpan<float> data, params long[] shape)
+    {
+        if (_sharedInitializers.TryGetValue(name, out var existing)) return existing;
+        var value = Initializer(name, data, shape);
+        _sharedInitializers.Add(name, value);
+        return value;
     }
 
     private GraphValue AddInitializer(string name, ReadOnlySpan<float> data, long[] shape)
