@@ -7,9 +7,11 @@ const string Usage = """
     mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
 
     Usage: mattekit convert INPUT [options]     matte an image or a folder of frames
+           mattekit compose-dataset [options]   build clips with exact ground truth
+           mattekit evaluate --pred DIR --true DIR   score mattes against ground truth
            mattekit --version
 
-    Run 'mattekit convert --help' for the options.
+    Run 'mattekit COMMAND --help' for the options.
     """;
 
 try
@@ -27,6 +29,8 @@ try
     return args[0] switch
     {
         "convert" => ConvertCommand.Run(args[1..]),
+        "compose-dataset" => ComposeDatasetCommand.Run(args[1..]),
+        "evaluate" => EvaluateCommand.Run(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
     };
 }
