@@ -50,7 +50,8 @@ public class ConnectivityErrorTests
         var (pred, truth) = OfficialFixture.Load();
         // The script sums in float32; we sum in double: they differ by about 2e-9.
         Assert.InRange(ConnectivityError.Compute(pred, truth, OfficialFixture.Width, OfficialFixture.Height), 0.0418274498 - 1e-8, 0.0418274498 + 1e-8);
-        Assert.Equal(333.5620761, MeanAbsoluteDifference.Compute(pred, truth), 5);
-        Assert.Equal(166.3922817, MeanSquaredError.Compute(pred, truth), 5);
+        // float32 means in NumPy against double sums here: they differ by about 2e-5 (relative 5e-8).
+        Assert.Equal(333.5620761, MeanAbsoluteDifference.Compute(pred, truth), 3);
+        Assert.Equal(166.3922817, MeanSquaredError.Compute(pred, truth), 3);
     }
 }
