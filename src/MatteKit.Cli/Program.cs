@@ -9,9 +9,11 @@ const string Usage = """
     Usage: mattekit convert INPUT [options]     matte an image or a folder of frames
            mattekit export-onnx --size WxH --out model.onnx [options]
                                                 write the network as an ONNX file (static shapes, fixed ratio)
+           mattekit compose-dataset [options]   build clips with exact ground truth
+           mattekit evaluate --pred DIR --true DIR   score mattes against ground truth
            mattekit --version
 
-    Run 'mattekit convert --help' or 'mattekit export-onnx --help' for the options.
+    Run 'mattekit COMMAND --help' for the options.
     """;
 
 try
@@ -30,6 +32,8 @@ try
     {
         "convert" => ConvertCommand.Run(args[1..]),
         "export-onnx" => ExportOnnxCommand.Run(args[1..]),
+        "compose-dataset" => ComposeDatasetCommand.Run(args[1..]),
+        "evaluate" => EvaluateCommand.Run(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
     };
 }
