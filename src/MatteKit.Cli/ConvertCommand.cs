@@ -33,10 +33,10 @@ internal static class ConvertCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions, Flags);
+        var cl = new CommandLine(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(), Flags.Concat(PlateOptions.Flags).ToHashSet());
         if (cl.Has("--help"))
         {
-            Console.WriteLine(Help);
+            Console.WriteLine(Help + PlateOptions.Help);
             return 0;
         }
         var input = cl.Value("--input-source");
@@ -54,10 +54,13 @@ internal static class ConvertCommand
             DownsampleRatio = ParseRatio(cl.Value("--downsample-ratio")),
             Weights = cl.Value("--weights"),
             Threads = cl.Int("--threads", 0, 1),
+            Plate = PlateOptions.Parse(cl),
         };
-        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null)
+        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null
+            && options.Plate?.OutputError is null && options.Plate?.OutputRefined is null)
             throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition");
-        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition }.Where(p => p is not null)
+        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.Plate?.OutputError, options.Plate?.OutputRefined }
+            .Where(p => p is not null)
             .Select(p => Path.GetFullPath(p!)).ToList();
         if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
 
@@ -67,7 +70,7 @@ internal static class ConvertCommand
         if (!quiet)
         {
             var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
-            Console.WriteLine($"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
+            Console.WriteLine(summary.Mode ?? $"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
             Console.WriteLine(
                 $"{summary.Frames} frame(s) in {summary.Total.TotalSeconds:F2} s ({summary.Frames / summary.Total.TotalSeconds:F1} fps): " +
                 $"decode {summary.Decode.TotalSeconds:F2} s, inference {summary.Inference.TotalSeconds:F2} s, encode {summary.Encode.TotalSeconds:F2} s");
