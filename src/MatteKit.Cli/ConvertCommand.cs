@@ -44,10 +44,10 @@ internal static class ConvertCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions, Flags);
+        var cl = new CommandLine(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(), Flags.Concat(PlateOptions.Flags).ToHashSet());
         if (cl.Has("--help"))
         {
-            Console.WriteLine(Help);
+            Console.WriteLine(Help + PlateOptions.Help);
             return 0;
         }
         var input = cl.Value("--input-source");
@@ -68,12 +68,18 @@ internal static class ConvertCommand
             OutputSegmentation = cl.Value("--output-segmentation"),
             SegmentationThreshold = ParseThreshold(cl.Value("--segmentation-threshold")),
             Refiner = ParseRefiner(cl.Value("--refiner")),
+            Plate = PlateOptions.Parse(cl),
         };
-        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null && options.OutputSegmentation is null)
+        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null && options.OutputSegmentation is null
+            && options.Plate?.OutputError is null && options.Plate?.OutputRefined is null)
             throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, --output-segmentation");
         if (options.SegmentationThreshold is not null && options.OutputSegmentation is null)
             throw new UsageException("--segmentation-threshold needs --output-segmentation");
-        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.OutputSegmentation }.Where(p => p is not null)
+        if (options.Plate is not null && options.OutputSegmentation is not null)
+            throw new UsageException("--output-segmentation is an RVM output; it does not combine with --background-plate");
+        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.OutputSegmentation,
+                options.Plate?.OutputError, options.Plate?.OutputRefined }
+            .Where(p => p is not null)
             .Select(p => Path.GetFullPath(p!)).ToList();
         if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
 
@@ -83,7 +89,7 @@ internal static class ConvertCommand
         if (!quiet)
         {
             var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
-            Console.WriteLine($"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
+            Console.WriteLine(summary.Mode ?? $"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
             Console.WriteLine(
                 $"{summary.Frames} frame(s) in {summary.Total.TotalSeconds:F2} s ({summary.Frames / summary.Total.TotalSeconds:F1} fps): " +
                 $"decode {summary.Decode.TotalSeconds:F2} s, inference {summary.Inference.TotalSeconds:F2} s, encode {summary.Encode.TotalSeconds:F2} s");

@@ -40,4 +40,7 @@ public sealed record ConvertOptions
 
     /// <summary>Inference threads; 0 = one per core.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
+    public PlateSettings? Plate { get; init; }
 }

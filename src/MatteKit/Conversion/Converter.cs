@@ -13,6 +13,7 @@ public static class Converter
 {
     public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
     {
+        if (options.Plate is not null) return PlateConversion.Run(options, options.Plate, progress, cancel);
         var outputs = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.OutputSegmentation };
         if (outputs.All(o => o is null))
             throw new ArgumentException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, --output-segmentation");
@@ -112,7 +113,7 @@ public static class Converter
         }
     }
 
-    private static void CheckImageInput(string input)
+    internal static void CheckImageInput(string input)
     {
         if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
         if (!input.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
@@ -120,7 +121,7 @@ public static class Converter
                 $"'{Path.GetExtension(input)}' input is not supported yet: this version reads PNG images and folders of PNG images");
     }
 
-    private static void CheckOutput(string output, bool sequence)
+    internal static void CheckOutput(string output, bool sequence)
     {
         var full = Path.GetFullPath(output);
         var parent = Path.GetDirectoryName(full)!;

@@ -83,6 +83,16 @@ internal sealed partial class GraphBuilder
 
     public GraphValue Int64Constant(params long[] values) => AddInt64Initializer(FreshName("const"), values);
 
+    /// <summary>An int64 constant of any shape (index offsets and the like).</summary>
+    public GraphValue Int64Tensor(long[] values, params long[] shape)
+    {
+        var t = new TensorProto { Name = FreshName("const"), DataType = (int)DataType.Int64 };
+        t.Dims.AddRange(shape);
+        t.Int64Data.AddRange(values);
+        _graph.Initializer.Add(t);
+        return new GraphValue(t.Name, shape, DataType.Int64);
+    }
+
     public ModelProto ToModel(string producer = "MatteKit")
     {
         var model = new ModelProto
@@ -129,7 +139,12 @@ internal sealed partial class GraphBuilder
     private static ValueInfoProto ValueInfo(string name, DataType type, long[] shape)
     {
         var tensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = new TensorShapeProto() };
-        foreach (var d in shape) tensorType.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        // A negative size marks a dimension only known at run time (e.g. the number of patches the refiner picks).
+        int dynamicCount = 0;
+        foreach (var d in shape)
+            tensorType.Shape.Dim.Add(d >= 0
+                ? new TensorShapeProto.Types.Dimension { DimValue = d }
+                : new TensorShapeProto.Types.Dimension { DimParam = $"{name}_dyn{dynamicCount++}" });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } };
     }
 

@@ -74,12 +74,15 @@ internal sealed class ConvLayer
 
     public int InChannels => _shape[1];
 
-    /// <summary>Emits the conv with symmetric zero padding <c>(k - 1) / 2 * dilation</c>, as every RVM conv uses.</summary>
-    public GraphValue Forward(GraphBuilder g, GraphValue x, int stride = 1, int dilation = 1, int groups = 1)
+    /// <summary>
+    /// Emits the conv with symmetric zero padding <paramref name="padding"/>, by default <c>(k - 1) / 2 * dilation</c>
+    /// as every RVM conv uses (BGMv2's refiner runs its convs unpadded: padding 0).
+    /// </summary>
+    public GraphValue Forward(GraphBuilder g, GraphValue x, int stride = 1, int dilation = 1, int groups = 1, int? padding = null)
     {
         var weight = g.SharedInitializer(_name + ".weight", _weight, _shape.Select(d => (long)d).ToArray());
         var bias = _bias is null ? null : g.SharedInitializer(_name + ".bias", _bias, _bias.Length);
-        int pad = (KernelSize - 1) / 2 * dilation;
+        int pad = padding ?? (KernelSize - 1) / 2 * dilation;
         return g.Conv(x, weight, bias, (stride, stride), (pad, pad), dilation, groups, _shape[1] - _zeroInputChannels);
     }
 }
