@@ -1,19 +1,43 @@
 using MatteKit.Bench;
 
-// Benchmark modes; each lives in its own file.
-const string Usage = """
-    Usage: dotnet run --project bench/MatteKit.Bench -c Release -- MODE [options]
+// mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--shared DIR]
+//                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
+// The convert mode parses its own options (its --frames and --threads mean other things).
+if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
 
-    Modes:
-      convert   end-to-end `convert` speed (pipeline vs sequential vs inference alone) on the shared 720p and
-                1080p clips, and a 2,000-frame run with its memory sampled (see ConvertBenchmark.cs)
-    """;
-
-switch (args.FirstOrDefault())
+string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
+int frames = 20, warmup = 5;
+int[] threads = { 1, 2 };
+string mode = "network";
+for (int i = 0; i < args.Length; i++)
 {
-    case "convert":
-        return ConvertBenchmark.Run(args[1..]);
+    switch (args[i])
+    {
+        case "--frames": frames = int.Parse(args[++i]); break;
+        case "--warmup": warmup = int.Parse(args[++i]); break;
+        case "--threads": threads = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--shared": shared = args[++i]; break;
+        default: mode = args[i]; break;
+    }
+}
+if (!Directory.Exists(Path.Combine(shared, "media", "clips")))
+{
+    Console.Error.WriteLine($"bench: shared materials not found at {shared} (set MATTEKIT_SHARED or --shared)");
+    return 1;
+}
+switch (mode)
+{
+    case "network":
+        NetworkBenchmark.Run(shared, frames, warmup, threads);
+        return 0;
     default:
-        Console.Error.WriteLine(Usage);
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, convert)");
         return 2;
+}
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "MatteKit.slnx"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using MatteKit.Conversion;
+using MatteKit.Rvm;
 
 namespace MatteKit.Cli;
 
@@ -16,8 +17,12 @@ internal static class ConvertCommand
         --output-composition PATH    foreground over --background
         --output-alpha PATH          alpha matte (grey)
         --output-foreground PATH     foreground colour
+        --output-segmentation PATH   the segmentation pass (grey): person probability, or a 0/255 mask with
+                                     --segmentation-threshold; needs weights with the segmentation head
+                                     (official .pth files; not the TF.js model nor ONNX files)
                                      PATH: .mp4/.m4v/.mkv (H.264), .webm (VP9), .mov (ProRes), .gif, a folder
                                      for PNG frames, or a .png for a single image input
+        --segmentation-threshold T   binary mask: 255 where the probability is >= T (0..1)
         --output-type TYPE           video or png_sequence (default: from each PATH's extension)
         --output-video-mbps N        video bit rate in Mbit/s (fractions allowed)
         --crf N                      constant quality instead (H.264 default 18, VP9 default 30)
@@ -33,7 +38,12 @@ internal static class ConvertCommand
         --duration SECONDS           convert only this much of the input
         --no-audio                   leave the input's audio out (kept by default: copied when the container
                                      allows, re-encoded otherwise)
-        --weights PATH               TF.js model.json (or its folder) or PyTorch .pth; default: embedded model
+        --weights PATH               TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50,
+                                     fast or deep guided filter), or an RVM .onnx file run as it is (official
+                                     exports, float32 or float16, or one from export-onnx); default: embedded
+                                     model. Official ONNX exports always resize and run their refiner, even
+                                     at --downsample-ratio 1, so their output differs there from the others
+        --refiner fast|deep          refiner for ratios below 1; default: deep when the weights have it
         --threads N                  inference threads (default: one per core)
         --quiet                      no progress or summary
         """;
@@ -43,16 +53,17 @@ internal static class ConvertCommand
         "--input-source", "--output-alpha", "--output-foreground", "--output-composition", "--output-type",
         "--output-video-mbps", "--crf", "--background", "--downsample-ratio", "--input-resize", "--seq-chunk",
         "--start", "--duration", "--weights", "--threads",
+        "--output-segmentation", "--segmentation-threshold", "--refiner",
     };
 
     private static readonly HashSet<string> Flags = new() { "--quiet", "--help", "--no-audio" };
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions, Flags);
+        var cl = new CommandLine(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(), Flags.Concat(PlateOptions.Flags).ToHashSet());
         if (cl.Has("--help"))
         {
-            Console.WriteLine(Help);
+            Console.WriteLine(Help + PlateOptions.Help);
             return 0;
         }
         var input = cl.Value("--input-source");
@@ -79,10 +90,21 @@ internal static class ConvertCommand
             NoAudio = cl.Has("--no-audio"),
             Weights = cl.Value("--weights"),
             Threads = cl.Int("--threads", 0, 1),
+            OutputSegmentation = cl.Value("--output-segmentation"),
+            SegmentationThreshold = ParseThreshold(cl.Value("--segmentation-threshold")),
+            Refiner = ParseRefiner(cl.Value("--refiner")),
+            Plate = PlateOptions.Parse(cl),
         };
-        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null)
-            throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition");
-        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition }.Where(p => p is not null)
+        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null && options.OutputSegmentation is null
+            && options.Plate?.OutputError is null && options.Plate?.OutputRefined is null)
+            throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, --output-segmentation");
+        if (options.SegmentationThreshold is not null && options.OutputSegmentation is null)
+            throw new UsageException("--segmentation-threshold needs --output-segmentation");
+        if (options.Plate is not null && options.OutputSegmentation is not null)
+            throw new UsageException("--output-segmentation is an RVM output; it does not combine with --background-plate");
+        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.OutputSegmentation,
+                options.Plate?.OutputError, options.Plate?.OutputRefined }
+            .Where(p => p is not null)
             .Select(p => Path.GetFullPath(p!)).ToList();
         if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
 
@@ -100,7 +122,7 @@ internal static class ConvertCommand
         if (!quiet)
         {
             var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
-            Console.WriteLine($"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
+            Console.WriteLine(summary.Mode ?? $"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
             Console.WriteLine(
                 $"{summary.Frames} frame(s) in {summary.Total.TotalSeconds:F2} s ({summary.Frames / summary.Total.TotalSeconds:F1} fps): " +
                 $"decode {summary.Decode.TotalSeconds:F2} s, inference {summary.Inference.TotalSeconds:F2} s, encode {summary.Encode.TotalSeconds:F2} s" +
@@ -117,7 +139,23 @@ internal static class ConvertCommand
         _ => throw new UsageException($"--output-type must be video or png_sequence, got '{text}'"),
     };
 
-    private static double? ParseRatio(string? text)
+    private static float? ParseThreshold(string? text)
+    {
+        if (text is null) return null;
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) || !(t >= 0 && t <= 1))
+            throw new UsageException($"--segmentation-threshold must be a number in [0, 1], got '{text}'");
+        return t;
+    }
+
+    internal static RvmRefiner? ParseRefiner(string? text) => text switch
+    {
+        null => null,
+        "fast" => RvmRefiner.FastGuidedFilter,
+        "deep" => RvmRefiner.DeepGuidedFilter,
+        _ => throw new UsageException($"--refiner must be fast or deep, got '{text}'"),
+    };
+
+    internal static double? ParseRatio(string? text)
     {
         if (text is null || text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) || !(r > 0 && r <= 1))

@@ -7,9 +7,13 @@ const string Usage = """
     mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
 
     Usage: mattekit convert INPUT [options]     matte a video, a folder of frames or an image
+           mattekit export-onnx --size WxH --out model.onnx [options]
+                                                write the network as an ONNX file (static shapes, fixed ratio)
+           mattekit compose-dataset [options]   build clips with exact ground truth
+           mattekit evaluate --pred DIR --true DIR   score mattes against ground truth
            mattekit --version
 
-    Run 'mattekit convert --help' for the options.
+    Run 'mattekit COMMAND --help' for the options.
     """;
 
 try
@@ -27,6 +31,9 @@ try
     return args[0] switch
     {
         "convert" => ConvertCommand.Run(args[1..]),
+        "export-onnx" => ExportOnnxCommand.Run(args[1..]),
+        "compose-dataset" => ComposeDatasetCommand.Run(args[1..]),
+        "evaluate" => EvaluateCommand.Run(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
     };
 }

@@ -14,7 +14,9 @@ namespace MatteKit.Conversion;
 internal sealed class ConversionPipeline
 {
     private readonly FrameSource _source;
-    private readonly VideoMatter _matter;
+    private readonly VideoMatter? _matter;
+    private readonly VideoMatter? _segmenter;
+    private readonly float? _segmentationThreshold;
     private readonly double? _ratio;
     private readonly IReadOnlyList<(FrameSink Sink, OutputRole Role)> _outputs;
     private readonly CompositionBackground _background;
@@ -25,16 +27,22 @@ internal sealed class ConversionPipeline
     private long _decodeTicks, _inferenceTicks, _encodeTicks;
     private int _framesDone;
 
-    public ConversionPipeline(FrameSource source, VideoMatter matter, double? ratio, IReadOnlyList<(FrameSink, OutputRole)> outputs,
-        CompositionBackground background, IProgress<ConvertProgress>? progress, int queueDepth)
+    /// <summary>
+    /// <paramref name="matter"/> runs the matting pass (null when only segmentation is asked for);
+    /// <paramref name="segmenter"/> the segmentation pass with its own recurrent state (null when not asked for).
+    /// </summary>
+    public ConversionPipeline(FrameSource source, VideoMatter? matter, VideoMatter? segmenter, ConvertOptions options,
+        IReadOnlyList<(FrameSink, OutputRole)> outputs, CompositionBackground background, IProgress<ConvertProgress>? progress)
     {
         _source = source;
         _matter = matter;
-        _ratio = ratio;
+        _segmenter = segmenter;
+        _segmentationThreshold = options.SegmentationThreshold;
+        _ratio = options.DownsampleRatio;
         _outputs = outputs;
         _background = background;
         _progress = progress;
-        _queueDepth = Math.Max(2, queueDepth);
+        _queueDepth = Math.Max(2, options.SeqChunk);
     }
 
     public TimeSpan Decode => Stopwatch.GetElapsedTime(0, _decodeTicks);
@@ -153,12 +161,23 @@ internal sealed class ConversionPipeline
     private void Matte(FrameSlot slot)
     {
         long t = Stopwatch.GetTimestamp();
-        var result = _matter.Process(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, _ratio);
+        var rgb = slot.Rgb.AsSpan(0, slot.Pixels * 3);
         slot.EnsureMatteBuffers();
-        result.AlphaToGray8(slot.Alpha);
-        result.ForegroundToRgb24(slot.Foreground);
-        ResolvedRatio = result.DownsampleRatio;
-        var geometry = _matter.CurrentGeometry!;
+        if (_matter is not null)
+        {
+            var result = _matter.Process(rgb, slot.Width, slot.Height, _ratio);
+            result.AlphaToGray8(slot.Alpha);
+            result.ForegroundToRgb24(slot.Foreground);
+            ResolvedRatio = result.DownsampleRatio;
+        }
+        if (_segmenter is not null)
+        {
+            var segmentation = _segmenter.Segment(rgb, slot.Width, slot.Height, _ratio);
+            if (_segmentationThreshold is { } threshold) segmentation.MaskToGray8(threshold, slot.Segmentation);
+            else segmentation.ProbabilityToGray8(slot.Segmentation);
+            ResolvedRatio = segmentation.DownsampleRatio;
+        }
+        var geometry = (_matter ?? _segmenter)!.CurrentGeometry!;
         NetworkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
         _inferenceTicks += Stopwatch.GetTimestamp() - t;
     }
@@ -176,6 +195,9 @@ internal sealed class ConversionPipeline
                     break;
                 case OutputRole.Foreground:
                     sink.Write(slot.Foreground.AsSpan(0, pixels * 3), slot);
+                    break;
+                case OutputRole.Segmentation:
+                    sink.Write(slot.Segmentation.AsSpan(0, pixels), slot);
                     break;
                 default:
                     int size = pixels * (_background.Transparent ? 4 : 3);

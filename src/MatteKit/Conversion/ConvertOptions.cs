@@ -1,3 +1,5 @@
+using MatteKit.Rvm;
+
 namespace MatteKit.Conversion;
 
 /// <summary>What <see cref="Converter"/> reads, writes and how it runs the network.</summary>
@@ -20,6 +22,18 @@ public sealed record ConvertOptions
 
     /// <summary>Video or PNG sequence; <see cref="OutputType.Auto"/> decides by each path's extension.</summary>
     public OutputType OutputType { get; init; } = OutputType.Auto;
+
+    /// <summary>
+    /// Segmentation pass output (8-bit grey: PNG, PNG frames or a video, same rule as <see cref="OutputAlpha"/>): the person probability map, or a binary mask with
+    /// <see cref="SegmentationThreshold"/>. Needs weights with the segmentation head (the official .pth files).
+    /// </summary>
+    public string? OutputSegmentation { get; init; }
+
+    /// <summary>With <see cref="OutputSegmentation"/>: 255 where the probability is at least this, else 0; null = the probability map.</summary>
+    public float? SegmentationThreshold { get; init; }
+
+    /// <summary>Refiner for ratios below 1; null = deep guided filter when the weights hold one, else fast.</summary>
+    public RvmRefiner? Refiner { get; init; }
 
     /// <summary>
     /// Composition background: green, black, white, #RRGGBB, an image file (scaled to cover, centre-cropped),
@@ -66,4 +80,7 @@ public sealed record ConvertOptions
     /// benchmark compares the pipeline with.
     /// </summary>
     internal bool Sequential { get; init; }
+
+    /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
+    public PlateSettings? Plate { get; init; }
 }

@@ -9,4 +9,8 @@ public sealed record ConvertSummary(
     TimeSpan Total,
     TimeSpan Decode,
     TimeSpan Inference,
-    TimeSpan Encode);
+    TimeSpan Encode)
+{
+    /// <summary>One line on the mode when it is not plain RVM (background plate: which plate, model, settings).</summary>
+    public string? Mode { get; init; }
+}

@@ -1,7 +1,7 @@
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit alpha and foreground.
+/// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit alpha, foreground and segmentation.
 /// A fixed set of slots is reused for the whole input, so memory does not grow with its length.
 /// </summary>
 internal sealed class FrameSlot
@@ -9,6 +9,7 @@ internal sealed class FrameSlot
     public byte[] Rgb = Array.Empty<byte>();
     public byte[] Alpha = Array.Empty<byte>();
     public byte[] Foreground = Array.Empty<byte>();
+    public byte[] Segmentation = Array.Empty<byte>();
     public int Width;
     public int Height;
     public int Index;
@@ -22,5 +23,6 @@ internal sealed class FrameSlot
     {
         if (Alpha.Length < Pixels) Alpha = new byte[Pixels];
         if (Foreground.Length < Pixels * 3) Foreground = new byte[Pixels * 3];
+        if (Segmentation.Length < Pixels) Segmentation = new byte[Pixels];
     }
 }

@@ -34,6 +34,7 @@ internal sealed class OutputPlan
         Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);
         Add(options.OutputForeground, OutputRole.Foreground, PixelLayout.Rgb24);
         Add(options.OutputComposition, OutputRole.Composition, transparent ? PixelLayout.Rgba32 : PixelLayout.Rgb24);
+        Add(options.OutputSegmentation, OutputRole.Segmentation, PixelLayout.Gray8);
         return plans;
     }
 

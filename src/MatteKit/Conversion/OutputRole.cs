@@ -6,4 +6,5 @@ internal enum OutputRole
     Alpha,
     Foreground,
     Composition,
+    Segmentation,
 }

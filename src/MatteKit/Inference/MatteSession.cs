@@ -4,43 +4,55 @@ using Microsoft.ML.OnnxRuntime;
 namespace MatteKit.Inference;
 
 /// <summary>
-/// One ONNX Runtime session for one frame size and ratio, with every input and output bound to buffers
-/// allocated once: the frame bytes, fgr, pha, and two sets of recurrent states that swap roles each frame
-/// (this frame's outputs are the next frame's inputs, without copying).
+/// One ONNX Runtime session for one frame size, ratio and pass, with every input and output bound to buffers
+/// allocated once: the frame bytes, the two outputs of the pass (fgr and pha, or seg logits and probability), and
+/// two sets of recurrent states that swap roles each frame (this frame's outputs are the next frame's inputs,
+/// without copying).
 /// </summary>
 internal sealed class MatteSession : IDisposable
 {
     private static readonly string[] InputNames = { "src", "r1i", "r2i", "r3i", "r4i" };
-    private static readonly string[] OutputNames = { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly string[] _outputNames;
     private readonly byte[] _source;
     private readonly OrtValue _sourceValue;
-    private readonly float[] _foreground;
-    private readonly float[] _alpha;
-    private readonly OrtValue _foregroundValue;
-    private readonly OrtValue _alphaValue;
+    private readonly float[][] _results = new float[2][];
+    private readonly OrtValue[] _resultValues = new OrtValue[2];
     private readonly float[][][] _states = new float[2][][];
     private readonly OrtValue[][] _stateValues = new OrtValue[2][];
     private readonly OrtValue[] _inputs = new OrtValue[5];
     private readonly OrtValue[] _outputs = new OrtValue[6];
     private int _current;
 
-    public MatteSession(RvmNetwork network, RvmGeometry geometry, SessionOptions options)
+    public MatteSession(RvmNetwork network, RvmGeometry geometry, NetworkPass pass, SessionOptions options)
     {
         Geometry = geometry;
-        var graph = network.BuildModel(geometry, SourceFormat.Rgb24);
+        Pass = pass;
+        var graph = network.BuildModel(geometry, SourceFormat.Rgb24, pass);
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
         _session = new InferenceSession(graph.OnnxBytes, options);
 
         int w = geometry.FrameWidth, h = geometry.FrameHeight;
         _source = new byte[w * h * 3];
         _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { 1, h, w, 3 });
-        _foreground = new float[3 * w * h];
-        _alpha = new float[w * h];
-        _foregroundValue = OrtValue.CreateTensorValueFromMemory(_foreground, new long[] { 1, 3, h, w });
-        _alphaValue = OrtValue.CreateTensorValueFromMemory(_alpha, new long[] { 1, 1, h, w });
+        long[][] resultShapes;
+        if (pass == NetworkPass.Matting)
+        {
+            _outputNames = new[] { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
+            resultShapes = new[] { new long[] { 1, 3, h, w }, new long[] { 1, 1, h, w } };
+        }
+        else
+        {
+            _outputNames = new[] { "seg", "seg_probability", "r1o", "r2o", "r3o", "r4o" };
+            resultShapes = new[] { new long[] { 1, 1, geometry.NetworkHeight, geometry.NetworkWidth }, new long[] { 1, 1, h, w } };
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            _results[i] = new float[resultShapes[i].Aggregate(1L, (a, b) => a * b)];
+            _resultValues[i] = OrtValue.CreateTensorValueFromMemory(_results[i], resultShapes[i]);
+        }
         for (int set = 0; set < 2; set++)
         {
             _states[set] = new float[4][];
@@ -55,10 +67,14 @@ internal sealed class MatteSession : IDisposable
     }
 
     public RvmGeometry Geometry { get; }
+    public NetworkPass Pass { get; }
     public long ConvMultiplyAdds { get; }
 
-    public ReadOnlySpan<float> Foreground => _foreground;
-    public ReadOnlySpan<float> Alpha => _alpha;
+    /// <summary>Matting: fgr (planar RGB); segmentation: seg logits at network resolution.</summary>
+    public ReadOnlySpan<float> First => _results[0];
+
+    /// <summary>Matting: pha; segmentation: the probability map at frame resolution.</summary>
+    public ReadOnlySpan<float> Second => _results[1];
 
     /// <summary>The recurrent state the next frame will start from (r1..r4).</summary>
     public ReadOnlySpan<float> State(int index) => _states[_current][index];
@@ -68,14 +84,14 @@ internal sealed class MatteSession : IDisposable
         rgb24.CopyTo(_source);
         int next = 1 - _current;
         _inputs[0] = _sourceValue;
-        _outputs[0] = _foregroundValue;
-        _outputs[1] = _alphaValue;
+        _outputs[0] = _resultValues[0];
+        _outputs[1] = _resultValues[1];
         for (int i = 0; i < 4; i++)
         {
             _inputs[1 + i] = _stateValues[_current][i];
             _outputs[2 + i] = _stateValues[next][i];
         }
-        _session.Run(_runOptions, InputNames, _inputs, OutputNames, _outputs);
+        _session.Run(_runOptions, InputNames, _inputs, _outputNames, _outputs);
         _current = next;
     }
 
@@ -84,13 +100,18 @@ internal sealed class MatteSession : IDisposable
         foreach (var s in _states[_current]) Array.Clear(s);
     }
 
+    /// <summary>Continues from another session's state (same geometry, other pass): both passes share the recurrence.</summary>
+    public void CopyStateFrom(MatteSession other)
+    {
+        for (int i = 0; i < 4; i++) other.State(i).CopyTo(_states[_current][i]);
+    }
+
     public void Dispose()
     {
         _session.Dispose();
         _runOptions.Dispose();
         _sourceValue.Dispose();
-        _foregroundValue.Dispose();
-        _alphaValue.Dispose();
+        foreach (var v in _resultValues) v.Dispose();
         foreach (var set in _stateValues)
             foreach (var v in set) v.Dispose();
     }

@@ -1,3 +1,5 @@
+using MatteKit.Rvm;
+
 namespace MatteKit.Inference;
 
 /// <summary>How a <see cref="VideoMatter"/> runs the network.</summary>
@@ -15,4 +17,10 @@ public sealed record MatterOptions
 
     /// <summary>Sessions kept for other frame sizes before the least recently used is dropped.</summary>
     public int MaxCachedSizes { get; init; } = 4;
+
+    /// <summary>
+    /// The refiner for ratios below 1; null = the deep guided filter when the weights hold one, else the fast guided
+    /// filter. Not for ONNX files, which run the refiner they were exported with.
+    /// </summary>
+    public RvmRefiner? Refiner { get; init; }
 }

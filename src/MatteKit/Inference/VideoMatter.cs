@@ -15,16 +15,11 @@ namespace MatteKit.Inference;
 /// </summary>
 public sealed class VideoMatter : IDisposable
 {
-    private readonly RvmNetwork _network;
+    private readonly IMatteEngine _engine;
     private readonly SessionOptions _sessionOptions;
-    private readonly MatterOptions _options;
-    private readonly LinkedList<MatteSession> _sessions = new();
-    private MatteSession? _current;
 
-    private VideoMatter(RvmNetwork network, MatterOptions options)
+    private VideoMatter(Func<SessionOptions, IMatteEngine> engine, MatterOptions options)
     {
-        _network = network;
-        _options = options;
         _sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -33,84 +28,94 @@ public sealed class VideoMatter : IDisposable
             InterOpNumThreads = 1,
         };
         if (!options.SpinWhileIdle) _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        try
+        {
+            _engine = engine(_sessionOptions);
+        }
+        catch
+        {
+            _sessionOptions.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Loads weights from <paramref name="weightsPath"/> (a TF.js <c>model.json</c> or its folder, or a PyTorch
-    /// <c>.pth</c> state_dict), or the embedded default model when null.
+    /// Loads weights from <paramref name="weightsPath"/> (a TF.js <c>model.json</c> or its folder, a PyTorch
+    /// <c>.pth</c> state_dict, or an RVM <c>.onnx</c> file, official or exported by MatteKit), or the embedded default
+    /// model when null.
     /// </summary>
     /// <exception cref="WeightsFormatException">The file cannot be used; the message names it and the problem.</exception>
     public static VideoMatter Load(string? weightsPath = null, MatterOptions? options = null)
-        => Load(weightsPath is null ? WeightsFile.LoadDefault() : WeightsFile.Load(weightsPath), options);
+    {
+        options ??= new MatterOptions();
+        if (weightsPath is not null && IsOnnxFile(weightsPath))
+        {
+            if (options.Refiner is not null)
+                throw new ArgumentException($"{weightsPath}: an ONNX file runs the refiner it was exported with; the refiner cannot be chosen");
+            return new VideoMatter(so => new OnnxFileEngine(weightsPath, so), options);
+        }
+        return Load(weightsPath is null ? WeightsFile.LoadDefault() : WeightsFile.Load(weightsPath), options);
+    }
 
     public static VideoMatter Load(WeightSet weights, MatterOptions? options = null)
-        => new(RvmNetwork.FromWeights(weights), options ?? new MatterOptions());
+    {
+        options ??= new MatterOptions();
+        var network = RvmNetwork.FromWeights(weights, options.Refiner);
+        return new VideoMatter(so => new GraphEngine(network, so, options.MaxCachedSizes), options);
+    }
 
     /// <summary>Where the weights came from.</summary>
-    public string WeightsSource => _network.Source;
+    public string WeightsSource => _engine.Source;
 
-    /// <summary>Multiply-adds of the convolutions for the size processed last (0 before the first frame).</summary>
-    public long ConvMultiplyAdds => _current?.ConvMultiplyAdds ?? 0;
+    /// <summary>Multiply-adds of the convolutions for the size processed last (0 before the first frame, and for ONNX files).</summary>
+    public long ConvMultiplyAdds => _engine.ConvMultiplyAdds;
+
+    /// <summary>Whether <see cref="Segment"/> is available (weights with the segmentation head).</summary>
+    public bool HasSegmentation => _engine is GraphEngine g && g.Network.HasSegmentation;
 
     /// <summary>
     /// Mattes one frame given as interleaved 8-bit RGB, <paramref name="width"/> x <paramref name="height"/>.
     /// <paramref name="downsampleRatio"/>: null = auto (network's longer side about 512 px), 1 = full resolution
-    /// without the refiner. A frame of another size or ratio than the previous one starts from a fresh state.
+    /// without the refiner (official ONNX files run it anyway). A frame of another size or ratio than the previous
+    /// one starts from a fresh state.
     /// </summary>
     public MatteResult Process(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio = null)
     {
-        if (rgb24.Length != checked(width * height * 3))
-            throw new ArgumentException($"frame of {width}x{height} needs {width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
-        double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
-        var session = SessionFor(width, height, ratio);
-        session.Run(rgb24);
-        return new MatteResult(width, height, ratio, session.Foreground, session.Alpha);
+        CheckFrame(rgb24, width, height);
+        return _engine.Process(rgb24, width, height, downsampleRatio);
+    }
+
+    /// <summary>
+    /// The segmentation pass (the official <c>segmentation_pass=True</c>): the person-segmentation head instead of
+    /// the matting head, on the same network and recurrent state as <see cref="Process"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The weights have no segmentation head (e.g. the TF.js model) or are an ONNX file.</exception>
+    public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio = null)
+    {
+        CheckFrame(rgb24, width, height);
+        return _engine.Segment(rgb24, width, height, downsampleRatio);
     }
 
     /// <summary>Forgets the recurrent state: the next frame is processed as the first of a new clip.</summary>
-    public void Reset()
-    {
-        foreach (var s in _sessions) s.ResetState();
-    }
+    public void Reset() => _engine.Reset();
 
     /// <summary>The recurrent state r1..r4 (NCHW) that the next frame of the current size will start from.</summary>
-    public ReadOnlySpan<float> RecurrentState(int index)
-        => _current is null ? ReadOnlySpan<float>.Empty : _current.State(index);
+    public ReadOnlySpan<float> RecurrentState(int index) => _engine.RecurrentState(index);
 
-    internal RvmGeometry? CurrentGeometry => _current?.Geometry;
+    internal RvmGeometry? CurrentGeometry => _engine.CurrentGeometry;
 
-    private MatteSession SessionFor(int width, int height, double ratio)
+    private static void CheckFrame(ReadOnlySpan<byte> rgb24, int width, int height)
     {
-        if (_current is { } c && c.Geometry.Matches(width, height, ratio))
-            return c;
-        var node = _sessions.First;
-        while (node is not null && !node.Value.Geometry.Matches(width, height, ratio)) node = node.Next;
-        MatteSession session;
-        if (node is not null)
-        {
-            session = node.Value;
-            _sessions.Remove(node);
-        }
-        else
-        {
-            session = new MatteSession(_network, new RvmGeometry(width, height, ratio), _sessionOptions);
-        }
-        // Switching size breaks the temporal sequence: the state of another size says nothing about this frame.
-        session.ResetState();
-        _sessions.AddFirst(session);
-        while (_sessions.Count > Math.Max(1, _options.MaxCachedSizes))
-        {
-            _sessions.Last!.Value.Dispose();
-            _sessions.RemoveLast();
-        }
-        _current = session;
-        return session;
+        if (rgb24.Length != checked(width * height * 3))
+            throw new ArgumentException($"frame of {width}x{height} needs {width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
     }
+
+    private static bool IsOnnxFile(string path)
+        => File.Exists(path) && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     public void Dispose()
     {
-        foreach (var s in _sessions) s.Dispose();
-        _sessions.Clear();
+        _engine.Dispose();
         _sessionOptions.Dispose();
     }
 }

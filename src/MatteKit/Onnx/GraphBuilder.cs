@@ -16,6 +16,7 @@ internal sealed partial class GraphBuilder
 
     private readonly GraphProto _graph;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GraphValue> _sharedInitializers = new(StringComparer.Ordinal);
     private int _counter;
 
     public GraphBuilder(string name)
@@ -45,6 +46,18 @@ internal sealed partial class GraphBuilder
         return AddInitializer(name, data, shape);
     }
 
+    /// <summary>
+    /// A named weight that several nodes may read (e.g. a learned box filter applied to four inputs): the first call
+    /// adds it, later calls with the same name return it.
+    /// </summary>
+    public GraphValue SharedInitializer(string name, ReadOnlySpan<float> data, params long[] shape)
+    {
+        if (_sharedInitializers.TryGetValue(name, out var existing)) return existing;
+        var value = Initializer(name, data, shape);
+        _sharedInitializers.Add(name, value);
+        return value;
+    }
+
     private GraphValue AddInitializer(string name, ReadOnlySpan<float> data, long[] shape)
     {
         var t = new TensorProto { Name = name, DataType = (int)DataType.Float };
@@ -69,6 +82,16 @@ internal sealed partial class GraphBuilder
     public GraphValue Constant(ReadOnlySpan<float> values, params long[] shape) => AddInitializer(FreshName("const"), values, shape);
 
     public GraphValue Int64Constant(params long[] values) => AddInt64Initializer(FreshName("const"), values);
+
+    /// <summary>An int64 constant of any shape (index offsets and the like).</summary>
+    public GraphValue Int64Tensor(long[] values, params long[] shape)
+    {
+        var t = new TensorProto { Name = FreshName("const"), DataType = (int)DataType.Int64 };
+        t.Dims.AddRange(shape);
+        t.Int64Data.AddRange(values);
+        _graph.Initializer.Add(t);
+        return new GraphValue(t.Name, shape, DataType.Int64);
+    }
 
     public ModelProto ToModel(string producer = "MatteKit")
     {
@@ -116,7 +139,12 @@ internal sealed partial class GraphBuilder
     private static ValueInfoProto ValueInfo(string name, DataType type, long[] shape)
     {
         var tensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = new TensorShapeProto() };
-        foreach (var d in shape) tensorType.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        // A negative size marks a dimension only known at run time (e.g. the number of patches the refiner picks).
+        int dynamicCount = 0;
+        foreach (var d in shape)
+            tensorType.Shape.Dim.Add(d >= 0
+                ? new TensorShapeProto.Types.Dimension { DimValue = d }
+                : new TensorShapeProto.Types.Dimension { DimParam = $"{name}_dyn{dynamicCount++}" });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } };
     }
 

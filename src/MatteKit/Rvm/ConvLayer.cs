@@ -13,9 +13,11 @@ internal sealed class ConvLayer
     private readonly float[] _weight;
     private readonly int[] _shape;
     private readonly float[]? _bias;
+    private readonly int _zeroInputChannels;
 
-    private ConvLayer(string name, float[] weight, int[] shape, float[]? bias)
+    private ConvLayer(string name, float[] weight, int[] shape, float[]? bias, int zeroInputChannels = 0)
     {
+        _zeroInputChannels = zeroInputChannels;
         _name = name;
         _weight = weight;
         _shape = shape;
@@ -55,11 +57,32 @@ internal sealed class ConvLayer
         return new ConvLayer(convKey, folded, weight.Shape, bias);
     }
 
-    /// <summary>Emits the conv with symmetric zero padding <c>(k - 1) / 2 * dilation</c>, as every RVM conv uses.</summary>
-    public GraphValue Forward(GraphBuilder g, GraphValue x, int stride = 1, int dilation = 1, int groups = 1)
+    /// <summary>
+    /// The same conv taking <paramref name="extra"/> more input channels, with zero weights. ONNX Runtime's fast
+    /// blocked-layout (NCHWc) kernels need the input channel count to be a multiple of the vector block; a concat
+    /// of odd widths (e.g. 128 + 40 + 3) otherwise falls back to a much slower path.
+    /// </summary>
+    public ConvLayer WithZeroInputChannels(int extra)
     {
-        var weight = g.Initializer(_name + ".weight", _weight, _shape.Select(d => (long)d).ToArray());
-        var bias = _bias is null ? null : g.Initializer(_name + ".bias", _bias, _bias.Length);
-        return g.Conv(x, weight, bias, stride, (KernelSize - 1) / 2 * dilation, dilation, groups);
+        if (extra == 0) return this;
+        int outC = _shape[0], inC = _shape[1], k2 = _shape[2] * _shape[3];
+        var padded = new float[outC * (inC + extra) * k2];
+        for (int o = 0; o < outC; o++)
+            Array.Copy(_weight, o * inC * k2, padded, o * (inC + extra) * k2, inC * k2);
+        return new ConvLayer(_name, padded, new[] { outC, inC + extra, _shape[2], _shape[3] }, _bias, _zeroInputChannels + extra);
+    }
+
+    public int InChannels => _shape[1];
+
+    /// <summary>
+    /// Emits the conv with symmetric zero padding <paramref name="padding"/>, by default <c>(k - 1) / 2 * dilation</c>
+    /// as every RVM conv uses (BGMv2's refiner runs its convs unpadded: padding 0).
+    /// </summary>
+    public GraphValue Forward(GraphBuilder g, GraphValue x, int stride = 1, int dilation = 1, int groups = 1, int? padding = null)
+    {
+        var weight = g.SharedInitializer(_name + ".weight", _weight, _shape.Select(d => (long)d).ToArray());
+        var bias = _bias is null ? null : g.SharedInitializer(_name + ".bias", _bias, _bias.Length);
+        int pad = padding ?? (KernelSize - 1) / 2 * dilation;
+        return g.Conv(x, weight, bias, (stride, stride), (pad, pad), dilation, groups, _shape[1] - _zeroInputChannels);
     }
 }

@@ -7,13 +7,13 @@ namespace MatteKit.Rvm;
 /// MobileNetV3-Large backbone (torchvision key layout <c>backbone.features.*</c>) with the last stage dilated
 /// instead of strided, giving features at 1/2 (16 ch), 1/4 (24), 1/8 (40) and 1/16 (960) of its input.
 /// </summary>
-internal sealed class MobileNetV3Encoder
+internal sealed class MobileNetV3Encoder : IRvmEncoder
 {
     private const float BatchNormEps = 0.001f;
 
     // MobileNetV3-Large, features 1..15: in, kernel, expanded, out, SE, hardswish, stride, dilation.
     // The last three run at dilation 2 with stride 1 (RVM's dilated variant keeps 1/16 resolution).
-    private static readonly MobileNetV3Stage[] Stages =
+    internal static readonly MobileNetV3Stage[] Stages =
     {
         new(16, 3, 16, 16, false, false, 1, 1),
         new(16, 3, 64, 24, false, false, 2, 1),
@@ -47,7 +47,7 @@ internal sealed class MobileNetV3Encoder
         _head = ConvLayer.LoadWithBatchNorm(w, "backbone.features.16.0", "backbone.features.16.1", BatchNormEps, 960, 160, 1);
     }
 
-    public const int FeatureChannels4 = 960;
+    public IReadOnlyList<int> FeatureChannels { get; } = new[] { 16, 24, 40, 960 };
 
     public (GraphValue F1, GraphValue F2, GraphValue F3, GraphValue F4) Forward(GraphBuilder g, GraphValue image)
     {

@@ -14,7 +14,7 @@ internal sealed class OutputBlock
     public OutputBlock(WeightSet w, int inChannels, int imageChannels, int outChannels)
     {
         _conv1 = ConvLayer.LoadWithBatchNorm(w, "decoder.decode0.conv.0", "decoder.decode0.conv.1", BatchNormEps,
-            outChannels, inChannels + imageChannels, 3);
+            outChannels, inChannels + imageChannels, 3).WithZeroInputChannels(ChannelPadding.Extra(inChannels + imageChannels));
         _conv2 = ConvLayer.LoadWithBatchNorm(w, "decoder.decode0.conv.3", "decoder.decode0.conv.4", BatchNormEps,
             outChannels, outChannels, 3);
     }
@@ -23,7 +23,7 @@ internal sealed class OutputBlock
     {
         x = g.ResizeBilinearByScale(x, 2, x.Dim(2) * 2, x.Dim(3) * 2);
         x = g.CropTopLeft(x, image.Dim(2), image.Dim(3));
-        x = g.Relu(_conv1.Forward(g, g.Concat(1, x, image)));
+        x = g.Relu(_conv1.Forward(g, ChannelPadding.ConcatPadded(g, x, image)));
         return g.Relu(_conv2.Forward(g, x));
     }
 }

@@ -7,10 +7,15 @@ namespace MatteKit.Rvm;
 /// </summary>
 public sealed class RvmGeometry
 {
+    /// <summary>Channels of r1..r4 for the MobileNetV3 model (the default).</summary>
     public static readonly int[] StateChannels = { 16, 20, 40, 64 };
 
-    public RvmGeometry(int frameWidth, int frameHeight, double downsampleRatio)
+    /// <summary>Channels of r1..r4 for the ResNet50 model.</summary>
+    public static readonly int[] ResNet50StateChannels = { 16, 32, 64, 128 };
+
+    public RvmGeometry(int frameWidth, int frameHeight, double downsampleRatio, IReadOnlyList<int>? stateChannels = null)
     {
+        stateChannels ??= StateChannels;
         if (frameWidth < 1 || frameHeight < 1)
             throw new ArgumentException($"frame size {frameWidth}x{frameHeight} is empty");
         if (!(downsampleRatio > 0 && downsampleRatio <= 1))
@@ -31,7 +36,7 @@ public sealed class RvmGeometry
         {
             h = (h + 1) / 2;
             w = (w + 1) / 2;
-            StateShapes[i] = new[] { 1, StateChannels[i], h, w };
+            StateShapes[i] = new[] { 1, stateChannels[i], h, w };
         }
     }
 
@@ -48,7 +53,7 @@ public sealed class RvmGeometry
     public int NetworkWidth { get; }
     public int NetworkHeight { get; }
 
-    /// <summary>NCHW shapes of r1..r4 (16, 20, 40, 64 channels at 1/2, 1/4, 1/8, 1/16 of the network size).</summary>
+    /// <summary>NCHW shapes of r1..r4 (e.g. 16, 20, 40, 64 channels for MobileNetV3) at 1/2, 1/4, 1/8, 1/16 of the network size.</summary>
     public int[][] StateShapes { get; }
 
     /// <summary>

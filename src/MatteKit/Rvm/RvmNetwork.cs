@@ -5,14 +5,17 @@ using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace MatteKit.Rvm;
 
 /// <summary>
-/// Robust Video Matting (Lin et al., WACV 2022) with the MobileNetV3 encoder and the fast guided filter:
-/// encoder -> LR-ASPP -> recurrent decoder (bottleneck, three upsampling blocks, output block) -> projection,
-/// refined to full resolution when the frame was downsampled. <see cref="BuildModel"/> emits the ONNX graph for
-/// one frame size and ratio, with static shapes.
+/// Robust Video Matting (Lin et al., WACV 2022): encoder (MobileNetV3 or ResNet50) -> LR-ASPP -> recurrent
+/// decoder (bottleneck, three upsampling blocks, output block) -> projection, refined to full resolution by the
+/// fast or the deep guided filter when the frame was downsampled; or, in the segmentation pass, the
+/// segmentation head instead of projection and refiner. <see cref="BuildModel"/> emits the ONNX graph for one
+/// frame size and ratio, with static shapes.
 /// </summary>
 public sealed class RvmNetwork
 {
-    private readonly MobileNetV3Encoder _encoder;
+    private const int HiddenChannels = 16;
+
+    private readonly IRvmEncoder _encoder;
     private readonly LrAspp _aspp;
     private readonly BottleneckBlock _decode4;
     private readonly UpsamplingBlock _decode3;
@@ -20,45 +23,100 @@ public sealed class RvmNetwork
     private readonly UpsamplingBlock _decode1;
     private readonly OutputBlock _decode0;
     private readonly Projection _projectMat;
+    private readonly Projection? _projectSeg;
+    private readonly DeepGuidedFilter? _deepGuidedFilter;
 
-    private RvmNetwork(WeightSet w)
+    private RvmNetwork(WeightSet w, RvmBackbone backbone, RvmRefiner refiner)
     {
         Source = w.Source;
-        _encoder = new MobileNetV3Encoder(w);
-        _aspp = new LrAspp(w, MobileNetV3Encoder.FeatureChannels4, 128);
-        _decode4 = new BottleneckBlock(w, 128);
-        _decode3 = new UpsamplingBlock(w, "decoder.decode3", 128, 40, 3, 80);
-        _decode2 = new UpsamplingBlock(w, "decoder.decode2", 80, 24, 3, 40);
-        _decode1 = new UpsamplingBlock(w, "decoder.decode1", 40, 16, 3, 32);
-        _decode0 = new OutputBlock(w, 32, 3, 16);
-        _projectMat = new Projection(w, "project_mat", 16, 4);
+        Backbone = backbone;
+        Refiner = refiner;
+        // Decoder widths of the official MattingNetwork: LR-ASPP output, then each upsampling stage's output.
+        int[] decoderChannels;
+        if (backbone == RvmBackbone.ResNet50)
+        {
+            _encoder = new ResNet50Encoder(w);
+            _aspp = new LrAspp(w, _encoder.FeatureChannels[3], 256);
+            decoderChannels = new[] { 128, 64, 32 };
+        }
+        else
+        {
+            _encoder = new MobileNetV3Encoder(w);
+            _aspp = new LrAspp(w, _encoder.FeatureChannels[3], 128);
+            decoderChannels = new[] { 80, 40, 32 };
+        }
+        var skips = _encoder.FeatureChannels;
+        _decode4 = new BottleneckBlock(w, _aspp.OutChannels);
+        _decode3 = new UpsamplingBlock(w, "decoder.decode3", _aspp.OutChannels, skips[2], 3, decoderChannels[0]);
+        _decode2 = new UpsamplingBlock(w, "decoder.decode2", decoderChannels[0], skips[1], 3, decoderChannels[1]);
+        _decode1 = new UpsamplingBlock(w, "decoder.decode1", decoderChannels[1], skips[0], 3, decoderChannels[2]);
+        _decode0 = new OutputBlock(w, decoderChannels[2], 3, HiddenChannels);
+        _projectMat = new Projection(w, "project_mat", HiddenChannels, 4);
+        if (w.Contains("project_seg.conv.weight")) _projectSeg = new Projection(w, "project_seg", HiddenChannels, 1);
+        if (refiner == RvmRefiner.DeepGuidedFilter) _deepGuidedFilter = new DeepGuidedFilter(w, HiddenChannels);
+        StateChannels = backbone == RvmBackbone.ResNet50 ? RvmGeometry.ResNet50StateChannels : RvmGeometry.StateChannels;
     }
 
     /// <summary>Where the weights came from.</summary>
     public string Source { get; }
 
-    /// <summary>Builds the network from weights under the official key names; missing or misshapen tensors throw <see cref="WeightsFormatException"/>.</summary>
-    public static RvmNetwork FromWeights(WeightSet weights)
+    public RvmBackbone Backbone { get; }
+
+    /// <summary>The refiner used for ratios below 1.</summary>
+    public RvmRefiner Refiner { get; }
+
+    /// <summary>Whether the weights have the segmentation head (<c>project_seg</c>; the TF.js model has none).</summary>
+    public bool HasSegmentation => _projectSeg is not null;
+
+    /// <summary>Channels of the recurrent states r1..r4.</summary>
+    public IReadOnlyList<int> StateChannels { get; }
+
+    /// <summary>
+    /// Builds the network from weights under the official key names. The backbone is told by the keys; the refiner
+    /// is the deep guided filter when the weights hold one (<c>refiner.*</c>), else the fast guided filter, unless
+    /// <paramref name="refiner"/> asks otherwise. Missing or misshapen tensors throw <see cref="WeightsFormatException"/>.
+    /// </summary>
+    public static RvmNetwork FromWeights(WeightSet weights, RvmRefiner? refiner = null)
     {
-        if (!weights.Contains("backbone.features.0.0.weight"))
-        {
-            var hint = weights.Contains("backbone.conv1.weight") ? " (a ResNet50 RVM model, not supported yet)" : "";
+        RvmBackbone backbone;
+        if (weights.Contains("backbone.features.0.0.weight")) backbone = RvmBackbone.MobileNetV3;
+        else if (weights.Contains("backbone.conv1.weight")) backbone = RvmBackbone.ResNet50;
+        else
             throw new WeightsFormatException(weights.Source,
-                $"not an RVM MobileNetV3 model: tensor 'backbone.features.0.0.weight' is missing{hint}");
-        }
-        return new RvmNetwork(weights);
+                "not an RVM model: neither 'backbone.features.0.0.weight' (MobileNetV3) nor 'backbone.conv1.weight' (ResNet50) is there");
+
+        bool hasDeep = DeepGuidedFilter.IsIn(weights);
+        if (refiner == RvmRefiner.DeepGuidedFilter && !hasDeep)
+            throw new WeightsFormatException(weights.Source,
+                "the deep guided filter was asked for, but the weights have none (no 'refiner.box_filter.weight'); use the fast guided filter");
+        return new RvmNetwork(weights, backbone, refiner ?? (hasDeep ? RvmRefiner.DeepGuidedFilter : RvmRefiner.FastGuidedFilter));
     }
 
-    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24)
+    /// <summary>The sizes this network runs at for a frame size and ratio.</summary>
+    public RvmGeometry Geometry(int frameWidth, int frameHeight, double downsampleRatio)
+        => new(frameWidth, frameHeight, downsampleRatio, StateChannels);
+
+    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24, NetworkPass pass = NetworkPass.Matting)
     {
-        var g = new GraphBuilder("rvm_mobilenetv3");
-        var src = SourceImage(g, geo, format);
+        if (pass == NetworkPass.Segmentation && _projectSeg is null)
+            throw new WeightsFormatException(Source, "the weights have no segmentation head ('project_seg.conv.weight' is missing)");
+        var g = new GraphBuilder(Backbone == RvmBackbone.ResNet50 ? "rvm_resnet50" : "rvm_mobilenetv3");
+        var (src, srcScale) = SourceImage(g, geo, format);
         var states = new GraphValue[4];
         for (int i = 0; i < 4; i++)
             states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
 
+        // The frame at full resolution stays in whatever scale it arrived in (0..255 for bytes) when only the fast
+        // guided filter reads it: converting it is a full-resolution pass, so the 1/255 is applied at network
+        // resolution and folded into that refiner. Every other path gets it in 0..1.
+        bool foldScaleIntoRefiner = geo.Refine && pass == NetworkPass.Matting && _deepGuidedFilter is null;
+        if (!foldScaleIntoRefiner)
+        {
+            src = ToUnitRange(g, src, srcScale);
+            srcScale = 1f;
+        }
         var srcSm = geo.Refine
-            ? g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth)
+            ? ToUnitRange(g, g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth), srcScale)
             : src;
 
         var (f1, f2, f3, f4) = _encoder.Forward(g, srcSm);
@@ -73,14 +131,29 @@ public sealed class RvmNetwork
         var (x1, r1) = _decode1.Forward(g, x2, f1, s1, states[0]);
         var hidden = _decode0.Forward(g, x1, srcSm);
 
-        var projected = _projectMat.Forward(g, hidden);
-        if (geo.Refine) projected = FastGuidedFilter.Forward(g, src, srcSm, projected);
-        var parts = g.Split(projected, 1, 3, 1);
-        var fgr = g.Clip(g.Add(parts[0], src), 0f, 1f);
-        var pha = g.Clip(parts[1], 0f, 1f);
-
-        g.Output(fgr, "fgr");
-        g.Output(pha, "pha");
+        if (pass == NetworkPass.Segmentation)
+        {
+            // The official head's raw logits at network resolution, and for users a probability map at frame size.
+            var seg = _projectSeg!.Forward(g, hidden);
+            var probability = g.Sigmoid(seg);
+            if (geo.Refine) probability = g.ResizeBilinearToSize(probability, geo.FrameHeight, geo.FrameWidth);
+            g.Output(seg, "seg");
+            g.Output(probability, "seg_probability");
+        }
+        else if (foldScaleIntoRefiner)
+        {
+            var (fgr, pha) = FastGuidedFilter.Forward(g, src, srcScale, srcSm, _projectMat.Forward(g, hidden));
+            g.Output(fgr, "fgr");
+            g.Output(pha, "pha");
+        }
+        else
+        {
+            var projected = _projectMat.Forward(g, hidden);
+            if (geo.Refine) projected = _deepGuidedFilter!.Forward(g, src, srcSm, projected, hidden);
+            var parts = g.Split(projected, 1, 3, 1);
+            g.Output(g.Clip(g.Add(parts[0], src), 0f, 1f), "fgr");
+            g.Output(g.Clip(parts[1], 0f, 1f), "pha");
+        }
         g.Output(r1, "r1o");
         g.Output(r2, "r2o");
         g.Output(r3, "r3o");
@@ -88,14 +161,18 @@ public sealed class RvmNetwork
         return new ModelGraph(g.ToBytes(), g.ConvMultiplyAdds);
     }
 
-    /// <summary>The frame as float32 NCHW RGB in 0..1, whatever the graph input is.</summary>
-    private static GraphValue SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format)
+    /// <summary>The frame as float32 NCHW RGB, and the factor its values carry (255 for bytes, 1 for floats).</summary>
+    private static (GraphValue Image, float Scale) SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format)
     {
         if (format == SourceFormat.PlanarFloat)
-            return g.Input("src", DataType.Float, 1, 3, geo.FrameHeight, geo.FrameWidth);
-        // Bytes in, so callers hand over decoder output untouched; byte / 255 is exactly what the official code feeds.
+            return (g.Input("src", DataType.Float, 1, 3, geo.FrameHeight, geo.FrameWidth), 1f);
+        // Bytes in, so callers hand over decoder output untouched; transposing the bytes before converting them
+        // moves a quarter of the data.
         var rgb = g.Input("src", DataType.Uint8, 1, geo.FrameHeight, geo.FrameWidth, 3);
-        var scaled = g.Div(g.Cast(rgb, DataType.Float), g.Constant(255f));
-        return g.Transpose(scaled, 0, 3, 1, 2);
+        return (g.Cast(g.Transpose(rgb, 0, 3, 1, 2), DataType.Float), 255f);
     }
+
+    // x * (1/255) differs from the official byte / 255 by at most one ulp.
+    private static GraphValue ToUnitRange(GraphBuilder g, GraphValue image, float scale)
+        => scale == 1f ? image : g.Mul(image, g.Constant(1f / scale));
 }

@@ -18,8 +18,9 @@ internal sealed class UpsamplingBlock
     public UpsamplingBlock(WeightSet w, string prefix, int inChannels, int skipChannels, int imageChannels, int outChannels)
     {
         _outChannels = outChannels;
-        _conv = ConvLayer.LoadWithBatchNorm(w, prefix + ".conv.0", prefix + ".conv.1", BatchNormEps,
-            outChannels, inChannels + skipChannels + imageChannels, 3);
+        int concatenated = inChannels + skipChannels + imageChannels;
+        _conv = ConvLayer.LoadWithBatchNorm(w, prefix + ".conv.0", prefix + ".conv.1", BatchNormEps, outChannels, concatenated, 3)
+            .WithZeroInputChannels(ChannelPadding.Extra(concatenated));
         _gru = new ConvGru(w, prefix + ".gru", outChannels / 2);
     }
 
@@ -27,7 +28,7 @@ internal sealed class UpsamplingBlock
     {
         x = g.ResizeBilinearByScale(x, 2, x.Dim(2) * 2, x.Dim(3) * 2);
         x = g.CropTopLeft(x, image.Dim(2), image.Dim(3));
-        x = g.Relu(_conv.Forward(g, g.Concat(1, x, skip, image)));
+        x = g.Relu(_conv.Forward(g, ChannelPadding.ConcatPadded(g, x, skip, image)));
         var halves = g.Split(x, 1, _outChannels / 2, _outChannels / 2);
         var h = _gru.Forward(g, halves[1], state);
         return (g.Concat(1, halves[0], h), h);

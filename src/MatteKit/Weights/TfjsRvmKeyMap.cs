@@ -29,27 +29,8 @@ internal sealed class TfjsRvmKeyMap
     private const double BackboneEps = 1e-3; // torchvision MobileNetV3: BatchNorm2d(eps=0.001)
     private const double HeadEps = 1e-5;     // nn.BatchNorm2d default: LR-ASPP and decoder
 
-    // MobileNetV3-Large inverted residual blocks (backbone.features.1 .. 15) as RVM builds them: the last stage
-    // runs at stride 16 with dilation 2. (input channels, kernel, expanded channels, output channels,
-    // squeeze-and-excitation, dilation)
-    private static readonly (int In, int Kernel, int Expanded, int Out, bool Se, int Dilation)[] Blocks =
-    [
-        (16, 3, 16, 16, false, 1),
-        (16, 3, 64, 24, false, 1),
-        (24, 3, 72, 24, false, 1),
-        (24, 5, 72, 40, true, 1),
-        (40, 5, 120, 40, true, 1),
-        (40, 5, 120, 40, true, 1),
-        (40, 3, 240, 80, false, 1),
-        (80, 3, 200, 80, false, 1),
-        (80, 3, 184, 80, false, 1),
-        (80, 3, 184, 80, false, 1),
-        (80, 3, 480, 112, true, 1),
-        (112, 3, 672, 112, true, 1),
-        (112, 5, 672, 160, true, 2),
-        (160, 5, 960, 160, true, 2),
-        (160, 5, 960, 160, true, 2),
-    ];
+    // MobileNetV3-Large inverted residual blocks (backbone.features.1 .. 15), the same table the network uses.
+    private static readonly IReadOnlyList<MatteKit.Rvm.MobileNetV3Stage> Blocks = MatteKit.Rvm.MobileNetV3Encoder.Stages;
 
     private const int StemChannels = 16;
     private const int LastChannels = 960;
@@ -99,7 +80,7 @@ internal sealed class TfjsRvmKeyMap
             depthwise: false, kernel: 3, inChannels: ImageChannels, outChannels: StemChannels, BackboneEps, unfoldedInGraph: false);
 
         // features.1 .. 15: torchvision InvertedResidual: [expand 1x1] + depthwise + [squeeze-excitation] + project 1x1.
-        for (int i = 0; i < Blocks.Length; i++)
+        for (int i = 0; i < Blocks.Count; i++)
         {
             var b = Blocks[i];
             string scope = encoder + Next("inverted_residual", ref _invertedResidual) + "/" + Next("sequential", ref _sequential) + "/";
@@ -113,9 +94,9 @@ internal sealed class TfjsRvmKeyMap
             ConvBn(block + layer + ".0", block + layer + ".1", CbaScope(scope), true, b.Kernel, b.Expanded, b.Expanded, BackboneEps,
                 unfoldedInGraph: b.Dilation > 1);
             layer++;
-            if (b.Se)
+            if (b.SqueezeExcite)
             {
-                int squeeze = MakeDivisible(b.Expanded / 4, 8);
+                int squeeze = MatteKit.Rvm.InvertedResidual.MakeDivisible(b.Expanded / 4, 8);
                 string se = scope + Next("squeeze_excitation", ref _squeezeExcitation) + "/";
                 Conv(block + layer + ".fc1", se, 1, b.Expanded, squeeze, bias: true);
                 Conv(block + layer + ".fc2", se, 1, squeeze, b.Expanded, bias: true);
@@ -238,13 +219,6 @@ internal sealed class TfjsRvmKeyMap
     {
         int n = counter++;
         return n == 0 ? name : name + "_" + n;
-    }
-
-    /// <summary>torchvision's <c>_make_divisible</c> (squeeze-and-excitation channel count).</summary>
-    private static int MakeDivisible(int v, int divisor)
-    {
-        int r = Math.Max(divisor, (v + divisor / 2) / divisor * divisor);
-        return r < 0.9 * v ? r + divisor : r;
     }
 
     private static float[] Filled(int n, float value)

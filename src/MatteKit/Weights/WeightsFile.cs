@@ -30,7 +30,7 @@ public static class WeightsFile
             case ".ckpt":
                 return PyTorchCheckpoint.Read(path);
             case ".onnx":
-                throw new WeightsFormatException(path, "ONNX files are not accepted as weights yet; pass the TF.js model.json or a PyTorch .pth");
+                throw new WeightsFormatException(path, "an ONNX file holds a whole graph, not weights: load it with VideoMatter.Load(path), which runs it as it is");
         }
 
         Span<byte> head = stackalloc byte[2];

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace MatteKit.Tests.TestSupport;
 
-/// <summary>One sequence of <c>reference/rvm_mobilenetv3/manifest.json</c>: frames, stored outputs and windows.</summary>
+/// <summary>
+/// One sequence of a reference manifest (<c>reference/rvm_mobilenetv3</c> or <c>reference/rvm_variants</c>): frames,
+/// stored outputs and windows.
+/// </summary>
 public sealed class ReferenceCase
 {
     private readonly JsonElement _case;
@@ -15,6 +18,8 @@ public sealed class ReferenceCase
         Width = c.GetProperty("width").GetInt32();
         Height = c.GetProperty("height").GetInt32();
         DownsampleRatio = c.GetProperty("downsample_ratio").GetDouble();
+        Model = c.TryGetProperty("model", out var m) ? m.GetString() : null;
+        SegmentationPass = c.TryGetProperty("segmentation_pass", out var seg) && seg.GetBoolean();
         Frames = c.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("tensors")).ToArray();
         Windows = c.TryGetProperty("windows", out var w)
             ? w.GetProperty("top_left_yx").EnumerateArray().Select(a => (a[0].GetInt32(), a[1].GetInt32())).ToArray()
@@ -26,6 +31,12 @@ public sealed class ReferenceCase
     public int Width { get; }
     public int Height { get; }
     public double DownsampleRatio { get; }
+
+    /// <summary>The model of the case (<c>rvm_variants</c>: "a" or "b"); null where a manifest has one model.</summary>
+    public string? Model { get; }
+
+    /// <summary>Whether the case ran the segmentation pass (stores <c>seg</c> instead of fgr/pha).</summary>
+    public bool SegmentationPass { get; }
     public JsonElement[] Frames { get; }
 
     /// <summary>Top-left (y, x) of the stored 128x128 windows, for cases stored as windows.</summary>
@@ -42,6 +53,14 @@ public sealed class ReferenceCase
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(folder, "manifest.json")));
         return doc.RootElement.GetProperty("tolerance").GetProperty("per_tensor").EnumerateObject().ToDictionary(
+            p => p.Name, p => (p.Value.GetProperty("suggested_max_abs").GetDouble(), p.Value.GetProperty("suggested_mean_abs").GetDouble()));
+    }
+
+    /// <summary>Max and mean abs tolerances per tensor for one model (<c>tolerance.per_model</c> of <c>rvm_variants</c>).</summary>
+    public static Dictionary<string, (double Max, double Mean)> LoadTolerances(string folder, string model)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(folder, "manifest.json")));
+        return doc.RootElement.GetProperty("tolerance").GetProperty("per_model").GetProperty(model).EnumerateObject().ToDictionary(
             p => p.Name, p => (p.Value.GetProperty("suggested_max_abs").GetDouble(), p.Value.GetProperty("suggested_mean_abs").GetDouble()));
     }
 

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using MatteKit.Inference;
+
+namespace MatteKit.Bench;
+
+/// <summary>
+/// Network speed: MatteKit against the official ONNX export on the same ONNX Runtime, same frames, same
+/// threads, in one process, so their ratio holds even on a busy machine. Medians over frames after warm-up.
+/// </summary>
+internal static class NetworkBenchmark
+{
+    private sealed record Setting(int Width, int Height, double Ratio, string Clip);
+
+    public static void Run(string shared, int frames, int warmup, int[] threadCounts)
+    {
+        var clips = Path.Combine(shared, "media", "clips");
+        var official = Path.Combine(shared, "models", "rvm_mobilenetv3_fp32.onnx");
+        var settings = new[]
+        {
+            new Setting(512, 288, 1.0, "talking_head_gesture_720p.mp4"),
+            new Setting(1280, 720, 0.375, "coffee_torso_hands_720p.mp4"),
+            new Setting(1920, 1080, 0.25, "over_shoulder_laptop_1080p.mp4"),
+            // No 4K clip is shared: the 1080p clip upscaled.
+            new Setting(3840, 2160, 0.125, "over_shoulder_laptop_1080p.mp4"),
+        };
+        var (peakPerCore, assumption) = CpuPeak.Detect();
+        Console.WriteLine($"Network: median ms/frame over {frames} frames after {warmup} warm-up, state carried; peak: {assumption}");
+        Console.WriteLine("| input | ratio | threads | MatteKit ms | fps | official export ms | MatteKit / official | GFLOP/s | % peak | alloc B/frame |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var s in settings)
+        {
+            var input = ClipFrames.Decode(Path.Combine(clips, s.Clip), s.Width, s.Height, frames + warmup);
+            foreach (int threads in threadCounts)
+            {
+                // Frames alternate between the two engines, so load from elsewhere on the machine hits both alike.
+                using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads });
+                using var baseline = File.Exists(official) ? new OfficialOnnxBaseline(official, s.Width, s.Height, s.Ratio, threads) : null;
+                var ours = new List<double>();
+                var theirs = new List<double>();
+                long allocated = 0;
+                for (int i = 0; i < input.Count; i++)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    var t = Stopwatch.GetTimestamp();
+                    matter.Process(input[i], s.Width, s.Height, s.Ratio);
+                    double ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                    if (i >= warmup)
+                    {
+                        ours.Add(ms);
+                        allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                    }
+                    if (baseline is null) continue;
+                    var planar = baseline.ToPlanar(input[i]);
+                    t = Stopwatch.GetTimestamp();
+                    baseline.Run(planar);
+                    if (i >= warmup) theirs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+                double ourMs = Median(ours);
+                double gflops = 2.0 * matter.ConvMultiplyAdds / (ourMs * 1e6);
+                string officialText = "n/a", ratioText = "n/a";
+                if (baseline is not null)
+                {
+                    double theirMs = Median(theirs);
+                    officialText = $"{theirMs:F1}";
+                    ratioText = $"{ourMs / theirMs:F2}x";
+                }
+                Console.WriteLine($"| {s.Width}x{s.Height} | {s.Ratio} | {threads} | {ourMs:F1} | {1000 / ourMs:F1} | {officialText} | {ratioText} | " +
+                                  $"{gflops:F1} | {100 * gflops / (peakPerCore * threads):F1} | {allocated / ours.Count} |");
+            }
+        }
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

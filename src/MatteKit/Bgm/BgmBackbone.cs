@@ -1,0 +1,9 @@
+namespace MatteKit.Bgm;
+
+/// <summary>The encoders BackgroundMattingV2 was released with.</summary>
+public enum BgmBackbone
+{
+    MobileNetV2,
+    ResNet50,
+    ResNet101,
+}

@@ -1,0 +1,94 @@
+using MatteKit.Rvm;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MatteKit.Inference;
+
+/// <summary>
+/// Runs the graph MatteKit builds from weights: one session per frame size, ratio and pass, the most recently
+/// used few kept.
+/// </summary>
+internal sealed class GraphEngine : IMatteEngine
+{
+    private readonly RvmNetwork _network;
+    private readonly SessionOptions _sessionOptions;
+    private readonly int _maxCachedSessions;
+    private readonly LinkedList<MatteSession> _sessions = new();
+    private MatteSession? _current;
+
+    public GraphEngine(RvmNetwork network, SessionOptions sessionOptions, int maxCachedSizes)
+    {
+        _network = network;
+        _sessionOptions = sessionOptions;
+        _maxCachedSessions = Math.Max(1, maxCachedSizes);
+    }
+
+    public string Source => _network.Source;
+
+    public RvmNetwork Network => _network;
+
+    public RvmGeometry? CurrentGeometry => _current?.Geometry;
+
+    public long ConvMultiplyAdds => _current?.ConvMultiplyAdds ?? 0;
+
+    public MatteResult Process(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)
+    {
+        double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
+        var session = SessionFor(width, height, ratio, NetworkPass.Matting);
+        session.Run(rgb24);
+        return new MatteResult(width, height, ratio, session.First, session.Second);
+    }
+
+    public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)
+    {
+        if (!_network.HasSegmentation)
+            throw new ArgumentException($"{_network.Source}: these weights have no segmentation head ('project_seg'); " +
+                "the official TF.js model has none, the official .pth files have one");
+        double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
+        var session = SessionFor(width, height, ratio, NetworkPass.Segmentation);
+        session.Run(rgb24);
+        var geo = session.Geometry;
+        return new SegmentationResult(width, height, ratio, geo.NetworkWidth, geo.NetworkHeight, session.First, session.Second);
+    }
+
+    public void Reset()
+    {
+        foreach (var s in _sessions) s.ResetState();
+    }
+
+    public ReadOnlySpan<float> RecurrentState(int index) => _current is null ? ReadOnlySpan<float>.Empty : _current.State(index);
+
+    private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass)
+    {
+        if (_current is { } c && c.Pass == pass && c.Geometry.Matches(width, height, ratio))
+            return c;
+        var node = _sessions.First;
+        while (node is not null && !(node.Value.Pass == pass && node.Value.Geometry.Matches(width, height, ratio))) node = node.Next;
+        MatteSession session;
+        if (node is not null)
+        {
+            session = node.Value;
+            _sessions.Remove(node);
+        }
+        else
+        {
+            session = new MatteSession(_network, _network.Geometry(width, height, ratio), pass, _sessionOptions);
+        }
+        // The official model carries one state through both passes; another size breaks the temporal sequence.
+        if (_current is not null && _current.Geometry.Matches(width, height, ratio)) session.CopyStateFrom(_current);
+        else session.ResetState();
+        _sessions.AddFirst(session);
+        while (_sessions.Count > _maxCachedSessions)
+        {
+            _sessions.Last!.Value.Dispose();
+            _sessions.RemoveLast();
+        }
+        _current = session;
+        return session;
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _sessions) s.Dispose();
+        _sessions.Clear();
+    }
+}

@@ -1,0 +1,103 @@
+using MatteKit.Bgm;
+using MatteKit.Weights;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MatteKit.Inference;
+
+/// <summary>
+/// Mattes frames against a captured background plate (the same shot without the person) with BackgroundMattingV2.
+/// <code>
+/// using var matter = PlateMatter.Load("pytorch_mobilenetv2.pth");
+/// var result = matter.Process(frameRgb24, plateRgb24, width, height);
+/// </code>
+/// Each frame stands alone (no temporal state). Not thread-safe: one instance per stream.
+/// </summary>
+public sealed class PlateMatter : IDisposable
+{
+    private readonly BgmNetwork _network;
+    private readonly PlateMatterOptions _options;
+    private readonly SessionOptions _sessionOptions;
+    private readonly LinkedList<PlateSession> _sessions = new();
+
+    private PlateMatter(BgmNetwork network, PlateMatterOptions options)
+    {
+        _network = network;
+        _options = options;
+        if (options.RefineMode == RefineMode.Sampling && options.RefineSamplePixels < 16)
+            throw new ArgumentException($"refine sample pixels must be at least 16 (one 4x4 patch), got {options.RefineSamplePixels}");
+        if (options.BackboneScale is { } s && !(s > 0 && s <= 1))
+            throw new ArgumentException($"backbone scale must be in (0, 1], got {s}");
+        _sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.Threads,
+            InterOpNumThreads = 1,
+        };
+    }
+
+    /// <summary>Loads an official BGMv2 PyTorch checkpoint (<c>pytorch_mobilenetv2.pth</c>, <c>pytorch_resnet50.pth</c>, <c>pytorch_resnet101.pth</c>).</summary>
+    /// <exception cref="WeightsFormatException">The file cannot be read or is not a BGMv2 model; the message names it.</exception>
+    public static PlateMatter Load(string weightsPath, PlateMatterOptions? options = null)
+        => Load(WeightsFile.Load(weightsPath), options);
+
+    public static PlateMatter Load(WeightSet weights, PlateMatterOptions? options = null)
+        => new(BgmNetwork.FromWeights(weights), options ?? new PlateMatterOptions());
+
+    public BgmBackbone Backbone => _network.Backbone;
+    public string WeightsSource => _network.Source;
+
+    /// <summary>Multiply-adds of the convolutions outside the refiner's patches for the size processed last.</summary>
+    public long ConvMultiplyAdds => _sessions.First?.Value.ConvMultiplyAdds ?? 0;
+
+    /// <summary>
+    /// Mattes one frame against the plate, both interleaved 8-bit RGB of <paramref name="width"/> x <paramref name="height"/>.
+    /// Any size works: frames whose sides are not multiples of 4 are padded by repeating their edges.
+    /// </summary>
+    public PlateMatteResult Process(ReadOnlySpan<byte> frameRgb24, ReadOnlySpan<byte> plateRgb24, int width, int height)
+    {
+        long bytes = (long)width * height * 3;
+        if (width < 1 || height < 1) throw new ArgumentException($"frame size {width}x{height} is empty");
+        if (frameRgb24.Length != bytes)
+            throw new ArgumentException($"frame of {width}x{height} needs {bytes} RGB bytes, got {frameRgb24.Length}", nameof(frameRgb24));
+        if (plateRgb24.Length != bytes)
+            throw new ArgumentException($"background plate must have the frame's size {width}x{height} ({bytes} RGB bytes), got {plateRgb24.Length} bytes", nameof(plateRgb24));
+        var session = SessionFor(width, height);
+        session.Run(frameRgb24, plateRgb24);
+        var geo = session.Geometry;
+        return new PlateMatteResult(width, height, geo.BackboneScale, session.Foreground, session.Alpha,
+            session.Error, geo.BaseWidth, geo.BaseHeight, session.Refined, geo.QuarterWidth, geo.QuarterHeight);
+    }
+
+    private PlateSession SessionFor(int width, int height)
+    {
+        var node = _sessions.First;
+        while (node is not null && !(node.Value.Geometry.FrameWidth == width && node.Value.Geometry.FrameHeight == height)) node = node.Next;
+        if (node is not null)
+        {
+            if (node != _sessions.First)
+            {
+                _sessions.Remove(node);
+                _sessions.AddFirst(node);
+            }
+            return node.Value;
+        }
+        var geo = new BgmGeometry(width, height, _options.BackboneScale ?? BgmGeometry.AutoBackboneScale(width, height),
+            _options.RefineMode, _options.RefineSamplePixels, _options.RefineThreshold);
+        var session = new PlateSession(_network, geo, _sessionOptions);
+        _sessions.AddFirst(session);
+        while (_sessions.Count > Math.Max(1, _options.MaxCachedSizes))
+        {
+            _sessions.Last!.Value.Dispose();
+            _sessions.RemoveLast();
+        }
+        return session;
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _sessions) s.Dispose();
+        _sessions.Clear();
+        _sessionOptions.Dispose();
+    }
+}

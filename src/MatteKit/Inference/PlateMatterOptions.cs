@@ -1,0 +1,25 @@
+using MatteKit.Bgm;
+
+namespace MatteKit.Inference;
+
+/// <summary>How a <see cref="PlateMatter"/> runs BGMv2.</summary>
+public sealed record PlateMatterOptions
+{
+    /// <summary>Threads ONNX Runtime may use inside one operator; 0 = one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Which patches the refiner recomputes (official default: sampling).</summary>
+    public RefineMode RefineMode { get; init; } = RefineMode.Sampling;
+
+    /// <summary>Sampling mode: pixels refined per frame, in 4x4 patches (official HD setting 80,000 = 5,000 patches).</summary>
+    public int RefineSamplePixels { get; init; } = 80_000;
+
+    /// <summary>Thresholding mode: patches whose predicted error exceeds this are refined.</summary>
+    public float RefineThreshold { get; init; } = 0.1f;
+
+    /// <summary>Scale of the base network's input; null = 0.25, or 0.125 for frames above 2560 px (4K).</summary>
+    public double? BackboneScale { get; init; }
+
+    /// <summary>Sessions kept for other frame sizes before the least recently used is dropped.</summary>
+    public int MaxCachedSizes { get; init; } = 2;
+}

@@ -1,0 +1,56 @@
+using MatteKit.Onnx;
+using MatteKit.Weights;
+
+namespace MatteKit.Rvm;
+
+/// <summary>
+/// Deep guided filter refiner (Wu et al. 2018, as RVM trains it): a learned depthwise 3x3 box filter gives the
+/// local means, covariance and variance of guide (RGB + grey mean) and output at network resolution; a 1x1 conv
+/// net on <c>[cov, var, hidden features]</c> predicts A, <c>b = mean(y) - A * mean(x)</c>; A and b are upsampled
+/// bilinearly and applied to the full-resolution guide. Unlike the fast guided filter there is no division.
+/// </summary>
+internal sealed class DeepGuidedFilter
+{
+    private const float BatchNormEps = 1e-5f;
+    private const int Channels = 4;
+
+    private readonly ConvLayer _box;
+    private readonly ConvLayer _conv1;
+    private readonly ConvLayer _conv2;
+    private readonly ConvLayer _conv3;
+
+    public DeepGuidedFilter(WeightSet w, int hiddenChannels)
+    {
+        _box = ConvLayer.Load(w, "refiner.box_filter", Channels, 1, 3, hasBias: false);
+        _conv1 = ConvLayer.LoadWithBatchNorm(w, "refiner.conv.0", "refiner.conv.1", BatchNormEps,
+            hiddenChannels, 2 * Channels + hiddenChannels, 1);
+        _conv2 = ConvLayer.LoadWithBatchNorm(w, "refiner.conv.3", "refiner.conv.4", BatchNormEps, hiddenChannels, hiddenChannels, 1);
+        _conv3 = ConvLayer.Load(w, "refiner.conv.6", Channels, hiddenChannels, 1);
+    }
+
+    /// <summary>Weights that hold a deep guided filter.</summary>
+    public static bool IsIn(WeightSet w) => w.Contains("refiner.box_filter.weight");
+
+    /// <returns>The refined 4 channels: fgr residual (3) and alpha (1), at full resolution.</returns>
+    public GraphValue Forward(GraphBuilder g, GraphValue fineImage, GraphValue coarseImage, GraphValue coarseOutput, GraphValue hidden)
+    {
+        var fineX = g.Concat(1, fineImage, g.ChannelMean(fineImage));
+        var coarseX = g.Concat(1, coarseImage, g.ChannelMean(coarseImage));
+        var y = coarseOutput;
+
+        var meanX = Box(g, coarseX);
+        var meanY = Box(g, y);
+        var covXY = g.Sub(Box(g, g.Mul(coarseX, y)), g.Mul(meanX, meanY));
+        var varX = g.Sub(Box(g, g.Mul(coarseX, coarseX)), g.Mul(meanX, meanX));
+
+        var a = g.Relu(_conv1.Forward(g, g.Concat(1, covXY, varX, hidden)));
+        a = g.Relu(_conv2.Forward(g, a));
+        a = _conv3.Forward(g, a);
+        var b = g.Sub(meanY, g.Mul(a, meanX));
+        a = g.ResizeBilinearToSize(a, fineX.Dim(2), fineX.Dim(3));
+        b = g.ResizeBilinearToSize(b, fineX.Dim(2), fineX.Dim(3));
+        return g.Add(g.Mul(a, fineX), b);
+    }
+
+    private GraphValue Box(GraphBuilder g, GraphValue x) => _box.Forward(g, x, groups: Channels);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Google.Protobuf;
+using MatteKit.Inference;
+using MatteKit.Onnx;
+using MatteKit.Onnx.Protobuf;
+
+namespace MatteKit.Rvm;
+
+/// <summary>
+/// The graph MatteKit builds, as a stand-alone ONNX file for deployment elsewhere (TensorRT, OpenVINO, mobile):
+/// static shapes for one frame size and a fixed ratio, so no dynamic <c>downsample_ratio</c> input. Interface as the
+/// official exports minus that input: <c>src</c> [1,3,H,W] RGB 0..1, <c>r1i..r4i</c> at their full static shapes (zeros
+/// for the first frame), outputs <c>fgr, pha, r1o..r4o</c>. Float16: weights, activations and all inputs and
+/// outputs in float16, like the official fp16 exports.
+/// </summary>
+public static class RvmOnnxExport
+{
+    public static byte[] Build(RvmNetwork network, int frameWidth, int frameHeight, double downsampleRatio, bool float16)
+    {
+        var geometry = network.Geometry(frameWidth, frameHeight, downsampleRatio);
+        var graph = network.BuildModel(geometry, SourceFormat.PlanarFloat, NetworkPass.Matting);
+        var model = ModelProto.Parser.ParseFrom(graph.OnnxBytes);
+        if (float16) Float16Conversion.Apply(model);
+        void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        Meta(OnnxFileEngine.RatioMetadataKey, downsampleRatio.ToString("R", CultureInfo.InvariantCulture));
+        Meta("mattekit.frame_size", $"{frameWidth}x{frameHeight}");
+        Meta("mattekit.network_size", $"{geometry.NetworkWidth}x{geometry.NetworkHeight}");
+        Meta("mattekit.backbone", network.Backbone.ToString());
+        Meta("mattekit.refiner", geometry.Refine ? network.Refiner.ToString() : "none (ratio 1)");
+        Meta("mattekit.precision", float16 ? "float16 (inputs, outputs, weights, activations)" : "float32");
+        Meta("mattekit.weights", Path.GetFileName(network.Source));
+        return model.ToByteArray();
+    }
+
+    /// <summary>Writes the file under a temporary name and renames it when complete.</summary>
+    public static void Write(string path, RvmNetwork network, int frameWidth, int frameHeight, double downsampleRatio, bool float16)
+    {
+        var bytes = Build(network, frameWidth, frameHeight, downsampleRatio, float16);
+        var full = Path.GetFullPath(path);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}
