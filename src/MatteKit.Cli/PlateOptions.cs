@@ -10,7 +10,7 @@ internal static class PlateOptions
     public const string Help = """
 
         Background-plate mode (BackgroundMattingV2; needs its official weights, e.g. pytorch_mobilenetv2.pth):
-        --background-plate PLATE|auto  PNG of the same shot without the person; auto = temporal median of the
+        --background-plate PLATE|auto  image of the same shot without the person; auto = temporal median of the
                                    input frames (still camera, people moving; refused otherwise)
         --plate-resize             scale a plate of another size to the frame size (else an error)
         --refine-mode MODE         sampling (default), thresholding or full

@@ -14,10 +14,7 @@ namespace MatteKit.Conversion;
 internal sealed class ConversionPipeline
 {
     private readonly FrameSource _source;
-    private readonly VideoMatter? _matter;
-    private readonly VideoMatter? _segmenter;
-    private readonly float? _segmentationThreshold;
-    private readonly double? _ratio;
+    private readonly IFrameMatter _matter;
     private readonly IReadOnlyList<(FrameSink Sink, OutputRole Role)> _outputs;
     private readonly CompositionBackground _background;
     private readonly IProgress<ConvertProgress>? _progress;
@@ -27,18 +24,11 @@ internal sealed class ConversionPipeline
     private long _decodeTicks, _inferenceTicks, _encodeTicks;
     private int _framesDone;
 
-    /// <summary>
-    /// <paramref name="matter"/> runs the matting pass (null when only segmentation is asked for);
-    /// <paramref name="segmenter"/> the segmentation pass with its own recurrent state (null when not asked for).
-    /// </summary>
-    public ConversionPipeline(FrameSource source, VideoMatter? matter, VideoMatter? segmenter, ConvertOptions options,
+    public ConversionPipeline(FrameSource source, IFrameMatter matter, ConvertOptions options,
         IReadOnlyList<(FrameSink, OutputRole)> outputs, CompositionBackground background, IProgress<ConvertProgress>? progress)
     {
         _source = source;
         _matter = matter;
-        _segmenter = segmenter;
-        _segmentationThreshold = options.SegmentationThreshold;
-        _ratio = options.DownsampleRatio;
         _outputs = outputs;
         _background = background;
         _progress = progress;
@@ -49,8 +39,6 @@ internal sealed class ConversionPipeline
     public TimeSpan Inference => Stopwatch.GetElapsedTime(0, _inferenceTicks);
     public TimeSpan Encode => Stopwatch.GetElapsedTime(0, _encodeTicks);
     public int Frames => _framesDone;
-    public double ResolvedRatio { get; private set; } = 1;
-    public (int Width, int Height) NetworkSize { get; private set; }
 
     /// <summary>Adds time spent decoding before the pipeline started (the first frame, read to learn the size).</summary>
     public void AddDecodeTime(TimeSpan time) => _decodeTicks += time.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
@@ -161,24 +149,7 @@ internal sealed class ConversionPipeline
     private void Matte(FrameSlot slot)
     {
         long t = Stopwatch.GetTimestamp();
-        var rgb = slot.Rgb.AsSpan(0, slot.Pixels * 3);
-        slot.EnsureMatteBuffers();
-        if (_matter is not null)
-        {
-            var result = _matter.Process(rgb, slot.Width, slot.Height, _ratio);
-            result.AlphaToGray8(slot.Alpha);
-            result.ForegroundToRgb24(slot.Foreground);
-            ResolvedRatio = result.DownsampleRatio;
-        }
-        if (_segmenter is not null)
-        {
-            var segmentation = _segmenter.Segment(rgb, slot.Width, slot.Height, _ratio);
-            if (_segmentationThreshold is { } threshold) segmentation.MaskToGray8(threshold, slot.Segmentation);
-            else segmentation.ProbabilityToGray8(slot.Segmentation);
-            ResolvedRatio = segmentation.DownsampleRatio;
-        }
-        var geometry = (_matter ?? _segmenter)!.CurrentGeometry!;
-        NetworkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
+        _matter.Matte(slot);
         _inferenceTicks += Stopwatch.GetTimestamp() - t;
     }
 
@@ -199,7 +170,13 @@ internal sealed class ConversionPipeline
                 case OutputRole.Segmentation:
                     sink.Write(slot.Segmentation.AsSpan(0, pixels), slot);
                     break;
-                default:
+                case OutputRole.Error:
+                    sink.Write(slot.Error.AsSpan(0, pixels), slot);
+                    break;
+                case OutputRole.Refined:
+                    sink.Write(slot.Refined.AsSpan(0, pixels), slot);
+                    break;
+                case OutputRole.Composition:
                     int size = pixels * (_background.Transparent ? 4 : 3);
                     if (_composition.Length < size) _composition = new byte[size];
                     _background.Compose(slot, _composition.AsSpan(0, size));

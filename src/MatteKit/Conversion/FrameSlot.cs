@@ -1,7 +1,8 @@
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit alpha, foreground and segmentation.
+/// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit results (alpha, foreground,
+/// and the grey maps a mode asks for: segmentation, or the plate mode's error and refined patches).
 /// A fixed set of slots is reused for the whole input, so memory does not grow with its length.
 /// </summary>
 internal sealed class FrameSlot
@@ -10,6 +11,8 @@ internal sealed class FrameSlot
     public byte[] Alpha = Array.Empty<byte>();
     public byte[] Foreground = Array.Empty<byte>();
     public byte[] Segmentation = Array.Empty<byte>();
+    public byte[] Error = Array.Empty<byte>();
+    public byte[] Refined = Array.Empty<byte>();
     public int Width;
     public int Height;
     public int Index;
@@ -21,8 +24,13 @@ internal sealed class FrameSlot
 
     public void EnsureMatteBuffers()
     {
-        if (Alpha.Length < Pixels) Alpha = new byte[Pixels];
+        EnsureMap(ref Alpha);
         if (Foreground.Length < Pixels * 3) Foreground = new byte[Pixels * 3];
-        if (Segmentation.Length < Pixels) Segmentation = new byte[Pixels];
+    }
+
+    /// <summary>Grows a one-channel buffer of this slot to the frame size (once; slots are reused).</summary>
+    public void EnsureMap(ref byte[] map)
+    {
+        if (map.Length < Pixels) map = new byte[Pixels];
     }
 }

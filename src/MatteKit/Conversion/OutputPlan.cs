@@ -35,6 +35,8 @@ internal sealed class OutputPlan
         Add(options.OutputForeground, OutputRole.Foreground, PixelLayout.Rgb24);
         Add(options.OutputComposition, OutputRole.Composition, transparent ? PixelLayout.Rgba32 : PixelLayout.Rgb24);
         Add(options.OutputSegmentation, OutputRole.Segmentation, PixelLayout.Gray8);
+        Add(options.Plate?.OutputError, OutputRole.Error, PixelLayout.Gray8);
+        Add(options.Plate?.OutputRefined, OutputRole.Refined, PixelLayout.Gray8);
         return plans;
     }
 

@@ -23,23 +23,37 @@ public static class TemporalMedianPlate
     private const float PersonAlpha = 0.5f;
     private const double MaxPersonFraction = 0.01;
 
-    /// <summary>Builds the plate from <paramref name="frames"/> (PNG paths) of the clip <paramref name="input"/>.</summary>
-    /// <exception cref="MediaFormatException">No plate can be taken from this clip; the message says why.</exception>
-    public static RgbImage Build(string input, IReadOnlyList<string> frames, out string description)
+    /// <summary>Builds the plate from up to <see cref="MaxFrames"/> evenly spaced frames of the convert input.</summary>
+    /// <exception cref="MediaFormatException">No plate can be taken from this input; the message says why.</exception>
+    internal static RgbImage Build(ConvertOptions options, out string description)
     {
-        if (frames.Count < MinFrames)
-            throw new MediaFormatException(input,
-                $"--background-plate auto needs a clip of at least {MinFrames} frames to take a temporal median, got {frames.Count}; " +
-                "capture the scene without the person and pass it as --background-plate PLATE.png");
-        int n = Math.Min(MaxFrames, frames.Count);
-        var images = new RgbImage[n];
-        for (int i = 0; i < n; i++)
+        using var source = FrameSource.Open(options);
+        int count = source.FrameCountEstimate;
+        if (source.IsSingleImage || count < MinFrames)
+            throw new MediaFormatException(options.Input,
+                $"--background-plate auto needs a clip of at least {MinFrames} frames to take a temporal median" +
+                (count > 0 ? $", got {count}" : " (its frame count is not known in advance)") +
+                "; capture the scene without the person and pass it as --background-plate PLATE.png");
+        int n = Math.Min(MaxFrames, count);
+        var wanted = Enumerable.Range(0, n).Select(i => (int)((long)i * (count - 1) / Math.Max(1, n - 1))).ToHashSet();
+        var images = new List<RgbImage>(n);
+        var slot = new FrameSlot();
+        for (int index = 0; images.Count < n && source.Read(slot); index++)
         {
-            var path = frames[(int)((long)i * (frames.Count - 1) / Math.Max(1, n - 1))];
-            images[i] = PngFile.ReadRgb(path);
-            if (images[i].Width != images[0].Width || images[i].Height != images[0].Height)
-                throw new MediaFormatException(path, $"frame is {images[i].Width}x{images[i].Height}, the clip's first frame {images[0].Width}x{images[0].Height}");
+            if (!wanted.Contains(index)) continue;
+            if (images.Count > 0 && (slot.Width != images[0].Width || slot.Height != images[0].Height))
+                throw new MediaFormatException(slot.SourceName ?? options.Input,
+                    $"frame {index} is {slot.Width}x{slot.Height}, the clip's first frame {images[0].Width}x{images[0].Height}");
+            images.Add(new RgbImage(slot.Width, slot.Height, slot.Rgb.AsSpan(0, slot.Pixels * 3).ToArray()));
         }
+        if (images.Count < MinFrames)
+            throw new MediaFormatException(options.Input, $"--background-plate auto: only {images.Count} frames could be read");
+        return FromFrames(options.Input, images, count, out description);
+    }
+
+    private static RgbImage FromFrames(string input, IReadOnlyList<RgbImage> images, int clipFrames, out string description)
+    {
+        int n = images.Count;
         int width = images[0].Width, height = images[0].Height;
         var median = new byte[width * height * 3];
         Span<byte> values = stackalloc byte[MaxFrames];
@@ -76,7 +90,7 @@ public static class TemporalMedianPlate
                 $"--background-plate auto: the temporal median of {n} frames still contains a person ({personFraction:P1} of it mattes as a person: " +
                 "someone stays in place); capture the scene without the person and pass it as --background-plate PLATE.png");
 
-        description = $"temporal median of {n} of {frames.Count} frames (camera assumed still: {staticFraction:P0} of pixels static, " +
+        description = $"temporal median of {n} of {clipFrames} frames (camera assumed still: {staticFraction:P0} of pixels static, " +
             $"{personFraction:P2} person-like)";
         return new RgbImage(width, height, median);
     }

@@ -119,11 +119,31 @@ public sealed class PlateModeTests
 
         // The median is the empty scene itself.
         PlateClips.WriteBackground(tmp.File("bg.png"));
-        var median = MatteKit.Conversion.TemporalMedianPlate.Build("clip", MatteKit.Media.ImageSequence.ListPngFiles(tmp.File("clip")), out _);
+        var median = MatteKit.Conversion.TemporalMedianPlate.Build(new MatteKit.Conversion.ConvertOptions { Input = tmp.File("clip") }, out _);
         var background = PngFile.ReadRgb(tmp.File("bg.png")).Pixels;
         int off = median.Pixels.Zip(background).Count(p => Math.Abs(p.First - p.Second) > 2);
         _log.WriteLine($"median vs empty scene: {off} of {background.Length} values differ by more than 2");
         Assert.True(off < background.Length / 1000, $"{off} values differ");
+    }
+
+    [SkippableFact]
+    public void VideoInputWithAutoPlateGivesVideoOutputs()
+    {
+        SharedData.SkipIfMissing(Weights);
+        MediaTools.SkipIfMissing();
+        using var tmp = new TempFolder();
+        PlateClips.Write(tmp.File("clip"), 9, 110);
+        // Nearly lossless, so the median is still the empty scene; 9 frames at 10 fps.
+        MediaTools.Ffmpeg("-framerate", "10", "-i", Path.Combine(tmp.File("clip"), "%04d.png"), "-c:v", "libx264", "-crf", "4",
+            "-pix_fmt", "yuv444p", tmp.File("clip.mp4"));
+        var r = CliRunner.Run("convert", tmp.File("clip.mp4"), "--background-plate", "auto", "--weights", Weights,
+            "--output-alpha", tmp.File("alpha.mp4"), "--output-refined", tmp.File("refined"), "--threads", "2");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("temporal median of 9 of 9 frames", r.StdOut);
+        var alpha = MediaTools.Video(tmp.File("alpha.mp4"));
+        Assert.Equal(9, alpha.Frames);
+        Assert.Equal(9, Directory.GetFiles(tmp.File("refined")).Length);
     }
 
     [SkippableFact]
