@@ -50,6 +50,19 @@ internal sealed class CommandLine
 
     public string? Value(string name) => _options.TryGetValue(name, out var v) ? v : null;
 
+    /// <summary><c>WxH</c> from option <paramref name="name"/>, both sides in [<paramref name="min"/>, <paramref name="max"/>]; null when absent.</summary>
+    public (int Width, int Height)? Size(string name, int min = 1, int max = int.MaxValue)
+    {
+        var text = Value(name);
+        if (text is null) return null;
+        var parts = text.Split('x', 'X');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int w) && int.TryParse(parts[1], out int h)
+            && w >= min && h >= min && w <= max && h <= max)
+            return (w, h);
+        var range = max == int.MaxValue ? $"at least {min}" : $"from {min} to {max}";
+        throw new UsageException($"{name} must be WxH (e.g. 1280x720) with both sides {range}, got '{text}'");
+    }
+
     public int Int(string name, int fallback, int min)
     {
         var v = Value(name);

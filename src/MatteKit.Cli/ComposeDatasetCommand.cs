@@ -42,7 +42,7 @@ internal static class ComposeDatasetCommand
         }
         if (cl.Positional.Count > 0) throw new UsageException($"unexpected argument '{cl.Positional[0]}'");
         string Required(string name) => cl.Value(name) ?? throw new UsageException($"{name} is required (see mattekit compose-dataset --help)");
-        var (width, height) = ParseSize(cl.Value("--size") ?? "512x288");
+        var (width, height) = cl.Size("--size", 16, 8192) ?? (512, 288);
         var options = new ComposeOptions
         {
             Foregrounds = Required("--foregrounds"),
@@ -59,13 +59,5 @@ internal static class ComposeDatasetCommand
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine);
         if (!quiet) Console.WriteLine($"{clips.Count} clip(s) of {options.Frames} frame(s), {width}x{height}, in {Path.GetFullPath(options.Output)}");
         return 0;
-    }
-
-    private static (int Width, int Height) ParseSize(string text)
-    {
-        var parts = text.Split('x', 'X');
-        if (parts.Length == 2 && int.TryParse(parts[0], out int w) && int.TryParse(parts[1], out int h) && w >= 16 && h >= 16 && w <= 8192 && h <= 8192)
-            return (w, h);
-        throw new UsageException($"--size must be WxH with both sides from 16 to 8192, got '{text}'");
     }
 }

@@ -83,7 +83,7 @@ internal static class ConvertCommand
             Crf = cl.Has("--crf") ? cl.Int("--crf", 0, 0) : null,
             Background = cl.Value("--background") ?? "green",
             DownsampleRatio = ParseRatio(cl.Value("--downsample-ratio")),
-            InputResize = ParseSize(cl.Value("--input-resize")),
+            InputResize = cl.Size("--input-resize"),
             SeqChunk = cl.Int("--seq-chunk", 1, 1),
             StartSeconds = cl.Has("--start") ? NonNegativeNumber(cl, "--start") : null,
             DurationSeconds = PositiveNumber(cl, "--duration"),
@@ -161,15 +161,6 @@ internal static class ConvertCommand
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) || !(r > 0 && r <= 1))
             throw new UsageException($"--downsample-ratio must be auto or a number in (0, 1], got '{text}'");
         return r;
-    }
-
-    private static (int, int)? ParseSize(string? text)
-    {
-        if (text is null) return null;
-        var parts = text.Split('x', 'X');
-        if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w < 1 || h < 1)
-            throw new UsageException($"--input-resize must be WxH (e.g. 1280x720), got '{text}'");
-        return (w, h);
     }
 
     private static double? PositiveNumber(CommandLine cl, string name)

@@ -37,7 +37,7 @@ internal static class ExportOnnxCommand
             return 0;
         }
         if (cl.Positional.Count > 0) throw new UsageException($"unexpected argument '{cl.Positional[0]}'");
-        var (width, height) = ParseSize(cl.Value("--size") ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)"));
+        var (width, height) = cl.Size("--size") ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
         var output = cl.Value("--out") ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
         if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
         double ratio = ConvertCommand.ParseRatio(cl.Value("--downsample-ratio")) ?? RvmGeometry.AutoRatio(width, height);
@@ -61,13 +61,5 @@ internal static class ExportOnnxCommand
                 $"{refinerText}, {(fp16 ? "float16 in/out" : "float32")}");
         }
         return 0;
-    }
-
-    private static (int Width, int Height) ParseSize(string text)
-    {
-        var parts = text.Split('x', 'X');
-        if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w < 1 || h < 1)
-            throw new UsageException($"--size must be WxH with positive whole numbers, e.g. 1920x1080, got '{text}'");
-        return (w, h);
     }
 }
