@@ -17,6 +17,8 @@ namespace MatteKit.Bench;
 /// Options: --shared DIR (default ../shared), --frames N (per clip, default 96), --long-frames N (default
 /// 2000, 0 = skip), --threads N. Run the clips and the long run as two invocations (--long-frames 0, then
 /// --frames 0) so that the long run's working set is not inflated by the sessions of the clip runs.
+/// --seq-chunk A,B: instead of pipeline against sequential, the pipeline with A and with B frames per network call
+/// (A B B A).
 /// </summary>
 internal static class ConvertBenchmark
 {
@@ -27,6 +29,7 @@ internal static class ConvertBenchmark
         int frames = int.Parse(Option(args, "--frames") ?? "96", CultureInfo.InvariantCulture);
         int longFrames = int.Parse(Option(args, "--long-frames") ?? "2000", CultureInfo.InvariantCulture);
         int threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
+        var chunkLengths = Option(args, "--seq-chunk")?.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
         var clips = new[] { "juggle_fullbody_720p.mp4", "over_shoulder_laptop_1080p.mp4" }
             .Select(c => Path.Combine(shared, "media", "clips", c)).ToArray();
         foreach (var c in clips)
@@ -49,10 +52,21 @@ internal static class ConvertBenchmark
                 var info = MediaProbe.Probe(clip);
                 double duration = frames / info.FrameRate.PerSecond;
                 // Each mode twice, in mirrored order (P S S P), so that a drift in the machine's load favours neither.
-                foreach (bool sequential in new[] { false, true, true, false })
+                if (chunkLengths is { Length: 2 })
                 {
-                    var (summary, steady) = Convert(clip, work.FullName, duration, threads, sequential, null);
-                    Row(clip, sequential ? "sequential" : "pipeline", summary, steady);
+                    foreach (int t in new[] { chunkLengths[0], chunkLengths[1], chunkLengths[1], chunkLengths[0] })
+                    {
+                        var (summary, steady) = Convert(clip, work.FullName, duration, threads, false, null, t);
+                        Row(clip, $"pipeline, seq-chunk {t}", summary, steady);
+                    }
+                }
+                else
+                {
+                    foreach (bool sequential in new[] { false, true, true, false })
+                    {
+                        var (summary, steady) = Convert(clip, work.FullName, duration, threads, sequential, null);
+                        Row(clip, sequential ? "sequential" : "pipeline", summary, steady);
+                    }
                 }
                 var (count, seconds, steadyFps) = InferenceOnly(clip, frames, threads);
                 Console.WriteLine($"| {Path.GetFileName(clip)} | inference alone | {count} | {seconds:F2} | {count / seconds:F2} | {steadyFps:F2} | | {seconds:F2} | |");
@@ -68,7 +82,7 @@ internal static class ConvertBenchmark
     }
 
     private static (ConvertSummary Summary, double SteadyFps) Convert(string clip, string work, double? duration, int threads, bool sequential,
-        Action<ConvertProgress>? onFrame)
+        Action<ConvertProgress>? onFrame, int seqChunk = 1)
     {
         var outDir = Directory.CreateDirectory(Path.Combine(work, "run-" + Guid.NewGuid().ToString("N"))).FullName;
         var options = new ConvertOptions
@@ -80,6 +94,7 @@ internal static class ConvertBenchmark
             DurationSeconds = duration,
             Threads = threads,
             Sequential = sequential,
+            SeqChunk = seqChunk,
         };
         var clock = Stopwatch.StartNew();
         TimeSpan first = default, last = default;

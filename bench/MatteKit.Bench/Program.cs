@@ -1,6 +1,7 @@
 using MatteKit.Bench;
 
 // mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--shared DIR]
+//                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
@@ -9,6 +10,8 @@ string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.Ge
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";
+int[]? chunkLengths = null;
+bool spin = true;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -17,6 +20,8 @@ for (int i = 0; i < args.Length; i++)
         case "--warmup": warmup = int.Parse(args[++i]); break;
         case "--threads": threads = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         case "--shared": shared = args[++i]; break;
+        case "--seq-chunk": chunkLengths = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--no-spin": spin = false; break;
         default: mode = args[i]; break;
     }
 }
@@ -27,6 +32,9 @@ if (!Directory.Exists(Path.Combine(shared, "media", "clips")))
 }
 switch (mode)
 {
+    case "network" when chunkLengths is not null:
+        ChunkBenchmark.Run(shared, frames, warmup, threads, chunkLengths, spin);
+        return 0;
     case "network":
         NetworkBenchmark.Run(shared, frames, warmup, threads);
         return 0;

@@ -32,8 +32,10 @@ internal static class ConvertCommand
         --downsample-ratio R|auto    network resolution as a fraction of the frame; auto (default) keeps the
                                      longer side about 512 px; 1 = full resolution, no refiner
         --input-resize WxH           scale input frames to WxH first
-        --seq-chunk N                frames each stage may run ahead of the next (default 1); the network
-                                     runs frame by frame with its state carried over, so results do not change
+        --seq-chunk N                frames per network call (default 1), as the official converter's
+                                     seq_chunk: the ConvGRUs step through them in order, so results are the
+                                     same; no speed-up measured on CPU (see README). Segmentation and plate
+                                     mode still run one frame per call
         --start SECONDS              start this far into the input
         --duration SECONDS           convert only this much of the input
         --no-audio                   leave the input's audio out (kept by default: copied when the container

@@ -32,7 +32,7 @@ internal sealed class ConversionPipeline
         _outputs = outputs;
         _background = background;
         _progress = progress;
-        _queueDepth = Math.Max(2, options.SeqChunk);
+        _queueDepth = Math.Max(2, Math.Max(options.SeqChunk, matter.FramesPerCall));
     }
 
     public TimeSpan Decode => Stopwatch.GetElapsedTime(0, _decodeTicks);
@@ -43,17 +43,32 @@ internal sealed class ConversionPipeline
     /// <summary>Adds time spent decoding before the pipeline started (the first frame, read to learn the size).</summary>
     public void AddDecodeTime(TimeSpan time) => _decodeTicks += time.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
 
-    /// <summary>Decode, matte, encode one frame at a time on the calling thread: the benchmark's baseline.</summary>
+    /// <summary>
+    /// Decode, matte, encode one after another on the calling thread (a chunk of frames at a time when the matter
+    /// takes several per call): the benchmark's baseline.
+    /// </summary>
     public void RunSequential(FrameSlot first, CancellationToken cancel)
     {
-        var slot = first;
+        var slots = new FrameSlot[_matter.FramesPerCall];
+        slots[0] = first;
+        for (int i = 1; i < slots.Length; i++) slots[i] = new FrameSlot();
+        int count = 1;
+        bool more = true;
         do
         {
+            while (more && count < slots.Length)
+            {
+                if (DecodeInto(slots[count])) count++;
+                else more = false;
+            }
+            if (count == 0) break;
             cancel.ThrowIfCancellationRequested();
-            Matte(slot);
-            Emit(slot);
+            var chunk = new ArraySegment<FrameSlot>(slots, 0, count);
+            Matte(chunk);
+            foreach (var slot in chunk) Emit(slot);
+            count = 0;
         }
-        while (DecodeInto(slot));
+        while (more);
     }
 
     public void RunConcurrent(FrameSlot first, CancellationToken cancel)
@@ -118,10 +133,16 @@ internal sealed class ConversionPipeline
         encodeThread.Start();
         try
         {
-            foreach (var slot in decoded.GetConsumingEnumerable(token))
+            // A chunk waits for its frames unless the input has ended; with at least as many slots queued as a chunk
+            // holds (queue depth >= frames per call), the decoder can always deliver them.
+            var chunk = new List<FrameSlot>(_matter.FramesPerCall);
+            while (decoded.TryTake(out var slot, Timeout.Infinite, token))
             {
-                Matte(slot);
-                matted.Add(slot, token);
+                chunk.Clear();
+                chunk.Add(slot);
+                while (chunk.Count < _matter.FramesPerCall && decoded.TryTake(out var next, Timeout.Infinite, token)) chunk.Add(next);
+                Matte(chunk);
+                foreach (var done in chunk) matted.Add(done, token);
             }
         }
         catch (Exception e)
@@ -146,10 +167,10 @@ internal sealed class ConversionPipeline
         return got;
     }
 
-    private void Matte(FrameSlot slot)
+    private void Matte(IReadOnlyList<FrameSlot> slots)
     {
         long t = Stopwatch.GetTimestamp();
-        _matter.Matte(slot);
+        _matter.Matte(slots);
         _inferenceTicks += Stopwatch.GetTimestamp() - t;
     }
 

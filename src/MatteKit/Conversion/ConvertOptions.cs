@@ -54,9 +54,10 @@ public sealed record ConvertOptions
     public (int Width, int Height)? InputResize { get; init; }
 
     /// <summary>
-    /// Frames handed between the decode, inference and encode stages at a time (the official converter's
-    /// <c>--seq-chunk</c>). The network itself runs one frame per call with its recurrent state carried over,
-    /// so results do not depend on it; larger values let the stages run further ahead of each other.
+    /// Frames per network call (the official converter's <c>--seq-chunk</c>), also the depth of the queues between
+    /// the decode, inference and encode stages. The
+    /// ConvGRUs step through the chunk's frames in order, so results do not depend on it. Segmentation and plate
+    /// mode run one frame per call. 1 (the default): on CPU no speed-up was measured (README).
     /// </summary>
     public int SeqChunk { get; init; } = 1;
 

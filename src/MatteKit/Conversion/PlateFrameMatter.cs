@@ -55,7 +55,14 @@ internal sealed class PlateFrameMatter : IFrameMatter
     public double ResolvedRatio { get; private set; }
     public (int Width, int Height) NetworkSize { get; private set; }
 
-    public void Matte(FrameSlot slot)
+    public int FramesPerCall => 1;
+
+    public void Matte(IReadOnlyList<FrameSlot> slots)
+    {
+        foreach (var slot in slots) Matte(slot);
+    }
+
+    private void Matte(FrameSlot slot)
     {
         if (_plate.Width != slot.Width || _plate.Height != slot.Height) _plate = FitPlate(slot);
         slot.EnsureMatteBuffers();

@@ -2,16 +2,21 @@ using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 
-/// <summary>Robust Video Matting on each frame: the matting pass, the segmentation pass, or both.</summary>
+/// <summary>
+/// Robust Video Matting on the frames: the matting pass, the segmentation pass, or both. The matting pass takes
+/// up to <c>--seq-chunk</c> frames per network call; the segmentation pass runs one frame per call.
+/// </summary>
 internal sealed class RvmFrameMatter : IFrameMatter
 {
     private readonly VideoMatter? _matter;
     private readonly VideoMatter? _segmenter;
     private readonly float? _segmentationThreshold;
     private readonly double? _ratio;
+    private byte[] _chunk = Array.Empty<byte>();
 
-    private RvmFrameMatter(VideoMatter? matter, VideoMatter? segmenter, float? segmentationThreshold, double? ratio)
+    private RvmFrameMatter(VideoMatter? matter, VideoMatter? segmenter, float? segmentationThreshold, double? ratio, int framesPerCall)
     {
+        FramesPerCall = framesPerCall;
         _matter = matter;
         _segmenter = segmenter;
         _segmentationThreshold = segmentationThreshold;
@@ -33,7 +38,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
             if (segmenter is not null && !segmenter.HasSegmentation)
                 throw new ArgumentException($"{segmenter.WeightsSource}: no segmentation head in these weights (the TF.js model and ONNX " +
                     "files have none; the official .pth files have one), so --output-segmentation cannot be written");
-            return new RvmFrameMatter(matter, segmenter, options.SegmentationThreshold, options.DownsampleRatio);
+            return new RvmFrameMatter(matter, segmenter, options.SegmentationThreshold, options.DownsampleRatio, options.SeqChunk);
         }
         catch
         {
@@ -46,28 +51,60 @@ internal sealed class RvmFrameMatter : IFrameMatter
     public double ResolvedRatio { get; private set; } = 1;
     public (int Width, int Height) NetworkSize { get; private set; }
 
-    public void Matte(FrameSlot slot)
+    public int FramesPerCall { get; }
+
+    public void Matte(IReadOnlyList<FrameSlot> slots)
     {
-        var rgb = slot.Rgb.AsSpan(0, slot.Pixels * 3);
-        slot.EnsureMatteBuffers();
+        foreach (var slot in slots) slot.EnsureMatteBuffers();
         if (_matter is not null)
         {
-            var result = _matter.Process(rgb, slot.Width, slot.Height, _ratio);
-            result.AlphaToGray8(slot.Alpha);
-            result.ForegroundToRgb24(slot.Foreground);
-            ResolvedRatio = result.DownsampleRatio;
+            // Image folders may change size from one image to the next; a chunk holds frames of one size.
+            for (int start = 0, end; start < slots.Count; start = end)
+            {
+                for (end = start + 1; end < slots.Count && SameSize(slots[end], slots[start]); end++) { }
+                MatteRun(slots, start, end - start);
+            }
         }
         if (_segmenter is not null)
-        {
-            slot.EnsureMap(ref slot.Segmentation);
-            var segmentation = _segmenter.Segment(rgb, slot.Width, slot.Height, _ratio);
-            if (_segmentationThreshold is { } threshold) segmentation.MaskToGray8(threshold, slot.Segmentation);
-            else segmentation.ProbabilityToGray8(slot.Segmentation);
-            ResolvedRatio = segmentation.DownsampleRatio;
-        }
+            foreach (var slot in slots) Segment(slot);
         var geometry = (_matter ?? _segmenter)!.CurrentGeometry!;
         NetworkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
     }
+
+    private void MatteRun(IReadOnlyList<FrameSlot> slots, int start, int count)
+    {
+        var first = slots[start];
+        int frameBytes = first.Pixels * 3;
+        if (count == 1)
+        {
+            var result = _matter!.Process(first.Rgb.AsSpan(0, frameBytes), first.Width, first.Height, _ratio);
+            result.AlphaToGray8(first.Alpha);
+            result.ForegroundToRgb24(first.Foreground);
+            ResolvedRatio = result.DownsampleRatio;
+            return;
+        }
+        if (_chunk.Length < count * frameBytes) _chunk = new byte[count * frameBytes];
+        for (int i = 0; i < count; i++) slots[start + i].Rgb.AsSpan(0, frameBytes).CopyTo(_chunk.AsSpan(i * frameBytes));
+        var chunk = _matter!.ProcessChunk(_chunk.AsSpan(0, count * frameBytes), count, first.Width, first.Height, _ratio);
+        for (int i = 0; i < count; i++)
+        {
+            var frame = chunk.Frame(i);
+            frame.AlphaToGray8(slots[start + i].Alpha);
+            frame.ForegroundToRgb24(slots[start + i].Foreground);
+        }
+        ResolvedRatio = chunk.DownsampleRatio;
+    }
+
+    private void Segment(FrameSlot slot)
+    {
+        slot.EnsureMap(ref slot.Segmentation);
+        var segmentation = _segmenter!.Segment(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, _ratio);
+        if (_segmentationThreshold is { } threshold) segmentation.MaskToGray8(threshold, slot.Segmentation);
+        else segmentation.ProbabilityToGray8(slot.Segmentation);
+        ResolvedRatio = segmentation.DownsampleRatio;
+    }
+
+    private static bool SameSize(FrameSlot a, FrameSlot b) => a.Width == b.Width && a.Height == b.Height;
 
     public string? Describe(int frames) => null;
 

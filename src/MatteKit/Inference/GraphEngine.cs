@@ -4,8 +4,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace MatteKit.Inference;
 
 /// <summary>
-/// Runs the graph MatteKit builds from weights: one session per frame size, ratio and pass, the most recently
-/// used few kept.
+/// Runs the graph MatteKit builds from weights: one session per frame size, ratio, pass and frames per call, the
+/// most recently used few kept. Sessions of one size share the recurrent state, so a clip can go through chunks of
+/// different lengths (the last one shorter) or switch pass without breaking its sequence.
 /// </summary>
 internal sealed class GraphEngine : IMatteEngine
 {
@@ -31,11 +32,14 @@ internal sealed class GraphEngine : IMatteEngine
     public long ConvMultiplyAdds => _current?.ConvMultiplyAdds ?? 0;
 
     public MatteResult Process(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)
+        => ProcessChunk(rgb24, 1, width, height, downsampleRatio).Frame(0);
+
+    public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio)
     {
         double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
-        var session = SessionFor(width, height, ratio, NetworkPass.Matting);
-        session.Run(rgb24);
-        return new MatteResult(width, height, ratio, session.First, session.Second);
+        var session = SessionFor(width, height, ratio, NetworkPass.Matting, frames);
+        session.Run(framesRgb24);
+        return new MatteChunk(frames, width, height, ratio, session.First, session.Second);
     }
 
     public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)
@@ -44,7 +48,7 @@ internal sealed class GraphEngine : IMatteEngine
             throw new ArgumentException($"{_network.Source}: these weights have no segmentation head ('project_seg'); " +
                 "the official TF.js model has none, the official .pth files have one");
         double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
-        var session = SessionFor(width, height, ratio, NetworkPass.Segmentation);
+        var session = SessionFor(width, height, ratio, NetworkPass.Segmentation, 1);
         session.Run(rgb24);
         var geo = session.Geometry;
         return new SegmentationResult(width, height, ratio, geo.NetworkWidth, geo.NetworkHeight, session.First, session.Second);
@@ -57,12 +61,12 @@ internal sealed class GraphEngine : IMatteEngine
 
     public ReadOnlySpan<float> RecurrentState(int index) => _current is null ? ReadOnlySpan<float>.Empty : _current.State(index);
 
-    private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass)
+    private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass, int frames)
     {
-        if (_current is { } c && c.Pass == pass && c.Geometry.Matches(width, height, ratio))
-            return c;
+        bool Fits(MatteSession s) => s.Pass == pass && s.Frames == frames && s.Geometry.Matches(width, height, ratio);
+        if (_current is { } c && Fits(c)) return c;
         var node = _sessions.First;
-        while (node is not null && !(node.Value.Pass == pass && node.Value.Geometry.Matches(width, height, ratio))) node = node.Next;
+        while (node is not null && !Fits(node.Value)) node = node.Next;
         MatteSession session;
         if (node is not null)
         {
@@ -71,9 +75,9 @@ internal sealed class GraphEngine : IMatteEngine
         }
         else
         {
-            session = new MatteSession(_network, _network.Geometry(width, height, ratio), pass, _sessionOptions);
+            session = new MatteSession(_network, _network.Geometry(width, height, ratio), pass, frames, _sessionOptions);
         }
-        // The official model carries one state through both passes; another size breaks the temporal sequence.
+        // The official model carries one state through both passes and any chunking; another size breaks the sequence.
         if (_current is not null && _current.Geometry.Matches(width, height, ratio)) session.CopyStateFrom(_current);
         else session.ResetState();
         _sessions.AddFirst(session);

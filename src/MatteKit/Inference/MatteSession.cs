@@ -4,10 +4,10 @@ using Microsoft.ML.OnnxRuntime;
 namespace MatteKit.Inference;
 
 /// <summary>
-/// One ONNX Runtime session for one frame size, ratio and pass, with every input and output bound to buffers
-/// allocated once: the frame bytes, the two outputs of the pass (fgr and pha, or seg logits and probability), and
-/// two sets of recurrent states that swap roles each frame (this frame's outputs are the next frame's inputs,
-/// without copying).
+/// One ONNX Runtime session for one frame size, ratio, pass and number of frames per call, with every input and
+/// output bound to buffers allocated once: the frames' bytes, the two outputs of the pass (fgr and pha, or seg
+/// logits and probability), and two sets of recurrent states that swap roles each call (this call's outputs are
+/// the next call's inputs, without copying).
 /// </summary>
 internal sealed class MatteSession : IDisposable
 {
@@ -26,27 +26,28 @@ internal sealed class MatteSession : IDisposable
     private readonly OrtValue[] _outputs = new OrtValue[6];
     private int _current;
 
-    public MatteSession(RvmNetwork network, RvmGeometry geometry, NetworkPass pass, SessionOptions options)
+    public MatteSession(RvmNetwork network, RvmGeometry geometry, NetworkPass pass, int frames, SessionOptions options)
     {
         Geometry = geometry;
         Pass = pass;
-        var graph = network.BuildModel(geometry, SourceFormat.Rgb24, pass);
+        Frames = frames;
+        var graph = network.BuildModel(geometry, SourceFormat.Rgb24, pass, frames);
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
         _session = new InferenceSession(graph.OnnxBytes, options);
 
         int w = geometry.FrameWidth, h = geometry.FrameHeight;
-        _source = new byte[w * h * 3];
-        _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { 1, h, w, 3 });
+        _source = new byte[frames * w * h * 3];
+        _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { frames, h, w, 3 });
         long[][] resultShapes;
         if (pass == NetworkPass.Matting)
         {
             _outputNames = new[] { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
-            resultShapes = new[] { new long[] { 1, 3, h, w }, new long[] { 1, 1, h, w } };
+            resultShapes = new[] { new long[] { frames, 3, h, w }, new long[] { frames, 1, h, w } };
         }
         else
         {
             _outputNames = new[] { "seg", "seg_probability", "r1o", "r2o", "r3o", "r4o" };
-            resultShapes = new[] { new long[] { 1, 1, geometry.NetworkHeight, geometry.NetworkWidth }, new long[] { 1, 1, h, w } };
+            resultShapes = new[] { new long[] { frames, 1, geometry.NetworkHeight, geometry.NetworkWidth }, new long[] { frames, 1, h, w } };
         }
         for (int i = 0; i < 2; i++)
         {
@@ -68,9 +69,12 @@ internal sealed class MatteSession : IDisposable
 
     public RvmGeometry Geometry { get; }
     public NetworkPass Pass { get; }
+
+    /// <summary>Frames per call (T).</summary>
+    public int Frames { get; }
     public long ConvMultiplyAdds { get; }
 
-    /// <summary>Matting: fgr (planar RGB); segmentation: seg logits at network resolution.</summary>
+    /// <summary>Matting: fgr (planar RGB); segmentation: seg logits at network resolution. Frame after frame.</summary>
     public ReadOnlySpan<float> First => _results[0];
 
     /// <summary>Matting: pha; segmentation: the probability map at frame resolution.</summary>
@@ -79,6 +83,7 @@ internal sealed class MatteSession : IDisposable
     /// <summary>The recurrent state the next frame will start from (r1..r4).</summary>
     public ReadOnlySpan<float> State(int index) => _states[_current][index];
 
+    /// <param name="rgb24">The call's frames, one after the other.</param>
     public void Run(ReadOnlySpan<byte> rgb24)
     {
         rgb24.CopyTo(_source);
@@ -100,7 +105,7 @@ internal sealed class MatteSession : IDisposable
         foreach (var s in _states[_current]) Array.Clear(s);
     }
 
-    /// <summary>Continues from another session's state (same geometry, other pass): both passes share the recurrence.</summary>
+    /// <summary>Continues from another session's state (same geometry, other pass or frames per call): they share the recurrence.</summary>
     public void CopyStateFrom(MatteSession other)
     {
         for (int i = 0; i < 4; i++) other.State(i).CopyTo(_states[_current][i]);

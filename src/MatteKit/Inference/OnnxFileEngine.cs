@@ -34,6 +34,8 @@ internal sealed class OnnxFileEngine : IMatteEngine
     private OrtValue? _source;
     private float[] _foreground = Array.Empty<float>();
     private float[] _alpha = Array.Empty<float>();
+    private float[] _chunkForeground = Array.Empty<float>();
+    private float[] _chunkAlpha = Array.Empty<float>();
     private (int W, int H, double Ratio)? _size;
 
     public OnnxFileEngine(string path, SessionOptions options)
@@ -115,6 +117,26 @@ internal sealed class OnnxFileEngine : IMatteEngine
             CurrentGeometry = new RvmGeometry(width, height, ratio, Enumerable.Range(0, 4).Select(StateChannel).ToArray());
         Array.Clear(_stateCopies);
         return new MatteResult(width, height, ratio, _foreground, _alpha);
+    }
+
+    /// <summary>The files take one frame per call (the official exports' time axis is fixed at 1), so frame by frame.</summary>
+    public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio)
+    {
+        int plane = width * height;
+        if (_chunkAlpha.Length != frames * plane)
+        {
+            _chunkForeground = new float[frames * 3 * plane];
+            _chunkAlpha = new float[frames * plane];
+        }
+        double ratio = 0;
+        for (int t = 0; t < frames; t++)
+        {
+            var result = Process(framesRgb24.Slice(t * 3 * plane, 3 * plane), width, height, downsampleRatio);
+            result.Foreground.CopyTo(_chunkForeground.AsSpan(t * 3 * plane));
+            result.Alpha.CopyTo(_chunkAlpha.AsSpan(t * plane));
+            ratio = result.DownsampleRatio;
+        }
+        return new MatteChunk(frames, width, height, ratio, _chunkForeground, _chunkAlpha);
     }
 
     public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)

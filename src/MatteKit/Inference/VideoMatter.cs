@@ -86,6 +86,23 @@ public sealed class VideoMatter : IDisposable
     }
 
     /// <summary>
+    /// Mattes <paramref name="frames"/> consecutive frames in one network call (the official converter's
+    /// <c>seq_chunk</c>): <paramref name="framesRgb24"/> holds them one after the other, each interleaved 8-bit RGB.
+    /// Every layer but the ConvGRUs runs on the frames as one batch; the ConvGRUs step through them in order, so the
+    /// results and the state afterwards equal <see cref="Process"/> on each frame in turn (to float rounding). Each
+    /// chunk length gets its own session (a shorter last chunk included); the state carries over between them.
+    /// ONNX files run the frames one by one.
+    /// </summary>
+    public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio = null)
+    {
+        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "a chunk needs at least one frame");
+        if (framesRgb24.Length != checked(frames * width * height * 3))
+            throw new ArgumentException($"{frames} frames of {width}x{height} need {(long)frames * width * height * 3} RGB bytes, got {framesRgb24.Length}",
+                nameof(framesRgb24));
+        return _engine.ProcessChunk(framesRgb24, frames, width, height, downsampleRatio);
+    }
+
+    /// <summary>
     /// The segmentation pass (the official <c>segmentation_pass=True</c>): the person-segmentation head instead of
     /// the matting head, on the same network and recurrent state as <see cref="Process"/>.
     /// </summary>

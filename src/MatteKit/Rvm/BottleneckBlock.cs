@@ -18,7 +18,7 @@ internal sealed class BottleneckBlock
     public (GraphValue X, GraphValue State) Forward(GraphBuilder g, GraphValue x, GraphValue state)
     {
         var halves = g.Split(x, 1, _channels / 2, _channels / 2);
-        var h = _gru.Forward(g, halves[1], state);
-        return (g.Concat(1, halves[0], h), h);
+        var (h, last) = _gru.Forward(g, halves[1], state);
+        return (g.Concat(1, halves[0], h), last);
     }
 }

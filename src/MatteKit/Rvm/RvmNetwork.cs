@@ -9,7 +9,9 @@ namespace MatteKit.Rvm;
 /// decoder (bottleneck, three upsampling blocks, output block) -> projection, refined to full resolution by the
 /// fast or the deep guided filter when the frame was downsampled; or, in the segmentation pass, the
 /// segmentation head instead of projection and refiner. <see cref="BuildModel"/> emits the ONNX graph for one
-/// frame size and ratio, with static shapes.
+/// frame size and ratio, with static shapes, for a chunk of T consecutive frames: every layer but the
+/// ConvGRUs runs on the T frames as one batch, each ConvGRU steps through them in order (the official model's
+/// time dimension), and the states in and out are those before the first frame and after the last.
 /// </summary>
 public sealed class RvmNetwork
 {
@@ -96,12 +98,14 @@ public sealed class RvmNetwork
     public RvmGeometry Geometry(int frameWidth, int frameHeight, double downsampleRatio)
         => new(frameWidth, frameHeight, downsampleRatio, StateChannels);
 
-    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24, NetworkPass pass = NetworkPass.Matting)
+    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24, NetworkPass pass = NetworkPass.Matting,
+        int frames = 1)
     {
+        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "at least one frame per call");
         if (pass == NetworkPass.Segmentation && _projectSeg is null)
             throw new WeightsFormatException(Source, "the weights have no segmentation head ('project_seg.conv.weight' is missing)");
         var g = new GraphBuilder(Backbone == RvmBackbone.ResNet50 ? "rvm_resnet50" : "rvm_mobilenetv3");
-        var (src, srcScale) = SourceImage(g, geo, format);
+        var (src, srcScale) = SourceImage(g, geo, format, frames);
         var states = new GraphValue[4];
         for (int i = 0; i < 4; i++)
             states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
@@ -161,14 +165,14 @@ public sealed class RvmNetwork
         return new ModelGraph(g.ToBytes(), g.ConvMultiplyAdds);
     }
 
-    /// <summary>The frame as float32 NCHW RGB, and the factor its values carry (255 for bytes, 1 for floats).</summary>
-    private static (GraphValue Image, float Scale) SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format)
+    /// <summary>The frames as float32 NCHW RGB, and the factor their values carry (255 for bytes, 1 for floats).</summary>
+    private static (GraphValue Image, float Scale) SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames)
     {
         if (format == SourceFormat.PlanarFloat)
-            return (g.Input("src", DataType.Float, 1, 3, geo.FrameHeight, geo.FrameWidth), 1f);
+            return (g.Input("src", DataType.Float, frames, 3, geo.FrameHeight, geo.FrameWidth), 1f);
         // Bytes in, so callers hand over decoder output untouched; transposing the bytes before converting them
         // moves a quarter of the data.
-        var rgb = g.Input("src", DataType.Uint8, 1, geo.FrameHeight, geo.FrameWidth, 3);
+        var rgb = g.Input("src", DataType.Uint8, frames, geo.FrameHeight, geo.FrameWidth, 3);
         return (g.Cast(g.Transpose(rgb, 0, 3, 1, 2), DataType.Float), 255f);
     }
 

@@ -30,7 +30,7 @@ internal sealed class UpsamplingBlock
         x = g.CropTopLeft(x, image.Dim(2), image.Dim(3));
         x = g.Relu(_conv.Forward(g, ChannelPadding.ConcatPadded(g, x, skip, image)));
         var halves = g.Split(x, 1, _outChannels / 2, _outChannels / 2);
-        var h = _gru.Forward(g, halves[1], state);
-        return (g.Concat(1, halves[0], h), h);
+        var (h, last) = _gru.Forward(g, halves[1], state);
+        return (g.Concat(1, halves[0], h), last);
     }
 }

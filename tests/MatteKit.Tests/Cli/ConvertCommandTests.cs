@@ -61,6 +61,33 @@ public sealed class ConvertCommandTests
     }
 
     [Fact]
+    public void SeqChunkGivesTheSameFramesAsOneFramePerCall()
+    {
+        using var dir = new TempFolder();
+        var input = Directory.CreateDirectory(dir.File("frames")).FullName;
+        // Eight frames, the fourth of another size: chunks of 3 are cut at the size change and the last one is shorter.
+        for (int i = 1; i <= 8; i++)
+        {
+            var (w, h) = i == 4 ? (40, 24) : (48, 32);
+            PngFile.WriteRgb(Path.Combine(input, $"f{i}.png"), w, h, SyntheticFrames.Rgb24(w, h, i));
+        }
+        foreach (var chunk in new[] { "1", "3" })
+        {
+            var r = CliRunner.Run("convert", "--input-source", input, "--output-alpha", dir.File("pha" + chunk),
+                "--output-foreground", dir.File("fgr" + chunk), "--downsample-ratio", "0.5", "--seq-chunk", chunk, "--threads", "1");
+            Assert.True(r.ExitCode == 0, r.StdErr);
+        }
+        foreach (var output in new[] { "pha", "fgr" })
+        {
+            var files = Directory.GetFiles(dir.File(output + "1")).Select(Path.GetFileName).Order().ToArray();
+            Assert.Equal(8, files.Length);
+            Assert.Equal(files, Directory.GetFiles(dir.File(output + "3")).Select(Path.GetFileName).Order().ToArray());
+            foreach (var name in files)
+                Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File(output + "1"), name!)), File.ReadAllBytes(Path.Combine(dir.File(output + "3"), name!)));
+        }
+    }
+
+    [Fact]
     public void TruncatedTfjsShardIsOneClearLine()
     {
         using var dir = new TempFolder();
