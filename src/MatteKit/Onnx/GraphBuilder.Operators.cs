@@ -11,8 +11,8 @@ internal sealed partial class GraphBuilder
         int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
         => Conv(x, weight, bias, (stride, stride), (padding, padding), dilation, groups);
 
-    /// <param name="countedInputChannels">Input channels per group that do real work, for the multiply-add count
-    /// (kernels padded with zero channels would otherwise inflate it).</param>
+    /// <remarks><paramref name="countedInputChannels"/>: input channels per group that do real work, for the multiply-add
+    /// count (kernels padded with zero channels would otherwise inflate it).</remarks>
     public GraphValue Conv(GraphValue x, GraphValue weight, GraphValue? bias,
         (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1, long? countedInputChannels = null)
     {
