@@ -15,12 +15,8 @@ internal sealed class OfficialOnnxBaseline : IDisposable
 
     public OfficialOnnxBaseline(string modelPath, int width, int height, double ratio, int threads)
     {
-        var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-        };
+        // The same settings MatteKit's own sessions use.
+        var options = MatteKit.Inference.OrtSessionOptions.Create(threads);
         _session = new InferenceSession(modelPath, options);
         (_width, _height, _ratio) = (width, height, new[] { (float)ratio });
         _states = ZeroStates();

@@ -28,26 +28,8 @@ public readonly ref struct MatteResult
     public ReadOnlySpan<float> Alpha { get; }
 
     /// <summary>Writes the foreground as interleaved 8-bit RGB (rounded).</summary>
-    public void ForegroundToRgb24(Span<byte> destination)
-    {
-        int plane = Width * Height;
-        if (destination.Length < plane * 3) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
-        var fg = Foreground;
-        for (int i = 0; i < plane; i++)
-        {
-            destination[3 * i] = ToByte(fg[i]);
-            destination[3 * i + 1] = ToByte(fg[plane + i]);
-            destination[3 * i + 2] = ToByte(fg[2 * plane + i]);
-        }
-    }
+    public void ForegroundToRgb24(Span<byte> destination) => UnitToBytes.Rgb24(Foreground, Width * Height, destination);
 
-    /// <summary>Writes the alpha as 8-bit grey (rounded).</summary>
-    public void AlphaToGray8(Span<byte> destination)
-    {
-        var alpha = Alpha;
-        if (destination.Length < alpha.Length) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
-        for (int i = 0; i < alpha.Length; i++) destination[i] = ToByte(alpha[i]);
-    }
+    public void AlphaToGray8(Span<byte> destination) => UnitToBytes.Gray8(Alpha, destination);
 
-    private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
 }

@@ -55,25 +55,9 @@ public readonly ref struct PlateMatteResult
         }
     }
 
-    public void ForegroundToRgb24(Span<byte> destination)
-    {
-        int plane = Width * Height;
-        if (destination.Length < plane * 3) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
-        var fg = Foreground;
-        for (int i = 0; i < plane; i++)
-        {
-            destination[3 * i] = ToByte(fg[i]);
-            destination[3 * i + 1] = ToByte(fg[plane + i]);
-            destination[3 * i + 2] = ToByte(fg[2 * plane + i]);
-        }
-    }
+    public void ForegroundToRgb24(Span<byte> destination) => UnitToBytes.Rgb24(Foreground, Width * Height, destination);
 
-    public void AlphaToGray8(Span<byte> destination)
-    {
-        var alpha = Alpha;
-        if (destination.Length < alpha.Length) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
-        for (int i = 0; i < alpha.Length; i++) destination[i] = ToByte(alpha[i]);
-    }
+    public void AlphaToGray8(Span<byte> destination) => UnitToBytes.Gray8(Alpha, destination);
 
     /// <summary>The error map stretched (nearest) over the frame, as 8-bit grey <c>Height x Width</c>.</summary>
     public void ErrorToGray8(Span<byte> destination) => Stretch(Error, ErrorWidth, ErrorHeight, Width, Height, destination);
@@ -99,10 +83,9 @@ public readonly ref struct PlateMatteResult
             for (int x = 0; x < width; x++)
             {
                 int mx = Math.Min(mapWidth - 1, (int)((long)x * mapWidth / paddedWidth));
-                destination[y * width + x] = ToByte(map[my * mapWidth + mx]);
+                destination[y * width + x] = UnitToBytes.ToByte(map[my * mapWidth + mx]);
             }
         }
     }
 
-    private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
 }

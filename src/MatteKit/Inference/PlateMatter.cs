@@ -27,13 +27,7 @@ public sealed class PlateMatter : IDisposable
             throw new ArgumentException($"refine sample pixels must be at least 16 (one 4x4 patch), got {options.RefineSamplePixels}");
         if (options.BackboneScale is { } s && !(s > 0 && s <= 1))
             throw new ArgumentException($"backbone scale must be in (0, 1], got {s}");
-        _sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.Threads,
-            InterOpNumThreads = 1,
-        };
+        _sessionOptions = OrtSessionOptions.Create(options.Threads);
     }
 
     /// <summary>Loads an official BGMv2 PyTorch checkpoint (<c>pytorch_mobilenetv2.pth</c>, <c>pytorch_resnet50.pth</c>, <c>pytorch_resnet101.pth</c>).</summary>

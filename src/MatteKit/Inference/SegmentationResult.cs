@@ -31,12 +31,7 @@ public readonly ref struct SegmentationResult
     public ReadOnlySpan<float> Probability { get; }
 
     /// <summary>The probability map as 8-bit grey (rounded).</summary>
-    public void ProbabilityToGray8(Span<byte> destination)
-    {
-        var p = Probability;
-        if (destination.Length < p.Length) throw new ArgumentException("destination is smaller than the frame", nameof(destination));
-        for (int i = 0; i < p.Length; i++) destination[i] = (byte)Math.Clamp(MathF.Round(p[i] * 255f), 0f, 255f);
-    }
+    public void ProbabilityToGray8(Span<byte> destination) => UnitToBytes.Gray8(Probability, destination);
 
     /// <summary>A binary mask: 255 where the probability is at least <paramref name="threshold"/>, else 0.</summary>
     public void MaskToGray8(float threshold, Span<byte> destination)

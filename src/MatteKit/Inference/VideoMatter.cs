@@ -20,14 +20,7 @@ public sealed class VideoMatter : IDisposable
 
     private VideoMatter(Func<SessionOptions, IMatteEngine> engine, MatterOptions options)
     {
-        _sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.Threads,
-            InterOpNumThreads = 1,
-        };
-        if (!options.SpinWhileIdle) _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _sessionOptions = OrtSessionOptions.Create(options.Threads, options.SpinWhileIdle);
         try
         {
             _engine = engine(_sessionOptions);
