@@ -7,6 +7,8 @@ const string Usage = """
     mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
 
     Usage: mattekit convert INPUT [options]     matte a video, a folder of frames or an image
+           mattekit convert INPUT --background-plate PLATE|auto --weights BGMV2.pth [options]
+                                                background-plate mode (BackgroundMattingV2)
            mattekit export-onnx --size WxH --out model.onnx [options]
                                                 write the network as an ONNX file (static shapes, fixed ratio)
            mattekit compose-dataset [options]   build clips with exact ground truth
