@@ -64,9 +64,7 @@ internal sealed class CompositionBackground : IDisposable
             _decoder?.Dispose();
             _decoder = null;
             _size = (width, height);
-            // Scale so the picture covers the frame, then cut the centre: no bars, no distortion.
-            var filter = $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},setsar=1";
-            var decoder = VideoDecoder.Open(_file!, filter: filter, loop: _isVideo, maxFrames: _isVideo ? 0 : 1);
+            var decoder = VideoDecoder.Open(_file!, filter: PictureReader.CoverFilter(width, height), loop: _isVideo, maxFrames: _isVideo ? 0 : 1);
             if (_isVideo)
             {
                 _decoder = decoder;

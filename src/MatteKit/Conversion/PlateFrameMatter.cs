@@ -1,6 +1,7 @@
 using MatteKit.Bgm;
 using MatteKit.Inference;
 using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;
 
@@ -99,7 +100,7 @@ internal sealed class PlateFrameMatter : IFrameMatter
     private static RgbImage ReadPlate(string path)
     {
         if (!File.Exists(path)) throw new MediaFormatException(path, "background plate not found");
-        return path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : MatteKit.Datasets.FfmpegDecoder.ReadImage(path);
+        return path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
     }
 
     /// <summary>The plate at the frame's size: resized when asked to, else refused.</summary>

@@ -1,4 +1,5 @@
 using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Datasets;
 
@@ -15,7 +16,7 @@ internal static class BackgroundFrames
     public static bool IsVideo(string path) => VideoExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     public static IEnumerable<byte[]> Generate(string path, int width, int height, int frames, ClipMotion motion)
-        => IsVideo(path) ? FfmpegDecoder.ReadVideo(path, width, height, frames) : FromStill(path, width, height, frames, motion);
+        => IsVideo(path) ? PictureReader.ReadCovering(path, width, height, frames) : FromStill(path, width, height, frames, motion);
 
     private static IEnumerable<byte[]> FromStill(string path, int width, int height, int frames, ClipMotion motion)
     {
@@ -56,5 +57,5 @@ internal static class BackgroundFrames
     }
 
     public static RgbImage ReadImage(string path)
-        => path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : FfmpegDecoder.ReadImage(path);
+        => path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
 }
