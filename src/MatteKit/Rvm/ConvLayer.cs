@@ -72,6 +72,25 @@ internal sealed class ConvLayer
         return new ConvLayer(_name, padded, new[] { outC, inC + extra, _shape[2], _shape[3] }, _bias, _zeroInputChannels + extra);
     }
 
+    /// <summary>
+    /// The conv as two convs over consecutive input-channel ranges, <c>[0, first)</c> (with the bias) and
+    /// <c>[first, in)</c>, whose outputs summed equal this conv's. A concat of an aligned tensor and a small one
+    /// then needs neither the concat nor zero padding.
+    /// </summary>
+    public (ConvLayer Head, ConvLayer Tail) SplitInputChannels(int first)
+    {
+        int outC = _shape[0], inC = _shape[1] - _zeroInputChannels, k2 = _shape[2] * _shape[3];
+        if (_zeroInputChannels != 0 || first <= 0 || first >= inC) throw new ArgumentOutOfRangeException(nameof(first));
+        float[] Slice(int from, int count)
+        {
+            var w = new float[outC * count * k2];
+            for (int o = 0; o < outC; o++) Array.Copy(_weight, (o * inC + from) * k2, w, o * count * k2, count * k2);
+            return w;
+        }
+        return (new ConvLayer($"{_name}[0:{first}]", Slice(0, first), new[] { outC, first, _shape[2], _shape[3] }, _bias),
+                new ConvLayer($"{_name}[{first}:{inC}]", Slice(first, inC - first), new[] { outC, inC - first, _shape[2], _shape[3] }, null));
+    }
+
     public int InChannels => _shape[1];
 
     /// <summary>
