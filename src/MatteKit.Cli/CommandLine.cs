@@ -46,6 +46,23 @@ internal sealed class CommandLine
 
     public List<string> Positional { get; } = new();
 
+    /// <summary>
+    /// Parses a command's arguments; prints <paramref name="help"/> and returns null on <c>--help</c>. A command
+    /// taking no positional arguments refuses any.
+    /// </summary>
+    public static CommandLine? ForCommand(string[] args, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flags, string help,
+        bool positional = false)
+    {
+        var cl = new CommandLine(args, valueOptions, flags.Append("--help").ToHashSet());
+        if (cl.Has("--help"))
+        {
+            Console.WriteLine(help);
+            return null;
+        }
+        if (!positional && cl.Positional.Count > 0) throw new UsageException($"unexpected argument '{cl.Positional[0]}'");
+        return cl;
+    }
+
     public bool Has(string name) => _options.ContainsKey(name);
 
     public string? Value(string name) => _options.TryGetValue(name, out var v) ? v : null;

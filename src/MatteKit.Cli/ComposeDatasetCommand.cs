@@ -34,13 +34,8 @@ internal static class ComposeDatasetCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions, Flags);
-        if (cl.Has("--help"))
-        {
-            Console.WriteLine(Help);
-            return 0;
-        }
-        if (cl.Positional.Count > 0) throw new UsageException($"unexpected argument '{cl.Positional[0]}'");
+        var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
+        if (cl is null) return 0;
         string Required(string name) => cl.Value(name) ?? throw new UsageException($"{name} is required (see mattekit compose-dataset --help)");
         var (width, height) = cl.Size("--size", 16, 8192) ?? (512, 288);
         var options = new ComposeOptions

@@ -62,12 +62,9 @@ internal static class ConvertCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(), Flags.Concat(PlateOptions.Flags).ToHashSet());
-        if (cl.Has("--help"))
-        {
-            Console.WriteLine(Help + PlateOptions.Help);
-            return 0;
-        }
+        var cl = CommandLine.ForCommand(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(),
+            Flags.Concat(PlateOptions.Flags).ToHashSet(), Help + PlateOptions.Help, positional: true);
+        if (cl is null) return 0;
         var input = cl.Value("--input-source");
         if (input is not null && cl.Positional.Count > 0) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
         if (cl.Positional.Count > 1) throw new UsageException($"unexpected argument '{cl.Positional[1]}'");

@@ -26,13 +26,8 @@ internal static class EvaluateCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions, Flags);
-        if (cl.Has("--help"))
-        {
-            Console.WriteLine(Help);
-            return 0;
-        }
-        if (cl.Positional.Count > 0) throw new UsageException($"unexpected argument '{cl.Positional[0]}'");
+        var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
+        if (cl is null) return 0;
         var predicted = cl.Value("--pred") ?? throw new UsageException("--pred is required (see mattekit evaluate --help)");
         var truth = cl.Value("--true") ?? throw new UsageException("--true is required (see mattekit evaluate --help)");
         foreach (var option in new[] { "--json", "--csv", "--report" })

@@ -30,13 +30,8 @@ internal static class ExportOnnxCommand
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, ValueOptions, Flags);
-        if (cl.Has("--help"))
-        {
-            Console.WriteLine(Help);
-            return 0;
-        }
-        if (cl.Positional.Count > 0) throw new UsageException($"unexpected argument '{cl.Positional[0]}'");
+        var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
+        if (cl is null) return 0;
         var (width, height) = cl.Size("--size") ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
         var output = cl.Value("--out") ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
         if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
