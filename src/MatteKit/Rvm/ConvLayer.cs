@@ -91,8 +91,6 @@ internal sealed class ConvLayer
                 new ConvLayer($"{_name}[{first}:{inC}]", Slice(first, inC - first), new[] { outC, inC - first, _shape[2], _shape[3] }, null));
     }
 
-    public int InChannels => _shape[1];
-
     /// <summary>
     /// Emits the conv with symmetric zero padding <paramref name="padding"/>, by default <c>(k - 1) / 2 * dilation</c>
     /// as every RVM conv uses (BGMv2's refiner runs its convs unpadded: padding 0).

@@ -84,7 +84,7 @@ public sealed class OnnxFileTests
     public void ExportedFileMatchesOurGraph(string weights, int width, int height, double ratio)
     {
         var (expected, actual) = RunBoth(weights, width, height, ratio, float16: false);
-        var (max, mean) = Difference(expected, actual);
+        var (max, mean) = AbsDifference.Of(expected, actual);
         _log.WriteLine($"exported fp32 {weights} {width}x{height} @{ratio} vs our graph, fgr+pha+states of 3 frames: max {max:E2} mean {mean:E2}");
         Assert.True(max <= 1e-3 && mean <= 5e-6, $"max {max:E2} mean {mean:E2}");
     }
@@ -100,7 +100,7 @@ public sealed class OnnxFileTests
     public void ExportedFloat16FileIsCloseToFloat32(string weights, int width, int height, double ratio)
     {
         var (expected, actual) = RunBoth(weights, width, height, ratio, float16: true, outputsOnly: true);
-        var (max, mean) = Difference(expected, actual);
+        var (max, mean) = AbsDifference.Of(expected, actual);
         _log.WriteLine($"exported fp16 {weights} {width}x{height} @{ratio} vs our fp32 graph, fgr+pha of 3 frames: max {max:E2} mean {mean:E2}");
         Assert.True(max <= 1e-1 && mean <= 5e-3, $"max {max:E2} mean {mean:E2}");
         Assert.True(max > 0, "float16 gave bit-identical results: the file was not float16");
@@ -137,18 +137,5 @@ public sealed class OnnxFileTests
             }
         }
         return (expected.ToArray(), actual.ToArray());
-    }
-
-    private static (double Max, double Mean) Difference(float[] a, float[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        double max = 0, sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double d = Math.Abs(a[i] - b[i]);
-            if (!(d <= max)) max = double.IsNaN(d) ? double.PositiveInfinity : d;
-            sum += d;
-        }
-        return (max, sum / a.Length);
     }
 }

@@ -33,15 +33,7 @@ public sealed class ReferenceComparison
         var expected = _case.Stored(frame, key, out bool asWindows);
         if (expected is null) return;
         var actual = asWindows ? _case.ExtractWindows(values, channels) : values.ToArray();
-        Assert.Equal(expected.Length, actual.Length);
-        double max = 0, sum = 0;
-        for (int k = 0; k < expected.Length; k++)
-        {
-            double d = Math.Abs(actual[k] - expected[k]);
-            if (!(d <= max)) max = double.IsNaN(d) ? double.PositiveInfinity : d;
-            sum += d;
-        }
-        double mean = sum / expected.Length;
+        var (max, mean) = AbsDifference.Of(expected, actual);
         _log.WriteLine($"{_case.Name} ({_label}) frame {frame} {key}{(asWindows ? " (windows)" : "")}: max {max:E2} mean {mean:E2}{(check ? "" : " (not checked)")}");
         if (!check) return;
         var (maxTol, meanTol) = _tolerances[key];
