@@ -74,25 +74,27 @@ internal sealed class RvmFrameMatter : IFrameMatter
     private void MatteRun(IReadOnlyList<FrameSlot> slots, int start, int count)
     {
         var first = slots[start];
-        int frameBytes = first.Pixels * 3;
+        int pixels = first.Pixels, frameBytes = pixels * 3;
+        ReadOnlySpan<byte> frames;
         if (count == 1)
         {
-            var result = _matter!.Process(first.Rgb.AsSpan(0, frameBytes), first.Width, first.Height, _ratio);
-            result.AlphaToGray8(first.Alpha);
-            result.ForegroundToRgb24(first.Foreground);
-            ResolvedRatio = result.DownsampleRatio;
-            return;
+            frames = first.Rgb.AsSpan(0, frameBytes);
         }
-        if (_chunk.Length < count * frameBytes) _chunk = new byte[count * frameBytes];
-        for (int i = 0; i < count; i++) slots[start + i].Rgb.AsSpan(0, frameBytes).CopyTo(_chunk.AsSpan(i * frameBytes));
-        var chunk = _matter!.ProcessChunk(_chunk.AsSpan(0, count * frameBytes), count, first.Width, first.Height, _ratio);
+        else
+        {
+            if (_chunk.Length < count * frameBytes) _chunk = new byte[count * frameBytes];
+            for (int i = 0; i < count; i++) slots[start + i].Rgb.AsSpan(0, frameBytes).CopyTo(_chunk.AsSpan(i * frameBytes));
+            frames = _chunk.AsSpan(0, count * frameBytes);
+        }
+        // Bytes straight from the network: converting there runs on every inference thread.
+        var result = _matter!.ProcessChunkToBytes(frames, count, first.Width, first.Height, _ratio);
         for (int i = 0; i < count; i++)
         {
-            var frame = chunk.Frame(i);
-            frame.AlphaToGray8(slots[start + i].Alpha);
-            frame.ForegroundToRgb24(slots[start + i].Foreground);
+            var slot = slots[start + i];
+            result.AlphaGray8.Slice(i * pixels, pixels).CopyTo(slot.Alpha);
+            result.ForegroundRgb24.Slice(i * frameBytes, frameBytes).CopyTo(slot.Foreground);
         }
-        ResolvedRatio = chunk.DownsampleRatio;
+        ResolvedRatio = result.DownsampleRatio;
     }
 
     private void Segment(FrameSlot slot)

@@ -5,7 +5,7 @@ namespace MatteKit.Inference;
 
 /// <summary>
 /// Runs the graph MatteKit builds from weights: one session per frame size, ratio, pass and frames per call, the
-/// most recently used few kept. Sessions of one size share the recurrent state, so a clip can go through chunks of
+/// most recently used few kept. Sessions of one size (float or byte results alike) share the recurrent state, so a clip can go through chunks of
 /// different lengths (the last one shorter) or switch pass without breaking its sequence.
 /// </summary>
 internal sealed class GraphEngine : IMatteEngine
@@ -37,9 +37,17 @@ internal sealed class GraphEngine : IMatteEngine
     public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio)
     {
         double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
-        var session = SessionFor(width, height, ratio, NetworkPass.Matting, frames);
+        var session = SessionFor(width, height, ratio, NetworkPass.Matting, MatteOutputs.Combined, frames);
         session.Run(framesRgb24);
-        return new MatteChunk(frames, width, height, ratio, session.First, session.Second);
+        return new MatteChunk(frames, width, height, ratio, session.FloatResult(0));
+    }
+
+    public MatteBytes ProcessChunkToBytes(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio)
+    {
+        double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
+        var session = SessionFor(width, height, ratio, NetworkPass.Matting, MatteOutputs.Bytes, frames);
+        session.Run(framesRgb24);
+        return new MatteBytes(frames, width, height, ratio, session.ByteResult(0), session.ByteResult(1));
     }
 
     public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)
@@ -48,10 +56,10 @@ internal sealed class GraphEngine : IMatteEngine
             throw new ArgumentException($"{_network.Source}: these weights have no segmentation head ('project_seg'); " +
                 "the official TF.js model has none, the official .pth files have one");
         double ratio = downsampleRatio ?? RvmGeometry.AutoRatio(width, height);
-        var session = SessionFor(width, height, ratio, NetworkPass.Segmentation, 1);
+        var session = SessionFor(width, height, ratio, NetworkPass.Segmentation, MatteOutputs.Combined, 1);
         session.Run(rgb24);
         var geo = session.Geometry;
-        return new SegmentationResult(width, height, ratio, geo.NetworkWidth, geo.NetworkHeight, session.First, session.Second);
+        return new SegmentationResult(width, height, ratio, geo.NetworkWidth, geo.NetworkHeight, session.FloatResult(0), session.FloatResult(1));
     }
 
     public void Reset()
@@ -61,9 +69,10 @@ internal sealed class GraphEngine : IMatteEngine
 
     public ReadOnlySpan<float> RecurrentState(int index) => _current is null ? ReadOnlySpan<float>.Empty : _current.State(index);
 
-    private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass, int frames)
+    private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass, MatteOutputs outputs, int frames)
     {
-        bool Fits(MatteSession s) => s.Pass == pass && s.Frames == frames && s.Geometry.Matches(width, height, ratio);
+        bool Fits(MatteSession s) => s.Pass == pass && (pass == NetworkPass.Segmentation || s.Outputs == outputs) && s.Frames == frames &&
+                                     s.Geometry.Matches(width, height, ratio);
         if (_current is { } c && Fits(c)) return c;
         var node = _sessions.First;
         while (node is not null && !Fits(node.Value)) node = node.Next;
@@ -75,7 +84,7 @@ internal sealed class GraphEngine : IMatteEngine
         }
         else
         {
-            session = new MatteSession(_network, _network.Geometry(width, height, ratio), pass, frames, _sessionOptions);
+            session = new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions);
         }
         // The official model carries one state through both passes and any chunking; another size breaks the sequence.
         if (_current is not null && _current.Geometry.Matches(width, height, ratio)) session.CopyStateFrom(_current);

@@ -15,6 +15,9 @@ internal interface IMatteEngine : IDisposable
     /// <summary><paramref name="frames"/> consecutive frames, one after the other in <paramref name="framesRgb24"/>.</summary>
     MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio);
 
+    /// <summary>As <see cref="ProcessChunk"/>, with foreground and alpha as 8-bit pixels.</summary>
+    MatteBytes ProcessChunkToBytes(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio);
+
     SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio);
 
     void Reset();

@@ -34,8 +34,9 @@ internal sealed class OnnxFileEngine : IMatteEngine
     private OrtValue? _source;
     private float[] _foreground = Array.Empty<float>();
     private float[] _alpha = Array.Empty<float>();
-    private float[] _chunkForeground = Array.Empty<float>();
-    private float[] _chunkAlpha = Array.Empty<float>();
+    private float[] _chunkMatte = Array.Empty<float>();
+    private byte[] _chunkForegroundBytes = Array.Empty<byte>();
+    private byte[] _chunkAlphaBytes = Array.Empty<byte>();
     private (int W, int H, double Ratio)? _size;
 
     public OnnxFileEngine(string path, SessionOptions options)
@@ -123,20 +124,36 @@ internal sealed class OnnxFileEngine : IMatteEngine
     public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio)
     {
         int plane = width * height;
-        if (_chunkAlpha.Length != frames * plane)
+        if (_chunkMatte.Length != frames * 4 * plane) _chunkMatte = new float[frames * 4 * plane];
+        double ratio = 0;
+        for (int t = 0; t < frames; t++)
         {
-            _chunkForeground = new float[frames * 3 * plane];
-            _chunkAlpha = new float[frames * plane];
+            var result = Process(framesRgb24.Slice(t * 3 * plane, 3 * plane), width, height, downsampleRatio);
+            result.Foreground.CopyTo(_chunkMatte.AsSpan(t * 4 * plane));
+            result.Alpha.CopyTo(_chunkMatte.AsSpan((t * 4 + 3) * plane));
+            ratio = result.DownsampleRatio;
+        }
+        return new MatteChunk(frames, width, height, ratio, _chunkMatte);
+    }
+
+    /// <summary>The files give floats; they are converted here, frame by frame.</summary>
+    public MatteBytes ProcessChunkToBytes(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio)
+    {
+        int plane = width * height;
+        if (_chunkAlphaBytes.Length != frames * plane)
+        {
+            _chunkForegroundBytes = new byte[frames * 3 * plane];
+            _chunkAlphaBytes = new byte[frames * plane];
         }
         double ratio = 0;
         for (int t = 0; t < frames; t++)
         {
             var result = Process(framesRgb24.Slice(t * 3 * plane, 3 * plane), width, height, downsampleRatio);
-            result.Foreground.CopyTo(_chunkForeground.AsSpan(t * 3 * plane));
-            result.Alpha.CopyTo(_chunkAlpha.AsSpan(t * plane));
+            result.ForegroundToRgb24(_chunkForegroundBytes.AsSpan(t * 3 * plane, 3 * plane));
+            result.AlphaToGray8(_chunkAlphaBytes.AsSpan(t * plane, plane));
             ratio = result.DownsampleRatio;
         }
-        return new MatteChunk(frames, width, height, ratio, _chunkForeground, _chunkAlpha);
+        return new MatteBytes(frames, width, height, ratio, _chunkForegroundBytes, _chunkAlphaBytes);
     }
 
     public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)

@@ -88,11 +88,18 @@ public sealed class VideoMatter : IDisposable
     /// </summary>
     public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio = null)
     {
-        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "a chunk needs at least one frame");
-        if (framesRgb24.Length != checked(frames * width * height * 3))
-            throw new ArgumentException($"{frames} frames of {width}x{height} need {(long)frames * width * height * 3} RGB bytes, got {framesRgb24.Length}",
-                nameof(framesRgb24));
+        CheckChunk(framesRgb24, frames, width, height);
         return _engine.ProcessChunk(framesRgb24, frames, width, height, downsampleRatio);
+    }
+
+    /// <summary>
+    /// As <see cref="ProcessChunk"/>, with foreground and alpha converted to 8-bit pixels inside the network (where
+    /// the conversion runs on all inference threads), for callers that encode them.
+    /// </summary>
+    internal MatteBytes ProcessChunkToBytes(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio = null)
+    {
+        CheckChunk(framesRgb24, frames, width, height);
+        return _engine.ProcessChunkToBytes(framesRgb24, frames, width, height, downsampleRatio);
     }
 
     /// <summary>
@@ -118,6 +125,14 @@ public sealed class VideoMatter : IDisposable
     {
         if (rgb24.Length != checked(width * height * 3))
             throw new ArgumentException($"frame of {width}x{height} needs {width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
+    }
+
+    private static void CheckChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height)
+    {
+        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "a chunk needs at least one frame");
+        if (framesRgb24.Length != checked(frames * width * height * 3))
+            throw new ArgumentException($"{frames} frames of {width}x{height} need {(long)frames * width * height * 3} RGB bytes, got {framesRgb24.Length}",
+                nameof(framesRgb24));
     }
 
     private static bool IsOnnxFile(string path)

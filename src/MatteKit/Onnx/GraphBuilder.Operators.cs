@@ -62,6 +62,10 @@ internal sealed partial class GraphBuilder
     public GraphValue Cast(GraphValue x, DataType to)
         => Node("Cast", new[] { x }, x.Shape, to, Attr("to", (long)to));
 
+    /// <summary>Floats to bytes <c>saturate(round_half_even(x / step))</c> (QuantizeLinear with zero point 0).</summary>
+    public GraphValue FloatToBytes(GraphValue x, float step)
+        => Node("QuantizeLinear", new[] { x, Constant(step), ByteConstant(0) }, x.Shape, DataType.Uint8);
+
     public GraphValue Transpose(GraphValue x, params long[] perm)
         => Node("Transpose", new[] { x }, perm.Select(p => x.Shape[p]).ToArray(), x.ElementType, Attr("perm", perm));
 

@@ -13,19 +13,20 @@ internal static class FastGuidedFilter
     private const float Eps = 1e-5f;
 
     /// <summary>
-    /// Refines the network's 4 channels (fgr residual, alpha) to full resolution and returns the final, clamped
-    /// foreground <c>clamp(A * src + b + src)</c> and alpha <c>clamp(A * grey + b)</c>. <paramref name="fineImage"/>
-    /// may carry a factor (<paramref name="fineScale"/>, e.g. 255 for bytes); it is divided out of A at network
-    /// resolution.
+    /// Refines the network's 4 channels (fgr residual, alpha) to full resolution and returns them as one clamped
+    /// 4-channel matte, not yet clamped: the final foreground <c>A * src + b + src</c> in channels 0..2 and alpha
+    /// <c>A * grey + b</c> in channel 3. <paramref name="fineImage"/> may carry a factor
+    /// (<paramref name="fineScale"/>, e.g. 255 for bytes); it is divided out of A at network resolution.
     /// </summary>
     /// <remarks>
-    /// Everything at full resolution is memory-bound, so the work there is kept to the minimum: the residual's
+    /// Everything at full resolution is memory-bound, so the work there is kept to the fewest passes: the residual's
     /// <c>+ src</c> is folded into A as <c>A + 1</c> at network resolution (bilinear weights sum to one, so
-    /// upsampling commutes with it), the fine image's factor is divided out of A there too, and colour and alpha
-    /// are applied to src and its grey directly instead of to a concatenated 4-channel guide that is split again.
+    /// upsampling commutes with it), the fine image's factor is divided out of A there too, and the guide
+    /// [R, G, B, grey] comes from the image in one matrix product. A and b are upsampled as two 4-channel maps
+    /// (ONNX Runtime's bilinear kernel splits its work by channel, so 3 + 1 channels leave a thread idle), and the
+    /// matte stays one tensor: splitting it into foreground and alpha would be one more full-resolution copy.
     /// </remarks>
-    public static (GraphValue Foreground, GraphValue Alpha) Forward(GraphBuilder g, GraphValue fineImage, float fineScale,
-        GraphValue coarseImage, GraphValue coarseOutput)
+    public static GraphValue Forward(GraphBuilder g, GraphValue fineImage, float fineScale, GraphValue coarseImage, GraphValue coarseOutput)
     {
         var lrX = g.Concat(1, coarseImage, g.ChannelMean(coarseImage));
         var lrY = coarseOutput;
@@ -37,19 +38,16 @@ internal static class FastGuidedFilter
         var a = g.Div(covXY, g.Add(varX, g.Constant(Eps)));
         var b = g.Sub(meanY, g.Mul(a, meanX));
 
-        var aParts = g.Split(a, 1, 3, 1);
-        var bParts = g.Split(b, 1, 3, 1);
-        long h = fineImage.Dim(2), w = fineImage.Dim(3);
-        var unit = g.Constant(1f / fineScale);
-        var colourScale = g.ResizeBilinearToSize(g.Mul(g.Add(aParts[0], g.Constant(1f)), unit), h, w);
-        var colourOffset = g.ResizeBilinearToSize(bParts[0], h, w);
-        // Alpha's two one-channel maps are upsampled as one two-channel map: ONNX Runtime's bilinear kernel splits its
-        // work by channel, so a single channel keeps one thread busy (measured 2-5% faster per frame at 1080p-4K).
-        var alphaMaps = g.Split(g.ResizeBilinearToSize(g.Concat(1, g.Mul(aParts[1], unit), bParts[1]), h, w), 1, 1, 1);
-        var (alphaScale, alphaOffset) = (alphaMaps[0], alphaMaps[1]);
+        float unit = 1f / fineScale;
+        var residual = g.Constant(new[] { 1f, 1f, 1f, 0f }, 1, 4, 1, 1);
+        var scale = g.Mul(g.Add(a, residual), g.Constant(unit));
+        long n = fineImage.Dim(0), h = fineImage.Dim(2), w = fineImage.Dim(3);
+        var scaleMap = g.ResizeBilinearToSize(scale, h, w);
+        var offsetMap = g.ResizeBilinearToSize(b, h, w);
 
-        var foreground = g.Add(g.Mul(colourScale, fineImage), colourOffset);
-        var alpha = g.Add(g.Mul(alphaScale, g.ChannelMean(fineImage)), alphaOffset);
-        return (g.Clip(foreground, 0f, 1f), g.Clip(alpha, 0f, 1f));
+        var rgbToGuide = g.Constant(new[] { 1f, 0f, 0f, 0f, 1f, 0f, 0f, 0f, 1f, 1f / 3, 1f / 3, 1f / 3 }, 4, 3);
+        var planes = n == 1 ? g.Reshape(fineImage, 3, h * w) : g.Reshape(fineImage, n, 3, h * w);
+        var guide = g.Reshape(g.MatMul(rgbToGuide, planes), n, 4, h, w);
+        return g.Add(g.Mul(scaleMap, guide), offsetMap);
     }
 }

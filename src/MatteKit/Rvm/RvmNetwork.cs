@@ -99,7 +99,7 @@ public sealed class RvmNetwork
         => new(frameWidth, frameHeight, downsampleRatio, StateChannels);
 
     internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24, NetworkPass pass = NetworkPass.Matting,
-        int frames = 1)
+        int frames = 1, MatteOutputs outputs = MatteOutputs.Combined)
     {
         if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "at least one frame per call");
         if (pass == NetworkPass.Segmentation && _projectSeg is null)
@@ -144,25 +144,53 @@ public sealed class RvmNetwork
             g.Output(seg, "seg");
             g.Output(probability, "seg_probability");
         }
-        else if (foldScaleIntoRefiner)
-        {
-            var (fgr, pha) = FastGuidedFilter.Forward(g, src, srcScale, srcSm, _projectMat.Forward(g, hidden));
-            g.Output(fgr, "fgr");
-            g.Output(pha, "pha");
-        }
         else
         {
-            var projected = _projectMat.Forward(g, hidden);
-            if (geo.Refine) projected = _deepGuidedFilter!.Forward(g, src, srcSm, projected, hidden);
-            var parts = g.Split(projected, 1, 3, 1);
-            g.Output(g.Clip(g.Add(parts[0], src), 0f, 1f), "fgr");
-            g.Output(g.Clip(parts[1], 0f, 1f), "pha");
+            // Foreground (channels 0..2) and alpha (3) as one tensor, not yet clamped.
+            GraphValue matte;
+            if (foldScaleIntoRefiner)
+            {
+                matte = FastGuidedFilter.Forward(g, src, srcScale, srcSm, _projectMat.Forward(g, hidden));
+            }
+            else
+            {
+                var projected = _projectMat.Forward(g, hidden);
+                if (geo.Refine) projected = _deepGuidedFilter!.Forward(g, src, srcSm, projected, hidden);
+                // The foreground is a residual over the image: adding [image, 0] keeps the four channels together.
+                var noAlpha = g.Zeros(src.Dim(0), 1, src.Dim(2), src.Dim(3));
+                matte = g.Add(projected, g.Concat(1, src, noAlpha));
+            }
+            OutputMatte(g, matte, outputs);
         }
         g.Output(r1, "r1o");
         g.Output(r2, "r2o");
         g.Output(r3, "r3o");
         g.Output(r4, "r4o");
         return new ModelGraph(g.ToBytes(), g.ConvMultiplyAdds);
+    }
+
+    private static void OutputMatte(GraphBuilder g, GraphValue matte, MatteOutputs outputs)
+    {
+        switch (outputs)
+        {
+            case MatteOutputs.Combined:
+                g.Output(g.Clip(matte, 0f, 1f), "matte");
+                break;
+            case MatteOutputs.Separate:
+                var parts = g.Split(g.Clip(matte, 0f, 1f), 1, 3, 1);
+                g.Output(parts[0], "fgr");
+                g.Output(parts[1], "pha");
+                break;
+            case MatteOutputs.Bytes:
+                // Quantizing saturates, so no clamp is needed; the rounding (half to even) is the one the float results
+                // get when converted to bytes.
+                var bytes = g.Split(g.FloatToBytes(matte, 1f / 255), 1, 3, 1);
+                g.Output(g.Transpose(bytes[0], 0, 2, 3, 1), "fgr");
+                g.Output(bytes[1], "pha");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outputs), outputs, null);
+        }
     }
 
     /// <summary>The frames as float32 NCHW RGB, and the factor their values carry (255 for bytes, 1 for floats).</summary>

@@ -18,7 +18,7 @@ public static class RvmOnnxExport
     public static byte[] Build(RvmNetwork network, int frameWidth, int frameHeight, double downsampleRatio, bool float16)
     {
         var geometry = network.Geometry(frameWidth, frameHeight, downsampleRatio);
-        var graph = network.BuildModel(geometry, SourceFormat.PlanarFloat, NetworkPass.Matting);
+        var graph = network.BuildModel(geometry, SourceFormat.PlanarFloat, NetworkPass.Matting, outputs: MatteOutputs.Separate);
         var model = ModelProto.Parser.ParseFrom(graph.OnnxBytes);
         if (float16) Float16Conversion.Apply(model);
         void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
