@@ -14,7 +14,7 @@ internal static class NetworkBenchmark
 
     private sealed record Setting(int Width, int Height, double Ratio, string Clip);
 
-    public static void Run(string shared, int frames, int warmup, int[] threadCounts)
+    public static void Run(string shared, int frames, int warmup, int[] threadCounts, int[]? heights = null)
     {
         var clips = Path.Combine(shared, "media", "clips");
         var official = Path.Combine(shared, "models", "rvm_mobilenetv3_fp32.onnx");
@@ -25,11 +25,12 @@ internal static class NetworkBenchmark
             new Setting(1920, 1080, 0.25, "over_shoulder_laptop_1080p.mp4"),
             // No 4K clip is shared: the 1080p clip upscaled.
             new Setting(3840, 2160, 0.125, "over_shoulder_laptop_1080p.mp4"),
-        };
+        }.Where(s => heights is null || heights.Contains(s.Height)).ToArray();
         var (peakPerCore, assumption) = CpuPeak.Detect();
         Console.WriteLine($"Network: median ms/frame over {frames} timed frames, engines alternating in blocks of {BlockFrames} after {warmup} warm-up frames each, state carried; peak: {assumption}");
-        Console.WriteLine("| input | ratio | threads | MatteKit ms | fps | official export ms | MatteKit / official | GFLOP/s | % peak | alloc B/frame |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("MatteKit ms: float results (VideoMatter.Process); bytes out: 8-bit foreground and alpha made in the network, as `convert` runs it.");
+        Console.WriteLine("| input | ratio | threads | MatteKit ms | fps | official export ms | MatteKit / official | bytes out ms | bytes out / official | GFLOP/s | % peak | alloc B/frame |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in settings)
         {
             var input = ClipFrames.Decode(Path.Combine(clips, s.Clip), s.Width, s.Height, frames + warmup);
@@ -40,11 +41,13 @@ internal static class NetworkBenchmark
                 // the other engine ran, caches are cold and its idle workers may still spin, which measured up to
                 // 1.2x slower for whichever engine came second.
                 using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads });
+                using var byteMatter = VideoMatter.Load(options: new MatterOptions { Threads = threads });
                 using var baseline = File.Exists(official) ? new OfficialOnnxBaseline(official, s.Width, s.Height, s.Ratio, threads) : null;
                 var ours = new List<double>();
                 var theirs = new List<double>();
+                var ourBytes = new List<double>();
                 long allocated = 0;
-                int ourNext = 0, theirNext = 0;
+                int ourNext = 0, theirNext = 0, bytesNext = 0;
                 while (ours.Count < frames)
                 {
                     int timed = Math.Min(BlockFrames, frames - ours.Count);
@@ -59,6 +62,13 @@ internal static class NetworkBenchmark
                         ours.Add(ms);
                         allocated += GC.GetAllocatedBytesForCurrentThread() - before;
                     }
+                    for (int k = 0; k < warmup + timed; k++, bytesNext++)
+                    {
+                        var frame = input[bytesNext % input.Count];
+                        var t = Stopwatch.GetTimestamp();
+                        byteMatter.ProcessChunkToBytes(frame, 1, s.Width, s.Height, s.Ratio);
+                        if (k >= warmup) ourBytes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    }
                     if (baseline is null) continue;
                     for (int k = 0; k < warmup + timed; k++, theirNext++)
                     {
@@ -70,14 +80,17 @@ internal static class NetworkBenchmark
                 }
                 double ourMs = Median(ours);
                 double gflops = 2.0 * matter.ConvMultiplyAdds / (ourMs * 1e6);
-                string officialText = "n/a", ratioText = "n/a";
+                double bytesMs = Median(ourBytes);
+                string officialText = "n/a", ratioText = "n/a", bytesRatioText = "n/a";
                 if (baseline is not null)
                 {
                     double theirMs = Median(theirs);
                     officialText = $"{theirMs:F1}";
                     ratioText = $"{ourMs / theirMs:F2}x";
+                    bytesRatioText = $"{bytesMs / theirMs:F2}x";
                 }
                 Console.WriteLine($"| {s.Width}x{s.Height} | {s.Ratio} | {threads} | {ourMs:F1} | {1000 / ourMs:F1} | {officialText} | {ratioText} | " +
+                                  $"{bytesMs:F1} | {bytesRatioText} | " +
                                   $"{gflops:F1} | {100 * gflops / (peakPerCore * threads):F1} | {allocated / ours.Count} |");
             }
         }

@@ -1,6 +1,6 @@
 using MatteKit.Bench;
 
-// mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--shared DIR]
+// mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--heights 288,720,1080,2160] [--shared DIR]
 //                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
 // The convert mode parses its own options (its --frames and --threads mean other things).
@@ -12,6 +12,7 @@ int[] threads = { 1, 2 };
 string mode = "network";
 int[]? chunkLengths = null;
 bool spin = true;
+int[]? heights = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,6 +23,7 @@ for (int i = 0; i < args.Length; i++)
         case "--shared": shared = args[++i]; break;
         case "--seq-chunk": chunkLengths = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         case "--no-spin": spin = false; break;
+        case "--heights": heights = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         default: mode = args[i]; break;
     }
 }
@@ -36,7 +38,7 @@ switch (mode)
         ChunkBenchmark.Run(shared, frames, warmup, threads, chunkLengths, spin);
         return 0;
     case "network":
-        NetworkBenchmark.Run(shared, frames, warmup, threads);
+        NetworkBenchmark.Run(shared, frames, warmup, threads, heights);
         return 0;
     default:
         Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, convert)");

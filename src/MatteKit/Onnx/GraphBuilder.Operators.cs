@@ -111,6 +111,15 @@ internal sealed partial class GraphBuilder
         return Node("Slice", new[] { x, Int64Constant(0, 0), Int64Constant(height, width), Int64Constant(2, 3) }, shape, x.ElementType);
     }
 
+    /// <summary>Mean over the (2r+1)^2 window around each pixel, zeros outside, every window divided by its full size.</summary>
+    public GraphValue BoxMean(GraphValue x, int radius)
+    {
+        int k = 2 * radius + 1;
+        return Node("AveragePool", new[] { x }, x.Shape, x.ElementType,
+            Attr("kernel_shape", k, k), Attr("strides", 1, 1), Attr("pads", radius, radius, radius, radius),
+            Attr("count_include_pad", 1L));
+    }
+
     /// <summary>Average pooling without padding; with <paramref name="ceilMode"/>, partial windows at the far edges average their valid pixels.</summary>
     public GraphValue AveragePool(GraphValue x, int kernel, int stride, bool ceilMode)
     {

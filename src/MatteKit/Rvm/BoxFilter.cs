@@ -3,18 +3,12 @@ using MatteKit.Onnx;
 namespace MatteKit.Rvm;
 
 /// <summary>
-/// Mean over a (2r+1)^2 window as two separable depthwise convs with zero padding r: border windows
-/// include the zeros and are still divided by the full window size.
+/// The fast guided filter's box filter: mean over a (2r+1)^2 window with zero padding r, border windows divided by
+/// the full window size too. The official model runs it as two separable depthwise convs of weight 1/(2r+1); an
+/// average pool that counts the padding sums the same window. ONNX Runtime runs the pool on the 4 channels as
+/// they are, where it pads depthwise convs to its 16-channel blocks and reorders in and out of them.
 /// </summary>
 internal static class BoxFilter
 {
-    public static GraphValue Forward(GraphBuilder g, GraphValue x, int radius)
-    {
-        int k = 2 * radius + 1, channels = (int)x.Dim(1);
-        var taps = Enumerable.Repeat(1f / k, channels * k).ToArray();
-        var horizontal = g.Constant(taps, channels, 1, 1, k);
-        var vertical = g.Constant(taps, channels, 1, k, 1);
-        x = g.Conv(x, horizontal, null, (1, 1), (0, radius), groups: channels);
-        return g.Conv(x, vertical, null, (1, 1), (radius, 0), groups: channels);
-    }
+    public static GraphValue Forward(GraphBuilder g, GraphValue x, int radius) => g.BoxMean(x, radius);
 }

@@ -5,7 +5,8 @@ namespace MatteKit.Rvm;
 
 /// <summary>
 /// Convolutional GRU: <c>r, z = split(sigmoid(ih([x, h])))</c>, <c>c = tanh(hh([x, r * h]))</c>,
-/// <c>h' = (1 - z) * h + z * c</c>. Each new state is also the block's output for that frame. Given T frames
+/// <c>h' = (1 - z) * h + z * c</c> (written <c>h + z * (c - h)</c> where that keeps the blocked layout). Each new
+/// state is also the block's output for that frame. Given T frames
 /// (the batch axis is time), it steps through them in order, carrying h.
 /// </summary>
 internal sealed class ConvGru
@@ -20,6 +21,12 @@ internal sealed class ConvGru
         _ih = ConvLayer.Load(w, prefix + ".ih.0", channels * 2, channels * 2, 3);
         _hh = ConvLayer.Load(w, prefix + ".hh.0", channels, channels * 2, 3);
     }
+
+    /// <summary>
+    /// With block-aligned channels every tensor of the cell can stay in ONNX Runtime's blocked layout: r and z are
+    /// taken apart by 1x1 convs instead of a split, and <c>h' = h + z * (c - h)</c> needs no subtraction op.
+    /// </summary>
+    private bool Blocked => _channels % ChannelPadding.Multiple == 0;
 
     /// <summary>
     /// T frames' features <c>[T, C, H, W]</c> and the state before the first <c>[1, C, H, W]</c> in; the state after
@@ -45,10 +52,21 @@ internal sealed class ConvGru
 
     private GraphValue Step(GraphBuilder g, GraphValue x, GraphValue h)
     {
+        if (Blocked) h = BlockedChannels.Enter(g, h);
         var gates = g.Sigmoid(_ih.Forward(g, g.Concat(1, x, h)));
-        var rz = g.Split(gates, 1, _channels, _channels);
-        var (r, z) = (rz[0], rz[1]);
+        GraphValue r, z;
+        if (Blocked)
+        {
+            r = BlockedChannels.Select(g, gates, 0, _channels);
+            z = BlockedChannels.Select(g, gates, _channels, _channels);
+        }
+        else
+        {
+            var rz = g.Split(gates, 1, _channels, _channels);
+            (r, z) = (rz[0], rz[1]);
+        }
         var candidate = g.Tanh(_hh.Forward(g, g.Concat(1, x, g.Mul(r, h))));
+        if (Blocked) return g.Add(h, g.Mul(z, g.Add(candidate, BlockedChannels.Negate(g, h))));
         var keep = g.Sub(g.Constant(1f), z);
         return g.Add(g.Mul(keep, h), g.Mul(z, candidate));
     }

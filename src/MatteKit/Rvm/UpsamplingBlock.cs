@@ -29,8 +29,20 @@ internal sealed class UpsamplingBlock
         x = g.ResizeBilinearByScale(x, 2, x.Dim(2) * 2, x.Dim(3) * 2);
         x = g.CropTopLeft(x, image.Dim(2), image.Dim(3));
         x = g.Relu(_conv.Forward(g, ChannelPadding.ConcatPadded(g, x, skip, image)));
-        var halves = g.Split(x, 1, _outChannels / 2, _outChannels / 2);
-        var (h, last) = _gru.Forward(g, halves[1], state);
-        return (g.Concat(1, halves[0], h), last);
+        int half = _outChannels / 2;
+        GraphValue kept, recurrent;
+        if (half % ChannelPadding.Multiple == 0)
+        {
+            // Halves taken by 1x1 convs keep them, the ConvGRU and the block's output in the blocked layout.
+            kept = BlockedChannels.Select(g, x, 0, half);
+            recurrent = BlockedChannels.Select(g, x, half, half);
+        }
+        else
+        {
+            var halves = g.Split(x, 1, half, half);
+            (kept, recurrent) = (halves[0], halves[1]);
+        }
+        var (h, last) = _gru.Forward(g, recurrent, state);
+        return (g.Concat(1, kept, h), last);
     }
 }
