@@ -12,6 +12,7 @@ namespace MatteKit.Bench;
 /// frames decoded beforehand. Then a 2,000-frame input (a shared clip looped with ffmpeg, stream copy) through
 /// the pipeline with the process's working set sampled every 100 frames.
 /// Outputs per conversion: composition, alpha and foreground as H.264 MP4 (the official converter's set).
+/// Ratios as in the network benchmark: 0.375 for 720p, 0.25 for 1080p.
 /// fps "steady" counts from the first frame written to the last, leaving out model load and session creation;
 /// "wall" is frames over the whole Converter.Run call.
 /// Options: --shared DIR (default ../shared), --frames N (per clip, default 96), --long-frames N (default
@@ -35,7 +36,7 @@ internal static class ConvertBenchmark
         foreach (var c in clips)
             if (!File.Exists(c)) { Console.Error.WriteLine($"missing {c} (give --shared DIR)"); return 1; }
 
-        Console.WriteLine($"# convert benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {frames} frames per clip, ratio auto, threads {(threads == 0 ? "default" : threads)}");
+        Console.WriteLine($"# convert benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {frames} frames per clip, threads {(threads == 0 ? "default" : threads)}");
         // The machine may be shared: the load says how much of it this run had.
         if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         if (frames > 0)
@@ -51,12 +52,13 @@ internal static class ConvertBenchmark
             {
                 var info = MediaProbe.Probe(clip);
                 double duration = frames / info.FrameRate.PerSecond;
+                double ratio = info.Height >= 1080 ? 0.25 : 0.375;
                 // Each mode twice, in mirrored order (P S S P), so that a drift in the machine's load favours neither.
                 if (chunkLengths is { Length: 2 })
                 {
                     foreach (int t in new[] { chunkLengths[0], chunkLengths[1], chunkLengths[1], chunkLengths[0] })
                     {
-                        var (summary, steady) = Convert(clip, work.FullName, duration, threads, false, null, t);
+                        var (summary, steady) = Convert(clip, work.FullName, duration, ratio, threads, false, null, t);
                         Row(clip, $"pipeline, seq-chunk {t}", summary, steady);
                     }
                 }
@@ -64,12 +66,12 @@ internal static class ConvertBenchmark
                 {
                     foreach (bool sequential in new[] { false, true, true, false })
                     {
-                        var (summary, steady) = Convert(clip, work.FullName, duration, threads, sequential, null);
+                        var (summary, steady) = Convert(clip, work.FullName, duration, ratio, threads, sequential, null);
                         Row(clip, sequential ? "sequential" : "pipeline", summary, steady);
                     }
                 }
-                var (count, seconds, steadyFps) = InferenceOnly(clip, frames, threads);
-                Console.WriteLine($"| {Path.GetFileName(clip)} | inference alone | {count} | {seconds:F2} | {count / seconds:F2} | {steadyFps:F2} | | {seconds:F2} | |");
+                var (count, seconds, steadyFps) = InferenceOnly(clip, frames, ratio, threads);
+                Console.WriteLine($"| {Path.GetFileName(clip)} | ratio {ratio}: inference alone | {count} | {seconds:F2} | {count / seconds:F2} | {steadyFps:F2} | | {seconds:F2} | |");
             }
             if (frames > 0 && File.Exists("/proc/loadavg")) Console.WriteLine($"\nload average after the clips: {File.ReadAllText("/proc/loadavg").Trim()}");
             if (longFrames > 0) LongRun(Path.Combine(shared, "media", "clips", "hand_reach_defocus_360p.mp4"), longFrames, work.FullName, threads);
@@ -81,7 +83,7 @@ internal static class ConvertBenchmark
         return 0;
     }
 
-    private static (ConvertSummary Summary, double SteadyFps) Convert(string clip, string work, double? duration, int threads, bool sequential,
+    private static (ConvertSummary Summary, double SteadyFps) Convert(string clip, string work, double? duration, double? ratio, int threads, bool sequential,
         Action<ConvertProgress>? onFrame, int seqChunk = 1)
     {
         var outDir = Directory.CreateDirectory(Path.Combine(work, "run-" + Guid.NewGuid().ToString("N"))).FullName;
@@ -92,6 +94,7 @@ internal static class ConvertBenchmark
             OutputAlpha = Path.Combine(outDir, "pha.mp4"),
             OutputForeground = Path.Combine(outDir, "fgr.mp4"),
             DurationSeconds = duration,
+            DownsampleRatio = ratio,
             Threads = threads,
             Sequential = sequential,
             SeqChunk = seqChunk,
@@ -109,8 +112,11 @@ internal static class ConvertBenchmark
         return (summary, (summary.Frames - 1) / (last - first).TotalSeconds);
     }
 
-    /// <summary>The network alone on frames decoded into memory first; the first call (session creation) is left out of steady fps.</summary>
-    private static (int Count, double Seconds, double SteadyFps) InferenceOnly(string clip, int frames, int threads)
+    /// <summary>
+    /// The network alone, as the converter runs it (8-bit results), on frames decoded into memory first; the first
+    /// call (session creation) is left out of steady fps.
+    /// </summary>
+    private static (int Count, double Seconds, double SteadyFps) InferenceOnly(string clip, int frames, double ratio, int threads)
     {
         var decoded = new List<byte[]>();
         int width = 0, height = 0;
@@ -126,7 +132,7 @@ internal static class ConvertBenchmark
         TimeSpan afterFirst = default;
         for (int i = 0; i < decoded.Count; i++)
         {
-            matter.Process(decoded[i], width, height);
+            matter.ProcessChunkToBytes(decoded[i], 1, width, height, ratio);
             if (i == 0) afterFirst = clock.Elapsed;
         }
         var total = clock.Elapsed;
@@ -153,7 +159,7 @@ internal static class ConvertBenchmark
         Console.WriteLine("| frames done | working set MiB | managed heap MiB |");
         Console.WriteLine("| --- | --- | --- |");
         var self = Process.GetCurrentProcess();
-        var (summary, steady) = Convert(looped, work, null, threads, sequential: false, p =>
+        var (summary, steady) = Convert(looped, work, null, null, threads, sequential: false, p =>
         {
             if (p.FramesDone % 250 != 0 && p.FramesDone != 1) return;
             self.Refresh();

@@ -62,6 +62,23 @@ internal sealed partial class GraphBuilder
     public GraphValue Cast(GraphValue x, DataType to)
         => Node("Cast", new[] { x }, x.Shape, to, Attr("to", (long)to));
 
+    /// <summary>
+    /// Matrix product of bytes, as floats: <c>a x b</c> computed exactly in integers (ONNX Runtime's
+    /// <c>com.microsoft.MatMulIntegerToFloat</c>, scales 1, zero points 0). Reading bytes instead of a float copy of
+    /// them saves a full pass where <paramref name="b"/> is an image.
+    /// </summary>
+    public GraphValue MatMulBytesToFloat(GraphValue a, GraphValue b)
+    {
+        if (a.ElementType != DataType.Uint8 || b.ElementType != DataType.Uint8 || a.Rank < 2 || b.Rank < 2 || a.Dim(-1) != b.Dim(-2))
+            throw new InvalidOperationException($"MatMulIntegerToFloat: {a} and {b} do not multiply as bytes");
+        var batch = BroadcastShape(a.Shape[..^2], b.Shape[..^2], "MatMulIntegerToFloat");
+        var one = Constant(new[] { 1f }, 1);
+        var product = Node("MatMulIntegerToFloat", new[] { a, b, one, one }, batch.Append(a.Dim(-2)).Append(b.Dim(-1)).ToArray(), DataType.Float);
+        _graph.Node[^1].Domain = MicrosoftDomain;
+        _usesMicrosoftDomain = true;
+        return product;
+    }
+
     /// <summary>Floats to bytes <c>saturate(round_half_even(x / step))</c> (QuantizeLinear with zero point 0).</summary>
     public GraphValue FloatToBytes(GraphValue x, float step)
         => Node("QuantizeLinear", new[] { x, Constant(step), ByteConstant(0) }, x.Shape, DataType.Uint8);

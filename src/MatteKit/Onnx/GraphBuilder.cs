@@ -14,8 +14,12 @@ internal sealed partial class GraphBuilder
     /// <summary>Opset 17: the last one whose Reduce* ops take axes as an attribute and whose Resize has no antialias.</summary>
     public const int Opset = 17;
 
+    /// <summary>ONNX Runtime's own operators (contrib ops): only ONNX Runtime runs a graph that uses them.</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
     private readonly GraphProto _graph;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private bool _usesMicrosoftDomain;
     private readonly Dictionary<string, GraphValue> _sharedInitializers = new(StringComparer.Ordinal);
     private int _counter;
 
@@ -83,6 +87,15 @@ internal sealed partial class GraphBuilder
 
     public GraphValue Int64Constant(params long[] values) => AddInt64Initializer(FreshName("const"), values);
 
+    /// <summary>A uint8 constant of any shape.</summary>
+    public GraphValue ByteTensor(byte[] values, params long[] shape)
+    {
+        var t = new TensorProto { Name = FreshName("const"), DataType = (int)DataType.Uint8, RawData = ByteString.CopyFrom(values) };
+        t.Dims.AddRange(shape);
+        _graph.Initializer.Add(t);
+        return new GraphValue(t.Name, shape, DataType.Uint8);
+    }
+
     /// <summary>A uint8 scalar constant (a zero point for QuantizeLinear and DequantizeLinear).</summary>
     public GraphValue ByteConstant(byte value)
     {
@@ -111,6 +124,7 @@ internal sealed partial class GraphBuilder
             Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (_usesMicrosoftDomain) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
         return model;
     }
 

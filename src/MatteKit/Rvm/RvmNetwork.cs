@@ -105,23 +105,33 @@ public sealed class RvmNetwork
         if (pass == NetworkPass.Segmentation && _projectSeg is null)
             throw new WeightsFormatException(Source, "the weights have no segmentation head ('project_seg.conv.weight' is missing)");
         var g = new GraphBuilder(Backbone == RvmBackbone.ResNet50 ? "rvm_resnet50" : "rvm_mobilenetv3");
-        var (src, srcScale) = SourceImage(g, geo, format, frames);
+        var frame = SourceInput(g, geo, format, frames);
         var states = new GraphValue[4];
         for (int i = 0; i < 4; i++)
             states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
 
-        // The frame at full resolution stays in whatever scale it arrived in (0..255 for bytes) when only the fast
-        // guided filter reads it: converting it is a full-resolution pass, so the 1/255 is applied at network
-        // resolution and folded into that refiner. Every other path gets it in 0..1.
-        bool foldScaleIntoRefiner = geo.Refine && pass == NetworkPass.Matting && _deepGuidedFilter is null;
-        if (!foldScaleIntoRefiner)
+        // With the fast guided filter the frame at full resolution is only read through the refiner's guide
+        // [R, G, B, grey], so the guide is made from it first and the network's input is the guide downsampled:
+        // no float copy of the frame. Every other path takes the frame as floats in 0..1.
+        bool fastRefine = geo.Refine && pass == NetworkPass.Matting && _deepGuidedFilter is null;
+        GraphValue? src = null, fineGuide = null, coarseGuide = null;
+        float[] guideFactors = Array.Empty<float>();
+        GraphValue srcSm;
+        if (fastRefine)
         {
-            src = ToUnitRange(g, src, srcScale);
-            srcScale = 1f;
+            var planar = format == SourceFormat.Rgb24 ? g.Transpose(frame, 0, 3, 1, 2) : frame;
+            (fineGuide, guideFactors) = FastGuidedFilter.Guide(g, planar);
+            coarseGuide = g.Mul(g.ResizeBilinearByScale(fineGuide, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth),
+                g.Constant(guideFactors, 1, 4, 1, 1));
+            srcSm = g.Split(coarseGuide, 1, 3, 1)[0];
         }
-        var srcSm = geo.Refine
-            ? ToUnitRange(g, g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth), srcScale)
-            : src;
+        else
+        {
+            src = format == SourceFormat.Rgb24
+                ? g.Mul(g.Cast(g.Transpose(frame, 0, 3, 1, 2), DataType.Float), g.Constant(1f / 255))
+                : frame;
+            srcSm = geo.Refine ? g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth) : src;
+        }
 
         var (f1, f2, f3, f4) = _encoder.Forward(g, srcSm);
         f4 = _aspp.Forward(g, f4);
@@ -148,16 +158,16 @@ public sealed class RvmNetwork
         {
             // Foreground (channels 0..2) and alpha (3) as one tensor, not yet clamped.
             GraphValue matte;
-            if (foldScaleIntoRefiner)
+            if (fastRefine)
             {
-                matte = FastGuidedFilter.Forward(g, src, srcScale, srcSm, _projectMat.Forward(g, hidden));
+                matte = FastGuidedFilter.Forward(g, fineGuide!, guideFactors, coarseGuide!, _projectMat.Forward(g, hidden));
             }
             else
             {
                 var projected = _projectMat.Forward(g, hidden);
-                if (geo.Refine) projected = _deepGuidedFilter!.Forward(g, src, srcSm, projected, hidden);
+                if (geo.Refine) projected = _deepGuidedFilter!.Forward(g, src!, srcSm, projected, hidden);
                 // The foreground is a residual over the image: adding [image, 0] keeps the four channels together.
-                var noAlpha = g.Zeros(src.Dim(0), 1, src.Dim(2), src.Dim(3));
+                var noAlpha = g.Zeros(src!.Dim(0), 1, src.Dim(2), src.Dim(3));
                 matte = g.Add(projected, g.Concat(1, src, noAlpha));
             }
             OutputMatte(g, matte, outputs);
@@ -193,18 +203,11 @@ public sealed class RvmNetwork
         }
     }
 
-    /// <summary>The frames as float32 NCHW RGB, and the factor their values carry (255 for bytes, 1 for floats).</summary>
-    private static (GraphValue Image, float Scale) SourceImage(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames)
-    {
-        if (format == SourceFormat.PlanarFloat)
-            return (g.Input("src", DataType.Float, frames, 3, geo.FrameHeight, geo.FrameWidth), 1f);
-        // Bytes in, so callers hand over decoder output untouched; transposing the bytes before converting them
-        // moves a quarter of the data.
-        var rgb = g.Input("src", DataType.Uint8, frames, geo.FrameHeight, geo.FrameWidth, 3);
-        return (g.Cast(g.Transpose(rgb, 0, 3, 1, 2), DataType.Float), 255f);
-    }
+    /// <summary>The frames as the graph takes them: bytes [T, H, W, 3] or floats [T, 3, H, W] in 0..1.</summary>
+    private static GraphValue SourceInput(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames)
+        => format == SourceFormat.PlanarFloat
+            ? g.Input("src", DataType.Float, frames, 3, geo.FrameHeight, geo.FrameWidth)
+            // Bytes in, so callers hand over decoder output untouched.
+            : g.Input("src", DataType.Uint8, frames, geo.FrameHeight, geo.FrameWidth, 3);
 
-    // x * (1/255) differs from the official byte / 255 by at most one ulp.
-    private static GraphValue ToUnitRange(GraphBuilder g, GraphValue image, float scale)
-        => scale == 1f ? image : g.Mul(image, g.Constant(1f / scale));
 }

@@ -77,14 +77,27 @@ public sealed class ConvertCommandTests
                 "--output-foreground", dir.File("fgr" + chunk), "--downsample-ratio", "0.5", "--seq-chunk", chunk, "--threads", "1");
             Assert.True(r.ExitCode == 0, r.StdErr);
         }
+        // Chunked and single calls agree to float rounding (ChunkedProcessingTests), so a byte may round the other way.
+        int compared = 0, off = 0;
         foreach (var output in new[] { "pha", "fgr" })
         {
             var files = Directory.GetFiles(dir.File(output + "1")).Select(Path.GetFileName).Order().ToArray();
             Assert.Equal(8, files.Length);
             Assert.Equal(files, Directory.GetFiles(dir.File(output + "3")).Select(Path.GetFileName).Order().ToArray());
             foreach (var name in files)
-                Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File(output + "1"), name!)), File.ReadAllBytes(Path.Combine(dir.File(output + "3"), name!)));
+            {
+                var single = PngFile.ReadRgba(Path.Combine(dir.File(output + "1"), name!)).Pixels;
+                var chunked = PngFile.ReadRgba(Path.Combine(dir.File(output + "3"), name!)).Pixels;
+                Assert.Equal(single.Length, chunked.Length);
+                for (int i = 0; i < single.Length; i++)
+                {
+                    Assert.True(Math.Abs(single[i] - chunked[i]) <= 1, $"{output}/{name}: byte {i} is {chunked[i]} chunked, {single[i]} single");
+                    compared++;
+                    if (single[i] != chunked[i]) off++;
+                }
+            }
         }
+        Assert.True(off <= compared / 1000, $"{off} of {compared} bytes differ");
     }
 
     [Fact]
