@@ -11,8 +11,9 @@ namespace MatteKit.Bench;
 /// (2) the same conversion strictly sequential (decode a frame, matte it, encode it), (3) inference alone on
 /// frames decoded beforehand. Then a 2,000-frame input (a shared clip looped with ffmpeg, stream copy) through
 /// the pipeline with the process's working set sampled every 100 frames.
-/// Outputs per conversion: composition, alpha and foreground as H.264 MP4 (the official converter's set).
-/// Ratios as in the network benchmark: 0.375 for 720p, 0.25 for 1080p.
+/// Outputs per conversion: composition, alpha and foreground as H.264 MP4 (the official converter's set) with x264's
+/// default veryfast preset; then the composition alone, at veryfast and at ultrafast, which shows how much of the
+/// CPU the encoders take from inference. Ratios as in the network benchmark: 0.375 for 720p, 0.25 for 1080p.
 /// fps "steady" counts from the first frame written to the last, leaving out model load and session creation;
 /// "wall" is frames over the whole Converter.Run call.
 /// Options: --shared DIR (default ../shared), --frames N (per clip, default 96), --long-frames N (default
@@ -64,10 +65,14 @@ internal static class ConvertBenchmark
                 }
                 else
                 {
-                    foreach (bool sequential in new[] { false, true, true, false })
+                    foreach (var (outputs, preset) in new[] { ("com+pha+fgr", (string?)null), ("com", null), ("com", "ultrafast") })
                     {
-                        var (summary, steady) = Convert(clip, work.FullName, duration, ratio, threads, sequential, null);
-                        Row(clip, sequential ? "sequential" : "pipeline", summary, steady);
+                        foreach (bool sequential in new[] { false, true, true, false })
+                        {
+                            var (summary, steady) = Convert(clip, work.FullName, duration, ratio, threads, sequential, null,
+                                allOutputs: outputs != "com", preset: preset);
+                            Row(clip, $"{(sequential ? "sequential" : "pipeline")}, {outputs}, {preset ?? "veryfast"}", summary, steady);
+                        }
                     }
                 }
                 var (count, seconds, steadyFps) = InferenceOnly(clip, frames, ratio, threads);
@@ -84,15 +89,16 @@ internal static class ConvertBenchmark
     }
 
     private static (ConvertSummary Summary, double SteadyFps) Convert(string clip, string work, double? duration, double? ratio, int threads, bool sequential,
-        Action<ConvertProgress>? onFrame, int seqChunk = 1)
+        Action<ConvertProgress>? onFrame, int seqChunk = 1, bool allOutputs = true, string? preset = null)
     {
         var outDir = Directory.CreateDirectory(Path.Combine(work, "run-" + Guid.NewGuid().ToString("N"))).FullName;
         var options = new ConvertOptions
         {
             Input = clip,
             OutputComposition = Path.Combine(outDir, "com.mp4"),
-            OutputAlpha = Path.Combine(outDir, "pha.mp4"),
-            OutputForeground = Path.Combine(outDir, "fgr.mp4"),
+            OutputAlpha = allOutputs ? Path.Combine(outDir, "pha.mp4") : null,
+            OutputForeground = allOutputs ? Path.Combine(outDir, "fgr.mp4") : null,
+            H264Preset = preset,
             DurationSeconds = duration,
             DownsampleRatio = ratio,
             Threads = threads,

@@ -26,6 +26,9 @@ internal static class ConvertCommand
         --output-type TYPE           video or png_sequence (default: from each PATH's extension)
         --output-video-mbps N        video bit rate in Mbit/s (fractions allowed)
         --crf N                      constant quality instead (H.264 default 18, VP9 default 30)
+        --x264-preset NAME           H.264 encoder speed: ultrafast, superfast, veryfast (default), faster,
+                                     fast, medium, slow, slower, veryslow; faster leaves more CPU to matting,
+                                     slower makes smaller files at the same --crf
         --background BG              green (default, 120,255,155), black, white, #RRGGBB, an image (scaled to
                                      cover, centre-cropped), a video (looped or cut to the input's length), or
                                      transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)
@@ -50,11 +53,19 @@ internal static class ConvertCommand
         --quiet                      no progress or summary
         """;
 
+    private static string? ParsePreset(string? text)
+    {
+        if (text is null) return null;
+        var preset = text.ToLowerInvariant();
+        return MatteKit.Media.Ffmpeg.VideoContainer.H264Presets.Contains(preset) ? preset
+            : throw new UsageException($"--x264-preset must be one of {string.Join(", ", MatteKit.Media.Ffmpeg.VideoContainer.H264Presets)}, got '{text}'");
+    }
+
     private static readonly HashSet<string> ValueOptions = new()
     {
         "--input-source", "--output-alpha", "--output-foreground", "--output-composition", "--output-type",
         "--output-video-mbps", "--crf", "--background", "--downsample-ratio", "--input-resize", "--seq-chunk",
-        "--start", "--duration", "--weights", "--threads",
+        "--start", "--duration", "--weights", "--threads", "--x264-preset",
         "--output-segmentation", "--segmentation-threshold", "--refiner",
     };
 
@@ -80,6 +91,7 @@ internal static class ConvertCommand
             OutputType = ParseOutputType(cl.Value("--output-type")),
             OutputVideoMbps = PositiveNumber(cl, "--output-video-mbps"),
             Crf = cl.Has("--crf") ? cl.Int("--crf", 0, 0) : null,
+            H264Preset = ParsePreset(cl.Value("--x264-preset")),
             Background = cl.Value("--background") ?? "green",
             DownsampleRatio = ParseRatio(cl.Value("--downsample-ratio")),
             InputResize = cl.Size("--input-resize"),

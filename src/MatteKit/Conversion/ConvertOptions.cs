@@ -47,6 +47,12 @@ public sealed record ConvertOptions
     /// <summary>Constant rate factor for H.264/VP9; null = the codec's default here (H.264 18, VP9 30).</summary>
     public int? Crf { get; init; }
 
+    /// <summary>
+    /// x264 speed preset for H.264 outputs (ultrafast .. veryslow); null = veryfast. Faster presets leave more of
+    /// the CPU to inference at a larger file size for the same quality.
+    /// </summary>
+    public string? H264Preset { get; init; }
+
     /// <summary>null = auto (network's longer side about 512 px).</summary>
     public double? DownsampleRatio { get; init; }
 

@@ -78,6 +78,8 @@ public static class Converter
             throw new ArgumentException("give either --output-video-mbps or --crf, not both");
         if (options.OutputVideoMbps is { } mbps && !(mbps > 0)) throw new ArgumentException($"--output-video-mbps must be positive, got {mbps}");
         if (options.Crf is { } crf && crf is < 0 or > 63) throw new ArgumentException($"--crf must be in 0..63, got {crf}");
+        if (options.H264Preset is { } preset && !VideoContainer.H264Presets.Contains(preset))
+            throw new ArgumentException($"--x264-preset must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{preset}'");
         if (options.SeqChunk < 1) throw new ArgumentException($"--seq-chunk must be at least 1, got {options.SeqChunk}");
         if (options.StartSeconds is < 0) throw new ArgumentException("--start must not be negative");
         if (options.DurationSeconds is { } d && !(d > 0)) throw new ArgumentException("--duration must be positive");

@@ -85,6 +85,7 @@ internal sealed class OutputPlan
             FrameRate = source.FrameRate,
             Mbps = options.OutputVideoMbps,
             Crf = options.Crf,
+            H264Preset = options.H264Preset,
             AudioSource = options.NoAudio ? null : source.AudioPath,
             AudioCodec = source.AudioCodec,
             AudioStartSeconds = options.StartSeconds,

@@ -93,6 +93,29 @@ public sealed class ConvertVideoTests
     }
 
     [SkippableFact]
+    public void X264PresetReachesTheEncoder()
+    {
+        MediaTools.SkipIfMissing();
+        SharedData.SkipIfMissing(Hand);
+        using var dir = new TempFolder();
+        foreach (var preset in new[] { "ultrafast", "veryfast" })
+        {
+            var r = Cli("convert", Hand, "--duration", "0.2", "--downsample-ratio", "0.25", "--x264-preset", preset,
+                "--output-composition", dir.File(preset + ".mp4"));
+            Assert.True(r.ExitCode == 0, r.StdErr);
+        }
+        // x264 writes its settings into the stream: ultrafast searches sub-pixels not at all (subme=0), veryfast does (2).
+        string Settings(string name) => System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(dir.File(name)));
+        Assert.Contains(" subme=0 ", Settings("ultrafast.mp4"));
+        Assert.Contains(" subme=2 ", Settings("veryfast.mp4"));
+
+        var bad = Cli("convert", Hand, "--x264-preset", "warp", "--output-composition", dir.File("bad.mp4"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--x264-preset must be one of ultrafast", bad.StdErr);
+        Assert.False(File.Exists(dir.File("bad.mp4")));
+    }
+
+    [SkippableFact]
     public void PngSequencesFromAVideoAreExactlyConsistent()
     {
         MediaTools.SkipIfMissing();

@@ -9,6 +9,10 @@ namespace MatteKit.Media.Ffmpeg;
 /// </summary>
 public sealed class VideoContainer
 {
+    /// <summary>x264's speed presets, fastest first: each slower one compresses better at the same quality.</summary>
+    public static readonly IReadOnlyList<string> H264Presets =
+        new[] { "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow" };
+
     private static readonly VideoContainer[] All =
     {
         new("mp4", "mp4", new[] { ".mp4", ".m4v" }, alpha: false, audioCopy: new[] { "aac", "mp3", "alac", "ac3", "eac3" }, audioEncoder: "aac"),
@@ -55,7 +59,8 @@ public sealed class VideoContainer
         {
             case "mp4" or "mkv":
                 // 4:2:0 needs even sizes; odd sizes keep every pixel in 4:4:4 rather than being cropped or padded.
-                args.AddRange(new[] { "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", even ? "yuv420p" : "yuv444p" });
+                // veryfast: on a small CPU every output's encoder competes with inference for the cores.
+                args.AddRange(new[] { "-c:v", "libx264", "-preset", e.H264Preset ?? "veryfast", "-pix_fmt", even ? "yuv420p" : "yuv444p" });
                 args.AddRange(Quality(e, defaultCrf: 18, crfNeedsZeroBitrate: false));
                 break;
             case "webm":

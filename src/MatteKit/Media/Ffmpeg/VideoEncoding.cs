@@ -14,6 +14,9 @@ public sealed record VideoEncoding
     /// <summary>Constant rate factor; null = the container's default quality.</summary>
     public int? Crf { get; init; }
 
+    /// <summary>x264's speed preset for H.264 (ultrafast .. veryslow); null = veryfast.</summary>
+    public string? H264Preset { get; init; }
+
     /// <summary>The input whose first audio stream is kept; null = no audio.</summary>
     public string? AudioSource { get; init; }
 
