@@ -91,9 +91,9 @@ public sealed class OnnxFileTests
 
     /// <summary>
     /// Float16 file (float16 weights, activations, inputs and outputs) against our float32 graph. The tolerance is
-    /// what float16 rounding through the whole network cost when measured here, rounded up: worst max 7.1e-2 and
-    /// mean 2.8e-3 with the fast guided filter (its <c>cov / (var + 1e-5)</c> amplifies float16 rounding; 1e-5 is
-    /// below float16's smallest normal number), 3.7e-3 / 3.7e-4 at ratio 1, 3.2e-3 / 2.9e-4 with the deep guided filter.
+    /// what float16 rounding through the whole network cost when measured here, rounded up: worst max 3.6e-3 and
+    /// mean 3.7e-4 at ratio 1, 3.2e-3 / 2.9e-4 with the deep guided filter, 3.4e-3 / 2.9e-4 with the fast guided
+    /// filter (the graph of the previous version measured 7.1e-2 / 2.8e-3 there).
     /// </summary>
     [Theory]
     [MemberData(nameof(ExportCases))]
@@ -102,7 +102,7 @@ public sealed class OnnxFileTests
         var (expected, actual) = RunBoth(weights, width, height, ratio, float16: true, outputsOnly: true);
         var (max, mean) = AbsDifference.Of(expected, actual);
         _log.WriteLine($"exported fp16 {weights} {width}x{height} @{ratio} vs our fp32 graph, fgr+pha of 3 frames: max {max:E2} mean {mean:E2}");
-        Assert.True(max <= 1e-1 && mean <= 5e-3, $"max {max:E2} mean {mean:E2}");
+        Assert.True(max <= 1e-2 && mean <= 1e-3, $"max {max:E2} mean {mean:E2}");
         Assert.True(max > 0, "float16 gave bit-identical results: the file was not float16");
     }
 
@@ -121,6 +121,10 @@ public sealed class OnnxFileTests
         using var folder = new TempFolder();
         var path = System.IO.Path.Combine(folder.Path, "model.onnx");
         RvmOnnxExport.Write(path, RvmNetwork.FromWeights(set), width, height, ratio, float16);
+        // For other runtimes: standard ONNX operators only (MatteKit's own sessions use an ONNX Runtime contrib op).
+        var model = MatteKit.Onnx.Protobuf.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        Assert.All(model.Graph.Node, n => Assert.True(n.Domain == "", $"{n.OpType} is in domain '{n.Domain}'"));
+        Assert.All(model.OpsetImport, o => Assert.Equal("", o.Domain));
         using var ours = VideoMatter.Load(set, new MatterOptions { Threads = 2 });
         using var file = VideoMatter.Load(path, new MatterOptions { Threads = 2 });
         List<float> expected = new(), actual = new();
