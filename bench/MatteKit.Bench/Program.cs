@@ -2,6 +2,7 @@ using MatteKit.Bench;
 
 // mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--heights 288,720,1080,2160] [--shared DIR]
 //                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
+//                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
@@ -40,8 +41,11 @@ switch (mode)
     case "network":
         NetworkBenchmark.Run(shared, frames, warmup, threads, heights);
         return 0;
+    case "session-options":
+        SessionOptionsBenchmark.Run(shared, frames, threads.Max());
+        return 0;
     default:
-        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, convert)");
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert)");
         return 2;
 }
 
