@@ -31,11 +31,14 @@ internal sealed class DeepGuidedFilter
     /// <summary>Weights that hold a deep guided filter.</summary>
     public static bool IsIn(WeightSet w) => w.Contains("refiner.box_filter.weight");
 
-    /// <returns>The refined 4 channels: fgr residual (3) and alpha (1), at full resolution.</returns>
-    public GraphValue Forward(GraphBuilder g, GraphValue fineImage, GraphValue coarseImage, GraphValue coarseOutput, GraphValue hidden)
+    /// <summary>
+    /// Predicts A and b from the network's 4 channels (fgr residual, alpha), its hidden features and the guide at
+    /// network resolution, and returns the final matte at full resolution, not yet clamped
+    /// (<see cref="RefinerGuide.Apply"/>).
+    /// </summary>
+    public GraphValue Forward(GraphBuilder g, RefinerGuide guide, GraphValue coarseGuide, GraphValue coarseOutput, GraphValue hidden)
     {
-        var fineX = g.Concat(1, fineImage, g.ChannelMean(fineImage));
-        var coarseX = g.Concat(1, coarseImage, g.ChannelMean(coarseImage));
+        var coarseX = coarseGuide;
         var y = coarseOutput;
 
         var meanX = Box(g, coarseX);
@@ -47,9 +50,7 @@ internal sealed class DeepGuidedFilter
         a = g.Relu(_conv2.Forward(g, a));
         a = _conv3.Forward(g, a);
         var b = g.Sub(meanY, g.Mul(a, meanX));
-        a = g.ResizeBilinearToSize(a, fineX.Dim(2), fineX.Dim(3));
-        b = g.ResizeBilinearToSize(b, fineX.Dim(2), fineX.Dim(3));
-        return g.Add(g.Mul(a, fineX), b);
+        return guide.Apply(g, a, b);
     }
 
     private GraphValue Box(GraphBuilder g, GraphValue x) => _box.Forward(g, x, groups: Channels);

@@ -110,19 +110,16 @@ public sealed class RvmNetwork
         for (int i = 0; i < 4; i++)
             states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
 
-        // With the fast guided filter the frame at full resolution is only read through the refiner's guide
-        // [R, G, B, grey], so the guide is made from it first and the network's input is the guide downsampled:
-        // no float copy of the frame. Every other path takes the frame as floats in 0..1.
-        bool fastRefine = geo.Refine && pass == NetworkPass.Matting && _deepGuidedFilter is null;
-        GraphValue? src = null, fineGuide = null, coarseGuide = null;
-        float[] guideFactors = Array.Empty<float>();
+        // Below ratio 1 the frame at full resolution is only read through the refiner's guide [R, G, B, grey], so
+        // the guide is made from it first and the network's input is the guide downsampled: no float copy of the
+        // frame. At ratio 1 the frame is the network's input, as floats in 0..1.
+        RefinerGuide? guide = null;
+        GraphValue? src = null, coarseGuide = null;
         GraphValue srcSm;
-        if (fastRefine)
+        if (geo.Refine)
         {
-            var planar = format == SourceFormat.Rgb24 ? g.Transpose(frame, 0, 3, 1, 2) : frame;
-            (fineGuide, guideFactors) = FastGuidedFilter.Guide(g, planar);
-            coarseGuide = g.Mul(g.ResizeBilinearByScale(fineGuide, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth),
-                g.Constant(guideFactors, 1, 4, 1, 1));
+            guide = RefinerGuide.FromFrame(g, format == SourceFormat.Rgb24 ? g.Transpose(frame, 0, 3, 1, 2) : frame);
+            coarseGuide = guide.Downsampled(g, geo);
             srcSm = g.Split(coarseGuide, 1, 3, 1)[0];
         }
         else
@@ -130,7 +127,7 @@ public sealed class RvmNetwork
             src = format == SourceFormat.Rgb24
                 ? g.Mul(g.Cast(g.Transpose(frame, 0, 3, 1, 2), DataType.Float), g.Constant(1f / 255))
                 : frame;
-            srcSm = geo.Refine ? g.ResizeBilinearByScale(src, geo.DownsampleRatio, geo.NetworkHeight, geo.NetworkWidth) : src;
+            srcSm = src;
         }
 
         var (f1, f2, f3, f4) = _encoder.Forward(g, srcSm);
@@ -158,17 +155,18 @@ public sealed class RvmNetwork
         {
             // Foreground (channels 0..2) and alpha (3) as one tensor, not yet clamped.
             GraphValue matte;
-            if (fastRefine)
+            var projected = _projectMat.Forward(g, hidden);
+            if (guide is null)
             {
-                matte = FastGuidedFilter.Forward(g, fineGuide!, guideFactors, coarseGuide!, _projectMat.Forward(g, hidden));
-            }
-            else
-            {
-                var projected = _projectMat.Forward(g, hidden);
-                if (geo.Refine) projected = _deepGuidedFilter!.Forward(g, src!, srcSm, projected, hidden);
                 // The foreground is a residual over the image: adding [image, 0] keeps the four channels together.
                 var noAlpha = g.Zeros(src!.Dim(0), 1, src.Dim(2), src.Dim(3));
                 matte = g.Add(projected, g.Concat(1, src, noAlpha));
+            }
+            else
+            {
+                matte = _deepGuidedFilter is null
+                    ? FastGuidedFilter.Forward(g, guide, coarseGuide!, projected)
+                    : _deepGuidedFilter.Forward(g, guide, coarseGuide!, projected, hidden);
             }
             OutputMatte(g, matte, outputs);
         }
