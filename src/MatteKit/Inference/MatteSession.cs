@@ -5,7 +5,7 @@ namespace MatteKit.Inference;
 
 /// <summary>
 /// One ONNX Runtime session for one frame size, ratio, pass, output kind and number of frames per call, with every
-/// input and output bound to buffers allocated once: the frames' bytes, the pass's results (the 4-channel matte as
+/// input and output bound to buffers allocated once: the frames' bytes (as R, G and B planes), the pass's results (the 4-channel matte as
 /// floats, foreground and alpha as bytes, or seg logits and probability), and two sets of recurrent states that
 /// swap roles each call (this call's outputs are the next call's inputs, without copying).
 /// </summary>
@@ -33,13 +33,13 @@ internal sealed class MatteSession : IDisposable
         Pass = pass;
         Outputs = outputs;
         Frames = frames;
-        var graph = network.BuildModel(geometry, SourceFormat.Rgb24, pass, frames, outputs);
+        var graph = network.BuildModel(geometry, SourceFormat.PlanarBytes, pass, frames, outputs);
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
         _session = new InferenceSession(graph.OnnxBytes, options);
 
         int w = geometry.FrameWidth, h = geometry.FrameHeight;
         _source = new byte[frames * w * h * 3];
-        _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { frames, h, w, 3 });
+        _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { frames, 3, h, w });
         (string Name, Array Buffer, long[] Shape)[] results;
         if (pass == NetworkPass.Segmentation)
             results = new[]
@@ -97,10 +97,12 @@ internal sealed class MatteSession : IDisposable
     /// <summary>The recurrent state the next frame will start from (r1..r4).</summary>
     public ReadOnlySpan<float> State(int index) => _states[_current][index];
 
-    /// <param name="rgb24">The call's frames, one after the other.</param>
+    /// <param name="rgb24">The call's frames, one after the other, interleaved RGB.</param>
     public void Run(ReadOnlySpan<byte> rgb24)
     {
-        rgb24.CopyTo(_source);
+        int frameBytes = _source.Length / Frames;
+        for (int f = 0; f < Frames; f++)
+            RgbPlanes.Split(rgb24.Slice(f * frameBytes, frameBytes), _source.AsSpan(f * frameBytes, frameBytes));
         int next = 1 - _current;
         _inputs[0] = _sourceValue;
         int results = _resultValues.Length;

@@ -118,15 +118,13 @@ public sealed class RvmNetwork
         GraphValue srcSm;
         if (geo.Refine)
         {
-            guide = RefinerGuide.FromFrame(g, format == SourceFormat.Rgb24 ? g.Transpose(frame, 0, 3, 1, 2) : frame);
+            guide = RefinerGuide.FromFrame(g, frame);
             coarseGuide = guide.Downsampled(g, geo);
             srcSm = g.Split(coarseGuide, 1, 3, 1)[0];
         }
         else
         {
-            src = format == SourceFormat.Rgb24
-                ? g.Mul(g.Cast(g.Transpose(frame, 0, 3, 1, 2), DataType.Float), g.Constant(1f / 255))
-                : frame;
+            src = frame.ElementType == DataType.Uint8 ? g.Mul(g.Cast(frame, DataType.Float), g.Constant(1f / 255)) : frame;
             srcSm = src;
         }
 
@@ -201,11 +199,13 @@ public sealed class RvmNetwork
         }
     }
 
-    /// <summary>The frames as the graph takes them: bytes [T, H, W, 3] or floats [T, 3, H, W] in 0..1.</summary>
-    private static GraphValue SourceInput(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames)
-        => format == SourceFormat.PlanarFloat
-            ? g.Input("src", DataType.Float, frames, 3, geo.FrameHeight, geo.FrameWidth)
-            // Bytes in, so callers hand over decoder output untouched.
-            : g.Input("src", DataType.Uint8, frames, geo.FrameHeight, geo.FrameWidth, 3);
+    /// <summary>The frames as planes [T, 3, H, W]: bytes, or floats in 0..1.</summary>
+    private static GraphValue SourceInput(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames) => format switch
+    {
+        SourceFormat.PlanarFloat => g.Input("src", DataType.Float, frames, 3, geo.FrameHeight, geo.FrameWidth),
+        SourceFormat.PlanarBytes => g.Input("src", DataType.Uint8, frames, 3, geo.FrameHeight, geo.FrameWidth),
+        // Interleaved bytes, as decoders deliver them.
+        _ => g.Transpose(g.Input("src", DataType.Uint8, frames, geo.FrameHeight, geo.FrameWidth, 3), 0, 3, 1, 2),
+    };
 
 }
