@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MatteKit.Compositing;
 using MatteKit.Conversion;
 using MatteKit.Inference;
 using MatteKit.Media.Ffmpeg;
@@ -8,8 +9,10 @@ namespace MatteKit.Bench;
 
 /// <summary>
 /// <c>convert</c> mode. For the shared 720p and 1080p clips, in one run: (1) the concurrent pipeline,
-/// (2) the same conversion strictly sequential (decode a frame, matte it, encode it), (3) inference alone on
-/// frames decoded beforehand. Then a 2,000-frame input (a shared clip looped with ffmpeg, stream copy) through
+/// (2) the same conversion with MatteKit's threads serialised (decode a frame, matte it, hand it to the encoders;
+/// the ffmpeg encoder processes still run beside it), (3) stage by stage, strictly sequential: every frame decoded
+/// into memory, then every frame matted, then each output encoded alone, one after the other, (4) inference alone
+/// on frames decoded beforehand. Then a 2,000-frame input (a shared clip looped with ffmpeg, stream copy) through
 /// the pipeline with the process's working set sampled every 100 frames.
 /// Outputs per conversion: composition, alpha and foreground as H.264 MP4 (the official converter's set) with x264's
 /// default veryfast preset; then the composition alone, at veryfast and at ultrafast, which shows how much of the
@@ -73,6 +76,9 @@ internal static class ConvertBenchmark
                                 allOutputs: outputs != "com", preset: preset);
                             Row(clip, $"{(sequential ? "sequential" : "pipeline")}, {outputs}, {preset ?? "veryfast"}", summary, steady);
                         }
+                        var (total, decode, inference, encode) = StageByStage(clip, frames, ratio, threads, outputs != "com", preset, work.FullName);
+                        Console.WriteLine($"| {Path.GetFileName(clip)} | stage by stage, {outputs}, {preset ?? "veryfast"} | {frames} | {total:F2} | {frames / total:F2} | " +
+                                          $"{frames / total:F2} | {decode:F2} | {inference:F2} | {encode:F2} |");
                     }
                 }
                 var (count, seconds, steadyFps) = InferenceOnly(clip, frames, ratio, threads);
@@ -116,6 +122,61 @@ internal static class ConvertBenchmark
         var summary = Converter.Run(options, progress);
         Directory.Delete(outDir, recursive: true);
         return (summary, (summary.Frames - 1) / (last - first).TotalSeconds);
+    }
+
+    /// <summary>
+    /// Strictly sequential: each stage over all the frames before the next starts, nothing overlapping: decode into
+    /// memory, matte every frame (the model loaded and its session made before the clock starts, as the pipeline's
+    /// steady fps leaves them out), then encode each output alone, the composition made from the 8-bit results.
+    /// </summary>
+    private static (double Total, double Decode, double Inference, double Encode) StageByStage(string clip, int frames, double ratio, int threads,
+        bool allOutputs, string? preset, string work)
+    {
+        using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, SpinWhileIdle = false });
+        var rgb = new List<byte[]>();
+        int width = 0, height = 0;
+        var clock = Stopwatch.StartNew();
+        using (var decoder = VideoDecoder.Open(clip, maxFrames: frames))
+        {
+            var buffer = Array.Empty<byte>();
+            while (rgb.Count < frames && decoder.ReadFrame(ref buffer, out width, out height))
+                rgb.Add(buffer.AsSpan(0, width * height * 3).ToArray());
+        }
+        double decode = clock.Elapsed.TotalSeconds;
+
+        matter.ProcessChunkToBytes(rgb[0], 1, width, height, ratio);
+        matter.Reset();
+        var alpha = new byte[rgb.Count][];
+        var foreground = new byte[rgb.Count][];
+        clock.Restart();
+        for (int i = 0; i < rgb.Count; i++)
+        {
+            var result = matter.ProcessChunkToBytes(rgb[i], 1, width, height, ratio);
+            alpha[i] = result.AlphaGray8.ToArray();
+            foreground[i] = result.ForegroundRgb24.ToArray();
+        }
+        double inference = clock.Elapsed.TotalSeconds;
+
+        var rate = MediaProbe.Probe(clip).FrameRate;
+        var composition = new byte[width * height * 3];
+        clock.Restart();
+        foreach (var output in allOutputs ? new[] { "com", "pha", "fgr" } : new[] { "com" })
+        {
+            var path = Path.Combine(work, $"stages-{output}-{Guid.NewGuid():N}.mp4");
+            var layout = output == "pha" ? PixelLayout.Gray8 : PixelLayout.Rgb24;
+            var encoding = new VideoEncoding { Width = width, Height = height, Layout = layout, FrameRate = rate, H264Preset = preset };
+            using (var encoder = new VideoEncoder(path, VideoContainer.ForPath(path)!, encoding))
+            {
+                for (int i = 0; i < rgb.Count; i++)
+                {
+                    if (output == "com") Compositor.OverColor(foreground[i], alpha[i], RgbColor.Green, composition);
+                    encoder.Write(output == "com" ? composition : output == "pha" ? alpha[i] : foreground[i]);
+                }
+                encoder.Complete();
+            }
+            File.Delete(path);
+        }
+        return (decode + inference + clock.Elapsed.TotalSeconds, decode, inference, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
