@@ -19,6 +19,9 @@ public static class Compositor
     private static readonly Vector128<byte> Spread1 = Vector128.Create((byte)5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10);
     private static readonly Vector128<byte> Spread2 = Vector128.Create((byte)10, 11, 11, 11, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15);
 
+    // Straight RGBA of 16 pixels: output vector j (pixels 4j..4j+3) gathers from the three RGB vectors and alpha.
+    private static readonly Vector128<byte>[] RgbaGather = MakeRgbaGather();
+
     public static void OverColor(ReadOnlySpan<byte> foregroundRgb, ReadOnlySpan<byte> alpha, RgbColor background, Span<byte> destinationRgb)
     {
         Check(foregroundRgb, alpha, destinationRgb, 3);
@@ -55,13 +58,52 @@ public static class Compositor
     public static void ToRgba(ReadOnlySpan<byte> foregroundRgb, ReadOnlySpan<byte> alpha, Span<byte> destinationRgba)
     {
         Check(foregroundRgb, alpha, destinationRgba, 4);
-        for (int i = 0; i < alpha.Length; i++)
+        int done = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref byte fg = ref MemoryMarshal.GetReference(foregroundRgb);
+            ref byte a = ref MemoryMarshal.GetReference(alpha);
+            ref byte dst = ref MemoryMarshal.GetReference(destinationRgba);
+            for (; done + 16 <= alpha.Length; done += 16)
+            {
+                nuint at = (nuint)(3 * done);
+                var v0 = Vector128.LoadUnsafe(ref fg, at);
+                var v1 = Vector128.LoadUnsafe(ref fg, at + 16);
+                var v2 = Vector128.LoadUnsafe(ref fg, at + 32);
+                var va = Vector128.LoadUnsafe(ref a, (nuint)done);
+                for (int j = 0; j < 4; j++)
+                {
+                    var rgba = Vector128.Shuffle(v0, RgbaGather[4 * j]) | Vector128.Shuffle(v1, RgbaGather[4 * j + 1]) |
+                               Vector128.Shuffle(v2, RgbaGather[4 * j + 2]) | Vector128.Shuffle(va, RgbaGather[4 * j + 3]);
+                    rgba.StoreUnsafe(ref dst, (nuint)(4 * done + 16 * j));
+                }
+            }
+        }
+        for (int i = done; i < alpha.Length; i++)
         {
             destinationRgba[4 * i] = foregroundRgb[3 * i];
             destinationRgba[4 * i + 1] = foregroundRgb[3 * i + 1];
             destinationRgba[4 * i + 2] = foregroundRgb[3 * i + 2];
             destinationRgba[4 * i + 3] = alpha[i];
         }
+    }
+
+    private static Vector128<byte>[] MakeRgbaGather()
+    {
+        // Index 255 selects nothing (Shuffle gives 0 there), so the four parts OR together.
+        var tables = new byte[16][];
+        for (int t = 0; t < 16; t++) tables[t] = Enumerable.Repeat((byte)255, 16).ToArray();
+        for (int k = 0; k < 64; k++)
+        {
+            int pixel = k / 4, channel = k % 4, j = k / 16;
+            if (channel == 3) tables[4 * j + 3][k % 16] = (byte)pixel;
+            else
+            {
+                int source = 3 * pixel + channel;
+                tables[4 * j + source / 16][k % 16] = (byte)(source % 16);
+            }
+        }
+        return tables.Select(t => Vector128.Create<byte>(t)).ToArray();
     }
 
     // (f * a + b * (255 - a)) / 255, rounded half up, in integers.

@@ -39,6 +39,27 @@ public sealed class CompositorTests
             }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(1000)]
+    public void ToRgbaPutsAlphaBesideTheColour(int pixels)
+    {
+        var rnd = new Random(pixels);
+        var fg = new byte[3 * pixels];
+        var alpha = new byte[pixels];
+        rnd.NextBytes(fg);
+        rnd.NextBytes(alpha);
+        var rgba = new byte[4 * pixels];
+        Compositor.ToRgba(fg, alpha, rgba);
+        for (int i = 0; i < pixels; i++)
+        {
+            for (int c = 0; c < 3; c++) Assert.Equal(fg[3 * i + c], rgba[4 * i + c]);
+            Assert.Equal(alpha[i], rgba[4 * i + 3]);
+        }
+    }
+
     [Fact]
     public void EveryForegroundBackgroundAndAlphaCombinationIsExact()
     {
