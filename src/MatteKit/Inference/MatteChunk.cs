@@ -8,7 +8,7 @@ public readonly ref struct MatteChunk
 {
     private readonly ReadOnlySpan<float> _matte;
 
-    /// <param name="matte">Frame after frame, each frame's foreground R, G, B planes then its alpha plane.</param>
+    // matte: frame after frame, each frame's foreground R, G, B planes then its alpha plane.
     internal MatteChunk(int frames, int width, int height, double ratio, ReadOnlySpan<float> matte)
     {
         Frames = frames;
