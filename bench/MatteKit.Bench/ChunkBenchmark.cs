@@ -58,7 +58,7 @@ internal static class ChunkBenchmark
                             if (g >= warmup) msPerFrame[k].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / groupLength);
                         }
                     }
-                    var medians = msPerFrame.Select(Median).ToArray();
+                    var medians = msPerFrame.Select(Statistics.Median).ToArray();
                     Console.WriteLine($"| {s.Width}x{s.Height} | {s.Ratio} | {threads} | " + string.Join(" | ", medians.Select(m => $"{m:F1}")) + " | " +
                                       string.Join(" | ", medians.Skip(1).Select(m => $"{m / medians[0]:F2}x")) + " |");
                 }
@@ -69,12 +69,5 @@ internal static class ChunkBenchmark
             }
         }
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -133,15 +133,8 @@ internal static class ConvertBenchmark
         bool allOutputs, string? preset, string work)
     {
         using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, SpinWhileIdle = false });
-        var rgb = new List<byte[]>();
-        int width = 0, height = 0;
         var clock = Stopwatch.StartNew();
-        using (var decoder = VideoDecoder.Open(clip, maxFrames: frames))
-        {
-            var buffer = Array.Empty<byte>();
-            while (rgb.Count < frames && decoder.ReadFrame(ref buffer, out width, out height))
-                rgb.Add(buffer.AsSpan(0, width * height * 3).ToArray());
-        }
+        var (rgb, width, height) = DecodeAll(clip, frames);
         double decode = clock.Elapsed.TotalSeconds;
 
         matter.ProcessChunkToBytes(rgb[0], 1, width, height, ratio);
@@ -185,14 +178,7 @@ internal static class ConvertBenchmark
     /// </summary>
     private static (int Count, double Seconds, double SteadyFps) InferenceOnly(string clip, int frames, double ratio, int threads)
     {
-        var decoded = new List<byte[]>();
-        int width = 0, height = 0;
-        using (var decoder = VideoDecoder.Open(clip, maxFrames: frames))
-        {
-            var buffer = Array.Empty<byte>();
-            while (decoded.Count < frames && decoder.ReadFrame(ref buffer, out width, out height))
-                decoded.Add(buffer.AsSpan(0, width * height * 3).ToArray());
-        }
+        var (decoded, width, height) = DecodeAll(clip, frames);
         // The same session settings as the converter uses, so that only the I/O around inference differs.
         using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, SpinWhileIdle = false });
         var clock = Stopwatch.StartNew();
@@ -204,6 +190,18 @@ internal static class ConvertBenchmark
         }
         var total = clock.Elapsed;
         return (decoded.Count, total.TotalSeconds, (decoded.Count - 1) / (total - afterFirst).TotalSeconds);
+    }
+
+    /// <summary>The first <paramref name="frames"/> frames of the clip as RGB24, each in an array of its own.</summary>
+    private static (List<byte[]> Frames, int Width, int Height) DecodeAll(string clip, int frames)
+    {
+        var decoded = new List<byte[]>();
+        int width = 0, height = 0;
+        using var decoder = VideoDecoder.Open(clip, maxFrames: frames);
+        var buffer = Array.Empty<byte>();
+        while (decoded.Count < frames && decoder.ReadFrame(ref buffer, out width, out height))
+            decoded.Add(buffer.AsSpan(0, width * height * 3).ToArray());
+        return (decoded, width, height);
     }
 
     private static void LongRun(string clip, int frames, string work, int threads)

@@ -78,13 +78,13 @@ internal static class NetworkBenchmark
                         if (k >= warmup) theirs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                     }
                 }
-                double ourMs = Median(ours);
+                double ourMs = Statistics.Median(ours);
                 double gflops = 2.0 * matter.ConvMultiplyAdds / (ourMs * 1e6);
-                double bytesMs = Median(ourBytes);
+                double bytesMs = Statistics.Median(ourBytes);
                 string officialText = "n/a", ratioText = "n/a", bytesRatioText = "n/a";
                 if (baseline is not null)
                 {
-                    double theirMs = Median(theirs);
+                    double theirMs = Statistics.Median(theirs);
                     officialText = $"{theirMs:F1}";
                     ratioText = $"{ourMs / theirMs:F2}x";
                     bytesRatioText = $"{bytesMs / theirMs:F2}x";
@@ -95,12 +95,5 @@ internal static class NetworkBenchmark
             }
         }
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

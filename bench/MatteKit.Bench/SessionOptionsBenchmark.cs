@@ -55,9 +55,9 @@ internal static class SessionOptionsBenchmark
                             sessions[i].Run(input[k % input.Count]);
                             if (k >= BlockWarmup) times[i].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                         }
-                double baseline = Median(times[0]);
+                double baseline = Statistics.Median(times[0]);
                 for (int i = 0; i < sessions.Length; i++)
-                    Console.WriteLine($"| {s.Width}x{s.Height} | {s.Ratio} | {variants[i].Name} | {Median(times[i]):F1} | {Median(times[i]) / baseline:F2}x |");
+                    Console.WriteLine($"| {s.Width}x{s.Height} | {s.Ratio} | {variants[i].Name} | {Statistics.Median(times[i]):F1} | {Statistics.Median(times[i]) / baseline:F2}x |");
             }
             finally
             {
@@ -71,12 +71,5 @@ internal static class SessionOptionsBenchmark
             change(options);
             return options;
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
