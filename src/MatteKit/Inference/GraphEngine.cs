@@ -71,7 +71,7 @@ internal sealed class GraphEngine : IMatteEngine
 
     private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass, MatteOutputs outputs, int frames)
     {
-        bool Fits(MatteSession s) => s.Pass == pass && (pass == NetworkPass.Segmentation || s.Outputs == outputs) && s.Frames == frames &&
+        bool Fits(MatteSession s) => s.Pass == pass && s.Outputs == outputs && s.Frames == frames &&
                                      s.Geometry.Matches(width, height, ratio);
         if (_current is { } c && Fits(c)) return c;
         var node = _sessions.First;

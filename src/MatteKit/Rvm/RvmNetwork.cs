@@ -98,7 +98,7 @@ public sealed class RvmNetwork
     public RvmGeometry Geometry(int frameWidth, int frameHeight, double downsampleRatio)
         => new(frameWidth, frameHeight, downsampleRatio, StateChannels);
 
-    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format = SourceFormat.Rgb24, NetworkPass pass = NetworkPass.Matting,
+    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format, NetworkPass pass = NetworkPass.Matting,
         int frames = 1, MatteOutputs outputs = MatteOutputs.Combined)
     {
         if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "at least one frame per call");
@@ -200,12 +200,7 @@ public sealed class RvmNetwork
     }
 
     /// <summary>The frames as planes [T, 3, H, W]: bytes, or floats in 0..1.</summary>
-    private static GraphValue SourceInput(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames) => format switch
-    {
-        SourceFormat.PlanarFloat => g.Input("src", DataType.Float, frames, 3, geo.FrameHeight, geo.FrameWidth),
-        SourceFormat.PlanarBytes => g.Input("src", DataType.Uint8, frames, 3, geo.FrameHeight, geo.FrameWidth),
-        // Interleaved bytes, as decoders deliver them.
-        _ => g.Transpose(g.Input("src", DataType.Uint8, frames, geo.FrameHeight, geo.FrameWidth, 3), 0, 3, 1, 2),
-    };
+    private static GraphValue SourceInput(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames)
+        => g.Input("src", format == SourceFormat.PlanarFloat ? DataType.Float : DataType.Uint8, frames, 3, geo.FrameHeight, geo.FrameWidth);
 
 }
