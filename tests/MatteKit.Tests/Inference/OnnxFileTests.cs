@@ -33,13 +33,7 @@ public sealed class OnnxFileTests
         var cmp = new ReferenceComparison(refCase, ReferenceCase.LoadTolerances(folder), _log, "official fp32 onnx");
         bool refinedInPyTorch = refCase.DownsampleRatio != 1;
         using var matter = VideoMatter.Load(file, new MatterOptions { Threads = 2 });
-        for (int i = 0; i < refCase.Frames.Length; i++)
-        {
-            var result = matter.Process(refCase.SourceRgb24(i), refCase.Width, refCase.Height, refCase.DownsampleRatio);
-            cmp.Compare(i, "fgr", result.Foreground, 3, check: refinedInPyTorch);
-            cmp.Compare(i, "pha", result.Alpha, 1, check: refinedInPyTorch);
-            for (int s = 0; s < 4; s++) cmp.Compare(i, $"r{s + 1}", matter.RecurrentState(s), 0);
-        }
+        cmp.CompareMattingFrames(matter, checkMatte: refinedInPyTorch);
         if (refinedInPyTorch) cmp.AssertAll("fgr", "pha", "r4");
         else cmp.AssertAll("r4");
     }
@@ -54,13 +48,7 @@ public sealed class OnnxFileTests
         var refCase = ReferenceCase.LoadAll(folder).Single(c => c.Name == "a_dgf_1280x720");
         var cmp = new ReferenceComparison(refCase, ReferenceCase.LoadTolerances(folder, "a"), _log, "official dgf fp32 onnx");
         using var matter = VideoMatter.Load(file, new MatterOptions { Threads = 2 });
-        for (int i = 0; i < refCase.Frames.Length; i++)
-        {
-            var result = matter.Process(refCase.SourceRgb24(i), refCase.Width, refCase.Height, refCase.DownsampleRatio);
-            cmp.Compare(i, "fgr", result.Foreground, 3);
-            cmp.Compare(i, "pha", result.Alpha, 1);
-            for (int s = 0; s < 4; s++) cmp.Compare(i, $"r{s + 1}", matter.RecurrentState(s), 0);
-        }
+        cmp.CompareMattingFrames(matter);
         cmp.AssertAll("fgr", "pha", "r4");
         var e = Assert.Throws<ArgumentException>(() => matter.Segment(refCase.SourceRgb24(0), refCase.Width, refCase.Height));
         Assert.Contains("no segmentation output", e.Message);

@@ -32,13 +32,7 @@ public sealed class ReferenceOutputTests
         using var matter = VideoMatter.Load(TestWeights.ByName(weights), new MatterOptions { Threads = 2 });
 
         var cmp = new ReferenceComparison(refCase, tolerances, _log, weights);
-        for (int i = 0; i < refCase.Frames.Length; i++)
-        {
-            var result = matter.Process(refCase.SourceRgb24(i), refCase.Width, refCase.Height, refCase.DownsampleRatio);
-            cmp.Compare(i, "fgr", result.Foreground, 3);
-            cmp.Compare(i, "pha", result.Alpha, 1);
-            for (int s = 0; s < 4; s++) cmp.Compare(i, $"r{s + 1}", matter.RecurrentState(s), 0);
-        }
+        cmp.CompareMattingFrames(matter);
         cmp.AssertAll("fgr", "pha", "r4");
     }
 

@@ -43,6 +43,21 @@ public sealed class ReferenceComparison
         Worst[key] = (Math.Max(w.Max, max), Math.Max(w.Mean, mean));
     }
 
+    /// <summary>
+    /// Mattes the case's frames one by one with <paramref name="matter"/>, state carried, comparing fgr and pha
+    /// (printed only when <paramref name="checkMatte"/> is false) and the states after each frame.
+    /// </summary>
+    public void CompareMattingFrames(MatteKit.Inference.VideoMatter matter, bool checkMatte = true)
+    {
+        for (int i = 0; i < _case.Frames.Length; i++)
+        {
+            var result = matter.Process(_case.SourceRgb24(i), _case.Width, _case.Height, _case.DownsampleRatio);
+            Compare(i, "fgr", result.Foreground, 3, checkMatte);
+            Compare(i, "pha", result.Alpha, 1, checkMatte);
+            for (int s = 0; s < 4; s++) Compare(i, $"r{s + 1}", matter.RecurrentState(s), 0);
+        }
+    }
+
     /// <summary>Prints the worst values and fails on any breach, or when none of <paramref name="mustHave"/> was compared.</summary>
     public void AssertAll(params string[] mustHave)
     {
