@@ -81,7 +81,7 @@ internal sealed partial class GraphBuilder
 
     /// <summary>Floats to bytes <c>saturate(round_half_even(x / step))</c> (QuantizeLinear with zero point 0).</summary>
     public GraphValue FloatToBytes(GraphValue x, float step)
-        => Node("QuantizeLinear", new[] { x, Constant(step), ByteConstant(0) }, x.Shape, DataType.Uint8);
+        => Node("QuantizeLinear", new[] { x, Constant(step), ByteTensor(new byte[] { 0 }) }, x.Shape, DataType.Uint8);
 
     public GraphValue Transpose(GraphValue x, params long[] perm)
         => Node("Transpose", new[] { x }, perm.Select(p => x.Shape[p]).ToArray(), x.ElementType, Attr("perm", perm));

@@ -87,21 +87,13 @@ internal sealed partial class GraphBuilder
 
     public GraphValue Int64Constant(params long[] values) => AddInt64Initializer(FreshName("const"), values);
 
-    /// <summary>A uint8 constant of any shape.</summary>
+    /// <summary>A uint8 constant of any shape (no dimensions: a scalar, e.g. a zero point for QuantizeLinear).</summary>
     public GraphValue ByteTensor(byte[] values, params long[] shape)
     {
         var t = new TensorProto { Name = FreshName("const"), DataType = (int)DataType.Uint8, RawData = ByteString.CopyFrom(values) };
         t.Dims.AddRange(shape);
         _graph.Initializer.Add(t);
         return new GraphValue(t.Name, shape, DataType.Uint8);
-    }
-
-    /// <summary>A uint8 scalar constant (a zero point for QuantizeLinear and DequantizeLinear).</summary>
-    public GraphValue ByteConstant(byte value)
-    {
-        var t = new TensorProto { Name = FreshName("const"), DataType = (int)DataType.Uint8, RawData = ByteString.CopyFrom(value) };
-        _graph.Initializer.Add(t);
-        return new GraphValue(t.Name, Array.Empty<long>(), DataType.Uint8);
     }
 
     /// <summary>An int64 constant of any shape (index offsets and the like).</summary>
