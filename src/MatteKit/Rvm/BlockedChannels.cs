@@ -18,6 +18,18 @@ internal static class BlockedChannels
         return g.Conv(x, g.Constant(weight, count, channels, 1, 1), null, (1, 1), (0, 0));
     }
 
+    /// <summary>
+    /// The first and second half of <paramref name="x"/>'s channels: by 1x1 convs when the halves are block-aligned,
+    /// so they stay in the blocked layout, else by a plain split (the layout is out of reach anyway).
+    /// </summary>
+    public static (GraphValue First, GraphValue Second) Halves(GraphBuilder g, GraphValue x)
+    {
+        int half = (int)x.Dim(1) / 2;
+        if (half % ChannelPadding.Multiple == 0) return (Select(g, x, 0, half), Select(g, x, half, half));
+        var halves = g.Split(x, 1, half, half);
+        return (halves[0], halves[1]);
+    }
+
     /// <summary><c>-x</c>.</summary>
     public static GraphValue Negate(GraphBuilder g, GraphValue x) => Select(g, x, 0, (int)x.Dim(1), -1f);
 

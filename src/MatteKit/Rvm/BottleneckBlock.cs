@@ -7,18 +7,13 @@ namespace MatteKit.Rvm;
 internal sealed class BottleneckBlock
 {
     private readonly ConvGru _gru;
-    private readonly int _channels;
 
-    public BottleneckBlock(WeightSet w, int channels)
-    {
-        _channels = channels;
-        _gru = new ConvGru(w, "decoder.decode4.gru", channels / 2);
-    }
+    public BottleneckBlock(WeightSet w, int channels) => _gru = new ConvGru(w, "decoder.decode4.gru", channels / 2);
 
     public (GraphValue X, GraphValue State) Forward(GraphBuilder g, GraphValue x, GraphValue state)
     {
-        var halves = g.Split(x, 1, _channels / 2, _channels / 2);
-        var (h, last) = _gru.Forward(g, halves[1], state);
-        return (g.Concat(1, halves[0], h), last);
+        var (kept, recurrent) = BlockedChannels.Halves(g, x);
+        var (h, last) = _gru.Forward(g, recurrent, state);
+        return (g.Concat(1, kept, h), last);
     }
 }

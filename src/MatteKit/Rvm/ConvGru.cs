@@ -54,17 +54,7 @@ internal sealed class ConvGru
     {
         if (Blocked) h = BlockedChannels.Enter(g, h);
         var gates = g.Sigmoid(_ih.Forward(g, g.Concat(1, x, h)));
-        GraphValue r, z;
-        if (Blocked)
-        {
-            r = BlockedChannels.Select(g, gates, 0, _channels);
-            z = BlockedChannels.Select(g, gates, _channels, _channels);
-        }
-        else
-        {
-            var rz = g.Split(gates, 1, _channels, _channels);
-            (r, z) = (rz[0], rz[1]);
-        }
+        var (r, z) = BlockedChannels.Halves(g, gates);
         var candidate = g.Tanh(_hh.Forward(g, g.Concat(1, x, g.Mul(r, h))));
         if (Blocked) return g.Add(h, g.Mul(z, g.Add(candidate, BlockedChannels.Negate(g, h))));
         var keep = g.Sub(g.Constant(1f), z);

@@ -13,11 +13,9 @@ internal sealed class UpsamplingBlock
 
     private readonly ConvLayer _conv;
     private readonly ConvGru _gru;
-    private readonly int _outChannels;
 
     public UpsamplingBlock(WeightSet w, string prefix, int inChannels, int skipChannels, int imageChannels, int outChannels)
     {
-        _outChannels = outChannels;
         int concatenated = inChannels + skipChannels + imageChannels;
         _conv = ConvLayer.LoadWithBatchNorm(w, prefix + ".conv.0", prefix + ".conv.1", BatchNormEps, outChannels, concatenated, 3)
             .WithZeroInputChannels(ChannelPadding.Extra(concatenated));
@@ -29,19 +27,7 @@ internal sealed class UpsamplingBlock
         x = g.ResizeBilinearByScale(x, 2, x.Dim(2) * 2, x.Dim(3) * 2);
         x = g.CropTopLeft(x, image.Dim(2), image.Dim(3));
         x = g.Relu(_conv.Forward(g, ChannelPadding.ConcatPadded(g, x, skip, image)));
-        int half = _outChannels / 2;
-        GraphValue kept, recurrent;
-        if (half % ChannelPadding.Multiple == 0)
-        {
-            // Halves taken by 1x1 convs keep them, the ConvGRU and the block's output in the blocked layout.
-            kept = BlockedChannels.Select(g, x, 0, half);
-            recurrent = BlockedChannels.Select(g, x, half, half);
-        }
-        else
-        {
-            var halves = g.Split(x, 1, half, half);
-            (kept, recurrent) = (halves[0], halves[1]);
-        }
+        var (kept, recurrent) = BlockedChannels.Halves(g, x);
         var (h, last) = _gru.Forward(g, recurrent, state);
         return (g.Concat(1, kept, h), last);
     }
