@@ -80,6 +80,14 @@ internal sealed class CommandLine
         throw new UsageException($"{name} must be WxH (e.g. 1280x720) with both sides {range}, got '{text}'");
     }
 
+    public long Long(string name, long fallback, long min)
+    {
+        var v = Value(name);
+        if (v is null) return fallback;
+        if (!long.TryParse(v, out long n) || n < min) throw new UsageException($"{name} must be a whole number >= {min}, got '{v}'");
+        return n;
+    }
+
     public int Int(string name, int fallback, int min)
     {
         var v = Value(name);

@@ -32,7 +32,7 @@ internal static class ComposeDatasetCommand
 
     private static readonly HashSet<string> Flags = new() { "--quiet", "--help", "--no-background" };
 
-    public static int Run(string[] args)
+    public static int Run(string[] args, CancellationToken cancel)
     {
         var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
         if (cl is null) return 0;
@@ -51,7 +51,7 @@ internal static class ComposeDatasetCommand
             WriteBackground = !cl.Has("--no-background"),
         };
         bool quiet = cl.Has("--quiet");
-        var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine);
+        var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);
         if (!quiet) Console.WriteLine($"{clips.Count} clip(s) of {options.Frames} frame(s), {width}x{height}, in {Path.GetFullPath(options.Output)}");
         return 0;
     }

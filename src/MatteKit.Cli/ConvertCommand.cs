@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using MatteKit.Conversion;
+using MatteKit.Media;
 using MatteKit.Rvm;
 
 namespace MatteKit.Cli;
@@ -35,7 +35,7 @@ internal static class ConvertCommand
         --downsample-ratio R|auto    network resolution as a fraction of the frame; auto (default) keeps the
                                      longer side about 512 px; 1 = full resolution, no refiner
         --input-resize WxH           scale input frames to WxH first
-        --seq-chunk N                frames per network call (default 1), as the official converter's
+        --seq-chunk N                frames per network call (1 to 32, default 1), as the official converter's
                                      seq_chunk: the ConvGRUs step through them in order, so results are the
                                      same; on CPU chunks of 4 measured about 1.1x slower (see README).
                                      Segmentation and plate mode still run one frame per call
@@ -49,7 +49,10 @@ internal static class ConvertCommand
                                      model. Official ONNX exports always resize and run their refiner, even
                                      at --downsample-ratio 1, so their output differs there from the others
         --refiner fast|deep          refiner for ratios below 1; default: deep when the weights have it
-        --threads N                  inference threads (default: one per core)
+        --threads N                  inference threads, 1 to the cores present (default: one per core)
+        --max-pixels N               largest frame accepted (input, resize, background), checked against each
+                                     file's header before decoding; default 40000000 (above 8K DCI)
+        --read-timeout SECONDS       give up on an input that sends nothing this long (default 30)
         --quiet                      no progress or summary
         """;
 
@@ -66,12 +69,12 @@ internal static class ConvertCommand
         "--input-source", "--output-alpha", "--output-foreground", "--output-composition", "--output-type",
         "--output-video-mbps", "--crf", "--background", "--downsample-ratio", "--input-resize", "--seq-chunk",
         "--start", "--duration", "--weights", "--threads", "--x264-preset",
-        "--output-segmentation", "--segmentation-threshold", "--refiner",
+        "--output-segmentation", "--segmentation-threshold", "--refiner", "--max-pixels", "--read-timeout",
     };
 
     private static readonly HashSet<string> Flags = new() { "--quiet", "--help", "--no-audio" };
 
-    public static int Run(string[] args)
+    public static int Run(string[] args, CancellationToken cancel)
     {
         var cl = CommandLine.ForCommand(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(),
             Flags.Concat(PlateOptions.Flags).ToHashSet(), Help + PlateOptions.Help, positional: true);
@@ -81,7 +84,6 @@ internal static class ConvertCommand
         if (cl.Positional.Count > 1) throw new UsageException($"unexpected argument '{cl.Positional[1]}'");
         input ??= cl.Positional.FirstOrDefault() ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
 
-        if (cl.Has("--output-video-mbps") && cl.Has("--crf")) throw new UsageException("give either --output-video-mbps or --crf, not both");
         var options = new ConvertOptions
         {
             Input = input,
@@ -105,41 +107,50 @@ internal static class ConvertCommand
             SegmentationThreshold = ParseThreshold(cl.Value("--segmentation-threshold")),
             Refiner = ParseRefiner(cl.Value("--refiner")),
             Plate = PlateOptions.Parse(cl),
+            MaxPixels = cl.Has("--max-pixels") ? cl.Long("--max-pixels", 0, 1) : ConvertLimits.DefaultMaxPixels,
+            ReadTimeout = cl.Has("--read-timeout") ? TimeSpan.FromSeconds(PositiveNumber(cl, "--read-timeout")!.Value) : ConvertLimits.DefaultReadTimeout,
         };
-        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null && options.OutputSegmentation is null
-            && options.Plate?.OutputError is null && options.Plate?.OutputRefined is null)
-            throw new UsageException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, --output-segmentation");
-        if (options.SegmentationThreshold is not null && options.OutputSegmentation is null)
-            throw new UsageException("--segmentation-threshold needs --output-segmentation");
-        if (options.Plate is not null && options.OutputSegmentation is not null)
-            throw new UsageException("--output-segmentation is an RVM output; it does not combine with --background-plate");
-        var paths = new[] { options.OutputAlpha, options.OutputForeground, options.OutputComposition, options.OutputSegmentation,
-                options.Plate?.OutputError, options.Plate?.OutputRefined }
-            .Where(p => p is not null)
-            .Select(p => Path.GetFullPath(p!)).ToList();
-        if (paths.Distinct().Count() != paths.Count) throw new UsageException("two outputs name the same path");
+        // Every check of the options, their bounds and their paths is the library's; here it is a usage error (exit 2).
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
 
         bool quiet = cl.Has("--quiet");
-        using var cancel = new CancellationTokenSource();
-        // Ctrl-C / SIGTERM: stop the pipeline, which kills the ffmpeg children and removes temporaries.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+        // With stdout redirected the summary is written before the outputs are renamed into place, so that a
+        // failure to write it (a full disk) leaves no outputs behind a non-zero exit code. On a terminal it
+        // follows the live progress bar, which owns the screen until then.
+        bool summaryFirst = !quiet && Console.IsOutputRedirected;
+        Action<ConvertSummary>? beforeCommit = summaryFirst ? summary => PrintSummary(options, summary) : null;
+        ConvertSummary result;
+        if (quiet) result = Converter.Run(options, null, cancel, null);
+        else if (LiveProgressBar.CanShow) result = LiveProgressBar.Run(p => Converter.Run(options, p, cancel, beforeCommit));
+        else result = Converter.Run(options, new PlainProgress(), cancel, beforeCommit);
+        if (!quiet && !summaryFirst) PrintSummary(options, result);
+        return 0;
+    }
 
-        ConvertSummary summary;
-        if (quiet) summary = Converter.Run(options, null, cancel.Token);
-        else if (LiveProgressBar.CanShow) summary = LiveProgressBar.Run(p => Converter.Run(options, p, cancel.Token));
-        else summary = Converter.Run(options, new PlainProgress(), cancel.Token);
-
-        if (!quiet)
+    private static void PrintSummary(ConvertOptions options, ConvertSummary summary)
+    {
+        var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
+        try
         {
-            var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
             Console.WriteLine(summary.Mode ?? $"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");
+            if (summary.RateNote is not null) Console.WriteLine(summary.RateNote);
             Console.WriteLine(
                 $"{summary.Frames} frame(s) in {summary.Total.TotalSeconds:F2} s ({summary.Frames / summary.Total.TotalSeconds:F1} fps): " +
                 $"decode {summary.Decode.TotalSeconds:F2} s, inference {summary.Inference.TotalSeconds:F2} s, encode {summary.Encode.TotalSeconds:F2} s" +
                 " (time each stage was busy; they overlap)");
+            Console.Out.Flush();
         }
-        return 0;
+        catch (IOException e)
+        {
+            throw new MediaFormatException("standard output", $"cannot be written ({e.Message.TrimEnd('.')}); no output was kept");
+        }
     }
 
     private static OutputType ParseOutputType(string? text) => text switch

@@ -40,17 +40,9 @@ internal static class EvaluateCommand
 
         var scores = MatteEvaluator.Evaluate(predicted, truth);
         Console.Write(ScoresTable.ToText(scores));
-        if (cl.Value("--json") is { } json) WriteText(json, ScoresTable.ToJson(scores));
-        if (cl.Value("--csv") is { } csv) WriteText(csv, ScoresTable.ToCsv(scores));
+        if (cl.Value("--json") is { } json) MatteKit.Media.OutputFile.WriteAllText(json, ScoresTable.ToJson(scores));
+        if (cl.Value("--csv") is { } csv) MatteKit.Media.OutputFile.WriteAllText(csv, ScoresTable.ToCsv(scores));
         if (cl.Value("--report") is { } report) EvaluationReport.Write(report, scores, predicted, truth);
         return 0;
-    }
-
-    private static void WriteText(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..12];
-        File.WriteAllText(temp, text);
-        File.Move(temp, full, overwrite: true);
     }
 }

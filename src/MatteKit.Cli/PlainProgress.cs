@@ -11,12 +11,14 @@ internal sealed class PlainProgress : IProgress<ConvertProgress>
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private TimeSpan _last = -Interval;
+    private int _printed = -1;
 
     public void Report(ConvertProgress p)
     {
         bool last = p.FramesTotal > 0 && p.FramesDone >= p.FramesTotal;
-        if (p.FramesDone != 1 && !last && p.Elapsed - _last < Interval) return;
+        if (p.FramesDone == _printed || (p.FramesDone != 1 && !last && p.Elapsed - _last < Interval)) return;
         _last = p.Elapsed;
+        _printed = p.FramesDone;
         double fps = p.FramesDone / Math.Max(p.Elapsed.TotalSeconds, 1e-9);
         var line = p.FramesTotal > 0
             ? $"frame {p.FramesDone}/{p.FramesTotal}  {fps:F1} fps  ETA {Eta(p, fps)}"

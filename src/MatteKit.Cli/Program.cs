@@ -1,4 +1,5 @@
 using MatteKit.Cli;
+using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Weights;
 
@@ -18,6 +19,8 @@ const string Usage = """
     Run 'mattekit COMMAND --help' for the options.
     """;
 
+// Signals are taken from here on, before any probing or loading, so that every phase can be interrupted.
+using var interruption = new Interruption();
 try
 {
     if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -27,17 +30,27 @@ try
     }
     if (args[0] == "--version")
     {
-        Console.WriteLine($"mattekit {typeof(WeightSet).Assembly.GetName().Version}");
+        Console.WriteLine($"mattekit {RuntimeVersions.MatteKit}");
+        Console.WriteLine($"ONNX Runtime {RuntimeVersions.OnnxRuntime}");
+        Console.WriteLine($"ffmpeg {RuntimeVersions.Ffmpeg}");
+        Console.WriteLine($"default model: {RuntimeVersions.DefaultModel}");
+        Console.Out.Flush();
         return 0;
     }
     return args[0] switch
     {
-        "convert" => ConvertCommand.Run(args[1..]),
+        "convert" => ConvertCommand.Run(args[1..], interruption.Token),
         "export-onnx" => ExportOnnxCommand.Run(args[1..]),
-        "compose-dataset" => ComposeDatasetCommand.Run(args[1..]),
+        "compose-dataset" => ComposeDatasetCommand.Run(args[1..], interruption.Token),
         "evaluate" => EvaluateCommand.Run(args[1..]),
         _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
     };
+}
+catch (Exception e) when (interruption.Signalled || (e is MediaFormatException or IOException && interruption.CausedFailure()))
+{
+    // Whatever failed on the way out (an ffmpeg child that got the same Ctrl-C, a cancelled wait) is the signal's doing.
+    Console.Error.WriteLine("mattekit: cancelled; no output was written");
+    return Interruption.ExitCode;
 }
 catch (UsageException e)
 {
@@ -52,9 +65,15 @@ catch (Exception e) when (e is WeightsFormatException or MediaFormatException or
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("mattekit: cancelled; no output was written");
-    return 130;
+    return Interruption.ExitCode;
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+catch (UnauthorizedAccessException e)
+{
+    // .NET's text ("Access to the path '...' is denied.") names whatever path it was; say it plainly.
+    Console.Error.WriteLine($"mattekit: permission denied ({e.Message.Replace("Access to the path ", "").Replace(" is denied.", "")})");
+    return 1;
+}
+catch (IOException e)
 {
     Console.Error.WriteLine($"mattekit: {e.Message}");
     return 1;

@@ -14,30 +14,44 @@ internal sealed class CompositionBackground : IDisposable
     private readonly string? _file;
     private readonly bool _isVideo;
     private readonly RgbColor _color;
+    private readonly VideoColor? _fileColor;
+    private readonly long _maxPixels;
+    private readonly TimeSpan _readTimeout;
+    private readonly CancellationToken _cancel;
     private VideoDecoder? _decoder;
     private byte[] _picture = Array.Empty<byte>();
     private (int Width, int Height) _size;
 
-    private CompositionBackground(bool transparent, RgbColor color, string? file, bool isVideo)
+    private CompositionBackground(bool transparent, RgbColor color, string? file = null, bool isVideo = false, VideoColor? fileColor = null,
+        ConvertOptions? options = null, CancellationToken cancel = default)
     {
         Transparent = transparent;
         _color = color;
         _file = file;
         _isVideo = isVideo;
+        _fileColor = fileColor;
+        _maxPixels = options?.MaxPixels ?? ConvertLimits.DefaultMaxPixels;
+        _readTimeout = options?.ReadTimeout ?? ConvertLimits.DefaultReadTimeout;
+        _cancel = cancel;
     }
 
     public bool Transparent { get; }
 
+    /// <summary>
+    /// Reads <paramref name="text"/>; a file is probed now (with the input's timeout and pixel limit), so that a
+    /// wrong background fails before any weights are loaded.
+    /// </summary>
     /// <exception cref="ArgumentException">Neither a colour, transparent, nor an existing file.</exception>
-    public static CompositionBackground Parse(string text)
+    public static CompositionBackground Parse(string text, ConvertOptions? options = null, CancellationToken cancel = default)
     {
-        if (text.Equals("transparent", StringComparison.OrdinalIgnoreCase)) return new(true, default, null, false);
-        if (RgbColor.TryParse(text, out var color)) return new(false, color, null, false);
+        if (text.Equals("transparent", StringComparison.OrdinalIgnoreCase)) return new(true, default);
+        if (RgbColor.TryParse(text, out var color)) return new(false, color);
         if (File.Exists(text))
         {
             bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(text), StringComparer.OrdinalIgnoreCase);
-            if (!image) MediaProbe.Probe(text);
-            return new(false, default, text, !image);
+            var info = MediaProbe.Probe(text, options?.ReadTimeout, cancel);
+            PixelLimit.Check(text, info.DisplaySize.Width, info.DisplaySize.Height, options?.MaxPixels ?? ConvertLimits.DefaultMaxPixels);
+            return new(false, default, text, !image, image ? null : info.Color, options, cancel);
         }
         throw new ArgumentException(
             $"background '{text}' is not green, black, white, #RRGGBB, transparent, or an existing image or video file");
@@ -64,7 +78,8 @@ internal sealed class CompositionBackground : IDisposable
             _decoder?.Dispose();
             _decoder = null;
             _size = (width, height);
-            var decoder = VideoDecoder.Open(_file!, filter: PictureReader.CoverFilter(width, height), loop: _isVideo, maxFrames: _isVideo ? 0 : 1);
+            var decoder = VideoDecoder.Open(_file!, filter: PictureReader.CoverFilter(width, height), loop: _isVideo, maxFrames: _isVideo ? 0 : 1,
+                color: _fileColor, maxPixels: _maxPixels, readTimeout: _readTimeout, cancel: _cancel);
             if (_isVideo)
             {
                 _decoder = decoder;

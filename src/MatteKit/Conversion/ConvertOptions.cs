@@ -1,3 +1,4 @@
+using MatteKit.Media.Ffmpeg;
 using MatteKit.Rvm;
 
 namespace MatteKit.Conversion;
@@ -70,8 +71,14 @@ public sealed record ConvertOptions
     /// <summary>Weights file; null = the embedded default model.</summary>
     public string? Weights { get; init; }
 
-    /// <summary>Inference threads; 0 = one per core.</summary>
+    /// <summary>Inference threads; 0 = one per core; at most <see cref="ConvertLimits.MaxThreads"/>.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Largest frame accepted, in pixels (input, resize and background); see <see cref="ConvertLimits.DefaultMaxPixels"/>.</summary>
+    public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
+
+    /// <summary>How long an input may deliver nothing (probing, the next frame) before the conversion fails.</summary>
+    public TimeSpan ReadTimeout { get; init; } = ConvertLimits.DefaultReadTimeout;
 
     /// <summary>Where in the input to start, in seconds (video inputs).</summary>
     public double? StartSeconds { get; init; }
@@ -90,4 +97,50 @@ public sealed record ConvertOptions
 
     /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
     public PlateSettings? Plate { get; init; }
+
+    /// <summary>
+    /// Checks the options against each other, against their bounds (<see cref="ConvertLimits"/>) and against the
+    /// file system: no output may be the same file as an input or as another output. Runs before anything is read.
+    /// </summary>
+    /// <exception cref="ArgumentException">One line naming the option (or path) and the problem.</exception>
+    public void Validate()
+    {
+        if (OutputAlpha is null && OutputForeground is null && OutputComposition is null && OutputSegmentation is null
+            && Plate?.OutputError is null && Plate?.OutputRefined is null)
+            throw new ArgumentException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, " +
+                (Plate is null ? "--output-segmentation" : "--output-error, --output-refined"));
+        if (Plate is not null && OutputSegmentation is not null)
+            throw new ArgumentException("--output-segmentation is an RVM output; it does not combine with --background-plate");
+        if (SegmentationThreshold is not null && OutputSegmentation is null)
+            throw new ArgumentException("--segmentation-threshold needs --output-segmentation");
+        if (SegmentationThreshold is { } threshold && !(threshold >= 0 && threshold <= 1))
+            throw new ArgumentException($"--segmentation-threshold must be a number in [0, 1], got {threshold}");
+        if (OutputVideoMbps is not null && Crf is not null)
+            throw new ArgumentException("give either --output-video-mbps or --crf, not both");
+        if (OutputVideoMbps is { } mbps && !(mbps > 0 && mbps <= 10_000))
+            throw new ArgumentException($"--output-video-mbps must be a number in (0, 10000], got {mbps}");
+        if (Crf is { } crf && crf is < 0 or > ConvertLimits.MaxCrf)
+            throw new ArgumentException($"--crf must be a whole number from 0 to {ConvertLimits.MaxCrf} (x264 stops at 51), got {crf}");
+        if (H264Preset is { } preset && !VideoContainer.H264Presets.Contains(preset))
+            throw new ArgumentException($"--x264-preset must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{preset}'");
+        if (SeqChunk is < 1 or > ConvertLimits.MaxSeqChunk)
+            throw new ArgumentException($"--seq-chunk must be a whole number from 1 to {ConvertLimits.MaxSeqChunk}, got {SeqChunk}");
+        if (Threads < 0 || Threads > ConvertLimits.MaxThreads)
+            throw new ArgumentException($"--threads must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}");
+        if (MaxPixels < 1) throw new ArgumentException($"--max-pixels must be at least 1, got {MaxPixels}");
+        if (ReadTimeout <= TimeSpan.Zero) throw new ArgumentException($"--read-timeout must be positive, got {ReadTimeout.TotalSeconds} s");
+        if (StartSeconds is { } start && !(start >= 0 && double.IsFinite(start))) throw new ArgumentException($"--start must be a number of seconds >= 0, got {start}");
+        if (DurationSeconds is { } d && !(d > 0 && double.IsFinite(d))) throw new ArgumentException($"--duration must be a positive number of seconds, got {d}");
+        if (InputResize is { } r)
+        {
+            if (r.Width <= 0 || r.Height <= 0) throw new ArgumentException("--input-resize needs a positive WxH");
+            if ((long)r.Width * r.Height > MaxPixels)
+                throw new ArgumentException($"--input-resize {r.Width}x{r.Height} is {(long)r.Width * r.Height} pixels, above the limit of {MaxPixels} (--max-pixels)");
+            if ((long)r.Width * r.Height * SeqChunk > ConvertLimits.MaxChunkPixels)
+                throw new ArgumentException($"--seq-chunk {SeqChunk} of {r.Width}x{r.Height} frames is above the {ConvertLimits.MaxChunkPixels} pixels a chunk may hold");
+        }
+        if (DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
+            throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
+        PathCollisions.Check(this);
+    }
 }

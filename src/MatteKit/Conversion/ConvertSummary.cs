@@ -13,4 +13,7 @@ public sealed record ConvertSummary(
 {
     /// <summary>One line on the mode when it is not plain RVM (background plate: which plate, model, settings).</summary>
     public string? Mode { get; init; }
+
+    /// <summary>How the frame timing was changed (a variable-rate input put on a constant grid); null when it was not.</summary>
+    public string? RateNote { get; init; }
 }

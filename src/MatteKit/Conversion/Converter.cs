@@ -20,15 +20,34 @@ public static class Converter
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled; nothing is left behind.</exception>
     public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
+        => Run(options, progress, cancel, beforeCommit: null);
+
+    /// <param name="beforeCommit">
+    /// Called with the summary once every output is complete but still under its temporary name; if it throws
+    /// (the CLI printing to a full disk, say), the outputs are removed, so a failed run never leaves them behind.
+    /// </param>
+    public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress, CancellationToken cancel,
+        Action<ConvertSummary>? beforeCommit)
     {
         var total = Stopwatch.StartNew();
-        Validate(options);
-        var background = CompositionBackground.Parse(options.Background);
+        options.Validate();
+        cancel.ThrowIfCancellationRequested();
         var sinks = new List<(FrameSink Sink, OutputRole Role)>();
+        CompositionBackground? background = null;
+        FrameSource? source = null;
+        // Every phase before the pipeline (probing, opening, the first frame) can block on a stalled input:
+        // cancelling kills the ffmpeg children so that it returns at once.
+        using var abort = cancel.Register(() =>
+        {
+            source?.Abort();
+            background?.Abort();
+        });
         try
         {
-            using var source = FrameSource.Open(options);
+            background = CompositionBackground.Parse(options.Background, options, cancel);
+            source = FrameSource.Open(options, cancel);
             var plans = OutputPlan.For(options, source, background.Transparent);
+            cancel.ThrowIfCancellationRequested();
             using IFrameMatter matter = options.Plate is null ? RvmFrameMatter.Load(options) : PlateFrameMatter.Load(options, options.Plate);
             cancel.ThrowIfCancellationRequested();
 
@@ -38,6 +57,10 @@ public static class Converter
                 throw new MediaFormatException(source.Name,
                     options.StartSeconds is { } start ? $"holds no video frames from {start} s on" : "holds no video frames");
             var firstDecode = t.Elapsed;
+            cancel.ThrowIfCancellationRequested();
+            if ((long)first.Width * first.Height * options.SeqChunk > ConvertLimits.MaxChunkPixels)
+                throw new ArgumentException(
+                    $"--seq-chunk {options.SeqChunk} of {first.Width}x{first.Height} frames is above the {ConvertLimits.MaxChunkPixels} pixels a chunk may hold; use a shorter chunk");
 
             foreach (var plan in plans)
                 sinks.Add((plan.Open(first.Width, first.Height, source, options), plan.Role));
@@ -50,41 +73,24 @@ public static class Converter
             var encodeEnd = Stopwatch.StartNew();
             foreach (var (sink, _) in sinks) sink.Finish();
             cancel.ThrowIfCancellationRequested();
-            foreach (var (sink, _) in sinks) sink.Commit();
-            return new ConvertSummary(pipeline.Frames, matter.ResolvedRatio, matter.NetworkSize.Width, matter.NetworkSize.Height,
+            // The last report is exact, whatever the estimate was.
+            progress?.Report(new ConvertProgress(pipeline.Frames, pipeline.Frames, total.Elapsed));
+            var summary = new ConvertSummary(pipeline.Frames, matter.ResolvedRatio, matter.NetworkSize.Width, matter.NetworkSize.Height,
                 total.Elapsed, pipeline.Decode, pipeline.Inference, pipeline.Encode + encodeEnd.Elapsed)
             {
                 Mode = matter.Describe(pipeline.Frames),
+                RateNote = source.RateNote,
             };
+            beforeCommit?.Invoke(summary);
+            cancel.ThrowIfCancellationRequested();
+            foreach (var (sink, _) in sinks) sink.Commit();
+            return summary;
         }
         finally
         {
             foreach (var (sink, _) in sinks) sink.Dispose();
-            background.Dispose();
+            background?.Dispose();
+            source?.Dispose();
         }
-    }
-
-    private static void Validate(ConvertOptions options)
-    {
-        if (options.OutputAlpha is null && options.OutputForeground is null && options.OutputComposition is null && options.OutputSegmentation is null
-            && options.Plate?.OutputError is null && options.Plate?.OutputRefined is null)
-            throw new ArgumentException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, " +
-                (options.Plate is null ? "--output-segmentation" : "--output-error, --output-refined"));
-        if (options.Plate is not null && options.OutputSegmentation is not null)
-            throw new ArgumentException("--output-segmentation is an RVM output; it does not combine with --background-plate");
-        if (options.SegmentationThreshold is { } threshold && !(threshold >= 0 && threshold <= 1))
-            throw new ArgumentException($"segmentation threshold {threshold} is outside [0, 1]");
-        if (options.OutputVideoMbps is not null && options.Crf is not null)
-            throw new ArgumentException("give either --output-video-mbps or --crf, not both");
-        if (options.OutputVideoMbps is { } mbps && !(mbps > 0)) throw new ArgumentException($"--output-video-mbps must be positive, got {mbps}");
-        if (options.Crf is { } crf && crf is < 0 or > 63) throw new ArgumentException($"--crf must be in 0..63, got {crf}");
-        if (options.H264Preset is { } preset && !VideoContainer.H264Presets.Contains(preset))
-            throw new ArgumentException($"--x264-preset must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{preset}'");
-        if (options.SeqChunk < 1) throw new ArgumentException($"--seq-chunk must be at least 1, got {options.SeqChunk}");
-        if (options.StartSeconds is < 0) throw new ArgumentException("--start must not be negative");
-        if (options.DurationSeconds is { } d && !(d > 0)) throw new ArgumentException("--duration must be positive");
-        if (options.InputResize is { } r && (r.Width <= 0 || r.Height <= 0)) throw new ArgumentException("--input-resize needs a positive WxH");
-        if (options.DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
-            throw new ArgumentException($"--downsample-ratio must be auto or in (0, 1], got {ratio}");
     }
 }

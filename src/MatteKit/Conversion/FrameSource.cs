@@ -22,6 +22,12 @@ internal abstract class FrameSource : IDisposable
 
     public string? AudioCodec { get; protected init; }
 
+    /// <summary>The probed input's colour (matrix, range, primaries, transfer); null for images and streams.</summary>
+    public VideoColor? Color { get; protected init; }
+
+    /// <summary>How the frame timing was changed, for the summary; null when every frame keeps its place.</summary>
+    public string? RateNote { get; protected init; }
+
     /// <summary>One image: outputs may be single .png files.</summary>
     public bool IsSingleImage { get; protected init; }
 
@@ -37,12 +43,12 @@ internal abstract class FrameSource : IDisposable
     {
     }
 
-    public static FrameSource Open(ConvertOptions options)
+    public static FrameSource Open(ConvertOptions options, CancellationToken cancel = default)
     {
         var input = options.Input;
         string? filter = options.InputResize is { } r ? $"scale={r.Width}:{r.Height}" : null;
-        if (input == "-" || input.Contains("://", StringComparison.Ordinal) || input.StartsWith("/dev/", StringComparison.Ordinal))
-            return VideoFrameSource.OpenStream(input, options.StartSeconds, options.DurationSeconds, filter);
+        if (IsStream(input))
+            return VideoFrameSource.OpenStream(input, options, filter, cancel);
         if (Directory.Exists(input))
         {
             var files = Directory.EnumerateFiles(input)
@@ -51,12 +57,16 @@ internal abstract class FrameSource : IDisposable
                 .ToList();
             if (files.Count == 0)
                 throw new MediaFormatException(input, $"folder holds no images ({string.Join(", ", ImageExtensions)})");
-            return new ImageFrameSource(files, options.InputResize) { Name = input };
+            return new ImageFrameSource(files, options, cancel) { Name = input };
         }
         if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
-        if (IsImage(input)) return new ImageFrameSource(new[] { input }, options.InputResize) { Name = input };
-        return VideoFrameSource.OpenFile(input, options.StartSeconds, options.DurationSeconds, filter, keepAudio: !options.NoAudio);
+        if (IsImage(input)) return new ImageFrameSource(new[] { input }, options, cancel) { Name = input };
+        return VideoFrameSource.OpenFile(input, options, filter, cancel);
     }
+
+    /// <summary>Stdin, a URL or a device: read by ffmpeg as it comes, with nothing to probe or compare beforehand.</summary>
+    internal static bool IsStream(string input)
+        => input == "-" || input.Contains("://", StringComparison.Ordinal) || input.StartsWith("/dev/", StringComparison.Ordinal);
 
     private static bool IsImage(string path)
         => ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);

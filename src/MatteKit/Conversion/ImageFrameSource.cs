@@ -11,12 +11,18 @@ internal sealed class ImageFrameSource : FrameSource
 {
     private readonly IReadOnlyList<string> _files;
     private readonly (int Width, int Height)? _resize;
+    private readonly long _maxPixels;
+    private readonly TimeSpan _readTimeout;
+    private readonly CancellationToken _cancel;
     private int _next;
 
-    public ImageFrameSource(IReadOnlyList<string> files, (int Width, int Height)? resize)
+    public ImageFrameSource(IReadOnlyList<string> files, ConvertOptions options, CancellationToken cancel)
     {
         _files = files;
-        _resize = resize;
+        _resize = options.InputResize;
+        _maxPixels = options.MaxPixels;
+        _readTimeout = options.ReadTimeout;
+        _cancel = cancel;
         FrameCountEstimate = files.Count;
         IsSingleImage = files.Count == 1 && !Directory.Exists(files[0]);
     }
@@ -27,7 +33,7 @@ internal sealed class ImageFrameSource : FrameSource
         var file = _files[_next];
         if (_resize is null && file.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
-            var image = PngFile.ReadRgb(file);
+            var image = PngFile.ReadRgb(file, _maxPixels);
             int size = image.Pixels.Length;
             if (slot.Rgb.Length < size) slot.Rgb = new byte[size];
             image.Pixels.CopyTo(slot.Rgb, 0);
@@ -36,7 +42,7 @@ internal sealed class ImageFrameSource : FrameSource
         else
         {
             string? filter = _resize is { } r ? $"scale={r.Width}:{r.Height}" : null;
-            using var decoder = VideoDecoder.Open(file, filter: filter, maxFrames: 1);
+            using var decoder = VideoDecoder.Open(file, filter: filter, maxFrames: 1, maxPixels: _maxPixels, readTimeout: _readTimeout, cancel: _cancel);
             if (!decoder.ReadFrame(ref slot.Rgb, out slot.Width, out slot.Height))
                 throw new MediaFormatException(file, "holds no image");
         }

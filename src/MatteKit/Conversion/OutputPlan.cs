@@ -86,6 +86,7 @@ internal sealed class OutputPlan
             Mbps = options.OutputVideoMbps,
             Crf = options.Crf,
             H264Preset = options.H264Preset,
+            Color = source.Color ?? VideoColor.ForSize(width, height),
             AudioSource = options.NoAudio ? null : source.AudioPath,
             AudioCodec = source.AudioCodec,
             AudioStartSeconds = options.StartSeconds,

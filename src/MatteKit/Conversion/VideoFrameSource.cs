@@ -18,24 +18,52 @@ internal sealed class VideoFrameSource : FrameSource
 
     public override FrameRate FrameRate => _probedRate ?? _decoder.StreamFrameRate ?? FrameRate.Default;
 
-    public static VideoFrameSource OpenFile(string path, double? start, double? duration, string? filter, bool keepAudio)
+    public static VideoFrameSource OpenFile(string path, ConvertOptions options, string? filter, CancellationToken cancel)
     {
-        var info = MediaProbe.Probe(path);
-        double available = Math.Max(0, info.DurationSeconds - (start ?? 0));
-        double span = duration is { } d ? Math.Min(d, available) : available;
-        long estimate = start is null && duration is null ? info.FrameCount : (long)Math.Round(span * info.FrameRate.PerSecond);
-        return new VideoFrameSource(VideoDecoder.Open(path, start, duration, filter), info.FrameRate)
+        var info = MediaProbe.Probe(path, options.ReadTimeout, cancel);
+        var (width, height) = info.DisplaySize;
+        PixelLimit.Check(path, width, height, options.MaxPixels);
+        // A variable-rate stream written at its base rate would run short against its audio: its frames go onto a
+        // constant grid at the average rate instead (a frame is repeated or dropped where the spacing varies).
+        FrameRate? constant = info.IsVariableFrameRate ? info.AverageFrameRate : null;
+        var rate = constant ?? info.FrameRate;
+        var decoder = VideoDecoder.Open(path, options.StartSeconds, options.DurationSeconds, filter, color: info.Color, constantRate: constant,
+            maxPixels: options.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel);
+        return new VideoFrameSource(decoder, rate)
         {
             Name = path,
-            FrameCountEstimate = (int)Math.Clamp(estimate, 0, int.MaxValue),
-            AudioPath = keepAudio && info.HasAudio ? path : null,
+            FrameCountEstimate = EstimateFrames(info, rate, options.StartSeconds, options.DurationSeconds, constant is not null),
+            AudioPath = !options.NoAudio && info.HasAudio ? path : null,
             AudioCodec = info.AudioCodec,
+            Color = info.Color,
+            RateNote = constant is { } c
+                ? $"variable frame rate input: frames placed on a constant {c.PerSecond:0.###} fps grid ({c}) so that video and audio keep their length"
+                : null,
         };
     }
 
+    /// <summary>
+    /// Frames ffmpeg will deliver for a cut, as measured with ffmpeg 5.1: <c>-t D</c> gives ceil(D x rate) frames
+    /// (0.5 s at 25 fps: 13), <c>-ss S</c> starts at the frame showing at S; never more than the input has. A
+    /// variable-rate input resampled to a constant grid gets about duration x rate (ffmpeg repeats or drops a
+    /// frame where the spacing varies, so it can be a frame or two off).
+    /// </summary>
+    internal static int EstimateFrames(MediaInfo info, FrameRate rate, double? start, double? duration, bool resampled)
+    {
+        const double Epsilon = 1e-6;
+        double r = rate.PerSecond;
+        long total = resampled ? (long)Math.Round(info.DurationSeconds * r)
+            : info.FrameCount > 0 ? info.FrameCount : (long)Math.Ceiling(info.DurationSeconds * r - Epsilon);
+        long first = start is { } s ? (long)Math.Floor(s * r + Epsilon) : 0;
+        long left = Math.Max(0, total - first);
+        long count = duration is { } d ? Math.Min(left, (long)Math.Ceiling(d * r - Epsilon)) : left;
+        return (int)Math.Clamp(count, 0, int.MaxValue);
+    }
+
     /// <summary>Stdin, URLs and devices: nothing is probed beforehand (a second read of stdin is impossible).</summary>
-    public static VideoFrameSource OpenStream(string input, double? start, double? duration, string? filter)
-        => new(VideoDecoder.Open(input, start, duration, filter), null) { Name = input };
+    public static VideoFrameSource OpenStream(string input, ConvertOptions options, string? filter, CancellationToken cancel)
+        => new(VideoDecoder.Open(input, options.StartSeconds, options.DurationSeconds, filter,
+            maxPixels: options.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel), null) { Name = input };
 
     public override bool Read(FrameSlot slot)
     {

@@ -14,7 +14,8 @@ namespace MatteKit.Datasets;
 /// </summary>
 public static class DatasetComposer
 {
-    public static IReadOnlyList<string> Run(ComposeOptions options, Action<string>? log = null)
+    /// <param name="cancel">Checked before every frame; when signalled the partial dataset folder is removed.</param>
+    public static IReadOnlyList<string> Run(ComposeOptions options, Action<string>? log = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Width, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Height, 16);
@@ -31,14 +32,14 @@ public static class DatasetComposer
             var background = backgrounds[i % backgrounds.Count];
             var name = $"{cutout.Name}_over_{Path.GetFileNameWithoutExtension(background)}";
             log?.Invoke($"clip {i + 1}/{clips}: {name}");
-            ComposeClip(cutout, background, Path.Combine(output.WorkingPath, name), options, options.Seed * 1000 + i);
+            ComposeClip(cutout, background, Path.Combine(output.WorkingPath, name), options, options.Seed * 1000 + i, cancel);
             names.Add(name);
         }
         output.Commit();
         return names;
     }
 
-    private static void ComposeClip(Cutout source, string background, string folder, ComposeOptions options, int seed)
+    private static void ComposeClip(Cutout source, string background, string folder, ComposeOptions options, int seed, CancellationToken cancel)
     {
         int width = options.Width, height = options.Height;
         var motion = ClipMotion.Draw(seed, source.TouchesBottom);
@@ -65,6 +66,7 @@ public static class DatasetComposer
         int t = 0;
         foreach (var bgr in BackgroundFrames.Generate(background, width, height, options.Frames, motion))
         {
+            cancel.ThrowIfCancellationRequested();
             double s = scale * motion.PersonScale(t), angle = motion.PersonRotationRadians(t);
             double cos = Math.Cos(angle), sin = Math.Sin(angle);
             double outX = motion.PersonX(t) * width;

@@ -21,17 +21,7 @@ public static class EvaluationReport
     public static void Write(string path, DatasetScores scores, string predicted, string truth)
     {
         var html = Build(scores, predicted, truth);
-        var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..12];
-        try
-        {
-            File.WriteAllText(temp, html);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        Media.OutputFile.WriteAllText(path, html);
     }
 
     internal static string Build(DatasetScores scores, string predicted, string truth)

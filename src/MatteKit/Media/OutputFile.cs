@@ -20,6 +20,7 @@ public sealed class OutputFile : IDisposable
         try
         {
             using (File.Create(WorkingPath)) { }
+            PartialOutputs.Add(WorkingPath, isFolder: false);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -28,23 +29,60 @@ public sealed class OutputFile : IDisposable
         }
         catch (IOException e)
         {
-            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message})", e);
+            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message.Replace(WorkingPath, Path.GetFileName(FinalPath))})", e);
         }
     }
 
     public string FinalPath { get; }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> through a temporary file.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var file = new OutputFile(path);
+        using (var stream = new FileStream(file.WorkingPath, FileMode.Create, FileAccess.Write)) stream.Write(bytes);
+        file.Commit();
+    }
+
+    /// <summary>Writes UTF-8 <paramref name="text"/> to <paramref name="path"/> through a temporary file.</summary>
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>Where the content is written until the commit.</summary>
     public string WorkingPath { get; }
 
     public void Commit()
     {
-        File.Move(WorkingPath, FinalPath, overwrite: true);
+        try
+        {
+            File.Move(WorkingPath, FinalPath, overwrite: true);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new MediaFormatException(FinalPath, "cannot be replaced (permission denied)", e);
+        }
+        catch (IOException e)
+        {
+            throw new MediaFormatException(FinalPath, $"cannot be written ({WithoutPath(e.Message)})", e);
+        }
         _committed = true;
+        PartialOutputs.Forget(WorkingPath);
     }
+
+    /// <summary>.NET's I/O messages quote the temporary path, which the user never asked for.</summary>
+    internal string WithoutPath(string message) => message.Replace($"'{WorkingPath}'", "").Replace(WorkingPath, Path.GetFileName(FinalPath)).Trim();
 
     public void Dispose()
     {
-        if (!_committed) File.Delete(WorkingPath);
+        if (!_committed)
+        {
+            try
+            {
+                File.Delete(WorkingPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for RemoveAll or the user; the original failure matters more.
+            }
+        }
+        PartialOutputs.Forget(WorkingPath);
     }
 }

@@ -20,10 +20,15 @@ public sealed class OutputFolder : IDisposable
         try
         {
             Directory.CreateDirectory(WorkingPath);
+            PartialOutputs.Add(WorkingPath, isFolder: true);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        catch (UnauthorizedAccessException e)
         {
-            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message})");
+            throw new MediaFormatException(finalPath, "cannot write here (permission denied)", e);
+        }
+        catch (IOException e)
+        {
+            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message.Replace(WorkingPath, Path.GetFileName(FinalPath))})", e);
         }
     }
 
@@ -39,10 +44,12 @@ public sealed class OutputFolder : IDisposable
         if (Directory.Exists(FinalPath)) Directory.Delete(FinalPath);
         Directory.Move(WorkingPath, FinalPath);
         _committed = true;
+        PartialOutputs.Forget(WorkingPath);
     }
 
     public void Dispose()
     {
         if (!_committed && Directory.Exists(WorkingPath)) Directory.Delete(WorkingPath, recursive: true);
+        PartialOutputs.Forget(WorkingPath);
     }
 }

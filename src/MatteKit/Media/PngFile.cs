@@ -22,9 +22,9 @@ namespace MatteKit.Media;
 /// chunk; everything else (including grey/RGB colour-key tRNS) gets alpha 255. <see cref="ReadGray(string)"/>
 /// accepts only greyscale images (types 0 and 4, and palettes whose every entry is grey) and drops alpha.
 /// Palette indices beyond the end of PLTE read as black.</para>
-/// <para><b>Writing</b> produces 8-bit, non-interlaced PNGs, choosing a filter per row by the usual
+/// <para><b>Writing</b> produces 8-bit, non-interlaced PNGs tagged sRGB, choosing a filter per row by the usual
 /// minimum-sum-of-absolute-differences heuristic, compressed with <see cref="CompressionLevel.Fastest"/> unless
-/// told otherwise. The file is written under a temporary name next to the target (<c>name.tmp-xxxxxxxxxxxx</c>)
+/// told otherwise. The file is written under a temporary name next to the target (<see cref="OutputFile"/>)
 /// and moved over the target only when complete, so a half-written file never stands under the final name.</para>
 /// <para>Errors in the file raise <see cref="MediaFormatException"/> with a one-line message naming the file.</para>
 /// </remarks>
@@ -45,32 +45,32 @@ public static class PngFile
     // ------------------------------------------------------------------------------------------------------
 
     /// <summary>Decodes a PNG to 8-bit RGB. Alpha, if any, is dropped (not composited).</summary>
-    public static RgbImage ReadRgb(string path)
+    public static RgbImage ReadRgb(string path, long maxPixels = PixelLimit.Default)
     {
-        byte[] px = Decode(File.ReadAllBytes(path), path, 3, out int w, out int h);
+        byte[] px = Decode(ReadFile(path), path, 3, maxPixels, out int w, out int h);
         return new RgbImage(w, h, px);
     }
 
     /// <summary>Decodes a PNG read from <paramref name="stream"/> (from its current position) to 8-bit RGB.</summary>
     /// <param name="stream">The PNG bytes; read to its end, not disposed.</param>
     /// <param name="sourceName">The name used in error messages.</param>
-    public static RgbImage ReadRgb(Stream stream, string sourceName)
+    public static RgbImage ReadRgb(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
     {
-        byte[] px = Decode(ReadAll(stream), sourceName, 3, out int w, out int h);
+        byte[] px = Decode(ReadAll(stream), sourceName, 3, maxPixels, out int w, out int h);
         return new RgbImage(w, h, px);
     }
 
     /// <summary>Decodes a PNG to 8-bit RGBA (interleaved, row-major); alpha is 255 where the file has none.</summary>
-    public static (int Width, int Height, byte[] Pixels) ReadRgba(string path)
+    public static (int Width, int Height, byte[] Pixels) ReadRgba(string path, long maxPixels = PixelLimit.Default)
     {
-        byte[] px = Decode(File.ReadAllBytes(path), path, 4, out int w, out int h);
+        byte[] px = Decode(ReadFile(path), path, 4, maxPixels, out int w, out int h);
         return (w, h, px);
     }
 
     /// <inheritdoc cref="ReadRgba(string)"/>
-    public static (int Width, int Height, byte[] Pixels) ReadRgba(Stream stream, string sourceName)
+    public static (int Width, int Height, byte[] Pixels) ReadRgba(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
     {
-        byte[] px = Decode(ReadAll(stream), sourceName, 4, out int w, out int h);
+        byte[] px = Decode(ReadAll(stream), sourceName, 4, maxPixels, out int w, out int h);
         return (w, h, px);
     }
 
@@ -78,17 +78,29 @@ public static class PngFile
     /// Decodes a greyscale PNG (e.g. an alpha matte) to one 8-bit channel, row-major. Alpha is dropped. A colour
     /// image is refused with "expected a greyscale PNG".
     /// </summary>
-    public static (int Width, int Height, byte[] Pixels) ReadGray(string path)
+    public static (int Width, int Height, byte[] Pixels) ReadGray(string path, long maxPixels = PixelLimit.Default)
     {
-        byte[] px = Decode(File.ReadAllBytes(path), path, 1, out int w, out int h);
+        byte[] px = Decode(ReadFile(path), path, 1, maxPixels, out int w, out int h);
         return (w, h, px);
     }
 
     /// <inheritdoc cref="ReadGray(string)"/>
-    public static (int Width, int Height, byte[] Pixels) ReadGray(Stream stream, string sourceName)
+    public static (int Width, int Height, byte[] Pixels) ReadGray(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
     {
-        byte[] px = Decode(ReadAll(stream), sourceName, 1, out int w, out int h);
+        byte[] px = Decode(ReadAll(stream), sourceName, 1, maxPixels, out int w, out int h);
         return (w, h, px);
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new MediaFormatException(path, "cannot be read (permission denied)", e);
+        }
     }
 
     private static byte[] ReadAll(Stream stream)
@@ -128,7 +140,7 @@ public static class PngFile
         public long RowBytes(int width) => ((long)width * BitsPerPixel + 7) / 8;
     }
 
-    private static byte[] Decode(byte[] file, string source, int outChannels, out int width, out int height)
+    private static byte[] Decode(byte[] file, string source, int outChannels, long maxPixels, out int width, out int height)
     {
         var hdr = new Header();
         var idat = new List<(int Offset, int Length)>();
@@ -137,6 +149,7 @@ public static class PngFile
 
         width = hdr.Width;
         height = hdr.Height;
+        PixelLimit.Check(source, width, height, maxPixels);
 
         if (outChannels == 1)
         {
@@ -583,19 +596,10 @@ public static class PngFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Validate(width, height, pixels.Length, channels);
-        string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..12];
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                Write(fs, width, height, pixels, channels, level);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        using var file = new OutputFile(path);
+        using (var fs = new FileStream(file.WorkingPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            Write(fs, width, height, pixels, channels, level);
+        file.Commit();
     }
 
     private static void Validate(int width, int height, int length, int channels)
@@ -629,6 +633,9 @@ public static class PngFile
         ihdr[9] = colourType;
         ihdr[10] = ihdr[11] = ihdr[12] = 0;
         WriteChunk(output, "IHDR"u8, ihdr);
+        // sRGB, perceptual intent: MatteKit's pixels are sRGB (as decoded by ffmpeg and as the network sees them),
+        // so viewers that colour-manage show them as they are.
+        WriteChunk(output, "sRGB"u8, [0]);
 
         int stride = width * channels;
         var candidates = new byte[5][];

@@ -36,16 +36,6 @@ public static class RvmOnnxExport
     public static void Write(string path, RvmNetwork network, int frameWidth, int frameHeight, double downsampleRatio, bool float16)
     {
         var bytes = Build(network, frameWidth, frameHeight, downsampleRatio, float16);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        Media.OutputFile.WriteAllBytes(path, bytes);
     }
 }

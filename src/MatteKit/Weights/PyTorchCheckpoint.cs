@@ -134,8 +134,7 @@ public static class PyTorchCheckpoint
             throw new WeightsFormatException(file,
                 $"the pickled object is a {RestrictedUnpickler.TypeName(root)}, not a state_dict (a dict of tensors)");
 
-        var storages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var tensors = new List<WeightTensor>(dict.Count);
+        var refs = new List<(string Name, TorchTensorRef Tensor)>(dict.Count);
         foreach (var (key, value) in dict.Items)
         {
             if (key is not string name)
@@ -144,54 +143,89 @@ public static class PyTorchCheckpoint
             if (value is not TorchTensorRef t)
                 throw new WeightsFormatException(file,
                     $"entry '{name}' of the pickled dict is a {RestrictedUnpickler.TypeName(value)}, not a tensor; expected a state_dict (a dict of tensors)");
-            tensors.Add(ToWeightTensor(name, t, prefix, entries, storages, file));
+            refs.Add((name, t));
         }
+
+        // Before anything is inflated: how much of each storage the tensors use, and the total they hold. Only
+        // those bytes are read, so a small file whose entries inflate to gigabytes costs nothing.
+        var needed = new Dictionary<string, long>(StringComparer.Ordinal);
+        long values = 0;
+        foreach (var (name, t) in refs)
+        {
+            long count = CheckView(name, t, file, out long end);
+            values += count;
+            if (values > MaxTotalValues)
+                throw new WeightsFormatException(file, $"the tensors hold more than {MaxTotalValues} values in all (at '{name}'); far more than any RVM model, so the file is refused");
+            if (count > 0) needed[t.Storage.Key] = Math.Max(needed.GetValueOrDefault(t.Storage.Key), end * t.Storage.DType.Size);
+        }
+
+        var storages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var tensors = new List<WeightTensor>(refs.Count);
+        foreach (var (name, t) in refs)
+            tensors.Add(ToWeightTensor(name, t, prefix, entries, storages, needed, file));
         return new WeightSet(file, tensors);
     }
 
-    private static WeightTensor ToWeightTensor(string name, TorchTensorRef t, string prefix,
-        Dictionary<string, ZipArchiveEntry> entries, Dictionary<string, byte[]> storages, string file)
+    /// <summary>Most values a checkpoint may hold (1 GiB of float32): about ten times RVM ResNet50.</summary>
+    internal const long MaxTotalValues = 1L << 28;
+
+    /// <summary>Checks a tensor's shape, strides and storage; returns its element count and the storage elements it needs.</summary>
+    private static long CheckView(string name, TorchTensorRef t, string file, out long end)
     {
         var dtype = t.Storage.DType;
         if (!dtype.IsConvertible)
             throw new WeightsFormatException(file, $"tensor '{name}' has dtype {dtype.Name}, which cannot be used as weights (float32, float16, bfloat16, float64, int64 and int32 can)");
-
-        var rank = t.Size.Length;
-        var shape = new int[rank];
         long count = 1;
-        for (var d = 0; d < rank; d++)
+        for (var d = 0; d < t.Size.Length; d++)
         {
             if (t.Size[d] < 0 || t.Size[d] > int.MaxValue || t.Stride[d] < 0)
                 throw new WeightsFormatException(file, $"tensor '{name}' has an invalid size or stride ({Shape(t.Size)} / {Shape(t.Stride)})");
-            shape[d] = (int)t.Size[d];
             count *= t.Size[d];
             if (count > Array.MaxLength)
                 throw new WeightsFormatException(file, $"tensor '{name}' of shape {Shape(t.Size)} is too large to read");
         }
         if (t.StorageOffset < 0)
             throw new WeightsFormatException(file, $"tensor '{name}' has a negative storage offset {t.StorageOffset}");
-
-        if (count == 0)
-            return new WeightTensor(name, shape, []);
-
-        // The storage elements the view touches: offset .. offset + sum((size-1) * stride).
-        long lastIndex;
+        end = 0;
+        if (count == 0) return 0;
         try
         {
-            lastIndex = t.StorageOffset;
-            for (var d = 0; d < rank; d++) lastIndex = checked(lastIndex + (t.Size[d] - 1) * t.Stride[d]);
+            end = t.StorageOffset + 1;
+            for (var d = 0; d < t.Size.Length; d++) end = checked(end + (t.Size[d] - 1) * t.Stride[d]);
         }
         catch (OverflowException)
         {
             throw new WeightsFormatException(file, $"tensor '{name}' has sizes and strides that overflow ({Shape(t.Size)} / {Shape(t.Stride)})");
         }
+        if (end > t.Storage.NumElements)
+            throw new WeightsFormatException(file,
+                $"tensor '{name}' of shape {Shape(t.Size)} (storage offset {t.StorageOffset}) needs {end} elements of storage '{t.Storage.Key}', which declares {t.Storage.NumElements}");
+        return count;
+    }
+
+    private static WeightTensor ToWeightTensor(string name, TorchTensorRef t, string prefix,
+        Dictionary<string, ZipArchiveEntry> entries, Dictionary<string, byte[]> storages, Dictionary<string, long> storageBytes, string file)
+    {
+        var dtype = t.Storage.DType;
+        long count = CheckView(name, t, file, out long end);
+        var shape = t.Size.Select(d => (int)d).ToArray();
+        if (count == 0)
+            return new WeightTensor(name, shape, []);
+        long lastIndex = end - 1;
 
         var entryName = prefix + "data/" + t.Storage.Key;
         if (!storages.TryGetValue(t.Storage.Key, out var bytes))
         {
             if (!entries.TryGetValue(entryName, out var entry))
                 throw new WeightsFormatException(file, $"tensor '{name}': its storage entry '{entryName}' is missing from the zip archive");
-            bytes = ReadEntry(entry, file);
+            long declared = t.Storage.NumElements * dtype.Size;
+            if (entry.Length < end * dtype.Size)
+                throw new WeightsFormatException(file,
+                    $"tensor '{name}' of shape {Shape(t.Size)} ({dtype.Name}, storage offset {t.StorageOffset}) needs {end * dtype.Size} bytes of storage '{entryName}', which holds only {entry.Length} (truncated or corrupt file)");
+            if (entry.Length != declared)
+                throw new WeightsFormatException(file,
+                    $"zip entry '{entryName}' inflates to {entry.Length} bytes, but its storage declares {t.Storage.NumElements} {dtype.Name} elements ({declared} bytes); the file is corrupt or crafted");
+            bytes = ReadEntry(entry, file, storageBytes[t.Storage.Key]);
             storages[t.Storage.Key] = bytes;
         }
 
@@ -245,14 +279,24 @@ public static class PyTorchCheckpoint
         }
     }
 
-    private static byte[] ReadEntry(ZipArchiveEntry entry, string file)
+    /// <summary>Largest data.pkl or byteorder record read whole (a state_dict's pickle is kilobytes).</summary>
+    private const long MaxRecordBytes = 64L << 20;
+
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of the entry; null = the whole entry, which must be a small
+    /// record (<see cref="MaxRecordBytes"/>). Nothing beyond is inflated.
+    /// </summary>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, string file, long? length = null)
     {
-        if (entry.Length > Array.MaxLength)
+        long size = length ?? entry.Length;
+        if (length is null && entry.Length > MaxRecordBytes)
+            throw new WeightsFormatException(file, $"zip entry '{entry.FullName}' is {entry.Length} bytes, far larger than a state_dict's record (at most {MaxRecordBytes >> 20} MiB)");
+        if (size > Array.MaxLength)
             throw new WeightsFormatException(file, $"zip entry '{entry.FullName}' is too large ({entry.Length} bytes)");
         try
         {
             using var s = entry.Open();
-            var buffer = new byte[entry.Length];
+            var buffer = new byte[size];
             var n = s.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             if (n < buffer.Length)
                 throw new WeightsFormatException(file, $"zip entry '{entry.FullName}' ends after {n} of its {buffer.Length} bytes (truncated or corrupt file)");

@@ -41,13 +41,26 @@ public static class TfjsGraphModel
         }
 
         using (json)
-        {
-            return Read(json, shard =>
-            {
-                string shardPath = Path.Combine(dir, shard);
-                return File.Exists(shardPath) ? File.OpenRead(shardPath) : null;
-            }, path);
-        }
+            return Read(json, shard => OpenShard(dir, shard, path), path);
+    }
+
+    /// <summary>
+    /// A shard named in the manifest, opened only when it is a plain file inside the model's folder (after
+    /// following links): a manifest must not make MatteKit read <c>/etc/passwd</c>, <c>/dev/zero</c> or a FIFO.
+    /// </summary>
+    private static Stream? OpenShard(string modelDir, string shard, string source)
+    {
+        if (Path.IsPathRooted(shard) || shard.Contains('\\'))
+            throw Fail(source, $"weights shard '{shard}' is not a file name inside the model's folder");
+        string folder = Media.FileIdentity.Resolve(modelDir);
+        string candidate = Path.GetFullPath(Path.Combine(modelDir, shard));
+        if (!File.Exists(candidate) && !Directory.Exists(candidate)) return null;
+        string resolved = Media.FileIdentity.Resolve(candidate);
+        if (!resolved.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw Fail(source, $"weights shard '{shard}' lies outside the model's folder {folder}; shards must be files beside model.json");
+        if (Media.FileIdentity.Of(resolved) is { Kind: not Media.FileKind.Regular } other)
+            throw Fail(source, $"weights shard '{shard}' is a {other.Kind.ToString().ToLowerInvariant()}, not a plain file");
+        return File.OpenRead(resolved);
     }
 
     /// <summary>
@@ -138,8 +151,9 @@ public static class TfjsGraphModel
             paths.Add(p.GetString()!);
         }
 
-        byte[] bytes = ReadShards(paths, where, openShard, source);
-        string shardText = paths.Count == 1 ? $"weights shard '{paths[0]}'" : $"weights shards '{string.Join("', '", paths)}'";
+        long expected = ExpectedBytes(weightsEl, where, source);
+        byte[] bytes = ReadShards(paths, where, openShard, source, expected);
+        string shardText = ShardText(paths);
 
         long offset = 0;
         int i = 0;
@@ -205,36 +219,100 @@ public static class TfjsGraphModel
             throw Fail(source, $"{shardText} holds {bytes.Length} bytes but {where} describes {offset}; shard and model.json do not belong together");
     }
 
-    private static byte[] ReadShards(List<string> paths, string where, Func<string, Stream?> openShard, string source)
+    /// <summary>Largest weights group read: far above any RVM model (ResNet50 in float32 is about 110 MB).</summary>
+    internal const long MaxGroupBytes = 1L << 30;
+
+    /// <summary>
+    /// The bytes a group's weights occupy, from the manifest alone; -1 when it holds strings, whose length only
+    /// the data says. Shards must add up to exactly this, so a shard that does not belong is refused unread.
+    /// </summary>
+    private static long ExpectedBytes(JsonElement weightsEl, string where, string source)
     {
-        using var all = new MemoryStream();
-        foreach (var p in paths)
+        long total = 0;
+        int i = 0;
+        foreach (var w in weightsEl.EnumerateArray())
         {
-            Stream? s;
-            try
+            var spec = ParseSpec(w, $"{where}.weights[{i++}]", source);
+            if (spec.Quantization is null && spec.Dtype == "string") return -1;
+            int size = spec.Quantization is { } q
+                ? q.Dtype switch
+                {
+                    "uint8" => 1,
+                    "uint16" or "float16" => 2,
+                    _ => throw Fail(source, $"tensor '{spec.Name}' has unsupported quantization dtype '{q.Dtype}'"),
+                }
+                : spec.Dtype switch
+                {
+                    "float32" or "int32" => 4,
+                    "bool" => 1,
+                    "complex64" => 8,
+                    _ => throw Fail(source, $"tensor '{spec.Name}' has unsupported dtype '{spec.Dtype}'"),
+                };
+            if (spec.Quantization is not null && spec.Dtype is not ("float32" or "int32" or "bool"))
+                throw Fail(source, $"tensor '{spec.Name}' has unsupported dtype '{spec.Dtype}'");
+            total = checked(total + (long)spec.Count * size);
+        }
+        return total;
+    }
+
+    private static byte[] ReadShards(List<string> paths, string where, Func<string, Stream?> openShard, string source, long expected)
+    {
+        var streams = new List<(string Name, Stream Stream)>();
+        try
+        {
+            foreach (var p in paths)
             {
-                s = openShard(p);
+                Stream? s;
+                try
+                {
+                    s = openShard(p);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new WeightsFormatException(source, $"cannot open weights shard '{p}': {OneLine(e.Message)}", e);
+                }
+                if (s is null)
+                    throw Fail(source, $"weights shard '{p}' (listed in {where}.paths) was not found");
+                streams.Add((p, s));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new WeightsFormatException(source, $"cannot open weights shard '{p}': {OneLine(e.Message)}", e);
-            }
-            if (s is null)
-                throw Fail(source, $"weights shard '{p}' (listed in {where}.paths) was not found");
-            using (s)
+            string shardText = ShardText(paths);
+            long available = streams.All(s => s.Stream.CanSeek) ? streams.Sum(s => s.Stream.Length - s.Stream.Position) : -1;
+            if (expected >= 0 && available > expected)
+                throw Fail(source, $"{shardText} holds {available} bytes but {where} describes {expected}; shard and model.json do not belong together");
+            long size = expected >= 0 ? expected : available;
+            if (size < 0 || size > MaxGroupBytes)
+                throw Fail(source, size < 0
+                    ? $"{shardText}: the size of string tensors cannot be checked on a stream that cannot seek"
+                    : $"{shardText} would hold {size} bytes, above the {MaxGroupBytes >> 20} MiB MatteKit reads for one weights group");
+            var bytes = new byte[size];
+            int offset = 0;
+            foreach (var (name, stream) in streams)
             {
                 try
                 {
-                    s.CopyTo(all);
+                    // Only what the manifest describes is read; a stream that goes on is caught below.
+                    int got = stream.ReadAtLeast(bytes.AsSpan(offset), bytes.Length - offset, throwOnEndOfStream: false);
+                    offset += got;
                 }
                 catch (IOException e)
                 {
-                    throw new WeightsFormatException(source, $"cannot read weights shard '{p}': {OneLine(e.Message)}", e);
+                    throw new WeightsFormatException(source, $"cannot read weights shard '{name}': {OneLine(e.Message)}", e);
                 }
             }
+            // Shorter than described: the first tensor that does not fit reports it, by name.
+            if (offset < bytes.Length) return bytes[..offset];
+            if (streams[^1].Stream.ReadByte() >= 0)
+                throw Fail(source, $"{shardText} holds more bytes than {where} describes ({bytes.Length}); shard and model.json do not belong together");
+            return bytes;
         }
-        return all.ToArray();
+        finally
+        {
+            foreach (var (_, stream) in streams) stream.Dispose();
+        }
     }
+
+    private static string ShardText(List<string> paths)
+        => paths.Count == 1 ? $"weights shard '{paths[0]}'" : $"weights shards '{string.Join("', '", paths)}'";
 
     private static void CheckLength(byte[] bytes, string tensor, long start, long end, string shardText, string source)
     {

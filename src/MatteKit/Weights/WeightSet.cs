@@ -16,7 +16,32 @@ public sealed class WeightSet
         {
             if (!_tensors.TryAdd(t.Name, t))
                 throw new WeightsFormatException(source, $"tensor '{t.Name}' appears twice");
+            // A NaN or infinite weight runs silently and turns the whole matte to zero: refuse it by name.
+            int at = FirstNonFinite(t.Data);
+            if (at >= 0)
+                throw new WeightsFormatException(source,
+                    $"tensor '{t.Name}' holds {(float.IsNaN(t.Data[at]) ? "NaN" : t.Data[at] > 0 ? "infinity" : "-infinity")} at index {at}; weights must be finite numbers");
         }
+    }
+
+    /// <summary>Index of the first NaN or infinity in <paramref name="data"/>, or -1 (x - x is 0 exactly for finite x).</summary>
+    internal static int FirstNonFinite(float[] data)
+    {
+        var values = data.AsSpan();
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                var x = vectors[v];
+                if (!System.Numerics.Vector.EqualsAll(x - x, System.Numerics.Vector<float>.Zero)) { i = v * System.Numerics.Vector<float>.Count; break; }
+                i = (v + 1) * System.Numerics.Vector<float>.Count;
+            }
+        }
+        for (; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 
     /// <summary>The file (or description) the weights came from, used in error messages.</summary>

@@ -7,6 +7,23 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
+    /// <summary>Whether <c>env --default-signal</c> (coreutils 8.31 and later) is there to start the CLI with.</summary>
+    private static readonly bool DefaultSignals = OperatingSystem.IsLinux() && EnvResetsSignals();
+
+    private static bool EnvResetsSignals()
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("env", new[] { "--default-signal", "true" }) { UseShellExecute = false, RedirectStandardError = true })!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
     public static Result Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string>(), args);
 
     /// <summary>Runs with some environment variables replaced (e.g. a PATH without ffmpeg).</summary>
@@ -29,7 +46,14 @@ public static class CliRunner
         var dll = Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll");
         // The host's full path, so that a replaced PATH does not hide dotnet itself.
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(DefaultSignals ? "env" : dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (DefaultSignals)
+        {
+            // A test run started in the background inherits SIGINT ignored, and so would the CLI; a user at a
+            // terminal never starts it that way. Reset the dispositions, as a foreground shell would.
+            psi.ArgumentList.Add("--default-signal");
+            psi.ArgumentList.Add(dotnet);
+        }
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment) psi.Environment[k] = v;

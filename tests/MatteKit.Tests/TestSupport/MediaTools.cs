@@ -25,6 +25,20 @@ public static class MediaTools
 
     public static StreamInfo Video(string path) => Probe(path).Single(s => s.Type == "video");
 
+    /// <summary>The video and audio streams' durations (from their last packets) and the decoded frame count.</summary>
+    public static (double Video, double Audio, int Frames) Durations(string path)
+    {
+        double Last(string stream)
+        {
+            var text = RunText("ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path);
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(',')).Where(p => p.Length == 2 && double.TryParse(p[0], System.Globalization.CultureInfo.InvariantCulture, out _))
+                .Max(p => double.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture)
+                          + (double.TryParse(p[1], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : 0));
+        }
+        return (Last("v:0"), Last("a:0"), Video(path).Frames);
+    }
+
     /// <summary>
     /// Decodes every frame of a video as raw bytes (<paramref name="pixelFormat"/>: gray, rgb24, rgba).
     /// <paramref name="decoder"/> forces a decoder (libvpx-vp9 is the one that reads VP9's alpha).

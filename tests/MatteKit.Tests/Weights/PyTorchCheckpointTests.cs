@@ -185,7 +185,7 @@ public sealed class PyTorchCheckpointTests : IDisposable
         BinaryPrimitives.WriteUInt16LittleEndian(bf16.AsSpan(2), (ushort)(BitConverter.SingleToUInt32Bits(-1e30f) >> 16));
         var f64 = new byte[16];
         BinaryPrimitives.WriteDoubleLittleEndian(f64, 0.1);
-        BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(8), -1e300);
+        BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(8), -1e30);
         var i32 = new byte[8];
         BinaryPrimitives.WriteInt32LittleEndian(i32, -7);
         BinaryPrimitives.WriteInt32LittleEndian(i32.AsSpan(4), 1 << 20);
@@ -205,7 +205,7 @@ public sealed class PyTorchCheckpointTests : IDisposable
 
         Assert.Equal(new[] { 1.5f, -0.25f, 65504f }, w.Get("h").Data);
         Assert.Equal(new[] { 3.5f, BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(-1e30f) & 0xFFFF0000) }, w.Get("bf").Data);
-        Assert.Equal(new[] { 0.1f, float.NegativeInfinity }, w.Get("d").Data);
+        Assert.Equal(new[] { 0.1f, -1e30f }, w.Get("d").Data);   // a double beyond float32 overflows to infinity and is refused (HostileInputTests)
         Assert.Equal(new[] { -7f, 1 << 20 }, w.Get("i").Data);
         Assert.Equal(new[] { -3f }, w.Get("l", 1, 1).Data);
     }

@@ -15,6 +15,13 @@ internal sealed partial class FfmpegProcess : IDisposable
     private readonly Task _stderrReader;
     private readonly string _tool;
     private readonly Action<string>? _onStderrLine;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<FfmpegProcess, byte> Running = new();
+
+    /// <summary>Kills every child still running (a process about to exit at once leaves none behind).</summary>
+    internal static void KillAll()
+    {
+        foreach (var p in Running.Keys) p.Kill();
+    }
 
     public FfmpegProcess(string executable, IEnumerable<string> arguments, bool writeStdin, bool readStdout, bool inheritStdin = false,
         Action<string>? onStderrLine = null)
@@ -32,6 +39,7 @@ internal sealed partial class FfmpegProcess : IDisposable
         _process = Process.Start(psi) ?? throw new InvalidOperationException($"{_tool} did not start");
         if (!writeStdin && !inheritStdin) _process.StandardInput.Close();
         _stderrReader = Task.Run(ReadStderr);
+        Running[this] = 0;
     }
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
@@ -48,6 +56,26 @@ internal sealed partial class FfmpegProcess : IDisposable
         _process.WaitForExit();
         _stderrReader.Wait();
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the process to end; false (and the process killed) when it did not.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled; the process is killed.</exception>
+    public bool WaitForExit(TimeSpan timeout, CancellationToken cancel)
+    {
+        using (cancel.Register(Kill))
+        {
+            bool exited = _process.WaitForExit(timeout);
+            if (cancel.IsCancellationRequested)
+            {
+                Kill();
+                throw new OperationCanceledException(cancel);
+            }
+            if (exited) return true;
+        }
+        Kill();
+        return false;
     }
 
     /// <summary>The kept stderr lines, oldest first.</summary>
@@ -108,6 +136,7 @@ internal sealed partial class FfmpegProcess : IDisposable
         catch (InvalidOperationException)
         {
         }
+        Running.TryRemove(this, out _);
         _process.Dispose();
     }
 }

@@ -13,6 +13,23 @@ public static class FfmpegTools
 
     public static bool Available => TryFind("ffmpeg") is not null && TryFind("ffprobe") is not null;
 
+    /// <summary>The version ffmpeg reports (<c>ffmpeg -version</c>, e.g. <c>5.1.8-0+deb12u1</c>), or why it cannot.</summary>
+    public static string Version()
+    {
+        if (TryFind("ffmpeg") is not { } ffmpeg) return "not found on PATH (Debian/Ubuntu: apt-get install ffmpeg)";
+        using var process = new FfmpegProcess(ffmpeg, new[] { "-hide_banner", "-version" }, writeStdin: false, readStdout: true);
+        var first = new StreamReader(process.StandardOutput).ReadToEnd().Split('\n')[0].Trim();
+        process.WaitForExit();
+        const string prefix = "ffmpeg version ";
+        if (!first.StartsWith(prefix, StringComparison.Ordinal)) return first;
+        var rest = first[prefix.Length..];
+        int space = rest.IndexOf(' ');
+        return space > 0 ? rest[..space] : rest;
+    }
+
+    /// <summary>Kills every ffmpeg and ffprobe child this process has running (for an exit that cannot wait).</summary>
+    public static void KillRunning() => FfmpegProcess.KillAll();
+
     private static string Find(string tool)
         => TryFind(tool) ?? throw new MediaFormatException(tool,
             "not found on PATH; video input and output need it (Debian/Ubuntu: apt-get install ffmpeg)");

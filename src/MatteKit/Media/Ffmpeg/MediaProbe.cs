@@ -6,16 +6,23 @@ namespace MatteKit.Media.Ffmpeg;
 /// <summary>Runs ffprobe on an input and reads its JSON answer.</summary>
 public static class MediaProbe
 {
-    /// <exception cref="MediaFormatException">ffprobe cannot read the input, or it has no video stream.</exception>
-    public static MediaInfo Probe(string input)
+    /// <summary>Probing that takes longer than this is a stalled input (a network stream, a FIFO nobody writes to).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <exception cref="MediaFormatException">ffprobe cannot read the input, it has no video stream, or it did not answer within <paramref name="timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled (ffprobe is killed).</exception>
+    public static MediaInfo Probe(string input, TimeSpan? timeout = null, CancellationToken cancel = default)
     {
         using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
             new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", "--", input }, writeStdin: false, readStdout: true);
-        string json = new StreamReader(process.StandardOutput).ReadToEnd();
+        var json = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
+        var limit = timeout ?? DefaultTimeout;
+        if (!process.WaitForExit(limit, cancel))
+            throw new MediaFormatException(input, $"sent no answer in {limit.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); --read-timeout sets the limit");
         int code = process.WaitForExit();
         if (code != 0)
             throw new MediaFormatException(input, $"not a video or image ffmpeg can read ({Describe(process.LastError(), input)})");
-        return Parse(input, json);
+        return Parse(input, json.Result);
     }
 
     internal static MediaInfo Parse(string input, string json)
@@ -42,7 +49,10 @@ public static class MediaProbe
         long frames = long.TryParse(Text(v, "nb_frames"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n)
             ? n
             : (long)Math.Round(duration * rate.PerSecond);
-        return new MediaInfo(width, height, rate, frames, duration, Rotation(v), Text(v, "codec_name") ?? "unknown", audioCodec);
+        FrameRate? average = FrameRate.TryParse(Text(v, "avg_frame_rate"), out var avg) ? avg : null;
+        var color = VideoColor.From(Text(v, "color_space"), Text(v, "color_range"), Text(v, "color_primaries"), Text(v, "color_transfer"),
+            Text(v, "pix_fmt"), width, height);
+        return new MediaInfo(width, height, rate, frames, duration, Rotation(v), Text(v, "codec_name") ?? "unknown", audioCodec, color, average);
     }
 
     private static bool IsAttachedPicture(JsonElement stream)

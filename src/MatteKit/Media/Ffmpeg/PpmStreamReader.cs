@@ -11,10 +11,13 @@ internal sealed class PpmStreamReader
     private readonly string _sourceName;
     private readonly byte[] _one = new byte[1];
 
-    public PpmStreamReader(Stream stream, string sourceName)
+    private readonly long _maxPixels;
+
+    public PpmStreamReader(Stream stream, string sourceName, long maxPixels)
     {
         _stream = stream;
         _sourceName = sourceName;
+        _maxPixels = maxPixels;
     }
 
     /// <summary>
@@ -31,6 +34,7 @@ internal sealed class PpmStreamReader
         height = ReadNumber();
         int max = ReadNumber();
         if (width <= 0 || height <= 0 || max != 255) throw Bad($"has an unexpected header ({width}x{height}, max {max})");
+        PixelLimit.Check(_sourceName, width, height, _maxPixels);
         int size = checked(width * height * 3);
         if (pixels.Length < size) pixels = new byte[size];
         _stream.ReadExactly(pixels, 0, size);

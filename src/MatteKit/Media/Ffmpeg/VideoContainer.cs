@@ -55,6 +55,14 @@ public sealed class VideoContainer
         bool alpha = e.Layout == PixelLayout.Rgba32;
         bool even = e.Width % 2 == 0 && e.Height % 2 == 0;
         var args = new List<string>();
+        if (Name != "gif")
+        {
+            // swscale's default is BT.601 whatever the size; convert with the input's own matrix and range and tag
+            // the stream, so that players decode it as they decode the input.
+            var color = e.Color ?? VideoColor.ForSize(e.Width, e.Height);
+            args.AddRange(new[] { "-vf", color.EncodeFilter });
+            args.AddRange(color.TagArguments());
+        }
         switch (Name)
         {
             case "mp4" or "mkv":

@@ -13,16 +13,41 @@ public sealed partial class VideoDecoder : IDisposable
     private readonly PpmStreamReader _reader;
     private readonly string _input;
     private readonly ManualResetEventSlim _headerSeen = new();
+    private readonly TimeSpan _readTimeout;
+    private readonly CancellationToken _cancel;
+    private readonly CancellationTokenRegistration _cancelRegistration;
+    private readonly Timer _watchdog;
+    private long _readingSince;
+    private volatile bool _timedOut;
     private FrameRate? _streamRate;
     private bool _ended;
 
-    private VideoDecoder(string input, List<string> args, bool fromStdin, bool live)
+    private VideoDecoder(string input, List<string> args, bool fromStdin, bool live, long maxPixels, TimeSpan readTimeout, CancellationToken cancel)
     {
         _input = input;
+        _readTimeout = readTimeout;
+        _cancel = cancel;
         _process = new FfmpegProcess(FfmpegTools.Ffmpeg, args, writeStdin: false, readStdout: true, inheritStdin: fromStdin,
             onStderrLine: live ? WatchHeader : null);
         if (!live) _headerSeen.Set();
-        _reader = new PpmStreamReader(new BufferedStream(_process.StandardOutput, 1 << 20), input);
+        _reader = new PpmStreamReader(new BufferedStream(_process.StandardOutput, 1 << 20), input, maxPixels);
+        _cancelRegistration = cancel.Register(Abort);
+        // A read that waits longer than the timeout for ffmpeg means the input stalled: ffmpeg is killed, so the
+        // blocked read returns and reports it. Time spent outside ReadFrame (a slow consumer) does not count.
+        _watchdog = new Timer(_ => CheckStall(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
+    }
+
+    /// <summary>How long one read may wait for ffmpeg by default before the input counts as stalled.</summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(30);
+
+    private void CheckStall()
+    {
+        long since = Interlocked.Read(ref _readingSince);
+        if (since != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(since) > _readTimeout)
+        {
+            _timedOut = true;
+            _process.Kill();
+        }
     }
 
     /// <summary>Frames decoded so far.</summary>
@@ -32,8 +57,14 @@ public sealed partial class VideoDecoder : IDisposable
     /// Starts decoding <paramref name="input"/> (a file, <c>-</c> for stdin, a URL or a device).
     /// <paramref name="filter"/> is an ffmpeg video filter chain applied before conversion to RGB.
     /// </summary>
+    /// <param name="color">Decode with this matrix and range (the probed input's); null = ffmpeg's choice from the stream's tags.</param>
+    /// <param name="constantRate">Place frames on this constant rate (ffmpeg repeats or drops frames), for variable-rate inputs; null = every frame once.</param>
+    /// <param name="maxPixels">Larger frames are refused, by ffmpeg's decoder before it allocates them and again at each frame's header.</param>
+    /// <param name="readTimeout">How long one read may wait for a frame before the input counts as stalled (default 30 s).</param>
+    /// <param name="cancel">Kills ffmpeg; a blocked read then throws <see cref="OperationCanceledException"/>.</param>
     public static VideoDecoder Open(string input, double? startSeconds = null, double? durationSeconds = null,
-        string? filter = null, bool loop = false, int maxFrames = 0)
+        string? filter = null, bool loop = false, int maxFrames = 0, VideoColor? color = null, FrameRate? constantRate = null,
+        long maxPixels = PixelLimit.Default, TimeSpan? readTimeout = null, CancellationToken cancel = default)
     {
         bool fromStdin = input == "-";
         // Streams and devices cannot be probed beforehand; ffmpeg's input description (info level) gives their rate.
@@ -43,14 +74,19 @@ public sealed partial class VideoDecoder : IDisposable
         if (loop) args.AddRange(new[] { "-stream_loop", "-1" });
         if (startSeconds is { } s) args.AddRange(new[] { "-ss", Seconds(s) });
         if (durationSeconds is { } d) args.AddRange(new[] { "-t", Seconds(d) });
+        args.AddRange(new[] { "-max_pixels", Math.Min(maxPixels, int.MaxValue).ToString(CultureInfo.InvariantCulture) });
         // Capture devices are not recognised by probing their content: name the demuxer.
         if (input.StartsWith("/dev/video", StringComparison.Ordinal)) args.AddRange(new[] { "-f", "v4l2" });
         args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0" });
-        if (filter is not null) args.AddRange(new[] { "-vf", filter });
+        var filters = color is null ? filter : color.DecodeFilter(filter);
+        if (filters is not null) args.AddRange(new[] { "-vf", filters });
         if (maxFrames > 0) args.AddRange(new[] { "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture) });
         // passthrough: every decoded frame once, none duplicated or dropped, so output frame counts equal input's.
-        args.AddRange(new[] { "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "pipe:1" });
-        return new VideoDecoder(input, args, fromStdin, live);
+        // A variable-rate input instead goes onto a constant grid, so that its length (and sync with audio) is kept.
+        if (constantRate is { } rate) args.AddRange(new[] { "-fps_mode", "cfr", "-r", rate.ToString() });
+        else args.AddRange(new[] { "-fps_mode", "passthrough" });
+        args.AddRange(new[] { "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "pipe:1" });
+        return new VideoDecoder(input, args, fromStdin, live, maxPixels, readTimeout ?? DefaultReadTimeout, cancel);
     }
 
     /// <summary>
@@ -63,13 +99,25 @@ public sealed partial class VideoDecoder : IDisposable
         width = height = 0;
         if (_ended) return false;
         bool got;
+        Interlocked.Exchange(ref _readingSince, System.Diagnostics.Stopwatch.GetTimestamp());
         try
         {
             got = _reader.Read(ref pixels, out width, out height);
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (e is EndOfStreamException or IOException || (e is MediaFormatException && (_timedOut || _cancel.IsCancellationRequested)))
         {
             got = false;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _readingSince, 0);
+        }
+        _cancel.ThrowIfCancellationRequested();
+        if (_timedOut)
+        {
+            _ended = true;
+            throw new MediaFormatException(_input,
+                $"sent no frame for {_readTimeout.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); --read-timeout sets the limit");
         }
         if (got)
         {
@@ -78,6 +126,7 @@ public sealed partial class VideoDecoder : IDisposable
         }
         _ended = true;
         int code = _process.WaitForExit();
+        _cancel.ThrowIfCancellationRequested();
         var lines = _process.StderrLines;
         if (code != 0)
             throw new MediaFormatException(_input, $"decoding failed ({MediaProbe.Describe(_process.LastError(), _input)})");
@@ -121,6 +170,8 @@ public sealed partial class VideoDecoder : IDisposable
 
     public void Dispose()
     {
+        _watchdog.Dispose();
+        _cancelRegistration.Dispose();
         _process.Dispose();
         _headerSeen.Dispose();
     }

@@ -51,9 +51,12 @@ public sealed class VideoEncoder : IDisposable
         {
             // ffmpeg closed its end: it failed, and its stderr says why.
             _process.WaitForExit();
-            throw new MediaFormatException(_path, $"encoding failed ({_process.LastError()})");
+            throw new MediaFormatException(_path, $"encoding failed ({EncoderError()})");
         }
     }
+
+    /// <summary>ffmpeg's last line, naming the output as the user named it rather than by its temporary name.</summary>
+    private string EncoderError() => _process.LastError().Replace(_file.WorkingPath, _path);
 
     /// <summary>Ends the stream, waits for ffmpeg to finish the file, and renames it to its final name.</summary>
     public void Complete()
@@ -74,7 +77,7 @@ public sealed class VideoEncoder : IDisposable
             // Reported through the exit code below.
         }
         if (_process.WaitForExit() != 0)
-            throw new MediaFormatException(_path, $"encoding failed ({_process.LastError()})");
+            throw new MediaFormatException(_path, $"encoding failed ({EncoderError()})");
     }
 
     /// <summary>Renames the finished file to its final name.</summary>

@@ -23,6 +23,9 @@ public sealed record VideoEncoding
     /// <summary>The audio stream's codec (ffprobe's name), to copy it where the container allows.</summary>
     public string? AudioCodec { get; init; }
 
+    /// <summary>Matrix, range, primaries and transfer to encode with and tag; null = the convention for the frame size (<see cref="VideoColor.ForSize"/>).</summary>
+    public VideoColor? Color { get; init; }
+
     public double? AudioStartSeconds { get; init; }
     public double? AudioDurationSeconds { get; init; }
 }

@@ -1,0 +1,39 @@
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// The bounds on what an input or an option can make a conversion use. Each is far above what real footage
+/// needs and low enough that a hostile file or a typo cannot exhaust the machine.
+/// </summary>
+public static class ConvertLimits
+{
+    /// <summary>
+    /// Default largest frame, in pixels (<see cref="Media.PixelLimit.Default"/>), checked against each input's header
+    /// (PNG, ffprobe, every decoded frame) and the background's before their pixels are allocated.
+    /// <see cref="ConvertOptions.MaxPixels"/> raises it.
+    /// </summary>
+    public const long DefaultMaxPixels = Media.PixelLimit.Default;
+
+    /// <summary>
+    /// Longest <see cref="ConvertOptions.SeqChunk"/>. Every stage queue holds a chunk, so memory grows with it;
+    /// on CPU chunks longer than 1 measured slower anyway.
+    /// </summary>
+    public const int MaxSeqChunk = 32;
+
+    /// <summary>
+    /// Frames times pixels one chunk may hold (8 frames of 4K, 32 of 1080p): the decoded frames, their outputs
+    /// and the network's activations all scale with it.
+    /// </summary>
+    public const long MaxChunkPixels = 8L * 3840 * 2160;
+
+    /// <summary>Most inference threads: the cores present (more only adds contention and start-up time).</summary>
+    public static int MaxThreads => Environment.ProcessorCount;
+
+    /// <summary>Largest x264/VP9 constant rate factor (VP9's scale; x264 stops at 51).</summary>
+    public const int MaxCrf = 63;
+
+    /// <summary>
+    /// Default time an input may send nothing before the conversion gives up on it (a stalled network stream, a
+    /// FIFO nobody writes to).
+    /// </summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(30);
+}
