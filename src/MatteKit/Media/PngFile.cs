@@ -17,9 +17,9 @@ namespace MatteKit.Media;
 /// high byte (<c>v &gt;&gt; 8</c>, as libpng's "strip 16" does), 1/2/4-bit grey is scaled to 0..255
 /// (×255, ×85, ×17). Ancillary chunks (gamma, colour profiles, text, APNG animation control...) are ignored,
 /// so an APNG reads as its default image. Every chunk's CRC is checked.</para>
-/// <para><see cref="ReadRgb(string)"/> drops alpha (it does not composite onto any background) and ignores
-/// tRNS. <see cref="ReadRgba(string)"/> returns alpha from colour types 4 and 6 and from a palette's tRNS
-/// chunk; everything else (including grey/RGB colour-key tRNS) gets alpha 255. <see cref="ReadGray(string)"/>
+/// <para><see cref="ReadRgb(string, long)"/> drops alpha (it does not composite onto any background) and ignores
+/// tRNS. <see cref="ReadRgba(string, long)"/> returns alpha from colour types 4 and 6 and from a palette's tRNS
+/// chunk; everything else (including grey/RGB colour-key tRNS) gets alpha 255. <see cref="ReadGray(string, long)"/>
 /// accepts only greyscale images (types 0 and 4, and palettes whose every entry is grey) and drops alpha.
 /// Palette indices beyond the end of PLTE read as black.</para>
 /// <para><b>Writing</b> produces 8-bit, non-interlaced PNGs tagged sRGB, choosing a filter per row by the usual
@@ -54,6 +54,7 @@ public static class PngFile
     /// <summary>Decodes a PNG read from <paramref name="stream"/> (from its current position) to 8-bit RGB.</summary>
     /// <param name="stream">The PNG bytes; read to its end, not disposed.</param>
     /// <param name="sourceName">The name used in error messages.</param>
+    /// <param name="maxPixels">Larger images are refused from their header, before any pixel is decoded.</param>
     public static RgbImage ReadRgb(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
     {
         byte[] px = Decode(ReadAll(stream), sourceName, 3, maxPixels, out int w, out int h);
@@ -67,7 +68,7 @@ public static class PngFile
         return (w, h, px);
     }
 
-    /// <inheritdoc cref="ReadRgba(string)"/>
+    /// <inheritdoc cref="ReadRgba(string, long)"/>
     public static (int Width, int Height, byte[] Pixels) ReadRgba(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
     {
         byte[] px = Decode(ReadAll(stream), sourceName, 4, maxPixels, out int w, out int h);
@@ -84,7 +85,7 @@ public static class PngFile
         return (w, h, px);
     }
 
-    /// <inheritdoc cref="ReadGray(string)"/>
+    /// <inheritdoc cref="ReadGray(string, long)"/>
     public static (int Width, int Height, byte[] Pixels) ReadGray(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
     {
         byte[] px = Decode(ReadAll(stream), sourceName, 1, maxPixels, out int w, out int h);

@@ -57,6 +57,12 @@ public sealed partial class VideoDecoder : IDisposable
     /// Starts decoding <paramref name="input"/> (a file, <c>-</c> for stdin, a URL or a device).
     /// <paramref name="filter"/> is an ffmpeg video filter chain applied before conversion to RGB.
     /// </summary>
+    /// <param name="input">A file, <c>-</c> for stdin, a URL or a device.</param>
+    /// <param name="startSeconds">Where to start (ffmpeg's <c>-ss</c>).</param>
+    /// <param name="durationSeconds">How much to decode (ffmpeg's <c>-t</c>).</param>
+    /// <param name="filter">An ffmpeg filter chain applied before the conversion to RGB.</param>
+    /// <param name="loop">Start over at the end (backgrounds).</param>
+    /// <param name="maxFrames">Stop after this many frames; 0 = all.</param>
     /// <param name="color">Decode with this matrix and range (the probed input's); null = ffmpeg's choice from the stream's tags.</param>
     /// <param name="constantRate">Place frames on this constant rate (ffmpeg repeats or drops frames), for variable-rate inputs; null = every frame once.</param>
     /// <param name="maxPixels">Larger frames are refused, by ffmpeg's decoder before it allocates them and again at each frame's header.</param>
