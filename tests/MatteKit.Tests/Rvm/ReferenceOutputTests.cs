@@ -10,7 +10,7 @@ namespace MatteKit.Tests.Rvm;
 /// </summary>
 public sealed class ReferenceOutputTests
 {
-    private static readonly string Folder = SharedData.Path("reference", "rvm_mobilenetv3");
+    private static readonly string Folder = SharedData.Reference("rvm_mobilenetv3");
     private readonly ITestOutputHelper _log;
 
     public ReferenceOutputTests(ITestOutputHelper log) => _log = log;
@@ -26,8 +26,7 @@ public sealed class ReferenceOutputTests
     [MemberData(nameof(Cases))]
     public void MatchesOfficialPyTorch(string weights, string caseName)
     {
-        SharedData.SkipIfMissing(System.IO.Path.Combine(Folder, "manifest.json"));
-        var refCase = ReferenceCase.LoadAll(Folder).Single(c => c.Name == caseName);
+        var refCase = SharedData.ReferenceCaseOrSkip(Folder, caseName);
         var tolerances = ReferenceCase.LoadTolerances(Folder);
         using var matter = VideoMatter.Load(TestWeights.ByName(weights), new MatterOptions { Threads = 2 });
 
@@ -39,8 +38,7 @@ public sealed class ReferenceOutputTests
     [SkippableFact]
     public void TfjsAndPthWeightsGiveIdenticalOutputs()
     {
-        SharedData.SkipIfMissing(System.IO.Path.Combine(Folder, "manifest.json"));
-        var refCase = ReferenceCase.LoadAll(Folder).Single(c => c.Name == "c");
+        var refCase = SharedData.ReferenceCaseOrSkip(Folder, "c");
         using var fromTfjs = VideoMatter.Load(TestWeights.Default, new MatterOptions { Threads = 1 });
         using var fromPth = VideoMatter.Load(TestWeights.FromPth(), new MatterOptions { Threads = 1 });
         for (int i = 0; i < refCase.Frames.Length; i++)

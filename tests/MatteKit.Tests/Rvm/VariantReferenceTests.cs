@@ -14,7 +14,7 @@ namespace MatteKit.Tests.Rvm;
 /// </summary>
 public sealed class VariantReferenceTests
 {
-    private static readonly string Folder = SharedData.Path("reference", "rvm_variants");
+    private static readonly string Folder = SharedData.Reference("rvm_variants");
     private static string ModelAPth => SharedData.Path("models", "rvm_mobilenetv3_dgf_seg_synthetic.pth");
     private readonly ITestOutputHelper _log;
 
@@ -33,8 +33,7 @@ public sealed class VariantReferenceTests
     [MemberData(nameof(Cases))]
     public void MatchesOfficialPyTorch(string caseName, string weights)
     {
-        SharedData.SkipIfMissing(System.IO.Path.Combine(Folder, "manifest.json"));
-        var refCase = ReferenceCase.LoadAll(Folder).Single(c => c.Name == caseName);
+        var refCase = SharedData.ReferenceCaseOrSkip(Folder, caseName);
         var set = refCase.Model == "b" ? SyntheticRvmWeights.ModelB
             : weights == "pth" ? LoadModelAPth() : SyntheticRvmWeights.ModelA(TestWeights.Default);
         var cmp = new ReferenceComparison(refCase, ReferenceCase.LoadTolerances(Folder, refCase.Model!), _log, weights);
@@ -65,9 +64,8 @@ public sealed class VariantReferenceTests
     [SkippableFact]
     public void RefinerOverrideChoosesTheFastGuidedFilter()
     {
-        var folder = SharedData.Path("reference", "rvm_mobilenetv3");
-        SharedData.SkipIfMissing(System.IO.Path.Combine(folder, "manifest.json"));
-        var refCase = ReferenceCase.LoadAll(folder).Single(c => c.Name == "c");
+        var folder = SharedData.Reference("rvm_mobilenetv3");
+        var refCase = SharedData.ReferenceCaseOrSkip(folder, "c");
         var modelA = SyntheticRvmWeights.ModelA(TestWeights.Default);
         var fast = new ReferenceComparison(refCase, ReferenceCase.LoadTolerances(folder), _log, "model a, --refiner fast");
         using var fastMatter = VideoMatter.Load(modelA, new MatterOptions { Threads = 2, Refiner = MatteKit.Rvm.RvmRefiner.FastGuidedFilter });
@@ -91,7 +89,6 @@ public sealed class VariantReferenceTests
     [SkippableFact]
     public void FormulaReproducesTheManifestChecksums()
     {
-        SharedData.SkipIfMissing(System.IO.Path.Combine(Folder, "manifest.json"));
         using var doc = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Folder, "manifest.json")));
         var models = doc.RootElement.GetProperty("models");
 
