@@ -27,6 +27,10 @@ public sealed class OutputFile : IDisposable
             // The exception's own text names the temporary file, which the user never asked for.
             throw new MediaFormatException(finalPath, "cannot write here (permission denied)", e);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new MediaFormatException(finalPath, $"cannot write here (this folder does not take new files)", e);
+        }
         catch (IOException e)
         {
             throw new MediaFormatException(finalPath, $"cannot write here ({e.Message.Replace(WorkingPath, Path.GetFileName(FinalPath))})", e);

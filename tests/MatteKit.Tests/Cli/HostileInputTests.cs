@@ -486,16 +486,19 @@ public sealed class HostileInputTests
     [SkippableFact]
     public void UnwritableOutputSaysPermissionDeniedInItsOwnWords()
     {
-        Skip.If(Environment.UserName == "root", "root writes anywhere; run as another user to see this case");
         using var dir = new TempFolder();
-        var locked = Directory.CreateDirectory(dir.File("locked")).FullName;
-        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        var r = CliRunner.Run("convert", SampleImage, "--output-alpha", Path.Combine(locked, "a.png"));
-        _log.WriteLine($"output in a read-only folder: exit {r.ExitCode}: {r.StdErr.Trim()}");
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("permission denied", r.StdErr);
-        Assert.DoesNotContain("Access to the path", r.StdErr);
-        Assert.DoesNotContain("partial", r.StdErr);
+        // Root writes anywhere but sysfs, which refuses new files with EACCES even to root.
+        bool root = Environment.UserName == "root";
+        Skip.If(root && !Directory.Exists("/sys/kernel"), "running as root without /sys: no folder refuses root");
+        var locked = root ? "/sys" : Directory.CreateDirectory(dir.File("locked")).FullName;
+        if (!root) File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        foreach (var output in new[] { "a.png", "pha", "a.mp4" })
+        {
+            var r = CliRunner.Run("convert", SampleImage, "--output-alpha", Path.Combine(locked, output));
+            _log.WriteLine($"output {output} in {locked}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal($"mattekit: {Path.Combine(locked, output)}: cannot write here (permission denied)", r.StdErr.Trim());
+        }
     }
 
     // Helpers ------------------------------------------------------------------------------------------
