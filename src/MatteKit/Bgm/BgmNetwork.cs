@@ -2,6 +2,7 @@ using MatteKit.Onnx;
 using MatteKit.Rvm;
 using MatteKit.Weights;
 using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;
+using MatteKit.Layers;
 
 namespace MatteKit.Bgm;
 

@@ -1,6 +1,7 @@
 using MatteKit.Onnx;
 using MatteKit.Rvm;
 using MatteKit.Weights;
+using MatteKit.Layers;
 
 namespace MatteKit.Bgm;
 

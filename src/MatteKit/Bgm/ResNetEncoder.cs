@@ -1,6 +1,7 @@
 using MatteKit.Onnx;
 using MatteKit.Rvm;
 using MatteKit.Weights;
+using MatteKit.Layers;
 
 namespace MatteKit.Bgm;
 
@@ -29,7 +30,7 @@ internal sealed class ResNetEncoder : IBgmEncoder
             {
                 int dilation = layer == 3 && b > 0 ? 2 : 1;
                 _layers[layer][b] = new ResNetBottleneck(w, $"backbone.layer{layer + 1}.{b}", channels, widths[layer],
-                    b == 0 ? strides[layer] : 1, dilation, downsample: b == 0);
+                    b == 0 ? strides[layer] : 1, dilation, projectShortcut: b == 0);
                 channels = widths[layer] * 4;
             }
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using MatteKit.Datasets;
 using MatteKit.Media;
 using MatteKit.Metrics;
 

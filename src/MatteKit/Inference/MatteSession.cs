@@ -33,7 +33,7 @@ internal sealed class MatteSession : IDisposable
         Pass = pass;
         Outputs = outputs;
         Frames = frames;
-        var graph = network.BuildModel(geometry, SourceFormat.PlanarBytes, pass, frames, outputs);
+        var graph = RvmGraph.Build(network, geometry, SourceFormat.PlanarBytes, pass, frames, outputs);
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
         _session = new InferenceSession(graph.OnnxBytes, options);
 

@@ -15,7 +15,7 @@ namespace MatteKit.Inference;
 /// </summary>
 internal sealed class OnnxFileEngine : IMatteEngine
 {
-    internal const string RatioMetadataKey = "mattekit.downsample_ratio";
+    private const string RatioMetadataKey = Rvm.RvmOnnxExport.RatioMetadataKey;
     private const string RatioInput = "downsample_ratio";
     private static readonly string[] StateInputs = { "r1i", "r2i", "r3i", "r4i" };
     private static readonly string[] OutputNames = { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };

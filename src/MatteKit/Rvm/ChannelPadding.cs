@@ -1,4 +1,5 @@
 using MatteKit.Onnx;
+using MatteKit.Layers;
 
 namespace MatteKit.Rvm;
 

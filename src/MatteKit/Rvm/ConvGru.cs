@@ -1,5 +1,6 @@
 using MatteKit.Onnx;
 using MatteKit.Weights;
+using MatteKit.Layers;
 
 namespace MatteKit.Rvm;
 

@@ -1,5 +1,7 @@
+using MatteKit.Architecture;
 using MatteKit.Onnx;
 using MatteKit.Weights;
+using MatteKit.Layers;
 
 namespace MatteKit.Rvm;
 
@@ -26,7 +28,7 @@ internal sealed class InvertedResidual
             _expand = ConvBn(w, $"{prefix}.block.{block++}", stage.Expanded, stage.In, 1);
         _depthwise = ConvBn(w, $"{prefix}.block.{block++}", stage.Expanded, 1, stage.Kernel);
         if (stage.SqueezeExcite)
-            _squeeze = new SqueezeExcitation(w, $"{prefix}.block.{block++}", stage.Expanded, MakeDivisible(stage.Expanded / 4, 8));
+            _squeeze = new SqueezeExcitation(w, $"{prefix}.block.{block++}", stage.Expanded, stage.SqueezeChannels);
         _project = ConvBn(w, $"{prefix}.block.{block}", stage.Out, stage.Expanded, 1);
     }
 
@@ -44,11 +46,4 @@ internal sealed class InvertedResidual
 
     private static ConvLayer ConvBn(WeightSet w, string key, int outC, int inC, int k)
         => ConvLayer.LoadWithBatchNorm(w, key + ".0", key + ".1", BatchNormEps, outC, inC, k);
-
-    /// <summary>Rounds to a multiple of <paramref name="divisor"/> without going below 90% of the value (MobileNet's rule).</summary>
-    internal static int MakeDivisible(int value, int divisor)
-    {
-        int rounded = Math.Max(divisor, (value + divisor / 2) / divisor * divisor);
-        return rounded < 0.9 * value ? rounded + divisor : rounded;
-    }
 }

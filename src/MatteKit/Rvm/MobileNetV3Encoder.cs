@@ -1,5 +1,7 @@
 using MatteKit.Onnx;
 using MatteKit.Weights;
+using MatteKit.Architecture;
+using MatteKit.Layers;
 
 namespace MatteKit.Rvm;
 
@@ -9,29 +11,6 @@ namespace MatteKit.Rvm;
 /// </summary>
 internal sealed class MobileNetV3Encoder : IRvmEncoder
 {
-    private const float BatchNormEps = 0.001f;
-
-    // MobileNetV3-Large, features 1..15: in, kernel, expanded, out, SE, hardswish, stride, dilation.
-    // The last three run at dilation 2 with stride 1 (RVM's dilated variant keeps 1/16 resolution).
-    internal static readonly MobileNetV3Stage[] Stages =
-    {
-        new(16, 3, 16, 16, false, false, 1, 1),
-        new(16, 3, 64, 24, false, false, 2, 1),
-        new(24, 3, 72, 24, false, false, 1, 1),
-        new(24, 5, 72, 40, true, false, 2, 1),
-        new(40, 5, 120, 40, true, false, 1, 1),
-        new(40, 5, 120, 40, true, false, 1, 1),
-        new(40, 3, 240, 80, false, true, 2, 1),
-        new(80, 3, 200, 80, false, true, 1, 1),
-        new(80, 3, 184, 80, false, true, 1, 1),
-        new(80, 3, 184, 80, false, true, 1, 1),
-        new(80, 3, 480, 112, true, true, 1, 1),
-        new(112, 3, 672, 112, true, true, 1, 1),
-        new(112, 5, 672, 160, true, true, 1, 2),
-        new(160, 5, 960, 160, true, true, 1, 2),
-        new(160, 5, 960, 160, true, true, 1, 2),
-    };
-
     // ImageNet statistics the backbone was trained with (torchvision's normalize).
     private static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
     private static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
@@ -42,12 +21,16 @@ internal sealed class MobileNetV3Encoder : IRvmEncoder
 
     public MobileNetV3Encoder(WeightSet w)
     {
-        _stem = ConvLayer.LoadWithBatchNorm(w, "backbone.features.0.0", "backbone.features.0.1", BatchNormEps, 16, 3, 3);
-        _blocks = Stages.Select((s, i) => new InvertedResidual(w, $"backbone.features.{i + 1}", s)).ToArray();
-        _head = ConvLayer.LoadWithBatchNorm(w, "backbone.features.16.0", "backbone.features.16.1", BatchNormEps, 960, 160, 1);
+        const float eps = MobileNetV3Large.BatchNormEps;
+        var stages = MobileNetV3Large.Stages;
+        _stem = ConvLayer.LoadWithBatchNorm(w, "backbone.features.0.0", "backbone.features.0.1", eps, MobileNetV3Large.StemChannels,
+            RvmArchitecture.ImageChannels, 3);
+        _blocks = stages.Select((s, i) => new InvertedResidual(w, $"backbone.features.{i + 1}", s)).ToArray();
+        _head = ConvLayer.LoadWithBatchNorm(w, "backbone.features.16.0", "backbone.features.16.1", eps, MobileNetV3Large.LastChannels,
+            stages[^1].Out, 1);
     }
 
-    public IReadOnlyList<int> FeatureChannels { get; } = new[] { 16, 24, 40, 960 };
+    public IReadOnlyList<int> FeatureChannels => RvmArchitecture.MobileNetV3.EncoderChannels;
 
     public (GraphValue F1, GraphValue F2, GraphValue F3, GraphValue F4) Forward(GraphBuilder g, GraphValue image)
     {

@@ -1,5 +1,7 @@
 using MatteKit.Onnx;
 using MatteKit.Weights;
+using MatteKit.Architecture;
+using MatteKit.Layers;
 
 namespace MatteKit.Rvm;
 
@@ -46,7 +48,7 @@ internal sealed class ResNet50Encoder : IRvmEncoder
         }
     }
 
-    public IReadOnlyList<int> FeatureChannels { get; } = new[] { 64, 256, 512, 2048 };
+    public IReadOnlyList<int> FeatureChannels => RvmArchitecture.ResNet50.EncoderChannels;
 
     public (GraphValue F1, GraphValue F2, GraphValue F3, GraphValue F4) Forward(GraphBuilder g, GraphValue image)
     {

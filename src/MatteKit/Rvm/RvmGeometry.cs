@@ -7,15 +7,10 @@ namespace MatteKit.Rvm;
 /// </summary>
 public sealed class RvmGeometry
 {
-    /// <summary>Channels of r1..r4 for the MobileNetV3 model (the default).</summary>
-    public static readonly int[] StateChannels = { 16, 20, 40, 64 };
-
-    /// <summary>Channels of r1..r4 for the ResNet50 model.</summary>
-    public static readonly int[] ResNet50StateChannels = { 16, 32, 64, 128 };
-
     public RvmGeometry(int frameWidth, int frameHeight, double downsampleRatio, IReadOnlyList<int>? stateChannels = null)
     {
-        stateChannels ??= StateChannels;
+        // The MobileNetV3 model's unless told (RvmNetwork.Geometry passes its own).
+        stateChannels ??= Architecture.RvmArchitecture.MobileNetV3.StateChannels;
         if (frameWidth < 1 || frameHeight < 1)
             throw new ArgumentException($"frame size {frameWidth}x{frameHeight} is empty");
         if (!(downsampleRatio > 0 && downsampleRatio <= 1))

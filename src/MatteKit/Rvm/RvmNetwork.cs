@@ -1,29 +1,20 @@
+using MatteKit.Architecture;
 using MatteKit.Onnx;
 using MatteKit.Weights;
-using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace MatteKit.Rvm;
 
 /// <summary>
-/// Robust Video Matting (Lin et al., WACV 2022): encoder (MobileNetV3 or ResNet50) -> LR-ASPP -> recurrent
-/// decoder (bottleneck, three upsampling blocks, output block) -> projection, refined to full resolution by the
-/// fast or the deep guided filter when the frame was downsampled; or, in the segmentation pass, the
-/// segmentation head instead of projection and refiner. <see cref="BuildModel"/> emits the ONNX graph for one
-/// frame size and ratio, with static shapes, for a chunk of T consecutive frames: every layer but the
-/// ConvGRUs runs on the T frames as one batch, each ConvGRU steps through them in order (the official model's
-/// time dimension), and the states in and out are those before the first frame and after the last.
+/// Robust Video Matting (Lin et al., WACV 2022): the frame downsampled -> encoder (MobileNetV3 or ResNet50) ->
+/// LR-ASPP -> recurrent decoder -> projection -> refiner (fast or deep guided filter, when the frame was
+/// downsampled); in the segmentation pass the segmentation head instead of projection and refiner.
+/// <see cref="Forward"/> is that figure; <see cref="RvmGraph"/> wraps it in a graph's inputs and outputs.
 /// </summary>
 public sealed class RvmNetwork
 {
-    private const int HiddenChannels = 16;
-
     private readonly IRvmEncoder _encoder;
     private readonly LrAspp _aspp;
-    private readonly BottleneckBlock _decode4;
-    private readonly UpsamplingBlock _decode3;
-    private readonly UpsamplingBlock _decode2;
-    private readonly UpsamplingBlock _decode1;
-    private readonly OutputBlock _decode0;
+    private readonly RecurrentDecoder _decoder;
     private readonly Projection _projectMat;
     private readonly Projection? _projectSeg;
     private readonly DeepGuidedFilter? _deepGuidedFilter;
@@ -33,30 +24,13 @@ public sealed class RvmNetwork
         Source = w.Source;
         Backbone = backbone;
         Refiner = refiner;
-        // Decoder widths of the official MattingNetwork: LR-ASPP output, then each upsampling stage's output.
-        int[] decoderChannels;
-        if (backbone == RvmBackbone.ResNet50)
-        {
-            _encoder = new ResNet50Encoder(w);
-            _aspp = new LrAspp(w, _encoder.FeatureChannels[3], 256);
-            decoderChannels = new[] { 128, 64, 32 };
-        }
-        else
-        {
-            _encoder = new MobileNetV3Encoder(w);
-            _aspp = new LrAspp(w, _encoder.FeatureChannels[3], 128);
-            decoderChannels = new[] { 80, 40, 32 };
-        }
-        var skips = _encoder.FeatureChannels;
-        _decode4 = new BottleneckBlock(w, _aspp.OutChannels);
-        _decode3 = new UpsamplingBlock(w, "decoder.decode3", _aspp.OutChannels, skips[2], 3, decoderChannels[0]);
-        _decode2 = new UpsamplingBlock(w, "decoder.decode2", decoderChannels[0], skips[1], 3, decoderChannels[1]);
-        _decode1 = new UpsamplingBlock(w, "decoder.decode1", decoderChannels[1], skips[0], 3, decoderChannels[2]);
-        _decode0 = new OutputBlock(w, decoderChannels[2], 3, HiddenChannels);
-        _projectMat = new Projection(w, "project_mat", HiddenChannels, 4);
-        if (w.Contains("project_seg.conv.weight")) _projectSeg = new Projection(w, "project_seg", HiddenChannels, 1);
-        if (refiner == RvmRefiner.DeepGuidedFilter) _deepGuidedFilter = new DeepGuidedFilter(w, HiddenChannels);
-        StateChannels = backbone == RvmBackbone.ResNet50 ? RvmGeometry.ResNet50StateChannels : RvmGeometry.StateChannels;
+        var architecture = backbone == RvmBackbone.ResNet50 ? RvmArchitecture.ResNet50 : RvmArchitecture.MobileNetV3;
+        _encoder = backbone == RvmBackbone.ResNet50 ? new ResNet50Encoder(w) : new MobileNetV3Encoder(w);
+        _aspp = new LrAspp(w, architecture.EncoderChannels[3], architecture.AsppChannels);
+        _decoder = new RecurrentDecoder(w, architecture);
+        _projectMat = new Projection(w, "project_mat", RvmArchitecture.HiddenChannels, 4);
+        if (w.Contains("project_seg.conv.weight")) _projectSeg = new Projection(w, "project_seg", RvmArchitecture.HiddenChannels, 1);
+        if (refiner == RvmRefiner.DeepGuidedFilter) _deepGuidedFilter = new DeepGuidedFilter(w, RvmArchitecture.HiddenChannels);
     }
 
     /// <summary>Where the weights came from.</summary>
@@ -71,7 +45,7 @@ public sealed class RvmNetwork
     public bool HasSegmentation => _projectSeg is not null;
 
     /// <summary>Channels of the recurrent states r1..r4.</summary>
-    public IReadOnlyList<int> StateChannels { get; }
+    public IReadOnlyList<int> StateChannels => _decoder.StateChannels;
 
     /// <summary>
     /// Builds the network from weights under the official key names. The backbone is told by the keys; the refiner
@@ -98,109 +72,42 @@ public sealed class RvmNetwork
     public RvmGeometry Geometry(int frameWidth, int frameHeight, double downsampleRatio)
         => new(frameWidth, frameHeight, downsampleRatio, StateChannels);
 
-    internal ModelGraph BuildModel(RvmGeometry geo, SourceFormat format, NetworkPass pass = NetworkPass.Matting,
-        int frames = 1, MatteOutputs outputs = MatteOutputs.Combined)
+    /// <summary>Refuses a pass these weights cannot run.</summary>
+    internal void CheckPass(NetworkPass pass)
     {
-        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "at least one frame per call");
         if (pass == NetworkPass.Segmentation && _projectSeg is null)
             throw new WeightsFormatException(Source, "the weights have no segmentation head ('project_seg.conv.weight' is missing)");
-        var g = new GraphBuilder(Backbone == RvmBackbone.ResNet50 ? "rvm_resnet50" : "rvm_mobilenetv3");
-        var frame = SourceInput(g, geo, format, frames);
-        var states = new GraphValue[4];
-        for (int i = 0; i < 4; i++)
-            states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
-
-        // Below ratio 1 the frame at full resolution is only read through the refiner's guide [R, G, B, grey], so
-        // the guide is made from it first and the network's input is the guide downsampled: no float copy of the
-        // frame. At ratio 1 the frame is the network's input, as floats in 0..1.
-        RefinerGuide? guide = null;
-        GraphValue? src = null, coarseGuide = null;
-        GraphValue srcSm;
-        if (geo.Refine)
-        {
-            guide = RefinerGuide.FromFrame(g, frame);
-            coarseGuide = guide.Downsampled(g, geo);
-            srcSm = g.Split(coarseGuide, 1, 3, 1)[0];
-        }
-        else
-        {
-            src = frame.ElementType == DataType.Uint8 ? g.Mul(g.Cast(frame, DataType.Float), g.Constant(1f / 255)) : frame;
-            srcSm = src;
-        }
-
-        var (f1, f2, f3, f4) = _encoder.Forward(g, srcSm);
-        f4 = _aspp.Forward(g, f4);
-
-        var s1 = g.AveragePool(srcSm, 2, 2, ceilMode: true);
-        var s2 = g.AveragePool(s1, 2, 2, ceilMode: true);
-        var s3 = g.AveragePool(s2, 2, 2, ceilMode: true);
-        var (x4, r4) = _decode4.Forward(g, f4, states[3]);
-        var (x3, r3) = _decode3.Forward(g, x4, f3, s3, states[2]);
-        var (x2, r2) = _decode2.Forward(g, x3, f2, s2, states[1]);
-        var (x1, r1) = _decode1.Forward(g, x2, f1, s1, states[0]);
-        var hidden = _decode0.Forward(g, x1, srcSm);
-
-        if (pass == NetworkPass.Segmentation)
-        {
-            // The official head's raw logits at network resolution, and for users a probability map at frame size.
-            var seg = _projectSeg!.Forward(g, hidden);
-            var probability = g.Sigmoid(seg);
-            if (geo.Refine) probability = g.ResizeBilinearToSize(probability, geo.FrameHeight, geo.FrameWidth);
-            g.Output(seg, "seg");
-            g.Output(probability, "seg_probability");
-        }
-        else
-        {
-            // Foreground (channels 0..2) and alpha (3) as one tensor, not yet clamped.
-            GraphValue matte;
-            var projected = _projectMat.Forward(g, hidden);
-            if (guide is null)
-            {
-                // The foreground is a residual over the image: adding [image, 0] keeps the four channels together.
-                var noAlpha = g.Zeros(src!.Dim(0), 1, src.Dim(2), src.Dim(3));
-                matte = g.Add(projected, g.Concat(1, src, noAlpha));
-            }
-            else
-            {
-                matte = _deepGuidedFilter is null
-                    ? FastGuidedFilter.Forward(g, guide, coarseGuide!, projected)
-                    : _deepGuidedFilter.Forward(g, guide, coarseGuide!, projected, hidden);
-            }
-            OutputMatte(g, matte, outputs);
-        }
-        g.Output(r1, "r1o");
-        g.Output(r2, "r2o");
-        g.Output(r3, "r3o");
-        g.Output(r4, "r4o");
-        return new ModelGraph(g.ToBytes(), g.ConvMultiplyAdds);
     }
 
-    private static void OutputMatte(GraphBuilder g, GraphValue matte, MatteOutputs outputs)
+    /// <summary>
+    /// One call: the frames and the states before them in; foreground and alpha as one 4-channel tensor, not yet
+    /// clamped (or, in the segmentation pass, the head's logits at network resolution), and the states after them out.
+    /// </summary>
+    internal (GraphValue Result, GraphValue[] States) Forward(GraphBuilder g, NetworkInput input, IReadOnlyList<GraphValue> states, NetworkPass pass)
     {
-        switch (outputs)
-        {
-            case MatteOutputs.Combined:
-                g.Output(g.Clip(matte, 0f, 1f), "matte");
-                break;
-            case MatteOutputs.Separate:
-                var parts = g.Split(g.Clip(matte, 0f, 1f), 1, 3, 1);
-                g.Output(parts[0], "fgr");
-                g.Output(parts[1], "pha");
-                break;
-            case MatteOutputs.Bytes:
-                // Quantizing saturates, so no clamp is needed; the rounding (half to even) is the one the float results
-                // get when converted to bytes.
-                var bytes = g.Split(g.FloatToBytes(matte, 1f / 255), 1, 3, 1);
-                g.Output(g.Transpose(bytes[0], 0, 2, 3, 1), "fgr");
-                g.Output(bytes[1], "pha");
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(outputs), outputs, null);
-        }
+        var image = input.Downsampled;
+        var (f1, f2, f3, f4) = _encoder.Forward(g, image);
+        f4 = _aspp.Forward(g, f4);
+        var (hidden, next) = _decoder.Forward(g, image, f1, f2, f3, f4, states);
+        if (pass == NetworkPass.Segmentation) return (_projectSeg!.Forward(g, hidden), next);
+        var projected = _projectMat.Forward(g, hidden);
+        return (Refine(g, input, projected, hidden), next);
     }
 
-    /// <summary>The frames as planes [T, 3, H, W]: bytes, or floats in 0..1.</summary>
-    private static GraphValue SourceInput(GraphBuilder g, RvmGeometry geo, SourceFormat format, int frames)
-        => g.Input("src", format == SourceFormat.PlanarFloat ? DataType.Float : DataType.Uint8, frames, 3, geo.FrameHeight, geo.FrameWidth);
-
+    /// <summary>
+    /// Back to the frame's resolution with the guided filter; at ratio 1 the foreground is a residual over the image,
+    /// and adding <c>[image, 0]</c> keeps the four channels together.
+    /// </summary>
+    private GraphValue Refine(GraphBuilder g, NetworkInput input, GraphValue projected, GraphValue hidden)
+    {
+        if (input.Guide is not { } guide)
+        {
+            var src = input.Source!;
+            var noAlpha = g.Zeros(src.Dim(0), 1, src.Dim(2), src.Dim(3));
+            return g.Add(projected, g.Concat(1, src, noAlpha));
+        }
+        return _deepGuidedFilter is null
+            ? FastGuidedFilter.Forward(g, guide, input.CoarseGuide!, projected)
+            : _deepGuidedFilter.Forward(g, guide, input.CoarseGuide!, projected, hidden);
+    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Google.Protobuf;
-using MatteKit.Inference;
 using MatteKit.Onnx;
 using MatteKit.Onnx.Protobuf;
 
@@ -15,14 +14,17 @@ namespace MatteKit.Rvm;
 /// </summary>
 public static class RvmOnnxExport
 {
+    /// <summary>Metadata entry holding the ratio the file was built for (the file has no ratio input).</summary>
+    public const string RatioMetadataKey = "mattekit.downsample_ratio";
+
     public static byte[] Build(RvmNetwork network, int frameWidth, int frameHeight, double downsampleRatio, bool float16)
     {
         var geometry = network.Geometry(frameWidth, frameHeight, downsampleRatio);
-        var graph = network.BuildModel(geometry, SourceFormat.PlanarFloat, NetworkPass.Matting, outputs: MatteOutputs.Separate);
+        var graph = RvmGraph.Build(network, geometry, SourceFormat.PlanarFloat, NetworkPass.Matting, outputs: MatteOutputs.Separate);
         var model = ModelProto.Parser.ParseFrom(graph.OnnxBytes);
         if (float16) Float16Conversion.Apply(model);
         void Meta(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        Meta(OnnxFileEngine.RatioMetadataKey, downsampleRatio.ToString("R", CultureInfo.InvariantCulture));
+        Meta(RatioMetadataKey, downsampleRatio.ToString("R", CultureInfo.InvariantCulture));
         Meta("mattekit.frame_size", $"{frameWidth}x{frameHeight}");
         Meta("mattekit.network_size", $"{geometry.NetworkWidth}x{geometry.NetworkHeight}");
         Meta("mattekit.backbone", network.Backbone.ToString());

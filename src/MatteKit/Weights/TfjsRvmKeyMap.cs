@@ -1,3 +1,4 @@
+using MatteKit.Architecture;
 namespace MatteKit.Weights;
 
 /// <summary>
@@ -29,17 +30,20 @@ internal sealed class TfjsRvmKeyMap
     private const double BackboneEps = 1e-3; // torchvision MobileNetV3: BatchNorm2d(eps=0.001)
     private const double HeadEps = 1e-5;     // nn.BatchNorm2d default: LR-ASPP and decoder
 
-    // MobileNetV3-Large inverted residual blocks (backbone.features.1 .. 15), the same table the network uses.
-    private static readonly IReadOnlyList<MatteKit.Rvm.MobileNetV3Stage> Blocks = MatteKit.Rvm.MobileNetV3Encoder.Stages;
+    // MobileNetV3-Large inverted residual blocks (backbone.features.1 .. 15) and RVM's widths: the tables the network uses.
+    private static readonly IReadOnlyList<MobileNetV3Stage> Blocks = MobileNetV3Large.Stages;
+    private static readonly RvmArchitecture Widths = RvmArchitecture.MobileNetV3;
 
-    private const int StemChannels = 16;
-    private const int LastChannels = 960;
-    private const int AsppChannels = 128;
+    private const int StemChannels = MobileNetV3Large.StemChannels;
+    private const int LastChannels = MobileNetV3Large.LastChannels;
+    private static int AsppChannels => Widths.AsppChannels;
     // Decoder: upsampling blocks decode3 .. decode1 (skip channels from the encoder, output channels), then the
     // output block decode0; the source image (3 channels) is concatenated at every scale.
-    private static readonly (int Skip, int Out)[] UpsamplingBlocks = [(40, 80), (24, 40), (16, 32)];
-    private const int OutputChannels = 16;
-    private const int ImageChannels = 3;
+    private static readonly (int Skip, int Out)[] UpsamplingBlocks =
+        [(Widths.EncoderChannels[2], Widths.UpsamplingChannels[0]), (Widths.EncoderChannels[1], Widths.UpsamplingChannels[1]),
+         (Widths.EncoderChannels[0], Widths.UpsamplingChannels[2])];
+    private const int OutputChannels = RvmArchitecture.HiddenChannels;
+    private const int ImageChannels = RvmArchitecture.ImageChannels;
 
     private readonly IReadOnlyDictionary<string, TfjsTensor> _tensors;
     private readonly string _source;
@@ -96,7 +100,7 @@ internal sealed class TfjsRvmKeyMap
             layer++;
             if (b.SqueezeExcite)
             {
-                int squeeze = MatteKit.Rvm.InvertedResidual.MakeDivisible(b.Expanded / 4, 8);
+                int squeeze = b.SqueezeChannels;
                 string se = scope + Next("squeeze_excitation", ref _squeezeExcitation) + "/";
                 Conv(block + layer + ".fc1", se, 1, b.Expanded, squeeze, bias: true);
                 Conv(block + layer + ".fc2", se, 1, squeeze, b.Expanded, bias: true);

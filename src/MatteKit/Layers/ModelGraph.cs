@@ -1,4 +1,4 @@
-namespace MatteKit.Rvm;
+namespace MatteKit.Layers;
 
 /// <summary>A serialized ONNX model and the multiply-adds of its convolutions.</summary>
 public sealed record ModelGraph(byte[] OnnxBytes, long ConvMultiplyAdds);

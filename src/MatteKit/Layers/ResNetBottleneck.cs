@@ -1,7 +1,7 @@
 using MatteKit.Onnx;
 using MatteKit.Weights;
 
-namespace MatteKit.Rvm;
+namespace MatteKit.Layers;
 
 /// <summary>
 /// torchvision's ResNet bottleneck (v1.5, stride on the 3x3): 1x1 reduce, 3x3 (stride, dilation), 1x1 expand x4,

@@ -1,7 +1,7 @@
 using MatteKit.Onnx;
 using MatteKit.Weights;
 
-namespace MatteKit.Rvm;
+namespace MatteKit.Layers;
 
 /// <summary>
 /// A Conv2d, optionally followed by an eval-mode BatchNorm2d that is folded into its kernel and bias

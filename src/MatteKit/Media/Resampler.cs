@@ -1,4 +1,4 @@
-namespace MatteKit.Datasets;
+namespace MatteKit.Media;
 
 /// <summary>
 /// Point sampling of 8-bit images at fractional positions (pixel i's centre at coordinate i, indices clamped at the
