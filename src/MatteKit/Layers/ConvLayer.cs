@@ -15,7 +15,7 @@ internal sealed class ConvLayer
     private readonly float[]? _bias;
     private readonly int _zeroInputChannels;
 
-    private ConvLayer(string name, float[] weight, int[] shape, float[]? bias, int zeroInputChannels = 0)
+    internal ConvLayer(string name, float[] weight, int[] shape, float[]? bias, int zeroInputChannels = 0)
     {
         _zeroInputChannels = zeroInputChannels;
         _name = name;
@@ -25,6 +25,20 @@ internal sealed class ConvLayer
     }
 
     public int OutChannels => _shape[0];
+
+    /// <summary>The key the weights came from (initializers are shared by it).</summary>
+    internal string Name => _name;
+
+    /// <summary>OIHW weights, batch norm folded in.</summary>
+    internal float[] Weight => _weight;
+
+    internal int[] Shape => _shape;
+
+    internal float[]? Bias => _bias;
+
+    /// <summary>Trailing input channels that are zero padding, not counted as work.</summary>
+    internal int ZeroInputChannels => _zeroInputChannels;
+
     public int KernelSize => _shape[2];
 
     /// <summary><c>{key}.weight</c> [out, in/groups, k, k] and, if <paramref name="hasBias"/>, <c>{key}.bias</c>.</summary>
@@ -55,40 +69,6 @@ internal sealed class ConvLayer
             bias[o] = beta[o] - mean[o] * scale;
         }
         return new ConvLayer(convKey, folded, weight.Shape, bias);
-    }
-
-    /// <summary>
-    /// The same conv taking <paramref name="extra"/> more input channels, with zero weights. ONNX Runtime's fast
-    /// blocked-layout (NCHWc) kernels need the input channel count to be a multiple of the vector block; a concat
-    /// of odd widths (e.g. 128 + 40 + 3) otherwise falls back to a much slower path.
-    /// </summary>
-    public ConvLayer WithZeroInputChannels(int extra)
-    {
-        if (extra == 0) return this;
-        int outC = _shape[0], inC = _shape[1], k2 = _shape[2] * _shape[3];
-        var padded = new float[outC * (inC + extra) * k2];
-        for (int o = 0; o < outC; o++)
-            Array.Copy(_weight, o * inC * k2, padded, o * (inC + extra) * k2, inC * k2);
-        return new ConvLayer(_name, padded, new[] { outC, inC + extra, _shape[2], _shape[3] }, _bias, _zeroInputChannels + extra);
-    }
-
-    /// <summary>
-    /// The conv as two convs over consecutive input-channel ranges, <c>[0, first)</c> (with the bias) and
-    /// <c>[first, in)</c>, whose outputs summed equal this conv's. A concat of an aligned tensor and a small one
-    /// then needs neither the concat nor zero padding.
-    /// </summary>
-    public (ConvLayer Head, ConvLayer Tail) SplitInputChannels(int first)
-    {
-        int outC = _shape[0], inC = _shape[1] - _zeroInputChannels, k2 = _shape[2] * _shape[3];
-        if (_zeroInputChannels != 0 || first <= 0 || first >= inC) throw new ArgumentOutOfRangeException(nameof(first));
-        float[] Slice(int from, int count)
-        {
-            var w = new float[outC * count * k2];
-            for (int o = 0; o < outC; o++) Array.Copy(_weight, (o * inC + from) * k2, w, o * count * k2, count * k2);
-            return w;
-        }
-        return (new ConvLayer($"{_name}[0:{first}]", Slice(0, first), new[] { outC, first, _shape[2], _shape[3] }, _bias),
-                new ConvLayer($"{_name}[{first}:{inC}]", Slice(first, inC - first), new[] { outC, inC - first, _shape[2], _shape[3] }, null));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using MatteKit.Layers;
 using MatteKit.Onnx;
 using MatteKit.Weights;
 
@@ -12,7 +13,7 @@ internal sealed class BottleneckBlock
 
     public (GraphValue X, GraphValue State) Forward(GraphBuilder g, GraphValue x, GraphValue state)
     {
-        var (kept, recurrent) = BlockedChannels.Halves(g, x);
+        var (kept, recurrent) = BlockedLayout.SplitHalves(g, x);
         var (h, last) = _gru.Forward(g, recurrent, state);
         return (g.Concat(1, kept, h), last);
     }

@@ -6,28 +6,19 @@ namespace MatteKit.Rvm;
 
 /// <summary>
 /// Convolutional GRU: <c>r, z = split(sigmoid(ih([x, h])))</c>, <c>c = tanh(hh([x, r * h]))</c>,
-/// <c>h' = (1 - z) * h + z * c</c> (written <c>h + z * (c - h)</c> where that keeps the blocked layout). Each new
-/// state is also the block's output for that frame. Given T frames
+/// <c>h' = (1 - z) * h + z * c</c>. Each new state is also the block's output for that frame. Given T frames
 /// (the batch axis is time), it steps through them in order, carrying h.
 /// </summary>
 internal sealed class ConvGru
 {
     private readonly ConvLayer _ih;
     private readonly ConvLayer _hh;
-    private readonly int _channels;
 
     public ConvGru(WeightSet w, string prefix, int channels)
     {
-        _channels = channels;
         _ih = ConvLayer.Load(w, prefix + ".ih.0", channels * 2, channels * 2, 3);
         _hh = ConvLayer.Load(w, prefix + ".hh.0", channels, channels * 2, 3);
     }
-
-    /// <summary>
-    /// With block-aligned channels every tensor of the cell can stay in ONNX Runtime's blocked layout: r and z are
-    /// taken apart by 1x1 convs instead of a split, and <c>h' = h + z * (c - h)</c> needs no subtraction op.
-    /// </summary>
-    private bool Blocked => _channels % ChannelPadding.Multiple == 0;
 
     /// <summary>
     /// T frames' features <c>[T, C, H, W]</c> and the state before the first <c>[1, C, H, W]</c> in; the state after
@@ -53,12 +44,9 @@ internal sealed class ConvGru
 
     private GraphValue Step(GraphBuilder g, GraphValue x, GraphValue h)
     {
-        if (Blocked) h = BlockedChannels.Enter(g, h);
-        var gates = g.Sigmoid(_ih.Forward(g, g.Concat(1, x, h)));
-        var (r, z) = BlockedChannels.Halves(g, gates);
-        var candidate = g.Tanh(_hh.Forward(g, g.Concat(1, x, g.Mul(r, h))));
-        if (Blocked) return g.Add(h, g.Mul(z, g.Add(candidate, BlockedChannels.Negate(g, h))));
-        var keep = g.Sub(g.Constant(1f), z);
-        return g.Add(g.Mul(keep, h), g.Mul(z, candidate));
+        h = BlockedLayout.EnterState(g, h);
+        var (r, z) = BlockedLayout.SplitHalves(g, g.Sigmoid(_ih.Forward(g, g.Concat(1, x, h))));
+        var c = g.Tanh(_hh.Forward(g, g.Concat(1, x, g.Mul(r, h))));
+        return BlockedLayout.Blend(g, h, z, c);
     }
 }

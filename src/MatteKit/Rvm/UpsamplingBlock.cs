@@ -12,14 +12,13 @@ internal sealed class UpsamplingBlock
 {
     private const float BatchNormEps = 1e-5f;
 
-    private readonly ConvLayer _conv;
+    private readonly ConcatConv _conv;
     private readonly ConvGru _gru;
 
     public UpsamplingBlock(WeightSet w, string prefix, int inChannels, int skipChannels, int imageChannels, int outChannels)
     {
-        int concatenated = inChannels + skipChannels + imageChannels;
-        _conv = ConvLayer.LoadWithBatchNorm(w, prefix + ".conv.0", prefix + ".conv.1", BatchNormEps, outChannels, concatenated, 3)
-            .WithZeroInputChannels(ChannelPadding.Extra(concatenated));
+        _conv = new ConcatConv(ConvLayer.LoadWithBatchNorm(w, prefix + ".conv.0", prefix + ".conv.1", BatchNormEps, outChannels,
+            inChannels + skipChannels + imageChannels, 3), inChannels, skipChannels, imageChannels);
         _gru = new ConvGru(w, prefix + ".gru", outChannels / 2);
     }
 
@@ -27,8 +26,8 @@ internal sealed class UpsamplingBlock
     {
         x = g.ResizeBilinearByScale(x, 2, x.Dim(2) * 2, x.Dim(3) * 2);
         x = g.CropTopLeft(x, image.Dim(2), image.Dim(3));
-        x = g.Relu(_conv.Forward(g, ChannelPadding.ConcatPadded(g, x, skip, image)));
-        var (kept, recurrent) = BlockedChannels.Halves(g, x);
+        x = g.Relu(_conv.Forward(g, x, skip, image));
+        var (kept, recurrent) = BlockedLayout.SplitHalves(g, x);
         var (h, last) = _gru.Forward(g, recurrent, state);
         return (g.Concat(1, kept, h), last);
     }
