@@ -1,5 +1,4 @@
 using MatteKit.Onnx;
-using MatteKit.Rvm;
 using MatteKit.Weights;
 using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;
 using MatteKit.Layers;
@@ -12,7 +11,7 @@ namespace MatteKit.Bgm;
 /// alpha, foreground residual, error and hidden features; the <see cref="PatchRefiner"/> recomputes the uncertain
 /// 4x4 patches at full resolution. <see cref="BuildModel"/> emits one ONNX graph for one frame size and setting.
 /// </summary>
-public sealed class BgmNetwork
+internal sealed class BgmNetwork
 {
     internal const float BatchNormEps = 1e-5f;
     private const int HiddenChannels = 32;

@@ -1,5 +1,4 @@
 using MatteKit.Onnx;
-using MatteKit.Rvm;
 using MatteKit.Weights;
 using MatteKit.Layers;
 

@@ -12,7 +12,7 @@ namespace MatteKit.Compositing;
 /// It runs once per output frame on the converter's encode thread, where at 1080p the plain loop took 7 ms of
 /// the CPU the encoders and inference share; 16 pixels at a time in 128-bit vectors give the same bytes.
 /// </remarks>
-public static class Compositor
+internal static class Compositor
 {
     // Alpha of 16 pixels spread over their 48 RGB bytes: each alpha byte three times, in three vectors.
     private static readonly Vector128<byte> Spread0 = Vector128.Create((byte)0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5);

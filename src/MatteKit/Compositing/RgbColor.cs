@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MatteKit.Compositing;
 
 /// <summary>An 8-bit RGB colour, parsed from a name or <c>#RRGGBB</c>.</summary>
-public readonly record struct RgbColor(byte R, byte G, byte B)
+internal readonly record struct RgbColor(byte R, byte G, byte B)
 {
     /// <summary>The official RVM converter's green screen colour (120, 255, 155).</summary>
     public static readonly RgbColor Green = new(120, 255, 155);

@@ -1,4 +1,5 @@
 using MatteKit.Inference;
+using MatteKit.Weights;
 
 namespace MatteKit.Conversion;
 
@@ -32,9 +33,13 @@ internal sealed class RvmFrameMatter : IFrameMatter
         VideoMatter? matter = null, segmenter = null;
         try
         {
-            matter = matting ? VideoMatter.Load(options.Weights, matterOptions) : null;
-            // Each pass advances the recurrent state, so both on one clip need two matters, each with its own sequence.
-            segmenter = options.OutputSegmentation is null ? null : VideoMatter.Load(options.Weights, matterOptions);
+            // Each pass advances the recurrent state, so both on one clip need two matters, each with its own
+            // sequence; the weights are read once for both.
+            var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null
+                : options.Weights is null ? WeightsFile.LoadDefault() : WeightsFile.Load(options.Weights);
+            VideoMatter Open() => weights is null ? VideoMatter.Load(options.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
+            matter = matting ? Open() : null;
+            segmenter = options.OutputSegmentation is null ? null : Open();
             if (segmenter is not null && !segmenter.HasSegmentation)
                 throw new ArgumentException($"{segmenter.WeightsSource}: no segmentation head in these weights (the TF.js model and ONNX " +
                     "files have none; the official .pth files have one), so --output-segmentation cannot be written");

@@ -9,7 +9,7 @@ namespace MatteKit.Conversion;
 /// the camera or scene moves, or when the median still shows a person (someone stood still), since BGMv2 would then
 /// treat that person as background.
 /// </summary>
-public static class TemporalMedianPlate
+internal static class TemporalMedianPlate
 {
     public const int MinFrames = 3;
     public const int MaxFrames = 31;

@@ -9,7 +9,7 @@ namespace MatteKit.Datasets;
 /// and zooms over a still, or a video simply plays. Values are drawn from a seeded generator per clip, so the same
 /// seed and inputs give the same clip.
 /// </summary>
-public sealed record ClipMotion(
+internal sealed record ClipMotion(
     [property: JsonPropertyName("period")] double Period,
     [property: JsonPropertyName("height_frac")] double HeightFraction,
     [property: JsonPropertyName("x_center")] double XCenter,

@@ -11,7 +11,7 @@ namespace MatteKit.Evaluation;
 /// inline SVG, and the worst frames by MAD side by side (input composite when the ground truth has <c>com/</c>,
 /// true alpha, predicted alpha, error heat-map), images embedded as PNG data URIs.
 /// </summary>
-public static class EvaluationReport
+internal static class EvaluationReport
 {
     private const int WorstFrames = 3;
     private const int MaxImageWidth = 480;

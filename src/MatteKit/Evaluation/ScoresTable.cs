@@ -5,7 +5,7 @@ using MatteKit.Metrics;
 namespace MatteKit.Evaluation;
 
 /// <summary>Plain-text, CSV and JSON forms of <see cref="DatasetScores"/>.</summary>
-public static class ScoresTable
+internal static class ScoresTable
 {
     /// <summary>Number format per metric: enough digits to compare methods at the paper's precision.</summary>
     public static string Format(double value) => double.IsNaN(value) ? "-" : value.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -12,15 +12,14 @@ internal sealed class GraphEngine : IMatteEngine
 {
     private readonly RvmNetwork _network;
     private readonly SessionOptions _sessionOptions;
-    private readonly int _maxCachedSessions;
-    private readonly LinkedList<MatteSession> _sessions = new();
+    private readonly SessionCache<MatteSession> _sessions;
     private MatteSession? _current;
 
     public GraphEngine(RvmNetwork network, SessionOptions sessionOptions, int maxCachedSizes)
     {
         _network = network;
         _sessionOptions = sessionOptions;
-        _maxCachedSessions = Math.Max(1, maxCachedSizes);
+        _sessions = new SessionCache<MatteSession>(maxCachedSizes);
     }
 
     public string Source => _network.Source;
@@ -28,6 +27,8 @@ internal sealed class GraphEngine : IMatteEngine
     public RvmNetwork Network => _network;
 
     public RvmGeometry? CurrentGeometry => _current?.Geometry;
+
+    public bool HasSegmentation => _network.HasSegmentation;
 
     public long ConvMultiplyAdds => _current?.ConvMultiplyAdds ?? 0;
 
@@ -64,7 +65,7 @@ internal sealed class GraphEngine : IMatteEngine
 
     public void Reset()
     {
-        foreach (var s in _sessions) s.ResetState();
+        foreach (var s in _sessions.All) s.ResetState();
     }
 
     public ReadOnlySpan<float> RecurrentState(int index) => _current is null ? ReadOnlySpan<float>.Empty : _current.State(index);
@@ -74,34 +75,19 @@ internal sealed class GraphEngine : IMatteEngine
         bool Fits(MatteSession s) => s.Pass == pass && s.Outputs == outputs && s.Frames == frames &&
                                      s.Geometry.Matches(width, height, ratio);
         if (_current is { } c && Fits(c)) return c;
-        var node = _sessions.First;
-        while (node is not null && !Fits(node.Value)) node = node.Next;
-        MatteSession session;
-        if (node is not null)
-        {
-            session = node.Value;
-            _sessions.Remove(node);
-        }
-        else
-        {
-            session = new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions);
-        }
-        // The official model carries one state through both passes and any chunking; another size breaks the sequence.
-        if (_current is not null && _current.Geometry.Matches(width, height, ratio)) session.CopyStateFrom(_current);
-        else session.ResetState();
-        _sessions.AddFirst(session);
-        while (_sessions.Count > _maxCachedSessions)
-        {
-            _sessions.Last!.Value.Dispose();
-            _sessions.RemoveLast();
-        }
+        var session = _sessions.Get(Fits, () => new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions),
+            s =>
+            {
+                // The official model carries one state through both passes and any chunking; another size breaks the sequence.
+                if (_current is not null && _current.Geometry.Matches(width, height, ratio)) s.CopyStateFrom(_current);
+                else s.ResetState();
+            });
         _current = session;
         return session;
     }
 
     public void Dispose()
     {
-        foreach (var s in _sessions) s.Dispose();
-        _sessions.Clear();
+        _sessions.Dispose();
     }
 }

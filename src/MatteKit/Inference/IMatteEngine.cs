@@ -27,5 +27,8 @@ internal interface IMatteEngine : IDisposable
     /// <summary>Sizes of the frame processed last; null before the first.</summary>
     RvmGeometry? CurrentGeometry { get; }
 
+    /// <summary>Whether the engine can run the segmentation pass.</summary>
+    bool HasSegmentation { get; }
+
     long ConvMultiplyAdds { get; }
 }

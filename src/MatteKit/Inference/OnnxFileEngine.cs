@@ -92,6 +92,9 @@ internal sealed class OnnxFileEngine : IMatteEngine
 
     public RvmGeometry? CurrentGeometry { get; private set; }
 
+    /// <summary>RVM's ONNX exports have no segmentation head.</summary>
+    public bool HasSegmentation => false;
+
     public long ConvMultiplyAdds => 0;
 
     public MatteResult Process(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio)

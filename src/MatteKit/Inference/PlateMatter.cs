@@ -17,7 +17,7 @@ public sealed class PlateMatter : IDisposable
     private readonly BgmNetwork _network;
     private readonly PlateMatterOptions _options;
     private readonly SessionOptions _sessionOptions;
-    private readonly LinkedList<PlateSession> _sessions = new();
+    private readonly SessionCache<PlateSession> _sessions;
 
     private PlateMatter(BgmNetwork network, PlateMatterOptions options)
     {
@@ -28,6 +28,7 @@ public sealed class PlateMatter : IDisposable
         if (options.BackboneScale is { } s && !(s > 0 && s <= 1))
             throw new ArgumentException($"backbone scale must be in (0, 1], got {s}");
         _sessionOptions = OrtSessionOptions.Create(options.Threads);
+        _sessions = new SessionCache<PlateSession>(options.MaxCachedSizes);
     }
 
     /// <summary>Loads an official BGMv2 PyTorch checkpoint (<c>pytorch_mobilenetv2.pth</c>, <c>pytorch_resnet50.pth</c>, <c>pytorch_resnet101.pth</c>).</summary>
@@ -42,7 +43,7 @@ public sealed class PlateMatter : IDisposable
     public string WeightsSource => _network.Source;
 
     /// <summary>Multiply-adds of the convolutions outside the refiner's patches for the size processed last.</summary>
-    public long ConvMultiplyAdds => _sessions.First?.Value.ConvMultiplyAdds ?? 0;
+    public long ConvMultiplyAdds => _sessions.MostRecent?.ConvMultiplyAdds ?? 0;
 
     /// <summary>
     /// Mattes one frame against the plate, both interleaved 8-bit RGB of <paramref name="width"/> x <paramref name="height"/>.
@@ -64,34 +65,16 @@ public sealed class PlateMatter : IDisposable
     }
 
     private PlateSession SessionFor(int width, int height)
-    {
-        var node = _sessions.First;
-        while (node is not null && !(node.Value.Geometry.FrameWidth == width && node.Value.Geometry.FrameHeight == height)) node = node.Next;
-        if (node is not null)
+        => _sessions.Get(s => s.Geometry.FrameWidth == width && s.Geometry.FrameHeight == height, () =>
         {
-            if (node != _sessions.First)
-            {
-                _sessions.Remove(node);
-                _sessions.AddFirst(node);
-            }
-            return node.Value;
-        }
-        var geo = new BgmGeometry(width, height, _options.BackboneScale ?? BgmGeometry.AutoBackboneScale(width, height),
-            _options.RefineMode, _options.RefineSamplePixels, _options.RefineThreshold);
-        var session = new PlateSession(_network, geo, _sessionOptions);
-        _sessions.AddFirst(session);
-        while (_sessions.Count > Math.Max(1, _options.MaxCachedSizes))
-        {
-            _sessions.Last!.Value.Dispose();
-            _sessions.RemoveLast();
-        }
-        return session;
-    }
+            var geo = new BgmGeometry(width, height, _options.BackboneScale ?? BgmGeometry.AutoBackboneScale(width, height),
+                _options.RefineMode, _options.RefineSamplePixels, _options.RefineThreshold);
+            return new PlateSession(_network, geo, _sessionOptions);
+        });
 
     public void Dispose()
     {
-        foreach (var s in _sessions) s.Dispose();
-        _sessions.Clear();
+        _sessions.Dispose();
         _sessionOptions.Dispose();
     }
 }

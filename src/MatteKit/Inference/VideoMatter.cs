@@ -64,7 +64,7 @@ public sealed class VideoMatter : IDisposable
     public long ConvMultiplyAdds => _engine.ConvMultiplyAdds;
 
     /// <summary>Whether <see cref="Segment"/> is available (weights with the segmentation head).</summary>
-    public bool HasSegmentation => _engine is GraphEngine g && g.Network.HasSegmentation;
+    public bool HasSegmentation => _engine.HasSegmentation;
 
     /// <summary>
     /// Mattes one frame given as interleaved 8-bit RGB, <paramref name="width"/> x <paramref name="height"/>.
@@ -135,7 +135,7 @@ public sealed class VideoMatter : IDisposable
                 nameof(framesRgb24));
     }
 
-    private static bool IsOnnxFile(string path)
+    internal static bool IsOnnxFile(string path)
         => File.Exists(path) && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     public void Dispose()

@@ -1,4 +1,4 @@
 namespace MatteKit.Layers;
 
 /// <summary>A serialized ONNX model and the multiply-adds of its convolutions.</summary>
-public sealed record ModelGraph(byte[] OnnxBytes, long ConvMultiplyAdds);
+internal sealed record ModelGraph(byte[] OnnxBytes, long ConvMultiplyAdds);

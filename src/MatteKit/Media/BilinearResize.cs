@@ -1,7 +1,7 @@
 namespace MatteKit.Media;
 
 /// <summary>Resampling of 8-bit RGB images outside the network (background plates of another size).</summary>
-public static class BilinearResize
+internal static class BilinearResize
 {
     /// <summary>Bilinear resampling with half-pixel centres (no antialiasing: plates are near the frame size).</summary>
     public static RgbImage Rgb(RgbImage image, int width, int height)

@@ -1,7 +1,7 @@
 namespace MatteKit.Media;
 
 /// <summary>The PNG images of a folder, in natural order, read as the frames of one clip.</summary>
-public static class ImageSequence
+internal static class ImageSequence
 {
     public static IReadOnlyList<string> ListPngFiles(string folder)
     {

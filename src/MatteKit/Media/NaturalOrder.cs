@@ -1,7 +1,7 @@
 namespace MatteKit.Media;
 
 /// <summary>Orders file names as people count: "frame2" before "frame10". Digit runs compare by value.</summary>
-public sealed class NaturalOrder : IComparer<string>
+internal sealed class NaturalOrder : IComparer<string>
 {
     public static readonly NaturalOrder Instance = new();
 

@@ -4,7 +4,7 @@ namespace MatteKit.Media;
 /// A file that appears under its final name only when complete: it is written under a hidden temporary name
 /// in the same folder (same file system, so the final rename is atomic), and removed if never committed.
 /// </summary>
-public sealed class OutputFile : IDisposable
+internal sealed class OutputFile : IDisposable
 {
     private bool _committed;
 

@@ -4,7 +4,7 @@ namespace MatteKit.Media;
 /// A folder of output files that appears under its final name only when complete: files go into a hidden
 /// sibling folder, which <see cref="Commit"/> renames; <see cref="Dispose"/> without a commit removes it.
 /// </summary>
-public sealed class OutputFolder : IDisposable
+internal sealed class OutputFolder : IDisposable
 {
     private bool _committed;
 

@@ -8,7 +8,7 @@ namespace MatteKit.Media;
 /// process that must exit at once (a second Ctrl-C, or a phase that did not stop in time after a signal), so that
 /// no partial file is left behind even then.
 /// </summary>
-public static class PartialOutputs
+internal static class PartialOutputs
 {
     private static readonly ConcurrentDictionary<string, bool> Pending = new(StringComparer.Ordinal);
 

@@ -4,7 +4,7 @@ namespace MatteKit.Media;
 /// The largest picture MatteKit decodes, checked against a file's header before any pixel is allocated. A PNG of
 /// 1 MB can declare 20000x20000 pixels, which would take tens of gigabytes by the time the network has run.
 /// </summary>
-public static class PixelLimit
+internal static class PixelLimit
 {
     /// <summary>40 megapixels: above 8K DCI (8192x4320, 35.4 Mpx), which is more than any camera frame here needs.</summary>
     public const long Default = 40_000_000;

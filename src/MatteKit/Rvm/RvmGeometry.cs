@@ -5,7 +5,7 @@ namespace MatteKit.Rvm;
 /// itself at ratio 1) and the recurrent state shapes, each a ceil-halving of the previous (stride-2 convs pad
 /// symmetrically, so an odd side rounds up).
 /// </summary>
-public sealed class RvmGeometry
+internal sealed class RvmGeometry
 {
     public RvmGeometry(int frameWidth, int frameHeight, double downsampleRatio, IReadOnlyList<int>? stateChannels = null)
     {

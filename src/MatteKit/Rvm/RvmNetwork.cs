@@ -69,7 +69,7 @@ public sealed class RvmNetwork
     }
 
     /// <summary>The sizes this network runs at for a frame size and ratio.</summary>
-    public RvmGeometry Geometry(int frameWidth, int frameHeight, double downsampleRatio)
+    internal RvmGeometry Geometry(int frameWidth, int frameHeight, double downsampleRatio)
         => new(frameWidth, frameHeight, downsampleRatio, StateChannels);
 
     /// <summary>Refuses a pass these weights cannot run.</summary>

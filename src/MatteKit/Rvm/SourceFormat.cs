@@ -1,7 +1,7 @@
 namespace MatteKit.Rvm;
 
 /// <summary>The graph's frame input.</summary>
-public enum SourceFormat
+internal enum SourceFormat
 {
     /// <summary>uint8 <c>[T, 3, H, W]</c> (T frames, 1 per call unless chunked): R, G and B planes of bytes.</summary>
     PlanarBytes,

@@ -11,7 +11,7 @@ namespace MatteKit.Weights;
 /// int64 and int32 tensors are converted to float32. Every problem is a one-line
 /// <see cref="WeightsFormatException"/> naming the file (and the tensor, where there is one).
 /// </summary>
-public static class PyTorchCheckpoint
+internal static class PyTorchCheckpoint
 {
     // torch.save before 1.6 wrote pickles, the first being this magic number as a protocol-2 LONG1.
     private static readonly byte[] LegacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];

@@ -13,7 +13,7 @@ namespace MatteKit.Weights;
 /// are bit-identical to what TF.js loads. Every problem is a <see cref="WeightsFormatException"/> with a one-line
 /// message naming the model file and, where there is one, the tensor.
 /// </remarks>
-public static class TfjsGraphModel
+internal static class TfjsGraphModel
 {
     private const string EmbeddedPrefix = "MatteKit.Models.rvm_mobilenetv3.";
     private const string EmbeddedModelJson = EmbeddedPrefix + "model.json";

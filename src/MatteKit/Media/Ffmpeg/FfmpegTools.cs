@@ -5,7 +5,7 @@ namespace MatteKit.Media.Ffmpeg;
 /// (Debian package <c>ffmpeg</c>); without them video input and output cannot work, so the error says how to
 /// install them instead of surfacing a process-start failure.
 /// </summary>
-public static class FfmpegTools
+internal static class FfmpegTools
 {
     public static string Ffmpeg => Find("ffmpeg");
 

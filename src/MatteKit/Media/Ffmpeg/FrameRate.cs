@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MatteKit.Media.Ffmpeg;
 
 /// <summary>An exact frame rate as ffmpeg writes it, e.g. 30000/1001, kept rational so that outputs match it exactly.</summary>
-public readonly record struct FrameRate(int Numerator, int Denominator)
+internal readonly record struct FrameRate(int Numerator, int Denominator)
 {
     /// <summary>What image inputs get when nothing says otherwise (the official converter's choice too).</summary>
     public static readonly FrameRate Default = new(30, 1);

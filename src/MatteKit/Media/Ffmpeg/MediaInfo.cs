@@ -1,7 +1,7 @@
 namespace MatteKit.Media.Ffmpeg;
 
 /// <summary>What ffprobe says about an input: the first video stream and whether there is audio.</summary>
-public sealed record MediaInfo(
+internal sealed record MediaInfo(
     int Width,
     int Height,
     FrameRate FrameRate,

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MatteKit.Media.Ffmpeg;
 
 /// <summary>Runs ffprobe on an input and reads its JSON answer.</summary>
-public static class MediaProbe
+internal static class MediaProbe
 {
     /// <summary>Probing that takes longer than this is a stalled input (a network stream, a FIFO nobody writes to).</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);

@@ -1,7 +1,7 @@
 namespace MatteKit.Media.Ffmpeg;
 
 /// <summary>Whole pictures through <see cref="VideoDecoder"/>: one still image, or frames scaled to cover a size.</summary>
-public static class PictureReader
+internal static class PictureReader
 {
     /// <summary>ffmpeg filter that scales a picture to cover <paramref name="width"/> x <paramref name="height"/> and cuts the centre: no bars, no distortion.</summary>
     public static string CoverFilter(int width, int height)

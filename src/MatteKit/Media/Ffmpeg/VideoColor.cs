@@ -6,7 +6,7 @@ namespace MatteKit.Media.Ffmpeg;
 /// <c>-color_trc</c>). Frames are decoded to RGB with the input's own values and encoded back with the same ones,
 /// and outputs carry them as tags, so a player shows the output as it shows the input.
 /// </summary>
-public sealed record VideoColor(string Matrix, string Range, string Primaries, string Transfer)
+internal sealed record VideoColor(string Matrix, string Range, string Primaries, string Transfer)
 {
     /// <summary>
     /// The colour of a stream from what ffprobe says, unknowns filled in as players assume them: BT.709 for HD

@@ -7,7 +7,7 @@ namespace MatteKit.Media.Ffmpeg;
 /// H.264, .webm VP9, .mov ProRes, .gif animated GIF. Alpha (straight RGBA in) survives in VP9 (yuva420p),
 /// ProRes 4444 (yuva444p10le) and GIF (one transparent palette entry).
 /// </summary>
-public sealed class VideoContainer
+internal sealed class VideoContainer
 {
     /// <summary>x264's speed presets, fastest first: each slower one compresses better at the same quality.</summary>
     public static readonly IReadOnlyList<string> H264Presets =

@@ -7,7 +7,7 @@ namespace MatteKit.Media.Ffmpeg;
 /// Decodes a video (or image, stream, device) with an ffmpeg child process into 8-bit RGB frames, read from
 /// its stdout pipe into buffers the caller owns. ffmpeg applies the input's rotation, so frames come out upright.
 /// </summary>
-public sealed partial class VideoDecoder : IDisposable
+internal sealed partial class VideoDecoder : IDisposable
 {
     private readonly FfmpegProcess _process;
     private readonly PpmStreamReader _reader;

@@ -7,7 +7,7 @@ namespace MatteKit.Media.Ffmpeg;
 /// temporary name and renamed by <see cref="Complete"/> (or <see cref="Commit"/> after <see cref="Finish"/>) once ffmpeg has finished it; disposing without completing
 /// kills ffmpeg and removes the temporary file.
 /// </summary>
-public sealed class VideoEncoder : IDisposable
+internal sealed class VideoEncoder : IDisposable
 {
     private readonly OutputFile _file;
     private readonly FfmpegProcess _process;

@@ -1,7 +1,7 @@
 namespace MatteKit.Media.Ffmpeg;
 
 /// <summary>What a <see cref="VideoEncoder"/> writes: frame size and layout, rate, quality, and where audio comes from.</summary>
-public sealed record VideoEncoding
+internal sealed record VideoEncoding
 {
     public required int Width { get; init; }
     public required int Height { get; init; }
