@@ -139,7 +139,7 @@ internal static class EvaluationReport
         int factor = (width + MaxImageWidth - 1) / MaxImageWidth;
         if (factor >= 2) pixels = Resampler.ReduceByArea(pixels, width, height, channels, factor, out width, out height);
         using var png = new MemoryStream();
-        PngFile.Write(png, width, height, pixels, channels, System.IO.Compression.CompressionLevel.Optimal);
+        PngWriter.Write(png, width, height, pixels, channels, System.IO.Compression.CompressionLevel.Optimal);
         sb.Append("<figure><img alt=\"").Append(Enc(caption)).Append("\" width=\"").Append(width).Append("\" height=\"").Append(height)
           .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png.ToArray())).Append("\"><figcaption>")
           .Append(Enc(caption)).Append("</figcaption></figure>");
