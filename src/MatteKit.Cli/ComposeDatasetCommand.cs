@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MatteKit.Datasets;
 
 namespace MatteKit.Cli;
@@ -5,52 +6,44 @@ namespace MatteKit.Cli;
 /// <summary><c>mattekit compose-dataset</c>: the command-line face of <see cref="DatasetComposer"/>.</summary>
 internal static class ComposeDatasetCommand
 {
-    public const string Help = """
-        Usage: mattekit compose-dataset --foregrounds DIR --backgrounds DIR|FILE --out DIR [options]
+    private static readonly Option<string?> Foregrounds = OptionValues.Path("--foregrounds",
+        "folders of cut-outs, each with image.jpg (or image.png) and alpha.png (required)", "DIR");
+    private static readonly Option<string?> Backgrounds = OptionValues.Path("--backgrounds",
+        "a background image or video, or a folder of them (searched recursively; the cut-outs take them in turn). Backgrounds must show no people (required)");
+    private static readonly Option<string?> Out = OptionValues.Path("--out", "the dataset folder to create (must not exist or be empty; required)", "DIR");
+    private static readonly Option<(int Width, int Height)?> Size = OptionValues.Size("--size", "frame size (default 512x288, the paper's low-resolution setting)", 16, 8192);
+    private static readonly Option<int?> Frames = OptionValues.WholeNumber("--frames", "frames per clip (default 30)", 1);
+    private static readonly Option<int?> Clips = OptionValues.WholeNumber("--clips", "at most N clips (default: one per cut-out)", 1);
+    private static readonly Option<int?> Seed = OptionValues.WholeNumber("--seed", "motion seed (default 1); the same seed and inputs give the same clips", 0);
+    private static readonly Option<bool> NoBackground = OptionValues.Flag("--no-background", "do not write bgr/");
+    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress");
 
-        Builds clips with exact ground truth: each cut-out moves (sway, zoom, small rotation) over a background
-        (a panning, zooming crop of a still, or a video); alpha, foreground and background are rounded to 8 bits
-        first and the composite is made from the stored values. Writes OUT/<clip>/com|pha|fgr|bgr/NNNN.png and
-        OUT/<clip>/meta.json. JPEG stills and videos are decoded with ffmpeg (needed on PATH).
-
-        --foregrounds DIR   folders of cut-outs, each with image.jpg (or image.png) and alpha.png
-        --backgrounds PATH  a background image or video, or a folder of them (searched recursively; the
-                            cut-outs take them in turn). Backgrounds must show no people.
-        --out DIR           the dataset folder to create (must not exist or be empty)
-        --size WxH          frame size (default 512x288, the paper's low-resolution setting)
-        --frames N          frames per clip (default 30)
-        --clips N           at most N clips (default: one per cut-out)
-        --seed N            motion seed (default 1); the same seed and inputs give the same clips
-        --no-background     do not write bgr/
-        --quiet
-        """;
-
-    private static readonly HashSet<string> ValueOptions = new()
+    public static Command Build(CancellationToken cancel)
     {
-        "--foregrounds", "--backgrounds", "--out", "--size", "--frames", "--clips", "--seed",
-    };
+        var command = new Command("compose-dataset", "Builds clips with exact ground truth: each cut-out moves (sway, zoom, small rotation) over a background (a panning, zooming crop of a still, or a video); alpha, foreground and background are rounded to 8 bits first and the composite is made from the stored values. Writes OUT/<clip>/com|pha|fgr|bgr/NNNN.png and OUT/<clip>/meta.json. JPEG stills and videos are decoded with ffmpeg (needed on PATH).")
+        { Foregrounds, Backgrounds, Out, Size, Frames, Clips, Seed, NoBackground, Quiet };
+        command.SetAction(parse => Run(parse, cancel));
+        return command;
+    }
 
-    private static readonly HashSet<string> Flags = new() { "--quiet", "--help", "--no-background" };
-
-    public static int Run(string[] args, CancellationToken cancel)
+    private static int Run(ParseResult parse, CancellationToken cancel)
     {
-        var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
-        if (cl is null) return 0;
-        string Required(string name) => cl.Value(name) ?? throw new UsageException($"{name} is required (see mattekit compose-dataset --help)");
-        var (width, height) = cl.Size("--size", 16, 8192) ?? (512, 288);
+        string Required(Option<string?> option)
+            => parse.GetValue(option) ?? throw new UsageException($"{option.Name} is required (see mattekit compose-dataset --help)");
+        var (width, height) = parse.GetValue(Size) ?? (512, 288);
         var options = new ComposeOptions
         {
-            Foregrounds = Required("--foregrounds"),
-            Backgrounds = Required("--backgrounds"),
-            Output = Required("--out"),
+            Foregrounds = Required(Foregrounds),
+            Backgrounds = Required(Backgrounds),
+            Output = Required(Out),
             Width = width,
             Height = height,
-            Frames = cl.Int("--frames", 30, 1),
-            MaxClips = cl.Int("--clips", 0, 1),
-            Seed = cl.Int("--seed", 1, 0),
-            WriteBackground = !cl.Has("--no-background"),
+            Frames = parse.GetValue(Frames) ?? 30,
+            MaxClips = parse.GetValue(Clips) ?? 0,
+            Seed = parse.GetValue(Seed) ?? 1,
+            WriteBackground = !parse.GetValue(NoBackground),
         };
-        bool quiet = cl.Has("--quiet");
+        bool quiet = parse.GetValue(Quiet);
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);
         if (!quiet) Console.WriteLine($"{clips.Count} clip(s) of {options.Frames} frame(s), {width}x{height}, in {Path.GetFullPath(options.Output)}");
         return 0;

@@ -1,114 +1,128 @@
-using System.Globalization;
+using System.CommandLine;
 using MatteKit.Conversion;
 using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
 using MatteKit.Rvm;
 
 namespace MatteKit.Cli;
 
-/// <summary><c>mattekit convert</c>: the command-line face of <see cref="Converter"/>.</summary>
+/// <summary>
+/// <c>mattekit convert</c>: each option declared once (name, help, type); <see cref="ConvertOptions.Validate"/> checks
+/// the values, and its errors are usage errors (exit 2).
+/// </summary>
 internal static class ConvertCommand
 {
-    public const string Help = """
-        Usage: mattekit convert INPUT [options]
-
-        INPUT                        a video file (anything ffmpeg decodes), a folder of images (one clip,
-                                     natural order), one image, or - (stdin), a URL or a device ffmpeg opens;
-                                     also accepted as --input-source INPUT
-        --output-composition PATH    foreground over --background
-        --output-alpha PATH          alpha matte (grey)
-        --output-foreground PATH     foreground colour
-        --output-segmentation PATH   the segmentation pass (grey): person probability, or a 0/255 mask with
-                                     --segmentation-threshold; needs weights with the segmentation head
-                                     (official .pth files; not the TF.js model nor ONNX files)
-                                     PATH: .mp4/.m4v/.mkv (H.264), .webm (VP9), .mov (ProRes), .gif, a folder
-                                     for PNG frames, or a .png for a single image input
-        --segmentation-threshold T   binary mask: 255 where the probability is >= T (0..1)
-        --output-type TYPE           video or png_sequence (default: from each PATH's extension)
-        --output-video-mbps N        video bit rate in Mbit/s (fractions allowed)
-        --crf N                      constant quality instead (H.264 default 18, VP9 default 30)
-        --x264-preset NAME           H.264 encoder speed: ultrafast, superfast, veryfast (default), faster,
-                                     fast, medium, slow, slower, veryslow; faster leaves more CPU to matting,
-                                     slower makes smaller files at the same --crf
-        --background BG              green (default, 120,255,155), black, white, #RRGGBB, an image (scaled to
-                                     cover, centre-cropped), a video (looped or cut to the input's length), or
-                                     transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)
-        --downsample-ratio R|auto    network resolution as a fraction of the frame; auto (default) keeps the
-                                     longer side about 512 px; 1 = full resolution, no refiner
-        --input-resize WxH           scale input frames to WxH first
-        --seq-chunk N                frames per network call (1 to 32, default 1), as the official converter's
-                                     seq_chunk: the ConvGRUs step through them in order, so results are the
-                                     same; on CPU chunks of 4 measured about 1.1x slower (see README).
-                                     Segmentation and plate mode still run one frame per call
-        --start SECONDS              start this far into the input
-        --duration SECONDS           convert only this much of the input
-        --no-audio                   leave the input's audio out (kept by default: copied when the container
-                                     allows, re-encoded otherwise)
-        --weights PATH               TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50,
-                                     fast or deep guided filter), or an RVM .onnx file run as it is (official
-                                     exports, float32 or float16, or one from export-onnx); default: embedded
-                                     model. Official ONNX exports always resize and run their refiner, even
-                                     at --downsample-ratio 1, so their output differs there from the others
-        --refiner fast|deep          refiner for ratios below 1; default: deep when the weights have it
-        --threads N                  inference threads, 1 to the cores present (default: one per core)
-        --max-pixels N               largest frame accepted (input, resize, background), checked against each
-                                     file's header before decoding; default 40000000 (above 8K DCI)
-        --read-timeout SECONDS       give up on an input that sends nothing this long (default 30)
-        --quiet                      no progress or summary
-        """;
-
-    private static string? ParsePreset(string? text)
+    private static readonly Argument<string?> Input = new("INPUT")
     {
-        if (text is null) return null;
-        var preset = text.ToLowerInvariant();
-        return MatteKit.Media.Ffmpeg.VideoContainer.H264Presets.Contains(preset) ? preset
-            : throw new UsageException($"--x264-preset must be one of {string.Join(", ", MatteKit.Media.Ffmpeg.VideoContainer.H264Presets)}, got '{text}'");
-    }
-
-    private static readonly HashSet<string> ValueOptions = new()
-    {
-        "--input-source", "--output-alpha", "--output-foreground", "--output-composition", "--output-type",
-        "--output-video-mbps", "--crf", "--background", "--downsample-ratio", "--input-resize", "--seq-chunk",
-        "--start", "--duration", "--weights", "--threads", "--x264-preset",
-        "--output-segmentation", "--segmentation-threshold", "--refiner", "--max-pixels", "--read-timeout",
+        Description = "a video file (anything ffmpeg decodes), a folder of images (one clip, natural order), one image, " +
+                      "or - (stdin), a URL or a device ffmpeg opens",
+        Arity = ArgumentArity.ZeroOrOne,
     };
 
-    private static readonly HashSet<string> Flags = new() { "--quiet", "--help", "--no-audio" };
-
-    public static int Run(string[] args, CancellationToken cancel)
+    private static readonly Option<string?> InputSource = OptionValues.Path("--input-source", "INPUT given as an option", "INPUT");
+    private static readonly Option<string?> OutputComposition = OptionValues.Path("--output-composition", "foreground over --background");
+    private static readonly Option<string?> OutputAlpha = OptionValues.Path("--output-alpha", "alpha matte (grey)");
+    private static readonly Option<string?> OutputForeground = OptionValues.Path("--output-foreground", "foreground colour");
+    private static readonly Option<string?> OutputSegmentation = OptionValues.Path("--output-segmentation",
+        "the segmentation pass (grey): person probability, or a 0/255 mask with --segmentation-threshold; needs weights with " +
+        "the segmentation head (official .pth files; not the TF.js model nor ONNX files). Every PATH: .mp4/.m4v/.mkv (H.264), " +
+        ".webm (VP9), .mov (ProRes), .gif, a folder for PNG frames, or a .png for a single image input");
+    private static readonly Option<double?> SegmentationThreshold = OptionValues.Number("--segmentation-threshold",
+        "binary mask: 255 where the probability is >= T (0..1)");
+    private static readonly Option<OutputType?> Type = OptionValues.Choice("--output-type",
+        "video or png_sequence (default: from each PATH's extension)", "TYPE",
+        new Dictionary<string, OutputType> { ["video"] = OutputType.Video, ["png_sequence"] = OutputType.PngSequence });
+    private static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps", "video bit rate in Mbit/s (fractions allowed)");
+    private static readonly Option<int?> Crf = OptionValues.WholeNumber("--crf",
+        $"constant quality instead, 0 to {ConvertLimits.MaxCrf} (H.264 default 18, VP9 default 30)", 0);
+    private static readonly Option<string?> Preset = OptionValues.Parsed<string?>("--x264-preset",
+        $"H.264 encoder speed: {string.Join(", ", VideoContainer.H264Presets)} (default veryfast); faster leaves more CPU to " +
+        "matting, slower makes smaller files at the same --crf", "NAME",
+        text => VideoContainer.H264Presets.Contains(text.ToLowerInvariant()) ? text.ToLowerInvariant()
+            : throw new UsageException($"--x264-preset must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{text}'"),
+        null, VideoContainer.H264Presets.ToArray());
+    private static readonly Option<string> Background = new("--background")
     {
-        var cl = CommandLine.ForCommand(args, ValueOptions.Concat(PlateOptions.ValueOptions).ToHashSet(),
-            Flags.Concat(PlateOptions.Flags).ToHashSet(), Help + PlateOptions.Help, positional: true);
-        if (cl is null) return 0;
-        var input = cl.Value("--input-source");
-        if (input is not null && cl.Positional.Count > 0) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
-        if (cl.Positional.Count > 1) throw new UsageException($"unexpected argument '{cl.Positional[1]}'");
-        input ??= cl.Positional.FirstOrDefault() ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
+        Description = "green (default, 120,255,155), black, white, #RRGGBB, an image (scaled to cover, centre-cropped), a video " +
+                      "(looped or cut to the input's length), or transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)",
+        HelpName = "BG",
+        DefaultValueFactory = _ => "green",
+    };
+    private static readonly Option<double?> Ratio = OptionValues.Ratio("--downsample-ratio",
+        "network resolution as a fraction of the frame; auto (default) keeps the longer side about 512 px; 1 = full resolution, no refiner");
+    private static readonly Option<(int Width, int Height)?> InputResize = OptionValues.Size("--input-resize", "scale input frames to WxH first");
+    private static readonly Option<int?> SeqChunk = OptionValues.WholeNumber("--seq-chunk",
+        $"frames per network call, 1 to {ConvertLimits.MaxSeqChunk} (default 1), as the official converter's seq_chunk: the " +
+        "ConvGRUs step through them in order, so results are the same; on CPU chunks of 4 measured about 1.1x slower (see README). " +
+        "Segmentation and plate mode still run one frame per call", 1);
+    private static readonly Option<double?> Start = OptionValues.Seconds("--start", "start this far into the input");
+    private static readonly Option<double?> Duration = OptionValues.PositiveNumber("--duration", "convert only this much of the input", "SECONDS");
+    private static readonly Option<bool> NoAudio = OptionValues.Flag("--no-audio",
+        "leave the input's audio out (kept by default: copied when the container allows, re-encoded otherwise)");
+    private static readonly Option<string?> Weights = OptionValues.Path("--weights",
+        "TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50, fast or deep guided filter), or an RVM .onnx file " +
+        "run as it is (official exports, float32 or float16, or one from export-onnx); default: embedded model. Official ONNX exports " +
+        "always resize and run their refiner, even at --downsample-ratio 1, so their output differs there from the others");
+    internal static readonly Option<RvmRefiner?> Refiner = OptionValues.Choice("--refiner",
+        "refiner for ratios below 1; default: deep when the weights have it", "fast|deep",
+        new Dictionary<string, RvmRefiner> { ["fast"] = RvmRefiner.FastGuidedFilter, ["deep"] = RvmRefiner.DeepGuidedFilter });
+    private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
+        "inference threads, 1 to the cores present (default: one per core)", 1);
+    private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
+        $"largest frame accepted (input, resize, background), checked against each file's header before decoding; default " +
+        $"{ConvertLimits.DefaultMaxPixels} (above 8K DCI)", 1);
+    private static readonly Option<double?> ReadTimeout = OptionValues.PositiveNumber("--read-timeout",
+        $"give up on an input that sends nothing this long (default {ConvertLimits.DefaultReadTimeout.TotalSeconds:0})", "SECONDS");
+    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress or summary");
+
+    public static Command Build(CancellationToken cancel)
+    {
+        var command = new Command("convert", "Matte a video, a stream, a folder of frames or an image; with --background-plate, " +
+                                             "background-plate mode (BackgroundMattingV2)")
+        {
+            Input, InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
+            Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, NoAudio, Weights, Refiner, Threads, MaxPixels,
+            ReadTimeout, Quiet,
+        };
+        PlateOptions.AddTo(command);
+        command.SetAction(parse => Run(parse, cancel));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var input = parse.GetValue(InputSource);
+        var positional = parse.GetValue(Input);
+        if (input is not null && positional is not null) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
+        input ??= positional ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
+        if (parse.Given(Ratio) && PlateOptions.Requested(parse))
+            throw new UsageException("--downsample-ratio is for the RVM mode; with --background-plate use --backbone-scale");
 
         var options = new ConvertOptions
         {
             Input = input,
-            OutputAlpha = cl.Value("--output-alpha"),
-            OutputForeground = cl.Value("--output-foreground"),
-            OutputComposition = cl.Value("--output-composition"),
-            OutputType = ParseOutputType(cl.Value("--output-type")),
-            OutputVideoMbps = PositiveNumber(cl, "--output-video-mbps"),
-            Crf = cl.Has("--crf") ? cl.Int("--crf", 0, 0) : null,
-            H264Preset = ParsePreset(cl.Value("--x264-preset")),
-            Background = cl.Value("--background") ?? "green",
-            DownsampleRatio = ParseRatio(cl.Value("--downsample-ratio")),
-            InputResize = cl.Size("--input-resize"),
-            SeqChunk = cl.Int("--seq-chunk", 1, 1),
-            StartSeconds = cl.Has("--start") ? NonNegativeNumber(cl, "--start") : null,
-            DurationSeconds = PositiveNumber(cl, "--duration"),
-            NoAudio = cl.Has("--no-audio"),
-            Weights = cl.Value("--weights"),
-            Threads = cl.Int("--threads", 0, 1),
-            OutputSegmentation = cl.Value("--output-segmentation"),
-            SegmentationThreshold = ParseThreshold(cl.Value("--segmentation-threshold")),
-            Refiner = ParseRefiner(cl.Value("--refiner")),
-            Plate = PlateOptions.Parse(cl),
-            MaxPixels = cl.Has("--max-pixels") ? cl.Long("--max-pixels", 0, 1) : ConvertLimits.DefaultMaxPixels,
-            ReadTimeout = cl.Has("--read-timeout") ? TimeSpan.FromSeconds(PositiveNumber(cl, "--read-timeout")!.Value) : ConvertLimits.DefaultReadTimeout,
+            OutputAlpha = parse.GetValue(OutputAlpha),
+            OutputForeground = parse.GetValue(OutputForeground),
+            OutputComposition = parse.GetValue(OutputComposition),
+            OutputType = parse.GetValue(Type) ?? OutputType.Auto,
+            OutputVideoMbps = parse.GetValue(Mbps),
+            Crf = parse.GetValue(Crf),
+            H264Preset = parse.GetValue(Preset),
+            Background = parse.GetValue(Background)!,
+            DownsampleRatio = parse.GetValue(Ratio),
+            InputResize = parse.GetValue(InputResize),
+            SeqChunk = parse.GetValue(SeqChunk) ?? 1,
+            StartSeconds = parse.GetValue(Start),
+            DurationSeconds = parse.GetValue(Duration),
+            NoAudio = parse.GetValue(NoAudio),
+            Weights = parse.GetValue(Weights),
+            Threads = parse.GetValue(Threads) ?? 0,
+            OutputSegmentation = parse.GetValue(OutputSegmentation),
+            SegmentationThreshold = (float?)parse.GetValue(SegmentationThreshold),
+            Refiner = parse.GetValue(Refiner),
+            Plate = PlateOptions.Read(parse),
+            MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
+            ReadTimeout = parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : ConvertLimits.DefaultReadTimeout,
         };
         // Every check of the options, their bounds and their paths is the library's; here it is a usage error (exit 2).
         try
@@ -120,7 +134,7 @@ internal static class ConvertCommand
             throw new UsageException(e.Message);
         }
 
-        bool quiet = cl.Has("--quiet");
+        bool quiet = parse.GetValue(Quiet);
         // With stdout redirected the summary is written before the outputs are renamed into place, so that a
         // failure to write it (a full disk) leaves no outputs behind a non-zero exit code. On a terminal it
         // follows the live progress bar, which owns the screen until then.
@@ -151,54 +165,5 @@ internal static class ConvertCommand
         {
             throw new MediaFormatException("standard output", $"cannot be written ({e.Message.TrimEnd('.')}); no output was kept");
         }
-    }
-
-    private static OutputType ParseOutputType(string? text) => text switch
-    {
-        null => OutputType.Auto,
-        "video" => OutputType.Video,
-        "png_sequence" => OutputType.PngSequence,
-        _ => throw new UsageException($"--output-type must be video or png_sequence, got '{text}'"),
-    };
-
-    private static float? ParseThreshold(string? text)
-    {
-        if (text is null) return null;
-        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) || !(t >= 0 && t <= 1))
-            throw new UsageException($"--segmentation-threshold must be a number in [0, 1], got '{text}'");
-        return t;
-    }
-
-    internal static RvmRefiner? ParseRefiner(string? text) => text switch
-    {
-        null => null,
-        "fast" => RvmRefiner.FastGuidedFilter,
-        "deep" => RvmRefiner.DeepGuidedFilter,
-        _ => throw new UsageException($"--refiner must be fast or deep, got '{text}'"),
-    };
-
-    internal static double? ParseRatio(string? text)
-    {
-        if (text is null || text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) || !(r > 0 && r <= 1))
-            throw new UsageException($"--downsample-ratio must be auto or a number in (0, 1], got '{text}'");
-        return r;
-    }
-
-    private static double? PositiveNumber(CommandLine cl, string name)
-    {
-        var text = cl.Value(name);
-        if (text is null) return null;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v > 0) || double.IsInfinity(v))
-            throw new UsageException($"{name} must be a positive number, got '{text}'");
-        return v;
-    }
-
-    private static double NonNegativeNumber(CommandLine cl, string name)
-    {
-        var text = cl.Value(name)!;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0) || double.IsInfinity(v))
-            throw new UsageException($"{name} must be a number of seconds >= 0, got '{text}'");
-        return v;
     }
 }

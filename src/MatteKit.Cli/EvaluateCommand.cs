@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MatteKit.Evaluation;
 
 namespace MatteKit.Cli;
@@ -5,44 +6,37 @@ namespace MatteKit.Cli;
 /// <summary><c>mattekit evaluate</c>: the command-line face of <see cref="MatteEvaluator"/> and its reports.</summary>
 internal static class EvaluateCommand
 {
-    public const string Help = """
-        Usage: mattekit evaluate --pred DIR --true DIR [options]
+    private static readonly Option<string?> Pred = OptionValues.Path("--pred", "predictions (required)", "DIR");
+    private static readonly Option<string?> True = OptionValues.Path("--true", "ground truth (required)", "DIR");
+    private static readonly Option<string?> Json = OptionValues.Path("--json", "all scores (per frame, per clip, mean) as JSON", "FILE");
+    private static readonly Option<string?> Csv = OptionValues.Path("--csv", "all scores as CSV (one row per frame, clip means, dataset mean)", "FILE");
+    private static readonly Option<string?> Report = OptionValues.Path("--report",
+        "a self-contained HTML page: table, per-frame curves, worst frames with error heat-maps", "FILE");
 
-        Scores predicted mattes against ground truth, clip by clip, with the RVM evaluation's metrics:
-        MAD, MSE (x1e3), Grad, Conn (/1e3), dtSSD (x1e2), foreground MSE and MAD (x1e3, where true alpha > 0),
-        and J, F, J&F (alpha >= 0.5 masks). Layout (the official one): DIR/<clip>/pha/*.png and optionally
-        DIR/<clip>/fgr/*.png; a DIR holding pha/ itself is one clip. Every ground-truth frame needs a prediction
-        with the same file name and size. Prints a table (each clip's mean over frames, then the mean over clips).
-
-        --pred DIR         predictions
-        --true DIR         ground truth
-        --json FILE        all scores (per frame, per clip, mean) as JSON
-        --csv FILE         all scores as CSV (one row per frame, clip means, dataset mean)
-        --report FILE      a self-contained HTML page: table, per-frame curves, worst frames with error heat-maps
-        """;
-
-    private static readonly HashSet<string> ValueOptions = new() { "--pred", "--true", "--json", "--csv", "--report" };
-    private static readonly HashSet<string> Flags = new() { "--help" };
-
-    public static int Run(string[] args)
+    public static Command Build()
     {
-        var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
-        if (cl is null) return 0;
-        var predicted = cl.Value("--pred") ?? throw new UsageException("--pred is required (see mattekit evaluate --help)");
-        var truth = cl.Value("--true") ?? throw new UsageException("--true is required (see mattekit evaluate --help)");
-        foreach (var option in new[] { "--json", "--csv", "--report" })
+        var command = new Command("evaluate", "Scores predicted mattes against ground truth, clip by clip, with the RVM evaluation's metrics: MAD, MSE (x1e3), Grad, Conn (/1e3), dtSSD (x1e2), foreground MSE and MAD (x1e3, where true alpha > 0), and J, F, J&F (alpha >= 0.5 masks). Layout (the official one): DIR/<clip>/pha/*.png and optionally DIR/<clip>/fgr/*.png; a DIR holding pha/ itself is one clip. Every ground-truth frame needs a prediction with the same file name and size. Prints a table (each clip's mean over frames, then the mean over clips).") { Pred, True, Json, Csv, Report };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult parse)
+    {
+        var predicted = parse.GetValue(Pred) ?? throw new UsageException("--pred is required (see mattekit evaluate --help)");
+        var truth = parse.GetValue(True) ?? throw new UsageException("--true is required (see mattekit evaluate --help)");
+        foreach (var option in new[] { Json, Csv, Report })
         {
-            var path = cl.Value(option);
+            var path = parse.GetValue(option);
             if (path is null) continue;
             var parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            if (!Directory.Exists(parent)) throw new UsageException($"{option}: folder {parent} does not exist");
+            if (!Directory.Exists(parent)) throw new UsageException($"{option.Name}: folder {parent} does not exist");
         }
 
         var scores = MatteEvaluator.Evaluate(predicted, truth);
         Console.Write(ScoresTable.ToText(scores));
-        if (cl.Value("--json") is { } json) MatteKit.Media.OutputFile.WriteAllText(json, ScoresTable.ToJson(scores));
-        if (cl.Value("--csv") is { } csv) MatteKit.Media.OutputFile.WriteAllText(csv, ScoresTable.ToCsv(scores));
-        if (cl.Value("--report") is { } report) EvaluationReport.Write(report, scores, predicted, truth);
+        if (parse.GetValue(Json) is { } json) MatteKit.Media.OutputFile.WriteAllText(json, ScoresTable.ToJson(scores));
+        if (parse.GetValue(Csv) is { } csv) MatteKit.Media.OutputFile.WriteAllText(csv, ScoresTable.ToCsv(scores));
+        if (parse.GetValue(Report) is { } report) EvaluationReport.Write(report, scores, predicted, truth);
         return 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using MatteKit.Rvm;
 using MatteKit.Weights;
@@ -7,39 +8,39 @@ namespace MatteKit.Cli;
 /// <summary><c>mattekit export-onnx</c>: writes the graph MatteKit builds as a stand-alone ONNX file.</summary>
 internal static class ExportOnnxCommand
 {
-    public const string Help = """
-        Usage: mattekit export-onnx --size WxH --out model.onnx [options]
+    private static readonly Option<(int Width, int Height)?> Size = OptionValues.Size("--size", "frame size, e.g. 1920x1080 (required)");
+    private static readonly Option<string?> Out = OptionValues.Path("--out", "the .onnx file to write (written under a temporary name, then renamed; required)");
+    private static readonly Option<double?> Ratio = OptionValues.Ratio("--downsample-ratio",
+        "fixed ratio in (0, 1]; auto (default): the network's longer side about 512 px");
+    private static readonly Option<string?> Weights = OptionValues.Path("--weights", "TF.js model.json (or its folder) or PyTorch .pth; default: embedded model");
+    private static readonly Option<bool> Fp16 = OptionValues.Flag("--fp16",
+        "float16 weights and activations, and float16 inputs and outputs (as the official fp16 exports); default float32 throughout");
+    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no summary");
 
-        Writes the RVM graph MatteKit builds for one frame size and one downsample ratio: static shapes and no
-        dynamic ratio input, for TensorRT, OpenVINO, mobile runtimes and other engines that need them.
-        Inputs: src [1,3,H,W] RGB 0..1, r1i..r4i at their full shapes (zeros for the first frame);
-        outputs: fgr [1,3,H,W], pha [1,1,H,W], r1o..r4o (feed them back as r1i..r4i for the next frame).
-
-        --size WxH                 frame size, e.g. 1920x1080
-        --out PATH                 the .onnx file to write (written under a temporary name, then renamed)
-        --downsample-ratio R|auto  fixed ratio in (0, 1]; auto (default): the network's longer side about 512 px
-        --weights PATH             TF.js model.json (or its folder) or PyTorch .pth; default: embedded model
-        --refiner fast|deep        refiner for ratios below 1; default: deep when the weights have it
-        --fp16                     float16 weights and activations, and float16 inputs and outputs (as the
-                                   official fp16 exports); default float32 throughout
-        --quiet
-        """;
-
-    private static readonly HashSet<string> ValueOptions = new() { "--size", "--out", "--downsample-ratio", "--weights", "--refiner" };
-    private static readonly HashSet<string> Flags = new() { "--fp16", "--quiet", "--help" };
-
-    public static int Run(string[] args)
+    public static Command Build()
     {
-        var cl = CommandLine.ForCommand(args, ValueOptions, Flags, Help);
-        if (cl is null) return 0;
-        var (width, height) = cl.Size("--size") ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
-        var output = cl.Value("--out") ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
-        if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
-        double ratio = ConvertCommand.ParseRatio(cl.Value("--downsample-ratio")) ?? RvmGeometry.AutoRatio(width, height);
-        var refiner = ConvertCommand.ParseRefiner(cl.Value("--refiner"));
-        bool fp16 = cl.Has("--fp16");
+        // The same --refiner as convert: one declaration.
+        var command = new Command("export-onnx",
+            "Write the RVM graph MatteKit builds for one frame size and one downsample ratio: static shapes and no dynamic ratio " +
+            "input, for TensorRT, OpenVINO, mobile runtimes and other engines that need them. Inputs: src [1,3,H,W] RGB 0..1, " +
+            "r1i..r4i at their full shapes (zeros for the first frame); outputs: fgr [1,3,H,W], pha [1,1,H,W], r1o..r4o (feed them " +
+            "back as r1i..r4i for the next frame)")
+        { Size, Out, Ratio, Weights, ConvertCommand.Refiner, Fp16, Quiet };
+        command.SetAction(Run);
+        return command;
+    }
 
-        var weightsPath = cl.Value("--weights");
+    private static int Run(ParseResult parse)
+    {
+        var (width, height) = parse.GetValue(Size) ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
+        var output = parse.GetValue(Out) ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
+        if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
+        double ratio = parse.GetValue(Ratio) ?? RvmGeometry.AutoRatio(width, height);
+        if (!(ratio > 0 && ratio <= 1)) throw new UsageException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
+        var refiner = parse.GetValue(ConvertCommand.Refiner);
+        bool fp16 = parse.GetValue(Fp16);
+
+        var weightsPath = parse.GetValue(Weights);
         if (weightsPath is not null && weightsPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             throw new WeightsFormatException(weightsPath, "is already an ONNX graph; export-onnx needs weights (TF.js model.json or PyTorch .pth)");
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -48,7 +49,7 @@ internal static class ExportOnnxCommand
         var network = RvmNetwork.FromWeights(weightsPath is null ? WeightsFile.LoadDefault() : WeightsFile.Load(weightsPath), refiner);
         var geometry = network.Geometry(width, height, ratio);
         RvmOnnxExport.Write(output, network, width, height, ratio, fp16);
-        if (!cl.Has("--quiet"))
+        if (!parse.GetValue(Quiet))
         {
             var refinerText = geometry.Refine ? (network.Refiner == RvmRefiner.DeepGuidedFilter ? "deep guided filter" : "fast guided filter") : "no refiner (ratio 1)";
             Console.WriteLine($"wrote {output} ({new FileInfo(output).Length / 1e6:F1} MB): RVM {network.Backbone}, {width}x{height} frames, " +

@@ -1,75 +1,65 @@
-using System.Globalization;
+using System.CommandLine;
 using MatteKit.Bgm;
 using MatteKit.Conversion;
+using MatteKit.Inference;
 
 namespace MatteKit.Cli;
 
-/// <summary>The background-plate options of <c>mattekit convert</c> (BackgroundMattingV2 mode).</summary>
+/// <summary>Background-plate mode's options of <c>mattekit convert</c> (BackgroundMattingV2; needs its official weights).</summary>
 internal static class PlateOptions
 {
-    public const string Help = """
+    private static readonly Option<string?> Plate = OptionValues.Path("--background-plate",
+        "background-plate mode (BackgroundMattingV2, needs its official weights, e.g. pytorch_mobilenetv2.pth): image of the same " +
+        "shot without the person; auto = temporal median of the input frames (still camera, people moving; refused otherwise)", "PLATE|auto");
+    private static readonly Option<bool> Resize = OptionValues.Flag("--plate-resize", "scale a plate of another size to the frame size (else an error)");
+    private static readonly Option<RefineMode?> Mode = OptionValues.Choice("--refine-mode", "sampling (default), thresholding or full", "MODE",
+        new Dictionary<string, RefineMode> { ["sampling"] = RefineMode.Sampling, ["thresholding"] = RefineMode.Thresholding, ["full"] = RefineMode.Full });
+    private static readonly Option<int?> SamplePixels = OptionValues.WholeNumber("--refine-sample-pixels",
+        "sampling: pixels refined per frame, at least 16 (default 80000 = 5000 4x4 patches)", 0);
+    private static readonly Option<double?> Threshold = OptionValues.Number("--refine-threshold",
+        "thresholding: refine patches whose error exceeds T, in [0, 1) (default 0.1)");
+    private static readonly Option<double?> BackboneScale = OptionValues.Number("--backbone-scale",
+        "base network scale in (0, 1]; default 0.25, or 0.125 above 2560 px (4K)");
+    private static readonly Option<string?> OutputError = OptionValues.Path("--output-error", "the base network's error map (8-bit grey, frame size)");
+    private static readonly Option<string?> OutputRefined = OptionValues.Path("--output-refined", "which 4x4 patches were refined (255) (8-bit grey, frame size)");
 
-        Background-plate mode (BackgroundMattingV2; needs its official weights, e.g. pytorch_mobilenetv2.pth):
-        --background-plate PLATE|auto  image of the same shot without the person; auto = temporal median of the
-                                   input frames (still camera, people moving; refused otherwise)
-        --plate-resize             scale a plate of another size to the frame size (else an error)
-        --refine-mode MODE         sampling (default), thresholding or full
-        --refine-sample-pixels N   sampling: pixels refined per frame (default 80000 = 5000 4x4 patches)
-        --refine-threshold T       thresholding: refine patches whose error exceeds T (default 0.1)
-        --backbone-scale S         base network scale; default 0.25, or 0.125 above 2560 px (4K)
-        --output-error PATH        the base network's error map (8-bit grey PNG, frame size)
-        --output-refined PATH      which 4x4 patches were refined (255) (8-bit grey PNG, frame size)
-        """;
+    private static readonly Option[] Dependent = { Resize, Mode, SamplePixels, Threshold, BackboneScale, OutputError, OutputRefined };
 
-    public static readonly string[] ValueOptions =
+    public static void AddTo(Command command)
     {
-        "--background-plate", "--refine-mode", "--refine-sample-pixels", "--refine-threshold", "--backbone-scale",
-        "--output-error", "--output-refined",
-    };
+        command.Add(Plate);
+        foreach (var option in Dependent) command.Add(option);
+    }
 
-    public static readonly string[] Flags = { "--plate-resize" };
+    public static bool Requested(ParseResult parse) => parse.GetValue(Plate) is not null;
 
-    /// <summary>The settings when <c>--background-plate</c> is given, else null (plate-only options are then an error).</summary>
-    public static PlateSettings? Parse(CommandLine cl)
+    /// <summary>The plate settings, or null without <c>--background-plate</c> (then none of its options may be given).</summary>
+    public static PlateSettings? Read(ParseResult parse)
     {
-        var plate = cl.Value("--background-plate");
+        var plate = parse.GetValue(Plate);
         if (plate is null)
         {
-            var stray = ValueOptions.Concat(Flags).FirstOrDefault(cl.Has);
-            if (stray is not null) throw new UsageException($"{stray} needs --background-plate");
+            var stray = Dependent.FirstOrDefault(parse.Given);
+            if (stray is not null) throw new UsageException($"{stray.Name} needs --background-plate");
             return null;
         }
-        if (cl.Has("--downsample-ratio")) throw new UsageException("--downsample-ratio is for the RVM mode; with --background-plate use --backbone-scale");
-        var mode = cl.Value("--refine-mode")?.ToLowerInvariant() switch
-        {
-            null or "sampling" => RefineMode.Sampling,
-            "thresholding" => RefineMode.Thresholding,
-            "full" => RefineMode.Full,
-            var other => throw new UsageException($"--refine-mode must be sampling, thresholding or full, got '{other}'"),
-        };
-        if (cl.Has("--refine-sample-pixels") && mode != RefineMode.Sampling) throw new UsageException("--refine-sample-pixels applies to --refine-mode sampling");
-        if (cl.Has("--refine-threshold") && mode != RefineMode.Thresholding) throw new UsageException("--refine-threshold applies to --refine-mode thresholding");
+        var mode = parse.GetValue(Mode) ?? RefineMode.Sampling;
+        if (parse.Given(SamplePixels) && mode != RefineMode.Sampling) throw new UsageException("--refine-sample-pixels applies to --refine-mode sampling");
+        if (parse.Given(Threshold) && mode != RefineMode.Thresholding) throw new UsageException("--refine-threshold applies to --refine-mode thresholding");
+        var defaults = new PlateMatterOptions();
         return new PlateSettings
         {
             Plate = plate,
-            ResizePlate = cl.Has("--plate-resize"),
-            RefineMode = mode,
-            RefineSamplePixels = cl.Int("--refine-sample-pixels", 80_000, 16),
-            RefineThreshold = (float)Number(cl, "--refine-threshold", 0.1, 0, 1, "a number in [0, 1)", upperOpen: true),
-            BackboneScale = cl.Has("--backbone-scale") ? Number(cl, "--backbone-scale", 0.25, 0, 1, "a number in (0, 1]", lowerOpen: true) : null,
-            OutputError = cl.Value("--output-error"),
-            OutputRefined = cl.Value("--output-refined"),
+            ResizePlate = parse.GetValue(Resize),
+            Refinement = new PlateMatterOptions
+            {
+                RefineMode = mode,
+                RefineSamplePixels = parse.GetValue(SamplePixels) ?? defaults.RefineSamplePixels,
+                RefineThreshold = parse.GetValue(Threshold) is { } t ? (float)t : defaults.RefineThreshold,
+                BackboneScale = parse.GetValue(BackboneScale),
+            },
+            OutputError = parse.GetValue(OutputError),
+            OutputRefined = parse.GetValue(OutputRefined),
         };
-    }
-
-    private static double Number(CommandLine cl, string name, double fallback, double min, double max, string what,
-        bool lowerOpen = false, bool upperOpen = false)
-    {
-        var text = cl.Value(name);
-        if (text is null) return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-            || v < min || v > max || (lowerOpen && v == min) || (upperOpen && v == max))
-            throw new UsageException($"{name} must be {what}, got '{text}'");
-        return v;
     }
 }

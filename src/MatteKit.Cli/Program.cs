@@ -1,34 +1,15 @@
+using System.CommandLine;
 using MatteKit.Cli;
 using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Weights;
 
 // One line on stderr and a non-zero exit for anything wrong with the input; stack traces only for our own bugs.
-const string Usage = """
-    mattekit - human video matting (Robust Video Matting, run by ONNX Runtime)
-
-    Usage: mattekit convert INPUT [options]     matte a video, a folder of frames or an image
-           mattekit convert INPUT --background-plate PLATE|auto --weights BGMV2.pth [options]
-                                                background-plate mode (BackgroundMattingV2)
-           mattekit export-onnx --size WxH --out model.onnx [options]
-                                                write the network as an ONNX file (static shapes, fixed ratio)
-           mattekit compose-dataset [options]   build clips with exact ground truth
-           mattekit evaluate --pred DIR --true DIR   score mattes against ground truth
-           mattekit --version
-
-    Run 'mattekit COMMAND --help' for the options.
-    """;
-
 // Signals are taken from here on, before any probing or loading, so that every phase can be interrupted.
 using var interruption = new Interruption();
 try
 {
-    if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
-    {
-        Console.WriteLine(Usage);
-        return args.Length == 0 ? 2 : 0;
-    }
-    if (args[0] == "--version")
+    if (args.Length == 1 && args[0] == "--version")
     {
         Console.WriteLine($"mattekit {RuntimeVersions.MatteKit}");
         Console.WriteLine($"ONNX Runtime {RuntimeVersions.OnnxRuntime}");
@@ -37,14 +18,25 @@ try
         Console.Out.Flush();
         return 0;
     }
-    return args[0] switch
+    var root = new RootCommand("mattekit - human video matting (Robust Video Matting, run by ONNX Runtime). " +
+                               "Run 'mattekit COMMAND --help' for a command's options; --version for the versions in use.")
     {
-        "convert" => ConvertCommand.Run(args[1..], interruption.Token),
-        "export-onnx" => ExportOnnxCommand.Run(args[1..]),
-        "compose-dataset" => ComposeDatasetCommand.Run(args[1..], interruption.Token),
-        "evaluate" => EvaluateCommand.Run(args[1..]),
-        _ => throw new UsageException($"unknown command '{args[0]}' (see mattekit --help)"),
+        ConvertCommand.Build(interruption.Token),
+        ExportOnnxCommand.Build(),
+        ComposeDatasetCommand.Build(interruption.Token),
+        EvaluateCommand.Build(),
     };
+    // @file would otherwise read arguments from a file: an input named "@clip.mp4" must stay a name.
+    var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+    if (args.Length == 0)
+    {
+        parse = root.Parse(new[] { "--help" });
+        parse.Invoke();
+        return 2;
+    }
+    if (parse.Errors.Count > 0) throw new UsageException(UsageErrors.OneLine(parse));
+    // Our own handler reports exceptions in one line; signals are Interruption's, not the parser's.
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (Exception e) when (interruption.Signalled || (e is MediaFormatException or IOException && interruption.CausedFailure()))
 {

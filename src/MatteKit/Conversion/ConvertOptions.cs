@@ -141,6 +141,7 @@ public sealed record ConvertOptions
         }
         if (DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
             throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
+        Plate?.Refinement.Validate();
         PathCollisions.Check(this);
     }
 }

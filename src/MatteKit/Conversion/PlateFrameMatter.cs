@@ -29,14 +29,7 @@ internal sealed class PlateFrameMatter : IFrameMatter
     public static PlateFrameMatter Load(ConvertOptions options, PlateSettings settings)
     {
         if (options.Weights is null) throw new ArgumentException(BgmNetwork.DownloadHint);
-        var matter = PlateMatter.Load(options.Weights, new PlateMatterOptions
-        {
-            Threads = options.Threads,
-            RefineMode = settings.RefineMode,
-            RefineSamplePixels = settings.RefineSamplePixels,
-            RefineThreshold = settings.RefineThreshold,
-            BackboneScale = settings.BackboneScale,
-        });
+        var matter = PlateMatter.Load(options.Weights, settings.Refinement with { Threads = options.Threads });
         try
         {
             if (settings.Plate.Equals(PlateSettings.Auto, StringComparison.OrdinalIgnoreCase))
@@ -90,11 +83,11 @@ internal sealed class PlateFrameMatter : IFrameMatter
            $"(base network at {NetworkSize.Width}x{NetworkSize.Height}), refine {RefineText()}: " +
            $"{_refinedPatches / (double)Math.Max(1, frames):0} patches of 4x4 refined per frame on average";
 
-    private string RefineText() => _settings.RefineMode switch
+    private string RefineText() => _settings.Refinement.RefineMode switch
     {
         RefineMode.Full => "full",
-        RefineMode.Sampling => $"sampling {_settings.RefineSamplePixels} px",
-        _ => $"thresholding {_settings.RefineThreshold}",
+        RefineMode.Sampling => $"sampling {_settings.Refinement.RefineSamplePixels} px",
+        _ => $"thresholding {_settings.Refinement.RefineThreshold}",
     };
 
     private static RgbImage ReadPlate(string path)

@@ -1,4 +1,4 @@
-using MatteKit.Bgm;
+using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 
@@ -13,15 +13,14 @@ public sealed record PlateSettings
     /// <summary>Scale a plate of another size to the frame size (bilinear) instead of refusing it.</summary>
     public bool ResizePlate { get; init; }
 
-    public RefineMode RefineMode { get; init; } = RefineMode.Sampling;
-    public int RefineSamplePixels { get; init; } = 80_000;
-    public float RefineThreshold { get; init; } = 0.1f;
-
-    /// <summary>null = 0.25, or 0.125 above 2560 px (4K).</summary>
-    public double? BackboneScale { get; init; }
-
     /// <summary>Error map output (8-bit grey, frame size), same path rule as the other outputs.</summary>
     public string? OutputError { get; init; }
+
+    /// <summary>
+    /// How the refiner works and at which backbone scale (<see cref="PlateMatterOptions"/>, defaults and checks
+    /// included; its <see cref="PlateMatterOptions.Threads"/> is replaced by <see cref="ConvertOptions.Threads"/>).
+    /// </summary>
+    public PlateMatterOptions Refinement { get; init; } = new();
 
     /// <summary>Refined-patch map output (255 in refined 4x4 patches), same path rule as the other outputs.</summary>
     public string? OutputRefined { get; init; }

@@ -23,10 +23,7 @@ public sealed class PlateMatter : IDisposable
     {
         _network = network;
         _options = options;
-        if (options.RefineMode == RefineMode.Sampling && options.RefineSamplePixels < 16)
-            throw new ArgumentException($"refine sample pixels must be at least 16 (one 4x4 patch), got {options.RefineSamplePixels}");
-        if (options.BackboneScale is { } s && !(s > 0 && s <= 1))
-            throw new ArgumentException($"backbone scale must be in (0, 1], got {s}");
+        options.Validate();
         _sessionOptions = OrtSessionOptions.Create(options.Threads);
         _sessions = new SessionCache<PlateSession>(options.MaxCachedSizes);
     }

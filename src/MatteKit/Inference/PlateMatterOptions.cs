@@ -22,4 +22,15 @@ public sealed record PlateMatterOptions
 
     /// <summary>Sessions kept for other frame sizes before the least recently used is dropped.</summary>
     public int MaxCachedSizes { get; init; } = 2;
+
+    /// <summary>Checks the values against their ranges, naming each as the command line does.</summary>
+    /// <exception cref="ArgumentException">One line naming the option and the problem.</exception>
+    public void Validate()
+    {
+        if (RefineSamplePixels < 16)
+            throw new ArgumentException($"--refine-sample-pixels must be at least 16 (one 4x4 patch), got {RefineSamplePixels}");
+        if (!(RefineThreshold >= 0 && RefineThreshold < 1)) throw new ArgumentException($"--refine-threshold must be a number in [0, 1), got {RefineThreshold}");
+        if (BackboneScale is { } s && !(s > 0 && s <= 1)) throw new ArgumentException($"--backbone-scale must be a number in (0, 1], got {s}");
+        if (Threads < 0) throw new ArgumentException($"--threads must not be negative, got {Threads}");
+    }
 }

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace MatteKit.Cli;
+
+/// <summary>
+/// Options declared once: name, help, type and the text-to-type parser with its one-line error, for every command.
+/// The parsers only turn text into types (a number, a size, a choice); whether a value makes sense with the others
+/// is the library's to say (<c>ConvertOptions.Validate</c>).
+/// </summary>
+internal static class OptionValues
+{
+    public static Option<string?> Path(string name, string help, string helpName = "PATH")
+        => new(name) { Description = help, HelpName = helpName };
+
+    public static Option<bool> Flag(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };
+
+    /// <summary>An option whose text <paramref name="parse"/> turns into a value; a <see cref="UsageException"/> is its error.</summary>
+    public static Option<T> Parsed<T>(string name, string help, string helpName, Func<string, T> parse, Func<T>? fallback = null,
+        params string[] completions)
+    {
+        var option = new Option<T>(name) { Description = help, HelpName = helpName };
+        option.CustomParser = result =>
+        {
+            try
+            {
+                return parse(result.Tokens.Single().Value);
+            }
+            catch (UsageException e)
+            {
+                result.AddError(e.Message);
+                return default!;
+            }
+        };
+        if (fallback is not null) option.DefaultValueFactory = _ => fallback();
+        if (completions.Length > 0) option.CompletionSources.Add(completions);
+        return option;
+    }
+
+    public static Option<double?> PositiveNumber(string name, string help, string helpName = "N")
+        => Parsed<double?>(name, help, helpName, text =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && !double.IsInfinity(v)
+                ? v : throw new UsageException($"{name} must be a positive number, got '{text}'"));
+
+    public static Option<double?> Seconds(string name, string help)
+        => Parsed<double?>(name, help, "SECONDS", text =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && !double.IsInfinity(v)
+                ? v : throw new UsageException($"{name} must be a number of seconds >= 0, got '{text}'"));
+
+    public static Option<int?> WholeNumber(string name, string help, int min, string helpName = "N")
+        => Parsed<int?>(name, help, helpName, text =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+                ? n : throw new UsageException($"{name} must be a whole number >= {min}, got '{text}'"));
+
+    public static Option<long?> LongNumber(string name, string help, long min, string helpName = "N")
+        => Parsed<long?>(name, help, helpName, text =>
+            long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && n >= min
+                ? n : throw new UsageException($"{name} must be a whole number >= {min}, got '{text}'"));
+
+    /// <summary>A finite number; its range is the library's to check.</summary>
+    public static Option<double?> Number(string name, string help)
+        => Parsed<double?>(name, help, "N", text =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+                ? v : throw new UsageException($"{name} must be a number, got '{text}'"));
+
+    /// <summary><c>WxH</c>, both sides in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<(int Width, int Height)?> Size(string name, string help, int min = 1, int max = int.MaxValue)
+        => Parsed<(int, int)?>(name, help, "WxH", text =>
+        {
+            var parts = text.Split('x', 'X');
+            if (parts.Length == 2 && int.TryParse(parts[0], out int w) && int.TryParse(parts[1], out int h)
+                && w >= min && h >= min && w <= max && h <= max)
+                return (w, h);
+            var range = max == int.MaxValue ? $"at least {min}" : $"from {min} to {max}";
+            throw new UsageException($"{name} must be WxH (e.g. 1280x720) with both sides {range}, got '{text}'");
+        });
+
+    /// <summary>One of <paramref name="choices"/> (any case), mapped to its value; completion offers the names.</summary>
+    public static Option<T?> Choice<T>(string name, string help, string helpName, IReadOnlyDictionary<string, T> choices) where T : struct
+        => Parsed<T?>(name, help, helpName, text => choices.TryGetValue(text.ToLowerInvariant(), out var v) ? v
+            : throw new UsageException($"{name} must be {Either(choices.Keys)}, got '{text}'"), null, choices.Keys.ToArray());
+
+    /// <summary>auto (null), or a number; that it lies in (0, 1] is the library's to check.</summary>
+    public static Option<double?> Ratio(string name, string help)
+        => Parsed<double?>(name, help, "R|auto", text =>
+        {
+            if (text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && double.IsFinite(r)
+                ? r : throw new UsageException($"{name} must be auto or a number in (0, 1], got '{text}'");
+        }, null, "auto", "1", "0.5", "0.375", "0.25");
+
+    public static string Either(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return list.Count == 2 ? $"{list[0]} or {list[1]}" : string.Join(", ", list.Take(list.Count - 1)) + " or " + list[^1];
+    }
+
+    /// <summary>Whether the option was given on the command line (not just defaulted).</summary>
+    public static bool Given(this ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+}
