@@ -1,27 +1,4 @@
 namespace MatteKit.Media;
 
-/// <summary>
-/// An image of one 8-bit grey channel: <see cref="Pixels"/> holds <c>Width * Height * 1</c> bytes, interleaved, row-major from the
-/// top-left pixel, with no padding between rows.
-/// </summary>
-public sealed class GrayImage
-{
-    public GrayImage(int width, int height, byte[] pixels)
-    {
-        ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        long expected = (long)width * height * 1;
-        if (pixels.LongLength != expected)
-            throw new ArgumentException($"a grey image of {width}x{height} needs {expected} bytes, got {pixels.LongLength}", nameof(pixels));
-        Width = width;
-        Height = height;
-        Pixels = pixels;
-    }
-
-    public int Width { get; }
-    public int Height { get; }
-    public byte[] Pixels { get; }
-
-    public void Deconstruct(out int width, out int height, out byte[] pixels) => (width, height, pixels) = (Width, Height, Pixels);
-}
+/// <summary>An 8-bit single-channel image (<c>Width * Height</c> bytes), e.g. an alpha matte.</summary>
+public sealed class GrayImage(int width, int height, byte[] pixels) : PixelImage(width, height, pixels, 1, "a grey");

@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 
 namespace MatteKit.Media;
 
@@ -32,50 +27,38 @@ public static class PngFile
 {
     /// <summary>Decodes a PNG to 8-bit RGB. Alpha, if any, is dropped (not composited).</summary>
     public static RgbImage ReadRgb(string path, long maxPixels = PixelLimit.Default)
-    {
-        byte[] px = PngReader.Decode(PngReader.ReadFile(path), path, 3, maxPixels, out int w, out int h);
-        return new RgbImage(w, h, px);
-    }
+        => Read(PngReader.ReadFile(path), path, 3, maxPixels, (w, h, px) => new RgbImage(w, h, px));
 
     /// <summary>Decodes a PNG read from <paramref name="stream"/> (from its current position) to 8-bit RGB.</summary>
     /// <param name="stream">The PNG bytes; read to its end, not disposed.</param>
     /// <param name="sourceName">The name used in error messages.</param>
     /// <param name="maxPixels">Larger images are refused from their header, before any pixel is decoded.</param>
     public static RgbImage ReadRgb(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
-    {
-        byte[] px = PngReader.Decode(PngReader.ReadAll(stream), sourceName, 3, maxPixels, out int w, out int h);
-        return new RgbImage(w, h, px);
-    }
+        => Read(PngReader.ReadAll(stream), sourceName, 3, maxPixels, (w, h, px) => new RgbImage(w, h, px));
 
     /// <summary>Decodes a PNG to 8-bit RGBA (interleaved, row-major); alpha is 255 where the file has none.</summary>
     public static RgbaImage ReadRgba(string path, long maxPixels = PixelLimit.Default)
-    {
-        byte[] px = PngReader.Decode(PngReader.ReadFile(path), path, 4, maxPixels, out int w, out int h);
-        return new RgbaImage(w, h, px);
-    }
+        => Read(PngReader.ReadFile(path), path, 4, maxPixels, (w, h, px) => new RgbaImage(w, h, px));
 
     /// <inheritdoc cref="ReadRgba(string, long)"/>
     public static RgbaImage ReadRgba(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
-    {
-        byte[] px = PngReader.Decode(PngReader.ReadAll(stream), sourceName, 4, maxPixels, out int w, out int h);
-        return new RgbaImage(w, h, px);
-    }
+        => Read(PngReader.ReadAll(stream), sourceName, 4, maxPixels, (w, h, px) => new RgbaImage(w, h, px));
 
     /// <summary>
     /// Decodes a greyscale PNG (e.g. an alpha matte) to one 8-bit channel, row-major. Alpha is dropped. A colour
     /// image is refused with "expected a greyscale PNG".
     /// </summary>
     public static GrayImage ReadGray(string path, long maxPixels = PixelLimit.Default)
-    {
-        byte[] px = PngReader.Decode(PngReader.ReadFile(path), path, 1, maxPixels, out int w, out int h);
-        return new GrayImage(w, h, px);
-    }
+        => Read(PngReader.ReadFile(path), path, 1, maxPixels, (w, h, px) => new GrayImage(w, h, px));
 
     /// <inheritdoc cref="ReadGray(string, long)"/>
     public static GrayImage ReadGray(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
+        => Read(PngReader.ReadAll(stream), sourceName, 1, maxPixels, (w, h, px) => new GrayImage(w, h, px));
+
+    private static T Read<T>(byte[] file, string source, int channels, long maxPixels, Func<int, int, byte[], T> make)
     {
-        byte[] px = PngReader.Decode(PngReader.ReadAll(stream), sourceName, 1, maxPixels, out int w, out int h);
-        return new GrayImage(w, h, px);
+        byte[] px = PngReader.Decode(file, source, channels, maxPixels, out int w, out int h);
+        return make(w, h, px);
     }
 
     /// <summary>Writes 8-bit RGB (<c>width * height * 3</c> bytes, interleaved, row-major) as a PNG.</summary>

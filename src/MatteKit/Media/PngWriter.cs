@@ -1,9 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 
 namespace MatteKit.Media;
 

@@ -1,27 +1,4 @@
 namespace MatteKit.Media;
 
-/// <summary>
-/// An image of 8-bit straight-alpha RGBA: <see cref="Pixels"/> holds <c>Width * Height * 4</c> bytes, interleaved, row-major from the
-/// top-left pixel, with no padding between rows.
-/// </summary>
-public sealed class RgbaImage
-{
-    public RgbaImage(int width, int height, byte[] pixels)
-    {
-        ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        long expected = (long)width * height * 4;
-        if (pixels.LongLength != expected)
-            throw new ArgumentException($"an RGBA image of {width}x{height} needs {expected} bytes, got {pixels.LongLength}", nameof(pixels));
-        Width = width;
-        Height = height;
-        Pixels = pixels;
-    }
-
-    public int Width { get; }
-    public int Height { get; }
-    public byte[] Pixels { get; }
-
-    public void Deconstruct(out int width, out int height, out byte[] pixels) => (width, height, pixels) = (Width, Height, Pixels);
-}
+/// <summary>An 8-bit straight-alpha RGBA image: R, G, B, A interleaved (<c>Width * Height * 4</c> bytes).</summary>
+public sealed class RgbaImage(int width, int height, byte[] pixels) : PixelImage(width, height, pixels, 4, "an RGBA");
