@@ -71,11 +71,16 @@ internal sealed class GraphEngine : IMatteEngine
     public ReadOnlySpan<float> RecurrentState(int index) => _current is null ? ReadOnlySpan<float>.Empty : _current.State(index);
 
     private MatteSession SessionFor(int width, int height, double ratio, NetworkPass pass, MatteOutputs outputs, int frames)
+        // The steady state (same size and kind as the last frame) allocates nothing: no closure on this path.
+        => _current is { } c && Fits(c, width, height, ratio, pass, outputs, frames) ? c : Switch(width, height, ratio, pass, outputs, frames);
+
+    private static bool Fits(MatteSession s, int width, int height, double ratio, NetworkPass pass, MatteOutputs outputs, int frames)
+        => s.Pass == pass && s.Outputs == outputs && s.Frames == frames && s.Geometry.Matches(width, height, ratio);
+
+    private MatteSession Switch(int width, int height, double ratio, NetworkPass pass, MatteOutputs outputs, int frames)
     {
-        bool Fits(MatteSession s) => s.Pass == pass && s.Outputs == outputs && s.Frames == frames &&
-                                     s.Geometry.Matches(width, height, ratio);
-        if (_current is { } c && Fits(c)) return c;
-        var session = _sessions.Get(Fits, () => new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions),
+        var session = _sessions.Get(s => Fits(s, width, height, ratio, pass, outputs, frames),
+            () => new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions),
             s =>
             {
                 // The official model carries one state through both passes and any chunking; another size breaks the sequence.

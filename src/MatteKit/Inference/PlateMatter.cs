@@ -62,7 +62,13 @@ public sealed class PlateMatter : IDisposable
     }
 
     private PlateSession SessionFor(int width, int height)
-        => _sessions.Get(s => s.Geometry.FrameWidth == width && s.Geometry.FrameHeight == height, () =>
+        // The steady state (the size of the last frame) allocates nothing: no closure on this path.
+        => _sessions.MostRecent is { } last && Fits(last, width, height) ? last : Switch(width, height);
+
+    private static bool Fits(PlateSession s, int width, int height) => s.Geometry.FrameWidth == width && s.Geometry.FrameHeight == height;
+
+    private PlateSession Switch(int width, int height)
+        => _sessions.Get(s => Fits(s, width, height), () =>
         {
             var geo = new BgmGeometry(width, height, _options.BackboneScale ?? BgmGeometry.AutoBackboneScale(width, height),
                 _options.RefineMode, _options.RefineSamplePixels, _options.RefineThreshold);
