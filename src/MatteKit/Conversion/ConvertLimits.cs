@@ -35,5 +35,5 @@ public static class ConvertLimits
     /// Default time an input may send nothing before the conversion gives up on it (a stalled network stream, a
     /// FIFO nobody writes to).
     /// </summary>
-    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultReadTimeout = Media.Ffmpeg.VideoDecoder.DefaultReadTimeout;
 }

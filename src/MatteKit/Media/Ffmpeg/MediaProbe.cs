@@ -6,9 +6,6 @@ namespace MatteKit.Media.Ffmpeg;
 /// <summary>Runs ffprobe on an input and reads its JSON answer.</summary>
 internal static class MediaProbe
 {
-    /// <summary>Probing that takes longer than this is a stalled input (a network stream, a FIFO nobody writes to).</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
     /// <exception cref="MediaFormatException">ffprobe cannot read the input, it has no video stream, or it did not answer within <paramref name="timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled (ffprobe is killed).</exception>
     public static MediaInfo Probe(string input, TimeSpan? timeout = null, CancellationToken cancel = default)
@@ -16,7 +13,7 @@ internal static class MediaProbe
         using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
             new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", "--", input }, writeStdin: false, readStdout: true);
         var json = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
-        var limit = timeout ?? DefaultTimeout;
+        var limit = timeout ?? VideoDecoder.DefaultReadTimeout;
         if (!process.WaitForExit(limit, cancel))
             throw new MediaFormatException(input, $"sent no answer in {limit.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); --read-timeout sets the limit");
         int code = process.WaitForExit();

@@ -37,7 +37,10 @@ internal sealed partial class VideoDecoder : IDisposable
         _watchdog = new Timer(_ => CheckStall(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
     }
 
-    /// <summary>How long one read may wait for ffmpeg by default before the input counts as stalled.</summary>
+    /// <summary>
+    /// How long one read (or a probe) may wait for ffmpeg by default before the input counts as stalled: a network
+    /// stream that stopped, a FIFO nobody writes to.
+    /// </summary>
     public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(30);
 
     private void CheckStall()
