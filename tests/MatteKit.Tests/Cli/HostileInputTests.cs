@@ -236,6 +236,16 @@ public sealed class HostileInputTests
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("sent no answer in 2 s", r.StdErr);
 
+        // A FIFO named like an image: read through ffmpeg, whose reads time out, not by the PNG reader, which would wait.
+        var fifoImage = dir.File("stalled.png");
+        Assert.Equal(0, Run("mkfifo", fifoImage));
+        sw.Restart();
+        var p = CliRunner.Run("convert", fifoImage, "--output-alpha", dir.File("a.png"), "--read-timeout", "2");
+        _log.WriteLine($"FIFO named .png, --read-timeout 2: exit {p.ExitCode} after {sw.Elapsed.TotalSeconds:F1} s: {p.StdErr.Trim()}");
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("sent no frame for 2 s", p.StdErr);
+        File.Delete(fifoImage);
+
         // An HTTP server on loopback that accepts the connection and never answers.
         using var server = new TcpListener(IPAddress.Loopback, 0);
         server.Start();
