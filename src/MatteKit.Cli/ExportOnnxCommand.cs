@@ -46,7 +46,7 @@ internal static class ExportOnnxCommand
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
         if (!Directory.Exists(parent)) throw new IOException($"{output}: output folder {parent} does not exist");
 
-        var network = RvmNetwork.FromWeights(weightsPath is null ? WeightsFile.LoadDefault() : WeightsFile.Load(weightsPath), refiner);
+        var network = RvmNetwork.FromWeights(WeightsFile.LoadOrDefault(weightsPath), refiner);
         var geometry = network.Geometry(width, height, ratio);
         RvmOnnxExport.Write(output, network, width, height, ratio, fp16);
         if (!parse.GetValue(Quiet))

@@ -25,6 +25,15 @@ public static class ConvertLimits
     /// </summary>
     public const long MaxChunkPixels = 8L * 3840 * 2160;
 
+    /// <summary>Refuses a chunk of <paramref name="seqChunk"/> frames of <paramref name="width"/> x <paramref name="height"/> above <see cref="MaxChunkPixels"/>.</summary>
+    /// <exception cref="ArgumentException">The chunk is too large.</exception>
+    internal static void CheckChunk(int seqChunk, int width, int height)
+    {
+        if ((long)width * height * seqChunk > MaxChunkPixels)
+            throw new ArgumentException(
+                $"--seq-chunk {seqChunk} of {width}x{height} frames is above the {MaxChunkPixels} pixels a chunk may hold; use a shorter chunk");
+    }
+
     /// <summary>Most inference threads: the cores present (more only adds contention and start-up time).</summary>
     public static int MaxThreads => Environment.ProcessorCount;
 

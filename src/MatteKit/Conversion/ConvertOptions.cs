@@ -136,8 +136,7 @@ public sealed record ConvertOptions
             if (r.Width <= 0 || r.Height <= 0) throw new ArgumentException("--input-resize needs a positive WxH");
             if ((long)r.Width * r.Height > MaxPixels)
                 throw new ArgumentException($"--input-resize {r.Width}x{r.Height} is {(long)r.Width * r.Height} pixels, above the limit of {MaxPixels} (--max-pixels)");
-            if ((long)r.Width * r.Height * SeqChunk > ConvertLimits.MaxChunkPixels)
-                throw new ArgumentException($"--seq-chunk {SeqChunk} of {r.Width}x{r.Height} frames is above the {ConvertLimits.MaxChunkPixels} pixels a chunk may hold");
+            ConvertLimits.CheckChunk(SeqChunk, r.Width, r.Height);
         }
         if (DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
             throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");

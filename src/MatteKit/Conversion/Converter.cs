@@ -58,9 +58,7 @@ public static class Converter
                     options.StartSeconds is { } start ? $"holds no video frames from {start} s on" : "holds no video frames");
             var firstDecode = t.Elapsed;
             cancel.ThrowIfCancellationRequested();
-            if ((long)first.Width * first.Height * options.SeqChunk > ConvertLimits.MaxChunkPixels)
-                throw new ArgumentException(
-                    $"--seq-chunk {options.SeqChunk} of {first.Width}x{first.Height} frames is above the {ConvertLimits.MaxChunkPixels} pixels a chunk may hold; use a shorter chunk");
+            ConvertLimits.CheckChunk(options.SeqChunk, first.Width, first.Height);
 
             foreach (var plan in plans)
                 sinks.Add((plan.Open(first.Width, first.Height, source, options), plan.Role));

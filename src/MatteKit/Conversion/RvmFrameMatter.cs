@@ -35,8 +35,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
         {
             // Each pass advances the recurrent state, so both on one clip need two matters, each with its own
             // sequence; the weights are read once for both.
-            var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null
-                : options.Weights is null ? WeightsFile.LoadDefault() : WeightsFile.Load(options.Weights);
+            var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Weights);
             VideoMatter Open() => weights is null ? VideoMatter.Load(options.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
             matter = matting ? Open() : null;
             segmenter = options.OutputSegmentation is null ? null : Open();

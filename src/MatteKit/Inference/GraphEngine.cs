@@ -24,8 +24,6 @@ internal sealed class GraphEngine : IMatteEngine
 
     public string Source => _network.Source;
 
-    public RvmNetwork Network => _network;
-
     public RvmGeometry? CurrentGeometry => _current?.Geometry;
 
     public bool HasSegmentation => _network.HasSegmentation;

@@ -47,7 +47,7 @@ public sealed class VideoMatter : IDisposable
                 throw new ArgumentException($"{weightsPath}: an ONNX file runs the refiner it was exported with; the refiner cannot be chosen");
             return new VideoMatter(so => new OnnxFileEngine(weightsPath, so), options);
         }
-        return Load(weightsPath is null ? WeightsFile.LoadDefault() : WeightsFile.Load(weightsPath), options);
+        return Load(WeightsFile.LoadOrDefault(weightsPath), options);
     }
 
     public static VideoMatter Load(WeightSet weights, MatterOptions? options = null)

@@ -36,9 +36,6 @@ internal sealed class ConvLayer
 
     internal float[]? Bias => _bias;
 
-    /// <summary>Trailing input channels that are zero padding, not counted as work.</summary>
-    internal int ZeroInputChannels => _zeroInputChannels;
-
     public int KernelSize => _shape[2];
 
     /// <summary><c>{key}.weight</c> [out, in/groups, k, k] and, if <paramref name="hasBias"/>, <c>{key}.bias</c>.</summary>

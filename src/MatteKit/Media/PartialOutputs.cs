@@ -16,9 +16,6 @@ internal static class PartialOutputs
 
     internal static void Forget(string workingPath) => Pending.TryRemove(workingPath, out _);
 
-    /// <summary>How many temporaries are outstanding.</summary>
-    public static int Count => Pending.Count;
-
     /// <summary>Deletes every outstanding temporary; errors are ignored (the process is about to exit).</summary>
     public static void RemoveAll()
     {

@@ -6,6 +6,9 @@ public static class WeightsFile
     /// <summary>The embedded default: the official RVM MobileNetV3 TF.js model.</summary>
     public static WeightSet LoadDefault() => TfjsGraphModel.ReadEmbeddedDefault();
 
+    /// <summary><see cref="Load"/> of <paramref name="path"/>, or the embedded default when it is null.</summary>
+    internal static WeightSet LoadOrDefault(string? path) => path is null ? LoadDefault() : Load(path);
+
     /// <summary>
     /// A TF.js graph model (<c>model.json</c>, or the folder holding it) or a PyTorch <c>.pth</c> state_dict,
     /// told apart by extension, else by the first bytes.
