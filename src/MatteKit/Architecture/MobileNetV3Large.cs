@@ -9,6 +9,12 @@ internal static class MobileNetV3Large
     /// <summary>torchvision's MobileNetV3 batch norm epsilon.</summary>
     public const float BatchNormEps = 0.001f;
 
+    /// <summary>The same epsilon as PyTorch holds it (a double), for the training modules.</summary>
+    public const double BatchNormEpsilon = 0.001;
+
+    /// <summary>torchvision's MobileNetV3 batch norm momentum (the running statistics move 1% per training batch).</summary>
+    public const double BatchNormMomentum = 0.01;
+
     /// <summary>Channels of the 3x3 stride-2 stem (<c>features.0</c>).</summary>
     public const int StemChannels = 16;
 

@@ -47,6 +47,14 @@ internal sealed class OutputFile : IDisposable
         file.Commit();
     }
 
+    /// <summary>Runs <paramref name="write"/> on a stream over a temporary file, renamed to <paramref name="path"/> when it returns.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        using var file = new OutputFile(path);
+        using (var stream = new FileStream(file.WorkingPath, FileMode.Create, FileAccess.Write)) write(stream);
+        file.Commit();
+    }
+
     /// <summary>Writes UTF-8 <paramref name="text"/> to <paramref name="path"/> through a temporary file.</summary>
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 

@@ -54,18 +54,21 @@ public sealed class RvmNetwork
     /// </summary>
     public static RvmNetwork FromWeights(WeightSet weights, RvmRefiner? refiner = null)
     {
-        RvmBackbone backbone;
-        if (weights.Contains("backbone.features.0.0.weight")) backbone = RvmBackbone.MobileNetV3;
-        else if (weights.Contains("backbone.conv1.weight")) backbone = RvmBackbone.ResNet50;
-        else
-            throw new WeightsFormatException(weights.Source,
-                "not an RVM model: neither 'backbone.features.0.0.weight' (MobileNetV3) nor 'backbone.conv1.weight' (ResNet50) is there");
-
+        var backbone = BackboneOf(weights);
         bool hasDeep = DeepGuidedFilter.IsIn(weights);
         if (refiner == RvmRefiner.DeepGuidedFilter && !hasDeep)
             throw new WeightsFormatException(weights.Source,
                 "the deep guided filter was asked for, but the weights have none (no 'refiner.box_filter.weight'); use the fast guided filter");
         return new RvmNetwork(weights, backbone, refiner ?? (hasDeep ? RvmRefiner.DeepGuidedFilter : RvmRefiner.FastGuidedFilter));
+    }
+
+    /// <summary>The encoder the weights were trained with, told by their keys.</summary>
+    internal static RvmBackbone BackboneOf(WeightSet weights)
+    {
+        if (weights.Contains("backbone.features.0.0.weight")) return RvmBackbone.MobileNetV3;
+        if (weights.Contains("backbone.conv1.weight")) return RvmBackbone.ResNet50;
+        throw new WeightsFormatException(weights.Source,
+            "not an RVM model: neither 'backbone.features.0.0.weight' (MobileNetV3) nor 'backbone.conv1.weight' (ResNet50) is there");
     }
 
     /// <summary>The sizes this network runs at for a frame size and ratio.</summary>

@@ -1,0 +1,49 @@
+using MatteKit.Architecture;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MatteKit.Training.Network;
+
+/// <summary>
+/// The deep guided filter: a learned depthwise 3x3 box filter (initialised to 1/9) gives local means, covariance
+/// and variance of the guide (RGB + grey) and the output at network size; 1x1 convs on
+/// <c>[cov, var, hidden]</c> predict A; <c>b = mean(y) - A mean(x)</c>; both upsampled and applied to the full frame.
+/// </summary>
+internal sealed class DeepGuidedFilterRefiner : Module, IRefiner
+{
+    // Children are registered by hand under the official keys; the default would add every field again under its C# name.
+    protected override void RegisterComponents() { }
+
+    private const int Channels = 4;
+    private readonly Module<Tensor, Tensor> _boxFilter, _conv;
+
+    public DeepGuidedFilterRefiner(long hidden = RvmArchitecture.HiddenChannels) : base(nameof(DeepGuidedFilterRefiner))
+    {
+        var box = Conv2d(Channels, Channels, 3, padding: 1, groups: Channels, bias: false);
+        using (no_grad()) box.weight!.fill_(1.0 / 9);
+        _boxFilter = box;
+        _conv = Sequential(
+            ("0", Conv2d(Channels * 2 + hidden, hidden, 1, bias: false)), ("1", BatchNorm2d(hidden)), ("2", ReLU()),
+            ("3", Conv2d(hidden, hidden, 1, bias: false)), ("4", BatchNorm2d(hidden)), ("5", ReLU()),
+            ("6", Conv2d(hidden, Channels, 1)));
+        register_module("box_filter", _boxFilter);
+        register_module("conv", _conv);
+    }
+
+    public (Tensor FgrResidual, Tensor Alpha) Refine(Tensor fineImage, Tensor coarseImage, Tensor fgrResidual, Tensor alpha, Tensor hidden)
+    {
+        var fineX = cat(new[] { fineImage, fineImage.mean(new long[] { 1 }, keepdim: true) }, 1);
+        var coarseX = cat(new[] { coarseImage, coarseImage.mean(new long[] { 1 }, keepdim: true) }, 1);
+        var y = cat(new[] { fgrResidual, alpha }, 1);
+        var meanX = _boxFilter.forward(coarseX);
+        var meanY = _boxFilter.forward(y);
+        var covXY = _boxFilter.forward(coarseX * y) - meanX * meanY;
+        var varX = _boxFilter.forward(coarseX * coarseX) - meanX * meanX;
+        var a = _conv.forward(cat(new[] { covXY, varX, hidden }, 1));
+        var b = meanY - a * meanX;
+        long h = fineImage.shape[2], w = fineImage.shape[3];
+        var output = Blocks.ResizeTo(a, h, w) * fineX + Blocks.ResizeTo(b, h, w);
+        var parts = output.split(new long[] { 3, 1 }, 1);
+        return (parts[0], parts[1]);
+    }
+}
