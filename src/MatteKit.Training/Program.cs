@@ -1,1 +1,29 @@
-Console.WriteLine(TorchSharp.torch.ones(3).sum().item<float>());
+using System.CommandLine;
+using MatteKit.Cli;
+using MatteKit.Media;
+using MatteKit.Training;
+using MatteKit.Weights;
+
+// The training program behind `mattekit train`: one line on stderr and a non-zero exit for anything wrong with the
+// command line (2) or the data and weights (1); a signal stops training with a resumable checkpoint (130).
+using var interruption = new TrainingInterruption();
+try
+{
+    var root = new RootCommand("mattekit train - fine-tune Robust Video Matting (TorchSharp, CPU)") { TrainCommand.Build(interruption) };
+    // Called as `mattekit-train ARGS` or, forwarded by `mattekit train ARGS`, with the command word first.
+    var words = args.Length > 0 && args[0] == "train" ? args : new[] { "train" }.Concat(args).ToArray();
+    var parse = root.Parse(words, new ParserConfiguration { ResponseFileTokenReplacer = null });
+    if (parse.Errors.Count > 0) throw new UsageException(UsageErrors.OneLine(parse));
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"mattekit train: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException or IOException or UnauthorizedAccessException)
+{
+    PartialOutputs.RemoveAll();
+    Console.Error.WriteLine($"mattekit train: {e.Message}");
+    return 1;
+}

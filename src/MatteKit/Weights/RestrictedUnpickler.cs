@@ -216,9 +216,10 @@ internal sealed class RestrictedUnpickler
     {
         var dict = new PickleDict(isOrdered: true);
         if (args.Length == 0) return dict;
-        // OrderedDict(iterable of (key, value) pairs).
-        if (args.Length == 1 && args[0] is List<object?> pairs)
+        // OrderedDict(iterable of (key, value) pairs): a list, or a tuple (TorchSharp.PyBridge writes OrderedDict(())).
+        if (args.Length == 1 && args[0] is List<object?> or object?[])
         {
+            var pairs = args[0] as IEnumerable<object?> ?? Array.Empty<object?>();
             foreach (var p in pairs)
             {
                 if (p is not object?[] { Length: 2 } kv)

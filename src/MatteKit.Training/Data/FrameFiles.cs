@@ -1,0 +1,33 @@
+using MatteKit.Datasets;
+using MatteKit.Media;
+
+namespace MatteKit.Training.Data;
+
+/// <summary>Reads training images (PNG directly, JPEG and others through ffmpeg) and lists frame folders.</summary>
+internal static class FrameFiles
+{
+    public static readonly string[] ImageExtensions = BackgroundFrames.ImageExtensions;
+
+    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>The images of a folder in natural order; an empty or missing folder is one clear error.</summary>
+    public static string[] List(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new MediaFormatException(folder, "folder not found");
+        var files = Directory.EnumerateFiles(folder).Where(IsImage).Order(NaturalOrder.Instance).ToArray();
+        if (files.Length == 0) throw new MediaFormatException(folder, "folder holds no images (.png, .jpg, ...)");
+        return files;
+    }
+
+    public static RgbImage ReadRgb(string path) => BackgroundFrames.ReadImage(path);
+
+    /// <summary>A grey image (alpha or mask): PNG read as grey; other formats through ffmpeg, first channel.</summary>
+    public static GrayImage ReadGray(string path)
+    {
+        if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) return PngFile.ReadGray(path);
+        var rgb = BackgroundFrames.ReadImage(path);
+        var gray = new byte[rgb.Width * rgb.Height];
+        for (int i = 0; i < gray.Length; i++) gray[i] = rgb.Pixels[i * 3];
+        return new GrayImage(rgb.Width, rgb.Height, gray);
+    }
+}

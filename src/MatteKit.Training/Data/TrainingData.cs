@@ -1,0 +1,93 @@
+using static TorchSharp.torch.nn;
+using MatteKit.Media;
+using static TorchSharp.torch;
+
+namespace MatteKit.Training.Data;
+
+/// <summary>
+/// Everything training draws from, loaded and checked before the first step, and the sampling of batches as the
+/// paper composes them on the fly: a ground-truth sequence (cut-out or clip) and a background, each augmented on
+/// its own, composited <c>src = fgr * pha + bgr * (1 - pha)</c>; clips that come composited are used as they are.
+/// </summary>
+internal sealed class TrainingData
+{
+    private readonly List<IMattingSource> _matting = new();
+    private readonly BackgroundSet? _backgrounds;
+    private readonly SegmentationSet? _segmentation;
+
+    public TrainingData(IReadOnlyList<string> cutouts, IReadOnlyList<string> clips, IReadOnlyList<string> backgrounds,
+        IReadOnlyList<string> segmentation, int width, int height)
+    {
+        foreach (var folder in cutouts) _matting.Add(new CutoutSet(folder, width, height));
+        foreach (var folder in clips) _matting.Add(new ClipSet(folder, width, height));
+        if (_matting.Count == 0) throw new ArgumentException("nothing to train on: give --cutouts DIR or --clips DIR");
+        if (backgrounds.Count > 0) _backgrounds = new BackgroundSet(backgrounds, width, height);
+        else if (cutouts.Count > 0)
+            throw new MediaFormatException(cutouts[0], "cut-outs are composited over backgrounds: give --backgrounds DIR");
+        if (segmentation.Count > 0) _segmentation = new SegmentationSet(segmentation, width, height);
+    }
+
+    public IEnumerable<string> Descriptions =>
+        _matting.Select(m => m.Description)
+            .Concat(_backgrounds is null ? Array.Empty<string>() : new[] { _backgrounds.Description })
+            .Concat(_segmentation is null ? Array.Empty<string>() : new[] { _segmentation.Description });
+
+    public bool HasSegmentation => _segmentation is not null;
+
+    /// <summary>One matting batch <c>[1, T, C, h, w]</c>: source, true foreground, true alpha.</summary>
+    public (Tensor Source, Tensor Foreground, Tensor Alpha) NextMatting(TrainingRandom rng, int frames, int width, int height)
+    {
+        int total = _matting.Sum(m => m.Count), pick = rng.Next(total);
+        var source = _matting.First(m => (pick -= m.Count) < 0);
+        var seq = source.Read(pick + source.Count, rng, frames);
+
+        var layers = seq.Composite is null ? new[] { seq.Foreground, seq.Alpha } : new[] { seq.Foreground, seq.Alpha, seq.Composite };
+        layers = Augmentation.ResizedCrop(rng, layers, width, height);
+        layers = Augmentation.Motion(rng, layers, GridSamplePaddingMode.Zeros);
+        layers = Augmentation.MaybeFlip(rng, layers);
+        layers = Augmentation.Detail(rng, layers);
+        var fgr = Augmentation.Noise(rng, Augmentation.Colour(rng, layers[0]));
+        var pha = layers[1].clamp(0, 1);
+        Tensor src;
+        if (seq.Composite is not null && (_backgrounds is null || rng.Chance(0.5)))
+            src = Augmentation.Noise(rng, Augmentation.Colour(rng, layers[2]));
+        else
+        {
+            var bgr = _backgrounds!.Read(rng, frames);
+            var b = Augmentation.ResizedCrop(rng, new[] { bgr }, width, height);
+            b = Augmentation.Motion(rng, b, GridSamplePaddingMode.Reflection);
+            b = Augmentation.MaybeFlip(rng, b);
+            var background = Augmentation.Noise(rng, Augmentation.Colour(rng, b[0]));
+            src = fgr * pha + background * (1 - pha);
+        }
+        var paused = Augmentation.Pause(rng, new[] { src, fgr, pha });
+        return (paused[0].unsqueeze(0), paused[1].unsqueeze(0), paused[2].unsqueeze(0));
+    }
+
+    /// <summary>
+    /// One segmentation batch <c>[B, T, C, h, w]</c>: a mask sequence of T frames on even steps (when there are any),
+    /// else T images as T sequences of one frame, as train.py interleaves them.
+    /// </summary>
+    public (Tensor Images, Tensor Masks) NextSegmentation(TrainingRandom rng, long step, int frames, int width, int height)
+    {
+        var set = _segmentation ?? throw new InvalidOperationException("no segmentation data");
+        Tensor images, masks;
+        if (set.HasSequences && (step % 2 == 0 || !set.HasImages))
+        {
+            (images, masks) = set.ReadSequence(rng, frames);
+            var l = Augmentation.ResizedCrop(rng, new[] { images, masks }, width, height);
+            l = Augmentation.Motion(rng, l, GridSamplePaddingMode.Reflection);
+            l = Augmentation.MaybeFlip(rng, l);
+            return (Augmentation.Colour(rng, l[0]).unsqueeze(0), l[1].gt(0.5).to(ScalarType.Float32).unsqueeze(0));
+        }
+        var pairs = Enumerable.Range(0, frames).Select(_ =>
+        {
+            var (image, mask) = set.ReadImage(rng);
+            var l = Augmentation.ResizedCrop(rng, new[] { image, mask }, width, height);
+            l = Augmentation.Motion(rng, l, GridSamplePaddingMode.Reflection);
+            l = Augmentation.MaybeFlip(rng, l);
+            return (Image: Augmentation.Colour(rng, l[0]), Mask: l[1].gt(0.5).to(ScalarType.Float32));
+        }).ToList();
+        return (stack(pairs.Select(p => p.Image), 0), stack(pairs.Select(p => p.Mask), 0));
+    }
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using MatteKit.Cli;
+using MatteKit.Training.Data;
+using MatteKit.Training.Recipe;
+using MatteKit.Training.Training;
+
+namespace MatteKit.Training;
+
+/// <summary>
+/// <c>mattekit train</c>: the options, declared once; what they mean is checked by <see cref="TrainOptions.Validate"/>
+/// and the data by the loaders, all before the first step.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Build(TrainingInterruption interruption)
+    {
+        var output = OptionValues.Path("--out", "where the tuned weights go (.pth, official keys; `mattekit convert --weights` and the official code load it); a resumable checkpoint NAME.ckpt is written beside it");
+        output.Required = true;
+        var weights = OptionValues.Path("--weights", "base weights: TF.js model.json (or folder) or .pth (MobileNetV3 or ResNet50); default: the embedded model");
+        Option<string[]> Many(string name, string help) => new(name) { Description = help, HelpName = "DIR", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
+        var cutouts = Many("--cutouts", "folders of cut-outs / image mattes (each a folder with image.jpg|png and alpha.png), composited over --backgrounds; repeatable");
+        var backgrounds = Many("--backgrounds", "folders of background images and videos; repeatable");
+        var clips = Many("--clips", "video mattes (DIR/fgr/CLIP + DIR/pha/CLIP frame folders, VideoMatte240K's layout) or clips with ground truth (DIR/CLIP/com|fgr|pha); repeatable");
+        var segmentation = Many("--segmentation", "segmentation samples (folders with image.* + mask.png) and mask sequences (images/ + masks/); repeatable");
+        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha), scored every --valid-every steps; the best weights are kept in --out", "DIR");
+        var preset = OptionValues.Parsed("--preset", "finetune (default: stage-4 rates after a warm-up, frozen batch norm, 256x256, T=4), stage1, stage2, stage3, stage4 (the paper's stages)",
+            "NAME", TrainingPreset.Named, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
+        var minutes = OptionValues.PositiveNumber("--minutes", "time budget in minutes");
+        var steps = OptionValues.LongNumber("--steps", "step budget (total, a resumed run included)", 1);
+        var size = OptionValues.Size("--size", "low-resolution training size (default: the preset's)", TrainOptions.MinSide, TrainOptions.MaxSide);
+        var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
+        var threads = OptionValues.WholeNumber("--threads", "libtorch threads, 1 to the cores present (default: one per core)", 1);
+        var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
+        var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
+        var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
+        var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);
+        var quiet = OptionValues.Flag("--quiet", "no progress");
+
+        var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU)")
+        {
+            output, weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, threads, resume, report, validEvery, seed, quiet,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainOptions
+            {
+                Output = parse.GetValue(output)!,
+                Weights = parse.GetValue(weights),
+                Cutouts = parse.GetValue(cutouts) ?? Array.Empty<string>(),
+                Backgrounds = parse.GetValue(backgrounds) ?? Array.Empty<string>(),
+                Clips = parse.GetValue(clips) ?? Array.Empty<string>(),
+                Segmentation = parse.GetValue(segmentation) ?? Array.Empty<string>(),
+                Valid = parse.GetValue(valid),
+                Preset = parse.GetValue(preset)!,
+                Minutes = parse.GetValue(minutes),
+                Steps = parse.GetValue(steps),
+                Size = parse.GetValue(size),
+                SequenceLength = parse.GetValue(seqLength),
+                Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                Resume = parse.GetValue(resume),
+                Report = parse.GetValue(report),
+                ValidEvery = parse.GetValue(validEvery) ?? 50,
+                Seed = (ulong)(parse.GetValue(seed) ?? 1),
+                Quiet = parse.GetValue(quiet),
+            };
+            try { options.Validate(); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            return Run(options, interruption);
+        });
+        return command;
+    }
+
+    private static int Run(TrainOptions options, TrainingInterruption interruption)
+    {
+        var log = Console.Error;
+        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, options.Segmentation, options.Width, options.Height);
+        var validator = options.Valid is null ? null : new Validator(options.Valid);
+        if (!options.Quiet)
+            foreach (var line in data.Descriptions.Append(validator is null ? "no validation (--valid DIR)" : $"{validator.ClipCount} validation clips"))
+                log.WriteLine(line);
+        var trainer = new Trainer(options, data, validator, log);
+        interruption.OnFirstSignal(trainer.Stop);
+        bool finished = trainer.Run();
+        foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+        if (!finished)
+        {
+            Console.Error.WriteLine($"mattekit train: stopped; checkpoint {options.CheckpointPath} (continue with --resume {options.CheckpointPath} and the same options)");
+            return TrainingInterruption.ExitCode;
+        }
+        Console.Out.WriteLine($"wrote {options.Output}, checkpoint {options.CheckpointPath}" + (options.Report is null ? "" : $", report {options.Report}"));
+        return 0;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json;
+using MatteKit.Media;
+using MatteKit.Training.Network;
+using MatteKit.Training.Optimization;
+
+namespace MatteKit.Training.Training;
+
+/// <summary>
+/// A resumable training state in one file: a JSON header (step, time spent, the data stream's random state, the
+/// histories, the best validation), then the network's tensors and Adam's state in TorchSharp's format. Written
+/// under a temporary name and renamed.
+/// </summary>
+internal sealed class Checkpoint
+{
+    private const string Magic = "MATTEKIT-CHECKPOINT-1";
+
+    // The best validation MAD starts as infinity, which JSON has no number for.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public required string Preset { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required int Frames { get; init; }
+    public required long Step { get; init; }
+    public required double Seconds { get; init; }
+    public required ulong RandomState { get; init; }
+    public double BestMad { get; init; } = double.PositiveInfinity;
+    public long BestStep { get; init; } = -1;
+    public List<StepRecord> History { get; init; } = new();
+    public List<ValidationRecord> Validation { get; init; } = new();
+
+    public void Save(string path, MattingNetwork network, NetworkOptimizer optimizer)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(this, Json);
+        OutputFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(header.Length);
+            writer.Write(header);
+            network.save(writer);
+            optimizer.Save(writer);
+        });
+    }
+
+    /// <summary>Reads the header and loads the tensors into <paramref name="network"/> and <paramref name="optimizer"/>.</summary>
+    public static Checkpoint Read(string path, Func<Checkpoint, (MattingNetwork, NetworkOptimizer)> create)
+    {
+        if (!File.Exists(path)) throw new MediaFormatException(path, "checkpoint not found");
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        Checkpoint header;
+        try
+        {
+            if (reader.ReadString() != Magic) throw new FormatException();
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > 256 << 20) throw new FormatException();
+            header = JsonSerializer.Deserialize<Checkpoint>(reader.ReadBytes(length), Json)!;
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException)
+        {
+            throw new MediaFormatException(path, "not a MatteKit training checkpoint (written by mattekit train next to its --out)");
+        }
+        var (network, optimizer) = create(header);
+        network.load(reader, strict: true);
+        optimizer.Load(reader);
+        return header;
+    }
+}

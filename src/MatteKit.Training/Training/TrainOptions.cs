@@ -1,0 +1,63 @@
+using MatteKit.Training.Recipe;
+
+namespace MatteKit.Training.Training;
+
+/// <summary>What <c>mattekit train</c> was asked for; every check of it is in <see cref="Validate"/>.</summary>
+internal sealed class TrainOptions
+{
+    public const int MaxSteps = 10_000_000, MaxMinutes = 7 * 24 * 60, MaxSequenceLength = 100, MinSide = 32, MaxSide = 4096;
+
+    /// <summary>Pixels of one batch (frames x width x height) beyond which a CPU run would not fit in memory.</summary>
+    public const long MaxBatchPixels = 64L * 1024 * 1024;
+
+    public required string Output { get; init; }
+    public string? Weights { get; init; }
+    public IReadOnlyList<string> Cutouts { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Backgrounds { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Clips { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Segmentation { get; init; } = Array.Empty<string>();
+    public string? Valid { get; init; }
+    public TrainingPreset Preset { get; init; } = TrainingPreset.Finetune;
+    public double? Minutes { get; init; }
+    public long? Steps { get; init; }
+    public (int Width, int Height)? Size { get; init; }
+    public int? SequenceLength { get; init; }
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public string? Resume { get; init; }
+    public string? Report { get; init; }
+    public bool Quiet { get; init; }
+    public int ValidEvery { get; init; } = 50;
+    public ulong Seed { get; init; } = 1;
+
+    public int Width => Size?.Width ?? Preset.Width;
+    public int Height => Size?.Height ?? Preset.Height;
+    public int Frames => SequenceLength ?? Preset.SequenceLength;
+
+    /// <summary>Where the resumable checkpoint goes: beside the output, <c>NAME.ckpt</c>.</summary>
+    public string CheckpointPath => Path.ChangeExtension(Path.GetFullPath(Output), ".ckpt");
+
+    /// <exception cref="ArgumentException">One line naming the option and the problem (a usage error).</exception>
+    public void Validate()
+    {
+        if (!Output.EndsWith(".pth", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {Output}: must end in .pth");
+        if (Minutes is null && Steps is null) throw new ArgumentException("give a budget: --minutes N or --steps N");
+        if (Minutes is not null && Steps is not null) throw new ArgumentException("--minutes and --steps: give one budget, not both");
+        if (Steps is < 1 or > MaxSteps) throw new ArgumentException($"--steps {Steps}: expected 1 to {MaxSteps}");
+        if (Minutes is not null && !(Minutes > 0 && Minutes <= MaxMinutes)) throw new ArgumentException($"--minutes {Minutes}: expected more than 0, at most {MaxMinutes}");
+        if (Width is < MinSide or > MaxSide || Height is < MinSide or > MaxSide)
+            throw new ArgumentException($"--size {Width}x{Height}: each side must be {MinSide} to {MaxSide}");
+        if (Frames is < 1 or > MaxSequenceLength) throw new ArgumentException($"--seq-length {Frames}: expected 1 to {MaxSequenceLength}");
+        if ((long)Frames * Width * Height > MaxBatchPixels || (Preset.HighResolution && (long)Preset.HighSequenceLength * Preset.HighWidth * Preset.HighHeight > MaxBatchPixels))
+            throw new ArgumentException($"a batch of {Frames} frames of {Width}x{Height} exceeds {MaxBatchPixels} pixels: lower --size or --seq-length");
+        if (Threads < 1 || Threads > Environment.ProcessorCount) throw new ArgumentException($"--threads {Threads}: expected 1 to {Environment.ProcessorCount} (the cores present)");
+        if (ValidEvery < 1) throw new ArgumentException($"--valid-every {ValidEvery}: expected 1 or more");
+        if (Report is not null && !Report.EndsWith(".html", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--report {Report}: must end in .html");
+        var outputs = new[] { Output, CheckpointPath }.Concat(Report is null ? Array.Empty<string>() : new[] { Report }).Select(Path.GetFullPath).ToList();
+        foreach (var input in new[] { Weights, Resume }.Where(p => p is not null))
+            if (outputs.Contains(Path.GetFullPath(input!)) && Path.GetFullPath(input!) != CheckpointPath)
+                throw new ArgumentException($"{input}: is an input and would be overwritten by an output");
+        if (Weights is not null && Path.GetFullPath(Weights) == Path.GetFullPath(Output))
+            throw new ArgumentException($"--weights {Weights}: is also --out; write the tuned weights to a new file");
+        if (outputs.Distinct().Count() != outputs.Count) throw new ArgumentException("two outputs name the same file");
+    }
+}
