@@ -4,6 +4,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
 //                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
+//                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
 
@@ -13,6 +14,8 @@ int[] threads = { 1, 2 };
 string mode = "network";
 int[]? chunkLengths = null;
 bool spin = true;
+int repeats = 3;
+string? official = null;
 int[]? heights = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -24,6 +27,8 @@ for (int i = 0; i < args.Length; i++)
         case "--shared": shared = args[++i]; break;
         case "--seq-chunk": chunkLengths = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         case "--no-spin": spin = false; break;
+        case "--repeats": repeats = int.Parse(args[++i]); break;
+        case "--official": official = args[++i]; break;
         case "--heights": heights = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         default: mode = args[i]; break;
     }
@@ -41,11 +46,14 @@ switch (mode)
     case "network":
         NetworkBenchmark.Run(shared, frames, warmup, threads, heights);
         return 0;
+    case "train-step":
+        TrainStepBenchmark.Run(shared, frames, warmup, threads.Max(), repeats, official);
+        return 0;
     case "session-options":
         SessionOptionsBenchmark.Run(shared, frames, threads.Max());
         return 0;
     default:
-        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert)");
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, train-step)");
         return 2;
 }
 

@@ -4,6 +4,13 @@ using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Weights;
 
+// `mattekit train` is the training program's (its own signals, options and exit codes): handed over first.
+if (args.Length > 0 && args[0] == "train")
+{
+    try { return TrainForwarder.Run(args[1..]); }
+    catch (IOException e) { Console.Error.WriteLine($"mattekit: {e.Message}"); return 1; }
+}
+
 // One line on stderr and a non-zero exit for anything wrong with the input; stack traces only for our own bugs.
 // Signals are taken from here on, before any probing or loading, so that every phase can be interrupted.
 using var interruption = new Interruption();
@@ -25,6 +32,8 @@ try
         ExportOnnxCommand.Build(),
         ComposeDatasetCommand.Build(interruption.Token),
         EvaluateCommand.Build(),
+        // Listed for --help; `mattekit train ...` is handed to the training program before parsing (TrainForwarder).
+        new Command("train", $"fine-tune RVM on your own footage (runs {TrainForwarder.ProgramName}, installed separately: {TrainForwarder.Install}); 'mattekit train --help' for its options"),
     };
     // @file would otherwise read arguments from a file: an input named "@clip.mp4" must stay a name.
     var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

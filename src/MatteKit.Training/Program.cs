@@ -21,6 +21,13 @@ catch (UsageException e)
     Console.Error.WriteLine($"mattekit train: {e.Message}");
     return 2;
 }
+catch (System.Runtime.InteropServices.ExternalException e)
+{
+    // libtorch's messages carry a C++ backtrace after the first line.
+    PartialOutputs.RemoveAll();
+    Console.Error.WriteLine($"mattekit train: libtorch: {e.Message.Split('\n')[0]}");
+    return 1;
+}
 catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException or IOException or UnauthorizedAccessException)
 {
     PartialOutputs.RemoveAll();

@@ -24,11 +24,17 @@ internal static class TrainCommand
         var segmentation = Many("--segmentation", "segmentation samples (folders with image.* + mask.png) and mask sequences (images/ + masks/); repeatable");
         var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha), scored every --valid-every steps; the best weights are kept in --out", "DIR");
         var preset = OptionValues.Parsed("--preset", "finetune (default: stage-4 rates after a warm-up, frozen batch norm, 256x256, T=4), stage1, stage2, stage3, stage4 (the paper's stages)",
-            "NAME", TrainingPreset.Named, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
+            "NAME", text =>
+            {
+                try { return TrainingPreset.Named(text); }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+            }, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
         var minutes = OptionValues.PositiveNumber("--minutes", "time budget in minutes");
         var steps = OptionValues.LongNumber("--steps", "step budget (total, a resumed run included)", 1);
         var size = OptionValues.Size("--size", "low-resolution training size (default: the preset's)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
+        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's)", TrainOptions.MinSide, TrainOptions.MaxSide);
+        var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
         var threads = OptionValues.WholeNumber("--threads", "libtorch threads, 1 to the cores present (default: one per core)", 1);
         var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
@@ -38,7 +44,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU)")
         {
-            output, weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, threads, resume, report, validEvery, seed, quiet,
+            output, weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, highSize, highSeqLength, threads, resume, report, validEvery, seed, quiet,
         };
         command.SetAction(parse =>
         {
@@ -56,6 +62,8 @@ internal static class TrainCommand
                 Steps = parse.GetValue(steps),
                 Size = parse.GetValue(size),
                 SequenceLength = parse.GetValue(seqLength),
+                HighSize = parse.GetValue(highSize),
+                HighSequenceLength = parse.GetValue(highSeqLength),
                 Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
                 Resume = parse.GetValue(resume),
                 Report = parse.GetValue(report),

@@ -95,6 +95,9 @@ internal sealed class ClipSet : IMattingSource
             throw new MediaFormatException(pha[0], $"is {alpha.Width}x{alpha.Height}, but {Path.GetFileName(fgr[0])} (foreground) is {colour.Width}x{colour.Height}");
         if (alpha.Width < trainWidth || alpha.Height < trainHeight)
             throw new MediaFormatException(pha[0], $"clip {name} is {alpha.Width}x{alpha.Height}, smaller than the training size {trainWidth}x{trainHeight}");
+        foreach (var frame in fgr.Concat(pha).Concat(com ?? Array.Empty<string>()))
+            if (FrameFiles.PngSize(frame) is { } size && size != (alpha.Width, alpha.Height))
+                throw new MediaFormatException(frame, $"is {size.Width}x{size.Height}, but the clip's frames are {alpha.Width}x{alpha.Height}");
         return new Clip(name, fgr, pha, com, alpha.Width, alpha.Height);
     }
 }

@@ -21,6 +21,20 @@ internal static class FrameFiles
 
     public static RgbImage ReadRgb(string path) => BackgroundFrames.ReadImage(path);
 
+    /// <summary>
+    /// The size a PNG's header declares (24 bytes read), or null for other formats: lets every frame of a clip be
+    /// checked before training starts, not when a sequence happens to draw it.
+    /// </summary>
+    public static (int Width, int Height)? PngSize(string path)
+    {
+        if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) return null;
+        Span<byte> head = stackalloc byte[24];
+        using (var f = File.OpenRead(path))
+            if (f.ReadAtLeast(head, 24, throwOnEndOfStream: false) < 24 || !head[12..16].SequenceEqual("IHDR"u8))
+                throw new MediaFormatException(path, "not a PNG file (no IHDR header)");
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(head[16..]), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(head[20..]));
+    }
+
     /// <summary>A grey image (alpha or mask): PNG read as grey; other formats through ffmpeg, first channel.</summary>
     public static GrayImage ReadGray(string path)
     {

@@ -31,6 +31,8 @@ internal sealed record TrainingPreset(string Name, ModuleRates Rates, int Width,
         All.SingleOrDefault(p => p.Name == name)
         ?? throw new ArgumentException($"--preset {name}: expected one of {string.Join(", ", All.Select(p => p.Name))}");
 
+    public override string ToString() => Name;
+
     /// <summary>The rates at <paramref name="step"/> (0-based): the warm-up ramps them linearly from 1/warm-up.</summary>
     public ModuleRates RatesAt(long step) =>
         WarmupSteps <= 0 || step >= WarmupSteps ? Rates : Rates.Scaled((step + 1.0) / WarmupSteps);

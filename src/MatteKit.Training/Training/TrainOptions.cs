@@ -5,7 +5,13 @@ namespace MatteKit.Training.Training;
 /// <summary>What <c>mattekit train</c> was asked for; every check of it is in <see cref="Validate"/>.</summary>
 internal sealed class TrainOptions
 {
-    public const int MaxSteps = 10_000_000, MaxMinutes = 7 * 24 * 60, MaxSequenceLength = 100, MinSide = 32, MaxSide = 4096;
+    /// <summary>
+    /// The smallest side: train.py's random crop halves it at worst, and the Laplacian loss's five levels need at
+    /// least 4 pixels a side at the last one (its reflect padding takes 2).
+    /// </summary>
+    public const int MinSide = 128;
+
+    public const int MaxSteps = 10_000_000, MaxMinutes = 7 * 24 * 60, MaxSequenceLength = 100, MaxSide = 4096;
 
     /// <summary>Pixels of one batch (frames x width x height) beyond which a CPU run would not fit in memory.</summary>
     public const long MaxBatchPixels = 64L * 1024 * 1024;
@@ -22,6 +28,8 @@ internal sealed class TrainOptions
     public long? Steps { get; init; }
     public (int Width, int Height)? Size { get; init; }
     public int? SequenceLength { get; init; }
+    public (int Width, int Height)? HighSize { get; init; }
+    public int? HighSequenceLength { get; init; }
     public int Threads { get; init; } = Environment.ProcessorCount;
     public string? Resume { get; init; }
     public string? Report { get; init; }
@@ -32,6 +40,9 @@ internal sealed class TrainOptions
     public int Width => Size?.Width ?? Preset.Width;
     public int Height => Size?.Height ?? Preset.Height;
     public int Frames => SequenceLength ?? Preset.SequenceLength;
+    public int HighWidth => HighSize?.Width ?? Preset.HighWidth;
+    public int HighHeight => HighSize?.Height ?? Preset.HighHeight;
+    public int HighFrames => HighSequenceLength ?? Preset.HighSequenceLength;
 
     /// <summary>Where the resumable checkpoint goes: beside the output, <c>NAME.ckpt</c>.</summary>
     public string CheckpointPath => Path.ChangeExtension(Path.GetFullPath(Output), ".ckpt");
@@ -47,8 +58,15 @@ internal sealed class TrainOptions
         if (Width is < MinSide or > MaxSide || Height is < MinSide or > MaxSide)
             throw new ArgumentException($"--size {Width}x{Height}: each side must be {MinSide} to {MaxSide}");
         if (Frames is < 1 or > MaxSequenceLength) throw new ArgumentException($"--seq-length {Frames}: expected 1 to {MaxSequenceLength}");
-        if ((long)Frames * Width * Height > MaxBatchPixels || (Preset.HighResolution && (long)Preset.HighSequenceLength * Preset.HighWidth * Preset.HighHeight > MaxBatchPixels))
+        if (!Preset.HighResolution && (HighSize is not null || HighSequenceLength is not null))
+            throw new ArgumentException($"--hr-size and --hr-seq-length are for the high-resolution pass of stage3 and stage4, not {Preset.Name}");
+        if (HighFrames is < 0 or > MaxSequenceLength) throw new ArgumentException($"--hr-seq-length {HighFrames}: expected 1 to {MaxSequenceLength}");
+        if (Preset.HighResolution && (HighWidth < Width || HighHeight < Height))
+            throw new ArgumentException($"--hr-size {HighWidth}x{HighHeight}: the high-resolution pass must be at least the low-resolution size {Width}x{Height}");
+        if ((long)Frames * Width * Height > MaxBatchPixels)
             throw new ArgumentException($"a batch of {Frames} frames of {Width}x{Height} exceeds {MaxBatchPixels} pixels: lower --size or --seq-length");
+        if (Preset.HighResolution && (long)HighFrames * HighWidth * HighHeight > MaxBatchPixels)
+            throw new ArgumentException($"a high-resolution batch of {HighFrames} frames of {HighWidth}x{HighHeight} exceeds {MaxBatchPixels} pixels: lower --hr-size or --hr-seq-length");
         if (Threads < 1 || Threads > Environment.ProcessorCount) throw new ArgumentException($"--threads {Threads}: expected 1 to {Environment.ProcessorCount} (the cores present)");
         if (ValidEvery < 1) throw new ArgumentException($"--valid-every {ValidEvery}: expected 1 or more");
         if (Report is not null && !Report.EndsWith(".html", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--report {Report}: must end in .html");

@@ -100,7 +100,7 @@ internal sealed class Trainer
             if (preset.HighResolution && !_stopRequested)
             {
                 using var scope = NewDisposeScope();
-                var (src, fgr, pha) = _data.NextMatting(random, preset.HighSequenceLength, preset.HighWidth, preset.HighHeight);
+                var (src, fgr, pha) = _data.NextMatting(random, _o.HighFrames, _o.HighWidth, _o.HighHeight);
                 foreach (var (k, v) in MattingStep(network, optimizer, src, fgr, pha, TrainingPreset.HighResolutionRatio)) losses["hr_" + k] = v;
             }
             if (_data.HasSegmentation && !_stopRequested)

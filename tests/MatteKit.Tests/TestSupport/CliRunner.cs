@@ -26,24 +26,43 @@ public static class CliRunner
 
     public static Result Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string>(), args);
 
+    /// <summary>The training program (<c>mattekit-train</c>) as a user runs it.</summary>
+    public const string Trainer = "MatteKit.Training.dll";
+
+    /// <summary>Runs the training program with <paramref name="args"/>, waiting at most <paramref name="timeout"/>.</summary>
+    public static Result RunTrainer(TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(new Dictionary<string, string>(), Trainer, args);
+        return Wait(p, timeout, args);
+    }
+
     /// <summary>Runs with some environment variables replaced (e.g. a PATH without ffmpeg).</summary>
     public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var p = Start(environment, args);
+        return Wait(p, TimeSpan.FromMinutes(5), args);
+    }
+
+    private static Result Wait(Process p, TimeSpan timeout, string[] args)
+    {
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mattekit {string.Join(' ', args)} did not finish in 5 minutes");
+            throw new TimeoutException($"{string.Join(' ', args)} did not finish in {timeout}");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
     /// <summary>Starts the CLI with stdout and stderr redirected and returns at once (the caller reads and waits).</summary>
     public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+        => Start(environment, "MatteKit.Cli.dll", args);
+
+    /// <summary>Starts one of the built programs (<paramref name="program"/>: its .dll beside the tests).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, string program, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, program);
         // The host's full path, so that a replaced PATH does not hide dotnet itself.
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         var psi = new ProcessStartInfo(DefaultSignals ? "env" : dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
