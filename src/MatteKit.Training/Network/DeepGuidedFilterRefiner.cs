@@ -30,20 +30,7 @@ internal sealed class DeepGuidedFilterRefiner : Module, IRefiner
         register_module("conv", _conv);
     }
 
-    public (Tensor FgrResidual, Tensor Alpha) Refine(Tensor fineImage, Tensor coarseImage, Tensor fgrResidual, Tensor alpha, Tensor hidden)
-    {
-        var fineX = cat(new[] { fineImage, fineImage.mean(new long[] { 1 }, keepdim: true) }, 1);
-        var coarseX = cat(new[] { coarseImage, coarseImage.mean(new long[] { 1 }, keepdim: true) }, 1);
-        var y = cat(new[] { fgrResidual, alpha }, 1);
-        var meanX = _boxFilter.forward(coarseX);
-        var meanY = _boxFilter.forward(y);
-        var covXY = _boxFilter.forward(coarseX * y) - meanX * meanY;
-        var varX = _boxFilter.forward(coarseX * coarseX) - meanX * meanX;
-        var a = _conv.forward(cat(new[] { covXY, varX, hidden }, 1));
-        var b = meanY - a * meanX;
-        long h = fineImage.shape[2], w = fineImage.shape[3];
-        var output = Blocks.ResizeTo(a, h, w) * fineX + Blocks.ResizeTo(b, h, w);
-        var parts = output.split(new long[] { 3, 1 }, 1);
-        return (parts[0], parts[1]);
-    }
+    public (Tensor FgrResidual, Tensor Alpha) Refine(Tensor fineImage, Tensor coarseImage, Tensor fgrResidual, Tensor alpha, Tensor hidden) =>
+        GuidedFilter.Refine(fineImage, coarseImage, fgrResidual, alpha, _boxFilter.forward,
+            (covXY, varX) => _conv.forward(cat(new[] { covXY, varX, hidden }, 1)));
 }

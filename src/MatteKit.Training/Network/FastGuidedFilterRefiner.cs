@@ -17,22 +17,8 @@ internal sealed class FastGuidedFilterRefiner : Module, IRefiner
 
     public FastGuidedFilterRefiner() : base(nameof(FastGuidedFilterRefiner)) { }
 
-    public (Tensor FgrResidual, Tensor Alpha) Refine(Tensor fineImage, Tensor coarseImage, Tensor fgrResidual, Tensor alpha, Tensor hidden)
-    {
-        var fineX = cat(new[] { fineImage, fineImage.mean(new long[] { 1 }, keepdim: true) }, 1);
-        var coarseX = cat(new[] { coarseImage, coarseImage.mean(new long[] { 1 }, keepdim: true) }, 1);
-        var y = cat(new[] { fgrResidual, alpha }, 1);
-        var meanX = Box(coarseX);
-        var meanY = Box(y);
-        var covXY = Box(coarseX * y) - meanX * meanY;
-        var varX = Box(coarseX * coarseX) - meanX * meanX;
-        var a = covXY / (varX + Eps);
-        var b = meanY - a * meanX;
-        long h = fineImage.shape[2], w = fineImage.shape[3];
-        var output = Blocks.ResizeTo(a, h, w) * fineX + Blocks.ResizeTo(b, h, w);
-        var parts = output.split(new long[] { 3, 1 }, 1);
-        return (parts[0], parts[1]);
-    }
+    public (Tensor FgrResidual, Tensor Alpha) Refine(Tensor fineImage, Tensor coarseImage, Tensor fgrResidual, Tensor alpha, Tensor hidden) =>
+        GuidedFilter.Refine(fineImage, coarseImage, fgrResidual, alpha, Box, (covXY, varX) => covXY / (varX + Eps));
 
     private static Tensor Box(Tensor x)
     {

@@ -32,7 +32,7 @@ public static class CliRunner
     /// <summary>Runs the training program with <paramref name="args"/>, waiting at most <paramref name="timeout"/>.</summary>
     public static Result RunTrainer(TimeSpan timeout, params string[] args)
     {
-        using var p = Start(new Dictionary<string, string>(), Trainer, args);
+        using var p = StartProgram(new Dictionary<string, string>(), Trainer, args);
         return Wait(p, timeout, args);
     }
 
@@ -57,10 +57,10 @@ public static class CliRunner
 
     /// <summary>Starts the CLI with stdout and stderr redirected and returns at once (the caller reads and waits).</summary>
     public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
-        => Start(environment, "MatteKit.Cli.dll", args);
+        => StartProgram(environment, "MatteKit.Cli.dll", args);
 
     /// <summary>Starts one of the built programs (<paramref name="program"/>: its .dll beside the tests).</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, string program, params string[] args)
+    public static Process StartProgram(IReadOnlyDictionary<string, string> environment, string program, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, program);
         // The host's full path, so that a replaced PATH does not hide dotnet itself.

@@ -131,7 +131,7 @@ public sealed partial class TrainCommandTests
         var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png");
         var output = temp.File("tuned.pth");
-        using var p = CliRunner.Start(new Dictionary<string, string>(), CliRunner.Trainer,
+        using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer,
             Small("--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", "100000"));
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
