@@ -53,8 +53,11 @@ internal sealed class Trainer
         {
             state = Checkpoint.Read(_o.Resume, header =>
             {
-                if (header.Preset != preset.Name || header.Width != _o.Width || header.Height != _o.Height || header.Frames != _o.Frames)
-                    throw new ArgumentException($"--resume {_o.Resume}: was written by a {header.Preset} run at {header.Width}x{header.Height}, T={header.Frames}; resume with the same --preset, --size and --seq-length");
+                if (header.Preset != preset.Name || header.Width != _o.Width || header.Height != _o.Height || header.Frames != _o.Frames
+                    || (preset.HighResolution && (header.HighWidth != _o.HighWidth || header.HighHeight != _o.HighHeight || header.HighFrames != _o.HighFrames)))
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a {header.Preset} run at {header.Width}x{header.Height}, T={header.Frames}" +
+                        (preset.HighResolution ? $", high resolution {header.HighWidth}x{header.HighHeight}, T={header.HighFrames}" : "") +
+                        "; resume with the same --preset, --size, --seq-length, --hr-size and --hr-seq-length");
                 return (network, optimizer);
             });
             random = new TrainingRandom(state.RandomState);
@@ -181,6 +184,8 @@ internal sealed class Trainer
     private Checkpoint NewState(long step, double seconds, TrainingRandom random, List<StepRecord> history, List<ValidationRecord> validation, double bestMad, long bestStep) => new()
     {
         Preset = _o.Preset.Name, Width = _o.Width, Height = _o.Height, Frames = _o.Frames,
+        HighWidth = _o.Preset.HighResolution ? _o.HighWidth : 0, HighHeight = _o.Preset.HighResolution ? _o.HighHeight : 0,
+        HighFrames = _o.Preset.HighResolution ? _o.HighFrames : 0,
         Step = step, Seconds = seconds, RandomState = random.State, History = history, Validation = validation, BestMad = bestMad, BestStep = bestStep,
     };
 

@@ -164,6 +164,12 @@ public sealed partial class TrainCommandTests
         Assert.True(resumed.ExitCode == 0, resumed.StdErr);
         Assert.Contains($"resumed from {checkpoint} at step {done}", resumed.StdOut);
         Assert.True(File.Exists(output));
+
+        // A checkpoint of another training size is refused by name, not resumed into a different run.
+        var other = CliRunner.RunTrainer(Limit, "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds, "--size", "160x160",
+            "--seq-length", "2", "--steps", (done + 2).ToString(), "--resume", checkpoint, "--quiet");
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("resume with the same --preset, --size", other.StdErr);
     }
 
     public static IEnumerable<object[]> BadData() => new[]
