@@ -14,8 +14,8 @@ internal static class ImageTensors
     public static Tensor FromGray(GrayImage image) =>
         tensor(image.Pixels, dtype: ScalarType.Byte).reshape(1, image.Height, image.Width).to(ScalarType.Float32).div_(255);
 
-    /// <summary>Interleaved RGB bytes of a <c>[3, H, W]</c> tensor in 0..1 (rounded, saturated).</summary>
-    public static byte[] ToRgbBytes(Tensor chw) =>
+    /// <summary>Interleaved bytes of a <c>[C, H, W]</c> tensor in 0..1 (rounded, saturated): RGB or grey.</summary>
+    public static byte[] ToInterleavedBytes(Tensor chw) =>
         chw.detach().clamp(0, 1).mul(255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous().data<byte>().ToArray();
 
     /// <summary>

@@ -37,9 +37,16 @@ internal sealed class TrainingData
     /// <summary>One matting batch <c>[1, T, C, h, w]</c>: source, true foreground, true alpha.</summary>
     public (Tensor Source, Tensor Foreground, Tensor Alpha) NextMatting(TrainingRandom rng, int frames, int width, int height)
     {
-        int total = _matting.Sum(m => m.Count), pick = rng.Next(total);
-        var source = _matting.First(m => (pick -= m.Count) < 0);
-        var seq = source.Read(pick + source.Count, rng, frames);
+        // One item drawn uniformly over all sources' items.
+        int pick = rng.Next(_matting.Sum(m => m.Count));
+        var source = _matting[0];
+        foreach (var m in _matting)
+        {
+            source = m;
+            if (pick < m.Count) break;
+            pick -= m.Count;
+        }
+        var seq = source.Read(pick, rng, frames);
 
         var layers = seq.Composite is null ? new[] { seq.Foreground, seq.Alpha } : new[] { seq.Foreground, seq.Alpha, seq.Composite };
         layers = Augmentation.ResizedCrop(rng, layers, width, height);
@@ -71,23 +78,26 @@ internal sealed class TrainingData
     public (Tensor Images, Tensor Masks) NextSegmentation(TrainingRandom rng, long step, int frames, int width, int height)
     {
         var set = _segmentation ?? throw new InvalidOperationException("no segmentation data");
-        Tensor images, masks;
         if (set.HasSequences && (step % 2 == 0 || !set.HasImages))
         {
-            (images, masks) = set.ReadSequence(rng, frames);
-            var l = Augmentation.ResizedCrop(rng, new[] { images, masks }, width, height);
-            l = Augmentation.Motion(rng, l, GridSamplePaddingMode.Reflection);
-            l = Augmentation.MaybeFlip(rng, l);
-            return (Augmentation.Colour(rng, l[0]).unsqueeze(0), l[1].gt(0.5).to(ScalarType.Float32).unsqueeze(0));
+            var (images, masks) = set.ReadSequence(rng, frames);
+            var (i, m) = AugmentSegmentation(rng, images, masks, width, height);
+            return (i.unsqueeze(0), m.unsqueeze(0));
         }
         var pairs = Enumerable.Range(0, frames).Select(_ =>
         {
             var (image, mask) = set.ReadImage(rng);
-            var l = Augmentation.ResizedCrop(rng, new[] { image, mask }, width, height);
-            l = Augmentation.Motion(rng, l, GridSamplePaddingMode.Reflection);
-            l = Augmentation.MaybeFlip(rng, l);
-            return (Image: Augmentation.Colour(rng, l[0]), Mask: l[1].gt(0.5).to(ScalarType.Float32));
+            return AugmentSegmentation(rng, image, mask, width, height);
         }).ToList();
         return (stack(pairs.Select(p => p.Image), 0), stack(pairs.Select(p => p.Mask), 0));
+    }
+
+    // Geometry shared by image and mask, colour on the image only; the mask back to 0/1 after resampling.
+    private static (Tensor Image, Tensor Mask) AugmentSegmentation(TrainingRandom rng, Tensor images, Tensor masks, int width, int height)
+    {
+        var l = Augmentation.ResizedCrop(rng, new[] { images, masks }, width, height);
+        l = Augmentation.Motion(rng, l, GridSamplePaddingMode.Reflection);
+        l = Augmentation.MaybeFlip(rng, l);
+        return (Augmentation.Colour(rng, l[0]), l[1].gt(0.5).to(ScalarType.Float32));
     }
 }

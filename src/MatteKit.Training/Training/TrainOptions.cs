@@ -1,3 +1,4 @@
+using MatteKit.Conversion;
 using MatteKit.Training.Recipe;
 
 namespace MatteKit.Training.Training;
@@ -70,12 +71,11 @@ internal sealed class TrainOptions
         if (Threads < 1 || Threads > Environment.ProcessorCount) throw new ArgumentException($"--threads {Threads}: expected 1 to {Environment.ProcessorCount} (the cores present)");
         if (ValidEvery < 1) throw new ArgumentException($"--valid-every {ValidEvery}: expected 1 or more");
         if (Report is not null && !Report.EndsWith(".html", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--report {Report}: must end in .html");
-        var outputs = new[] { Output, CheckpointPath }.Concat(Report is null ? Array.Empty<string>() : new[] { Report }).Select(Path.GetFullPath).ToList();
-        foreach (var input in new[] { Weights, Resume }.Where(p => p is not null))
-            if (outputs.Contains(Path.GetFullPath(input!)) && Path.GetFullPath(input!) != CheckpointPath)
-                throw new ArgumentException($"{input}: is an input and would be overwritten by an output");
-        if (Weights is not null && Path.GetFullPath(Weights) == Path.GetFullPath(Output))
-            throw new ArgumentException($"--weights {Weights}: is also --out; write the tuned weights to a new file");
-        if (outputs.Distinct().Count() != outputs.Count) throw new ArgumentException("two outputs name the same file");
+        // Files compared as files (links followed, hard links by inode), as convert does. The checkpoint may be the
+        // --resume input: it is read before it is written again.
+        var outputs = new List<(string, string)> { ("--out", Output), ("the checkpoint", CheckpointPath) };
+        if (Report is not null) outputs.Add(("--report", Report));
+        PathCollisions.Check(Weights is null ? Array.Empty<(string, string)>() : new[] { ("the --weights", Weights) }, outputs);
+        if (Resume is not null) PathCollisions.Check(new[] { ("the --resume checkpoint", Resume) }, outputs.Where(o => o.Item1 != "the checkpoint").ToList());
     }
 }

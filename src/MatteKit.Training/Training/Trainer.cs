@@ -40,9 +40,9 @@ internal sealed class Trainer
     {
         set_num_threads(_o.Threads);
         var preset = _o.Preset;
-        var refiner = preset.HighResolution ? RvmRefiner.DeepGuidedFilter : RvmRefiner.FastGuidedFilter;
         var baseWeights = WeightsFile.LoadOrDefault(_o.Weights);
-        if (!preset.HighResolution && DeepGuidedFilter.IsIn(baseWeights)) refiner = RvmRefiner.DeepGuidedFilter;
+        // Stages 3-4 train the deep guided filter; otherwise the base's refiner is kept.
+        var refiner = preset.HighResolution || DeepGuidedFilter.IsIn(baseWeights) ? RvmRefiner.DeepGuidedFilter : RvmRefiner.FastGuidedFilter;
         manual_seed((long)(_o.Seed & 0x7fffffff));
         var network = NetworkWeights.Create(baseWeights, refiner, out var initialised);
         if (initialised.Count > 0) Summary.Add($"started from PyTorch's default initialisation (the base has none): {string.Join(", ", initialised.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
@@ -79,8 +79,8 @@ internal sealed class Trainer
         if (_validator is not null && step == 0)
         {
             // The base weights are scored and written first: if no step beats them, they are what --out gets.
-            beforeAlpha = AlphaPng(_validator.ReportAlpha(network, trainingMode));
             (bestMad, bestStep) = Validate(network, 0, trainingMode, validation, bestMad, bestStep);
+            beforeAlpha = AlphaPng(_validator.ReportAlpha!);
         }
 
         var progress = new TrainingProgress(_o, _log);
@@ -145,10 +145,11 @@ internal sealed class Trainer
             if (_validator is not null)
             {
                 var (com, pha, index) = _validator.ReportFrame;
-                pictures.Add(($"composite (validation frame {index})", TrainingReport.Png((int)com.shape[3], (int)com.shape[2], ImageTensors.ToRgbBytes(com[index]), 3)));
+                pictures.Add(($"composite (validation frame {index})", TrainingReport.Png((int)com.shape[3], (int)com.shape[2], ImageTensors.ToInterleavedBytes(com[index]), 3)));
                 pictures.Add(("true alpha", AlphaPng(pha[index, 0])));
                 if (beforeAlpha is not null) pictures.Add(("alpha, base weights", beforeAlpha));
-                pictures.Add(($"alpha after {step} steps", AlphaPng(_validator.ReportAlpha(network, trainingMode))));
+                // A finished run validates its last step; only a resumed run with nothing left to do has no alpha here.
+                if (_validator.ReportAlpha is { } after) pictures.Add(($"alpha after {step} steps", AlphaPng(after)));
             }
             TrainingReport.Write(_o.Report, $"MatteKit training: {Path.GetFileName(_o.Output)}", Summary.Concat(_data.Descriptions).ToList(), history, validation, pictures);
         }
@@ -189,9 +190,6 @@ internal sealed class Trainer
         Step = step, Seconds = seconds, RandomState = random.State, History = history, Validation = validation, BestMad = bestMad, BestStep = bestStep,
     };
 
-    private static byte[] AlphaPng(Tensor alpha)
-    {
-        var bytes = alpha.detach().clamp(0, 1).mul(255).round().to(ScalarType.Byte).contiguous().data<byte>().ToArray();
-        return TrainingReport.Png((int)alpha.shape[^1], (int)alpha.shape[^2], bytes, 1);
-    }
+    private static byte[] AlphaPng(Tensor alpha) =>
+        TrainingReport.Png((int)alpha.shape[^1], (int)alpha.shape[^2], ImageTensors.ToInterleavedBytes(alpha.unsqueeze(0)), 1);
 }

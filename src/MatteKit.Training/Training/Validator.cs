@@ -43,6 +43,9 @@ internal sealed class Validator
     /// <summary>The first clip's middle frame, for the report's before/after pictures.</summary>
     public (Tensor Com, Tensor Pha, int Index) ReportFrame => (_clips[0].Com, _clips[0].Pha, (int)_clips[0].Com.shape[0] / 2);
 
+    /// <summary>The network's alpha <c>[H, W]</c> for <see cref="ReportFrame"/> as the last <see cref="Score"/> produced it.</summary>
+    public Tensor? ReportAlpha { get; private set; }
+
     public ValidationRecord Score(MattingNetwork network, long step, Action restoreTrainingMode)
     {
         network.eval();
@@ -60,30 +63,17 @@ internal sealed class Validator
                     var (_, predicted, next) = network.Matte(com[t].unsqueeze(0).unsqueeze(0), states);
                     states = next;
                     evaluator.Add(t.ToString(), predicted.contiguous().data<float>().ToArray(), pha[t].contiguous().data<float>().ToArray());
+                    if (scores.Count == 0 && t == ReportFrame.Index)
+                    {
+                        ReportAlpha?.Dispose();
+                        ReportAlpha = predicted[0, 0, 0].clone().MoveToOuterDisposeScope();
+                    }
                 }
                 scores.Add(evaluator.Finish().Mean);
             }
         }
         restoreTrainingMode();
         return new ValidationRecord(step, scores.Average(s => s.Mad), scores.Average(s => s.Mse), scores.Average(s => s.Grad), scores.Average(s => s.DtSsd));
-    }
-
-    /// <summary>The network's alpha for the report frame (the clip run up to it, state carried).</summary>
-    public Tensor ReportAlpha(MattingNetwork network, Action restoreTrainingMode)
-    {
-        network.eval();
-        var (com, _, index) = ReportFrame;
-        Tensor?[] states = new Tensor?[4];
-        Tensor alpha = null!;
-        using (no_grad())
-            for (int t = 0; t <= index; t++)
-            {
-                var (_, predicted, next) = network.Matte(com[t].unsqueeze(0).unsqueeze(0), states);
-                states = next;
-                alpha = predicted[0, 0].detach().clone();
-            }
-        restoreTrainingMode();
-        return alpha;
     }
 
     private static T Checked<T>(T image, PixelImage first, string path) where T : PixelImage =>

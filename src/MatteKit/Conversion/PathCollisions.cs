@@ -29,7 +29,13 @@ internal static class PathCollisions
         Add("--output-segmentation", options.OutputSegmentation);
         Add("--output-error", options.Plate?.OutputError);
         Add("--output-refined", options.Plate?.OutputRefined);
+        Check(inputs, outputs);
+    }
 
+    /// <summary>The same check for any command: <paramref name="inputs"/> by role, <paramref name="outputs"/> by option.</summary>
+    /// <exception cref="ArgumentException">An output is an input, or two outputs are one file.</exception>
+    public static void Check(IReadOnlyList<(string Role, string Path)> inputs, IReadOnlyList<(string Option, string Path)> outputs)
+    {
         for (int i = 0; i < outputs.Count; i++)
         {
             var (option, path) = outputs[i];
