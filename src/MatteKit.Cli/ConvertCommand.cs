@@ -43,8 +43,9 @@ internal static class ConvertCommand
         null, VideoContainer.H264Presets.ToArray());
     private static readonly Option<string> Background = new("--background")
     {
-        Description = "green (default, 120,255,155), black, white, #RRGGBB, an image (scaled to cover, centre-cropped), a video " +
-                      "(looped or cut to the input's length), or transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)",
+        Description = "green (default, 120,255,155), black, white, #RRGGBB, blur[:SIGMA] (the input itself blurred, SIGMA in " +
+                      "pixels, default 16), an image (scaled to cover, centre-cropped), a video (looped or cut to the input's length), " +
+                      "or transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)",
         HelpName = "BG",
         DefaultValueFactory = _ => "green",
     };

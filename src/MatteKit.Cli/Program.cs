@@ -29,6 +29,7 @@ try
                                "Run 'mattekit COMMAND --help' for a command's options; --version for the versions in use.")
     {
         ConvertCommand.Build(interruption.Token),
+        LiveCommand.Build(interruption.Token),
         ExportOnnxCommand.Build(),
         ComposeDatasetCommand.Build(interruption.Token),
         EvaluateCommand.Build(),

@@ -5,9 +5,9 @@ using MatteKit.Media.Ffmpeg;
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// What the composition is laid over: a colour, nothing (transparent RGBA), an image scaled to cover the frame
-/// and centre-cropped, or a video resized the same way and looped or cut to the input's length (decoded by an
-/// ffmpeg child alongside the input, one frame per input frame).
+/// What the composition is laid over: a colour, nothing (transparent RGBA), the frame itself blurred
+/// (<c>blur[:SIGMA]</c>), an image scaled to cover the frame and centre-cropped, or a video resized the same way and
+/// looped or cut to the input's length (decoded by an ffmpeg child alongside the input, one frame per input frame).
 /// </summary>
 internal sealed class CompositionBackground : IDisposable
 {
@@ -18,43 +18,66 @@ internal sealed class CompositionBackground : IDisposable
     private readonly long _maxPixels;
     private readonly TimeSpan _readTimeout;
     private readonly CancellationToken _cancel;
+    private readonly BackgroundBlur? _blur;
     private VideoDecoder? _decoder;
     private byte[] _picture = Array.Empty<byte>();
     private (int Width, int Height) _size;
 
-    private CompositionBackground(bool transparent, RgbColor color, string? file = null, bool isVideo = false, VideoColor? fileColor = null,
-        ConvertOptions? options = null, CancellationToken cancel = default)
+    private CompositionBackground(string text, bool transparent, RgbColor color, string? file = null, bool isVideo = false, VideoColor? fileColor = null,
+        long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null, CancellationToken cancel = default, double? blurSigma = null)
     {
+        Text = text;
         Transparent = transparent;
         _color = color;
         _file = file;
         _isVideo = isVideo;
         _fileColor = fileColor;
-        _maxPixels = options?.MaxPixels ?? ConvertLimits.DefaultMaxPixels;
-        _readTimeout = options?.ReadTimeout ?? ConvertLimits.DefaultReadTimeout;
+        _maxPixels = maxPixels;
+        _readTimeout = readTimeout ?? ConvertLimits.DefaultReadTimeout;
         _cancel = cancel;
+        _blur = blurSigma is { } sigma ? new BackgroundBlur(sigma) : null;
     }
 
     public bool Transparent { get; }
+
+    /// <summary>The background as it was given.</summary>
+    public string Text { get; }
+
+    /// <summary>What <c>--background</c> takes, for messages.</summary>
+    public const string Choices = "green, black, white, #RRGGBB, transparent, blur[:SIGMA], or an existing image or video file";
 
     /// <summary>
     /// Reads <paramref name="text"/>; a file is probed now (with the input's timeout and pixel limit), so that a
     /// wrong background fails before any weights are loaded.
     /// </summary>
     /// <exception cref="ArgumentException">Neither a colour, transparent, nor an existing file.</exception>
-    public static CompositionBackground Parse(string text, ConvertOptions? options = null, CancellationToken cancel = default)
+    public static CompositionBackground Parse(string text, long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null,
+        CancellationToken cancel = default)
     {
-        if (text.Equals("transparent", StringComparison.OrdinalIgnoreCase)) return new(true, default);
-        if (RgbColor.TryParse(text, out var color)) return new(false, color);
+        if (text.Equals("transparent", StringComparison.OrdinalIgnoreCase)) return new(text, true, default);
+        if (RgbColor.TryParse(text, out var color)) return new(text, false, color);
+        if (TryParseBlur(text, out double sigma)) return new(text, false, default, blurSigma: sigma);
         if (File.Exists(text))
         {
             bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(text), StringComparer.OrdinalIgnoreCase);
-            var info = MediaProbe.Probe(text, options?.ReadTimeout, cancel);
-            PixelLimit.Check(text, info.DisplaySize.Width, info.DisplaySize.Height, options?.MaxPixels ?? ConvertLimits.DefaultMaxPixels);
-            return new(false, default, text, !image, image ? null : info.Color, options, cancel);
+            var info = MediaProbe.Probe(text, readTimeout, cancel);
+            PixelLimit.Check(text, info.DisplaySize.Width, info.DisplaySize.Height, maxPixels);
+            return new(text, false, default, text, !image, image ? null : info.Color, maxPixels, readTimeout, cancel);
         }
-        throw new ArgumentException(
-            $"background '{text}' is not green, black, white, #RRGGBB, transparent, or an existing image or video file");
+        throw new ArgumentException($"background '{text}' is not {Choices}");
+    }
+
+    /// <summary><c>blur</c> (sigma <see cref="BackgroundBlur.DefaultSigma"/>) or <c>blur:SIGMA</c>, SIGMA in pixels of the frame.</summary>
+    /// <exception cref="ArgumentException">It starts with <c>blur:</c> but SIGMA is not a number in range.</exception>
+    private static bool TryParseBlur(string text, out double sigma)
+    {
+        sigma = BackgroundBlur.DefaultSigma;
+        if (text.Equals("blur", StringComparison.OrdinalIgnoreCase)) return true;
+        if (!text.StartsWith("blur:", StringComparison.OrdinalIgnoreCase)) return false;
+        if (double.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out sigma)
+            && sigma > 0 && sigma <= BackgroundBlur.MaxSigma)
+            return true;
+        throw new ArgumentException($"background '{text}': blur:SIGMA needs SIGMA, the blur's radius in pixels, in (0, {BackgroundBlur.MaxSigma}]");
     }
 
     /// <summary>Composites one frame: RGB over the background, or RGBA when transparent.</summary>
@@ -65,10 +88,20 @@ internal sealed class CompositionBackground : IDisposable
         var alpha = frame.Alpha.AsSpan(0, pixels);
         if (Transparent)
             Compositor.ToRgba(fgr, alpha, destination);
+        else if (_blur is not null)
+            Compositor.OverImage(fgr, alpha, Blurred(frame), destination);
         else if (_file is null)
             Compositor.OverColor(fgr, alpha, _color, destination);
         else
             Compositor.OverImage(fgr, alpha, NextPicture(frame.Width, frame.Height), destination);
+    }
+
+    private ReadOnlySpan<byte> Blurred(FrameSlot frame)
+    {
+        int bytes = frame.Pixels * 3;
+        if (_picture.Length < bytes) _picture = new byte[bytes];
+        _blur!.Apply(frame.Rgb.AsSpan(0, bytes), frame.Width, frame.Height, _picture);
+        return _picture.AsSpan(0, bytes);
     }
 
     private ReadOnlySpan<byte> NextPicture(int width, int height)

@@ -37,7 +37,7 @@ public sealed record ConvertOptions
     public RvmRefiner? Refiner { get; init; }
 
     /// <summary>
-    /// Composition background: green, black, white, #RRGGBB, an image file (scaled to cover, centre-cropped),
+    /// Composition background: green, black, white, #RRGGBB, blur[:SIGMA] (the frame itself blurred), an image file (scaled to cover, centre-cropped),
     /// a video file (looped or trimmed to the input's length, resized the same way), or transparent.
     /// </summary>
     public string Background { get; init; } = "green";

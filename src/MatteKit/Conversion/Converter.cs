@@ -44,7 +44,7 @@ public static class Converter
         });
         try
         {
-            background = CompositionBackground.Parse(options.Background, options, cancel);
+            background = CompositionBackground.Parse(options.Background, options.MaxPixels, options.ReadTimeout, cancel);
             source = FrameSource.Open(options, cancel);
             var plans = OutputPlan.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();

@@ -22,8 +22,12 @@ internal sealed partial class VideoDecoder : IDisposable
     private FrameRate? _streamRate;
     private bool _ended;
 
-    private VideoDecoder(string input, List<string> args, bool fromStdin, bool live, long maxPixels, TimeSpan readTimeout, CancellationToken cancel)
+    private readonly Action<int, int>? _onStreamSize;
+
+    private VideoDecoder(string input, List<string> args, bool fromStdin, bool live, long maxPixels, TimeSpan readTimeout, CancellationToken cancel,
+        Action<int, int>? onStreamSize = null)
     {
+        _onStreamSize = onStreamSize;
         _input = input;
         _readTimeout = readTimeout;
         _cancel = cancel;
@@ -99,6 +103,28 @@ internal sealed partial class VideoDecoder : IDisposable
     }
 
     /// <summary>
+    /// Starts decoding a live source for <c>mattekit live</c>: <paramref name="inputOptions"/> go before <c>-i</c>
+    /// (a demuxer, a capture size and rate, <c>-re</c>), ffmpeg's own buffering is turned down, and every frame comes
+    /// out once as it is decoded. <paramref name="onStreamSize"/> is told the stream's frame size from ffmpeg's
+    /// description of the input, before the first frame is decoded.
+    /// </summary>
+    public static VideoDecoder OpenLive(string input, IEnumerable<string> inputOptions, long maxPixels, TimeSpan readTimeout,
+        Action<int, int>? onStreamSize, CancellationToken cancel)
+    {
+        bool fromStdin = input == "-";
+        var args = new List<string> { "-hide_banner", "-nostats", "-v", "info" };
+        if (!fromStdin) args.Add("-nostdin");
+        // A network stream: no input buffering beyond what decoding needs, a frame is handed on as soon as it is
+        // complete. (Not for files: with nobuffer ffmpeg 5.1 decodes nothing from an MP4.)
+        if (input.Contains("://", StringComparison.Ordinal)) args.AddRange(new[] { "-fflags", "nobuffer", "-flags", "low_delay" });
+        args.AddRange(inputOptions);
+        args.AddRange(new[] { "-max_pixels", Math.Min(maxPixels, int.MaxValue).ToString(CultureInfo.InvariantCulture) });
+        args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0", "-fps_mode", "passthrough" });
+        args.AddRange(new[] { "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "pipe:1" });
+        return new VideoDecoder(input, args, fromStdin, live: true, maxPixels, readTimeout, cancel, onStreamSize);
+    }
+
+    /// <summary>
     /// Reads the next frame into <paramref name="pixels"/> (replaced only when too small). False at the end of
     /// the input; an input ffmpeg fails on, or one that ends in the middle (truncated), throws.
     /// </summary>
@@ -167,6 +193,9 @@ internal sealed partial class VideoDecoder : IDisposable
         {
             var m = RateInHeader().Match(line);
             if (m.Success && FrameRate.TryParse(m.Groups[1].Value, out var rate)) _streamRate = rate;
+            var size = SizeInHeader().Match(line);
+            if (size.Success && int.TryParse(size.Groups[1].Value, out int w) && int.TryParse(size.Groups[2].Value, out int h) && w > 0 && h > 0)
+                _onStreamSize?.Invoke(w, h);
         }
         if (line.StartsWith("Output #0", StringComparison.Ordinal) || line.StartsWith("Stream mapping", StringComparison.Ordinal))
             _headerSeen.Set();
@@ -174,6 +203,9 @@ internal sealed partial class VideoDecoder : IDisposable
 
     [GeneratedRegex(@",\s*([0-9.]+)\s+(?:fps|tbr)")]
     private static partial Regex RateInHeader();
+
+    [GeneratedRegex(@",\s*(\d{1,5})x(\d{1,5})[\s,\[]")]
+    private static partial Regex SizeInHeader();
 
     private static string Seconds(double s) => s.ToString("0.######", CultureInfo.InvariantCulture);
 

@@ -1,0 +1,467 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using MatteKit.Conversion;
+using MatteKit.Inference;
+using MatteKit.Weights;
+
+namespace MatteKit.Live;
+
+/// <summary>
+/// Real-time matting: frames go in as they arrive (<see cref="Submit"/> never waits for the network), matted frames
+/// come out on a worker thread (the handler given to <see cref="Start"/>), with RVM's recurrent state carried across
+/// the frames actually matted.
+/// <code>
+/// using var live = LiveMatter.Start(new LiveMatterOptions { Background = "blur" }, frame => Show(frame.Composition));
+/// live.Submit(rgb24, 640, 360);   // from the camera's thread, at the camera's rate
+/// var stats = live.Stats;         // fps in and out, dropped, latency percentiles
+/// </code>
+/// The drop policy: one frame waits at most; a newer one replaces it (the older is dropped and counted), so a slow
+/// network never builds a queue. A frame that would finish past <see cref="LiveMatterOptions.MaxLatency"/> is
+/// dropped too. Latency is measured from <see cref="Submit"/> to the handler's return.
+/// </summary>
+public sealed class LiveMatter : IDisposable
+{
+    private const int Buffers = 3; // one being filled, one waiting, one being matted
+    private readonly LiveMatterOptions _options;
+    private readonly Action<LiveFrame> _onFrame;
+    private readonly WeightSet? _weights;
+    private readonly object _gate = new();
+    private readonly Stack<LiveSlot> _free = new();
+    private readonly Thread _worker;
+    private readonly LatencyHistogram _latency = new();
+    private readonly long[] _recentOutputs = new long[128];
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private VideoMatter _matter;
+    private CompositionBackground _background;
+    private CompositionBackground? _nextBackground;
+    private (VideoMatter Matter, double? Ratio, long Version)? _nextMatter;
+    private double? _ratio;
+    private long _ratioVersion;
+    private LiveSlot? _waiting;
+    private (int Width, int Height)? _prepare;
+    private bool _stopping, _resetRequested;
+    private ExceptionDispatchInfo? _failure;
+    private byte[] _composition = Array.Empty<byte>();
+    private long _framesIn, _framesOut, _dropped, _droppedAtStart, _droppedLate, _resets;
+    private long _firstArrival, _firstOutput, _lastOutput;
+    private double _networkMsTotal, _estimateMs;
+    private double _lastRatio;
+    private (int Width, int Height) _networkSize, _frameSize;
+
+    private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, WeightSet? weights, VideoMatter matter, CompositionBackground background)
+    {
+        _options = options;
+        _onFrame = onFrame;
+        _weights = weights;
+        _matter = matter;
+        _background = background;
+        _ratio = options.DownsampleRatio;
+        for (int i = 0; i < Buffers; i++) _free.Push(new LiveSlot());
+        _worker = new Thread(Work) { Name = "mattekit live", IsBackground = true };
+        _worker.Start();
+    }
+
+    /// <summary>
+    /// Loads the weights and the background and starts the worker. <paramref name="onFrame"/> runs on the worker
+    /// for each matted frame; while it runs the next frame waits, so it should hand frames on rather than block.
+    /// An exception from it stops the session and comes back from <see cref="Submit"/> and <see cref="Stop"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are out of range, or the background is not one.</exception>
+    /// <exception cref="WeightsFormatException">The weights cannot be used.</exception>
+    public static LiveMatter Start(LiveMatterOptions options, Action<LiveFrame> onFrame)
+    {
+        ArgumentNullException.ThrowIfNull(onFrame);
+        options.Validate();
+        var background = CompositionBackground.Parse(options.Background, options.MaxPixels);
+        try
+        {
+            var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Weights);
+            var matter = Open(options, weights);
+            return new LiveMatter(options, onFrame, weights, matter, background);
+        }
+        catch
+        {
+            background.Dispose();
+            throw;
+        }
+    }
+
+    private static VideoMatter Open(LiveMatterOptions options, WeightSet? weights)
+    {
+        // Decoders and encoders share the cores: spinning ORT workers would take time from them (as in convert).
+        var matterOptions = new MatterOptions { Threads = options.Threads, Refiner = options.Refiner, SpinWhileIdle = false, MaxCachedSizes = 2 };
+        return weights is null ? VideoMatter.Load(options.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
+    }
+
+    /// <summary>Where the weights came from.</summary>
+    public string WeightsSource => _matter.WeightsSource;
+
+    /// <summary>The background given last (<see cref="SetBackground"/>).</summary>
+    public string Background
+    {
+        get { lock (_gate) return (_nextBackground ?? _background).Text; }
+    }
+
+    /// <summary>Whether compositions are RGBA (a transparent background); fixed for the session.</summary>
+    public bool Transparent => _background.Transparent;
+
+    /// <summary>The ratio asked for (null = the live default).</summary>
+    public double? DownsampleRatio
+    {
+        get { lock (_gate) return _ratio; }
+    }
+
+    /// <summary>
+    /// Builds the network session for frames of this size now, before the first one arrives (as soon as a stream's
+    /// size is known), so that start-up does not cost a burst of dropped frames.
+    /// </summary>
+    public void Prepare(int width, int height)
+    {
+        CheckSize(width, height);
+        lock (_gate)
+        {
+            _prepare = (width, height);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>
+    /// Hands over the next frame (interleaved 8-bit RGB), copied at once; never waits for the network. False when
+    /// it was not taken (every buffer busy: the handler is slow); a frame that was waiting is replaced (dropped).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The session failed (the inner exception says why) or has stopped.</exception>
+    public bool Submit(ReadOnlySpan<byte> rgb24, int width, int height)
+    {
+        CheckSize(width, height);
+        if (rgb24.Length != width * height * 3)
+            throw new ArgumentException($"frame of {width}x{height} needs {width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
+        long now = Stopwatch.GetTimestamp();
+        LiveSlot? slot;
+        lock (_gate)
+        {
+            ThrowIfEnded();
+            _framesIn++;
+            if (_firstArrival == 0) _firstArrival = now;
+            _frameSize = (width, height);
+            if (!_free.TryPop(out slot))
+            {
+                CountDrop(late: false);
+                return false;
+            }
+        }
+        var frame = slot.Frame;
+        (frame.Width, frame.Height) = (width, height);
+        if (frame.Rgb.Length < rgb24.Length) frame.Rgb = new byte[rgb24.Length];
+        rgb24.CopyTo(frame.Rgb);
+        frame.EnsureMatteBuffers();
+        lock (_gate)
+        {
+            slot.Arrival = now;
+            slot.Sequence = _framesIn - 1;
+            if (_waiting is { } older)
+            {
+                CountDrop(late: false);
+                _free.Push(older);
+            }
+            _waiting = slot;
+            Monitor.PulseAll(_gate);
+        }
+        return true;
+    }
+
+    /// <summary>Forgets the recurrent state before the next frame (a scene cut, a new person).</summary>
+    public void Reset()
+    {
+        lock (_gate) _resetRequested = true;
+    }
+
+    /// <summary>
+    /// Changes the background from the next frame on (parsed and probed here, on the caller's thread). The
+    /// transparency cannot change: outputs were opened for RGB or RGBA.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a background, or a change of transparency.</exception>
+    /// <exception cref="Media.MediaFormatException">An image or video that cannot be read.</exception>
+    public void SetBackground(string background)
+    {
+        var next = CompositionBackground.Parse(background, _options.MaxPixels);
+        if (next.Transparent != _background.Transparent)
+        {
+            next.Dispose();
+            throw new ArgumentException(_background.Transparent
+                ? "this session started with a transparent background; its outputs take RGBA, so it stays transparent"
+                : "transparent needs a session started with --background transparent (its outputs were opened for RGB)");
+        }
+        lock (_gate)
+        {
+            _nextBackground?.Dispose();
+            _nextBackground = next;
+        }
+    }
+
+    /// <summary>
+    /// Changes the downsample ratio (null = the live default). The new session is built beside the running one and
+    /// swapped in when ready, so frames keep coming meanwhile; the state starts afresh at the new ratio.
+    /// </summary>
+    public void SetDownsampleRatio(double? ratio)
+    {
+        LiveMatterOptions.ValidateRatio(ratio);
+        long version;
+        (int Width, int Height) size;
+        lock (_gate)
+        {
+            ThrowIfEnded();
+            _ratio = ratio;
+            version = ++_ratioVersion;
+            size = _frameSize;
+        }
+        Task.Run(() =>
+        {
+            VideoMatter? built = null;
+            try
+            {
+                built = Open(_options, _weights);
+                if (size.Width > 0) Warm(built, size.Width, size.Height, ratio ?? LiveMatterOptions.AutoRatio(size.Width, size.Height));
+                lock (_gate)
+                {
+                    if (version != _ratioVersion || _stopping)
+                    {
+                        built.Dispose();
+                        return;
+                    }
+                    _nextMatter?.Matter.Dispose();
+                    _nextMatter = (built, ratio, version);
+                }
+            }
+            catch (Exception e)
+            {
+                built?.Dispose();
+                Fail(e);
+            }
+        });
+    }
+
+    /// <summary>The numbers so far.</summary>
+    public LiveStats Stats
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long now = Stopwatch.GetTimestamp();
+                int recent = 0;
+                long window = 2 * Stopwatch.Frequency;
+                foreach (long t in _recentOutputs)
+                    if (t != 0 && now - t <= window) recent++;
+                double inSpan = _firstArrival == 0 ? 0 : Seconds(_firstArrival, now);
+                double outSpan = _framesOut < 2 ? 0 : Seconds(_firstOutput, _lastOutput);
+                return new LiveStats
+                {
+                    FramesIn = _framesIn,
+                    FramesOut = _framesOut,
+                    Dropped = _dropped,
+                    DroppedAtStart = _droppedAtStart,
+                    DroppedLate = _droppedLate,
+                    Resets = _resets,
+                    LatencyP50Ms = _latency.Percentile(0.5),
+                    LatencyP95Ms = _latency.Percentile(0.95),
+                    LatencyMaxMs = _latency.MaxMs,
+                    NetworkMs = _framesOut == 0 ? 0 : _networkMsTotal / _framesOut,
+                    FpsIn = inSpan > 0 ? (_framesIn - 1) / inSpan : 0,
+                    // Frames after the first over the time they took: the rate outputs were written at.
+                    FpsOut = outSpan > 0 ? (_framesOut - 1) / outSpan : 0,
+                    FpsOutRecent = Math.Max(0, recent - 1) / Math.Min(2.0, Math.Max(inSpan, 1e-9)),
+                    FirstOutputMs = _firstOutput == 0 ? 0 : Seconds(_firstArrival, _firstOutput) * 1000,
+                    ElapsedSeconds = Seconds(_started, now),
+                    DownsampleRatio = _lastRatio,
+                    NetworkWidth = _networkSize.Width,
+                    NetworkHeight = _networkSize.Height,
+                    Width = _frameSize.Width,
+                    Height = _frameSize.Height,
+                };
+            }
+        }
+    }
+
+    /// <summary>Mattes the frame still waiting, then stops the worker. Rethrows a failure of the session.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        if (Thread.CurrentThread != _worker) _worker.Join();
+        lock (_gate) _failure?.Throw();
+    }
+
+    private void Work()
+    {
+        try
+        {
+            while (true)
+            {
+                LiveSlot? slot;
+                (int Width, int Height)? prepare;
+                lock (_gate)
+                {
+                    while (_waiting is null && _prepare is null && !_stopping && _failure is null) Monitor.Wait(_gate);
+                    if (_failure is not null) return;
+                    prepare = _prepare;
+                    _prepare = null;
+                    slot = _waiting;
+                    _waiting = null;
+                    if (slot is null && prepare is null) return; // stopping, nothing left
+                    SwapPending();
+                }
+                if (prepare is { } size && slot is null)
+                {
+                    Warm(_matter, size.Width, size.Height, _ratio ?? LiveMatterOptions.AutoRatio(size.Width, size.Height));
+                    continue;
+                }
+                if (slot is not null) Process(slot);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    // Under the lock, at a frame boundary: the background, the matter for a new ratio and a state reset take effect.
+    private void SwapPending()
+    {
+        if (_nextBackground is not null)
+        {
+            _background.Dispose();
+            _background = _nextBackground;
+            _nextBackground = null;
+        }
+        if (_nextMatter is { } next)
+        {
+            _matter.Dispose();
+            _matter = next.Matter;
+            _nextMatter = null;
+        }
+        if (_resetRequested)
+        {
+            _matter.Reset();
+            _resetRequested = false;
+            _resets++;
+        }
+    }
+
+    private void Process(LiveSlot slot)
+    {
+        long start = Stopwatch.GetTimestamp();
+        double waitedMs = Seconds(slot.Arrival, start) * 1000;
+        double bound = _options.MaxLatency.TotalMilliseconds;
+        // Too late to make the bound: a newer frame will do better. (When one frame alone takes longer than the
+        // bound nothing could make it, so frames are matted anyway rather than never.)
+        if (_framesOut > 0 && _estimateMs < bound && waitedMs + _estimateMs > bound)
+        {
+            lock (_gate)
+            {
+                CountDrop(late: true);
+                _free.Push(slot);
+            }
+            return;
+        }
+        var frame = slot.Frame;
+        double? ratio;
+        lock (_gate) ratio = _ratio;
+        ratio ??= LiveMatterOptions.AutoRatio(frame.Width, frame.Height);
+        var result = _matter.ProcessChunkToBytes(frame.Rgb.AsSpan(0, frame.Pixels * 3), 1, frame.Width, frame.Height, ratio);
+        result.AlphaGray8.CopyTo(frame.Alpha);
+        result.ForegroundRgb24.CopyTo(frame.Foreground);
+        long matted = Stopwatch.GetTimestamp();
+        var geometry = _matter.CurrentGeometry!;
+        var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, Compose);
+        _onFrame(live);
+        long end = Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            double total = Seconds(start, end) * 1000;
+            _estimateMs = _framesOut == 0 ? total : 0.8 * _estimateMs + 0.2 * total;
+            _networkMsTotal += Seconds(start, matted) * 1000;
+            _latency.Add(Seconds(slot.Arrival, end) * 1000);
+            if (_framesOut == 0) _firstOutput = end;
+            _lastOutput = end;
+            _recentOutputs[_framesOut % _recentOutputs.Length] = end;
+            _framesOut++;
+            _lastRatio = result.DownsampleRatio;
+            _networkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
+            _free.Push(slot);
+        }
+    }
+
+    private ReadOnlyMemory<byte> Compose(FrameSlot frame)
+    {
+        int size = frame.Pixels * (_background.Transparent ? 4 : 3);
+        if (_composition.Length < size) _composition = new byte[size];
+        _background.Compose(frame, _composition.AsSpan(0, size));
+        return _composition.AsMemory(0, size);
+    }
+
+    private static void Warm(VideoMatter matter, int width, int height, double ratio)
+    {
+        // The first run of a session is the slow one (ORT allocates and plans): done on a blank frame, then forgotten.
+        matter.ProcessChunkToBytes(new byte[width * height * 3], 1, width, height, ratio);
+        matter.Reset();
+    }
+
+    private void CountDrop(bool late)
+    {
+        _dropped++;
+        if (_framesOut == 0) _droppedAtStart++;
+        if (late) _droppedLate++;
+    }
+
+    private void Fail(Exception e)
+    {
+        lock (_gate)
+        {
+            _failure ??= ExceptionDispatchInfo.Capture(e);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
+        if (_failure is { } failure) throw new InvalidOperationException($"the live session failed: {failure.SourceException.Message}", failure.SourceException);
+        if (_stopping) throw new InvalidOperationException("the live session has stopped");
+    }
+
+    private void CheckSize(int width, int height)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentException($"frame size must be positive, got {width}x{height}");
+        if ((long)width * height > _options.MaxPixels)
+            throw new ArgumentException($"a frame of {width}x{height} is {(long)width * height} pixels, above the limit of {_options.MaxPixels}");
+    }
+
+    private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        if (Thread.CurrentThread != _worker) _worker.Join();
+        lock (_gate)
+        {
+            _nextMatter?.Matter.Dispose();
+            _nextMatter = null;
+            _nextBackground?.Dispose();
+        }
+        _matter.Dispose();
+        _background.Dispose();
+    }
+
+    private sealed class LiveSlot
+    {
+        public readonly FrameSlot Frame = new();
+        public long Arrival;
+        public long Sequence;
+    }
+}

@@ -1,0 +1,65 @@
+using MatteKit.Conversion;
+using MatteKit.Rvm;
+
+namespace MatteKit.Live;
+
+/// <summary>How a <see cref="LiveMatter"/> mattes: the weights, the threads, the ratio, the latency bound and the background.</summary>
+public sealed record LiveMatterOptions
+{
+    /// <summary>The network's longer side that the live default ratio aims at (measured at 640x360, 2 threads: ratio 0.5, 22 ms a frame).</summary>
+    public const int AutoNetworkSide = 320;
+
+    /// <summary>The default bound on the latency from a frame's arrival to its output.</summary>
+    public static readonly TimeSpan DefaultMaxLatency = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The most a latency bound may be.</summary>
+    public static readonly TimeSpan MaxMaxLatency = TimeSpan.FromSeconds(10);
+
+    /// <summary>Weights file (as for <c>convert</c>); null = the embedded default model.</summary>
+    public string? Weights { get; init; }
+
+    /// <summary>Inference threads; 0 = one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Refiner below ratio 1; null = deep when the weights hold one.</summary>
+    public RvmRefiner? Refiner { get; init; }
+
+    /// <summary>
+    /// Network resolution as a fraction of the frame; null = the live default, the network's longer side about
+    /// <see cref="AutoNetworkSide"/> px (<see cref="AutoRatio"/>): less than <c>convert</c>'s 512, to fit a frame
+    /// interval on an ordinary CPU.
+    /// </summary>
+    public double? DownsampleRatio { get; init; }
+
+    /// <summary>
+    /// A frame that has waited so long that matting it would end past this bound is dropped instead (the newest
+    /// frame wins). When the network alone takes longer than the bound, frames are matted anyway (the stats show it).
+    /// </summary>
+    public TimeSpan MaxLatency { get; init; } = DefaultMaxLatency;
+
+    /// <summary>The composition's background: as <c>convert</c>'s <c>--background</c> (a colour, transparent, blur[:SIGMA], an image or a video).</summary>
+    public string Background { get; init; } = "green";
+
+    /// <summary>Largest frame accepted, in pixels (frames and backgrounds).</summary>
+    public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
+
+    /// <summary>The live default ratio for a frame size: the network's longer side about <see cref="AutoNetworkSide"/> px, at most 1.</summary>
+    public static double AutoRatio(int width, int height) => Math.Min(1, (double)AutoNetworkSide / Math.Max(width, height));
+
+    /// <exception cref="ArgumentException">One line naming the option and the problem.</exception>
+    public void Validate()
+    {
+        if (Threads < 0 || Threads > ConvertLimits.MaxThreads)
+            throw new ArgumentException($"--threads must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}");
+        ValidateRatio(DownsampleRatio);
+        if (!(MaxLatency > TimeSpan.Zero && MaxLatency <= MaxMaxLatency))
+            throw new ArgumentException($"--max-latency-ms must be in (0, {MaxMaxLatency.TotalMilliseconds:0}], got {MaxLatency.TotalMilliseconds:0.###}");
+        if (MaxPixels < 1) throw new ArgumentException($"--max-pixels must be at least 1, got {MaxPixels}");
+    }
+
+    internal static void ValidateRatio(double? ratio)
+    {
+        if (ratio is { } r && !(r > 0 && r <= 1))
+            throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {r}");
+    }
+}

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Live;
+
+/// <summary>
+/// What <c>mattekit live</c> runs: an ffmpeg child reads the source as it comes (camera, stream, screen, stdin,
+/// a file at its own rate), every decoded frame goes to a <see cref="LiveMatter"/> (newest wins), and each matted
+/// frame goes to the outputs (<see cref="LiveOutput"/>, each with its own writer) and to a viewer. A signal, the
+/// end of the input or <c>--duration</c> ends it cleanly: outputs are finished and renamed, the stats written.
+/// </summary>
+internal static class LiveSession
+{
+    /// <summary>How long an output's ffmpeg may take to finish its file once the session stops.</summary>
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long to wait before reopening an input that ended or failed, with <c>--reconnect</c>.</summary>
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    /// <param name="options">Validated here.</param>
+    /// <param name="log">Lines for the user (reconnects, warnings); null = none.</param>
+    /// <param name="viewer">Called on the worker with every matted frame after the outputs (the preview page).</param>
+    /// <param name="started">Called once with the running matter (to steer it: background, ratio, reset).</param>
+    /// <param name="stop">Ends the session cleanly (a signal): outputs are finished, not discarded.</param>
+    /// <exception cref="MediaFormatException">The input or an output failed; outputs written so far are finished first.</exception>
+    public static LiveStats Run(LiveSessionOptions options, Action<string>? log, Action<LiveFrame>? viewer, Action<LiveMatter>? started,
+        CancellationToken stop)
+    {
+        options.Validate();
+        var targets = Targets(options);
+        bool transparent = options.Matter.Background.Equals("transparent", StringComparison.OrdinalIgnoreCase);
+        foreach (var (target, v4l2, role) in targets) LiveOutput.Check(target, v4l2, transparent && role == LiveOutputRole.Composition);
+        CheckInput(options.Input);
+
+        LiveOutput[] outputs = Array.Empty<LiveOutput>();
+        var outputsReady = new ManualResetEventSlim();
+        void OnFrame(LiveFrame frame)
+        {
+            foreach (var output in Volatile.Read(ref outputs))
+                output.Offer(output.Role switch
+                {
+                    LiveOutputRole.Alpha => frame.Alpha,
+                    LiveOutputRole.Foreground => frame.Foreground,
+                    _ => frame.Composition,
+                });
+            viewer?.Invoke(frame);
+        }
+
+        using var matter = LiveMatter.Start(options.Matter, OnFrame);
+        started?.Invoke(matter);
+        using var until = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        if (options.Duration is { } duration) until.CancelAfter(duration);
+        var clock = Stopwatch.StartNew();
+        FrameRate? probedRate = null;
+        if (options.Realtime)
+        {
+            // A file's size is known before playback: the session is built before its first frame arrives.
+            var info = MediaProbe.Probe(options.Input, options.ReadTimeout, until.Token);
+            PixelLimit.Check(options.Input, info.DisplaySize.Width, info.DisplaySize.Height, options.Matter.MaxPixels);
+            matter.Prepare(info.DisplaySize.Width, info.DisplaySize.Height);
+            probedRate = info.FrameRate;
+        }
+        else if (options.InputSize is { } size)
+        {
+            matter.Prepare(size.Width, size.Height);
+        }
+
+        Exception? ending = null;
+        long reconnects = 0;
+        string ended = "the input ended";
+        try
+        {
+            byte[] pixels = Array.Empty<byte>();
+            (int Width, int Height)? firstSize = null;
+            while (!until.IsCancellationRequested)
+            {
+                using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.MaxPixels, options.ReadTimeout,
+                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels) matter.Prepare(w, h); }, until.Token);
+                try
+                {
+                    while (decoder.ReadFrame(ref pixels, out int width, out int height))
+                    {
+                        if (firstSize is null)
+                        {
+                            firstSize = (width, height);
+                            var rate = probedRate ?? decoder.StreamFrameRate ?? (options.InputFps is { } fps && FrameRate.TryParse(fps.ToString("0.###", CultureInfo.InvariantCulture), out var given) ? given : FrameRate.Default);
+                            Volatile.Write(ref outputs, targets.Select(t => LiveOutput.Open(t.Target, t.V4l2, t.Role, matter.Transparent, width, height, rate,
+                                options.Encoding)).ToArray());
+                        }
+                        else if ((width, height) != firstSize)
+                        {
+                            throw new MediaFormatException(options.Input, $"changed its frame size from {firstSize.Value.Width}x{firstSize.Value.Height} " +
+                                $"to {width}x{height}; the outputs hold one size");
+                        }
+                        matter.Submit(pixels.AsSpan(0, width * height * 3), width, height);
+                    }
+                }
+                catch (OperationCanceledException) when (until.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (MediaFormatException e) when (options.Reconnect && !until.IsCancellationRequested)
+                {
+                    log?.Invoke($"mattekit: {Explain(e, options.Input).Message}; reconnecting in {ReconnectDelay.TotalSeconds:0} s");
+                }
+                if (until.IsCancellationRequested) break;
+                if (!options.Reconnect) break;
+                if (options.Reconnect && firstSize is not null) log?.Invoke($"mattekit: {options.Input}: the input ended; reconnecting in {ReconnectDelay.TotalSeconds:0} s");
+                if (until.Token.WaitHandle.WaitOne(ReconnectDelay)) break;
+                reconnects++;
+                matter.Reset();
+            }
+            if (stop.IsCancellationRequested) ended = "stopped by a signal";
+            else if (until.IsCancellationRequested) ended = "--duration reached";
+        }
+        catch (MediaFormatException e)
+        {
+            ending = Explain(e, options.Input);
+            ended = "the input failed";
+        }
+        catch (Exception e)
+        {
+            foreach (var output in outputs) output.Dispose();
+            throw;
+        }
+
+        try
+        {
+            matter.Stop();
+            foreach (var output in outputs) output.Finish(FinishTimeout, stop.IsCancellationRequested);
+        }
+        finally
+        {
+            foreach (var output in outputs) output.Dispose();
+        }
+        var stats = matter.Stats;
+        if (options.StatsFile is { } statsFile) WriteStats(statsFile, stats, outputs, reconnects, ended, clock.Elapsed);
+        if (ending is not null)
+        {
+            if (stats.FramesOut > 0 && outputs.Length > 0)
+                throw new MediaFormatException(options.Input, $"{ending.Message.Replace(options.Input + ": ", "")}; the outputs hold the {stats.FramesOut} frame(s) matted before it");
+            throw ending;
+        }
+        return stats;
+    }
+
+    private static List<(string Target, bool V4l2, LiveOutputRole Role)> Targets(LiveSessionOptions options)
+    {
+        var targets = options.Outputs.Select(o => (o, false, LiveOutputRole.Composition)).ToList();
+        if (options.OutputAlpha is { } alpha) targets.Add((alpha, false, LiveOutputRole.Alpha));
+        if (options.OutputForeground is { } foreground) targets.Add((foreground, false, LiveOutputRole.Foreground));
+        if (options.OutputV4l2 is { } device) targets.Add((device, true, LiveOutputRole.Composition));
+        return targets;
+    }
+
+    private static void CheckInput(string input)
+    {
+        if (input.StartsWith("/dev/", StringComparison.Ordinal) && !File.Exists(input))
+            throw new MediaFormatException(input, "no such device (ls /dev/video* lists the cameras present)");
+    }
+
+    internal static List<string> InputArguments(LiveSessionOptions options)
+    {
+        var args = new List<string>();
+        if (options.Realtime) args.Add("-re");
+        if (options.Loop) args.AddRange(new[] { "-stream_loop", "-1" });
+        var format = options.InputFormat ?? (options.Input.StartsWith("/dev/video", StringComparison.Ordinal) ? "v4l2" : null);
+        if (format is not null) args.AddRange(new[] { "-f", format });
+        if (options.InputSize is { } s) args.AddRange(new[] { "-video_size", $"{s.Width}x{s.Height}" });
+        if (options.InputFps is { } fps) args.AddRange(new[] { "-framerate", fps.ToString("0.###", CultureInfo.InvariantCulture) });
+        return args;
+    }
+
+    /// <summary>ffmpeg's words for a camera another program holds, said plainly.</summary>
+    private static MediaFormatException Explain(MediaFormatException e, string input)
+        => e.Message.Contains("Device or resource busy", StringComparison.Ordinal)
+            ? new MediaFormatException(input, "is busy: another program is using this device")
+            : e;
+
+    private static void WriteStats(string path, LiveStats stats, IReadOnlyList<LiveOutput> outputs, long reconnects, string ended, TimeSpan elapsed)
+    {
+        OutputFile.Write(path, stream =>
+        {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteNumber("frames_in", stats.FramesIn);
+            json.WriteNumber("frames_out", stats.FramesOut);
+            json.WriteNumber("dropped", stats.Dropped);
+            json.WriteNumber("dropped_at_start", stats.DroppedAtStart);
+            json.WriteNumber("dropped_late", stats.DroppedLate);
+            json.WriteStartObject("latency_ms");
+            json.WriteNumber("p50", Math.Round(stats.LatencyP50Ms, 1));
+            json.WriteNumber("p95", Math.Round(stats.LatencyP95Ms, 1));
+            json.WriteNumber("max", Math.Round(stats.LatencyMaxMs, 1));
+            json.WriteEndObject();
+            json.WriteNumber("fps_in", Math.Round(stats.FpsIn, 2));
+            json.WriteNumber("fps_out", Math.Round(stats.FpsOut, 2));
+            json.WriteNumber("network_ms", Math.Round(stats.NetworkMs, 2));
+            json.WriteNumber("first_output_ms", Math.Round(stats.FirstOutputMs, 1));
+            json.WriteNumber("downsample_ratio", stats.DownsampleRatio);
+            json.WriteString("input_size", $"{stats.Width}x{stats.Height}");
+            json.WriteString("network_size", $"{stats.NetworkWidth}x{stats.NetworkHeight}");
+            json.WriteNumber("resets", stats.Resets);
+            json.WriteNumber("reconnects", reconnects);
+            json.WriteNumber("duration_s", Math.Round(elapsed.TotalSeconds, 3));
+            json.WriteString("ended", ended);
+            json.WriteStartArray("outputs");
+            foreach (var output in outputs)
+            {
+                json.WriteStartObject();
+                json.WriteString("target", output.Target);
+                json.WriteString("role", output.Role.ToString().ToLowerInvariant());
+                json.WriteNumber("frames_written", output.Written);
+                json.WriteNumber("dropped", output.Dropped);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+}
