@@ -54,7 +54,7 @@ internal sealed class CompositionBackground : IDisposable
     public static CompositionBackground Parse(string text, long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null,
         CancellationToken cancel = default)
     {
-        if (text.Equals("transparent", StringComparison.OrdinalIgnoreCase)) return new(text, true, default);
+        if (IsTransparent(text)) return new(text, true, default);
         if (RgbColor.TryParse(text, out var color)) return new(text, false, color);
         if (TryParseBlur(text, out double sigma)) return new(text, false, default, blurSigma: sigma);
         if (File.Exists(text))
@@ -66,6 +66,9 @@ internal sealed class CompositionBackground : IDisposable
         }
         throw new ArgumentException($"background '{text}' is not {Choices}");
     }
+
+    /// <summary>Whether <paramref name="text"/> asks for no background (RGBA outputs), known without opening anything.</summary>
+    public static bool IsTransparent(string text) => text.Equals("transparent", StringComparison.OrdinalIgnoreCase);
 
     /// <summary><c>blur</c> (sigma <see cref="BackgroundBlur.DefaultSigma"/>) or <c>blur:SIGMA</c>, SIGMA in pixels of the frame.</summary>
     /// <exception cref="ArgumentException">It starts with <c>blur:</c> but SIGMA is not a number in range.</exception>

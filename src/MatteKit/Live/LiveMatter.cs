@@ -34,8 +34,10 @@ public sealed class LiveMatter : IDisposable
     private VideoMatter _matter;
     private CompositionBackground _background;
     private CompositionBackground? _nextBackground;
-    private (VideoMatter Matter, double? Ratio, long Version)? _nextMatter;
-    private double? _ratio;
+    private readonly Func<FrameSlot, ReadOnlyMemory<byte>> _compose;
+    private (VideoMatter Matter, double? Ratio)? _nextMatter;
+    private double? _ratio; // asked for; the worker runs _matter at _matterRatio until the session for _ratio is swapped in
+    private double? _matterRatio;
     private long _ratioVersion;
     private LiveSlot? _waiting;
     private (int Width, int Height)? _prepare;
@@ -55,7 +57,8 @@ public sealed class LiveMatter : IDisposable
         _weights = weights;
         _matter = matter;
         _background = background;
-        _ratio = options.DownsampleRatio;
+        _ratio = _matterRatio = options.DownsampleRatio;
+        _compose = Compose;
         for (int i = 0; i < Buffers; i++) _free.Push(new LiveSlot());
         _worker = new Thread(Work) { Name = "mattekit live", IsBackground = true };
         _worker.Start();
@@ -137,10 +140,11 @@ public sealed class LiveMatter : IDisposable
             throw new ArgumentException($"frame of {width}x{height} needs {width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
         long now = Stopwatch.GetTimestamp();
         LiveSlot? slot;
+        long sequence;
         lock (_gate)
         {
             ThrowIfEnded();
-            _framesIn++;
+            sequence = _framesIn++;
             if (_firstArrival == 0) _firstArrival = now;
             _frameSize = (width, height);
             if (!_free.TryPop(out slot))
@@ -157,7 +161,7 @@ public sealed class LiveMatter : IDisposable
         lock (_gate)
         {
             slot.Arrival = now;
-            slot.Sequence = _framesIn - 1;
+            slot.Sequence = sequence;
             if (_waiting is { } older)
             {
                 CountDrop(late: false);
@@ -229,7 +233,7 @@ public sealed class LiveMatter : IDisposable
                         return;
                     }
                     _nextMatter?.Matter.Dispose();
-                    _nextMatter = (built, ratio, version);
+                    _nextMatter = (built, ratio);
                 }
             }
             catch (Exception e)
@@ -285,13 +289,18 @@ public sealed class LiveMatter : IDisposable
     /// <summary>Mattes the frame still waiting, then stops the worker. Rethrows a failure of the session.</summary>
     public void Stop()
     {
+        EndWorker();
+        lock (_gate) _failure?.Throw();
+    }
+
+    private void EndWorker()
+    {
         lock (_gate)
         {
             _stopping = true;
             Monitor.PulseAll(_gate);
         }
         if (Thread.CurrentThread != _worker) _worker.Join();
-        lock (_gate) _failure?.Throw();
     }
 
     private void Work()
@@ -315,7 +324,7 @@ public sealed class LiveMatter : IDisposable
                 }
                 if (prepare is { } size && slot is null)
                 {
-                    Warm(_matter, size.Width, size.Height, _ratio ?? LiveMatterOptions.AutoRatio(size.Width, size.Height));
+                    Warm(_matter, size.Width, size.Height, _matterRatio ?? LiveMatterOptions.AutoRatio(size.Width, size.Height));
                     continue;
                 }
                 if (slot is not null) Process(slot);
@@ -340,6 +349,7 @@ public sealed class LiveMatter : IDisposable
         {
             _matter.Dispose();
             _matter = next.Matter;
+            _matterRatio = next.Ratio;
             _nextMatter = null;
         }
         if (_resetRequested)
@@ -367,15 +377,13 @@ public sealed class LiveMatter : IDisposable
             return;
         }
         var frame = slot.Frame;
-        double? ratio;
-        lock (_gate) ratio = _ratio;
-        ratio ??= LiveMatterOptions.AutoRatio(frame.Width, frame.Height);
+        double ratio = _matterRatio ?? LiveMatterOptions.AutoRatio(frame.Width, frame.Height);
         var result = _matter.ProcessChunkToBytes(frame.Rgb.AsSpan(0, frame.Pixels * 3), 1, frame.Width, frame.Height, ratio);
         result.AlphaGray8.CopyTo(frame.Alpha);
         result.ForegroundRgb24.CopyTo(frame.Foreground);
         long matted = Stopwatch.GetTimestamp();
         var geometry = _matter.CurrentGeometry!;
-        var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, Compose);
+        var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, _compose);
         _onFrame(live);
         long end = Stopwatch.GetTimestamp();
         lock (_gate)
@@ -442,12 +450,7 @@ public sealed class LiveMatter : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
-        {
-            _stopping = true;
-            Monitor.PulseAll(_gate);
-        }
-        if (Thread.CurrentThread != _worker) _worker.Join();
+        EndWorker();
         lock (_gate)
         {
             _nextMatter?.Matter.Dispose();

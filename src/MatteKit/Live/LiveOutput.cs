@@ -29,7 +29,7 @@ internal sealed class LiveOutput : IDisposable
         Target = target;
         Role = role;
         _file = file;
-        _frameBytes = width * height * (layout == PixelLayout.Gray8 ? 1 : layout == PixelLayout.Rgb24 ? 3 : 4);
+        _frameBytes = width * height * layout.BytesPerPixel();
         for (int i = 0; i < Buffers; i++) _free.Add(new byte[_frameBytes]);
         _process = new FfmpegProcess(FfmpegTools.Ffmpeg, args, writeStdin: true, readStdout: false);
         _writer = new Thread(Write) { Name = $"mattekit live output {target}", IsBackground = true };
@@ -44,7 +44,7 @@ internal sealed class LiveOutput : IDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Checks a target before anything starts: a known extension, scheme or an existing device.</summary>
+    /// <summary>Checks a target before anything starts (<see cref="Open"/> takes it as checked): a known extension, scheme or an existing device.</summary>
     /// <exception cref="MediaFormatException">One line naming the target and the problem.</exception>
     public static void Check(string target, bool v4l2, bool transparent)
     {
@@ -73,18 +73,21 @@ internal sealed class LiveOutput : IDisposable
         LiveEncoding encoding)
     {
         var layout = role == LiveOutputRole.Alpha ? PixelLayout.Gray8 : role == LiveOutputRole.Composition && transparent ? PixelLayout.Rgba32 : PixelLayout.Rgb24;
-        Check(target, v4l2, layout == PixelLayout.Rgba32);
+        var color = VideoColor.ForSize(width, height);
+        var preset = encoding.H264Preset ?? "ultrafast";
+        var video = new VideoEncoding
+        {
+            Width = width, Height = height, Layout = layout, FrameRate = rate, Color = color, Mbps = encoding.Mbps, Crf = encoding.Crf, H264Preset = preset,
+        };
         var args = new List<string>
         {
             "-hide_banner", "-nostats", "-v", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", layout switch { PixelLayout.Gray8 => "gray", PixelLayout.Rgb24 => "rgb24", _ => "rgba" },
-            "-s", $"{width}x{height}", "-framerate", rate.ToString(),
+            "-f", "rawvideo", "-pix_fmt", layout.FfmpegName(), "-s", $"{width}x{height}", "-framerate", rate.ToString(),
             // Each frame is timed by when it is written, so a recording keeps real time across dropped frames.
             "-use_wallclock_as_timestamps", "1",
             "-i", "pipe:0", "-map", "0:v:0", "-fps_mode", "passthrough",
         };
         OutputFile? file = null;
-        var color = VideoColor.ForSize(width, height);
         if (v4l2)
         {
             // What browsers, video-call apps and OBS take from a virtual camera.
@@ -96,20 +99,15 @@ internal sealed class LiveOutput : IDisposable
             args.AddRange(new[] { "-vf", color.EncodeFilter });
             args.AddRange(color.TagArguments());
             // zerolatency: no frame is held back for lookahead; a key frame every second lets a viewer join quickly.
-            args.AddRange(new[] { "-c:v", "libx264", "-preset", encoding.H264Preset ?? "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+            args.AddRange(new[] { "-c:v", "libx264", "-preset", preset, "-tune", "zerolatency", "-pix_fmt", "yuv420p",
                 "-g", gop.ToString(CultureInfo.InvariantCulture) });
-            args.AddRange(Quality(encoding));
+            args.AddRange(VideoContainer.Quality(video, defaultCrf: 23, crfNeedsZeroBitrate: false));
             args.AddRange(new[] { "-f", StreamMuxer(target), target });
         }
         else
         {
             var container = VideoContainer.ForPath(target)!;
             file = new OutputFile(target);
-            var video = new VideoEncoding
-            {
-                Width = width, Height = height, Layout = layout, FrameRate = rate, Color = color,
-                Mbps = encoding.Mbps, Crf = encoding.Crf, H264Preset = encoding.H264Preset ?? "ultrafast",
-            };
             args.AddRange(container.CodecArguments(video));
             args.AddRange(new[] { "-f", container.Muxer, file.WorkingPath });
         }
@@ -186,8 +184,6 @@ internal sealed class LiveOutput : IDisposable
         _file?.Commit();
     }
 
-    public void Abort() => _process.Kill();
-
     internal static bool IsUrl(string target) => target.Contains("://", StringComparison.Ordinal);
 
     private static string StreamMuxer(string url)
@@ -202,10 +198,6 @@ internal sealed class LiveOutput : IDisposable
             _ => throw new MediaFormatException(url, $"unsupported stream scheme '{scheme}' for an output (udp, rtp, srt, tcp, rtmp, rtsp)"),
         };
     }
-
-    private static IEnumerable<string> Quality(LiveEncoding e)
-        => e.Mbps is { } mbps ? new[] { "-b:v", (mbps * 1_000_000).ToString("0", CultureInfo.InvariantCulture) }
-            : new[] { "-crf", (e.Crf ?? 23).ToString(CultureInfo.InvariantCulture) };
 
     private static string VideoNumber(string device)
     {

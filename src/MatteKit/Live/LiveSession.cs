@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MatteKit.Conversion;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 
@@ -31,12 +32,11 @@ internal static class LiveSession
     {
         options.Validate();
         var targets = Targets(options);
-        bool transparent = options.Matter.Background.Equals("transparent", StringComparison.OrdinalIgnoreCase);
+        bool transparent = CompositionBackground.IsTransparent(options.Matter.Background);
         foreach (var (target, v4l2, role) in targets) LiveOutput.Check(target, v4l2, transparent && role == LiveOutputRole.Composition);
         CheckInput(options.Input);
 
         LiveOutput[] outputs = Array.Empty<LiveOutput>();
-        var outputsReady = new ManualResetEventSlim();
         void OnFrame(LiveFrame frame)
         {
             foreach (var output in Volatile.Read(ref outputs))
@@ -68,7 +68,7 @@ internal static class LiveSession
             matter.Prepare(size.Width, size.Height);
         }
 
-        Exception? ending = null;
+        MediaFormatException? ending = null;
         long reconnects = 0;
         string ended = "the input ended";
         try
@@ -77,6 +77,7 @@ internal static class LiveSession
             (int Width, int Height)? firstSize = null;
             while (!until.IsCancellationRequested)
             {
+                string why = "the input ended";
                 using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.MaxPixels, options.ReadTimeout,
                     (w, h) => { if ((long)w * h <= options.Matter.MaxPixels) matter.Prepare(w, h); }, until.Token);
                 try
@@ -104,11 +105,10 @@ internal static class LiveSession
                 }
                 catch (MediaFormatException e) when (options.Reconnect && !until.IsCancellationRequested)
                 {
-                    log?.Invoke($"mattekit: {Explain(e, options.Input).Message}; reconnecting in {ReconnectDelay.TotalSeconds:0} s");
+                    why = Explain(e, options.Input).Problem;
                 }
-                if (until.IsCancellationRequested) break;
-                if (!options.Reconnect) break;
-                if (options.Reconnect && firstSize is not null) log?.Invoke($"mattekit: {options.Input}: the input ended; reconnecting in {ReconnectDelay.TotalSeconds:0} s");
+                if (until.IsCancellationRequested || !options.Reconnect) break;
+                log?.Invoke($"mattekit: {options.Input}: {why}; reconnecting in {ReconnectDelay.TotalSeconds:0} s");
                 if (until.Token.WaitHandle.WaitOne(ReconnectDelay)) break;
                 reconnects++;
                 matter.Reset();
@@ -121,7 +121,7 @@ internal static class LiveSession
             ending = Explain(e, options.Input);
             ended = "the input failed";
         }
-        catch (Exception e)
+        catch
         {
             foreach (var output in outputs) output.Dispose();
             throw;
@@ -141,7 +141,7 @@ internal static class LiveSession
         if (ending is not null)
         {
             if (stats.FramesOut > 0 && outputs.Length > 0)
-                throw new MediaFormatException(options.Input, $"{ending.Message.Replace(options.Input + ": ", "")}; the outputs hold the {stats.FramesOut} frame(s) matted before it");
+                throw new MediaFormatException(options.Input, $"{ending.Problem}; the outputs hold the {stats.FramesOut} frame(s) matted before it");
             throw ending;
         }
         return stats;
@@ -162,13 +162,12 @@ internal static class LiveSession
             throw new MediaFormatException(input, "no such device (ls /dev/video* lists the cameras present)");
     }
 
-    internal static List<string> InputArguments(LiveSessionOptions options)
+    private static List<string> InputArguments(LiveSessionOptions options)
     {
         var args = new List<string>();
         if (options.Realtime) args.Add("-re");
         if (options.Loop) args.AddRange(new[] { "-stream_loop", "-1" });
-        var format = options.InputFormat ?? (options.Input.StartsWith("/dev/video", StringComparison.Ordinal) ? "v4l2" : null);
-        if (format is not null) args.AddRange(new[] { "-f", format });
+        if (options.InputFormat is { } format) args.AddRange(new[] { "-f", format });
         if (options.InputSize is { } s) args.AddRange(new[] { "-video_size", $"{s.Width}x{s.Height}" });
         if (options.InputFps is { } fps) args.AddRange(new[] { "-framerate", fps.ToString("0.###", CultureInfo.InvariantCulture) });
         return args;

@@ -99,7 +99,8 @@ internal sealed class VideoContainer
         return args;
     }
 
-    private static IEnumerable<string> Quality(VideoEncoding e, int defaultCrf, bool crfNeedsZeroBitrate)
+    /// <summary>The bit rate, or the constant rate factor (<paramref name="defaultCrf"/> when none is given).</summary>
+    internal static IEnumerable<string> Quality(VideoEncoding e, int defaultCrf, bool crfNeedsZeroBitrate)
     {
         if (e.Mbps is { } mbps)
             return new[] { "-b:v", (mbps * 1_000_000).ToString("0", CultureInfo.InvariantCulture) };

@@ -82,23 +82,19 @@ internal sealed partial class VideoDecoder : IDisposable
         bool fromStdin = input == "-";
         // Streams and devices cannot be probed beforehand; ffmpeg's input description (info level) gives their rate.
         bool live = fromStdin || !File.Exists(input);
-        var args = new List<string> { "-hide_banner", "-nostats", "-v", live ? "info" : "error" };
-        if (!fromStdin) args.Add("-nostdin");
-        if (loop) args.AddRange(new[] { "-stream_loop", "-1" });
-        if (startSeconds is { } s) args.AddRange(new[] { "-ss", Seconds(s) });
-        if (durationSeconds is { } d) args.AddRange(new[] { "-t", Seconds(d) });
-        args.AddRange(new[] { "-max_pixels", Math.Min(maxPixels, int.MaxValue).ToString(CultureInfo.InvariantCulture) });
-        // Capture devices are not recognised by probing their content: name the demuxer.
-        if (input.StartsWith("/dev/video", StringComparison.Ordinal)) args.AddRange(new[] { "-f", "v4l2" });
-        args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0" });
+        var beforeInput = new List<string>();
+        if (loop) beforeInput.AddRange(new[] { "-stream_loop", "-1" });
+        if (startSeconds is { } s) beforeInput.AddRange(new[] { "-ss", Seconds(s) });
+        if (durationSeconds is { } d) beforeInput.AddRange(new[] { "-t", Seconds(d) });
+        var afterInput = new List<string>();
         var filters = color is null ? filter : color.DecodeFilter(filter);
-        if (filters is not null) args.AddRange(new[] { "-vf", filters });
-        if (maxFrames > 0) args.AddRange(new[] { "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture) });
+        if (filters is not null) afterInput.AddRange(new[] { "-vf", filters });
+        if (maxFrames > 0) afterInput.AddRange(new[] { "-frames:v", maxFrames.ToString(CultureInfo.InvariantCulture) });
         // passthrough: every decoded frame once, none duplicated or dropped, so output frame counts equal input's.
         // A variable-rate input instead goes onto a constant grid, so that its length (and sync with audio) is kept.
-        if (constantRate is { } rate) args.AddRange(new[] { "-fps_mode", "cfr", "-r", rate.ToString() });
-        else args.AddRange(new[] { "-fps_mode", "passthrough" });
-        args.AddRange(new[] { "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "pipe:1" });
+        if (constantRate is { } rate) afterInput.AddRange(new[] { "-fps_mode", "cfr", "-r", rate.ToString() });
+        else afterInput.AddRange(new[] { "-fps_mode", "passthrough" });
+        var args = Arguments(input, live, beforeInput, maxPixels, afterInput);
         return new VideoDecoder(input, args, fromStdin, live, maxPixels, readTimeout ?? DefaultReadTimeout, cancel);
     }
 
@@ -111,17 +107,32 @@ internal sealed partial class VideoDecoder : IDisposable
     public static VideoDecoder OpenLive(string input, IEnumerable<string> inputOptions, long maxPixels, TimeSpan readTimeout,
         Action<int, int>? onStreamSize, CancellationToken cancel)
     {
-        bool fromStdin = input == "-";
-        var args = new List<string> { "-hide_banner", "-nostats", "-v", "info" };
-        if (!fromStdin) args.Add("-nostdin");
+        var beforeInput = new List<string>();
         // A network stream: no input buffering beyond what decoding needs, a frame is handed on as soon as it is
         // complete. (Not for files: with nobuffer ffmpeg 5.1 decodes nothing from an MP4.)
-        if (input.Contains("://", StringComparison.Ordinal)) args.AddRange(new[] { "-fflags", "nobuffer", "-flags", "low_delay" });
-        args.AddRange(inputOptions);
+        if (input.Contains("://", StringComparison.Ordinal)) beforeInput.AddRange(new[] { "-fflags", "nobuffer", "-flags", "low_delay" });
+        beforeInput.AddRange(inputOptions);
+        var args = Arguments(input, live: true, beforeInput, maxPixels, new[] { "-fps_mode", "passthrough" });
+        return new VideoDecoder(input, args, input == "-", live: true, maxPixels, readTimeout, cancel, onStreamSize);
+    }
+
+    /// <summary>
+    /// ffmpeg's command line for a decoder: <paramref name="beforeInput"/> and <paramref name="afterInput"/> around
+    /// <c>-i</c>, the first video stream out as PPM frames on stdout. A capture device is named as one (<c>-f v4l2</c>)
+    /// unless <paramref name="beforeInput"/> names a demuxer: devices are not recognised by probing their content.
+    /// </summary>
+    private static List<string> Arguments(string input, bool live, IEnumerable<string> beforeInput, long maxPixels, IEnumerable<string> afterInput)
+    {
+        bool fromStdin = input == "-";
+        var args = new List<string> { "-hide_banner", "-nostats", "-v", live ? "info" : "error" };
+        if (!fromStdin) args.Add("-nostdin");
+        args.AddRange(beforeInput);
         args.AddRange(new[] { "-max_pixels", Math.Min(maxPixels, int.MaxValue).ToString(CultureInfo.InvariantCulture) });
-        args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0", "-fps_mode", "passthrough" });
+        if (input.StartsWith("/dev/video", StringComparison.Ordinal) && !args.Contains("-f")) args.AddRange(new[] { "-f", "v4l2" });
+        args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0" });
+        args.AddRange(afterInput);
         args.AddRange(new[] { "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "pipe:1" });
-        return new VideoDecoder(input, args, fromStdin, live: true, maxPixels, readTimeout, cancel, onStreamSize);
+        return args;
     }
 
     /// <summary>

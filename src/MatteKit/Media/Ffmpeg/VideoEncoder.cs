@@ -18,12 +18,7 @@ internal sealed class VideoEncoder : IDisposable
     public VideoEncoder(string path, VideoContainer container, VideoEncoding encoding)
     {
         _path = path;
-        _frameBytes = encoding.Width * encoding.Height * encoding.Layout switch
-        {
-            PixelLayout.Gray8 => 1,
-            PixelLayout.Rgb24 => 3,
-            _ => 4,
-        };
+        _frameBytes = encoding.Width * encoding.Height * encoding.Layout.BytesPerPixel();
         _file = new OutputFile(path);
         try
         {
@@ -92,7 +87,7 @@ internal sealed class VideoEncoder : IDisposable
         {
             "-hide_banner", "-nostats", "-v", "error", "-y",
             "-f", "rawvideo",
-            "-pix_fmt", e.Layout switch { PixelLayout.Gray8 => "gray", PixelLayout.Rgb24 => "rgb24", _ => "rgba" },
+            "-pix_fmt", e.Layout.FfmpegName(),
             "-s", $"{e.Width}x{e.Height}",
             "-framerate", e.FrameRate.ToString(),
             "-i", "pipe:0",
