@@ -4,11 +4,12 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
 //                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
+//                                   MatteKit.Bench live [options of LiveBenchmark.cs]
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
-
 string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
+if (args.FirstOrDefault() == "live") return LiveBenchmark.Run(args[1..], shared);
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";
@@ -53,7 +54,7 @@ switch (mode)
         SessionOptionsBenchmark.Run(shared, frames, threads.Max());
         return 0;
     default:
-        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, train-step)");
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, train-step)");
         return 2;
 }
 

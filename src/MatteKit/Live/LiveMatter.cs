@@ -22,6 +22,8 @@ namespace MatteKit.Live;
 public sealed class LiveMatter : IDisposable
 {
     private const int Buffers = 3; // one being filled, one waiting, one being matted
+    private const int StepDownAfterFrames = 60;    // frames matted at a side before it may be lowered again
+    private const int OverloadedFramesToStep = 30; // frames in a row slower than the input before it is
     private readonly LiveMatterOptions _options;
     private readonly Action<LiveFrame> _onFrame;
     private readonly WeightSet? _weights;
@@ -35,18 +37,22 @@ public sealed class LiveMatter : IDisposable
     private CompositionBackground _background;
     private CompositionBackground? _nextBackground;
     private readonly Func<FrameSlot, ReadOnlyMemory<byte>> _compose;
-    private (VideoMatter Matter, double? Ratio)? _nextMatter;
+    private (VideoMatter Matter, double? Ratio, int Side)? _nextMatter;
     private double? _ratio; // asked for; the worker runs _matter at _matterRatio until the session for _ratio is swapped in
-    private double? _matterRatio;
+    private double? _matterRatio; // null = the auto side's ratio
+    private readonly AutoNetworkSide _auto = new();
+    private bool _calibrated, _stepPending;
+    private long _framesSinceSwap, _overloadedFrames, _ratioChanges;
     private long _ratioVersion;
+    private readonly List<TaskCompletionSource> _preparing = new();
     private LiveSlot? _waiting;
     private (int Width, int Height)? _prepare;
     private bool _stopping, _resetRequested;
     private ExceptionDispatchInfo? _failure;
     private byte[] _composition = Array.Empty<byte>();
     private long _framesIn, _framesOut, _dropped, _droppedAtStart, _droppedLate, _resets;
-    private long _firstArrival, _firstOutput, _lastOutput;
-    private double _networkMsTotal, _estimateMs;
+    private long _firstArrival, _lastArrival, _firstOutput, _lastOutput;
+    private double _networkMsTotal, _estimateMs, _intervalMs;
     private double _lastRatio;
     private (int Width, int Height) _networkSize, _frameSize;
 
@@ -116,16 +122,23 @@ public sealed class LiveMatter : IDisposable
 
     /// <summary>
     /// Builds the network session for frames of this size now, before the first one arrives (as soon as a stream's
-    /// size is known), so that start-up does not cost a burst of dropped frames.
+    /// size is known), so that start-up does not cost a burst of dropped frames. With the live default ratio this
+    /// is also where the network is timed and its size chosen for this CPU (a few seconds at most). The task
+    /// completes when the session is ready, or when the matter has failed or stopped (<see cref="Submit"/> and
+    /// <see cref="Stop"/> say which); it never faults.
     /// </summary>
-    public void Prepare(int width, int height)
+    public Task Prepare(int width, int height)
     {
         CheckSize(width, height);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
+            if (_stopping || _failure is not null) return Task.CompletedTask;
             _prepare = (width, height);
+            _preparing.Add(ready);
             Monitor.PulseAll(_gate);
         }
+        return ready.Task;
     }
 
     /// <summary>
@@ -146,6 +159,12 @@ public sealed class LiveMatter : IDisposable
             ThrowIfEnded();
             sequence = _framesIn++;
             if (_firstArrival == 0) _firstArrival = now;
+            if (_lastArrival != 0)
+            {
+                double interval = Seconds(_lastArrival, now) * 1000;
+                _intervalMs = _intervalMs == 0 ? interval : 0.9 * _intervalMs + 0.1 * interval;
+            }
+            _lastArrival = now;
             _frameSize = (width, height);
             if (!_free.TryPop(out slot))
             {
@@ -209,22 +228,27 @@ public sealed class LiveMatter : IDisposable
     public void SetDownsampleRatio(double? ratio)
     {
         LiveMatterOptions.ValidateRatio(ratio);
-        long version;
-        (int Width, int Height) size;
         lock (_gate)
         {
             ThrowIfEnded();
             _ratio = ratio;
-            version = ++_ratioVersion;
-            size = _frameSize;
+            BuildInBackground(ratio, _auto.Side);
         }
+    }
+
+    // Under the lock: a session for this ratio (null: the auto side's) is built and warmed on another thread, then
+    // left in _nextMatter for the worker to swap in at a frame boundary. A newer request makes it obsolete.
+    private void BuildInBackground(double? ratio, int side)
+    {
+        long version = ++_ratioVersion;
+        var size = _frameSize;
         Task.Run(() =>
         {
             VideoMatter? built = null;
             try
             {
                 built = Open(_options, _weights);
-                if (size.Width > 0) Warm(built, size.Width, size.Height, ratio ?? LiveMatterOptions.AutoRatio(size.Width, size.Height));
+                if (size.Width > 0) Warm(built, size.Width, size.Height, ratio ?? AutoNetworkSide.Ratio(side, size.Width, size.Height));
                 lock (_gate)
                 {
                     if (version != _ratioVersion || _stopping)
@@ -233,7 +257,7 @@ public sealed class LiveMatter : IDisposable
                         return;
                     }
                     _nextMatter?.Matter.Dispose();
-                    _nextMatter = (built, ratio);
+                    _nextMatter = (built, ratio, side);
                 }
             }
             catch (Exception e)
@@ -266,6 +290,7 @@ public sealed class LiveMatter : IDisposable
                     DroppedAtStart = _droppedAtStart,
                     DroppedLate = _droppedLate,
                     Resets = _resets,
+                    RatioChanges = _ratioChanges,
                     LatencyP50Ms = _latency.Percentile(0.5),
                     LatencyP95Ms = _latency.Percentile(0.95),
                     LatencyMaxMs = _latency.MaxMs,
@@ -301,6 +326,18 @@ public sealed class LiveMatter : IDisposable
             Monitor.PulseAll(_gate);
         }
         if (Thread.CurrentThread != _worker) _worker.Join();
+        CompletePrepared();
+    }
+
+    private void CompletePrepared()
+    {
+        TaskCompletionSource[] waiting;
+        lock (_gate)
+        {
+            waiting = _preparing.ToArray();
+            _preparing.Clear();
+        }
+        foreach (var ready in waiting) ready.TrySetResult();
     }
 
     private void Work()
@@ -324,7 +361,9 @@ public sealed class LiveMatter : IDisposable
                 }
                 if (prepare is { } size && slot is null)
                 {
-                    Warm(_matter, size.Width, size.Height, _matterRatio ?? LiveMatterOptions.AutoRatio(size.Width, size.Height));
+                    if (_matterRatio is null && !_calibrated) Calibrate(size.Width, size.Height);
+                    else Warm(_matter, size.Width, size.Height, RatioFor(size.Width, size.Height));
+                    CompletePrepared();
                     continue;
                 }
                 if (slot is not null) Process(slot);
@@ -334,6 +373,34 @@ public sealed class LiveMatter : IDisposable
         {
             Fail(e);
         }
+        finally
+        {
+            CompletePrepared();
+        }
+    }
+
+    private double RatioFor(int width, int height) => _matterRatio ?? AutoNetworkSide.Ratio(_auto.Side, width, height);
+
+    // The auto side for this CPU: each candidate's session is built, run once, then timed over three blank frames.
+    private void Calibrate(int width, int height)
+    {
+        var blank = new byte[width * height * 3];
+        var times = new double[3];
+        _auto.Calibrate(side =>
+        {
+            double ratio = AutoNetworkSide.Ratio(side, width, height);
+            _matter.ProcessChunkToBytes(blank, 1, width, height, ratio);
+            for (int i = 0; i < times.Length; i++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                _matter.ProcessChunkToBytes(blank, 1, width, height, ratio);
+                times[i] = Seconds(t, Stopwatch.GetTimestamp()) * 1000;
+            }
+            Array.Sort(times);
+            return times[1];
+        }, 1000.0 / _options.TargetFps);
+        Warm(_matter, width, height, AutoNetworkSide.Ratio(_auto.Side, width, height));
+        _calibrated = true;
     }
 
     // Under the lock, at a frame boundary: the background, the matter for a new ratio and a state reset take effect.
@@ -350,7 +417,11 @@ public sealed class LiveMatter : IDisposable
             _matter.Dispose();
             _matter = next.Matter;
             _matterRatio = next.Ratio;
+            if (next.Ratio is null) _auto.Accept(next.Side);
             _nextMatter = null;
+            _stepPending = false;
+            _framesSinceSwap = _overloadedFrames = 0;
+            _ratioChanges++;
         }
         if (_resetRequested)
         {
@@ -377,7 +448,8 @@ public sealed class LiveMatter : IDisposable
             return;
         }
         var frame = slot.Frame;
-        double ratio = _matterRatio ?? LiveMatterOptions.AutoRatio(frame.Width, frame.Height);
+        if (_matterRatio is null && !_calibrated) Calibrate(frame.Width, frame.Height);
+        double ratio = RatioFor(frame.Width, frame.Height);
         var result = _matter.ProcessChunkToBytes(frame.Rgb.AsSpan(0, frame.Pixels * 3), 1, frame.Width, frame.Height, ratio);
         result.AlphaGray8.CopyTo(frame.Alpha);
         result.ForegroundRgb24.CopyTo(frame.Foreground);
@@ -399,7 +471,21 @@ public sealed class LiveMatter : IDisposable
             _lastRatio = result.DownsampleRatio;
             _networkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
             _free.Push(slot);
+            StepDownWhenOverloaded();
         }
+    }
+
+    // Under the lock. With the live default ratio: frames that keep taking longer than they arrive (the encoders
+    // and the decoder take more of the cores than the start-up timing saw) lower the network's side a step.
+    private void StepDownWhenOverloaded()
+    {
+        _framesSinceSwap++;
+        _overloadedFrames = _intervalMs > 0 && _estimateMs > _intervalMs ? _overloadedFrames + 1 : 0;
+        if (_matterRatio is not null || _ratio is not null || _stepPending || _nextMatter is not null) return;
+        if (_framesSinceSwap < StepDownAfterFrames || _overloadedFrames < OverloadedFramesToStep) return;
+        if (_auto.StepDown(_estimateMs, _intervalMs) is not { } side) return;
+        _stepPending = true;
+        BuildInBackground(null, side);
     }
 
     private ReadOnlyMemory<byte> Compose(FrameSlot frame)

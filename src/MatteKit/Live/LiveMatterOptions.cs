@@ -6,7 +6,10 @@ namespace MatteKit.Live;
 /// <summary>How a <see cref="LiveMatter"/> mattes: the weights, the threads, the ratio, the latency bound and the background.</summary>
 public sealed record LiveMatterOptions
 {
-    /// <summary>The network's longer side that the live default ratio aims at (measured at 640x360, 2 threads: ratio 0.5, 22 ms a frame).</summary>
+    /// <summary>
+    /// The network's longer side that the live default ratio starts from (at 640x360 with 2 threads, ratio 0.5:
+    /// 22 ms a frame on one 2-core machine, 47 ms on another); lowered for a slower CPU (<see cref="TargetFps"/>).
+    /// </summary>
     public const int AutoNetworkSide = 320;
 
     /// <summary>The default bound on the latency from a frame's arrival to its output.</summary>
@@ -25,11 +28,15 @@ public sealed record LiveMatterOptions
     public RvmRefiner? Refiner { get; init; }
 
     /// <summary>
-    /// Network resolution as a fraction of the frame; null = the live default, the network's longer side about
-    /// <see cref="AutoNetworkSide"/> px (<see cref="AutoRatio"/>): less than <c>convert</c>'s 512, to fit a frame
-    /// interval on an ordinary CPU.
+    /// Network resolution as a fraction of the frame; null = the live default: the network's longer side at most
+    /// <see cref="AutoNetworkSide"/> px (<see cref="AutoRatio"/>), less than <c>convert</c>'s 512, and lowered (to
+    /// 128 px at the least) until a frame fits the interval of <see cref="TargetFps"/> on this CPU, timed when the
+    /// session is built; lowered again while running when frames keep taking longer than they arrive.
     /// </summary>
     public double? DownsampleRatio { get; init; }
+
+    /// <summary>The frame rate the live default ratio must keep up with (the input's, where known).</summary>
+    public double TargetFps { get; init; } = 30;
 
     /// <summary>
     /// A frame that has waited so long that matting it would end past this bound is dropped instead (the newest
@@ -43,7 +50,7 @@ public sealed record LiveMatterOptions
     /// <summary>Largest frame accepted, in pixels (frames and backgrounds).</summary>
     public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
 
-    /// <summary>The live default ratio for a frame size: the network's longer side about <see cref="AutoNetworkSide"/> px, at most 1.</summary>
+    /// <summary>The ratio the live default starts from for a frame size: the network's longer side <see cref="AutoNetworkSide"/> px, at most 1.</summary>
     public static double AutoRatio(int width, int height) => Math.Min(1, (double)AutoNetworkSide / Math.Max(width, height));
 
     /// <exception cref="ArgumentException">One line naming the option and the problem.</exception>
@@ -54,6 +61,7 @@ public sealed record LiveMatterOptions
         ValidateRatio(DownsampleRatio);
         if (!(MaxLatency > TimeSpan.Zero && MaxLatency <= MaxMaxLatency))
             throw new ArgumentException($"--max-latency-ms must be in (0, {MaxMaxLatency.TotalMilliseconds:0}], got {MaxLatency.TotalMilliseconds:0.###}");
+        if (!(TargetFps > 0 && TargetFps <= 1000)) throw new ArgumentException($"the target frame rate must be in (0, 1000], got {TargetFps}");
         if (MaxPixels < 1) throw new ArgumentException($"--max-pixels must be at least 1, got {MaxPixels}");
     }
 

@@ -49,24 +49,36 @@ internal static class LiveSession
             viewer?.Invoke(frame);
         }
 
-        using var matter = LiveMatter.Start(options.Matter, OnFrame);
-        started?.Invoke(matter);
         using var until = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        if (options.Duration is { } duration) until.CancelAfter(duration);
         var clock = Stopwatch.StartNew();
-        FrameRate? probedRate = null;
+        MediaInfo? info = null;
         if (options.Realtime)
         {
-            // A file's size is known before playback: the session is built before its first frame arrives.
-            var info = MediaProbe.Probe(options.Input, options.ReadTimeout, until.Token);
+            // A file's size and rate are known before playback: the session is built (and the live default ratio
+            // timed for this rate) before its first frame is read, so nothing is dropped while that happens.
+            info = MediaProbe.Probe(options.Input, options.ReadTimeout, until.Token);
             PixelLimit.Check(options.Input, info.DisplaySize.Width, info.DisplaySize.Height, options.Matter.MaxPixels);
-            matter.Prepare(info.DisplaySize.Width, info.DisplaySize.Height);
-            probedRate = info.FrameRate;
+        }
+        double? knownFps = info?.FrameRate.PerSecond ?? options.InputFps;
+        var matterOptions = knownFps is { } known && known > 0 && known <= 1000 ? options.Matter with { TargetFps = known } : options.Matter;
+        using var matter = LiveMatter.Start(matterOptions, OnFrame);
+        started?.Invoke(matter);
+        if (info is not null)
+        {
+            try
+            {
+                matter.Prepare(info.DisplaySize.Width, info.DisplaySize.Height).Wait(until.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
         else if (options.InputSize is { } size)
         {
             matter.Prepare(size.Width, size.Height);
         }
+        if (options.Duration is { } duration) until.CancelAfter(duration);
+        FrameRate? probedRate = info?.FrameRate;
 
         MediaFormatException? ending = null;
         long reconnects = 0;
@@ -203,6 +215,7 @@ internal static class LiveSession
             json.WriteString("input_size", $"{stats.Width}x{stats.Height}");
             json.WriteString("network_size", $"{stats.NetworkWidth}x{stats.NetworkHeight}");
             json.WriteNumber("resets", stats.Resets);
+            json.WriteNumber("ratio_changes", stats.RatioChanges);
             json.WriteNumber("reconnects", reconnects);
             json.WriteNumber("duration_s", Math.Round(elapsed.TotalSeconds, 3));
             json.WriteString("ended", ended);

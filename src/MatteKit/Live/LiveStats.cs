@@ -24,6 +24,9 @@ public sealed record LiveStats
     /// <summary>Times the recurrent state was reset on request.</summary>
     public long Resets { get; init; }
 
+    /// <summary>How often the network's resolution changed (asked for, or lowered by the live default ratio under load).</summary>
+    public long RatioChanges { get; init; }
+
     /// <summary>Median latency, arrival to output, in milliseconds.</summary>
     public double LatencyP50Ms { get; init; }
 

@@ -54,4 +54,32 @@ public sealed class LiveMatterTests
         Assert.Equal(0.5 , LiveMatterOptions.AutoRatio(640, 360));
         Assert.Equal(0.25, LiveMatterOptions.AutoRatio(1280, 720));
     }
+
+    [Fact]
+    public async Task ARatioChangeIsBuiltBesideTheRunningSessionAndSwappedInWhileFramesFlow()
+    {
+        var ratios = new List<double>();
+        using var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, DownsampleRatio = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => { });
+        await live.Prepare(64, 48).WaitAsync(TimeSpan.FromSeconds(60));
+        var frame = new byte[64 * 48 * 3];
+        live.Submit(frame, 64, 48);
+        live.SetDownsampleRatio(0.5);
+        Assert.Equal(0.5, live.DownsampleRatio);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (live.Stats.RatioChanges == 0 && DateTime.UtcNow < deadline)
+        {
+            live.Submit(frame, 64, 48);
+            ratios.Add(live.Stats.DownsampleRatio);
+            Thread.Sleep(20);
+        }
+        live.Submit(frame, 64, 48);
+        live.Stop();
+        var stats = live.Stats;
+        Assert.Equal(1, stats.RatioChanges);
+        Assert.Equal(0.5, stats.DownsampleRatio);
+        Assert.Equal(32, stats.NetworkWidth);
+        // Until the swap the running session kept its own ratio.
+        Assert.All(ratios.Where(r => r != 0 && r != 0.5), r => Assert.Equal(1, r));
+        Assert.Throws<ArgumentException>(() => live.SetDownsampleRatio(0));
+    }
 }

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using MatteKit.Inference;
+using MatteKit.Live;
+
+namespace MatteKit.Bench;
+
+/// <summary>
+/// <c>live</c> mode: what <c>mattekit live</c> does with a 30 fps source played at its own rate (<c>--realtime</c>),
+/// for a 640x360 and a 1280x720 source made by ffmpeg from a shared clip, each for <c>--seconds</c> (default 30),
+/// with the composition written to an H.264 .mkv: fps out, dropped %, latency p50/p95/max, network ms a frame and
+/// the CPU taken (this process and its ffmpeg children, from getrusage) as a share of all cores.
+/// In the same run, as the baseline: the network alone on decoded frames at the same size and the ratio the live
+/// session ended with, one frame after the other with nothing beside it (workers spinning and not), so the live
+/// figure reads against it. The ratio is the live default (timed for this CPU at start, lowered under load)
+/// unless --downsample-ratio fixes it.
+/// Options: --shared DIR, --seconds S, --threads N (default 2), --sizes 640x360,1280x720, --max-latency-ms MS,
+/// --downsample-ratio R.
+/// </summary>
+internal static class LiveBenchmark
+{
+    public static int Run(string[] args, string defaultShared)
+    {
+        string shared = Option(args, "--shared") ?? defaultShared;
+        double seconds = double.Parse(Option(args, "--seconds") ?? "30", CultureInfo.InvariantCulture);
+        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        double? maxLatency = Option(args, "--max-latency-ms") is { } ms ? double.Parse(ms, CultureInfo.InvariantCulture) : null;
+        double? fixedRatio = Option(args, "--downsample-ratio") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null;
+        var sizes = (Option(args, "--sizes") ?? "640x360,1280x720").Split(',')
+            .Select(s => s.Split('x')).Select(p => (W: int.Parse(p[0], CultureInfo.InvariantCulture), H: int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray();
+        string clip = Path.Combine(shared, "media", "clips", "talking_head_gesture_720p.mp4");
+        if (!File.Exists(clip)) { Console.Error.WriteLine($"missing {clip} (give --shared DIR)"); return 1; }
+
+        Console.WriteLine($"# live benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {seconds:0} s per source at 30 fps, {threads} threads");
+        if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        var work = Directory.CreateTempSubdirectory("mattekit-bench-live-");
+        try
+        {
+            Console.WriteLine();
+            Console.WriteLine("| source | ratio at the end (network) | ratio changes | network alone, spinning / not, ms | live network ms | frames in | out | fps out | dropped | p50 ms | p95 ms | max ms | CPU % of all cores |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var (w, h) in sizes)
+            {
+                string source = Path.Combine(work.FullName, $"source_{w}x{h}.mp4");
+                MakeSource(clip, source, w, h, seconds + 2);
+                var (stats, cpu) = Live(source, Path.Combine(work.FullName, $"out_{w}x{h}.mkv"), seconds, threads, maxLatency, fixedRatio);
+                double ratio = stats.DownsampleRatio;
+                double spinning = NetworkAlone(clip, w, h, ratio, threads, spin: true);
+                double quiet = NetworkAlone(clip, w, h, ratio, threads, spin: false);
+                Console.WriteLine($"| {w}x{h} | {ratio:0.###} ({stats.NetworkWidth}x{stats.NetworkHeight}) | {stats.RatioChanges} | {spinning:F1} / {quiet:F1} | {stats.NetworkMs:F1} | " +
+                                  $"{stats.FramesIn} | {stats.FramesOut} | {stats.FpsOut:F1} | {100.0 * stats.Dropped / Math.Max(1, stats.FramesIn):F1}% | " +
+                                  $"{stats.LatencyP50Ms:F0} | {stats.LatencyP95Ms:F0} | {stats.LatencyMaxMs:F0} | {cpu:F0} |");
+            }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+        return 0;
+    }
+
+    private static (LiveStats Stats, double CpuPercent) Live(string source, string output, double seconds, int threads, double? maxLatency, double? ratio)
+    {
+        var options = new LiveSessionOptions
+        {
+            Input = source,
+            Realtime = true,
+            Outputs = new[] { output },
+            Duration = TimeSpan.FromSeconds(seconds),
+            Matter = new LiveMatterOptions
+            {
+                Threads = threads,
+                DownsampleRatio = ratio,
+                MaxLatency = maxLatency is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
+            },
+        };
+        var cpuBefore = CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        var stats = LiveSession.Run(options, log: null, viewer: null, started: null, CancellationToken.None);
+        double wall = clock.Elapsed.TotalSeconds;
+        double cpu = CpuSeconds() - cpuBefore;
+        return (stats, 100 * cpu / wall / Environment.ProcessorCount);
+    }
+
+    /// <summary>The network on decoded frames, one after the other: the median ms a frame over 60 after 5 untimed.</summary>
+    private static double NetworkAlone(string clip, int width, int height, double ratio, int threads, bool spin)
+    {
+        var frames = ClipFrames.Decode(clip, width, height, 30);
+        using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, SpinWhileIdle = spin });
+        var times = new List<double>();
+        for (int i = 0; i < 65; i++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            matter.ProcessChunkToBytes(frames[i % frames.Count], 1, width, height, ratio);
+            if (i >= 5) times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        return Statistics.Median(times);
+    }
+
+    private static void MakeSource(string clip, string path, int width, int height, double seconds)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-v", "error", "-y", "-stream_loop", "-1", "-i", clip, "-t", seconds.ToString(CultureInfo.InvariantCulture),
+                     "-vf", $"scale={width}:{height},fps=30", "-an", "-c:v", "libx264", "-preset", "veryfast", "-g", "30", path })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("ffmpeg could not be started");
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not make {path}: {error.Trim()}");
+    }
+
+    /// <summary>User and system time of this process and of its children that have ended (the ffmpeg processes).</summary>
+    private static double CpuSeconds()
+    {
+        double self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        if (!OperatingSystem.IsLinux()) return self;
+        var usage = new long[18];
+        if (getrusage(-1 /* RUSAGE_CHILDREN */, usage) != 0) return self;
+        // struct rusage starts with two struct timeval (seconds, microseconds): user time, then system time.
+        return self + usage[0] + usage[1] / 1e6 + usage[2] + usage[3] / 1e6;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int getrusage(int who, long[] usage);
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
