@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MatteKit.Cli.Preview;
 using MatteKit.Conversion;
 using MatteKit.Live;
 using MatteKit.Media.Ffmpeg;
@@ -55,6 +56,9 @@ internal static class LiveCommand
     private static readonly Option<int?> Crf = OptionValues.WholeNumber("--crf", "constant quality of the outputs (H.264 default here 23)", 0);
     private static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps", "bit rate of the outputs instead");
     private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels", "largest frame accepted", 1);
+    private static readonly Option<PreviewAddress?> PreviewAt = OptionValues.Parsed<PreviewAddress?>("--preview",
+        "a page to watch and steer the session (composition, alpha, input, stats; background, ratio, reset) at " +
+        "http://127.0.0.1:PORT/; another address only when given (0.0.0.0:PORT opens it to the network)", "[ADDR:]PORT", PreviewAddress.Parse);
     private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no live stats lines or summary");
 
     public static Command Build(CancellationToken cancel)
@@ -62,7 +66,7 @@ internal static class LiveCommand
         var command = new Command("live", "Matte a camera, a stream or a screen in real time: the newest frame wins, drops and latency counted")
         {
             Input, InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, Background, Ratio,
-            MaxLatency, Weights, ConvertCommand.Refiner, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, Quiet,
+            MaxLatency, Weights, ConvertCommand.Refiner, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, PreviewAt, Quiet,
         };
         command.SetAction(parse => Run(parse, cancel));
         return command;
@@ -87,6 +91,7 @@ internal static class LiveCommand
             Reconnect = parse.GetValue(Reconnect),
             Duration = parse.GetValue(Duration) is { } d ? TimeSpan.FromSeconds(d) : null,
             Encoding = new LiveEncoding { Crf = parse.GetValue(Crf), Mbps = parse.GetValue(Mbps) },
+            HasViewer = parse.GetValue(PreviewAt) is not null,
             Matter = new LiveMatterOptions
             {
                 Weights = parse.GetValue(Weights),
@@ -114,7 +119,18 @@ internal static class LiveCommand
         {
             if (Volatile.Read(ref running) is { } matter) Console.Error.WriteLine(Describe(matter.Stats));
         }, null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
-        var stats = LiveSession.Run(options, line => Console.Error.WriteLine(line), viewer: null, started: m => Volatile.Write(ref running, m), cancel);
+        var frames = new PreviewFrames();
+        using var preview = parse.GetValue(PreviewAt) is { } address ? PreviewServer.Start(address, frames) : null;
+        if (preview is not null)
+        {
+            var at = parse.GetValue(PreviewAt)!;
+            Console.Error.WriteLine($"mattekit: preview at {at.Url}" + (at.IsLoopback ? "" : " (open to the network: anyone who reaches it sees the input and steers the session)"));
+        }
+        var stats = LiveSession.Run(options, line => Console.Error.WriteLine(line), viewer: preview is null ? null : frames.Offer, started: m =>
+        {
+            Volatile.Write(ref running, m);
+            preview?.Attach(m);
+        }, cancel);
         Volatile.Write(ref running, null);
         if (!quiet)
         {
