@@ -36,7 +36,11 @@ internal sealed class AutoNetworkSide
     /// network's pixels alone (the full-resolution input, guided filter and outputs cost the same at every side), so
     /// the candidates are searched by halves rather than guessed: at most four timings.
     /// </summary>
-    public void Calibrate(Func<int, double> timeMs, double intervalMs)
+    /// <param name="timeMs">One frame's network time at a side (builds that side's session first).</param>
+    /// <param name="intervalMs">The frame interval to fit.</param>
+    /// <param name="outOfTime">True once the search has taken long enough (a busy machine: a stream's frames are
+    /// dropped meanwhile); the search then ends with the largest side known to fit, else the smallest.</param>
+    public void Calibrate(Func<int, double> timeMs, double intervalMs, Func<bool>? outOfTime = null)
     {
         double budget = NetworkShare * intervalMs;
         if (timeMs(Candidates[0]) <= budget)
@@ -45,7 +49,7 @@ internal sealed class AutoNetworkSide
             return;
         }
         int fits = Candidates.Length - 1, tooSlow = 0; // the smallest is taken when nothing fits
-        while (fits - tooSlow > 1)
+        while (fits - tooSlow > 1 && outOfTime?.Invoke() != true)
         {
             int middle = (fits + tooSlow) / 2;
             if (timeMs(Candidates[middle]) <= budget) fits = middle;

@@ -24,6 +24,7 @@ public sealed class LiveMatter : IDisposable
     private const int Buffers = 3; // one being filled, one waiting, one being matted
     private const int StepDownAfterFrames = 60;    // frames matted at a side before it may be lowered again
     private const int OverloadedFramesToStep = 30; // frames in a row slower than the input before it is
+    private const double CalibrationSeconds = 2;   // the most the search for the auto side goes on (frames wait)
     private readonly LiveMatterOptions _options;
     private readonly Action<LiveFrame> _onFrame;
     private readonly WeightSet? _weights;
@@ -386,6 +387,7 @@ public sealed class LiveMatter : IDisposable
     {
         var blank = new byte[width * height * 3];
         var times = new double[3];
+        long start = Stopwatch.GetTimestamp();
         _auto.Calibrate(side =>
         {
             double ratio = AutoNetworkSide.Ratio(side, width, height);
@@ -398,7 +400,7 @@ public sealed class LiveMatter : IDisposable
             }
             Array.Sort(times);
             return times[1];
-        }, 1000.0 / _options.TargetFps);
+        }, 1000.0 / _options.TargetFps, () => Seconds(start, Stopwatch.GetTimestamp()) > CalibrationSeconds);
         Warm(_matter, width, height, AutoNetworkSide.Ratio(_auto.Side, width, height));
         _calibrated = true;
     }
