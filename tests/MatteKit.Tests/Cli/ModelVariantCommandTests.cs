@@ -32,7 +32,18 @@ public sealed class ModelVariantCommandTests
         var fromWeights = CliRunner.Run("convert", frame, "--output-alpha", dir.File("a_weights.png"), "--downsample-ratio", "0.5");
         Assert.True(fromOnnx.ExitCode == 0, fromOnnx.StdErr);
         Assert.True(fromWeights.ExitCode == 0, fromWeights.StdErr);
-        Assert.Equal(PngFile.ReadGray(dir.File("a_weights.png")).Pixels, PngFile.ReadGray(dir.File("a_onnx.png")).Pixels);
+        // The export hands out floats rounded here; the weights' graph rounds to 8 bits inside the network: a value
+        // within float error of a rounding boundary may fall either side (seen on one CPU: 1 pixel of 6144, by 1).
+        var weights = PngFile.ReadGray(dir.File("a_weights.png")).Pixels;
+        var onnx = PngFile.ReadGray(dir.File("a_onnx.png")).Pixels;
+        Assert.Equal(weights.Length, onnx.Length);
+        int differing = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            Assert.InRange(Math.Abs(weights[i] - onnx[i]), 0, 1);
+            if (weights[i] != onnx[i]) differing++;
+        }
+        Assert.True(differing <= weights.Length / 1000, $"{differing} of {weights.Length} pixels differ by one level");
 
         var wrongSize = CliRunner.Run("convert", Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png"), "--weights", model,
             "--output-alpha", dir.File("x.png"));
