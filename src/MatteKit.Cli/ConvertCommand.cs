@@ -58,6 +58,14 @@ internal static class ConvertCommand
         "Segmentation and plate mode still run one frame per call", 1);
     private static readonly Option<double?> Start = OptionValues.Seconds("--start", "start this far into the input");
     private static readonly Option<double?> Duration = OptionValues.PositiveNumber("--duration", "convert only this much of the input", "SECONDS");
+    private static readonly Option<FrameRange?> Frames = OptionValues.Parsed<FrameRange?>("--frames",
+        "convert exactly frames A to B-1 by index, whatever the keyframes (a chunk of a longer run)", "A:B",
+        text => FrameRange.TryParse(text, out var range) ? range : throw new UsageException($"--frames must be A:B with 0 <= A < B, got '{text}'"));
+    private static readonly Option<int?> Warmup = OptionValues.WholeNumber("--warmup",
+        $"prime the recurrent state with this many frames first, their outputs discarded (0 to {ConvertLimits.MaxWarmup}, default 0)", 0);
+    private static readonly Option<WarmupOrder?> WarmupOrderOption = OptionValues.Choice("--warmup-order",
+        "forward (default): the frames before the first; reverse: the frames after it, last to first", "ORDER",
+        new Dictionary<string, WarmupOrder> { ["forward"] = WarmupOrder.Forward, ["reverse"] = WarmupOrder.Reverse });
     private static readonly Option<bool> NoAudio = OptionValues.Flag("--no-audio",
         "leave the input's audio out (kept by default: copied when the container allows, re-encoded otherwise)");
     private static readonly Option<string?> Weights = OptionValues.Path("--weights",
@@ -82,7 +90,8 @@ internal static class ConvertCommand
                                              "background-plate mode (BackgroundMattingV2)")
         {
             Input, InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
-            Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, NoAudio, Weights, Refiner, Threads, MaxPixels,
+            Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, Frames, Warmup, WarmupOrderOption, NoAudio, Weights, Refiner,
+            Threads, MaxPixels,
             ReadTimeout, Quiet,
         };
         PlateOptions.AddTo(command);
@@ -115,6 +124,9 @@ internal static class ConvertCommand
             SeqChunk = parse.GetValue(SeqChunk) ?? 1,
             StartSeconds = parse.GetValue(Start),
             DurationSeconds = parse.GetValue(Duration),
+            Frames = parse.GetValue(Frames),
+            Warmup = parse.GetValue(Warmup) ?? 0,
+            WarmupOrder = parse.GetValue(WarmupOrderOption) ?? WarmupOrder.Forward,
             NoAudio = parse.GetValue(NoAudio),
             Weights = parse.GetValue(Weights),
             Threads = parse.GetValue(Threads) ?? 0,

@@ -13,6 +13,9 @@ internal sealed class CompositionBackground : IDisposable
 {
     private readonly string? _file;
     private readonly bool _isVideo;
+
+    /// <summary>A video background: one of its frames per input frame, from its first.</summary>
+    internal bool IsVideo => _isVideo;
     private readonly RgbColor _color;
     private readonly VideoColor? _fileColor;
     private readonly long _maxPixels;

@@ -176,6 +176,7 @@ internal sealed class ConversionPipeline
 
     private void Emit(FrameSlot slot)
     {
+        if (slot.Warmup) return;
         long t = Stopwatch.GetTimestamp();
         int pixels = slot.Pixels;
         foreach (var (sink, role) in _outputs)

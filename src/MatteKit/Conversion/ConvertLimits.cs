@@ -19,6 +19,12 @@ public static class ConvertLimits
     /// </summary>
     public const int MaxSeqChunk = 32;
 
+    /// <summary>The most warm-up frames before a chunk (<c>--warmup</c>); the paper's error settles within about 15.</summary>
+    public const int MaxWarmup = 60;
+
+    /// <summary>The most memory reverse warm-up may hold (it keeps W + 1 decoded frames).</summary>
+    public const long MaxWarmupBytes = 2L << 30;
+
     /// <summary>
     /// Frames times pixels one chunk may hold (8 frames of 4K, 32 of 1080p): the decoded frames, their outputs
     /// and the network's activations all scale with it.

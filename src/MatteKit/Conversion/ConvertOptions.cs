@@ -86,6 +86,15 @@ public sealed record ConvertOptions
     /// <summary>How much of the input to convert, in seconds (video inputs).</summary>
     public double? DurationSeconds { get; init; }
 
+    /// <summary>Convert exactly these frames, by index (a chunk of a longer run); null = all of them.</summary>
+    public FrameRange? Frames { get; init; }
+
+    /// <summary>Frames that prime the recurrent state before the first converted frame, their outputs discarded.</summary>
+    public int Warmup { get; init; }
+
+    /// <summary>Which frames <see cref="Warmup"/> takes.</summary>
+    public WarmupOrder WarmupOrder { get; init; } = WarmupOrder.Forward;
+
     /// <summary>Leave the input's audio out of video outputs.</summary>
     public bool NoAudio { get; init; }
 
@@ -131,6 +140,14 @@ public sealed record ConvertOptions
         if (ReadTimeout <= TimeSpan.Zero) throw new ArgumentException($"--read-timeout must be positive, got {ReadTimeout.TotalSeconds} s");
         if (StartSeconds is { } start && !(start >= 0 && double.IsFinite(start))) throw new ArgumentException($"--start must be a number of seconds >= 0, got {start}");
         if (DurationSeconds is { } d && !(d > 0 && double.IsFinite(d))) throw new ArgumentException($"--duration must be a positive number of seconds, got {d}");
+        if (Frames is not null && (StartSeconds is not null || DurationSeconds is not null))
+            throw new ArgumentException("--frames selects by frame index; it does not combine with --start or --duration");
+        if (Warmup is < 0 or > ConvertLimits.MaxWarmup)
+            throw new ArgumentException($"--warmup must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {Warmup}");
+        if (Warmup > 0 && Plate is not null)
+            throw new ArgumentException("--warmup primes RVM's recurrent state; the background-plate mode has none");
+        if ((Frames is not null || Warmup > 0) && FrameSource.IsStream(Input))
+            throw new ArgumentException($"{Input}: --frames and --warmup need a file or a folder of images (a stream cannot be read twice)");
         if (InputResize is { } r)
         {
             if (r.Width <= 0 || r.Height <= 0) throw new ArgumentException("--input-resize needs a positive WxH");

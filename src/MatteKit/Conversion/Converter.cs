@@ -45,6 +45,9 @@ public static class Converter
         try
         {
             background = CompositionBackground.Parse(options.Background, options.MaxPixels, options.ReadTimeout, cancel);
+            if (background.IsVideo && options.Frames is { Start: > 0 })
+                throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
+                    "give a colour, an image or blur, or convert in one pass");
             source = FrameSource.Open(options, cancel);
             var plans = OutputPlan.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();

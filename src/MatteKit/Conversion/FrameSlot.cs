@@ -17,6 +17,9 @@ internal sealed class FrameSlot
     public int Height;
     public int Index;
 
+    /// <summary>A warm-up frame: matted to prime the recurrent state, never written.</summary>
+    public bool Warmup;
+
     /// <summary>The source image's file name for image inputs, used to name PNG outputs; null for videos.</summary>
     public string? SourceName;
 

@@ -57,11 +57,15 @@ internal abstract class FrameSource : IDisposable
                 .ToList();
             if (files.Count == 0)
                 throw new MediaFormatException(input, $"folder holds no images ({string.Join(", ", ImageExtensions)})");
+            if (ChunkWindow.For(options, files.Count) is { } window)
+                return new WarmupFrameSource(new ImageFrameSource(files.Skip(window.DecodeFrom).Take(window.DecodeCount).ToList(), options, cancel) { Name = input },
+                    window) { Name = input };
             return new ImageFrameSource(files, options, cancel) { Name = input };
         }
         if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
         if (IsImage(input)) return new ImageFrameSource(new[] { input }, options, cancel) { Name = input };
-        return VideoFrameSource.OpenFile(input, options, filter, cancel);
+        var video = VideoFrameSource.OpenFile(input, options, filter, cancel, out var chunk);
+        return chunk is { } w ? new WarmupFrameSource(video, w) { Name = input } : video;
     }
 
     /// <summary>Stdin, a URL or a device: read by ffmpeg as it comes, with nothing to probe or compare beforehand.</summary>

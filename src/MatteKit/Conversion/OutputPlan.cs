@@ -89,8 +89,9 @@ internal sealed class OutputPlan
             Color = source.Color ?? VideoColor.ForSize(width, height),
             AudioSource = options.NoAudio ? null : source.AudioPath,
             AudioCodec = source.AudioCodec,
-            AudioStartSeconds = options.StartSeconds,
-            AudioDurationSeconds = options.DurationSeconds,
+            // A chunk by frame index carries its own stretch of the audio (a plan's segments leave audio to the join).
+            AudioStartSeconds = options.StartSeconds ?? (options.Frames is { } f ? f.Start / source.FrameRate.PerSecond : null),
+            AudioDurationSeconds = options.DurationSeconds ?? (options.Frames is { } g ? source.FrameCountEstimate / source.FrameRate.PerSecond : null),
         };
         return new VideoFrameSink(Path, Container, encoding);
     }

@@ -18,7 +18,8 @@ internal sealed class VideoFrameSource : FrameSource
 
     public override FrameRate FrameRate => _probedRate ?? _decoder.StreamFrameRate ?? FrameRate.Default;
 
-    public static VideoFrameSource OpenFile(string path, ConvertOptions options, string? filter, CancellationToken cancel)
+    /// <param name="window">The chunk and warm-up decoded (<c>--frames</c>, <c>--warmup</c>); null = the whole input.</param>
+    public static VideoFrameSource OpenFile(string path, ConvertOptions options, string? filter, CancellationToken cancel, out ChunkWindow? window)
     {
         var info = MediaProbe.Probe(path, options.ReadTimeout, cancel);
         var (width, height) = info.DisplaySize;
@@ -27,7 +28,21 @@ internal sealed class VideoFrameSource : FrameSource
         // constant grid at the average rate instead (a frame is repeated or dropped where the spacing varies).
         FrameRate? constant = info.IsVariableFrameRate ? info.AverageFrameRate : null;
         var rate = constant ?? info.FrameRate;
-        var decoder = VideoDecoder.Open(path, options.StartSeconds, options.DurationSeconds, filter, color: info.Color, constantRate: constant,
+        window = null;
+        double? start = options.StartSeconds;
+        int maxFrames = 0;
+        if (options.Frames is not null || options.Warmup > 0)
+        {
+            if (constant is not null)
+                throw new MediaFormatException(path, "has a variable frame rate: --frames and --warmup count frames of a constant-rate input " +
+                    "(convert it to a constant rate first, e.g. ffmpeg -i IN -fps_mode cfr -r RATE OUT)");
+            window = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false));
+            // Frame n shows at n / rate from the input's start (ffmpeg adds the start time to -ss): seeking half a
+            // frame before the first one wanted decodes exactly from it, whatever the keyframes.
+            if (window.Value.DecodeFrom > 0) start = (window.Value.DecodeFrom - 0.5) / rate.PerSecond;
+            maxFrames = window.Value.DecodeCount;
+        }
+        var decoder = VideoDecoder.Open(path, start, options.DurationSeconds, filter, maxFrames: maxFrames, color: info.Color, constantRate: constant,
             maxPixels: options.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel);
         return new VideoFrameSource(decoder, rate)
         {

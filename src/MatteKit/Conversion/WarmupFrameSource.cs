@@ -1,0 +1,81 @@
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// A chunk of an input with RVM's recurrent state primed first: the warm-up frames come out marked
+/// <see cref="FrameSlot.Warmup"/> (matted, never written), then the chunk's frames numbered from its start.
+/// Reverse order keeps the first W + 1 frames in memory to hand them out last to first (bounded by
+/// <see cref="ConvertLimits.MaxWarmup"/> and the pixel limit); forward order streams.
+/// </summary>
+internal sealed class WarmupFrameSource : FrameSource
+{
+    private readonly FrameSource _inner;
+    private readonly ChunkWindow _window;
+    private readonly List<(byte[] Rgb, int Width, int Height, string? Name)> _held = new();
+    private readonly Queue<(int Held, bool Warmup)> _fromHeld = new();
+    private readonly FrameSlot _reading = new();
+    private bool _primed;
+    private int _innerRead, _chunkOut;
+
+    public WarmupFrameSource(FrameSource inner, ChunkWindow window)
+    {
+        _inner = inner;
+        _window = window;
+        FrameCountEstimate = window.Count;
+        AudioPath = inner.AudioPath;
+        AudioCodec = inner.AudioCodec;
+        Color = inner.Color;
+        RateNote = inner.RateNote;
+    }
+
+    public override FrameRate FrameRate => _inner.FrameRate;
+
+    public override bool Read(FrameSlot slot)
+    {
+        if (!_primed)
+        {
+            _primed = true;
+            if (_window.Order == WarmupOrder.Reverse && _window.Warmup > 0) Hold();
+        }
+        if (_fromHeld.TryDequeue(out var next))
+        {
+            var (rgb, width, height, name) = _held[next.Held];
+            if (slot.Rgb.Length < rgb.Length) slot.Rgb = new byte[rgb.Length];
+            rgb.CopyTo(slot.Rgb, 0);
+            (slot.Width, slot.Height, slot.SourceName) = (width, height, name);
+            return Mark(slot, next.Warmup);
+        }
+        if (_chunkOut >= _window.Count || !_inner.Read(slot)) return false;
+        bool warmup = _window.Order == WarmupOrder.Forward && _innerRead < _window.Warmup;
+        _innerRead++;
+        return Mark(slot, warmup);
+    }
+
+    // Reverse: the first W + 1 frames are read now; W..1 prime the state, then 0.. start the chunk.
+    private void Hold()
+    {
+        while (_held.Count <= _window.Warmup && _inner.Read(_reading))
+        {
+            long bytes = (long)_reading.Pixels * 3 * (_window.Warmup + 1);
+            if (bytes > ConvertLimits.MaxWarmupBytes)
+                throw new Media.MediaFormatException(Name, $"--warmup {_window.Warmup} in reverse order holds {_window.Warmup + 1} frames of " +
+                    $"{_reading.Width}x{_reading.Height} ({bytes >> 20} MB), above {ConvertLimits.MaxWarmupBytes >> 20} MB; lower --warmup or give --warmup-order forward");
+            _held.Add((_reading.Rgb.AsSpan(0, _reading.Pixels * 3).ToArray(), _reading.Width, _reading.Height, _reading.SourceName));
+            _innerRead++;
+        }
+        for (int i = _held.Count - 1; i >= 1; i--) _fromHeld.Enqueue((i, true));
+        for (int i = 0; i < Math.Min(_held.Count, _window.Count); i++) _fromHeld.Enqueue((i, false));
+    }
+
+    private bool Mark(FrameSlot slot, bool warmup)
+    {
+        slot.Warmup = warmup;
+        if (!warmup) slot.Index = _window.Start + _chunkOut++;
+        return true;
+    }
+
+    public override void Abort() => _inner.Abort();
+
+    public override void Dispose() => _inner.Dispose();
+}
