@@ -59,6 +59,8 @@ internal static class LiveCommand
     private static readonly Option<PreviewAddress?> PreviewAt = OptionValues.Parsed<PreviewAddress?>("--preview",
         "a page to watch and steer the session (composition, alpha, input, stats; background, ratio, reset) at " +
         "http://127.0.0.1:PORT/; another address only when given (0.0.0.0:PORT opens it to the network)", "[ADDR:]PORT", PreviewAddress.Parse);
+    private static readonly Option<bool> KeepStateAtCuts = OptionValues.Flag("--no-scene-cut-reset",
+        "keep the recurrent state across scene cuts (by default a frame unlike the one before resets it)");
     private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no live stats lines or summary");
 
     public static Command Build(CancellationToken cancel)
@@ -66,7 +68,7 @@ internal static class LiveCommand
         var command = new Command("live", "Matte a camera, a stream or a screen in real time: the newest frame wins, drops and latency counted")
         {
             Input, InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, Background, Ratio,
-            MaxLatency, Weights, ConvertCommand.Refiner, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, PreviewAt, Quiet,
+            MaxLatency, Weights, ConvertCommand.Refiner, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, PreviewAt, KeepStateAtCuts, Quiet,
         };
         command.SetAction(parse => Run(parse, cancel));
         return command;
@@ -100,6 +102,7 @@ internal static class LiveCommand
                 DownsampleRatio = parse.GetValue(Ratio),
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
                 Background = parse.GetValue(Background)!,
+                ResetOnSceneCut = !parse.GetValue(KeepStateAtCuts),
                 MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
             },
         };

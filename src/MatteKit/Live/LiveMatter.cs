@@ -51,7 +51,8 @@ public sealed class LiveMatter : IDisposable
     private bool _stopping, _resetRequested;
     private ExceptionDispatchInfo? _failure;
     private byte[] _composition = Array.Empty<byte>();
-    private long _framesIn, _framesOut, _dropped, _droppedAtStart, _droppedLate, _resets;
+    private long _framesIn, _framesOut, _dropped, _droppedAtStart, _droppedLate, _resets, _sceneCuts;
+    private readonly SceneCutDetector _cuts = new();
     private long _firstArrival, _lastArrival, _firstOutput, _lastOutput;
     private double _networkMsTotal, _estimateMs, _intervalMs;
     private double _lastRatio;
@@ -292,6 +293,7 @@ public sealed class LiveMatter : IDisposable
                     DroppedLate = _droppedLate,
                     Resets = _resets,
                     RatioChanges = _ratioChanges,
+                    SceneCuts = _sceneCuts,
                     LatencyP50Ms = _latency.Percentile(0.5),
                     LatencyP95Ms = _latency.Percentile(0.95),
                     LatencyMaxMs = _latency.MaxMs,
@@ -451,6 +453,11 @@ public sealed class LiveMatter : IDisposable
         }
         var frame = slot.Frame;
         if (_matterRatio is null && !_calibrated) Calibrate(frame.Width, frame.Height);
+        if (_options.ResetOnSceneCut && _cuts.IsCut(frame.Rgb.AsSpan(0, frame.Pixels * 3), frame.Width, frame.Height))
+        {
+            _matter.Reset();
+            lock (_gate) _sceneCuts++;
+        }
         double ratio = RatioFor(frame.Width, frame.Height);
         var result = _matter.ProcessChunkToBytes(frame.Rgb.AsSpan(0, frame.Pixels * 3), 1, frame.Width, frame.Height, ratio);
         result.AlphaGray8.CopyTo(frame.Alpha);

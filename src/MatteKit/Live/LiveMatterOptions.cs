@@ -35,6 +35,12 @@ public sealed record LiveMatterOptions
     /// </summary>
     public double? DownsampleRatio { get; init; }
 
+    /// <summary>
+    /// Forget the recurrent state at a scene cut (a frame unlike the one before, <c>SceneCutDetector</c>): the state
+    /// carries the last shot's person and background, which the next shot's first frames would be matted with.
+    /// </summary>
+    public bool ResetOnSceneCut { get; init; } = true;
+
     /// <summary>The frame rate the live default ratio must keep up with (the input's, where known).</summary>
     public double TargetFps { get; init; } = 30;
 

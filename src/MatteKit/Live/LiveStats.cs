@@ -24,6 +24,9 @@ public sealed record LiveStats
     /// <summary>Times the recurrent state was reset on request.</summary>
     public long Resets { get; init; }
 
+    /// <summary>Scene cuts found, each a state reset (<see cref="LiveMatterOptions.ResetOnSceneCut"/>).</summary>
+    public long SceneCuts { get; init; }
+
     /// <summary>How often the network's resolution changed (asked for, or lowered by the live default ratio under load).</summary>
     public long RatioChanges { get; init; }
 

@@ -25,6 +25,7 @@ internal static class LiveStatsJson
         json.WriteString("input_size", $"{stats.Width}x{stats.Height}");
         json.WriteString("network_size", $"{stats.NetworkWidth}x{stats.NetworkHeight}");
         json.WriteNumber("resets", stats.Resets);
+        json.WriteNumber("scene_cuts", stats.SceneCuts);
         json.WriteNumber("ratio_changes", stats.RatioChanges);
     }
 }
