@@ -87,19 +87,50 @@ internal static class ConvertCommand
     public static Command Build(CancellationToken cancel)
     {
         var command = new Command("convert", "Matte a video, a stream, a folder of frames or an image; with --background-plate, " +
-                                             "background-plate mode (BackgroundMattingV2)")
-        {
-            Input, InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
-            Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, Frames, Warmup, WarmupOrderOption, NoAudio, Weights, Refiner,
-            Threads, MaxPixels,
-            ReadTimeout, Quiet,
-        };
+                                             "background-plate mode (BackgroundMattingV2)");
+        AddOptions(command);
+        command.Add(Workers);
+        command.Add(ChunkFrames);
         PlateOptions.AddTo(command);
         command.SetAction(parse => Run(parse, cancel));
         return command;
     }
 
+    private static readonly Option<int?> Workers = OptionValues.WholeNumber("--workers",
+        "convert in chunks with this many local processes (a plan beside the first output; a rerun finishes only the missing chunks)", 1);
+
+    /// <summary>The chunk length of a plan (<c>mattekit plan</c>, <c>convert --workers</c>).</summary>
+    internal static readonly Option<int?> ChunkFrames = OptionValues.WholeNumber("--chunk-frames", "frames per chunk of a plan", 1);
+
+    /// <summary>The options that say what a conversion reads, writes and how: convert's, and a plan's.</summary>
+    internal static void AddOptions(Command command)
+    {
+        foreach (var option in new Option[]
+                 {
+                     InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
+                     Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, Frames, Warmup, WarmupOrderOption, NoAudio, Weights, Refiner,
+                     Threads, MaxPixels, ReadTimeout, Quiet,
+                 })
+            command.Add(option);
+        command.Add(Input);
+    }
+
+    /// <summary>Whether <c>--warmup</c> was given (a plan has its own default).</summary>
+    internal static int? GivenWarmup(ParseResult parse) => parse.GetValue(Warmup);
+
+    internal static bool IsQuiet(ParseResult parse) => parse.GetValue(Quiet);
+
     private static int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var options = ReadOptions(parse);
+        if (parse.GetValue(Workers) is { } workers && workers > 1)
+            return LocalWorkers.Run(options, workers, parse.GetValue(ChunkFrames), parse.GetValue(Warmup) ?? PlanCommand.DefaultWarmup, parse.GetValue(Quiet), cancel);
+        if (parse.GetValue(ChunkFrames) is not null) throw new UsageException("--chunk-frames is for --workers (or mattekit plan)");
+        return Convert(options, parse.GetValue(Quiet), cancel);
+    }
+
+    /// <summary>The options as given, checked (a usage error, exit 2, when they do not make sense).</summary>
+    internal static ConvertOptions ReadOptions(ParseResult parse)
     {
         var input = parse.GetValue(InputSource);
         var positional = parse.GetValue(Input);
@@ -146,8 +177,11 @@ internal static class ConvertCommand
         {
             throw new UsageException(e.Message);
         }
+        return options;
+    }
 
-        bool quiet = parse.GetValue(Quiet);
+    private static int Convert(ConvertOptions options, bool quiet, CancellationToken cancel)
+    {
         // With stdout redirected the summary is written before the outputs are renamed into place, so that a
         // failure to write it (a full disk) leaves no outputs behind a non-zero exit code. On a terminal it
         // follows the live progress bar, which owns the screen until then.

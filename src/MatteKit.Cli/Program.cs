@@ -30,6 +30,9 @@ try
     {
         ConvertCommand.Build(interruption.Token),
         LiveCommand.Build(interruption.Token),
+        PlanCommand.Build(interruption.Token),
+        ChunkCommand.BuildChunk(interruption.Token),
+        ChunkCommand.BuildJoin(interruption.Token),
         ExportOnnxCommand.Build(),
         ComposeDatasetCommand.Build(interruption.Token),
         EvaluateCommand.Build(),

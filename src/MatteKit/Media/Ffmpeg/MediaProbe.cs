@@ -22,6 +22,24 @@ internal static class MediaProbe
         return Parse(input, json.Result);
     }
 
+    /// <summary>
+    /// The video frames a file holds, counted exactly from its packets (no decoding: a few seconds for hours of
+    /// video), for inputs whose container does not state the count and for checking written segments.
+    /// </summary>
+    /// <exception cref="MediaFormatException">ffprobe cannot read it or did not finish within <paramref name="timeout"/>.</exception>
+    public static long CountVideoPackets(string input, TimeSpan timeout, CancellationToken cancel = default)
+    {
+        using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
+            new[] { "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "--", input },
+            writeStdin: false, readStdout: true);
+        var text = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
+        if (!process.WaitForExit(timeout, cancel))
+            throw new MediaFormatException(input, $"could not be counted in {timeout.TotalSeconds:0} s");
+        if (process.WaitForExit() != 0 || !long.TryParse(text.Result.Trim().Split('\n')[0].Trim(','), NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+            throw new MediaFormatException(input, $"its video frames cannot be counted ({process.LastError()})");
+        return count;
+    }
+
     internal static MediaInfo Parse(string input, string json)
     {
         using var doc = JsonDocument.Parse(json);

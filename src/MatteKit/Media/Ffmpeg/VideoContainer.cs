@@ -91,12 +91,15 @@ internal sealed class VideoContainer
                     "-c:v", "gif" });
                 break;
         }
-        if (e.AudioSource is not null && SupportsAudio)
-        {
-            bool copy = _audioCopy is null || (e.AudioCodec is not null && _audioCopy.Contains(e.AudioCodec));
-            args.AddRange(new[] { "-c:a", copy ? "copy" : _audioEncoder! });
-        }
+        if (e.AudioSource is not null && SupportsAudio) args.AddRange(AudioArguments(e.AudioCodec));
         return args;
+    }
+
+    /// <summary>The input's audio copied where this container takes its codec, re-encoded otherwise.</summary>
+    public IEnumerable<string> AudioArguments(string? inputCodec)
+    {
+        bool copy = _audioCopy is null || (inputCodec is not null && _audioCopy.Contains(inputCodec));
+        return new[] { "-c:a", copy ? "copy" : _audioEncoder! };
     }
 
     /// <summary>The bit rate, or the constant rate factor (<paramref name="defaultCrf"/> when none is given).</summary>

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using MatteKit.Chunking;
+
+namespace MatteKit.Cli;
+
+/// <summary><c>mattekit chunk plan.json --index K</c> (one chunk into its segments) and <c>mattekit join plan.json</c>.</summary>
+internal static class ChunkCommand
+{
+    private static readonly Argument<string> Plan = new("PLAN") { Description = "a plan written by mattekit plan" };
+    private static readonly Option<int?> Index = OptionValues.WholeNumber("--index", "the chunk to convert (0 to chunks - 1; on Slurm $SLURM_ARRAY_TASK_ID)", 0);
+    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no summary line");
+
+    public static Command BuildChunk(CancellationToken cancel)
+    {
+        var command = new Command("chunk", "Convert one chunk of a plan into its segment files (a finished chunk is not redone)") { Plan, Index, Quiet };
+        command.SetAction(parse =>
+        {
+            var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+            int index = parse.GetValue(Index) ?? throw new UsageException("--index K is needed");
+            try
+            {
+                plan.Chunk(index);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            bool done = ChunkRunner.Run(plan, index, null, cancel);
+            var chunk = plan.Chunks[index];
+            if (!parse.GetValue(Quiet))
+                Console.WriteLine(done ? $"chunk {index}: frames {chunk.Start} to {chunk.End - 1} converted" : $"chunk {index}: already done");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command BuildJoin(CancellationToken cancel)
+    {
+        var command = new Command("join", "Check every chunk of a plan and join the segments into the outputs (audio muxed once)") { Plan, Quiet };
+        command.SetAction(parse =>
+        {
+            var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+            PlanJoiner.Join(plan, cancel);
+            if (!parse.GetValue(Quiet))
+                Console.WriteLine($"joined {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
+            return 0;
+        });
+        return command;
+    }
+}

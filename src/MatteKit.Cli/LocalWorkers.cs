@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using MatteKit.Chunking;
+using MatteKit.Conversion;
+
+namespace MatteKit.Cli;
+
+/// <summary>
+/// <c>convert --workers N</c>: the conversion as a plan (beside the first output, named after it), its chunks run by
+/// N child processes of this program (<c>mattekit chunk</c>), then joined. A run that fails or is stopped leaves
+/// the plan and the finished chunks; the same command again finishes only the missing ones.
+/// </summary>
+internal static class LocalWorkers
+{
+    public static int Run(ConvertOptions options, int workers, int? chunkFrames, int warmup, bool quiet, CancellationToken cancel)
+    {
+        string first = new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation }.First(o => o is not null)!;
+        string full = Path.GetFullPath(first.TrimEnd('/', Path.DirectorySeparatorChar));
+        string planPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.mattekit-plan.json");
+        // The same command again reuses its plan (and so its finished chunks); another command plans afresh.
+        // Chunks of a quarter of each worker's share unless given: a slow chunk then holds up less of the end.
+        var plan = PlanCommand.Make(options, chunkFrames ?? int.MaxValue, warmup, planPath, cancel);
+        plan = plan.WithChunkFrames(chunkFrames ?? Math.Max(1, (int)Math.Ceiling(plan.Frames / (4.0 * workers))));
+        if (File.Exists(planPath) && Same(ConversionPlan.Load(planPath), plan))
+        {
+            plan = ConversionPlan.Load(planPath);
+        }
+        else
+        {
+            if (File.Exists(planPath)) DeleteSegments(ConversionPlan.Load(planPath));
+            plan.Save();
+        }
+        var todo = new Queue<PlanChunk>(plan.Chunks.Where(c => !plan.IsDone(c)));
+        if (!quiet) Console.Error.WriteLine($"mattekit: {plan.Chunks.Count} chunk(s) of {plan.ChunkFrames} frames, {todo.Count} to do, {workers} workers");
+        var running = new List<(Process Process, PlanChunk Chunk)>();
+        string? failure = null;
+        try
+        {
+            while ((todo.Count > 0 || running.Count > 0) && !cancel.IsCancellationRequested)
+            {
+                while (failure is null && running.Count < workers && todo.TryDequeue(out var chunk)) running.Add((Start(plan, chunk), chunk));
+                Thread.Sleep(50);
+                foreach (var (process, chunk) in running.Where(r => r.Process.HasExited).ToList())
+                {
+                    running.Remove((process, chunk));
+                    if (process.ExitCode != 0)
+                        failure ??= $"chunk {chunk.Index} failed (exit {process.ExitCode}): {process.StandardError.ReadToEnd().Trim()}";
+                    process.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (process, _) in running)
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+                process.Dispose();
+            }
+        }
+        cancel.ThrowIfCancellationRequested();
+        if (failure is not null)
+            throw new Media.MediaFormatException(options.Input, $"{failure}; the same command again finishes the missing chunks");
+        PlanJoiner.Join(plan, cancel);
+        File.Delete(planPath);
+        if (!quiet) Console.WriteLine($"{plan.Frames} frame(s) in {plan.Chunks.Count} chunk(s) by {workers} workers: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
+        return 0;
+    }
+
+    private static Process Start(ConversionPlan plan, PlanChunk chunk)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        // Run as `dotnet MatteKit.Cli.dll` too: then the host is dotnet and the program its first argument.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(LocalWorkers).Assembly.Location);
+        foreach (var a in new[] { "chunk", plan.PlanPath, "--index", chunk.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet" })
+            psi.ArgumentList.Add(a);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("a worker did not start");
+        process.StandardOutput.ReadToEndAsync();
+        return process;
+    }
+
+    private static bool Same(ConversionPlan a, ConversionPlan b)
+        => a.Input == b.Input && a.InputBytes == b.InputBytes && a.InputModifiedUtc == b.InputModifiedUtc && a.Frames == b.Frames
+           && a.ChunkFrames == b.ChunkFrames && a.Warmup == b.Warmup && a.WarmupOrder == b.WarmupOrder && a.Options == b.Options
+           && a.Outputs.SequenceEqual(b.Outputs);
+
+    private static void DeleteSegments(ConversionPlan plan)
+    {
+        if (Directory.Exists(plan.Segments)) Directory.Delete(plan.Segments, recursive: true);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MatteKit.Conversion;
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Chunking;
+
+/// <summary>
+/// A conversion cut into chunks that any worker can do in any order (<c>mattekit plan</c>): the input as it was when
+/// planned (size, modification time, frames, rate, audio), the options every chunk is converted with, the outputs,
+/// and the chunks. Deterministic: the same input and options give the same plan. Each chunk writes its segments
+/// into <see cref="Segments"/> (<see cref="ChunkRunner"/>); <see cref="PlanJoiner"/> joins them into the outputs.
+/// </summary>
+public sealed record ConversionPlan
+{
+    public const int CurrentFormat = 1;
+
+    /// <summary>The most chunks a plan may hold (each is a job on a cluster).</summary>
+    public const int MaxChunks = 100_000;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public int Format { get; init; } = CurrentFormat;
+    public required string Input { get; init; }
+    public long InputBytes { get; init; }
+    public DateTime InputModifiedUtc { get; init; }
+    public int Frames { get; init; }
+    public required string FrameRate { get; init; }
+    public bool HasAudio { get; init; }
+    public int ChunkFrames { get; init; }
+    public int Warmup { get; init; }
+    public WarmupOrder WarmupOrder { get; init; }
+    public required PlannedOptions Options { get; init; }
+    public required IReadOnlyList<PlannedOutput> Outputs { get; init; }
+    public required IReadOnlyList<PlanChunk> Chunks { get; init; }
+
+    /// <summary>The folder the chunks' segments and done markers go to (beside the plan).</summary>
+    public required string Segments { get; init; }
+
+    /// <summary>Where the plan was read from or written to.</summary>
+    [JsonIgnore]
+    public string PlanPath { get; private init; } = "";
+
+    /// <summary>
+    /// Checks the options once (probe, frame count, rate, outputs) and writes the plan to <paramref name="planPath"/>
+    /// (temporary name, then rename).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option a chunked run cannot take (one line).</exception>
+    /// <exception cref="MediaFormatException">The input cannot be read or counted.</exception>
+    public static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, WarmupOrder order, string planPath, CancellationToken cancel = default)
+    {
+        var plan = Make(options, chunkFrames, warmup, order, planPath, cancel);
+        plan.Save();
+        return plan;
+    }
+
+    /// <summary>As <see cref="Create"/>, without writing it (<see cref="Save"/>).</summary>
+    public static ConversionPlan Make(ConvertOptions options, int chunkFrames, int warmup, WarmupOrder order, string planPath, CancellationToken cancel = default)
+    {
+        options.Validate();
+        if (options.Plate is not null) throw new ArgumentException("a plan runs RVM; the background-plate mode is converted in one pass");
+        if (options.StartSeconds is not null || options.DurationSeconds is not null || options.Frames is not null)
+            throw new ArgumentException("a plan covers the whole input: --start, --duration and --frames are the chunks' own");
+        if (FrameSource.IsStream(options.Input)) throw new ArgumentException($"{options.Input}: a plan needs a file or a folder of images, not a stream");
+        if (warmup is < 0 or > ConvertLimits.MaxWarmup) throw new ArgumentException($"--warmup must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {warmup}");
+        string input = Path.GetFullPath(options.Input);
+        var outputs = new List<PlannedOutput>();
+        foreach (var (role, path) in new[] { ("alpha", options.OutputAlpha), ("foreground", options.OutputForeground), ("composition", options.OutputComposition),
+                     ("segmentation", options.OutputSegmentation) })
+        {
+            if (path is null) continue;
+            var container = options.OutputType == OutputType.PngSequence ? null : VideoContainer.ForPath(path);
+            if (container is null && path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && options.OutputType != OutputType.PngSequence)
+                throw new ArgumentException($"{path}: a single .png is one image; a plan writes videos or folders of PNGs");
+            if (container?.Name == "gif") throw new ArgumentException($"{path}: GIF segments cannot be joined without re-encoding (one palette each); convert in one pass");
+            outputs.Add(new PlannedOutput(role, Path.GetFullPath(path), container is null));
+        }
+
+        int frames;
+        string rate;
+        bool audio = false;
+        if (Directory.Exists(input))
+        {
+            frames = Directory.EnumerateFiles(input).Count(f => FrameSource.ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase));
+            if (frames == 0) throw new MediaFormatException(input, "folder holds no images");
+            rate = Media.Ffmpeg.FrameRate.Default.ToString();
+        }
+        else
+        {
+            if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
+            var info = MediaProbe.Probe(input, options.ReadTimeout, cancel);
+            if (info.IsVariableFrameRate)
+                throw new MediaFormatException(input, "has a variable frame rate: chunks count frames of a constant-rate input (convert it to a constant rate first)");
+            // The container's count where it states one; else the packets, counted (exact, no decoding).
+            long count = info.FrameCount > 0 ? info.FrameCount : MediaProbe.CountVideoPackets(input, TimeSpan.FromMinutes(10), cancel);
+            if (count < 1) throw new MediaFormatException(input, "holds no video frames");
+            frames = (int)Math.Min(count, int.MaxValue);
+            rate = info.FrameRate.ToString();
+            audio = info.HasAudio;
+        }
+        string full = Path.GetFullPath(planPath);
+        var (bytes, modified) = Identity(input);
+        var plan = new ConversionPlan
+        {
+            Input = input, InputBytes = bytes, InputModifiedUtc = modified, Frames = frames, FrameRate = rate, HasAudio = audio,
+            ChunkFrames = chunkFrames, Warmup = warmup, WarmupOrder = order, Options = PlannedOptions.From(options), Outputs = outputs,
+            Chunks = Cut(frames, chunkFrames),
+            Segments = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".segments"),
+            PlanPath = full,
+        };
+        if (outputs.Any(o => o.Path == full)) throw new ArgumentException($"{planPath}: the plan would overwrite an output");
+        if (full == input) throw new ArgumentException($"{planPath}: the plan would overwrite the input");
+        return plan;
+    }
+
+    /// <summary>The same plan with chunks of another length.</summary>
+    public ConversionPlan WithChunkFrames(int chunkFrames) => this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) };
+
+    /// <summary>Writes the plan to <see cref="PlanPath"/> (temporary name, then rename).</summary>
+    public void Save() => OutputFile.WriteAllText(PlanPath, JsonSerializer.Serialize(this, Json));
+
+    private static List<PlanChunk> Cut(int frames, int chunkFrames)
+    {
+        if (chunkFrames < 1) throw new ArgumentException($"--chunk-frames must be at least 1, got {chunkFrames}");
+        long count = (frames + (long)chunkFrames - 1) / chunkFrames;
+        if (count > MaxChunks)
+            throw new ArgumentException($"--chunk-frames {chunkFrames} cuts {frames} frames into {count} chunks, more than {MaxChunks}; give larger chunks");
+        return Enumerable.Range(0, (int)count).Select(k => new PlanChunk(k, k * chunkFrames, (int)Math.Min(frames, (long)(k + 1) * chunkFrames))).ToList();
+    }
+
+    /// <exception cref="MediaFormatException">Not a plan this version reads.</exception>
+    public static ConversionPlan Load(string planPath)
+    {
+        string full = Path.GetFullPath(planPath);
+        if (!File.Exists(full)) throw new MediaFormatException(planPath, "no such plan (make one with mattekit plan)");
+        ConversionPlan? plan;
+        try
+        {
+            plan = JsonSerializer.Deserialize<ConversionPlan>(File.ReadAllText(full), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new MediaFormatException(planPath, $"is not a MatteKit plan ({e.Message})");
+        }
+        if (plan is null || plan.Format != CurrentFormat)
+            throw new MediaFormatException(planPath, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
+        return plan with { PlanPath = full };
+    }
+
+    /// <summary>The chunk with this index.</summary>
+    /// <exception cref="ArgumentException">Out of range.</exception>
+    public PlanChunk Chunk(int index)
+        => index >= 0 && index < Chunks.Count ? Chunks[index]
+            : throw new ArgumentException($"--index {index} is out of range: {PlanPath} has {Chunks.Count} chunk(s), 0 to {Chunks.Count - 1}");
+
+    /// <exception cref="MediaFormatException">The input is gone or not the one planned (another size or modification time).</exception>
+    public void CheckInput()
+    {
+        if (!File.Exists(Input) && !Directory.Exists(Input)) throw new MediaFormatException(Input, "is gone since it was planned");
+        if (Identity(Input) != (InputBytes, InputModifiedUtc))
+            throw new MediaFormatException(Input, $"changed since it was planned (size or modification time); plan again ({PlanPath})");
+    }
+
+    public string SegmentPath(PlannedOutput output, PlanChunk chunk) => Path.Combine(Segments, $"{output.Role}.{chunk.Index:D5}{output.Extension}");
+
+    public string MarkerPath(PlanChunk chunk) => Path.Combine(Segments, $"chunk.{chunk.Index:D5}.done");
+
+    /// <summary>Whether the chunk's marker and every segment are there (a marker is written last).</summary>
+    public bool IsDone(PlanChunk chunk)
+        => File.Exists(MarkerPath(chunk)) && Outputs.All(o => o.IsFolder ? Directory.Exists(SegmentPath(o, chunk)) : File.Exists(SegmentPath(o, chunk)));
+
+    /// <summary>A file's size and modification time; a folder's image count and modification time.</summary>
+    private static (long, DateTime) Identity(string path)
+        => Directory.Exists(path)
+            ? (Directory.EnumerateFiles(path).LongCount(), Directory.GetLastWriteTimeUtc(path))
+            : (new FileInfo(path).Length, File.GetLastWriteTimeUtc(path));
+}

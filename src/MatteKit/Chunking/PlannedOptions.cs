@@ -1,0 +1,65 @@
+using System.Globalization;
+using MatteKit.Conversion;
+using MatteKit.Rvm;
+
+namespace MatteKit.Chunking;
+
+/// <summary>
+/// The conversion options a plan carries to its workers, as plain JSON values: everything that decides how a frame
+/// is matted and encoded, so that every chunk is converted alike (and video segments can be joined by stream copy).
+/// </summary>
+public sealed record PlannedOptions
+{
+    public string Background { get; init; } = "green";
+    public string? Refiner { get; init; }
+    public double? DownsampleRatio { get; init; }
+    public string? InputResize { get; init; }
+    public int SeqChunk { get; init; } = 1;
+    public string? Weights { get; init; }
+    public int Threads { get; init; }
+    public double? OutputVideoMbps { get; init; }
+    public int? Crf { get; init; }
+    public string? H264Preset { get; init; }
+    public float? SegmentationThreshold { get; init; }
+    public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
+    public double ReadTimeoutSeconds { get; init; } = ConvertLimits.DefaultReadTimeout.TotalSeconds;
+    public bool NoAudio { get; init; }
+
+    public static PlannedOptions From(ConvertOptions o) => new()
+    {
+        Background = o.Background,
+        Refiner = o.Refiner?.ToString(),
+        DownsampleRatio = o.DownsampleRatio,
+        InputResize = o.InputResize is { } r ? $"{r.Width}x{r.Height}" : null,
+        SeqChunk = o.SeqChunk,
+        Weights = o.Weights is { } w ? System.IO.Path.GetFullPath(w) : null,
+        Threads = o.Threads,
+        OutputVideoMbps = o.OutputVideoMbps,
+        Crf = o.Crf,
+        H264Preset = o.H264Preset,
+        SegmentationThreshold = o.SegmentationThreshold,
+        MaxPixels = o.MaxPixels,
+        ReadTimeoutSeconds = o.ReadTimeout.TotalSeconds,
+        NoAudio = o.NoAudio,
+    };
+
+    /// <summary>The options for <paramref name="input"/> with no outputs yet (the caller adds them).</summary>
+    public ConvertOptions ToConvertOptions(string input) => new()
+    {
+        Input = input,
+        Background = Background,
+        Refiner = Refiner is null ? null : Enum.Parse<RvmRefiner>(Refiner),
+        DownsampleRatio = DownsampleRatio,
+        InputResize = InputResize is { } r ? (int.Parse(r.Split('x')[0], CultureInfo.InvariantCulture), int.Parse(r.Split('x')[1], CultureInfo.InvariantCulture)) : null,
+        SeqChunk = SeqChunk,
+        Weights = Weights,
+        Threads = Threads,
+        OutputVideoMbps = OutputVideoMbps,
+        Crf = Crf,
+        H264Preset = H264Preset,
+        SegmentationThreshold = SegmentationThreshold,
+        MaxPixels = MaxPixels,
+        ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSeconds),
+        NoAudio = NoAudio,
+    };
+}
