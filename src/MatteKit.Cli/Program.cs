@@ -33,6 +33,7 @@ try
         PlanCommand.Build(interruption.Token),
         ChunkCommand.BuildChunk(interruption.Token),
         ChunkCommand.BuildJoin(interruption.Token),
+        SlurmCommand.Build(),
         ExportOnnxCommand.Build(),
         ComposeDatasetCommand.Build(interruption.Token),
         EvaluateCommand.Build(),

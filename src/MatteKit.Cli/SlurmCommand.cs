@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MatteKit.Chunking;
+using MatteKit.Media;
+
+namespace MatteKit.Cli;
+
+/// <summary>
+/// <c>mattekit slurm submit plan.json</c>: the plan's chunks as one Slurm job array (<c>sbatch --array=0-(N-1)%K
+/// --requeue</c>, task K running <c>mattekit chunk plan.json --index $SLURM_ARRAY_TASK_ID</c>) and a join job that
+/// waits for all of them (<c>--dependency=afterok</c>); <c>mattekit slurm status plan.json</c>: chunks done (their
+/// markers), running, pending and failed (squeue), and the join. The plan, the input and the outputs must be on a
+/// filesystem every node sees, and mattekit installed on the nodes at the path given by <c>--mattekit</c>.
+/// </summary>
+internal static class SlurmCommand
+{
+    private static readonly Argument<string> Plan = new("PLAN") { Description = "a plan written by mattekit plan" };
+    private static readonly Option<int?> MaxParallel = OptionValues.WholeNumber("--max-parallel", "chunks running at once (the array's %K; default: no limit)", 1);
+    private static readonly Option<string?> Partition = OptionValues.Path("--partition", "the Slurm partition", "P");
+    private static readonly Option<string[]> SbatchOption = new("--sbatch-option")
+    {
+        Description = "an option for both sbatch calls, e.g. --sbatch-option=--time=02:00:00 (repeatable)",
+        HelpName = "OPT",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private static readonly Option<string?> Program = OptionValues.Path("--mattekit",
+        "the mattekit command as the nodes run it (default: this one, as started here)", "COMMAND");
+
+    public static Command Build()
+    {
+        var submit = new Command("submit", "Submit a plan's chunks as a job array and its join as a dependent job; prints the job ids")
+        {
+            Plan, MaxParallel, Partition, SbatchOption, Program,
+        };
+        submit.SetAction(Submit);
+        var status = new Command("status", "Chunks of a plan done, running, pending and failed, and the join job") { Plan };
+        status.SetAction(Status);
+        return new Command("slurm", "Run a plan on a Slurm cluster") { submit, status };
+    }
+
+    private static int Submit(ParseResult parse)
+    {
+        var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+        plan.CheckInput();
+        Directory.CreateDirectory(plan.Segments);
+        string program = parse.GetValue(Program) ?? ThisProgram();
+        var common = new List<string>();
+        if (parse.GetValue(Partition) is { } partition) common.AddRange(new[] { "--partition", partition });
+        common.AddRange(parse.GetValue(SbatchOption) ?? Array.Empty<string>());
+        string name = Path.GetFileNameWithoutExtension(plan.PlanPath);
+        string array = $"0-{plan.Chunks.Count - 1}" + (parse.GetValue(MaxParallel) is { } k ? $"%{k}" : "");
+        var chunks = new List<string> { "--parsable", $"--array={array}", "--requeue", $"--job-name=mattekit-{name}",
+            $"--output={Path.Combine(plan.Segments, "slurm-%A_%a.out")}" };
+        chunks.AddRange(common);
+        chunks.Add($"--wrap={program} chunk {Quote(plan.PlanPath)} --index $SLURM_ARRAY_TASK_ID --quiet");
+        string arrayJob = Sbatch(chunks);
+        var join = new List<string> { "--parsable", $"--dependency=afterok:{arrayJob}", "--kill-on-invalid-dep=yes", $"--job-name=mattekit-{name}-join",
+            $"--output={Path.Combine(plan.Segments, "slurm-join-%j.out")}" };
+        join.AddRange(common);
+        join.Add($"--wrap={program} join {Quote(plan.PlanPath)} --quiet");
+        string joinJob = Sbatch(join);
+        OutputFile.WriteAllText(JobsPath(plan), JsonSerializer.Serialize(new Dictionary<string, string> { ["chunks"] = arrayJob, ["join"] = joinJob }));
+        Console.WriteLine($"chunks: job {arrayJob} (array {array}, {plan.Chunks.Count} task(s)); join: job {joinJob} (after every chunk succeeds)");
+        Console.WriteLine($"follow with: mattekit slurm status {plan.PlanPath}");
+        return 0;
+    }
+
+    private static int Status(ParseResult parse)
+    {
+        var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+        if (!Directory.Exists(plan.Segments) && plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
+        {
+            Console.WriteLine($"{plan.PlanPath}: joined, {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
+            return 0;
+        }
+        string jobsFile = JobsPath(plan);
+        var done = plan.Chunks.Where(plan.IsDone).Select(c => c.Index).ToHashSet();
+        var states = new Dictionary<int, (string State, string Node)>();
+        string joinState = "not submitted";
+        if (File.Exists(jobsFile))
+        {
+            var jobs = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(jobsFile))!;
+            foreach (var line in Squeue(jobs["chunks"], "%K %T %N"))
+            {
+                var parts = line.Split(' ', 3);
+                // A pending array holds its untouched tasks in one line ("0-9%3"): each of them is pending.
+                foreach (int index in Indexes(parts[0], plan.Chunks.Count)) states[index] = (parts[1], parts.Length > 2 ? parts[2] : "");
+            }
+            joinState = Squeue(jobs["join"], "%T").FirstOrDefault() ?? (plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)) ? "COMPLETED" : "gone from the queue");
+            joinState = $"job {jobs["join"]} {joinState}";
+        }
+        var running = states.Where(s => !done.Contains(s.Key) && s.Value.State is "RUNNING" or "COMPLETING").ToList();
+        var pending = states.Where(s => !done.Contains(s.Key) && s.Value.State is "PENDING" or "REQUEUED" or "CONFIGURING").ToList();
+        var failed = plan.Chunks.Select(c => c.Index).Where(i => !done.Contains(i) && !running.Any(r => r.Key == i) && !pending.Any(p => p.Key == i)).ToList();
+        Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s): {done.Count} done, {running.Count} running" +
+                          (running.Count > 0 ? $" ({string.Join(", ", running.Select(r => $"{r.Key} on {r.Value.Node}"))})" : "") +
+                          $", {pending.Count} pending, {failed.Count} failed or not run" + (failed.Count > 0 ? $" ({string.Join(", ", failed.Take(20))})" : "") +
+                          $"; join: {joinState}");
+        return 0;
+    }
+
+    private static IEnumerable<int> Indexes(string field, int count)
+    {
+        // "7", or "[0-9%3]" / "[3,5-7]" for tasks not started yet.
+        string text = field.Split('_')[^1].Trim('[', ']');
+        text = text.Split('%')[0];
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var range = part.Split('-');
+            if (!int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int from)) continue;
+            int to = range.Length > 1 && int.TryParse(range[1], NumberStyles.None, CultureInfo.InvariantCulture, out int t) ? t : from;
+            for (int i = from; i <= Math.Min(to, count - 1); i++) yield return i;
+        }
+    }
+
+    private static string JobsPath(ConversionPlan plan) => Path.Combine(plan.Segments, "slurm-jobs.json");
+
+    /// <summary>This program as a shell command (run as <c>dotnet MatteKit.Cli.dll</c> too).</summary>
+    private static string ThisProgram()
+    {
+        string host = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? $"{Quote(host)} {Quote(typeof(SlurmCommand).Assembly.Location)}" : Quote(host);
+    }
+
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string Sbatch(IEnumerable<string> args)
+    {
+        var (code, stdout, stderr) = RunTool("sbatch", args);
+        if (code != 0) throw new MediaFormatException("sbatch", $"refused the job ({stderr.Trim().Split('\n')[^1]})");
+        return stdout.Trim().Split(';')[0];
+    }
+
+    private static IEnumerable<string> Squeue(string job, string format)
+    {
+        var (code, stdout, _) = RunTool("squeue", new[] { "-h", "-r", "-t", "all", "-j", job, "-o", format });
+        return code == 0 ? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()) : Array.Empty<string>();
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunTool(string tool, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new MediaFormatException(tool, "not found: this machine is not a Slurm submit host (Debian: apt-get install slurm-client)");
+        }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new MediaFormatException(tool, "did not answer in 60 s (is slurmctld up?)");
+            }
+            return (process.ExitCode, stdout.Result, stderr.Result);
+        }
+    }
+}
