@@ -37,7 +37,8 @@ public sealed record ConversionPlan
     public int ChunkFrames { get; init; }
     public int Warmup { get; init; }
     public WarmupOrder WarmupOrder { get; init; }
-    public required PlannedOptions Options { get; init; }
+    [JsonInclude]
+    internal PlannedOptions Options { get; init; } = new();
     public required IReadOnlyList<PlannedOutput> Outputs { get; init; }
     public required IReadOnlyList<PlanChunk> Chunks { get; init; }
 
@@ -62,7 +63,7 @@ public sealed record ConversionPlan
     }
 
     /// <summary>As <see cref="Create"/>, without writing it (<see cref="Save"/>).</summary>
-    public static ConversionPlan Make(ConvertOptions options, int chunkFrames, int warmup, WarmupOrder order, string planPath, CancellationToken cancel = default)
+    internal static ConversionPlan Make(ConvertOptions options, int chunkFrames, int warmup, WarmupOrder order, string planPath, CancellationToken cancel = default)
     {
         options.Validate();
         if (options.Plate is not null) throw new ArgumentException("a plan runs RVM; the background-plate mode is converted in one pass");
@@ -121,10 +122,10 @@ public sealed record ConversionPlan
     }
 
     /// <summary>The same plan with chunks of another length.</summary>
-    public ConversionPlan WithChunkFrames(int chunkFrames) => this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) };
+    internal ConversionPlan WithChunkFrames(int chunkFrames) => this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) };
 
     /// <summary>Writes the plan to <see cref="PlanPath"/> (temporary name, then rename).</summary>
-    public void Save() => OutputFile.WriteAllText(PlanPath, JsonSerializer.Serialize(this, Json));
+    internal void Save() => OutputFile.WriteAllText(PlanPath, JsonSerializer.Serialize(this, Json));
 
     private static List<PlanChunk> Cut(int frames, int chunkFrames)
     {
@@ -168,9 +169,9 @@ public sealed record ConversionPlan
             throw new MediaFormatException(Input, $"changed since it was planned (size or modification time); plan again ({PlanPath})");
     }
 
-    public string SegmentPath(PlannedOutput output, PlanChunk chunk) => Path.Combine(Segments, $"{output.Role}.{chunk.Index:D5}{output.Extension}");
+    internal string SegmentPath(PlannedOutput output, PlanChunk chunk) => Path.Combine(Segments, $"{output.Role}.{chunk.Index:D5}{output.Extension}");
 
-    public string MarkerPath(PlanChunk chunk) => Path.Combine(Segments, $"chunk.{chunk.Index:D5}.done");
+    internal string MarkerPath(PlanChunk chunk) => Path.Combine(Segments, $"chunk.{chunk.Index:D5}.done");
 
     /// <summary>Whether the chunk's marker and every segment are there (a marker is written last).</summary>
     public bool IsDone(PlanChunk chunk)

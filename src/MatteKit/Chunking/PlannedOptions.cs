@@ -8,7 +8,7 @@ namespace MatteKit.Chunking;
 /// The conversion options a plan carries to its workers, as plain JSON values: everything that decides how a frame
 /// is matted and encoded, so that every chunk is converted alike (and video segments can be joined by stream copy).
 /// </summary>
-public sealed record PlannedOptions
+internal sealed record PlannedOptions
 {
     public string Background { get; init; } = "green";
     public string? Refiner { get; init; }

@@ -18,6 +18,10 @@ internal sealed class VideoFrameSource : FrameSource
 
     public override FrameRate FrameRate => _probedRate ?? _decoder.StreamFrameRate ?? FrameRate.Default;
 
+    /// <param name="path">The video file.</param>
+    /// <param name="options">Cut, resize, limits and the chunk to decode.</param>
+    /// <param name="filter">An ffmpeg filter to apply while decoding (the resize), or null.</param>
+    /// <param name="cancel">Stops probing and decoding.</param>
     /// <param name="window">The chunk and warm-up decoded (<c>--frames</c>, <c>--warmup</c>); null = the whole input.</param>
     public static VideoFrameSource OpenFile(string path, ConvertOptions options, string? filter, CancellationToken cancel, out ChunkWindow? window)
     {
