@@ -40,22 +40,21 @@ internal sealed class AutoNetworkSide
     /// <param name="intervalMs">The frame interval to fit.</param>
     /// <param name="outOfTime">True once the search has taken long enough (a busy machine: a stream's frames are
     /// dropped meanwhile); the search then ends with the largest side known to fit, else the smallest.</param>
-    public void Calibrate(Func<int, double> timeMs, double intervalMs, Func<bool>? outOfTime = null)
+    /// <returns>Whether the side chosen was timed and fits (false: even the smallest is too slow, or time ran out first).</returns>
+    public bool Calibrate(Func<int, double> timeMs, double intervalMs, Func<bool>? outOfTime = null)
     {
         double budget = NetworkShare * intervalMs;
-        if (timeMs(Candidates[0]) <= budget)
-        {
-            Side = Candidates[0];
-            return;
-        }
-        int fits = Candidates.Length - 1, tooSlow = 0; // the smallest is taken when nothing fits
+        Side = Largest;
+        if (timeMs(Candidates[0]) <= budget) return true;
+        int fits = Candidates.Length, tooSlow = 0; // fits == Length: none timed fits yet
         while (fits - tooSlow > 1 && outOfTime?.Invoke() != true)
         {
             int middle = (fits + tooSlow) / 2;
             if (timeMs(Candidates[middle]) <= budget) fits = middle;
             else tooSlow = middle;
         }
-        Side = Candidates[fits];
+        Side = Candidates[Math.Min(fits, Candidates.Length - 1)];
+        return fits < Candidates.Length;
     }
 
     /// <summary>The next smaller side when a frame's whole handling keeps taking longer than the input's interval; null = keep.</summary>

@@ -24,7 +24,8 @@ public sealed class LiveMatter : IDisposable
     private const int Buffers = 3; // one being filled, one waiting, one being matted
     private const int StepDownAfterFrames = 60;    // frames matted at a side before it may be lowered again
     private const int OverloadedFramesToStep = 30; // frames in a row slower than the input before it is
-    private const double CalibrationSeconds = 2;   // the most the search for the auto side goes on (frames wait)
+    private const double CalibrationSeconds = 3;   // the most the search for the auto side goes on (frames wait)
+    private const int MinHalvedSide = 240;         // frames smaller than this are not matted at half size
     private readonly LiveMatterOptions _options;
     private readonly Action<LiveFrame> _onFrame;
     private readonly WeightSet? _weights;
@@ -42,7 +43,8 @@ public sealed class LiveMatter : IDisposable
     private double? _ratio; // asked for; the worker runs _matter at _matterRatio until the session for _ratio is swapped in
     private double? _matterRatio; // null = the auto side's ratio
     private readonly AutoNetworkSide _auto = new();
-    private bool _calibrated, _stepPending;
+    private bool _calibrated, _stepPending, _halved;
+    private byte[] _halfRgb = Array.Empty<byte>();
     private long _framesSinceSwap, _overloadedFrames, _ratioChanges;
     private long _ratioVersion;
     private readonly List<TaskCompletionSource> _preparing = new();
@@ -250,7 +252,11 @@ public sealed class LiveMatter : IDisposable
             try
             {
                 built = Open(_options, _weights);
-                if (size.Width > 0) Warm(built, size.Width, size.Height, ratio ?? AutoNetworkSide.Ratio(side, size.Width, size.Height));
+                if (size.Width > 0)
+                {
+                    var (mw, mh) = ratio is null ? MatteSize(size.Width, size.Height) : size;
+                    Warm(built, mw, mh, ratio ?? AutoNetworkSide.Ratio(side, mw, mh));
+                }
                 lock (_gate)
                 {
                     if (version != _ratioVersion || _stopping)
@@ -294,6 +300,7 @@ public sealed class LiveMatter : IDisposable
                     Resets = _resets,
                     RatioChanges = _ratioChanges,
                     SceneCuts = _sceneCuts,
+                    MattedAtHalfSize = _halved && _matterRatio is null,
                     LatencyP50Ms = _latency.Percentile(0.5),
                     LatencyP95Ms = _latency.Percentile(0.95),
                     LatencyMaxMs = _latency.MaxMs,
@@ -365,7 +372,11 @@ public sealed class LiveMatter : IDisposable
                 if (prepare is { } size && slot is null)
                 {
                     if (_matterRatio is null && !_calibrated) Calibrate(size.Width, size.Height);
-                    else Warm(_matter, size.Width, size.Height, RatioFor(size.Width, size.Height));
+                    else
+                    {
+                        var (mw, mh) = MatteSize(size.Width, size.Height);
+                        Warm(_matter, mw, mh, RatioFor(mw, mh));
+                    }
                     CompletePrepared();
                     continue;
                 }
@@ -385,12 +396,28 @@ public sealed class LiveMatter : IDisposable
     private double RatioFor(int width, int height) => _matterRatio ?? AutoNetworkSide.Ratio(_auto.Side, width, height);
 
     // The auto side for this CPU: each candidate's session is built, run once, then timed over three blank frames.
+    // When even the smallest side is too slow at the frame's size (the full-resolution work is what is left), the
+    // frame is matted at half its size instead, and the search runs again there.
     private void Calibrate(int width, int height)
+    {
+        long start = Stopwatch.GetTimestamp();
+        bool fits = CalibrateAt(width, height, start);
+        if (!fits && Math.Min(width, height) >= MinHalvedSide && Seconds(start, Stopwatch.GetTimestamp()) <= CalibrationSeconds)
+        {
+            var (hw, hh) = HalfResolution.Size(width, height);
+            _halved = true;
+            CalibrateAt(hw, hh, start);
+        }
+        var (mw, mh) = MatteSize(width, height);
+        Warm(_matter, mw, mh, AutoNetworkSide.Ratio(_auto.Side, mw, mh));
+        _calibrated = true;
+    }
+
+    private bool CalibrateAt(int width, int height, long start)
     {
         var blank = new byte[width * height * 3];
         var times = new double[3];
-        long start = Stopwatch.GetTimestamp();
-        _auto.Calibrate(side =>
+        return _auto.Calibrate(side =>
         {
             double ratio = AutoNetworkSide.Ratio(side, width, height);
             _matter.ProcessChunkToBytes(blank, 1, width, height, ratio);
@@ -403,9 +430,10 @@ public sealed class LiveMatter : IDisposable
             Array.Sort(times);
             return times[1];
         }, 1000.0 / _options.TargetFps, () => Seconds(start, Stopwatch.GetTimestamp()) > CalibrationSeconds);
-        Warm(_matter, width, height, AutoNetworkSide.Ratio(_auto.Side, width, height));
-        _calibrated = true;
     }
+
+    /// <summary>The size frames are matted at: theirs, or half of it (auto ratio on a CPU too slow for the frame).</summary>
+    private (int Width, int Height) MatteSize(int width, int height) => _halved && _matterRatio is null ? HalfResolution.Size(width, height) : (width, height);
 
     // Under the lock, at a frame boundary: the background, the matter for a new ratio and a state reset take effect.
     private void SwapPending()
@@ -458,10 +486,25 @@ public sealed class LiveMatter : IDisposable
             _matter.Reset();
             lock (_gate) _sceneCuts++;
         }
-        double ratio = RatioFor(frame.Width, frame.Height);
-        var result = _matter.ProcessChunkToBytes(frame.Rgb.AsSpan(0, frame.Pixels * 3), 1, frame.Width, frame.Height, ratio);
-        result.AlphaGray8.CopyTo(frame.Alpha);
-        result.ForegroundRgb24.CopyTo(frame.Foreground);
+        var (mw, mh) = MatteSize(frame.Width, frame.Height);
+        double ratio = RatioFor(mw, mh);
+        var rgb = frame.Rgb.AsSpan(0, frame.Pixels * 3);
+        if ((mw, mh) == (frame.Width, frame.Height))
+        {
+            var result = _matter.ProcessChunkToBytes(rgb, 1, frame.Width, frame.Height, ratio);
+            result.AlphaGray8.CopyTo(frame.Alpha);
+            result.ForegroundRgb24.CopyTo(frame.Foreground);
+        }
+        else
+        {
+            // Half size: the alpha is enlarged back; the foreground is the input's colour (enlarging the predicted
+            // one would cost more than it gains at this size, and the input is its colour wherever alpha is 1).
+            if (_halfRgb.Length < mw * mh * 3) _halfRgb = new byte[mw * mh * 3];
+            HalfResolution.Reduce(rgb, frame.Width, frame.Height, _halfRgb);
+            var result = _matter.ProcessChunkToBytes(_halfRgb.AsSpan(0, mw * mh * 3), 1, mw, mh, ratio);
+            HalfResolution.Enlarge(result.AlphaGray8, frame.Width, frame.Height, frame.Alpha);
+            rgb.CopyTo(frame.Foreground);
+        }
         long matted = Stopwatch.GetTimestamp();
         var geometry = _matter.CurrentGeometry!;
         var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, _compose);
@@ -477,7 +520,7 @@ public sealed class LiveMatter : IDisposable
             _lastOutput = end;
             _recentOutputs[_framesOut % _recentOutputs.Length] = end;
             _framesOut++;
-            _lastRatio = result.DownsampleRatio;
+            _lastRatio = ratio;
             _networkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
             _free.Push(slot);
             StepDownWhenOverloaded();

@@ -24,6 +24,12 @@ public sealed record LiveStats
     /// <summary>Times the recurrent state was reset on request.</summary>
     public long Resets { get; init; }
 
+    /// <summary>
+    /// Whether frames are matted at half their size (the live default ratio on a CPU too slow for the frame at any
+    /// network size): the alpha is enlarged back, the foreground is the input's colour.
+    /// </summary>
+    public bool MattedAtHalfSize { get; init; }
+
     /// <summary>Scene cuts found, each a state reset (<see cref="LiveMatterOptions.ResetOnSceneCut"/>).</summary>
     public long SceneCuts { get; init; }
 

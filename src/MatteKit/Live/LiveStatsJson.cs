@@ -26,6 +26,7 @@ internal static class LiveStatsJson
         json.WriteString("network_size", $"{stats.NetworkWidth}x{stats.NetworkHeight}");
         json.WriteNumber("resets", stats.Resets);
         json.WriteNumber("scene_cuts", stats.SceneCuts);
+        json.WriteBoolean("matted_at_half_size", stats.MattedAtHalfSize);
         json.WriteNumber("ratio_changes", stats.RatioChanges);
     }
 }
