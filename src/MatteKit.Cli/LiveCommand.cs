@@ -43,7 +43,8 @@ internal static class LiveCommand
         DefaultValueFactory = _ => "green",
     };
     private static readonly Option<double?> Ratio = OptionValues.Ratio("--downsample-ratio",
-        $"network resolution as a fraction of the frame; auto (default): the network's longer side about {LiveMatterOptions.AutoNetworkSide} px");
+        $"network resolution as a fraction of the frame; auto (default): the network's longer side at most {LiveMatterOptions.AutoNetworkSide} px, " +
+        "lowered to fit the frame interval on this CPU (at half the frame's size when even 128 px does not)");
     private static readonly Option<double?> MaxLatency = OptionValues.PositiveNumber("--max-latency-ms",
         $"drop a frame that would come out later than this after it arrived (default {LiveMatterOptions.DefaultMaxLatency.TotalMilliseconds:0})", "MS");
     private static readonly Option<string?> Weights = OptionValues.Path("--weights", "as for convert; default: the embedded model");

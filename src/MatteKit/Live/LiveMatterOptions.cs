@@ -31,7 +31,8 @@ public sealed record LiveMatterOptions
     /// Network resolution as a fraction of the frame; null = the live default: the network's longer side at most
     /// <see cref="AutoNetworkSide"/> px (<see cref="AutoRatio"/>), less than <c>convert</c>'s 512, and lowered (to
     /// 128 px at the least) until a frame fits the interval of <see cref="TargetFps"/> on this CPU, timed when the
-    /// session is built; lowered again while running when frames keep taking longer than they arrive.
+    /// session is built, and the frame matted at half its size when even that does not fit
+    /// (<see cref="LiveStats.MattedAtHalfSize"/>); lowered again while running when frames keep taking longer than they arrive.
     /// </summary>
     public double? DownsampleRatio { get; init; }
 
