@@ -29,12 +29,12 @@ internal static class ConvertBenchmark
 {
     public static int Run(string[] args)
     {
-        string shared = Option(args, "--shared") ?? Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath("../shared");
+        string shared = BenchArguments.Option(args, "--shared") ?? Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath("../shared");
         // --frames 0 skips the clips: run the long run in a process of its own so that its memory figures start clean.
-        int frames = int.Parse(Option(args, "--frames") ?? "96", CultureInfo.InvariantCulture);
-        int longFrames = int.Parse(Option(args, "--long-frames") ?? "2000", CultureInfo.InvariantCulture);
-        int threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
-        var chunkLengths = Option(args, "--seq-chunk")?.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        int frames = int.Parse(BenchArguments.Option(args, "--frames") ?? "96", CultureInfo.InvariantCulture);
+        int longFrames = int.Parse(BenchArguments.Option(args, "--long-frames") ?? "2000", CultureInfo.InvariantCulture);
+        int threads = int.Parse(BenchArguments.Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
+        var chunkLengths = BenchArguments.Option(args, "--seq-chunk")?.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
         var clips = new[] { "juggle_fullbody_720p.mp4", "over_shoulder_laptop_1080p.mp4" }
             .Select(c => Path.Combine(shared, "media", "clips", c)).ToArray();
         foreach (var c in clips)
@@ -239,10 +239,4 @@ internal static class ConvertBenchmark
     private static void Row(string clip, string mode, ConvertSummary s, double steady)
         => Console.WriteLine($"| {Path.GetFileName(clip)} | {mode} | {s.Frames} | {s.Total.TotalSeconds:F2} | {s.Frames / s.Total.TotalSeconds:F2} | {steady:F2} | " +
             $"{s.Decode.TotalSeconds:F2} | {s.Inference.TotalSeconds:F2} | {s.Encode.TotalSeconds:F2} |");
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

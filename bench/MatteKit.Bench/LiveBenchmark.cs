@@ -22,12 +22,12 @@ internal static class LiveBenchmark
 {
     public static int Run(string[] args, string defaultShared)
     {
-        string shared = Option(args, "--shared") ?? defaultShared;
-        double seconds = double.Parse(Option(args, "--seconds") ?? "30", CultureInfo.InvariantCulture);
-        int threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
-        double? maxLatency = Option(args, "--max-latency-ms") is { } ms ? double.Parse(ms, CultureInfo.InvariantCulture) : null;
-        double? fixedRatio = Option(args, "--downsample-ratio") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null;
-        var sizes = (Option(args, "--sizes") ?? "640x360,1280x720").Split(',')
+        string shared = BenchArguments.Option(args, "--shared") ?? defaultShared;
+        double seconds = double.Parse(BenchArguments.Option(args, "--seconds") ?? "30", CultureInfo.InvariantCulture);
+        int threads = int.Parse(BenchArguments.Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        double? maxLatency = BenchArguments.Option(args, "--max-latency-ms") is { } ms ? double.Parse(ms, CultureInfo.InvariantCulture) : null;
+        double? fixedRatio = BenchArguments.Option(args, "--downsample-ratio") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null;
+        var sizes = (BenchArguments.Option(args, "--sizes") ?? "640x360,1280x720").Split(',')
             .Select(s => s.Split('x')).Select(p => (W: int.Parse(p[0], CultureInfo.InvariantCulture), H: int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray();
         string clip = Path.Combine(shared, "media", "clips", "talking_head_gesture_720p.mp4");
         if (!File.Exists(clip)) { Console.Error.WriteLine($"missing {clip} (give --shared DIR)"); return 1; }
@@ -168,10 +168,4 @@ internal static class LiveBenchmark
 
     [DllImport("libc", SetLastError = true)]
     private static extern int getrusage(int who, long[] usage);
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

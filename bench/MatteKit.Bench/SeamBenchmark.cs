@@ -20,8 +20,8 @@ internal static class SeamBenchmark
 
     public static int Run(string[] args, string defaultShared)
     {
-        string shared = Option(args, "--shared") ?? defaultShared;
-        int chunk = int.Parse(Option(args, "--chunk") ?? "10", CultureInfo.InvariantCulture);
+        string shared = BenchArguments.Option(args, "--shared") ?? defaultShared;
+        int chunk = int.Parse(BenchArguments.Option(args, "--chunk") ?? "10", CultureInfo.InvariantCulture);
         string synthetic = Path.Combine(shared, "media", "synthetic", "hair_over_campus_512x288");
         string real = Path.Combine(shared, "media", "clips", "juggle_fullbody_720p.mp4");
         if (!Directory.Exists(synthetic) || !File.Exists(real)) { Console.Error.WriteLine($"missing {synthetic} or {real} (give --shared DIR)"); return 1; }
@@ -93,10 +93,4 @@ internal static class SeamBenchmark
 
     private static double DtSsd(IReadOnlyList<float[]> predicted, IReadOnlyList<float[]> truth)
         => Enumerable.Range(1, predicted.Count - 1).Average(i => TemporalCoherence.Compute(predicted[i], predicted[i - 1], truth[i], truth[i - 1]));
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }
