@@ -14,7 +14,16 @@ dir=$(realpath -m "${2:?usage: slurm-local.sh start|stop|env DIR [SECONDS]}")
 limit=${3:-1800}
 nodes=(n1 n2 n3)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# A port nothing listens on (a connection to it is refused), drawn from 20000-59999; not one handed out before.
+taken=" "
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    case "$taken" in *" $port "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then taken="$taken$port "; echo "$port"; return; fi
+  done
+}
 
 stop() {
   for pidfile in "$dir"/slurmd.*.pid "$dir"/slurmctld.pid "$dir"/munge/munged.pid "$dir"/watchdog.pid; do
