@@ -402,7 +402,8 @@ public sealed class LiveMatter : IDisposable
     {
         long start = Stopwatch.GetTimestamp();
         bool fits = CalibrateAt(width, height, start);
-        if (!fits && Math.Min(width, height) >= MinHalvedSide && Seconds(start, Stopwatch.GetTimestamp()) <= CalibrationSeconds)
+        // Also when time ran out before anything fitted (a busy machine): the search at half size then times one side.
+        if (!fits && Math.Min(width, height) >= MinHalvedSide)
         {
             var (hw, hh) = HalfResolution.Size(width, height);
             _halved = true;

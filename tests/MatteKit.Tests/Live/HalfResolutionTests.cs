@@ -2,6 +2,7 @@ using MatteKit.Live;
 
 namespace MatteKit.Tests.Live;
 
+[Collection(LiveCollection.Name)]
 public sealed class HalfResolutionTests
 {
     [Fact]
