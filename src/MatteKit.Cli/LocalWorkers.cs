@@ -68,10 +68,9 @@ internal static class LocalWorkers
 
     private static Process Start(ConversionPlan plan, PlanChunk chunk)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        // Run as `dotnet MatteKit.Cli.dll` too: then the host is dotnet and the program its first argument.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(LocalWorkers).Assembly.Location);
-        foreach (var a in new[] { "chunk", plan.PlanPath, "--index", chunk.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet" })
+        var self = SelfCommand.Words();
+        var psi = new ProcessStartInfo(self[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in self.Skip(1).Concat(new[] { "chunk", plan.PlanPath, "--index", chunk.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet" }))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("a worker did not start");
         process.StandardOutput.ReadToEndAsync();

@@ -45,7 +45,7 @@ internal static class SlurmCommand
         var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
         plan.CheckInput();
         Directory.CreateDirectory(plan.Segments);
-        string program = parse.GetValue(Program) ?? ThisProgram();
+        string program = parse.GetValue(Program) ?? string.Join(' ', SelfCommand.Words().Select(Quote));
         var common = new List<string>();
         if (parse.GetValue(Partition) is { } partition) common.AddRange(new[] { "--partition", partition });
         common.AddRange(parse.GetValue(SbatchOption) ?? Array.Empty<string>());
@@ -116,13 +116,6 @@ internal static class SlurmCommand
     }
 
     private static string JobsPath(ConversionPlan plan) => Path.Combine(plan.Segments, "slurm-jobs.json");
-
-    /// <summary>This program as a shell command (run as <c>dotnet MatteKit.Cli.dll</c> too).</summary>
-    private static string ThisProgram()
-    {
-        string host = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? $"{Quote(host)} {Quote(typeof(SlurmCommand).Assembly.Location)}" : Quote(host);
-    }
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

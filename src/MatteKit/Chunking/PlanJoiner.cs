@@ -31,6 +31,9 @@ public static class PlanJoiner
                     throw new MediaFormatException(segment, $"holds {frames} frame(s) where chunk {chunk.Index} has {chunk.Count}; run its chunk again (delete {plan.MarkerPath(chunk)})");
             }
 
+        // The input's audio codec decides copy or re-encode per container; probed once for every video output.
+        string? audioCodec = plan.HasAudio && !plan.Options.NoAudio && plan.Outputs.Any(o => !o.IsFolder)
+            ? MediaProbe.Probe(plan.Input, cancel: cancel).AudioCodec : null;
         var files = new List<OutputFile>();
         var folders = new List<(OutputFolder Folder, List<(string From, string To)> Moved)>();
         try
@@ -39,7 +42,7 @@ public static class PlanJoiner
             {
                 var file = new OutputFile(output.Path);
                 files.Add(file);
-                Concatenate(plan, output, file.WorkingPath, cancel);
+                Concatenate(plan, output, file.WorkingPath, audioCodec, cancel);
                 long frames = MediaProbe.CountVideoPackets(file.WorkingPath, CountTimeout, cancel);
                 if (frames != plan.Frames)
                     throw new MediaFormatException(output.Path, $"joined to {frames} frame(s) where the input has {plan.Frames}");
@@ -79,20 +82,21 @@ public static class PlanJoiner
         Directory.Delete(plan.Segments, recursive: true);
     }
 
-    private static void Concatenate(ConversionPlan plan, PlannedOutput output, string target, CancellationToken cancel)
+    /// <param name="audioCodec">The input's audio codec; null = no audio to mux.</param>
+    private static void Concatenate(ConversionPlan plan, PlannedOutput output, string target, string? audioCodec, CancellationToken cancel)
     {
         var container = VideoContainer.ForPath(output.Path)!;
         string list = Path.Combine(plan.Segments, $".join-{output.Role}-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(list, plan.Chunks.Select(c => $"file '{plan.SegmentPath(output, c).Replace("'", "'\\''", StringComparison.Ordinal)}'"));
         try
         {
-            bool audio = plan.HasAudio && !plan.Options.NoAudio && container.SupportsAudio;
+            bool audio = audioCodec is not null && container.SupportsAudio;
             var args = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin", "-y", "-f", "concat", "-safe", "0", "-i", list };
             if (audio) args.AddRange(new[] { "-i", plan.Input });
             args.AddRange(new[] { "-map", "0:v:0" });
             if (audio) args.AddRange(new[] { "-map", "1:a:0" });
             args.AddRange(new[] { "-c:v", "copy" });
-            if (audio) args.AddRange(container.AudioArguments(MediaProbe.Probe(plan.Input, cancel: cancel).AudioCodec));
+            if (audio) args.AddRange(container.AudioArguments(audioCodec));
             args.AddRange(new[] { "-f", container.Muxer, target });
             using var ffmpeg = new FfmpegProcess(FfmpegTools.Ffmpeg, args, writeStdin: false, readStdout: false);
             using (cancel.Register(ffmpeg.Kill))

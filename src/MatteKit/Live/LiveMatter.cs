@@ -252,11 +252,7 @@ public sealed class LiveMatter : IDisposable
             try
             {
                 built = Open(_options, _weights);
-                if (size.Width > 0)
-                {
-                    var (mw, mh) = ratio is null ? MatteSize(size.Width, size.Height) : size;
-                    Warm(built, mw, mh, ratio ?? AutoNetworkSide.Ratio(side, mw, mh));
-                }
+                if (size.Width > 0) Warm(built, size.Width, size.Height, ratio, side);
                 lock (_gate)
                 {
                     if (version != _ratioVersion || _stopping)
@@ -372,11 +368,7 @@ public sealed class LiveMatter : IDisposable
                 if (prepare is { } size && slot is null)
                 {
                     if (_matterRatio is null && !_calibrated) Calibrate(size.Width, size.Height);
-                    else
-                    {
-                        var (mw, mh) = MatteSize(size.Width, size.Height);
-                        Warm(_matter, mw, mh, RatioFor(mw, mh));
-                    }
+                    else Warm(_matter, size.Width, size.Height, _matterRatio, _auto.Side);
                     CompletePrepared();
                     continue;
                 }
@@ -393,8 +385,6 @@ public sealed class LiveMatter : IDisposable
         }
     }
 
-    private double RatioFor(int width, int height) => _matterRatio ?? AutoNetworkSide.Ratio(_auto.Side, width, height);
-
     // The auto side for this CPU: each candidate's session is built, run once, then timed over three blank frames.
     // When even the smallest side is too slow at the frame's size (the full-resolution work is what is left), the
     // frame is matted at half its size instead, and the search runs again there.
@@ -409,8 +399,7 @@ public sealed class LiveMatter : IDisposable
             _halved = true;
             CalibrateAt(hw, hh, start);
         }
-        var (mw, mh) = MatteSize(width, height);
-        Warm(_matter, mw, mh, AutoNetworkSide.Ratio(_auto.Side, mw, mh));
+        Warm(_matter, width, height, null, _auto.Side);
         _calibrated = true;
     }
 
@@ -433,8 +422,15 @@ public sealed class LiveMatter : IDisposable
         }, 1000.0 / _options.TargetFps, () => Seconds(start, Stopwatch.GetTimestamp()) > CalibrationSeconds);
     }
 
-    /// <summary>The size frames are matted at: theirs, or half of it (auto ratio on a CPU too slow for the frame).</summary>
-    private (int Width, int Height) MatteSize(int width, int height) => _halved && _matterRatio is null ? HalfResolution.Size(width, height) : (width, height);
+    /// <summary>
+    /// How frames of this size are matted with this ratio (null: the auto side's): at their size, or at half of it
+    /// (the auto ratio on a CPU too slow for the frame), and the ratio at that size.
+    /// </summary>
+    private (int Width, int Height, double Ratio) MattePlan(int width, int height, double? ratio, int side)
+    {
+        var (w, h) = _halved && ratio is null ? HalfResolution.Size(width, height) : (width, height);
+        return (w, h, ratio ?? AutoNetworkSide.Ratio(side, w, h));
+    }
 
     // Under the lock, at a frame boundary: the background, the matter for a new ratio and a state reset take effect.
     private void SwapPending()
@@ -487,8 +483,7 @@ public sealed class LiveMatter : IDisposable
             _matter.Reset();
             lock (_gate) _sceneCuts++;
         }
-        var (mw, mh) = MatteSize(frame.Width, frame.Height);
-        double ratio = RatioFor(mw, mh);
+        var (mw, mh, ratio) = MattePlan(frame.Width, frame.Height, _matterRatio, _auto.Side);
         var rgb = frame.Rgb.AsSpan(0, frame.Pixels * 3);
         if ((mw, mh) == (frame.Width, frame.Height))
         {
@@ -549,10 +544,11 @@ public sealed class LiveMatter : IDisposable
         return _composition.AsMemory(0, size);
     }
 
-    private static void Warm(VideoMatter matter, int width, int height, double ratio)
+    // The first run of a session is the slow one (ORT allocates and plans): done on a blank frame, then forgotten.
+    private void Warm(VideoMatter matter, int width, int height, double? ratio, int side)
     {
-        // The first run of a session is the slow one (ORT allocates and plans): done on a blank frame, then forgotten.
-        matter.ProcessChunkToBytes(new byte[width * height * 3], 1, width, height, ratio);
+        var (w, h, r) = MattePlan(width, height, ratio, side);
+        matter.ProcessChunkToBytes(new byte[w * h * 3], 1, w, h, r);
         matter.Reset();
     }
 
