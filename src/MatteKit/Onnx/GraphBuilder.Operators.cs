@@ -15,19 +15,24 @@ internal sealed partial class GraphBuilder
     /// count (kernels padded with zero channels would otherwise inflate it).</remarks>
     public GraphValue Conv(GraphValue x, GraphValue weight, GraphValue? bias,
         (int H, int W) stride, (int H, int W) padding, int dilation = 1, int groups = 1, long? countedInputChannels = null)
+        => Conv(x, weight, bias, stride, (padding.H, padding.W, padding.H, padding.W), dilation, groups, countedInputChannels);
+
+    /// <summary>As above with each side's padding given (TensorFlow's SAME pads the far side more when the total is odd).</summary>
+    public GraphValue Conv(GraphValue x, GraphValue weight, GraphValue? bias,
+        (int H, int W) stride, (int Top, int Left, int Bottom, int Right) pads, int dilation = 1, int groups = 1, long? countedInputChannels = null)
     {
         long outC = weight.Shape[0], kh = weight.Shape[2], kw = weight.Shape[3];
         if (x.Dim(1) != weight.Shape[1] * groups)
             throw new InvalidOperationException($"Conv: input {x} has {x.Dim(1)} channels, kernel {weight} expects {weight.Shape[1] * groups}");
-        long oh = (x.Dim(2) + 2 * padding.H - dilation * (kh - 1) - 1) / stride.H + 1;
-        long ow = (x.Dim(3) + 2 * padding.W - dilation * (kw - 1) - 1) / stride.W + 1;
+        long oh = (x.Dim(2) + pads.Top + pads.Bottom - dilation * (kh - 1) - 1) / stride.H + 1;
+        long ow = (x.Dim(3) + pads.Left + pads.Right - dilation * (kw - 1) - 1) / stride.W + 1;
         // A batch only known at run time (refined patches) is left out of the count.
         if (x.Dim(0) > 0) ConvMultiplyAdds += x.Dim(0) * outC * oh * ow * (countedInputChannels ?? weight.Shape[1]) * kh * kw;
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
         return Node("Conv", inputs, new[] { x.Dim(0), outC, oh, ow }, x.ElementType,
             Attr("kernel_shape", kh, kw),
             Attr("strides", stride.H, stride.W),
-            Attr("pads", padding.H, padding.W, padding.H, padding.W),
+            Attr("pads", pads.Top, pads.Left, pads.Bottom, pads.Right),
             Attr("dilations", dilation, dilation),
             Attr("group", (long)groups));
     }
@@ -203,6 +208,35 @@ internal sealed partial class GraphBuilder
         var sizes = Int64Constant(x.Dim(0), x.Dim(1), height, width);
         return Node("Resize", new[] { x.Name, "", "", sizes.Name }, new[] { x.Dim(0), x.Dim(1), height, width }, x.ElementType,
             Attr("mode", "linear"), Attr("coordinate_transformation_mode", "half_pixel"));
+    }
+
+    /// <summary>
+    /// Bilinear resize to an exact size with the sampling rule named as ONNX names it: <c>half_pixel</c>,
+    /// <c>align_corners</c> or <c>asymmetric</c> (TensorFlow's resize without either flag).
+    /// </summary>
+    public GraphValue ResizeBilinearToSize(GraphValue x, long height, long width, string coordinateMode)
+    {
+        var sizes = Int64Constant(x.Dim(0), x.Dim(1), height, width);
+        return Node("Resize", new[] { x.Name, "", "", sizes.Name }, new[] { x.Dim(0), x.Dim(1), height, width }, x.ElementType,
+            Attr("mode", "linear"), Attr("coordinate_transformation_mode", coordinateMode));
+    }
+
+    /// <summary>
+    /// Transposed 2-D convolution, NCHW; <paramref name="weight"/> is [I, O, kH, kW]. The output size is
+    /// <c>(n - 1) * stride + k - pads</c>, with the pads taken from each side.
+    /// </summary>
+    public GraphValue ConvTranspose(GraphValue x, GraphValue weight, GraphValue? bias, (int H, int W) stride,
+        (int Top, int Left, int Bottom, int Right) pads)
+    {
+        if (x.Dim(1) != weight.Shape[0])
+            throw new InvalidOperationException($"ConvTranspose: input {x} has {x.Dim(1)} channels, kernel {weight} expects {weight.Shape[0]}");
+        long outC = weight.Shape[1], kh = weight.Shape[2], kw = weight.Shape[3];
+        long oh = (x.Dim(2) - 1) * stride.H + kh - pads.Top - pads.Bottom;
+        long ow = (x.Dim(3) - 1) * stride.W + kw - pads.Left - pads.Right;
+        ConvMultiplyAdds += x.Dim(0) * x.Dim(1) * x.Dim(2) * x.Dim(3) * outC * kh * kw;
+        var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
+        return Node("ConvTranspose", inputs, new[] { x.Dim(0), outC, oh, ow }, x.ElementType,
+            Attr("kernel_shape", kh, kw), Attr("strides", stride.H, stride.W), Attr("pads", pads.Top, pads.Left, pads.Bottom, pads.Right));
     }
 
     /// <summary>Broadcasts <paramref name="x"/> to <paramref name="shape"/> (numpy rules).</summary>

@@ -1,0 +1,261 @@
+using System.Buffers.Binary;
+using MatteKit.Onnx;
+using MatteKit.Weights;
+
+namespace MatteKit.Selfie;
+
+/// <summary>
+/// Writes a TFLite subgraph into MatteKit's ONNX graph, operator by operator, in NCHW: TFLite's NHWC tensors of
+/// rank 4 become NCHW values and its kernels are transposed once here (OHWI to OIHW, 1HWC to C1HW), so ONNX
+/// Runtime runs the model in its own layout. Every computed shape is checked against the shape the file stores.
+/// The operators are those of MediaPipe's selfie segmentation models; any other is named in a
+/// <see cref="WeightsFormatException"/>.
+/// </summary>
+internal sealed class TfliteTranslator
+{
+    // Option-table field numbers (schema.fbs). Conv2DOptions: padding, stride_w, stride_h, activation.
+    private const int PaddingField = 0, StrideWField = 1, StrideHField = 2, ConvActivationField = 3;
+    // DepthwiseConv2DOptions: padding, stride_w, stride_h, depth_multiplier, activation.
+    private const int DepthwiseActivationField = 4;
+    // Pool2DOptions: padding, stride_w, stride_h, filter_width, filter_height, activation.
+    private const int FilterWField = 3, FilterHField = 4, PoolActivationField = 5;
+    // AddOptions / MulOptions: activation. ResizeBilinearOptions: 2 align_corners, 3 half_pixel_centers. ReducerOptions: keep_dims.
+    private const int ElementwiseActivationField = 0, AlignCornersField = 2, HalfPixelField = 3, KeepDimsField = 0;
+    private const byte SamePadding = 0, ValidPadding = 1;
+    /// <summary>The custom transposed convolution of MediaPipe's segmentation models.</summary>
+    public const string TransposeConvBias = "Convolution2DTransposeBias";
+
+    private readonly GraphBuilder _g;
+    private readonly TfliteModel _model;
+    private readonly Dictionary<int, GraphValue> _values = new();
+    private readonly Dictionary<int, float[]> _constants = new();
+
+    private TfliteTranslator(GraphBuilder g, TfliteModel model)
+    {
+        _g = g;
+        _model = model;
+    }
+
+    /// <summary>
+    /// The model's single output (NCHW) computed from <paramref name="input"/>, the NCHW form of its single input.
+    /// </summary>
+    public static GraphValue Translate(GraphBuilder g, TfliteModel model, GraphValue input)
+    {
+        if (model.Inputs.Count != 1 || model.Outputs.Count != 1)
+            throw new WeightsFormatException(model.Source, $"expected one input and one output, the model has {model.Inputs.Count} and {model.Outputs.Count}");
+        var translator = new TfliteTranslator(g, model);
+        var inputTensor = model.Tensors[model.Inputs[0]];
+        translator.Expect(inputTensor, input);
+        translator._values[inputTensor.Index] = input;
+        foreach (var op in model.Operators) translator.Emit(op);
+        return translator.Value(model.Outputs[0]);
+    }
+
+    /// <summary>The NHWC shape a model input stores, as NCHW.</summary>
+    public static long[] NchwShape(TfliteTensor tensor) => tensor.Shape.Length == 4
+        ? new long[] { tensor.Shape[0], tensor.Shape[3], tensor.Shape[1], tensor.Shape[2] }
+        : tensor.Shape.Select(d => (long)d).ToArray();
+
+    private void Emit(TfliteOperator op)
+    {
+        if (op.Code == TfliteOp.Dequantize)
+        {
+            Dequantize(op);
+            return;
+        }
+        GraphValue result = op.Code switch
+        {
+            TfliteOp.Conv2D => Conv(op, depthwise: false),
+            TfliteOp.DepthwiseConv2D => Conv(op, depthwise: true),
+            TfliteOp.Add => Activate(_g.Add(Value(op.Inputs[0]), Value(op.Inputs[1])), op, ElementwiseActivationField),
+            TfliteOp.Mul => Activate(_g.Mul(Value(op.Inputs[0]), Value(op.Inputs[1])), op, ElementwiseActivationField),
+            TfliteOp.Relu => _g.Relu(Value(op.Inputs[0])),
+            TfliteOp.Relu6 => _g.Clip(Value(op.Inputs[0]), 0f, 6f),
+            TfliteOp.HardSwish => _g.HardSwish(Value(op.Inputs[0])),
+            TfliteOp.Logistic => _g.Sigmoid(Value(op.Inputs[0])),
+            TfliteOp.AveragePool2D => AveragePool(op),
+            TfliteOp.Mean => Mean(op),
+            TfliteOp.ResizeBilinear => ResizeBilinear(op),
+            TfliteOp.Custom when op.CustomCode == TransposeConvBias => TransposeConvolution(op),
+            _ => throw Unsupported(op, "is not one MatteKit translates"),
+        };
+        var output = _model.Tensors[op.Outputs[0]];
+        Expect(output, result);
+        _values[output.Index] = result;
+    }
+
+    /// <summary>float16 weights widened to float32: a constant here, so ONNX Runtime sees plain float weights.</summary>
+    private void Dequantize(TfliteOperator op)
+    {
+        var source = _model.Tensors[op.Inputs[0]];
+        if (!source.IsConstant) throw Unsupported(op, $"dequantizes {source}, which is not a constant");
+        _constants[op.Outputs[0]] = _model.Floats(source);
+    }
+
+    private GraphValue Conv(TfliteOperator op, bool depthwise)
+    {
+        var x = Value(op.Inputs[0]);
+        var kernel = Tensor(op.Inputs[1]);
+        var options = Options(op);
+        var stride = (options.Int32(StrideHField, 1), options.Int32(StrideWField, 1));
+        int kh = kernel.Shape[1], kw = kernel.Shape[2];
+        var pads = Pads(op, options.Byte(PaddingField), x, stride, kh, kw);
+        float[] k = Constant(op.Inputs[1]);
+        GraphValue weight;
+        int groups = 1;
+        if (depthwise)
+        {
+            // [1, kh, kw, C*m] -> [C*m, 1, kh, kw]; output channel c*m + j reads input channel c, as ONNX's groups do.
+            int outC = kernel.Shape[3];
+            weight = _g.Constant(Transpose(k, new[] { kh, kw, outC }, new[] { 2, 0, 1 }), outC, 1, kh, kw);
+            groups = (int)x.Dim(1);
+        }
+        else
+        {
+            // [O, kh, kw, I] -> [O, I, kh, kw]
+            int outC = kernel.Shape[0], inC = kernel.Shape[3];
+            weight = _g.Constant(Transpose(k, new[] { outC, kh, kw, inC }, new[] { 0, 3, 1, 2 }), outC, inC, kh, kw);
+        }
+        var bias = op.Inputs.Length > 2 && op.Inputs[2] >= 0 ? _g.Constant(Constant(op.Inputs[2]), weight.Shape[0]) : null;
+        var y = _g.Conv(x, weight, bias, stride, pads, groups: groups);
+        return Activate(y, op, depthwise ? DepthwiseActivationField : ConvActivationField);
+    }
+
+    /// <summary>
+    /// MediaPipe's transposed convolution with bias. Its custom options are the C struct TfLiteTransposeConvParams:
+    /// int32 padding (1 SAME, 2 VALID), stride width, stride height.
+    /// </summary>
+    private GraphValue TransposeConvolution(TfliteOperator op)
+    {
+        var x = Value(op.Inputs[0]);
+        var kernel = Tensor(op.Inputs[1]);
+        var raw = op.CustomOptions.Span;
+        if (raw.Length < 12) throw Unsupported(op, $"has {raw.Length} option bytes, expected 12 (padding, stride width, stride height)");
+        int strideW = BinaryPrimitives.ReadInt32LittleEndian(raw[4..]), strideH = BinaryPrimitives.ReadInt32LittleEndian(raw[8..]);
+        if (strideW < 1 || strideH < 1 || strideW > 64 || strideH > 64) throw Unsupported(op, $"has strides {strideW}x{strideH}");
+        int outC = kernel.Shape[0], kh = kernel.Shape[1], kw = kernel.Shape[2], inC = kernel.Shape[3];
+        // [O, kh, kw, I] -> [I, O, kh, kw]
+        var weight = _g.Constant(Transpose(Constant(op.Inputs[1]), new[] { outC, kh, kw, inC }, new[] { 3, 0, 1, 2 }), inC, outC, kh, kw);
+        var bias = _g.Constant(Constant(op.Inputs[2]), outC);
+        // The stored output size fixes the padding: what the full transposed convolution has beyond it, split as
+        // TensorFlow splits SAME padding (the smaller half first).
+        var output = _model.Tensors[op.Outputs[0]];
+        long totalH = (x.Dim(2) - 1) * strideH + kh - output.Shape[1], totalW = (x.Dim(3) - 1) * strideW + kw - output.Shape[2];
+        if (totalH < 0 || totalW < 0) throw Unsupported(op, $"writes {output}, larger than its input and kernel give");
+        var pads = ((int)(totalH / 2), (int)(totalW / 2), (int)(totalH - totalH / 2), (int)(totalW - totalW / 2));
+        return _g.ConvTranspose(x, weight, bias, (strideH, strideW), pads);
+    }
+
+    private GraphValue AveragePool(TfliteOperator op)
+    {
+        var x = Value(op.Inputs[0]);
+        var options = Options(op);
+        int fh = options.Int32(FilterHField), fw = options.Int32(FilterWField);
+        if (fh != x.Dim(2) || fw != x.Dim(3) || options.Byte(PoolActivationField) != 0)
+            throw Unsupported(op, $"pools {fh}x{fw} over {x}; only a global average (the squeeze-excitation blocks) is translated");
+        return _g.GlobalAveragePool(x);
+    }
+
+    /// <summary>A mean over height and width, kept as 1x1: the landscape model's squeeze-excitation.</summary>
+    private GraphValue Mean(TfliteOperator op)
+    {
+        var x = Value(op.Inputs[0]);
+        var axes = _model.Ints(Tensor(op.Inputs[1])).Select(a => a < 0 ? a + 4 : a).Order().ToArray();
+        if (!axes.SequenceEqual(new[] { 1, 2 }) || !Options(op).Bool(KeepDimsField))
+            throw Unsupported(op, $"averages over axes [{string.Join(", ", axes)}]; only height and width, kept, are translated");
+        return _g.GlobalAveragePool(x);
+    }
+
+    private GraphValue ResizeBilinear(TfliteOperator op)
+    {
+        var x = Value(op.Inputs[0]);
+        var size = _model.Ints(Tensor(op.Inputs[1]));
+        if (size.Length != 2 || size[0] < 1 || size[1] < 1) throw Unsupported(op, $"resizes to [{string.Join(", ", size)}]");
+        var options = Options(op);
+        string mode = options.Bool(AlignCornersField) ? "align_corners" : options.Bool(HalfPixelField) ? "half_pixel" : "asymmetric";
+        return _g.ResizeBilinearToSize(x, size[0], size[1], mode);
+    }
+
+    private GraphValue Activate(GraphValue y, TfliteOperator op, int field)
+    {
+        byte activation = op.Options is { } o ? o.Byte(field) : (byte)0;
+        return activation switch
+        {
+            0 => y,
+            1 => _g.Relu(y),
+            3 => _g.Clip(y, 0f, 6f),
+            4 => _g.Tanh(y),
+            _ => throw Unsupported(op, $"has fused activation {activation}"),
+        };
+    }
+
+    /// <summary>TensorFlow's SAME: out = ceil(n / stride), the padding split with the extra pixel at the far side.</summary>
+    private (int, int, int, int) Pads(TfliteOperator op, byte padding, GraphValue x, (int H, int W) stride, int kh, int kw)
+    {
+        if (padding == ValidPadding) return (0, 0, 0, 0);
+        if (padding != SamePadding) throw Unsupported(op, $"has padding {padding}");
+        static int Total(long n, int s, int k) => (int)Math.Max(((n + s - 1) / s - 1) * s + k - n, 0);
+        int th = Total(x.Dim(2), stride.H, kh), tw = Total(x.Dim(3), stride.W, kw);
+        return (th / 2, tw / 2, th - th / 2, tw - tw / 2);
+    }
+
+    private FlatBufferTable Options(TfliteOperator op)
+        => op.Options ?? throw Unsupported(op, "has no options table");
+
+    private GraphValue Value(int tensor)
+    {
+        if (_values.TryGetValue(tensor, out var v)) return v;
+        var t = _model.Tensors[tensor];
+        if (_constants.ContainsKey(tensor) || (t.IsConstant && t.Type is TfliteType.Float32 or TfliteType.Float16))
+        {
+            // A constant operand of an element-wise operator, laid out as the graph's NCHW values are.
+            var shape = NchwShape(t);
+            var values = Constant(tensor);
+            if (t.Shape.Length == 4) values = Transpose(values, t.Shape, new[] { 0, 3, 1, 2 });
+            return _values[tensor] = _g.Constant(values, shape);
+        }
+        throw new WeightsFormatException(_model.Source, $"tensor {t} is read before any operator writes it");
+    }
+
+    private float[] Constant(int tensor)
+    {
+        if (_constants.TryGetValue(tensor, out var c)) return c;
+        var t = _model.Tensors[tensor];
+        return _constants[tensor] = _model.Floats(t);
+    }
+
+    private TfliteTensor Tensor(int index) => _model.Tensors[index];
+
+    private void Expect(TfliteTensor tensor, GraphValue value)
+    {
+        var expected = NchwShape(tensor);
+        if (!expected.SequenceEqual(value.Shape))
+            throw new WeightsFormatException(_model.Source, $"tensor {tensor}: the translation gives [{string.Join("x", value.Shape)}] (NCHW), the file stores [{string.Join("x", expected)}]");
+    }
+
+    private WeightsFormatException Unsupported(TfliteOperator op, string problem)
+        => new(_model.Source, $"{op.Describe()} writing {_model.Tensors[op.Outputs[0]]} {problem}");
+
+    /// <summary>Reorders a row-major array of shape <paramref name="shape"/> by <paramref name="perm"/> (numpy's transpose).</summary>
+    internal static float[] Transpose(float[] values, int[] shape, int[] perm)
+    {
+        int rank = shape.Length;
+        var strides = new int[rank];
+        for (int i = rank - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
+        var outShape = perm.Select(p => shape[p]).ToArray();
+        var result = new float[values.Length];
+        var index = new int[rank];
+        for (int o = 0; o < result.Length; o++)
+        {
+            int source = 0;
+            for (int d = 0; d < rank; d++) source += index[d] * strides[perm[d]];
+            result[o] = values[source];
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++index[d] < outShape[d]) break;
+                index[d] = 0;
+            }
+        }
+        return result;
+    }
+}
