@@ -6,12 +6,16 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
 //                                   MatteKit.Bench live [options of LiveBenchmark.cs]
 //                                   MatteKit.Bench seams [--chunk 10]  (chunked conversion against one pass)
+//                                   MatteKit.Bench masks --true DIR[,DIR] [--weights RVM.pth] [--threads 2] [--frames N]  (person masks against ground truth)
+//                                   MatteKit.Bench selfie [--sizes 640x360,1280x720] [--frames 40] [--rounds 3]  (selfie models against RVM, ms per frame)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
 string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
 if (args.FirstOrDefault() == "live") return LiveBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "seams") return SeamBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "masks") return MaskBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "selfie") return SelfieBenchmark.Run(args[1..], shared);
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";
@@ -56,7 +60,7 @@ switch (mode)
         SessionOptionsBenchmark.Run(shared, frames, threads.Max());
         return 0;
     default:
-        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, seams, train-step)");
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, seams, masks, selfie, train-step)");
         return 2;
 }
 

@@ -3,6 +3,7 @@ using MatteKit.Conversion;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 using MatteKit.Rvm;
+using MatteKit.Selfie;
 
 namespace MatteKit.Cli;
 
@@ -75,6 +76,15 @@ internal static class ConvertCommand
     internal static readonly Option<RvmRefiner?> Refiner = OptionValues.Choice("--refiner",
         "refiner for ratios below 1; default: deep when the weights have it", "fast|deep",
         new Dictionary<string, RvmRefiner> { ["fast"] = RvmRefiner.FastGuidedFilter, ["deep"] = RvmRefiner.DeepGuidedFilter });
+    private static readonly Option<MatteModel?> Model = OptionValues.Choice("--model",
+        "rvm (default): Robust Video Matting, a real matte; selfie or selfie-landscape: MediaPipe's selfie segmentation (256x256 or " +
+        "256x144), a refined mask, several times faster; --weights may then name a .tflite of the same kind", "MODEL",
+        new Dictionary<string, MatteModel> { ["rvm"] = MatteModel.Rvm, ["selfie"] = MatteModel.Selfie, ["selfie-landscape"] = MatteModel.SelfieLandscape });
+    private static readonly Option<double?> MaskSmoothing = OptionValues.Number("--mask-smoothing",
+        $"selfie models: share of the previous frame's mask in each frame's, 0 (default) to {SelfieOptions.MaxSmoothing}; less flicker, some lag");
+    private static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
+        "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
+        new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
     private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
         "inference threads, 1 to the cores present (default: one per core)", 1);
     private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
@@ -109,6 +119,7 @@ internal static class ConvertCommand
                  {
                      InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
                      Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, Frames, Warmup, WarmupOrderOption, NoAudio, Weights, Refiner,
+                     Model, MaskSmoothing, MaskEdge,
                      Threads, MaxPixels, ReadTimeout, Quiet,
                  })
             command.Add(option);
@@ -164,6 +175,9 @@ internal static class ConvertCommand
             OutputSegmentation = parse.GetValue(OutputSegmentation),
             SegmentationThreshold = (float?)parse.GetValue(SegmentationThreshold),
             Refiner = parse.GetValue(Refiner),
+            Model = parse.GetValue(Model) ?? MatteModel.Rvm,
+            MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
+            MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
             Plate = PlateOptions.Read(parse),
             MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
             ReadTimeout = parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : ConvertLimits.DefaultReadTimeout,

@@ -24,6 +24,9 @@ internal sealed record PlannedOptions
     public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
     public double ReadTimeoutSeconds { get; init; } = ConvertLimits.DefaultReadTimeout.TotalSeconds;
     public bool NoAudio { get; init; }
+    public string Model { get; init; } = nameof(MatteModel.Rvm);
+    public float MaskSmoothing { get; init; }
+    public string MaskEdge { get; init; } = nameof(Selfie.SelfieEdge.GuidedFilter);
 
     public static PlannedOptions From(ConvertOptions o) => new()
     {
@@ -41,6 +44,9 @@ internal sealed record PlannedOptions
         MaxPixels = o.MaxPixels,
         ReadTimeoutSeconds = o.ReadTimeout.TotalSeconds,
         NoAudio = o.NoAudio,
+        Model = o.Model.ToString(),
+        MaskSmoothing = o.MaskSmoothing,
+        MaskEdge = o.MaskEdge.ToString(),
     };
 
     /// <summary>The options for <paramref name="input"/> with no outputs yet (the caller adds them).</summary>
@@ -61,5 +67,8 @@ internal sealed record PlannedOptions
         MaxPixels = MaxPixels,
         ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSeconds),
         NoAudio = NoAudio,
+        Model = Enum.Parse<MatteModel>(Model),
+        MaskSmoothing = MaskSmoothing,
+        MaskEdge = Enum.Parse<Selfie.SelfieEdge>(MaskEdge),
     };
 }

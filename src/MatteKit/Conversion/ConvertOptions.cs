@@ -104,6 +104,15 @@ public sealed record ConvertOptions
     /// </summary>
     internal bool Sequential { get; init; }
 
+    /// <summary>The network that makes the alpha: RVM (default) or a MediaPipe selfie model (a refined mask).</summary>
+    public MatteModel Model { get; init; } = MatteModel.Rvm;
+
+    /// <summary>Selfie models: the share of the previous frame's mask in each frame's, 0 (default) to <see cref="Selfie.SelfieOptions.MaxSmoothing"/>.</summary>
+    public float MaskSmoothing { get; init; }
+
+    /// <summary>Selfie models: how the mask is brought to the frame's size.</summary>
+    public Selfie.SelfieEdge MaskEdge { get; init; } = Selfie.SelfieEdge.GuidedFilter;
+
     /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
     public PlateSettings? Plate { get; init; }
 
@@ -158,6 +167,27 @@ public sealed record ConvertOptions
         if (DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
             throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
         Plate?.Refinement.Validate();
+        ValidateModel();
         PathCollisions.Check(this);
+    }
+
+    private void ValidateModel()
+    {
+        if (Model == MatteModel.Rvm)
+        {
+            if (MaskSmoothing != 0) throw new ArgumentException("--mask-smoothing is for the selfie models (--model selfie or selfie-landscape)");
+            if (MaskEdge != Selfie.SelfieEdge.GuidedFilter) throw new ArgumentException("--mask-edge is for the selfie models (--model selfie or selfie-landscape)");
+            return;
+        }
+        string model = Model == MatteModel.Selfie ? "selfie" : "selfie-landscape";
+        if (Plate is not null) throw new ArgumentException($"--model {model} does not combine with --background-plate (BackgroundMattingV2 is its own model)");
+        if (OutputSegmentation is not null) throw new ArgumentException($"--output-segmentation is RVM's segmentation pass; with --model {model}, --output-alpha is the mask");
+        if (DownsampleRatio is not null) throw new ArgumentException($"--downsample-ratio is RVM's; --model {model} runs at its fixed network size");
+        if (Refiner is not null) throw new ArgumentException($"--refiner is RVM's; with --model {model} use --mask-edge");
+        if (SeqChunk != 1) throw new ArgumentException($"--seq-chunk is RVM's; --model {model} takes one frame per call");
+        if (Weights is { } w && !w.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{w}: --model {model} reads a .tflite selfie model (or, without --weights, the embedded one)");
+        if (!(MaskSmoothing >= 0 && MaskSmoothing <= Selfie.SelfieOptions.MaxSmoothing))
+            throw new ArgumentException($"--mask-smoothing must be a number from 0 to {Selfie.SelfieOptions.MaxSmoothing}, got {MaskSmoothing}");
     }
 }

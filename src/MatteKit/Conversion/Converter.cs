@@ -51,7 +51,8 @@ public static class Converter
             source = FrameSource.Open(options, cancel);
             var plans = OutputPlan.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
-            using IFrameMatter matter = options.Plate is null ? RvmFrameMatter.Load(options) : PlateFrameMatter.Load(options, options.Plate);
+            using IFrameMatter matter = options.Plate is not null ? PlateFrameMatter.Load(options, options.Plate)
+                : options.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
             cancel.ThrowIfCancellationRequested();
 
             var first = new FrameSlot();
