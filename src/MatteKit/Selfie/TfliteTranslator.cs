@@ -107,14 +107,14 @@ internal sealed class TfliteTranslator
         {
             // [1, kh, kw, C*m] -> [C*m, 1, kh, kw]; output channel c*m + j reads input channel c, as ONNX's groups do.
             int outC = kernel.Shape[3];
-            weight = _g.Constant(Transpose(k, new[] { kh, kw, outC }, new[] { 2, 0, 1 }), outC, 1, kh, kw);
+            weight = _g.Constant(ArrayTranspose.Apply(k, new[] { kh, kw, outC }, new[] { 2, 0, 1 }), outC, 1, kh, kw);
             groups = (int)x.Dim(1);
         }
         else
         {
             // [O, kh, kw, I] -> [O, I, kh, kw]
             int outC = kernel.Shape[0], inC = kernel.Shape[3];
-            weight = _g.Constant(Transpose(k, new[] { outC, kh, kw, inC }, new[] { 0, 3, 1, 2 }), outC, inC, kh, kw);
+            weight = _g.Constant(ArrayTranspose.Apply(k, new[] { outC, kh, kw, inC }, new[] { 0, 3, 1, 2 }), outC, inC, kh, kw);
         }
         var bias = op.Inputs.Length > 2 && op.Inputs[2] >= 0 ? _g.Constant(Constant(op.Inputs[2]), weight.Shape[0]) : null;
         var y = _g.Conv(x, weight, bias, stride, pads, groups: groups);
@@ -135,7 +135,7 @@ internal sealed class TfliteTranslator
         if (strideW < 1 || strideH < 1 || strideW > 64 || strideH > 64) throw Unsupported(op, $"has strides {strideW}x{strideH}");
         int outC = kernel.Shape[0], kh = kernel.Shape[1], kw = kernel.Shape[2], inC = kernel.Shape[3];
         // [O, kh, kw, I] -> [I, O, kh, kw]
-        var weight = _g.Constant(Transpose(Constant(op.Inputs[1]), new[] { outC, kh, kw, inC }, new[] { 3, 0, 1, 2 }), inC, outC, kh, kw);
+        var weight = _g.Constant(ArrayTranspose.Apply(Constant(op.Inputs[1]), new[] { outC, kh, kw, inC }, new[] { 3, 0, 1, 2 }), inC, outC, kh, kw);
         var bias = _g.Constant(Constant(op.Inputs[2]), outC);
         // The stored output size fixes the padding: what the full transposed convolution has beyond it, split as
         // TensorFlow splits SAME padding (the smaller half first).
@@ -189,14 +189,11 @@ internal sealed class TfliteTranslator
         };
     }
 
-    /// <summary>TensorFlow's SAME: out = ceil(n / stride), the padding split with the extra pixel at the far side.</summary>
     private (int, int, int, int) Pads(TfliteOperator op, byte padding, GraphValue x, (int H, int W) stride, int kh, int kw)
     {
         if (padding == ValidPadding) return (0, 0, 0, 0);
         if (padding != SamePadding) throw Unsupported(op, $"has padding {padding}");
-        static int Total(long n, int s, int k) => (int)Math.Max(((n + s - 1) / s - 1) * s + k - n, 0);
-        int th = Total(x.Dim(2), stride.H, kh), tw = Total(x.Dim(3), stride.W, kw);
-        return (th / 2, tw / 2, th - th / 2, tw - tw / 2);
+        return TensorFlowPadding.Same(x.Dim(2), x.Dim(3), stride, kh, kw);
     }
 
     private FlatBufferTable Options(TfliteOperator op)
@@ -211,7 +208,7 @@ internal sealed class TfliteTranslator
             // A constant operand of an element-wise operator, laid out as the graph's NCHW values are.
             var shape = NchwShape(t);
             var values = Constant(tensor);
-            if (t.Shape.Length == 4) values = Transpose(values, t.Shape, new[] { 0, 3, 1, 2 });
+            if (t.Shape.Length == 4) values = ArrayTranspose.Apply(values, t.Shape, new[] { 0, 3, 1, 2 });
             return _values[tensor] = _g.Constant(values, shape);
         }
         throw new WeightsFormatException(_model.Source, $"tensor {t} is read before any operator writes it");
@@ -235,27 +232,4 @@ internal sealed class TfliteTranslator
 
     private WeightsFormatException Unsupported(TfliteOperator op, string problem)
         => new(_model.Source, $"{op.Describe()} writing {_model.Tensors[op.Outputs[0]]} {problem}");
-
-    /// <summary>Reorders a row-major array of shape <paramref name="shape"/> by <paramref name="perm"/> (numpy's transpose).</summary>
-    internal static float[] Transpose(float[] values, int[] shape, int[] perm)
-    {
-        int rank = shape.Length;
-        var strides = new int[rank];
-        for (int i = rank - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
-        var outShape = perm.Select(p => shape[p]).ToArray();
-        var result = new float[values.Length];
-        var index = new int[rank];
-        for (int o = 0; o < result.Length; o++)
-        {
-            int source = 0;
-            for (int d = 0; d < rank; d++) source += index[d] * strides[perm[d]];
-            result[o] = values[source];
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                if (++index[d] < outShape[d]) break;
-                index[d] = 0;
-            }
-        }
-        return result;
-    }
 }

@@ -162,6 +162,7 @@ internal static class TfjsGraphModel
             var spec = ParseSpec(w, $"{where}.weights[{i}]", source);
             long start = offset;
             float[]? data = null;
+            int[]? ints = null;
             if (spec.Quantization is { } q)
             {
                 int size = q.Dtype switch
@@ -207,10 +208,17 @@ internal static class TfjsGraphModel
                     for (int k = 0; k < data.Length; k++)
                         data[k] = BinaryPrimitives.ReadSingleLittleEndian(src.Slice(k * 4, 4));
                 }
+                else if (spec.Dtype == "int32")
+                {
+                    ints = new int[spec.Count];
+                    var src = bytes.AsSpan((int)start, (int)(end - start));
+                    for (int k = 0; k < ints.Length; k++)
+                        ints[k] = BinaryPrimitives.ReadInt32LittleEndian(src.Slice(k * 4, 4));
+                }
                 offset = end;
             }
 
-            if (!tensors.TryAdd(spec.Name, new TfjsTensor(spec.Name, spec.Shape, spec.Dtype, data)))
+            if (!tensors.TryAdd(spec.Name, new TfjsTensor(spec.Name, spec.Shape, spec.Dtype, data, ints)))
                 throw Fail(source, $"tensor '{spec.Name}' appears twice in the weights manifest");
             i++;
         }

@@ -1,0 +1,22 @@
+namespace MatteKit.Subjects;
+
+/// <summary>An axis-aligned box in frame pixels (right and bottom exclusive).</summary>
+public readonly record struct PersonBox(float Left, float Top, float Right, float Bottom)
+{
+    public float Width => Math.Max(0, Right - Left);
+    public float Height => Math.Max(0, Bottom - Top);
+    public float Area => Width * Height;
+    public float CenterX => (Left + Right) / 2;
+    public float CenterY => (Top + Bottom) / 2;
+
+    public bool Contains(float x, float y) => x >= Left && x < Right && y >= Top && y < Bottom;
+
+    /// <summary>Intersection over union, 0 when either box is empty.</summary>
+    public float Overlap(PersonBox other)
+    {
+        float w = Math.Min(Right, other.Right) - Math.Max(Left, other.Left), h = Math.Min(Bottom, other.Bottom) - Math.Max(Top, other.Top);
+        if (w <= 0 || h <= 0) return 0;
+        float inter = w * h, union = Area + other.Area - inter;
+        return union > 0 ? inter / union : 0;
+    }
+}

@@ -1,0 +1,96 @@
+using MatteKit.Inference;
+using MatteKit.Weights;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MatteKit.Subjects;
+
+/// <summary>
+/// Finds up to six people in a frame with MoveNet MultiPose Lightning (embedded, Apache-2.0): box, score and 17
+/// keypoints each, in frame pixels. The network runs in MatteKit's ONNX graph (one session per frame size, reused);
+/// the decoding runs here.
+/// </summary>
+public sealed class PersonDetector : IDisposable
+{
+    private const string EmbeddedPrefix = "MatteKit.Models.movenet_multipose.";
+    private static readonly Lazy<TfjsGraph> Embedded = new(() => TfjsGraph.ReadEmbedded(EmbeddedPrefix, "movenet-multipose.json"));
+
+    private readonly TfjsGraph _graph;
+    private readonly SessionOptions _options;
+    private readonly SessionCache<Session> _sessions = new(2);
+
+    private PersonDetector(TfjsGraph graph, int threads)
+    {
+        _graph = graph;
+        _options = OrtSessionOptions.Create(threads, spinWhileIdle: false);
+    }
+
+    /// <param name="threads">Threads ONNX Runtime may use; 0 = one per core.</param>
+    public static PersonDetector Load(int threads = 0) => new(Embedded.Value, threads);
+
+    public string ModelSource => _graph.Source;
+
+    /// <summary>The people in one frame (interleaved RGB), best first; the list may hold low scores (filter on <see cref="PersonDetection.Score"/>).</summary>
+    public IReadOnlyList<PersonDetection> Detect(ReadOnlySpan<byte> rgb24, int width, int height)
+    {
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"frame of {width}x{height}");
+        if (rgb24.Length != (long)width * height * 3)
+            throw new ArgumentException($"frame of {width}x{height} needs {(long)width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
+        var session = _sessions.Get(s => s.Width == width && s.Height == height, () => new Session(_graph, width, height, _options));
+        return session.Run(rgb24);
+    }
+
+    /// <summary>The network's raw heads for one frame (tests compare them with TensorFlow.js).</summary>
+    internal MoveNetHeads Heads(ReadOnlySpan<byte> rgb24, int width, int height)
+    {
+        var session = _sessions.Get(s => s.Width == width && s.Height == height, () => new Session(_graph, width, height, _options));
+        session.Run(rgb24);
+        return session.Heads;
+    }
+
+    public void Dispose()
+    {
+        _sessions.Dispose();
+        _options.Dispose();
+    }
+
+    private sealed class Session : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly RunOptions _runOptions = new();
+        private readonly byte[] _source;
+        private readonly OrtValue[] _inputs, _outputs;
+        private readonly string[] _outputNames = MoveNetGraph.Heads.Select(h => h.Output).ToArray();
+        private readonly MoveNetInput _input;
+
+        public Session(TfjsGraph graph, int width, int height, SessionOptions options)
+        {
+            Width = width;
+            Height = height;
+            _input = MoveNetInput.For(width, height);
+            _session = new InferenceSession(MoveNetGraph.Build(graph, width, height, _input).OnnxBytes, options);
+            _source = new byte[3 * width * height];
+            _inputs = new[] { OrtValue.CreateTensorValueFromMemory(_source, new long[] { 1, 3, height, width }) };
+            Heads = new MoveNetHeads(_input.Width / 4, _input.Height / 4);
+            var channels = new[] { 1, MoveNetHeads.Keypoints, 2 * MoveNetHeads.Keypoints, 2 * MoveNetHeads.Keypoints, 2, 2 };
+            _outputs = Heads.All.Select((buffer, i) => OrtValue.CreateTensorValueFromMemory(buffer, new long[] { 1, channels[i], Heads.Height, Heads.Width })).ToArray();
+        }
+
+        public int Width { get; }
+        public int Height { get; }
+        public MoveNetHeads Heads { get; }
+
+        public List<PersonDetection> Run(ReadOnlySpan<byte> rgb24)
+        {
+            RgbPlanes.Split(rgb24, _source);
+            _session.Run(_runOptions, new[] { "src" }, _inputs, _outputNames, _outputs);
+            return MoveNetDecoder.Decode(Heads, (double)_input.ScaledWidth / Width, (double)_input.ScaledHeight / Height);
+        }
+
+        public void Dispose()
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+            foreach (var v in _inputs.Concat(_outputs)) v.Dispose();
+        }
+    }
+}
