@@ -8,6 +8,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench seams [--chunk 10]  (chunked conversion against one pass)
 //                                   MatteKit.Bench masks --true DIR[,DIR] [--weights RVM.pth] [--threads 2] [--frames N]  (person masks against ground truth)
 //                                   MatteKit.Bench selfie [--sizes 640x360,1280x720] [--frames 40] [--rounds 3]  (selfie models against RVM, ms per frame)
+//                                   MatteKit.Bench subject --true DIR [--pairs 6] [--frames 12] [--sheet FILE.png]  (--subject on two people with separate truth)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
@@ -16,6 +17,7 @@ if (args.FirstOrDefault() == "live") return LiveBenchmark.Run(args[1..], shared)
 if (args.FirstOrDefault() == "seams") return SeamBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "masks") return MaskBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "selfie") return SelfieBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "subject") return SubjectBenchmark.Run(args[1..]);
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";
@@ -60,7 +62,7 @@ switch (mode)
         SessionOptionsBenchmark.Run(shared, frames, threads.Max());
         return 0;
     default:
-        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, seams, masks, selfie, train-step)");
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, seams, masks, selfie, subject, train-step)");
         return 2;
 }
 

@@ -85,6 +85,14 @@ internal static class ConvertCommand
     private static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
         "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
         new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
+    private static readonly Option<MatteKit.Subjects.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.Subjects.SubjectChoice?>("--subject",
+        "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
+        "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
+        text =>
+        {
+            try { return MatteKit.Subjects.SubjectChoice.Parse(text); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+        });
     private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
         "inference threads, 1 to the cores present (default: one per core)", 1);
     private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
@@ -119,7 +127,7 @@ internal static class ConvertCommand
                  {
                      InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
                      Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, Frames, Warmup, WarmupOrderOption, NoAudio, Weights, Refiner,
-                     Model, MaskSmoothing, MaskEdge,
+                     Model, MaskSmoothing, MaskEdge, Subject,
                      Threads, MaxPixels, ReadTimeout, Quiet,
                  })
             command.Add(option);
@@ -178,6 +186,7 @@ internal static class ConvertCommand
             Model = parse.GetValue(Model) ?? MatteModel.Rvm,
             MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
             MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
+            Subject = parse.GetValue(Subject),
             Plate = PlateOptions.Read(parse),
             MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
             ReadTimeout = parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : ConvertLimits.DefaultReadTimeout,

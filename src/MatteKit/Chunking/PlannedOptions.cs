@@ -28,7 +28,10 @@ internal sealed record PlannedOptions
     public float MaskSmoothing { get; init; }
     public string MaskEdge { get; init; } = nameof(Selfie.SelfieEdge.GuidedFilter);
 
-    public static PlannedOptions From(ConvertOptions o) => new()
+    public static PlannedOptions From(ConvertOptions o) => o.Subject is not null
+        ? throw new ArgumentException("--subject follows one person from the first frame on; a plan's chunks cannot know whom the earlier " +
+            "chunks followed, so convert in one pass (without --workers or plan)")
+        : new()
     {
         Background = o.Background,
         Refiner = o.Refiner?.ToString(),

@@ -113,6 +113,9 @@ public sealed record ConvertOptions
     /// <summary>Selfie models: how the mask is brought to the frame's size.</summary>
     public Selfie.SelfieEdge MaskEdge { get; init; } = Selfie.SelfieEdge.GuidedFilter;
 
+    /// <summary>Keep one person only (<c>--subject</c>): alpha is set to 0 outside the chosen person's region; null = everyone.</summary>
+    public Subjects.SubjectChoice? Subject { get; init; }
+
     /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
     public PlateSettings? Plate { get; init; }
 
@@ -168,6 +171,9 @@ public sealed record ConvertOptions
             throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
         Plate?.Refinement.Validate();
         ValidateModel();
+        if (Subject is not null && (Frames is { Start: > 0 } || Warmup > 0))
+            throw new ArgumentException("--subject follows one person from the first frame on; a chunk of a longer run (--frames, --warmup, " +
+                "--workers, plan) cannot know whom the earlier chunks followed, so convert in one pass");
         PathCollisions.Check(this);
     }
 

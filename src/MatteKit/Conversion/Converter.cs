@@ -51,8 +51,7 @@ public static class Converter
             source = FrameSource.Open(options, cancel);
             var plans = OutputPlan.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
-            using IFrameMatter matter = options.Plate is not null ? PlateFrameMatter.Load(options, options.Plate)
-                : options.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
+            using IFrameMatter matter = LoadMatter(options);
             cancel.ThrowIfCancellationRequested();
 
             var first = new FrameSlot();
@@ -94,5 +93,12 @@ public static class Converter
             background?.Dispose();
             source?.Dispose();
         }
+    }
+
+    private static IFrameMatter LoadMatter(ConvertOptions options)
+    {
+        IFrameMatter matter = options.Plate is not null ? PlateFrameMatter.Load(options, options.Plate)
+            : options.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
+        return options.Subject is { } subject ? SubjectFrameMatter.Wrap(matter, subject, options.Threads) : matter;
     }
 }

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace MatteKit.Subjects;
+
+/// <summary>
+/// Which person to keep (<c>--subject</c>): the largest, the one nearest the frame's centre, the one at a point of
+/// the first frame in which anyone is seen, or the detector's N-th person there (0 = its best score).
+/// </summary>
+public sealed record SubjectChoice
+{
+    private SubjectChoice(SubjectChoiceKind kind, float x = 0, float y = 0, int index = 0)
+    {
+        Kind = kind;
+        X = x;
+        Y = y;
+        Index = index;
+    }
+
+    public SubjectChoiceKind Kind { get; }
+
+    /// <summary>The point, in pixels of the first frame (for <see cref="SubjectChoiceKind.Point"/>).</summary>
+    public float X { get; }
+    public float Y { get; }
+
+    /// <summary>The detector's index (for <see cref="SubjectChoiceKind.Index"/>): people above the score threshold, best first.</summary>
+    public int Index { get; }
+
+    public static SubjectChoice Largest { get; } = new(SubjectChoiceKind.Largest);
+    public static SubjectChoice Center { get; } = new(SubjectChoiceKind.Center);
+    public static SubjectChoice AtPoint(float x, float y) => new(SubjectChoiceKind.Point, x, y);
+    public static SubjectChoice AtIndex(int index) => new(SubjectChoiceKind.Index, index: index);
+
+    /// <summary><c>largest</c>, <c>center</c>, <c>X,Y</c> (pixels) or <c>N</c> (0 to 5).</summary>
+    /// <exception cref="ArgumentException">One line naming the text and what is accepted.</exception>
+    public static SubjectChoice Parse(string text)
+    {
+        string t = text.Trim().ToLowerInvariant();
+        if (t == "largest") return Largest;
+        if (t is "center" or "centre") return Center;
+        var parts = t.Split(',');
+        if (parts.Length == 2 && float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float x)
+            && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && x >= 0 && y >= 0 && float.IsFinite(x) && float.IsFinite(y))
+            return AtPoint(x, y);
+        if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n < MoveNetDecoder.MaxPeople) return AtIndex(n);
+        throw new ArgumentException($"--subject must be largest, center, X,Y (pixels of the first frame, both >= 0) or N (0 to {MoveNetDecoder.MaxPeople - 1}), got '{text}'");
+    }
+
+    public override string ToString() => Kind switch
+    {
+        SubjectChoiceKind.Largest => "largest",
+        SubjectChoiceKind.Center => "center",
+        SubjectChoiceKind.Point => string.Create(CultureInfo.InvariantCulture, $"{X},{Y}"),
+        _ => Index.ToString(CultureInfo.InvariantCulture),
+    };
+}
