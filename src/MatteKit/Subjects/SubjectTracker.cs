@@ -31,7 +31,8 @@ public sealed class SubjectTracker
 
     private readonly (float X, float Y) _centre;
 
-    /// <param name="frameWidth">The frames' size: <see cref="SubjectChoiceKind.Center"/> means its centre.</param>
+    /// <param name="frameWidth">The frames' width: <see cref="SubjectChoiceKind.Center"/> means the frame's centre.</param>
+    /// <param name="frameHeight">The frames' height.</param>
     public SubjectTracker(SubjectChoice choice, int frameWidth, int frameHeight)
     {
         _choice = choice ?? throw new ArgumentNullException(nameof(choice));

@@ -1,0 +1,150 @@
+using MatteKit.Subjects;
+using Xunit;
+
+namespace MatteKit.Tests.Subjects;
+
+/// <summary>The tracker on synthetic detections: choosing, crossing paths, occlusion, leaving and coming back.</summary>
+public sealed class SubjectTrackerTests
+{
+    private const int W = 640, H = 360;
+
+    /// <summary>A person standing at <paramref name="x"/> (box centre), <paramref name="height"/> pixels tall, feet at 340.</summary>
+    private static PersonDetection Person(float x, float height, float score = 0.6f)
+    {
+        float width = height * 0.4f, top = 340 - height;
+        var box = new PersonBox(x - width / 2, top, x + width / 2, 340);
+        // 17 keypoints down the body's middle and sides, at fixed fractions of the box.
+        var keypoints = Enumerable.Range(0, 17).Select(k =>
+            new Keypoint(x + (k % 2 == 0 ? -1 : 1) * width * 0.3f * (k > 0 ? 1 : 0), top + height * (0.05f + 0.9f * k / 16f), 0.8f)).ToArray();
+        return new PersonDetection(score, box, keypoints);
+    }
+
+    [Fact]
+    public void EachChoiceTakesItsPersonFromTheFirstFrameWithAnyone()
+    {
+        var people = new[] { Person(100, 200, 0.5f), Person(330, 120, 0.9f), Person(560, 250, 0.3f) };
+        PersonBox Chosen(SubjectChoice choice)
+        {
+            var t = new SubjectTracker(choice, W, H);
+            Assert.Equal(SubjectStatus.Searching, t.Update(Array.Empty<PersonDetection>()).Status);
+            var state = t.Update(people);
+            Assert.Equal((SubjectStatus.Tracked, 1), (state.Status, t.FirstSeen));
+            return state.Detection!.Box;
+        }
+        Assert.Equal(people[2].Box, Chosen(SubjectChoice.Largest));
+        Assert.Equal(people[1].Box, Chosen(SubjectChoice.Center));
+        Assert.Equal(people[0].Box, Chosen(SubjectChoice.AtPoint(100, 250)));
+        Assert.Equal(people[1].Box, Chosen(SubjectChoice.AtIndex(0))); // best score first
+        Assert.Equal(people[2].Box, Chosen(SubjectChoice.AtIndex(2)));
+
+        // A point on nobody, or an index beyond the people seen, keeps searching rather than taking someone else.
+        var none = new SubjectTracker(SubjectChoice.AtPoint(330, 20), W, H);
+        Assert.Equal(SubjectStatus.Searching, none.Update(people).Status);
+        var beyond = new SubjectTracker(SubjectChoice.AtIndex(5), W, H);
+        Assert.Equal(SubjectStatus.Searching, beyond.Update(people).Status);
+        // Below the score that can start a track nobody is chosen.
+        Assert.Equal(SubjectStatus.Searching, new SubjectTracker(SubjectChoice.Largest, W, H).Update(new[] { Person(300, 200, 0.01f) }).Status);
+    }
+
+    [Fact]
+    public void CrossingPathsKeepTheSubject()
+    {
+        // An adult walking right crosses a slightly shorter person walking left (their boxes coincide at the crossing); detections come in either order.
+        var tracker = new SubjectTracker(SubjectChoice.AtPoint(80, 250), W, H);
+        for (int f = 0; f < 60; f++)
+        {
+            var adult = Person(80 + 8 * f, 220);
+            var child = Person(560 - 8 * f, 200);
+            var state = tracker.Update(f % 2 == 0 ? new[] { adult, child } : new[] { child, adult });
+            Assert.Equal(SubjectStatus.Tracked, state.Status);
+            Assert.True(state.Detection == adult, $"frame {f}: the tracker took the child at x {state.Detection!.Box.CenterX}");
+            Assert.True(state.Region!.Value.Contains(adult.Box.CenterX, adult.Box.CenterY), $"frame {f}: region {state.Region} left the adult");
+        }
+    }
+
+    [Fact]
+    public void AShortOcclusionCoastsAlongThePathAndIsFoundAgain()
+    {
+        var tracker = new SubjectTracker(SubjectChoice.Largest, W, H);
+        var bystander = Person(600, 120);
+        PersonBox? lastRegion = null;
+        for (int f = 0; f < 40; f++)
+        {
+            var subject = Person(100 + 6 * f, 220);
+            bool hidden = f is >= 15 and < 25; // behind a pillar for 10 frames, under the grace period
+            var state = tracker.Update(hidden ? new[] { bystander } : new[] { subject, bystander });
+            if (hidden)
+            {
+                Assert.Equal(SubjectStatus.Coasting, state.Status);
+                Assert.True(state.Region!.Value.CenterX > lastRegion!.Value.CenterX, "the coasting region keeps moving with the subject");
+            }
+            else
+            {
+                Assert.Equal(SubjectStatus.Tracked, state.Status);
+                Assert.Same(subject, state.Detection);
+            }
+            lastRegion = state.Region;
+        }
+        Assert.Equal((30, 10, 0), (tracker.TrackedFrames, tracker.CoastedFrames, tracker.LostFrames));
+        Assert.Empty(tracker.LostSpans);
+    }
+
+    [Fact]
+    public void ASubjectThatLeavesIsLostNotSwappedForAnotherAndIsFoundWhereItLeft()
+    {
+        var tracker = new SubjectTracker(SubjectChoice.Largest, W, H);
+        var events = new List<(SubjectStatus, int)>();
+        tracker.Changed += (status, frame) => events.Add((status, frame));
+        var other = Person(150, 180); // smaller, standing still the whole time
+        for (int f = 0; f < 20; f++) Assert.Equal(SubjectStatus.Tracked, tracker.Update(new[] { Person(400 + 10 * f, 240), other }).Status);
+        // The subject has walked out at the right edge; only the other person is seen for 40 frames.
+        for (int f = 20; f < 60; f++)
+        {
+            var state = tracker.Update(new[] { other });
+            Assert.NotEqual(SubjectStatus.Tracked, state.Status);
+            if (state.Status == SubjectStatus.Lost) Assert.Null(state.Region);
+        }
+        Assert.Equal(SubjectStatus.Lost, tracker.Status);
+        Assert.Equal(new[] { (20 + SubjectTracker.GraceFrames, 59) }, tracker.LostSpans);
+        // It comes back in where it left.
+        var back = Person(600, 240);
+        var found = tracker.Update(new[] { other, back });
+        Assert.Equal(SubjectStatus.Tracked, found.Status);
+        Assert.Same(back, found.Detection);
+        Assert.Equal(new[] { (SubjectStatus.Lost, 20 + SubjectTracker.GraceFrames), (SubjectStatus.Tracked, 60) }, events);
+    }
+
+    [Theory]
+    [InlineData("largest", SubjectChoiceKind.Largest)]
+    [InlineData("Center", SubjectChoiceKind.Center)]
+    [InlineData("12.5,300", SubjectChoiceKind.Point)]
+    [InlineData("3", SubjectChoiceKind.Index)]
+    public void ChoicesParse(string text, SubjectChoiceKind kind) => Assert.Equal(kind, SubjectChoice.Parse(text).Kind);
+
+    [Theory]
+    [InlineData("biggest")]
+    [InlineData("6")]
+    [InlineData("-1,3")]
+    [InlineData("1,2,3")]
+    [InlineData("")]
+    public void BadChoicesAreOneLineErrors(string text)
+    {
+        var e = Assert.Throws<ArgumentException>(() => SubjectChoice.Parse(text));
+        Assert.StartsWith("--subject must be largest, center, X,Y", e.Message);
+    }
+
+    [Fact]
+    public void TheMaskKeepsTheRegionFeathersItsEdgeAndClearsTheRest()
+    {
+        const int w = 100, h = 60;
+        var alpha = Enumerable.Repeat((byte)200, w * h).ToArray();
+        SubjectMask.Apply(new PersonBox(20, 10, 80, 50), alpha, w, h);
+        Assert.Equal(200, alpha[30 * w + 50]);          // inside, far from the edge
+        Assert.Equal(0, alpha[30 * w + 5]);             // outside
+        Assert.Equal(0, alpha[55 * w + 50]);
+        Assert.InRange(alpha[30 * w + 21], 1, 199);     // on the feathered edge
+        for (int x = 20; x < 50; x++) Assert.True(alpha[30 * w + x] <= alpha[30 * w + x + 1], "the ramp rises towards the inside");
+        SubjectMask.Apply(null, alpha, w, h);
+        Assert.All(alpha, v => Assert.Equal(0, v));
+    }
+}
