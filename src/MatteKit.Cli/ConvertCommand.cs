@@ -76,11 +76,11 @@ internal static class ConvertCommand
     internal static readonly Option<RvmRefiner?> Refiner = OptionValues.Choice("--refiner",
         "refiner for ratios below 1; default: deep when the weights have it", "fast|deep",
         new Dictionary<string, RvmRefiner> { ["fast"] = RvmRefiner.FastGuidedFilter, ["deep"] = RvmRefiner.DeepGuidedFilter });
-    private static readonly Option<MatteModel?> Model = OptionValues.Choice("--model",
+    internal static readonly Option<MatteModel?> Model = OptionValues.Choice("--model",
         "rvm (default): Robust Video Matting, a real matte; selfie or selfie-landscape: MediaPipe's selfie segmentation (256x256 or " +
         "256x144), a refined mask, several times faster; --weights may then name a .tflite of the same kind", "MODEL",
         new Dictionary<string, MatteModel> { ["rvm"] = MatteModel.Rvm, ["selfie"] = MatteModel.Selfie, ["selfie-landscape"] = MatteModel.SelfieLandscape });
-    private static readonly Option<double?> MaskSmoothing = OptionValues.Number("--mask-smoothing",
+    internal static readonly Option<double?> MaskSmoothing = OptionValues.Number("--mask-smoothing",
         $"selfie models: share of the previous frame's mask in each frame's, 0 (default) to {SelfieOptions.MaxSmoothing}; less flicker, some lag");
     private static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
         "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",

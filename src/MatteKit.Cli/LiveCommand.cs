@@ -69,7 +69,7 @@ internal static class LiveCommand
         var command = new Command("live", "Matte a camera, a stream or a screen in real time: the newest frame wins, drops and latency counted")
         {
             Input, InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, Background, Ratio,
-            MaxLatency, Weights, ConvertCommand.Refiner, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, PreviewAt, KeepStateAtCuts, Quiet,
+            MaxLatency, Weights, ConvertCommand.Refiner, ConvertCommand.Model, ConvertCommand.MaskSmoothing, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, PreviewAt, KeepStateAtCuts, Quiet,
         };
         command.SetAction(parse => Run(parse, cancel));
         return command;
@@ -100,6 +100,8 @@ internal static class LiveCommand
                 Weights = parse.GetValue(Weights),
                 Threads = parse.GetValue(Threads) ?? 0,
                 Refiner = parse.GetValue(ConvertCommand.Refiner),
+                Model = parse.GetValue(ConvertCommand.Model) ?? MatteModel.Rvm,
+                MaskSmoothing = (float)(parse.GetValue(ConvertCommand.MaskSmoothing) ?? 0),
                 DownsampleRatio = parse.GetValue(Ratio),
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
                 Background = parse.GetValue(Background)!,

@@ -179,21 +179,11 @@ public sealed record ConvertOptions
 
     private void ValidateModel()
     {
-        if (Model == MatteModel.Rvm)
-        {
-            if (MaskSmoothing != 0) throw new ArgumentException("--mask-smoothing is for the selfie models (--model selfie or selfie-landscape)");
-            if (MaskEdge != Selfie.SelfieEdge.GuidedFilter) throw new ArgumentException("--mask-edge is for the selfie models (--model selfie or selfie-landscape)");
-            return;
-        }
-        string model = Model == MatteModel.Selfie ? "selfie" : "selfie-landscape";
+        MatteModelSettings.Check(Model, Weights, MaskSmoothing, MaskEdge, DownsampleRatio is not null, Refiner is not null);
+        if (Model == MatteModel.Rvm) return;
+        string model = MatteModelSettings.Name(Model);
         if (Plate is not null) throw new ArgumentException($"--model {model} does not combine with --background-plate (BackgroundMattingV2 is its own model)");
         if (OutputSegmentation is not null) throw new ArgumentException($"--output-segmentation is RVM's segmentation pass; with --model {model}, --output-alpha is the mask");
-        if (DownsampleRatio is not null) throw new ArgumentException($"--downsample-ratio is RVM's; --model {model} runs at its fixed network size");
-        if (Refiner is not null) throw new ArgumentException($"--refiner is RVM's; with --model {model} use --mask-edge");
         if (SeqChunk != 1) throw new ArgumentException($"--seq-chunk is RVM's; --model {model} takes one frame per call");
-        if (Weights is { } w && !w.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{w}: --model {model} reads a .tflite selfie model (or, without --weights, the embedded one)");
-        if (!(MaskSmoothing >= 0 && MaskSmoothing <= Selfie.SelfieOptions.MaxSmoothing))
-            throw new ArgumentException($"--mask-smoothing must be a number from 0 to {Selfie.SelfieOptions.MaxSmoothing}, got {MaskSmoothing}");
     }
 }

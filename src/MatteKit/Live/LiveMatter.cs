@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MatteKit.Conversion;
 using MatteKit.Inference;
+using MatteKit.Selfie;
 using MatteKit.Weights;
 
 namespace MatteKit.Live;
@@ -35,7 +36,8 @@ public sealed class LiveMatter : IDisposable
     private readonly LatencyHistogram _latency = new();
     private readonly long[] _recentOutputs = new long[128];
     private readonly long _started = Stopwatch.GetTimestamp();
-    private VideoMatter _matter;
+    private VideoMatter? _matter; // null with a selfie model
+    private readonly SelfieSegmenter? _selfie; // --model selfie|selfie-landscape: no ratio, no recurrent state
     private CompositionBackground _background;
     private CompositionBackground? _nextBackground;
     private readonly Func<FrameSlot, ReadOnlyMemory<byte>> _compose;
@@ -60,12 +62,15 @@ public sealed class LiveMatter : IDisposable
     private double _lastRatio;
     private (int Width, int Height) _networkSize, _frameSize;
 
-    private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, WeightSet? weights, VideoMatter matter, CompositionBackground background)
+    private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, WeightSet? weights, VideoMatter? matter, SelfieSegmenter? selfie,
+        CompositionBackground background)
     {
         _options = options;
         _onFrame = onFrame;
         _weights = weights;
         _matter = matter;
+        _selfie = selfie;
+        _calibrated = selfie is not null;
         _background = background;
         _ratio = _matterRatio = options.DownsampleRatio;
         _compose = Compose;
@@ -88,9 +93,11 @@ public sealed class LiveMatter : IDisposable
         var background = CompositionBackground.Parse(options.Background, options.MaxPixels);
         try
         {
+            if (options.Model != MatteModel.Rvm)
+                return new LiveMatter(options, onFrame, null, null, OpenSelfie(options), background);
             var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Weights);
             var matter = Open(options, weights);
-            return new LiveMatter(options, onFrame, weights, matter, background);
+            return new LiveMatter(options, onFrame, weights, matter, null, background);
         }
         catch
         {
@@ -106,8 +113,15 @@ public sealed class LiveMatter : IDisposable
         return weights is null ? VideoMatter.Load(options.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
     }
 
+    private static SelfieSegmenter OpenSelfie(LiveMatterOptions options)
+    {
+        var selfieOptions = new SelfieOptions { Threads = options.Threads, SpinWhileIdle = false, Smoothing = options.MaskSmoothing, MaxCachedSizes = 2 };
+        return options.Weights is { } path ? SelfieSegmenter.Load(path, selfieOptions)
+            : SelfieSegmenter.Load(options.Model == MatteModel.SelfieLandscape ? SelfieModel.Landscape : SelfieModel.General, selfieOptions);
+    }
+
     /// <summary>Where the weights came from.</summary>
-    public string WeightsSource => _matter.WeightsSource;
+    public string WeightsSource => _selfie?.ModelSource ?? _matter!.WeightsSource;
 
     /// <summary>The background given last (<see cref="SetBackground"/>).</summary>
     public string Background
@@ -232,6 +246,7 @@ public sealed class LiveMatter : IDisposable
     public void SetDownsampleRatio(double? ratio)
     {
         LiveMatterOptions.ValidateRatio(ratio);
+        if (_selfie is not null) throw new ArgumentException("the selfie models run at their fixed network size; there is no downsample ratio to change");
         lock (_gate)
         {
             ThrowIfEnded();
@@ -367,7 +382,8 @@ public sealed class LiveMatter : IDisposable
                 }
                 if (prepare is { } size && slot is null)
                 {
-                    if (_matterRatio is null && !_calibrated) Calibrate(size.Width, size.Height);
+                    if (_selfie is not null) WarmSelfie(size.Width, size.Height);
+                    else if (_matterRatio is null && !_calibrated) Calibrate(size.Width, size.Height);
                     else Warm(_matter, size.Width, size.Height, _matterRatio, _auto.Side);
                     CompletePrepared();
                     continue;
@@ -443,7 +459,7 @@ public sealed class LiveMatter : IDisposable
         }
         if (_nextMatter is { } next)
         {
-            _matter.Dispose();
+            _matter!.Dispose();
             _matter = next.Matter;
             _matterRatio = next.Ratio;
             if (next.Ratio is null) _auto.Accept(next.Side);
@@ -454,7 +470,7 @@ public sealed class LiveMatter : IDisposable
         }
         if (_resetRequested)
         {
-            _matter.Reset();
+            ResetSequence();
             _resetRequested = false;
             _resets++;
         }
@@ -480,11 +496,48 @@ public sealed class LiveMatter : IDisposable
         if (_matterRatio is null && !_calibrated) Calibrate(frame.Width, frame.Height);
         if (_options.ResetOnSceneCut && _cuts.IsCut(frame.Rgb.AsSpan(0, frame.Pixels * 3), frame.Width, frame.Height))
         {
-            _matter.Reset();
+            ResetSequence();
             lock (_gate) _sceneCuts++;
         }
-        var (mw, mh, ratio) = MattePlan(frame.Width, frame.Height, _matterRatio, _auto.Side);
         var rgb = frame.Rgb.AsSpan(0, frame.Pixels * 3);
+        double ratio = 1;
+        (int Width, int Height) networkSize;
+        if (_selfie is not null)
+        {
+            _selfie.Segment(rgb, frame.Width, frame.Height, frame.Alpha.AsSpan(0, frame.Pixels));
+            rgb.CopyTo(frame.Foreground);
+            networkSize = _selfie.NetworkSize;
+        }
+        else
+        {
+            ratio = MatteRvm(frame, rgb);
+            networkSize = (_matter!.CurrentGeometry!.NetworkWidth, _matter.CurrentGeometry.NetworkHeight);
+        }
+        long matted = Stopwatch.GetTimestamp();
+        var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, _compose);
+        _onFrame(live);
+        long end = Stopwatch.GetTimestamp();
+        lock (_gate)
+        {
+            double total = Seconds(start, end) * 1000;
+            _estimateMs = _framesOut == 0 ? total : 0.8 * _estimateMs + 0.2 * total;
+            _networkMsTotal += Seconds(start, matted) * 1000;
+            _latency.Add(Seconds(slot.Arrival, end) * 1000);
+            if (_framesOut == 0) _firstOutput = end;
+            _lastOutput = end;
+            _recentOutputs[_framesOut % _recentOutputs.Length] = end;
+            _framesOut++;
+            _lastRatio = ratio;
+            _networkSize = networkSize;
+            _free.Push(slot);
+            if (_selfie is null) StepDownWhenOverloaded();
+        }
+    }
+
+    /// <summary>RVM on one frame at the running ratio, at half size when that is the plan; the ratio used.</summary>
+    private double MatteRvm(FrameSlot frame, ReadOnlySpan<byte> rgb)
+    {
+        var (mw, mh, ratio) = MattePlan(frame.Width, frame.Height, _matterRatio, _auto.Side);
         if ((mw, mh) == (frame.Width, frame.Height))
         {
             var result = _matter.ProcessChunkToBytes(rgb, 1, frame.Width, frame.Height, ratio);
@@ -501,26 +554,20 @@ public sealed class LiveMatter : IDisposable
             HalfResolution.Enlarge(result.AlphaGray8, frame.Width, frame.Height, frame.Alpha);
             rgb.CopyTo(frame.Foreground);
         }
-        long matted = Stopwatch.GetTimestamp();
-        var geometry = _matter.CurrentGeometry!;
-        var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, _compose);
-        _onFrame(live);
-        long end = Stopwatch.GetTimestamp();
-        lock (_gate)
-        {
-            double total = Seconds(start, end) * 1000;
-            _estimateMs = _framesOut == 0 ? total : 0.8 * _estimateMs + 0.2 * total;
-            _networkMsTotal += Seconds(start, matted) * 1000;
-            _latency.Add(Seconds(slot.Arrival, end) * 1000);
-            if (_framesOut == 0) _firstOutput = end;
-            _lastOutput = end;
-            _recentOutputs[_framesOut % _recentOutputs.Length] = end;
-            _framesOut++;
-            _lastRatio = ratio;
-            _networkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
-            _free.Push(slot);
-            StepDownWhenOverloaded();
-        }
+        return ratio;
+    }
+
+    private void ResetSequence()
+    {
+        if (_selfie is not null) _selfie.Reset();
+        else _matter!.Reset();
+    }
+
+    // A selfie session for this size, built and run once on a blank frame (the slow first run), then reset.
+    private void WarmSelfie(int width, int height)
+    {
+        _selfie!.Segment(new byte[width * height * 3], width, height, new byte[width * height]);
+        _selfie.Reset();
     }
 
     // Under the lock. With the live default ratio: frames that keep taking longer than they arrive (the encoders
@@ -592,7 +639,8 @@ public sealed class LiveMatter : IDisposable
             _nextMatter = null;
             _nextBackground?.Dispose();
         }
-        _matter.Dispose();
+        _matter?.Dispose();
+        _selfie?.Dispose();
         _background.Dispose();
     }
 

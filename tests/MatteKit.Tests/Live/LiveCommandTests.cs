@@ -53,6 +53,25 @@ public sealed class LiveCommandTests
     }
 
     [SkippableFact]
+    public void SelfieModelRunsLiveAtItsNetworkSize()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("live", Sample, "--realtime", "--model", "selfie", "--mask-smoothing", "0.3", "--output-alpha", dir.File("pha.mkv"),
+            "--stats", dir.File("stats.json"), "--threads", "2");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        var s = stats.RootElement;
+        Assert.Equal(("256x256", 1.0, 0), (s.GetProperty("network_size").GetString(), s.GetProperty("downsample_ratio").GetDouble(), s.GetProperty("ratio_changes").GetInt32()));
+        long framesOut = s.GetProperty("frames_out").GetInt64();
+        Assert.True(framesOut >= 5, $"only {framesOut} frames out");
+        Assert.Equal(framesOut, MediaTools.Video(dir.File("pha.mkv")).Frames);
+        var last = MediaTools.DecodeFrames(dir.File("pha.mkv"), "gray", 512, 512)[^1];
+        Assert.True(last[300 * 512 + 256] > 200 && last[10 * 512 + 10] < 50, "the mask of the portrait: person in the middle, not in the corner");
+    }
+
+    [SkippableFact]
     public void SigtermFinishesTheRecording()
     {
         MediaTools.SkipIfMissing();
