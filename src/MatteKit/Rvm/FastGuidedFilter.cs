@@ -18,15 +18,21 @@ internal static class FastGuidedFilter
     /// </summary>
     public static GraphValue Forward(GraphBuilder g, RefinerGuide guide, GraphValue coarseGuide, GraphValue coarseOutput)
     {
-        var lrX = coarseGuide;
-        var lrY = coarseOutput;
-
-        var meanX = BoxFilter.Forward(g, lrX, Radius);
-        var meanY = BoxFilter.Forward(g, lrY, Radius);
-        var covXY = g.Sub(BoxFilter.Forward(g, g.Mul(lrX, lrY), Radius), g.Mul(meanX, meanY));
-        var varX = g.Sub(BoxFilter.Forward(g, g.Mul(lrX, lrX), Radius), g.Mul(meanX, meanX));
-        var a = g.Div(covXY, g.Add(varX, g.Constant(Eps)));
-        var b = g.Sub(meanY, g.Mul(a, meanX));
+        var (a, b) = Fit(g, coarseGuide, coarseOutput, Radius, Eps);
         return guide.Apply(g, a, b);
+    }
+
+    /// <summary>
+    /// The linear coefficients per channel: <c>A = cov(x, y) / (var(x) + eps)</c>, <c>b = mean(y) - A mean(x)</c>
+    /// over (2r+1)^2 windows (also the selfie models' edge, with their own radius and eps).
+    /// </summary>
+    internal static (GraphValue A, GraphValue B) Fit(GraphBuilder g, GraphValue x, GraphValue y, int radius, float eps)
+    {
+        var meanX = BoxFilter.Forward(g, x, radius);
+        var meanY = BoxFilter.Forward(g, y, radius);
+        var covXY = g.Sub(BoxFilter.Forward(g, g.Mul(x, y), radius), g.Mul(meanX, meanY));
+        var varX = g.Sub(BoxFilter.Forward(g, g.Mul(x, x), radius), g.Mul(meanX, meanX));
+        var a = g.Div(covXY, g.Add(varX, g.Constant(eps)));
+        return (a, g.Sub(meanY, g.Mul(a, meanX)));
     }
 }

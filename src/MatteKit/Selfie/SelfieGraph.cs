@@ -67,12 +67,7 @@ internal static class SelfieGraph
     {
         long h = src.Dim(2), w = src.Dim(3), sh = smallRgb.Dim(2), sw = smallRgb.Dim(3);
         var grey = g.Reshape(g.MatMul(g.Constant(new[] { 1f / 3, 1f / 3, 1f / 3 }, 1, 3), g.Reshape(smallRgb, 3, sh * sw)), 1, 1, sh, sw);
-        var meanI = BoxFilter.Forward(g, grey, GuideRadius);
-        var meanP = BoxFilter.Forward(g, mask, GuideRadius);
-        var cov = g.Sub(BoxFilter.Forward(g, g.Mul(grey, mask), GuideRadius), g.Mul(meanI, meanP));
-        var variance = g.Sub(BoxFilter.Forward(g, g.Mul(grey, grey), GuideRadius), g.Mul(meanI, meanI));
-        var a = g.Div(cov, g.Add(variance, g.Constant(GuideEps)));
-        var b = g.Sub(meanP, g.Mul(a, meanI));
+        var (a, b) = FastGuidedFilter.Fit(g, grey, mask, GuideRadius, GuideEps);
         var fullGrey = g.Reshape(g.MatMulBytesToFloat(g.ByteTensor(new byte[] { 1, 1, 1 }, 1, 3), g.Reshape(src, 3, h * w)), 1, 1, h, w);
         var scaledA = g.Mul(a, g.Constant(1f / 765));
         return g.Add(g.Mul(g.ResizeBilinearToSize(scaledA, h, w), fullGrey), g.ResizeBilinearToSize(b, h, w));

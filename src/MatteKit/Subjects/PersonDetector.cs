@@ -35,17 +35,19 @@ public sealed class PersonDetector : IDisposable
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"frame of {width}x{height}");
         if (rgb24.Length != (long)width * height * 3)
             throw new ArgumentException($"frame of {width}x{height} needs {(long)width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
-        var session = _sessions.Get(s => s.Width == width && s.Height == height, () => new Session(_graph, width, height, _options));
-        return session.Run(rgb24);
+        return SessionFor(width, height).Run(rgb24);
     }
 
     /// <summary>The network's raw heads for one frame (tests compare them with TensorFlow.js).</summary>
     internal MoveNetHeads Heads(ReadOnlySpan<byte> rgb24, int width, int height)
     {
-        var session = _sessions.Get(s => s.Width == width && s.Height == height, () => new Session(_graph, width, height, _options));
+        var session = SessionFor(width, height);
         session.Run(rgb24);
         return session.Heads;
     }
+
+    private Session SessionFor(int width, int height)
+        => _sessions.Get(s => s.Width == width && s.Height == height, () => new Session(_graph, width, height, _options));
 
     public void Dispose()
     {

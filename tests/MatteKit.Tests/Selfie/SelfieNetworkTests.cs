@@ -16,7 +16,7 @@ public sealed class SelfieNetworkTests
 
     public SelfieNetworkTests(ITestOutputHelper log) => _log = log;
 
-    internal static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "selfie", name);
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "selfie", name);
 
     /// <remarks>
     /// Against the .tflite run operator by operator with TensorFlow.js (TensorFlow's NHWC layout, SAME padding and
@@ -32,7 +32,7 @@ public sealed class SelfieNetworkTests
     {
         var network = SelfieNetwork.Embedded(model);
         var mask = RunNetwork(network, File.ReadAllBytes(Fixture(input)));
-        var expected = ReadFloats(Fixture(reference));
+        var expected = FloatFile.Read(Fixture(reference));
         Assert.Equal(expected.Length, mask.Length);
         double max = 0, sum = 0;
         int at = 0, over = 0;
@@ -53,7 +53,7 @@ public sealed class SelfieNetworkTests
         Assert.True(mean <= meanTolerance, $"mean |diff| {mean:E2} > {meanTolerance:E0}");
     }
 
-    internal static float[] RunNetwork(SelfieNetwork network, byte[] rgb24)
+    private static float[] RunNetwork(SelfieNetwork network, byte[] rgb24)
     {
         int w = network.Width, h = network.Height;
         Assert.Equal(w * h * 3, rgb24.Length);
@@ -63,15 +63,8 @@ public sealed class SelfieNetworkTests
         using var options = new SessionOptions();
         using var session = new InferenceSession(SelfieGraph.BuildNetworkOnly(network), options);
         using var value = OrtValue.CreateTensorValueFromMemory(planar, new long[] { 1, 3, h, w });
-        using var results = session.Run(new RunOptions(), new[] { "image" }, new[] { value }, new[] { "mask" });
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, new[] { "image" }, new[] { value }, new[] { "mask" });
         return results[0].GetTensorDataAsSpan<float>().ToArray();
-    }
-
-    internal static float[] ReadFloats(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var values = new float[bytes.Length / 4];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return values;
     }
 }

@@ -1,5 +1,5 @@
 using MatteKit.Subjects;
-using MatteKit.Tests.Selfie;
+using MatteKit.Tests.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -26,13 +26,13 @@ public sealed class PersonDetectorTests
     {
         var rgb = File.ReadAllBytes(Fixture($"{name}_256x256.rgb"));
         var heads = Detector.Value.Heads(rgb, 256, 256);
-        var center = SelfieNetworkTests.ReadFloats(Fixture($"{name}_center.f32"));
+        var center = FloatFile.Read(Fixture($"{name}_center.f32"));
         double headMax = center.Select((v, i) => Math.Abs(v - heads.Center[i])).Max();
         _log.WriteLine($"{name}: centre head max |diff| {headMax:E2}");
         Assert.True(headMax < 1e-4, $"centre head differs by {headMax:E2}");
 
         var people = Detector.Value.Detect(rgb, 256, 256);
-        var expected = SelfieNetworkTests.ReadFloats(Fixture($"{name}_output.f32"));
+        var expected = FloatFile.Read(Fixture($"{name}_output.f32"));
         Assert.Equal(6, people.Count);
         double worstPoint = 0, worstScore = 0;
         for (int p = 0; p < 6; p++)
