@@ -204,11 +204,7 @@ internal sealed partial class GraphBuilder
 
     /// <summary>Bilinear resize to an exact size, half-pixel centres, scale = out / in (PyTorch's <c>interpolate(size=...)</c>).</summary>
     public GraphValue ResizeBilinearToSize(GraphValue x, long height, long width)
-    {
-        var sizes = Int64Constant(x.Dim(0), x.Dim(1), height, width);
-        return Node("Resize", new[] { x.Name, "", "", sizes.Name }, new[] { x.Dim(0), x.Dim(1), height, width }, x.ElementType,
-            Attr("mode", "linear"), Attr("coordinate_transformation_mode", "half_pixel"));
-    }
+        => ResizeBilinearToSize(x, height, width, "half_pixel");
 
     /// <summary>
     /// Bilinear resize to an exact size with the sampling rule named as ONNX names it: <c>half_pixel</c>,

@@ -16,8 +16,5 @@ internal readonly record struct MoveNetInput(int Width, int Height, int ScaledWi
         return new MoveNetInput(RoundUp(sw), RoundUp(sh), sw, sh);
     }
 
-    /// <summary>Input pixels per frame pixel.</summary>
-    public double Scale(int frameWidth) => (double)ScaledWidth / frameWidth;
-
     private static int RoundUp(int n) => (n + 31) / 32 * 32;
 }
