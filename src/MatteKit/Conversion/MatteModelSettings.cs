@@ -12,6 +12,11 @@ internal static class MatteModelSettings
         _ => "rvm",
     };
 
+    /// <summary>The selfie segmenter a selfie <paramref name="model"/> names: <paramref name="weights"/> when given (a .tflite), else the embedded model.</summary>
+    public static SelfieSegmenter OpenSelfie(MatteModel model, string? weights, SelfieOptions options)
+        => weights is { } path ? SelfieSegmenter.Load(path, options)
+            : SelfieSegmenter.Load(model == MatteModel.SelfieLandscape ? SelfieModel.Landscape : SelfieModel.General, options);
+
     /// <exception cref="ArgumentException">One line naming the option that does not fit the model.</exception>
     public static void Check(MatteModel model, string? weights, float smoothing, SelfieEdge edge, bool ratioGiven, bool refinerGiven)
     {

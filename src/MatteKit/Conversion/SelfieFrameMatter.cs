@@ -27,10 +27,7 @@ internal sealed class SelfieFrameMatter : IFrameMatter
             Edge = options.MaskEdge,
             Smoothing = options.MaskSmoothing,
         };
-        var segmenter = options.Weights is { } path
-            ? SelfieSegmenter.Load(path, selfieOptions)
-            : SelfieSegmenter.Load(options.Model == MatteModel.SelfieLandscape ? SelfieModel.Landscape : SelfieModel.General, selfieOptions);
-        return new SelfieFrameMatter(segmenter, options);
+        return new SelfieFrameMatter(MatteModelSettings.OpenSelfie(options.Model, options.Weights, selfieOptions), options);
     }
 
     public int FramesPerCall => 1;

@@ -114,11 +114,8 @@ public sealed class LiveMatter : IDisposable
     }
 
     private static SelfieSegmenter OpenSelfie(LiveMatterOptions options)
-    {
-        var selfieOptions = new SelfieOptions { Threads = options.Threads, SpinWhileIdle = false, Smoothing = options.MaskSmoothing, MaxCachedSizes = 2 };
-        return options.Weights is { } path ? SelfieSegmenter.Load(path, selfieOptions)
-            : SelfieSegmenter.Load(options.Model == MatteModel.SelfieLandscape ? SelfieModel.Landscape : SelfieModel.General, selfieOptions);
-    }
+        => MatteModelSettings.OpenSelfie(options.Model, options.Weights,
+            new SelfieOptions { Threads = options.Threads, SpinWhileIdle = false, Smoothing = options.MaskSmoothing, MaxCachedSizes = 2 });
 
     /// <summary>Where the weights came from.</summary>
     public string WeightsSource => _selfie?.ModelSource ?? _matter!.WeightsSource;

@@ -36,10 +36,9 @@ internal static class MoveNetDecoder
                 regressed[p, j] = (y + heads.At(heads.Regress, 2 * j, y, x), x + heads.At(heads.Regress, 2 * j + 1, y, x));
         }
 
-        // weighted[p, j, cell]: the keypoint heatmap near each candidate's regressed keypoint, inside its box.
+        // weighted[(p, j), cell]: the keypoint heatmap near each candidate's regressed keypoint, inside its box.
         float twoSigmaSquared = Math.Min(h, w) * SigmaFactor;
-        var weighted = new float[n, k, cells];
-        var best = new float[k, cells];
+        float[] weighted = heads.Weighted, best = heads.Best;
         for (int p = 0; p < n; p++)
         {
             var box = boxes[p];
@@ -53,8 +52,8 @@ internal static class MoveNetDecoder
                         bool inside = gy >= box.Top && gy < box.Bottom && gx >= box.Left && gx < box.Right;
                         float dy = gy - ry, dx = gx - rx;
                         float v = inside ? heads.Heatmap[j * cells + cell] * MathF.Exp(-(dy * dy + dx * dx) / twoSigmaSquared) : 0;
-                        weighted[p, j, cell] = v;
-                        if (p == 0 || v > best[j, cell]) best[j, cell] = v;
+                        weighted[(p * k + j) * cells + cell] = v;
+                        if (p == 0 || v > best[j * cells + cell]) best[j * cells + cell] = v;
                     }
             }
         }
@@ -67,12 +66,12 @@ internal static class MoveNetDecoder
             int counted = 0;
             for (int j = 0; j < k; j++)
             {
-                int at = 0;
+                int at = 0, row = (p * k + j) * cells;
                 for (int cell = 1; cell < cells; cell++)
-                    if (weighted[p, j, cell] > weighted[p, j, at]) at = cell;
+                    if (weighted[row + cell] > weighted[row + at]) at = cell;
                 int ky = at / w, kx = at % w;
                 float y = ky + heads.At(heads.Offset, 2 * j, ky, kx), x = kx + heads.At(heads.Offset, 2 * j + 1, ky, kx);
-                float score = best[j, at];
+                float score = best[j * cells + at];
                 keypoints[j] = new Keypoint((float)(x * stride / scaleX), (float)(y * stride / scaleY), score);
                 if (score > KeypointThreshold)
                 {
