@@ -1,0 +1,66 @@
+namespace MatteKit.Media;
+
+/// <summary>
+/// The one place that opens a file a user named as data (an image, a background, a model): only a regular file
+/// is read, and never more bytes than the format allows. A FIFO would block forever and <c>/dev/zero</c> (or a
+/// symbolic link to it named <c>.png</c>) would fill memory, so both are refused before a byte is read.
+/// </summary>
+internal static class InputFile
+{
+    /// <summary>
+    /// Throws unless <paramref name="path"/> names a regular file (symbolic links followed).
+    /// <paramref name="what"/> says what the file was meant to be ("a background image", "a TFLite model").
+    /// </summary>
+    /// <exception cref="MediaFormatException">Missing, a directory, a FIFO, a device or a socket.</exception>
+    public static void RequireRegular(string path, string what)
+    {
+        if (Problem(path, what) is { } problem) throw new MediaFormatException(path, problem);
+    }
+
+    /// <summary>Null when <paramref name="path"/> is a regular file; else what it is instead, as one phrase.</summary>
+    public static string? Problem(string path, string what) => FileIdentity.Of(path)?.Kind switch
+    {
+        FileKind.Regular => null,
+        null => "file not found",
+        FileKind.Directory => $"is a folder, not {what}",
+        FileKind.Fifo => $"is a FIFO (named pipe), not {what}; only regular files are read",
+        FileKind.Device => $"is a device, not {what}; only regular files are read",
+        FileKind.Socket => $"is a socket, not {what}; only regular files are read",
+        _ => $"is not a regular file, so not {what}",
+    };
+
+    /// <summary>
+    /// The whole of a regular file of at most <paramref name="maxBytes"/> bytes. The size is checked before
+    /// reading, and the read stops at the cap even if the file grows meanwhile.
+    /// </summary>
+    /// <exception cref="MediaFormatException">Not a regular file, larger than the cap, or unreadable.</exception>
+    public static byte[] ReadAllBytes(string path, long maxBytes, string what)
+    {
+        RequireRegular(path, what);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            long length = stream.Length;
+            if (length > maxBytes || length > Array.MaxLength)
+                throw new MediaFormatException(path, $"{length} bytes, more than the {Describe(maxBytes)} {what} may have");
+            var bytes = new byte[length];
+            int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (got != bytes.Length) throw new MediaFormatException(path, $"changed while being read ({got} of {length} bytes)");
+            return bytes;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new MediaFormatException(path, "cannot be read (permission denied)", e);
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            throw new MediaFormatException(path, "cannot be read: " + e.Message.ReplaceLineEndings(" "), e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new MediaFormatException(path, "file not found", e);
+        }
+    }
+
+    private static string Describe(long bytes) => bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
+}
