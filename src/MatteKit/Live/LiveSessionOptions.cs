@@ -49,7 +49,7 @@ internal sealed record LiveSessionOptions
         if (!stream && !Realtime)
             throw new ArgumentException($"{Input}: a file is read as fast as it decodes; give --realtime to play it at its own rate (or use mattekit convert)");
         var inputs = new List<(string, string)>();
-        if (!stream) inputs.Add(("the input", Input));
+        foreach (var file in Conversion.PathCollisions.FilesRead(Input)) inputs.Add(("the input", file));
         if (File.Exists(Matter.Background)) inputs.Add(("the --background", Matter.Background));
         if (Matter.Weights is { } weights) inputs.Add(("the --weights", weights));
         var outputs = Outputs.Select(o => ("--output", o)).Append(("--output-alpha", OutputAlpha)).Append(("--output-foreground", OutputForeground))
