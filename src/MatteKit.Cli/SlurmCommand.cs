@@ -108,19 +108,21 @@ internal static partial class SlurmCommand
         var jobs = ReadJobs(plan);
         var done = plan.Chunks.Where(plan.IsDone).Select(c => c.Index).ToHashSet();
         bool joined = plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path));
-        string JoinState(string? queued)
-            => jobs?.Join is not { } id ? (jobs is null ? "not submitted" : "no join job recorded")
-                : $"job {id} " + (queued ?? (joined ? "COMPLETED" : "gone from the queue"));
+        string JoinState()
+        {
+            if (jobs?.Join is not { } id) return jobs is null ? "not submitted" : "no join job recorded";
+            if (Squeue(id, "%T") is not { } queued) return $"job {id} (squeue not found)";
+            return $"job {id} " + (queued.FirstOrDefault() ?? (joined ? "COMPLETED" : "gone from the queue"));
+        }
 
         // The markers answer alone when every chunk is done, or when squeue is not here to ask.
         var chunkLines = jobs is null || done.Count == plan.Chunks.Count ? null : Squeue(jobs.Chunks, "%K %T %N");
         if (chunkLines is null)
         {
-            string? joinQueued = jobs?.Join is { } joinId ? Squeue(joinId, "%T")?.FirstOrDefault() : null;
             string source = done.Count == plan.Chunks.Count ? "every chunk's marker" : jobs is null ? "the markers (not submitted)" : "the markers alone (squeue not found)";
             var notDone = plan.Chunks.Select(c => c.Index).Where(i => !done.Contains(i)).ToList();
             Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s): {done.Count} done, {notDone.Count} not done" +
-                              (notDone.Count > 0 ? $" ({string.Join(", ", notDone.Take(20))})" : "") + $", from {source}; join: {JoinState(joinQueued)}");
+                              (notDone.Count > 0 ? $" ({string.Join(", ", notDone.Take(20))})" : "") + $", from {source}; join: {JoinState()}");
             return 0;
         }
         var states = new Dictionary<int, (string State, string Node)>();
@@ -131,7 +133,7 @@ internal static partial class SlurmCommand
             // A pending array holds its untouched tasks in one line ("0-9%3"): each of them is pending.
             foreach (int index in Indexes(parts[0], plan.Chunks.Count)) states[index] = (parts[1], parts.Length > 2 ? parts[2] : "");
         }
-        string joinState = JoinState(jobs!.Join is { } join ? Squeue(join, "%T")?.FirstOrDefault() : null);
+        string joinState = JoinState();
         var running = states.Where(s => !done.Contains(s.Key) && s.Value.State is "RUNNING" or "COMPLETING").ToList();
         var pending = states.Where(s => !done.Contains(s.Key) && s.Value.State is "PENDING" or "REQUEUED" or "CONFIGURING").ToList();
         var failed = plan.Chunks.Select(c => c.Index).Where(i => !done.Contains(i) && !running.Any(r => r.Key == i) && !pending.Any(p => p.Key == i)).ToList();

@@ -20,9 +20,9 @@ public static class ChunkRunner
         var chunk = plan.Chunk(index);
         plan.CheckInput();
         if (plan.SegmentProblem(chunk, countVideoFrames: true, cancel) is null) return false;
+        Directory.CreateDirectory(plan.Segments);
         // Whatever marker is there (another plan's, or over damaged segments) no longer holds.
         File.Delete(plan.MarkerPath(chunk));
-        Directory.CreateDirectory(plan.Segments);
         var attempt = Directory.CreateDirectory(Path.Combine(plan.Segments, SegmentsFolder.Attempt(chunk.Index)));
         try
         {
