@@ -11,9 +11,11 @@ namespace MatteKit.Cli;
 /// <summary>
 /// <c>mattekit slurm submit plan.json</c>: the plan's chunks as one Slurm job array (<c>sbatch --array=0-(N-1)%K
 /// --requeue</c>, task K running <c>mattekit chunk plan.json --index $SLURM_ARRAY_TASK_ID</c>) and a join job that
-/// waits for all of them (<c>--dependency=afterok</c>); <c>mattekit slurm status plan.json</c>: chunks done (their
-/// markers), running, pending and failed (squeue), and the join. The plan, the input and the outputs must be on a
-/// filesystem every node sees, and mattekit installed on the nodes at the path given by <c>--mattekit</c>.
+/// waits for all of them (<c>--dependency=afterok</c>); a refused join cancels the array (or, where scancel fails,
+/// records it and says so), and an sbatch that prints no job id is a failure. <c>mattekit slurm status plan.json</c>:
+/// chunks done (their markers), running, pending and failed (squeue), and the join; from the markers alone when every
+/// chunk is done or squeue is not installed. The plan, the input and the outputs must be on a filesystem every node
+/// sees, and mattekit installed on the nodes at the path given by <c>--mattekit</c>.
 /// </summary>
 internal static partial class SlurmCommand
 {
@@ -84,7 +86,15 @@ internal static partial class SlurmCommand
             throw new MediaFormatException("sbatch", $"{e.Problem}; the chunks job {arrayJob} could not be cancelled ({notCancelled}) and " +
                 $"stays queued, recorded in {JobsPath(plan)}: cancel it with scancel {arrayJob}, or run mattekit join {plan.PlanPath} when it is done");
         }
-        RecordJobs(plan, arrayJob, joinJob);
+        try
+        {
+            RecordJobs(plan, arrayJob, joinJob);
+        }
+        catch (MediaFormatException e)
+        {
+            throw new MediaFormatException(JobsPath(plan), $"{e.Problem}: the chunks job {arrayJob} and the join job {joinJob} are queued but not recorded; " +
+                "slurm status cannot follow them (squeue can)");
+        }
         Console.WriteLine($"chunks: job {arrayJob} (array {array}, {plan.Chunks.Count} task(s)); join: job {joinJob} (after every chunk succeeds)");
         Console.WriteLine($"follow with: mattekit slurm status {plan.PlanPath}");
         return 0;
@@ -100,7 +110,8 @@ internal static partial class SlurmCommand
     private static int Status(ParseResult parse)
     {
         var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
-        if (!Directory.Exists(plan.Segments) && plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
+        // The join removes every marker once the outputs are in place (the folder itself may stay, holding a file of the user's).
+        if (!plan.Chunks.Any(c => File.Exists(plan.MarkerPath(c))) && plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
         {
             Console.WriteLine($"{plan.PlanPath}: joined, {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
             return 0;
