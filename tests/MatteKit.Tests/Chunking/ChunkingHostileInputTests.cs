@@ -428,6 +428,8 @@ public sealed class ChunkingHostileInputTests
                     return count;
                 }
                 Signal(join.Id, SigCont);
+                // A moment to run (about a millisecond): a join stopped all the time would hardly start.
+                Thread.Sleep(1);
             }
             return 0;
         }
