@@ -172,6 +172,10 @@ internal static partial class SlurmCommand
         {
             throw Damaged(path, $"is not JSON ({e.Message})");
         }
+        catch (MediaFormatException) when (!File.Exists(path))
+        {
+            return null; // removed meanwhile by the join
+        }
 
         string? JobId(JsonElement root, string key)
         {

@@ -31,7 +31,8 @@ internal static partial class SegmentsFolder
     public static bool Remove(string folder)
     {
         if (!Directory.Exists(folder)) return true;
-        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        // The markers first: from then on no chunk counts as done, whatever is still being removed.
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos().OrderBy(e => MarkerName().IsMatch(e.Name) ? 0 : 1).ToList())
         {
             try
             {
@@ -60,6 +61,9 @@ internal static partial class SegmentsFolder
             return false;
         }
     }
+
+    [GeneratedRegex(@"^chunk\.\d{5}\.done$")]
+    private static partial Regex MarkerName();
 
     [GeneratedRegex(@"^\.attempt-\d{5}-\d+-[0-9a-f]{32}$")]
     private static partial Regex AttemptName();
