@@ -40,9 +40,11 @@ internal static class ChunkCommand
         command.SetAction(parse =>
         {
             var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
-            PlanJoiner.Join(plan, cancel);
+            bool joined = PlanJoiner.Join(plan, cancel);
             if (!parse.GetValue(Quiet))
-                Console.WriteLine($"joined {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
+                Console.WriteLine(joined
+                    ? $"joined {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}"
+                    : $"already joined ({plan.Frames} frames in each output): {string.Join(", ", plan.Outputs.Select(o => o.Path))}; nothing to do");
             return 0;
         });
         return command;

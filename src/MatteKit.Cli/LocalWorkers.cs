@@ -7,12 +7,21 @@ namespace MatteKit.Cli;
 /// <summary>
 /// <c>convert --workers N</c>: the conversion as a plan (beside the first output, named after it), its chunks run by
 /// N child processes of this program (<c>mattekit chunk</c>), then joined. A run that fails or is stopped leaves
-/// the plan and the finished chunks; the same command again finishes only the missing ones.
+/// the plan and the finished chunks; the same command again finishes only the missing ones. At most one worker per
+/// core, and the cores (or <c>--threads</c>) shared among them: each worker is a whole model and its threads.
 /// </summary>
 internal static class LocalWorkers
 {
+    /// <summary>The most workers: one per core (each needs at least one thread; more only contend and add a model's memory each).</summary>
+    public static int MaxWorkers => ConvertLimits.MaxThreads;
+
     public static int Run(ConvertOptions options, int workers, int? chunkFrames, int warmup, bool quiet, CancellationToken cancel)
     {
+        if (workers > MaxWorkers)
+            throw new UsageException($"--workers must be a whole number from 1 to {MaxWorkers} (the cores present), got {workers}");
+        // The threads asked for (or every core) split among the workers, so that together they use no more.
+        int threads = options.Threads > 0 ? options.Threads : ConvertLimits.MaxThreads;
+        options = options with { Threads = Math.Max(1, threads / workers) };
         string first = new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation }.First(o => o is not null)!;
         string full = Path.GetFullPath(first.TrimEnd('/', Path.DirectorySeparatorChar));
         string planPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.mattekit-plan.json");
@@ -20,13 +29,14 @@ internal static class LocalWorkers
         // Chunks of a quarter of each worker's share unless given: a slow chunk then holds up less of the end.
         var plan = PlanCommand.Make(options, chunkFrames ?? int.MaxValue, warmup, planPath, cancel);
         plan = plan.WithChunkFrames(chunkFrames ?? Math.Max(1, (int)Math.Ceiling(plan.Frames / (4.0 * workers))));
-        if (File.Exists(planPath) && Same(ConversionPlan.Load(planPath), plan))
+        if (Earlier(planPath) is { } earlier && earlier.Fingerprint == plan.Fingerprint)
         {
-            plan = ConversionPlan.Load(planPath);
+            plan = earlier;
         }
         else
         {
-            if (File.Exists(planPath)) DeleteSegments(ConversionPlan.Load(planPath));
+            // Another command's plan (or a damaged one): its segments are of no use; removed by the names plans make.
+            SegmentsFolder.Remove(plan.Segments);
             plan.Save();
         }
         var todo = new Queue<PlanChunk>(plan.Chunks.Where(c => !plan.IsDone(c)));
@@ -77,13 +87,17 @@ internal static class LocalWorkers
         return process;
     }
 
-    private static bool Same(ConversionPlan a, ConversionPlan b)
-        => a.Input == b.Input && a.InputBytes == b.InputBytes && a.InputModifiedUtc == b.InputModifiedUtc && a.Frames == b.Frames
-           && a.ChunkFrames == b.ChunkFrames && a.Warmup == b.Warmup && a.WarmupOrder == b.WarmupOrder && a.Options == b.Options
-           && a.Outputs.SequenceEqual(b.Outputs);
-
-    private static void DeleteSegments(ConversionPlan plan)
+    /// <summary>The plan an earlier run left at <paramref name="planPath"/>; null when none, or one that does not read as a plan.</summary>
+    private static ConversionPlan? Earlier(string planPath)
     {
-        if (Directory.Exists(plan.Segments)) Directory.Delete(plan.Segments, recursive: true);
+        if (!File.Exists(planPath)) return null;
+        try
+        {
+            return ConversionPlan.Load(planPath);
+        }
+        catch (Media.MediaFormatException)
+        {
+            return null;
+        }
     }
 }

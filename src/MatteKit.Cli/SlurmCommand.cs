@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MatteKit.Chunking;
 using MatteKit.Media;
 
@@ -10,11 +11,13 @@ namespace MatteKit.Cli;
 /// <summary>
 /// <c>mattekit slurm submit plan.json</c>: the plan's chunks as one Slurm job array (<c>sbatch --array=0-(N-1)%K
 /// --requeue</c>, task K running <c>mattekit chunk plan.json --index $SLURM_ARRAY_TASK_ID</c>) and a join job that
-/// waits for all of them (<c>--dependency=afterok</c>); <c>mattekit slurm status plan.json</c>: chunks done (their
-/// markers), running, pending and failed (squeue), and the join. The plan, the input and the outputs must be on a
-/// filesystem every node sees, and mattekit installed on the nodes at the path given by <c>--mattekit</c>.
+/// waits for all of them (<c>--dependency=afterok</c>); a refused join cancels the array (or, where scancel fails,
+/// records it and says so), and an sbatch that prints no job id is a failure. <c>mattekit slurm status plan.json</c>:
+/// chunks done (their markers), running, pending and failed (squeue), and the join; from the markers alone when every
+/// chunk is done or squeue is not installed. The plan, the input and the outputs must be on a filesystem every node
+/// sees, and mattekit installed on the nodes at the path given by <c>--mattekit</c>.
 /// </summary>
-internal static class SlurmCommand
+internal static partial class SlurmCommand
 {
     private static readonly Argument<string> Plan = new("PLAN") { Description = "a plan written by mattekit plan" };
     private static readonly Option<int?> MaxParallel = OptionValues.WholeNumber("--max-parallel", "chunks running at once (the array's %K; default: no limit)", 1);
@@ -55,42 +58,93 @@ internal static class SlurmCommand
             $"--output={Path.Combine(plan.Segments, "slurm-%A_%a.out")}" };
         chunks.AddRange(common);
         chunks.Add($"--wrap={program} chunk {Quote(plan.PlanPath)} --index $SLURM_ARRAY_TASK_ID --quiet");
-        string arrayJob = Sbatch(chunks);
+        string arrayJob = Sbatch(chunks, $"the chunks (job name mattekit-{name})");
         var join = new List<string> { "--parsable", $"--dependency=afterok:{arrayJob}", "--kill-on-invalid-dep=yes", $"--job-name=mattekit-{name}-join",
             $"--output={Path.Combine(plan.Segments, "slurm-join-%j.out")}" };
         join.AddRange(common);
         join.Add($"--wrap={program} join {Quote(plan.PlanPath)} --quiet");
-        string joinJob = Sbatch(join);
-        OutputFile.WriteAllText(JobsPath(plan), JsonSerializer.Serialize(new Dictionary<string, string> { ["chunks"] = arrayJob, ["join"] = joinJob }));
+        string joinJob;
+        try
+        {
+            joinJob = Sbatch(join, $"the join (job name mattekit-{name}-join)");
+        }
+        catch (MediaFormatException e)
+        {
+            // The chunks are queued already: without their join they would run for nothing, unrecorded.
+            string? notCancelled;
+            try
+            {
+                var (code, _, stderr) = RunTool("scancel", new[] { arrayJob });
+                notCancelled = stderr is null ? "scancel not found" : code == 0 ? null : Last(stderr);
+            }
+            catch (MediaFormatException c)
+            {
+                notCancelled = c.Problem;
+            }
+            if (notCancelled is null) throw new MediaFormatException("sbatch", $"{e.Problem}; the chunks job {arrayJob} was cancelled, nothing is queued");
+            RecordJobs(plan, arrayJob, null);
+            throw new MediaFormatException("sbatch", $"{e.Problem}; the chunks job {arrayJob} could not be cancelled ({notCancelled}) and " +
+                $"stays queued, recorded in {JobsPath(plan)}: cancel it with scancel {arrayJob}, or run mattekit join {plan.PlanPath} when it is done");
+        }
+        try
+        {
+            RecordJobs(plan, arrayJob, joinJob);
+        }
+        catch (MediaFormatException e)
+        {
+            throw new MediaFormatException(JobsPath(plan), $"{e.Problem}: the chunks job {arrayJob} and the join job {joinJob} are queued but not recorded; " +
+                "slurm status cannot follow them (squeue can)");
+        }
         Console.WriteLine($"chunks: job {arrayJob} (array {array}, {plan.Chunks.Count} task(s)); join: job {joinJob} (after every chunk succeeds)");
         Console.WriteLine($"follow with: mattekit slurm status {plan.PlanPath}");
         return 0;
     }
 
+    private static void RecordJobs(ConversionPlan plan, string chunks, string? join)
+    {
+        var jobs = new Dictionary<string, string> { ["chunks"] = chunks };
+        if (join is not null) jobs["join"] = join;
+        OutputFile.WriteAllText(JobsPath(plan), JsonSerializer.Serialize(jobs));
+    }
+
     private static int Status(ParseResult parse)
     {
         var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
-        if (!Directory.Exists(plan.Segments) && plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
+        // The join removes every marker once the outputs are in place (the folder itself may stay, holding a file of the user's).
+        if (!plan.Chunks.Any(c => File.Exists(plan.MarkerPath(c))) && plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
         {
             Console.WriteLine($"{plan.PlanPath}: joined, {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
             return 0;
         }
-        string jobsFile = JobsPath(plan);
+        var jobs = ReadJobs(plan);
         var done = plan.Chunks.Where(plan.IsDone).Select(c => c.Index).ToHashSet();
-        var states = new Dictionary<int, (string State, string Node)>();
-        string joinState = "not submitted";
-        if (File.Exists(jobsFile))
+        bool joined = plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path));
+        string JoinState()
         {
-            var jobs = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(jobsFile))!;
-            foreach (var line in Squeue(jobs["chunks"], "%K %T %N"))
-            {
-                var parts = line.Split(' ', 3);
-                // A pending array holds its untouched tasks in one line ("0-9%3"): each of them is pending.
-                foreach (int index in Indexes(parts[0], plan.Chunks.Count)) states[index] = (parts[1], parts.Length > 2 ? parts[2] : "");
-            }
-            joinState = Squeue(jobs["join"], "%T").FirstOrDefault() ?? (plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)) ? "COMPLETED" : "gone from the queue");
-            joinState = $"job {jobs["join"]} {joinState}";
+            if (jobs?.Join is not { } id) return jobs is null ? "not submitted" : "no join job recorded";
+            if (Squeue(id, "%T") is not { } queued) return $"job {id} (squeue not found)";
+            return $"job {id} " + (queued.FirstOrDefault() ?? (joined ? "COMPLETED" : "gone from the queue"));
         }
+
+        // The markers answer alone when every chunk is done, or when squeue is not here to ask.
+        var chunkLines = jobs is null || done.Count == plan.Chunks.Count ? null : Squeue(jobs.Chunks, "%K %T %N");
+        if (chunkLines is null)
+        {
+            string source = done.Count == plan.Chunks.Count ? "every chunk's marker" : jobs is null ? "the markers (not submitted)" : "the markers alone (squeue not found)";
+            var notDone = plan.Chunks.Select(c => c.Index).Where(i => !done.Contains(i)).ToList();
+            Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s): {done.Count} done, {notDone.Count} not done" +
+                              (notDone.Count > 0 ? $" ({string.Join(", ", notDone.Take(20))})" : "") + $", from {source}; join: {JoinState()}");
+            return 0;
+        }
+        var states = new Dictionary<int, (string State, string Node)>();
+        foreach (var line in chunkLines)
+        {
+            var parts = line.Split(' ', 3);
+            if (parts.Length < 2) continue;
+            // A pending array holds its untouched tasks in one line ("0-9%3"): each of them is pending.
+            foreach (int index in Indexes(parts[0], plan.Chunks.Count)) states[index] = (parts[1], parts.Length > 2 ? parts[2] : "");
+        }
+        string joinState = JoinState();
         var running = states.Where(s => !done.Contains(s.Key) && s.Value.State is "RUNNING" or "COMPLETING").ToList();
         var pending = states.Where(s => !done.Contains(s.Key) && s.Value.State is "PENDING" or "REQUEUED" or "CONFIGURING").ToList();
         var failed = plan.Chunks.Select(c => c.Index).Where(i => !done.Contains(i) && !running.Any(r => r.Key == i) && !pending.Any(p => p.Key == i)).ToList();
@@ -100,6 +154,49 @@ internal static class SlurmCommand
                           $"; join: {joinState}");
         return 0;
     }
+
+    /// <summary>The job ids <c>submit</c> recorded; null when it has not run.</summary>
+    /// <exception cref="MediaFormatException">The file is not what <c>submit</c> writes (one line naming it).</exception>
+    private static SlurmJobs? ReadJobs(ConversionPlan plan)
+    {
+        string path = JobsPath(plan);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(InputFile.ReadAllBytes(path, 4096, "a Slurm jobs file"));
+            if (json.RootElement.ValueKind != JsonValueKind.Object) throw Damaged(path, "is not a JSON object");
+            string chunks = JobId(json.RootElement, "chunks") ?? throw Damaged(path, "records no chunks job");
+            return new SlurmJobs(chunks, JobId(json.RootElement, "join"));
+        }
+        catch (JsonException e)
+        {
+            throw Damaged(path, $"is not JSON ({e.Message})");
+        }
+        catch (MediaFormatException) when (!File.Exists(path))
+        {
+            return null; // removed meanwhile by the join
+        }
+
+        string? JobId(JsonElement root, string key)
+        {
+            if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            string? id = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            };
+            return id is not null && JobIdText().IsMatch(id) ? id : throw Damaged(path, $"'{key}' is {value.GetRawText()}, not a job id");
+        }
+    }
+
+    private static MediaFormatException Damaged(string jobsFile, string problem)
+        => new(jobsFile, $"{problem}; the file is damaged (delete it and submit again, or read the jobs with squeue)");
+
+    [GeneratedRegex(@"^\d{1,18}$")]
+    private static partial Regex JobIdText();
+
+    private sealed record SlurmJobs(string Chunks, string? Join);
 
     private static IEnumerable<int> Indexes(string field, int count)
     {
@@ -119,20 +216,31 @@ internal static class SlurmCommand
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string Sbatch(IEnumerable<string> args)
+    /// <param name="what">What the job is, for the message when sbatch gives no id.</param>
+    private static string Sbatch(IEnumerable<string> args, string what)
     {
         var (code, stdout, stderr) = RunTool("sbatch", args);
-        if (code != 0) throw new MediaFormatException("sbatch", $"refused the job ({stderr.Trim().Split('\n')[^1]})");
-        return stdout.Trim().Split(';')[0];
+        if (stdout is null) throw new MediaFormatException("sbatch", "not found: this machine is not a Slurm submit host (Debian: apt-get install slurm-client)");
+        if (code != 0) throw new MediaFormatException("sbatch", $"refused {what} ({Last(stderr!)})");
+        // --parsable prints "ID" or "ID;CLUSTER"; anything else is no job id, even with exit 0.
+        string id = stdout.Trim().Split('\n')[0].Split(';')[0].Trim();
+        if (!JobIdText().IsMatch(id))
+            throw new MediaFormatException("sbatch", $"printed no job id for {what} (it printed '{Last(stdout)}'); look for it with squeue --name and cancel it");
+        return id;
     }
 
-    private static IEnumerable<string> Squeue(string job, string format)
+    private static string Last(string text) => text.Trim().Split('\n')[^1].Trim();
+
+    /// <summary>squeue's lines for <paramref name="job"/>; null when squeue is not installed here.</summary>
+    private static IEnumerable<string>? Squeue(string job, string format)
     {
         var (code, stdout, _) = RunTool("squeue", new[] { "-h", "-r", "-t", "all", "-j", job, "-o", format });
-        return code == 0 ? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()) : Array.Empty<string>();
+        if (stdout is null) return null;
+        return code == 0 ? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList() : Array.Empty<string>();
     }
 
-    private static (int Code, string Stdout, string Stderr) RunTool(string tool, IEnumerable<string> args)
+    /// <returns>Null output streams when <paramref name="tool"/> is not installed.</returns>
+    private static (int Code, string? Stdout, string? Stderr) RunTool(string tool, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -143,7 +251,7 @@ internal static class SlurmCommand
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new MediaFormatException(tool, "not found: this machine is not a Slurm submit host (Debian: apt-get install slurm-client)");
+            return (-1, null, null);
         }
         using (process)
         {

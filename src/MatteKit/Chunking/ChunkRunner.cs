@@ -5,9 +5,10 @@ namespace MatteKit.Chunking;
 
 /// <summary>
 /// <c>mattekit chunk plan.json --index K</c>: converts chunk K (its warm-up first, outputs discarded) into its own
-/// segment files. Idempotent: a chunk whose marker and segments exist is not redone. Each attempt writes into a
-/// folder of its own and moves the finished segments into place, then writes the marker; two workers on the same
-/// index (a requeued job whose first run went on) both leave a correct segment, one of them kept.
+/// segment files. Idempotent: a chunk whose marker names this plan and whose segments hold its frames is not redone;
+/// one whose segments are missing, short or left by another plan is. Each attempt writes into a folder of its own
+/// and moves the finished segments into place, then writes the marker; two workers on the same index (a requeued
+/// job whose first run went on) both leave a correct segment, one of them kept.
 /// </summary>
 public static class ChunkRunner
 {
@@ -18,34 +19,26 @@ public static class ChunkRunner
     {
         var chunk = plan.Chunk(index);
         plan.CheckInput();
-        if (plan.IsDone(chunk)) return false;
+        if (plan.SegmentProblem(chunk, countVideoFrames: true, cancel) is null) return false;
         Directory.CreateDirectory(plan.Segments);
-        var attempt = Directory.CreateDirectory(Path.Combine(plan.Segments, $".attempt-{chunk.Index:D5}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        // Whatever marker is there (another plan's, or over damaged segments) no longer holds.
+        File.Delete(plan.MarkerPath(chunk));
+        var attempt = Directory.CreateDirectory(Path.Combine(plan.Segments, SegmentsFolder.Attempt(chunk.Index)));
         try
         {
-            var options = plan.Options.ToConvertOptions(plan.Input) with
+            string Local(PlannedOutput o) => Path.Combine(attempt.FullName, o.Role + o.Extension);
+            var options = plan.ChunkOptions(Local) with
             {
                 Frames = new FrameRange(chunk.Start, chunk.End),
                 Warmup = plan.Warmup,
                 WarmupOrder = plan.WarmupOrder,
                 NoAudio = true, // the join muxes the input's audio once, over the whole length
             };
-            string Local(PlannedOutput o) => Path.Combine(attempt.FullName, o.Role + o.Extension);
-            foreach (var output in plan.Outputs)
-                options = output.Role switch
-                {
-                    "alpha" => options with { OutputAlpha = Local(output) },
-                    "foreground" => options with { OutputForeground = Local(output) },
-                    "composition" => options with { OutputComposition = Local(output) },
-                    "segmentation" => options with { OutputSegmentation = Local(output) },
-                    _ => throw new MediaFormatException(plan.PlanPath, $"names an output role '{output.Role}' this version does not know"),
-                };
             var summary = Converter.Run(options, progress, cancel);
             if (summary.Frames != chunk.Count)
                 throw new MediaFormatException(plan.Input, $"chunk {chunk.Index} gave {summary.Frames} frame(s) where the plan counts {chunk.Count}; plan again");
-            foreach (var output in plan.Outputs) Place(Local(output), plan.SegmentPath(output, chunk), output.IsFolder);
-            OutputFile.WriteAllText(plan.MarkerPath(chunk),
-                $"{{\"index\": {chunk.Index}, \"start\": {chunk.Start}, \"end\": {chunk.End}, \"frames\": {summary.Frames}, \"host\": \"{Environment.MachineName}\"}}\n");
+            foreach (var output in plan.Outputs) Place(plan, chunk, Local(output), plan.SegmentPath(output, chunk), output.IsFolder, attempt.FullName);
+            OutputFile.WriteAllText(plan.MarkerPath(chunk), plan.MarkerText(chunk));
             return true;
         }
         finally
@@ -60,22 +53,30 @@ public static class ChunkRunner
         }
     }
 
-    // A rename within the segments folder: atomic. Where another worker put its segment first, theirs is kept (both
-    // were made from the same frames with the same options).
-    private static void Place(string from, string to, bool folder)
+    // A rename within the segments folder: atomic. Where another worker on this chunk put its segment first (its
+    // marker for this plan is there), theirs is kept: both were made from the same frames with the same options.
+    // A folder segment without that marker is stale (another plan's, or damaged): moved into this attempt's folder,
+    // which is removed with it.
+    private static void Place(ConversionPlan plan, PlanChunk chunk, string from, string to, bool folder, string attempt)
     {
         if (!folder)
         {
             File.Move(from, to, overwrite: true);
             return;
         }
-        if (Directory.Exists(to)) return;
-        try
+        for (int tries = 0; ; tries++)
         {
-            Directory.Move(from, to);
-        }
-        catch (IOException) when (Directory.Exists(to))
-        {
+            if (Directory.Exists(to) && plan.IsDone(chunk)) return;
+            try
+            {
+                if (Directory.Exists(to)) Directory.Move(to, Path.Combine(attempt, $"stale-{Guid.NewGuid():N}"));
+                Directory.Move(from, to);
+                return;
+            }
+            catch (IOException) when (tries < 5)
+            {
+                // Another worker moved the stale folder or placed its own meanwhile: look again.
+            }
         }
     }
 }

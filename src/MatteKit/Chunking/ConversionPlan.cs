@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MatteKit.Conversion;
@@ -42,8 +44,19 @@ public sealed record ConversionPlan
     public required IReadOnlyList<PlannedOutput> Outputs { get; init; }
     public required IReadOnlyList<PlanChunk> Chunks { get; init; }
 
-    /// <summary>The folder the chunks' segments and done markers go to (beside the plan).</summary>
-    public required string Segments { get; init; }
+    /// <summary>
+    /// The folder the chunks' segments and done markers go to: beside the plan, named after it (never read from
+    /// the plan's content, so that an edited plan cannot point the join's clean-up at another folder).
+    /// </summary>
+    [JsonIgnore]
+    public string Segments => SegmentsFolder.For(PlanPath);
+
+    /// <summary>
+    /// A hash of everything the plan says (input identity, options, outputs, chunks): each done marker carries it,
+    /// so that segments left by another plan written to the same path are never taken as this one's.
+    /// </summary>
+    [JsonIgnore]
+    internal string Fingerprint { get; private init; } = "";
 
     /// <summary>Where the plan was read from or written to.</summary>
     [JsonIgnore]
@@ -113,16 +126,37 @@ public sealed record ConversionPlan
             Input = input, InputBytes = bytes, InputModifiedUtc = modified, Frames = frames, FrameRate = rate, HasAudio = audio,
             ChunkFrames = chunkFrames, Warmup = warmup, WarmupOrder = order, Options = PlannedOptions.From(options), Outputs = outputs,
             Chunks = Cut(frames, chunkFrames),
-            Segments = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".segments"),
             PlanPath = full,
         };
-        if (outputs.Any(o => o.Path == full)) throw new ArgumentException($"{planPath}: the plan would overwrite an output");
-        if (full == input) throw new ArgumentException($"{planPath}: the plan would overwrite the input");
-        return plan;
+        PlanCheck.CheckPaths(plan, options);
+        return plan.Sealed();
     }
 
     /// <summary>The same plan with chunks of another length.</summary>
-    internal ConversionPlan WithChunkFrames(int chunkFrames) => this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) };
+    internal ConversionPlan WithChunkFrames(int chunkFrames) => (this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) }).Sealed();
+
+    private ConversionPlan Sealed()
+        => this with { Fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Json)))).ToLowerInvariant() };
+
+    /// <summary>
+    /// The options a chunk is converted with, its outputs at the paths <paramref name="placed"/> gives (the final
+    /// ones, or a chunk's working files).
+    /// </summary>
+    /// <exception cref="MediaFormatException">A damaged option or output role, named with the plan file.</exception>
+    internal ConvertOptions ChunkOptions(Func<PlannedOutput, string> placed)
+    {
+        var options = Options.ToConvertOptions(Input, PlanPath);
+        foreach (var output in Outputs)
+            options = output.Role switch
+            {
+                "alpha" => options with { OutputAlpha = placed(output) },
+                "foreground" => options with { OutputForeground = placed(output) },
+                "composition" => options with { OutputComposition = placed(output) },
+                "segmentation" => options with { OutputSegmentation = placed(output) },
+                _ => throw new MediaFormatException(PlanPath, $"names an output role '{output.Role}' this version does not know"),
+            };
+        return options;
+    }
 
     /// <summary>Writes the plan to <see cref="PlanPath"/> (temporary name, then rename).</summary>
     internal void Save() => OutputFile.WriteAllText(PlanPath, JsonSerializer.Serialize(this, Json));
@@ -144,16 +178,21 @@ public sealed record ConversionPlan
         ConversionPlan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<ConversionPlan>(File.ReadAllText(full), Json);
+            plan = JsonSerializer.Deserialize<ConversionPlan>(InputFile.ReadAllBytes(full, MaxPlanBytes, "a plan"), Json);
         }
         catch (JsonException e)
         {
-            throw new MediaFormatException(planPath, $"is not a MatteKit plan ({e.Message})");
+            throw new MediaFormatException(full, $"is not a MatteKit plan ({e.Message})");
         }
         if (plan is null || plan.Format != CurrentFormat)
-            throw new MediaFormatException(planPath, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
-        return plan with { PlanPath = full };
+            throw new MediaFormatException(full, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
+        plan = plan with { PlanPath = full };
+        PlanCheck.Check(plan);
+        return plan.Sealed();
     }
+
+    /// <summary>The largest plan file read: its chunks at their most, with room to spare.</summary>
+    private const long MaxPlanBytes = 64L << 20;
 
     /// <summary>The chunk with this index.</summary>
     /// <exception cref="ArgumentException">Out of range.</exception>
@@ -169,13 +208,71 @@ public sealed record ConversionPlan
             throw new MediaFormatException(Input, $"changed since it was planned (size or modification time); plan again ({PlanPath})");
     }
 
-    internal string SegmentPath(PlannedOutput output, PlanChunk chunk) => Path.Combine(Segments, $"{output.Role}.{chunk.Index:D5}{output.Extension}");
+    internal string SegmentPath(PlannedOutput output, PlanChunk chunk) => Path.Combine(Segments, SegmentsFolder.Segment(output.Role, chunk.Index, output.Extension));
 
-    internal string MarkerPath(PlanChunk chunk) => Path.Combine(Segments, $"chunk.{chunk.Index:D5}.done");
+    internal string MarkerPath(PlanChunk chunk) => Path.Combine(Segments, SegmentsFolder.Marker(chunk.Index));
 
-    /// <summary>Whether the chunk's marker and every segment are there (a marker is written last).</summary>
-    public bool IsDone(PlanChunk chunk)
-        => File.Exists(MarkerPath(chunk)) && Outputs.All(o => o.IsFolder ? Directory.Exists(SegmentPath(o, chunk)) : File.Exists(SegmentPath(o, chunk)));
+    /// <summary>What a done marker says: the chunk, and the plan it was done for.</summary>
+    internal string MarkerText(PlanChunk chunk)
+        => $"{{\"index\": {chunk.Index}, \"start\": {chunk.Start}, \"end\": {chunk.End}, \"plan\": \"{Fingerprint}\", \"host\": {JsonSerializer.Serialize(Environment.MachineName)}}}\n";
+
+    /// <summary>
+    /// Whether the chunk is done for this plan: its marker (written last) names this plan, each video segment is
+    /// there and each folder segment holds the chunk's frames. Video segments' frames are counted by
+    /// <see cref="SegmentProblem"/>.
+    /// </summary>
+    public bool IsDone(PlanChunk chunk) => SegmentProblem(chunk, countVideoFrames: false) is null;
+
+    /// <summary>Null when the chunk is done; else why it must be converted (again), as one phrase.</summary>
+    /// <param name="countVideoFrames">Count each video segment's frames too (ffprobe, one call per segment).</param>
+    internal string? SegmentProblem(PlanChunk chunk, bool countVideoFrames, CancellationToken cancel = default)
+    {
+        string marker = MarkerPath(chunk);
+        if (!File.Exists(marker)) return "not done";
+        if (!MarkerNamesThisPlan(marker)) return "done for another plan written to this path";
+        foreach (var output in Outputs)
+        {
+            string segment = SegmentPath(output, chunk);
+            if (output.IsFolder)
+            {
+                if (!Directory.Exists(segment)) return $"{segment} is missing";
+                int frames = Directory.EnumerateFiles(segment, "*.png").Count();
+                if (frames != chunk.Count) return $"{segment} holds {frames} frame(s) where the chunk has {chunk.Count}";
+            }
+            else if (!File.Exists(segment))
+            {
+                return $"{segment} is missing";
+            }
+            else if (countVideoFrames)
+            {
+                long frames;
+                try
+                {
+                    frames = MediaProbe.CountVideoPackets(segment, TimeSpan.FromMinutes(10), cancel);
+                }
+                catch (MediaFormatException e)
+                {
+                    return e.Message;
+                }
+                if (frames != chunk.Count) return $"{segment} holds {frames} frame(s) where the chunk has {chunk.Count}";
+            }
+        }
+        return null;
+    }
+
+    private bool MarkerNamesThisPlan(string marker)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(InputFile.ReadAllBytes(marker, 4096, "a done marker"));
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("plan", out var plan)
+                   && plan.ValueKind == JsonValueKind.String && plan.GetString() == Fingerprint;
+        }
+        catch (Exception e) when (e is JsonException or MediaFormatException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A file's size and modification time; a folder's image count and modification time.</summary>
     private static (long, DateTime) Identity(string path)

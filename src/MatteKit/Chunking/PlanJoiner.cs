@@ -5,37 +5,53 @@ using MatteKit.Media.Ffmpeg;
 namespace MatteKit.Chunking;
 
 /// <summary>
-/// <c>mattekit join plan.json</c>: checks every chunk's segments (marker, and each video segment's frames counted),
-/// then writes each output under a temporary name: videos by stream copy through ffmpeg's concat demuxer (every
-/// segment was encoded with the same settings) with the input's audio muxed once, folders of PNGs by moving the
-/// frames (already numbered by their index in the input) into one folder. Only when every output is complete are
-/// they renamed into place, and the segments removed.
+/// <c>mattekit join plan.json</c>: checks every chunk's segments (marker for this plan, each video segment's frames
+/// counted, each folder segment's frames there), then writes each output under a temporary name: videos by stream
+/// copy through ffmpeg's concat demuxer (every segment was encoded with the same settings) with the input's audio
+/// muxed once, folders of PNGs by linking the frames (already numbered by their index in the input) into one folder,
+/// so that the segments stay whole until the end whatever stops the join. Only when every output is complete are
+/// they renamed into place, and then the segments removed (by the names the plan made, nothing else).
 /// </summary>
 public static class PlanJoiner
 {
     private static readonly TimeSpan CountTimeout = TimeSpan.FromMinutes(10);
 
-    /// <exception cref="MediaFormatException">A chunk is not done or a segment is short, the input changed, or ffmpeg failed; nothing is written.</exception>
-    public static void Join(ConversionPlan plan, CancellationToken cancel = default)
+    /// <returns>False when the plan was joined already (no chunk marker left, every output there with all its frames): nothing written.</returns>
+    /// <exception cref="MediaFormatException">
+    /// A chunk is not done or its segments are damaged (named, and their markers removed so that <c>chunk</c> redoes
+    /// them), the input changed, or ffmpeg failed; nothing is written.
+    /// </exception>
+    public static bool Join(ConversionPlan plan, CancellationToken cancel = default)
     {
         plan.CheckInput();
-        var missing = plan.Chunks.Where(c => !plan.IsDone(c)).Select(c => c.Index).ToList();
-        if (missing.Count > 0)
-            throw new MediaFormatException(plan.PlanPath, $"{missing.Count} chunk(s) not done ({Describe(missing)}): run mattekit chunk {plan.PlanPath} --index K for them first");
-        foreach (var output in plan.Outputs.Where(o => !o.IsFolder))
-            foreach (var chunk in plan.Chunks)
+        if (!plan.Chunks.Any(c => File.Exists(plan.MarkerPath(c))) && IsJoined(plan, cancel)) return false;
+        var missing = new List<int>();
+        var damaged = new List<(int Index, string Problem)>();
+        foreach (var chunk in plan.Chunks)
+        {
+            if (!File.Exists(plan.MarkerPath(chunk)))
             {
-                string segment = plan.SegmentPath(output, chunk);
-                long frames = MediaProbe.CountVideoPackets(segment, CountTimeout, cancel);
-                if (frames != chunk.Count)
-                    throw new MediaFormatException(segment, $"holds {frames} frame(s) where chunk {chunk.Index} has {chunk.Count}; run its chunk again (delete {plan.MarkerPath(chunk)})");
+                missing.Add(chunk.Index);
+                continue;
             }
+            if (plan.SegmentProblem(chunk, countVideoFrames: true, cancel) is not { } problem) continue;
+            damaged.Add((chunk.Index, problem));
+            File.Delete(plan.MarkerPath(chunk));
+        }
+        if (missing.Count > 0 || damaged.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"{missing.Count} chunk(s) not done ({Describe(missing)})");
+            if (damaged.Count > 0)
+                parts.Add($"{damaged.Count} chunk(s) to redo ({Describe(damaged.Select(d => d.Index).ToList())}; {damaged[0].Problem}), their markers removed");
+            throw new MediaFormatException(plan.PlanPath, $"{string.Join("; ", parts)}: run mattekit chunk {plan.PlanPath} --index K for them first");
+        }
 
         // The input's audio codec decides copy or re-encode per container; probed once for every video output.
         string? audioCodec = plan.HasAudio && !plan.Options.NoAudio && plan.Outputs.Any(o => !o.IsFolder)
             ? MediaProbe.Probe(plan.Input, cancel: cancel).AudioCodec : null;
         var files = new List<OutputFile>();
-        var folders = new List<(OutputFolder Folder, List<(string From, string To)> Moved)>();
+        var folders = new List<OutputFolder>();
         try
         {
             foreach (var output in plan.Outputs.Where(o => !o.IsFolder))
@@ -50,36 +66,56 @@ public static class PlanJoiner
             foreach (var output in plan.Outputs.Where(o => o.IsFolder))
             {
                 var folder = new OutputFolder(output.Path);
-                var moved = new List<(string, string)>();
-                folders.Add((folder, moved));
+                folders.Add(folder);
+                int linked = 0;
                 foreach (var chunk in plan.Chunks)
-                    foreach (var frame in Directory.EnumerateFiles(plan.SegmentPath(output, chunk)))
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    foreach (var frame in Directory.EnumerateFiles(plan.SegmentPath(output, chunk), "*.png"))
                     {
-                        string to = folder.FilePath(Path.GetFileName(frame));
-                        File.Move(frame, to);
-                        moved.Add((frame, to));
+                        FrameLink.Create(frame, folder.FilePath(Path.GetFileName(frame)));
+                        linked++;
                     }
-                if (moved.Count != plan.Frames)
-                    throw new MediaFormatException(output.Path, $"joined to {moved.Count} frame(s) where the input has {plan.Frames}");
+                }
+                if (linked != plan.Frames)
+                    throw new MediaFormatException(output.Path, $"joined to {linked} frame(s) where the input has {plan.Frames}");
             }
+            cancel.ThrowIfCancellationRequested();
             foreach (var file in files) file.Commit();
-            foreach (var (folder, _) in folders) folder.Commit();
-            folders.Clear();
-        }
-        catch
-        {
-            // Frames moved out of their segments go back, so that a join tried again finds them.
-            foreach (var (_, moved) in folders)
-                foreach (var (from, to) in moved)
-                    if (File.Exists(to)) File.Move(to, from);
-            throw;
+            foreach (var folder in folders) folder.Commit();
         }
         finally
         {
             foreach (var file in files) file.Dispose();
-            foreach (var (folder, _) in folders) folder.Dispose();
+            foreach (var folder in folders) folder.Dispose();
         }
-        Directory.Delete(plan.Segments, recursive: true);
+        SegmentsFolder.Remove(plan.Segments);
+        return true;
+    }
+
+    /// <summary>Whether every output is there with the input's frame count (a join that finished before).</summary>
+    private static bool IsJoined(ConversionPlan plan, CancellationToken cancel)
+    {
+        foreach (var output in plan.Outputs)
+        {
+            if (output.IsFolder)
+            {
+                if (!Directory.Exists(output.Path) || Directory.EnumerateFiles(output.Path, "*.png").Count() != plan.Frames) return false;
+            }
+            else
+            {
+                if (!File.Exists(output.Path)) return false;
+                try
+                {
+                    if (MediaProbe.CountVideoPackets(output.Path, CountTimeout, cancel) != plan.Frames) return false;
+                }
+                catch (MediaFormatException)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /// <param name="audioCodec">The input's audio codec; null = no audio to mux.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MatteKit.Conversion;
+using MatteKit.Media;
 using MatteKit.Rvm;
 
 namespace MatteKit.Chunking;
@@ -53,13 +54,14 @@ internal sealed record PlannedOptions
     };
 
     /// <summary>The options for <paramref name="input"/> with no outputs yet (the caller adds them).</summary>
-    public ConvertOptions ToConvertOptions(string input) => new()
+    /// <exception cref="MediaFormatException">A field that is not a value its option takes, named with the plan file.</exception>
+    public ConvertOptions ToConvertOptions(string input, string planPath) => new()
     {
         Input = input,
-        Background = Background,
-        Refiner = Refiner is null ? null : Enum.Parse<RvmRefiner>(Refiner),
+        Background = Background ?? throw Damaged(planPath, "background", "is missing"),
+        Refiner = Refiner is null ? null : Name<RvmRefiner>(planPath, "refiner", Refiner),
         DownsampleRatio = DownsampleRatio,
-        InputResize = InputResize is { } r ? (int.Parse(r.Split('x')[0], CultureInfo.InvariantCulture), int.Parse(r.Split('x')[1], CultureInfo.InvariantCulture)) : null,
+        InputResize = InputResize is null ? null : Size(planPath, InputResize),
         SeqChunk = SeqChunk,
         Weights = Weights,
         Threads = Threads,
@@ -68,10 +70,27 @@ internal sealed record PlannedOptions
         H264Preset = H264Preset,
         SegmentationThreshold = SegmentationThreshold,
         MaxPixels = MaxPixels,
-        ReadTimeout = TimeSpan.FromSeconds(ReadTimeoutSeconds),
+        ReadTimeout = double.IsFinite(ReadTimeoutSeconds) && ReadTimeoutSeconds is > 0 and <= 86_400 * 365
+            ? TimeSpan.FromSeconds(ReadTimeoutSeconds) : throw Damaged(planPath, "read_timeout_seconds", $"is {ReadTimeoutSeconds}, not a number of seconds"),
         NoAudio = NoAudio,
-        Model = Enum.Parse<MatteModel>(Model),
+        Model = Name<MatteModel>(planPath, "model", Model),
         MaskSmoothing = MaskSmoothing,
-        MaskEdge = Enum.Parse<Selfie.SelfieEdge>(MaskEdge),
+        MaskEdge = Name<Selfie.SelfieEdge>(planPath, "mask_edge", MaskEdge),
     };
+
+    private static T Name<T>(string planPath, string field, string? text) where T : struct, Enum
+        => Enum.GetNames<T>().Contains(text, StringComparer.Ordinal) ? Enum.Parse<T>(text!)
+            : throw Damaged(planPath, field, $"is '{text}', not one of {string.Join(", ", Enum.GetNames<T>())}");
+
+    private static (int Width, int Height) Size(string planPath, string text)
+    {
+        var parts = text.Split('x');
+        return parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height) && width > 0 && height > 0
+            ? (width, height)
+            : throw Damaged(planPath, "input_resize", $"is '{text}', not WxH (two positive whole numbers)");
+    }
+
+    private static MediaFormatException Damaged(string planPath, string field, string problem)
+        => new(planPath, $"options.{field} {problem}; the plan is damaged (plan again)");
 }

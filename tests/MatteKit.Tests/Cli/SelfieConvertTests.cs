@@ -96,7 +96,7 @@ public sealed class SelfieConvertTests
     public void APlanCarriesTheModelToItsChunks()
     {
         var options = new ConvertOptions { Input = "in.mp4", OutputAlpha = "a.mp4", Model = MatteModel.SelfieLandscape, MaskSmoothing = 0.4f, MaskEdge = SelfieEdge.Bilinear };
-        var back = PlannedOptions.From(options).ToConvertOptions("in.mp4");
+        var back = PlannedOptions.From(options).ToConvertOptions("in.mp4", "plan.json");
         Assert.Equal((MatteModel.SelfieLandscape, 0.4f, SelfieEdge.Bilinear), (back.Model, back.MaskSmoothing, back.MaskEdge));
     }
 }

@@ -1,0 +1,110 @@
+using MatteKit.Conversion;
+using MatteKit.Media;
+using MatteKit.Media.Ffmpeg;
+
+namespace MatteKit.Chunking;
+
+/// <summary>
+/// The checks a plan passes when it is read (<c>chunk</c>, <c>join</c>, <c>slurm</c>, <c>convert --workers</c>), not
+/// only when <c>plan</c> wrote it: a plan is a file anyone can edit. Every field is checked before it is used, so a
+/// damaged one gives one line naming the plan and the field; the outputs get the collision checks <c>plan</c> made;
+/// the chunks must cover the frames exactly once.
+/// </summary>
+internal static class PlanCheck
+{
+    private static readonly string[] Roles = { "alpha", "foreground", "composition", "segmentation" };
+
+    /// <exception cref="MediaFormatException">The first field found damaged, or an output that would overwrite an input.</exception>
+    public static void Check(ConversionPlan plan)
+    {
+        string at = plan.PlanPath;
+        if (string.IsNullOrEmpty(plan.Input) || !Path.IsPathFullyQualified(plan.Input)) throw Damaged(at, "input", "is not an absolute path");
+        if (plan.InputBytes < 0) throw Damaged(at, "input_bytes", $"is {plan.InputBytes}");
+        if (plan.Frames < 1) throw Damaged(at, "frames", $"is {plan.Frames}, not a frame count");
+        if (!FrameRate.TryParse(plan.FrameRate, out _)) throw Damaged(at, "frame_rate", $"is '{plan.FrameRate}', not a frame rate");
+        if (plan.ChunkFrames < 1) throw Damaged(at, "chunk_frames", $"is {plan.ChunkFrames}");
+        if (plan.Warmup is < 0 or > ConvertLimits.MaxWarmup) throw Damaged(at, "warmup", $"is {plan.Warmup}, not 0 to {ConvertLimits.MaxWarmup}");
+        if (!Enum.IsDefined(plan.WarmupOrder)) throw Damaged(at, "warmup_order", $"is {(int)plan.WarmupOrder}");
+        if (plan.Options is null) throw Damaged(at, "options", "is missing");
+        CheckOutputs(plan);
+        CheckChunks(plan);
+
+        ConvertOptions options;
+        try
+        {
+            options = plan.ChunkOptions(o => o.Path);
+            options.Validate();
+            CheckPaths(plan, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new MediaFormatException(at, $"{e.Message} (as its options and outputs say; plan again)");
+        }
+    }
+
+    /// <summary>
+    /// The plan file and the segments folder kept apart from the input and outputs: the plan is not written over
+    /// an input or output, and nothing the conversion reads or writes lies in the segments folder, which the join
+    /// clears.
+    /// </summary>
+    /// <exception cref="ArgumentException">One line naming the path.</exception>
+    public static void CheckPaths(ConversionPlan plan, ConvertOptions options)
+    {
+        var inputs = new List<(string Role, string Path)> { ("the input", plan.Input) };
+        if (File.Exists(options.Background)) inputs.Add(("the --background", options.Background));
+        if (options.Weights is { } weights) inputs.Add(("the --weights", weights));
+        var outputs = plan.Outputs.Select(o => ($"the {o.Role} output", o.Path)).ToList();
+        PathCollisions.Check(inputs, outputs.Prepend(("the plan (--out)", plan.PlanPath)).ToList());
+
+        string segments = FileIdentity.Resolve(plan.Segments);
+        foreach (var (what, path) in inputs.Concat(outputs))
+        {
+            string resolved = FileIdentity.Resolve(path);
+            if (resolved == segments || resolved.StartsWith(segments + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new ArgumentException($"{path}: {what} lies in the plan's segments folder {plan.Segments}, which the join clears; put it elsewhere or name the plan otherwise");
+        }
+    }
+
+    private static void CheckOutputs(ConversionPlan plan)
+    {
+        string at = plan.PlanPath;
+        if (plan.Outputs is null || plan.Outputs.Count == 0) throw Damaged(at, "outputs", "is missing or empty");
+        for (int i = 0; i < plan.Outputs.Count; i++)
+        {
+            var output = plan.Outputs[i];
+            string field = $"outputs[{i}]";
+            if (output is null) throw Damaged(at, field, "is null");
+            if (!Roles.Contains(output.Role, StringComparer.Ordinal)) throw Damaged(at, $"{field}.role", $"is '{output.Role}', not one of {string.Join(", ", Roles)}");
+            if (plan.Outputs.Take(i).Any(o => o.Role == output.Role)) throw Damaged(at, $"{field}.role", $"repeats '{output.Role}'");
+            if (string.IsNullOrEmpty(output.Path) || !Path.IsPathFullyQualified(output.Path)) throw Damaged(at, $"{field}.path", "is not an absolute path");
+            if (output.IsFolder) continue;
+            var container = VideoContainer.ForPath(output.Path);
+            if (container is null) throw Damaged(at, $"{field}.path", $"names no video container MatteKit writes ({VideoContainer.KnownExtensions})");
+            if (container.Name == "gif")
+                throw Damaged(at, $"{field}.path", "is a GIF, whose segments cannot be joined without re-encoding");
+        }
+    }
+
+    private static void CheckChunks(ConversionPlan plan)
+    {
+        string at = plan.PlanPath;
+        if (plan.Chunks is null || plan.Chunks.Count == 0) throw Damaged(at, "chunks", "is missing or empty");
+        if (plan.Chunks.Count > ConversionPlan.MaxChunks) throw Damaged(at, "chunks", $"holds {plan.Chunks.Count} chunks, more than {ConversionPlan.MaxChunks}");
+        int next = 0;
+        for (int i = 0; i < plan.Chunks.Count; i++)
+        {
+            var chunk = plan.Chunks[i];
+            string field = $"chunks[{i}]";
+            if (chunk is null) throw Damaged(at, field, "is null");
+            if (chunk.Index != i) throw Damaged(at, $"{field}.index", $"is {chunk.Index} where {i} belongs");
+            // Each chunk starts where the one before ended, so that together they cover [0, frames) once.
+            if (chunk.Start != next) throw Damaged(at, $"{field}.start", $"is {chunk.Start} where the chunk before ends at {next} (chunks must cover every frame once)");
+            if (chunk.End <= chunk.Start || chunk.End > plan.Frames) throw Damaged(at, $"{field}.end", $"is {chunk.End}, not after {chunk.Start} and at most frames ({plan.Frames})");
+            next = chunk.End;
+        }
+        if (next != plan.Frames) throw Damaged(at, "chunks", $"end at frame {next} where the input has {plan.Frames} (chunks must cover every frame once)");
+    }
+
+    private static MediaFormatException Damaged(string planPath, string field, string problem)
+        => new(planPath, $"{field} {problem}; the plan is damaged (plan again)");
+}
