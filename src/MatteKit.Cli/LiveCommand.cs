@@ -130,7 +130,8 @@ internal static class LiveCommand
         if (preview is not null)
         {
             var at = parse.GetValue(PreviewAt)!;
-            Console.Error.WriteLine($"mattekit: preview at {at.Url}" + (at.IsLoopback ? "" : " (open to the network: anyone who reaches it sees the input and steers the session)"));
+            Console.Error.WriteLine($"mattekit: preview at {string.Join(" or ", preview.PageUrls)}" + (at.IsLoopback ? "" :
+                " (open to the network: anyone who reaches it and has this address, its token included, sees the input and steers the session)"));
         }
         var stats = LiveSession.Run(options, line => Console.Error.WriteLine(line), viewer: preview is null ? null : frames.Offer, started: m =>
         {

@@ -58,6 +58,7 @@ internal static class LiveSession
             // timed for this rate) before its first frame is read, so nothing is dropped while that happens.
             info = MediaProbe.Probe(options.Input, options.ReadTimeout, until.Token);
             PixelLimit.Check(options.Input, info.DisplaySize.Width, info.DisplaySize.Height, options.Matter.MaxPixels);
+            LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, info.DisplaySize.Width, info.DisplaySize.Height);
         }
         double? knownFps = info?.FrameRate.PerSecond ?? options.InputFps;
         var matterOptions = knownFps is { } known && known > 0 && known <= 1000 ? options.Matter with { TargetFps = known } : options.Matter;
@@ -81,6 +82,7 @@ internal static class LiveSession
         FrameRate? probedRate = info?.FrameRate;
 
         MediaFormatException? ending = null;
+        Exception? failure = null; // what stopped the session other than its input: the outputs are finished all the same
         long reconnects = 0;
         string ended = "the input ended";
         try
@@ -91,13 +93,15 @@ internal static class LiveSession
             {
                 string why = "the input ended";
                 using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.MaxPixels, options.ReadTimeout,
-                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels) matter.Prepare(w, h); }, until.Token);
+                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels && RatioFits(options.Matter.DownsampleRatio, w, h)) matter.Prepare(w, h); },
+                    until.Token);
                 try
                 {
                     while (decoder.ReadFrame(ref pixels, out int width, out int height))
                     {
                         if (firstSize is null)
                         {
+                            LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, width, height);
                             firstSize = (width, height);
                             var rate = probedRate ?? decoder.StreamFrameRate ?? (options.InputFps is { } fps && FrameRate.TryParse(fps.ToString("0.###", CultureInfo.InvariantCulture), out var given) ? given : FrameRate.Default);
                             Volatile.Write(ref outputs, targets.Select(t => LiveOutput.Open(t.Target, t.V4l2, t.Role, matter.Transparent, width, height, rate,
@@ -133,15 +137,31 @@ internal static class LiveSession
             ending = Explain(e, options.Input);
             ended = "the input failed";
         }
-        catch
+        catch (OperationCanceledException) when (until.IsCancellationRequested)
         {
-            foreach (var output in outputs) output.Dispose();
-            throw;
+            ended = stop.IsCancellationRequested ? "stopped by a signal" : "--duration reached";
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            ended = $"the session failed: {Cause(e)}";
         }
 
         try
         {
-            matter.Stop();
+            try
+            {
+                matter.Stop();
+            }
+            catch (Exception e) when (failure is null)
+            {
+                failure = e;
+                ended = $"the session failed: {Cause(e)}";
+            }
+            catch (Exception)
+            {
+                // The same failure, already caught from Submit.
+            }
             foreach (var output in outputs) output.Finish(FinishTimeout, stop.IsCancellationRequested);
         }
         finally
@@ -150,6 +170,13 @@ internal static class LiveSession
         }
         var stats = matter.Stats;
         if (options.StatsFile is { } statsFile) WriteStats(statsFile, stats, outputs, reconnects, ended, clock.Elapsed);
+        if (failure is not null)
+        {
+            if (stats.FramesOut > 0 && outputs.Length > 0)
+                throw new LiveSessionException($"live: {ended}; the outputs hold the {stats.FramesOut} frame(s) matted before it", failure);
+            if (failure is ArgumentException or MediaFormatException) throw failure;
+            throw new LiveSessionException($"live: {ended}", failure);
+        }
         if (ending is not null)
         {
             if (stats.FramesOut > 0 && outputs.Length > 0)
@@ -158,6 +185,22 @@ internal static class LiveSession
         }
         return stats;
     }
+
+    private static bool RatioFits(double? ratio, int width, int height)
+    {
+        try
+        {
+            LiveMatterOptions.CheckRatioFits(ratio, width, height);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // the first frame says so, on the session's thread
+        }
+    }
+
+    /// <summary>The innermost message: LiveMatter wraps its worker's failure in "the live session failed: ...".</summary>
+    private static string Cause(Exception e) => (e is InvalidOperationException { InnerException: { } inner } ? inner : e).Message.ReplaceLineEndings(" ");
 
     private static List<(string Target, bool V4l2, LiveOutputRole Role)> Targets(LiveSessionOptions options)
     {
