@@ -44,7 +44,11 @@ internal sealed class PreviewServer : IDisposable
     /// </summary>
     private static readonly TimeSpan UploadDeadline = TimeSpan.FromSeconds(60);
 
-    private static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(20);
+    /// <summary>As <see cref="UploadDeadline"/> for a control (4 KB at most).</summary>
+    private static readonly TimeSpan ControlDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>As <see cref="UploadDeadline"/> for the page, a frame (its long poll included) or the stats.</summary>
+    private static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(20);
 
     /// <summary>How long an uploaded JPEG, WebP or BMP may take ffmpeg to decode.</summary>
     private static readonly TimeSpan DecodeTimeout = TimeSpan.FromSeconds(20);
@@ -56,6 +60,7 @@ internal sealed class PreviewServer : IDisposable
     private readonly SemaphoreSlim _reads = new(MaxReads);
     private readonly SemaphoreSlim _changes = new(MaxChanges);
     private readonly Task _loop;
+    private readonly Ipv6Relay? _relay;
     private LiveMatter? _matter;
 
     private PreviewServer(PreviewAddress address, PreviewFrames frames, string token)
@@ -64,9 +69,36 @@ internal sealed class PreviewServer : IDisposable
         _frames = frames;
         Token = token;
         _token = Encoding.ASCII.GetBytes(token);
-        _listener.Prefixes.Add(address.Prefix);
-        _listener.Start();
+        if (address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            // HttpListener cannot listen on IPv6 here: it listens on loopback, and the relay on the address asked for.
+            var page = new IPEndPoint(IPAddress.Loopback, FreeLoopbackPort());
+            _relay = new Ipv6Relay(address.Address, address.Port, page, loopbackHostsOnly: address.IsLoopback);
+            _listener.Prefixes.Add($"http://{page}/");
+        }
+        else
+        {
+            _listener.Prefixes.Add(address.Prefix);
+        }
+        try
+        {
+            _listener.Start();
+        }
+        catch
+        {
+            _relay?.Dispose();
+            throw;
+        }
         _loop = Task.Run(AcceptAsync);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     /// <summary>The secret every request must carry; part of <see cref="PageUrls"/>.</summary>
@@ -85,6 +117,10 @@ internal sealed class PreviewServer : IDisposable
             return new PreviewServer(address, frames, token);
         }
         catch (HttpListenerException e)
+        {
+            throw new IOException($"--preview {address.Host}: cannot listen there ({e.Message})", e);
+        }
+        catch (System.Net.Sockets.SocketException e)
         {
             throw new IOException($"--preview {address.Host}: cannot listen there ({e.Message})", e);
         }
@@ -135,6 +171,7 @@ internal sealed class PreviewServer : IDisposable
         }
         bool change = request.HttpMethod == "POST";
         var slots = change ? _changes : _reads;
+        var allowed = !change ? ReadDeadline : request.Url?.AbsolutePath == "/background" ? UploadDeadline : ControlDeadline;
         if (!slots.Wait(0))
         {
             Answer(response, 503, "text/plain", "busy");
@@ -143,7 +180,7 @@ internal sealed class PreviewServer : IDisposable
         _ = Task.Run(() =>
         {
             // Past the deadline the connection is closed: a read or write it blocks then fails, and the slot is freed.
-            using var deadline = new Timer(_ => response.Abort(), null, change ? UploadDeadline : RequestDeadline, Timeout.InfiniteTimeSpan);
+            using var deadline = new Timer(_ => CutOff(response), null, allowed, Timeout.InfiniteTimeSpan);
             try
             {
                 Handle(request, response);
@@ -157,6 +194,27 @@ internal sealed class PreviewServer : IDisposable
                 slots.Release();
             }
         });
+    }
+
+    // On a timer thread, where an exception would end the process: 408 when nothing was answered yet, then the connection closed.
+    private static void CutOff(HttpListenerResponse response)
+    {
+        try
+        {
+            response.StatusCode = 408;
+            response.KeepAlive = false;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The answer's headers are out already.
+        }
+        try
+        {
+            response.Abort();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or HttpListenerException)
+        {
+        }
     }
 
     private bool HasToken(HttpListenerRequest request)
@@ -187,7 +245,8 @@ internal sealed class PreviewServer : IDisposable
         }
     }
 
-    private static bool IsLoopbackHost(string? host)
+    /// <summary>Whether a Host header names loopback (localhost, 127.x, [::1]), with or without a port.</summary>
+    internal static bool IsLoopbackHost(string? host)
     {
         if (string.IsNullOrEmpty(host)) return false;
         string name = host.StartsWith('[') && host.IndexOf(']') > 0 ? host[1..host.IndexOf(']')] : host.Split(':')[0];
@@ -338,5 +397,6 @@ internal sealed class PreviewServer : IDisposable
         {
         }
         _loop.Wait(TimeSpan.FromSeconds(2));
+        _relay?.Dispose();
     }
 }

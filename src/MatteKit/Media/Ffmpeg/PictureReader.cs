@@ -60,7 +60,12 @@ internal static class PictureReader
         int code = ffmpeg.WaitForExit();
         feed.Wait();
         if (!got)
-            throw new MediaFormatException(source, code == 0 ? "holds no picture" : $"cannot be decoded as {ImageBytesFormats} ({ffmpeg.LastError()})");
+        {
+            // ffmpeg's first complaint is the telling one ("No JPEG data found in image"); the last is about its filters.
+            string? first = ffmpeg.StderrLines.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+            throw new MediaFormatException(source, code == 0 ? "holds no picture"
+                : $"cannot be decoded as {ImageBytesFormats} ({(first is null ? ffmpeg.LastError() : FfmpegProcess.WithoutContext(first))})");
+        }
         return new RgbImage(w, h, pixels.AsSpan(0, w * h * 3).ToArray());
     }
 
