@@ -180,7 +180,7 @@ internal sealed class PreviewServer : IDisposable
         _ = Task.Run(() =>
         {
             // Past the deadline the connection is closed: a read or write it blocks then fails, and the slot is freed.
-            using var deadline = new Timer(_ => CutOff(response), null, allowed, Timeout.InfiniteTimeSpan);
+            using var deadline = new Timer(_ => CutOff(response, 408), null, allowed, Timeout.InfiniteTimeSpan);
             try
             {
                 Handle(request, response);
@@ -189,6 +189,11 @@ internal sealed class PreviewServer : IDisposable
             {
                 // The page went away mid-answer, or the deadline closed the connection.
             }
+            catch (Exception)
+            {
+                // Whatever else went wrong, the connection is not left open (nor its details sent).
+                CutOff(response, 500);
+            }
             finally
             {
                 slots.Release();
@@ -196,12 +201,12 @@ internal sealed class PreviewServer : IDisposable
         });
     }
 
-    // On a timer thread, where an exception would end the process: 408 when nothing was answered yet, then the connection closed.
-    private static void CutOff(HttpListenerResponse response)
+    // Also on a timer thread, where an exception would end the process: the status when nothing was answered yet, then the connection closed.
+    private static void CutOff(HttpListenerResponse response, int status)
     {
         try
         {
-            response.StatusCode = 408;
+            response.StatusCode = status;
             response.KeepAlive = false;
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)

@@ -83,6 +83,7 @@ internal static class LiveSession
 
         MediaFormatException? ending = null;
         Exception? failure = null; // what stopped the session other than its input: the outputs are finished all the same
+        MediaFormatException? unfinished = null; // an output whose ffmpeg failed to finish it
         long reconnects = 0;
         string ended = "the input ended";
         try
@@ -104,8 +105,7 @@ internal static class LiveSession
                             LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, width, height);
                             firstSize = (width, height);
                             var rate = probedRate ?? decoder.StreamFrameRate ?? (options.InputFps is { } fps && FrameRate.TryParse(fps.ToString("0.###", CultureInfo.InvariantCulture), out var given) ? given : FrameRate.Default);
-                            Volatile.Write(ref outputs, targets.Select(t => LiveOutput.Open(t.Target, t.V4l2, t.Role, matter.Transparent, width, height, rate,
-                                options.Encoding)).ToArray());
+                            Volatile.Write(ref outputs, OpenOutputs(targets, matter.Transparent, width, height, rate, options.Encoding));
                         }
                         else if ((width, height) != firstSize)
                         {
@@ -162,7 +162,18 @@ internal static class LiveSession
             {
                 // The same failure, already caught from Submit.
             }
-            foreach (var output in outputs) output.Finish(FinishTimeout, stop.IsCancellationRequested);
+            // Each output is finished even when another fails to: what they hold is kept under their names.
+            foreach (var output in outputs)
+            {
+                try
+                {
+                    output.Finish(FinishTimeout, stop.IsCancellationRequested);
+                }
+                catch (MediaFormatException e)
+                {
+                    unfinished ??= e;
+                }
+            }
         }
         finally
         {
@@ -183,7 +194,25 @@ internal static class LiveSession
                 throw new MediaFormatException(options.Input, $"{ending.Problem}; the outputs hold the {stats.FramesOut} frame(s) matted before it");
             throw ending;
         }
+        if (unfinished is not null) throw unfinished;
         return stats;
+    }
+
+    // All or none: an output that cannot be opened closes (and removes) those opened before it.
+    private static LiveOutput[] OpenOutputs(List<(string Target, bool V4l2, LiveOutputRole Role)> targets, bool transparent, int width, int height,
+        FrameRate rate, LiveEncoding encoding)
+    {
+        var opened = new List<LiveOutput>();
+        try
+        {
+            foreach (var (target, v4l2, role) in targets) opened.Add(LiveOutput.Open(target, v4l2, role, transparent, width, height, rate, encoding));
+            return opened.ToArray();
+        }
+        catch
+        {
+            foreach (var output in opened) output.Dispose();
+            throw;
+        }
     }
 
     private static bool RatioFits(double? ratio, int width, int height)

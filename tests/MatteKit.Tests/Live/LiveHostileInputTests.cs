@@ -298,6 +298,8 @@ public sealed class LiveHostileInputTests
         Assert.Equal($"http://127.0.0.1:{port}/?token={live.Token}", live.PageUrl);
         Assert.DoesNotContain("0.0.0.0", live.StdErr);
         Assert.Equal(HttpStatusCode.OK, live.Http.GetAsync(live.PageUrl).Result.StatusCode);
+        // Once it runs, Ctrl-C ends it cleanly (a signal during start-up is a cancel, exit 130).
+        live.WaitForStats(s => s.GetProperty("frames_out").GetInt64() > 0, TimeSpan.FromSeconds(60));
         Assert.Equal(0, live.Interrupt().ExitCode);
     }
 
