@@ -64,7 +64,7 @@ public sealed partial class LivePreviewProcess : IDisposable
             }
         };
         cli.BeginErrorReadLine();
-        if (!announced.Wait(TimeSpan.FromSeconds(60)) && !cli.HasExited)
+        if (!announced.Wait(TimeSpan.FromSeconds(60)))
         {
             live.Dispose();
             throw new TimeoutException($"no preview line in 60 s: {live.StdErr}");
