@@ -58,8 +58,9 @@ internal static class LiveCommand
     private static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps", "bit rate of the outputs instead");
     private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels", "largest frame accepted", 1);
     private static readonly Option<PreviewAddress?> PreviewAt = OptionValues.Parsed<PreviewAddress?>("--preview",
-        "a page to watch and steer the session (composition, alpha, input, stats; background, ratio, reset) at " +
-        "http://127.0.0.1:PORT/; another address only when given (0.0.0.0:PORT opens it to the network)", "[ADDR:]PORT", PreviewAddress.Parse);
+        "a page to watch and steer the session (composition, alpha, input, stats; background colour, blur or uploaded image, ratio, reset) at " +
+        "http://127.0.0.1:PORT/ with a random token that every request needs (the address printed at start carries it); another address " +
+        "only when given ([::1]:PORT, or 0.0.0.0:PORT to open it to the network)", "[ADDR:]PORT", PreviewAddress.Parse);
     private static readonly Option<bool> KeepStateAtCuts = OptionValues.Flag("--no-scene-cut-reset",
         "keep the recurrent state across scene cuts (by default a frame unlike the one before resets it)");
     private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no live stats lines or summary");
@@ -130,7 +131,8 @@ internal static class LiveCommand
         if (preview is not null)
         {
             var at = parse.GetValue(PreviewAt)!;
-            Console.Error.WriteLine($"mattekit: preview at {at.Url}" + (at.IsLoopback ? "" : " (open to the network: anyone who reaches it sees the input and steers the session)"));
+            Console.Error.WriteLine($"mattekit: preview at {string.Join(" or ", preview.PageUrls)}" + (at.IsLoopback ? "" :
+                " (open to the network: anyone who reaches it and has this address, its token included, sees the input and steers the session)"));
         }
         var stats = LiveSession.Run(options, line => Console.Error.WriteLine(line), viewer: preview is null ? null : frames.Offer, started: m =>
         {

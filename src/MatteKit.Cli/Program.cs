@@ -63,7 +63,7 @@ catch (UsageException e)
     Console.Error.WriteLine($"mattekit: {e.Message}");
     return 2;
 }
-catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException)
+catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException or MatteKit.Live.LiveSessionException)
 {
     Console.Error.WriteLine($"mattekit: {e.Message}");
     return 1;

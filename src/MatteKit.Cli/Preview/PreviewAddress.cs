@@ -11,8 +11,20 @@ internal sealed record PreviewAddress(IPAddress Address, int Port)
 {
     public bool IsLoopback => IPAddress.IsLoopback(Address);
 
-    /// <summary>The page's address as a browser opens it.</summary>
-    public string Url => $"http://{Host}/";
+    /// <summary>Whether it listens on every interface (0.0.0.0 or ::).</summary>
+    public bool IsAnyAddress => Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any);
+
+    /// <summary>
+    /// The page's addresses as a browser opens them, <paramref name="token"/> included. On every interface, no
+    /// browser opens 0.0.0.0: this machine's loopback address and its name instead.
+    /// </summary>
+    public IReadOnlyList<string> PageUrls(string token)
+    {
+        string port = Port.ToString(CultureInfo.InvariantCulture);
+        return IsAnyAddress
+            ? new[] { $"http://127.0.0.1:{port}/?token={token}", $"http://{Dns.GetHostName()}:{port}/?token={token}" }
+            : new[] { $"http://{Host}/?token={token}" };
+    }
 
     /// <summary>host:port as the Host header carries it.</summary>
     public string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
@@ -20,7 +32,7 @@ internal sealed record PreviewAddress(IPAddress Address, int Port)
         : $"{Address}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>HttpListener's prefix; the any-address forms listen on every interface.</summary>
-    public string Prefix => Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any)
+    public string Prefix => IsAnyAddress
         ? $"http://+:{Port.ToString(CultureInfo.InvariantCulture)}/"
         : $"http://{Host}/";
 

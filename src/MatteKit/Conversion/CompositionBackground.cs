@@ -22,13 +22,15 @@ internal sealed class CompositionBackground : IDisposable
     private readonly TimeSpan _readTimeout;
     private readonly CancellationToken _cancel;
     private readonly BackgroundBlur? _blur;
+    private readonly RgbImage? _still; // a picture given as pixels (the preview page's upload), covered to each frame size
     private VideoDecoder? _decoder;
     private byte[] _picture = Array.Empty<byte>();
     private (int Width, int Height) _size;
 
     private CompositionBackground(string text, bool transparent, RgbColor color, string? file = null, bool isVideo = false, VideoColor? fileColor = null,
-        long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null, CancellationToken cancel = default, double? blurSigma = null)
+        long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null, CancellationToken cancel = default, double? blurSigma = null, RgbImage? still = null)
     {
+        _still = still;
         Text = text;
         Transparent = transparent;
         _color = color;
@@ -70,6 +72,25 @@ internal sealed class CompositionBackground : IDisposable
         throw new ArgumentException($"background '{text}' is not {Choices}");
     }
 
+    /// <summary>What <see cref="ParseSetting"/> takes, for messages.</summary>
+    public const string SettingChoices = "green, black, white, #RRGGBB, transparent or blur[:SIGMA]";
+
+    /// <summary>
+    /// A background named by a setting alone, never a file: for text from a less trusted side than the command line
+    /// (the preview page), which must neither read nor learn of files on this machine.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one of <see cref="SettingChoices"/>; the message is the same whether or not a file of that name exists.</exception>
+    public static CompositionBackground ParseSetting(string text)
+    {
+        if (IsTransparent(text)) return new(text, true, default);
+        if (RgbColor.TryParse(text, out var color)) return new(text, false, color);
+        if (TryParseBlur(text, out double sigma)) return new(text, false, default, blurSigma: sigma);
+        throw new ArgumentException($"background '{text}' is not {SettingChoices} (an image comes as an upload, never as a path)");
+    }
+
+    /// <summary>A still picture already decoded, scaled to cover each frame and centre-cropped; <paramref name="text"/> names it in stats.</summary>
+    public static CompositionBackground FromPicture(RgbImage picture, string text) => new(text, false, default, still: picture);
+
     /// <summary>Whether <paramref name="text"/> asks for no background (RGBA outputs), known without opening anything.</summary>
     public static bool IsTransparent(string text) => text.Equals("transparent", StringComparison.OrdinalIgnoreCase);
 
@@ -96,6 +117,8 @@ internal sealed class CompositionBackground : IDisposable
             Compositor.ToRgba(fgr, alpha, destination);
         else if (_blur is not null)
             Compositor.OverImage(fgr, alpha, Blurred(frame), destination);
+        else if (_still is not null)
+            Compositor.OverImage(fgr, alpha, CoveredStill(frame.Width, frame.Height), destination);
         else if (_file is null)
             Compositor.OverColor(fgr, alpha, _color, destination);
         else
@@ -108,6 +131,16 @@ internal sealed class CompositionBackground : IDisposable
         if (_picture.Length < bytes) _picture = new byte[bytes];
         _blur!.Apply(frame.Rgb.AsSpan(0, bytes), frame.Width, frame.Height, _picture);
         return _picture.AsSpan(0, bytes);
+    }
+
+    private ReadOnlySpan<byte> CoveredStill(int width, int height)
+    {
+        if (_size != (width, height))
+        {
+            _picture = BilinearResize.Cover(_still!, width, height).Pixels;
+            _size = (width, height);
+        }
+        return _picture.AsSpan(0, width * height * 3);
     }
 
     private ReadOnlySpan<byte> NextPicture(int width, int height)

@@ -42,6 +42,10 @@ public sealed class LiveMatter : IDisposable
     private CompositionBackground? _nextBackground;
     private readonly Func<FrameSlot, ReadOnlyMemory<byte>> _compose;
     private (VideoMatter Matter, double? Ratio, int Side)? _nextMatter;
+    private (double? Ratio, int Side, long Version)? _buildWanted; // the newest session asked for, not yet being built
+    private bool _building; // a session is being built (at most one at a time: each holds hundreds of MB while it warms)
+    private long _sessionsBuilt;
+    private string? _ratioFailure;
     private double? _ratio; // asked for; the worker runs _matter at _matterRatio until the session for _ratio is swapped in
     private double? _matterRatio; // null = the auto side's ratio
     private readonly AutoNetworkSide _auto = new();
@@ -120,11 +124,14 @@ public sealed class LiveMatter : IDisposable
     /// <summary>Where the weights came from.</summary>
     public string WeightsSource => _selfie?.ModelSource ?? _matter!.WeightsSource;
 
-    /// <summary>The background given last (<see cref="SetBackground"/>).</summary>
+    /// <summary>The background given last (<see cref="SetBackground(string)"/>).</summary>
     public string Background
     {
         get { lock (_gate) return (_nextBackground ?? _background).Text; }
     }
+
+    /// <summary>The largest frame or background accepted, in pixels.</summary>
+    internal long MaxPixels => _options.MaxPixels;
 
     /// <summary>Whether compositions are RGBA (a transparent background); fixed for the session.</summary>
     public bool Transparent => _background.Transparent;
@@ -142,13 +149,16 @@ public sealed class LiveMatter : IDisposable
     /// completes when the session is ready, or when the matter has failed or stopped (<see cref="Submit"/> and
     /// <see cref="Stop"/> say which); it never faults.
     /// </summary>
+    /// <exception cref="ArgumentException">The size is out of range, or the ratio asked for shrinks it to nothing.</exception>
     public Task Prepare(int width, int height)
     {
         CheckSize(width, height);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
+            CheckRatioFits(width, height);
             if (_stopping || _failure is not null) return Task.CompletedTask;
+            _frameSize = (width, height);
             _prepare = (width, height);
             _preparing.Add(ready);
             Monitor.PulseAll(_gate);
@@ -161,6 +171,7 @@ public sealed class LiveMatter : IDisposable
     /// it was not taken (every buffer busy: the handler is slow); a frame that was waiting is replaced (dropped).
     /// </summary>
     /// <exception cref="InvalidOperationException">The session failed (the inner exception says why) or has stopped.</exception>
+    /// <exception cref="ArgumentException">The size is out of range, or the ratio asked for shrinks it to nothing.</exception>
     public bool Submit(ReadOnlySpan<byte> rgb24, int width, int height)
     {
         CheckSize(width, height);
@@ -172,6 +183,7 @@ public sealed class LiveMatter : IDisposable
         lock (_gate)
         {
             ThrowIfEnded();
+            CheckRatioFits(width, height);
             sequence = _framesIn++;
             if (_firstArrival == 0) _firstArrival = now;
             if (_lastArrival != 0)
@@ -219,9 +231,11 @@ public sealed class LiveMatter : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">Not a background, or a change of transparency.</exception>
     /// <exception cref="Media.MediaFormatException">An image or video that cannot be read.</exception>
-    public void SetBackground(string background)
+    public void SetBackground(string background) => SetBackground(CompositionBackground.Parse(background, _options.MaxPixels));
+
+    /// <summary>As <see cref="SetBackground(string)"/>, with a background already made (the preview page's: no files); taken over.</summary>
+    internal void SetBackground(CompositionBackground next)
     {
-        var next = CompositionBackground.Parse(background, _options.MaxPixels);
         if (next.Transparent != _background.Transparent)
         {
             next.Dispose();
@@ -238,8 +252,11 @@ public sealed class LiveMatter : IDisposable
 
     /// <summary>
     /// Changes the downsample ratio (null = the live default). The new session is built beside the running one and
-    /// swapped in when ready, so frames keep coming meanwhile; the state starts afresh at the new ratio.
+    /// swapped in when ready, so frames keep coming meanwhile; the state starts afresh at the new ratio. One session
+    /// is built at a time: changes asked for meanwhile wait, and only the newest of them is built. A build that
+    /// fails leaves the running session as it was (<see cref="RatioFailure"/> says why).
     /// </summary>
+    /// <exception cref="ArgumentException">Out of (0, 1], a selfie model, before the frame size is known, or a ratio that shrinks the frame to nothing.</exception>
     public void SetDownsampleRatio(double? ratio)
     {
         LiveMatterOptions.ValidateRatio(ratio);
@@ -247,41 +264,83 @@ public sealed class LiveMatter : IDisposable
         lock (_gate)
         {
             ThrowIfEnded();
+            if (ratio is not null)
+            {
+                // The ratio is checked against the frame (a network of no pixels cannot run); until a frame or its size arrives there is none.
+                if (_frameSize.Width == 0) throw new ArgumentException("no frame has arrived yet: a ratio is checked against the frame size, so set it once frames come");
+                LiveMatterOptions.CheckRatioFits(ratio, _frameSize.Width, _frameSize.Height);
+            }
             _ratio = ratio;
             BuildInBackground(ratio, _auto.Side);
         }
     }
 
-    // Under the lock: a session for this ratio (null: the auto side's) is built and warmed on another thread, then
-    // left in _nextMatter for the worker to swap in at a frame boundary. A newer request makes it obsolete.
+    /// <summary>Why the last change of ratio could not be made (the session runs on at the ratio it had); null when none failed.</summary>
+    internal string? RatioFailure
+    {
+        get { lock (_gate) return _ratioFailure; }
+    }
+
+    // Under the lock: a session for this ratio (null: the auto side's) is to be built and warmed on another thread,
+    // then left in _nextMatter for the worker to swap in at a frame boundary. A newer request makes it obsolete.
     private void BuildInBackground(double? ratio, int side)
     {
-        long version = ++_ratioVersion;
-        var size = _frameSize;
-        Task.Run(() =>
+        _buildWanted = (ratio, side, ++_ratioVersion);
+        if (_building) return; // the build running now takes the newest request when it ends
+        _building = true;
+        Task.Run(BuildWanted);
+    }
+
+    private void BuildWanted()
+    {
+        while (true)
         {
+            (double? Ratio, int Side, long Version) wanted;
+            (int Width, int Height) size;
+            lock (_gate)
+            {
+                if (_buildWanted is not { } next || _stopping)
+                {
+                    _buildWanted = null;
+                    _building = false;
+                    return;
+                }
+                wanted = next;
+                _buildWanted = null;
+                size = _frameSize;
+                _sessionsBuilt++;
+            }
             VideoMatter? built = null;
             try
             {
                 built = Open(_options, _weights);
-                if (size.Width > 0) Warm(built, size.Width, size.Height, ratio, side);
+                if (size.Width > 0) Warm(built, size.Width, size.Height, wanted.Ratio, wanted.Side);
                 lock (_gate)
                 {
-                    if (version != _ratioVersion || _stopping)
+                    if (wanted.Version == _ratioVersion && !_stopping)
                     {
-                        built.Dispose();
-                        return;
+                        _nextMatter?.Matter.Dispose();
+                        _nextMatter = (built, wanted.Ratio, wanted.Side);
+                        _ratioFailure = null;
+                        built = null;
                     }
-                    _nextMatter?.Matter.Dispose();
-                    _nextMatter = (built, ratio, side);
                 }
             }
             catch (Exception e)
             {
-                built?.Dispose();
-                Fail(e);
+                // The running session goes on: a ratio that cannot be built (no memory, a runtime error) is not worth the recording.
+                lock (_gate)
+                {
+                    _ratioFailure = $"ratio {(wanted.Ratio is { } r ? r.ToString(System.Globalization.CultureInfo.InvariantCulture) : "auto")} could not be built: {e.Message}";
+                    // A step down of the live default that failed is not tried again (_stepPending stays set).
+                    if (wanted.Version == _ratioVersion) _ratio = _nextMatter?.Ratio ?? _matterRatio;
+                }
             }
-        });
+            finally
+            {
+                built?.Dispose();
+            }
+        }
     }
 
     /// <summary>The numbers so far.</summary>
@@ -307,6 +366,7 @@ public sealed class LiveMatter : IDisposable
                     DroppedLate = _droppedLate,
                     Resets = _resets,
                     RatioChanges = _ratioChanges,
+                    SessionsBuilt = _sessionsBuilt,
                     SceneCuts = _sceneCuts,
                     MattedAtHalfSize = _halved && _matterRatio is null,
                     LatencyP50Ms = _latency.Percentile(0.5),
@@ -616,6 +676,13 @@ public sealed class LiveMatter : IDisposable
     {
         if (_failure is { } failure) throw new InvalidOperationException($"the live session failed: {failure.SourceException.Message}", failure.SourceException);
         if (_stopping) throw new InvalidOperationException("the live session has stopped");
+    }
+
+    // Under the lock: the ratio asked for and the one running must leave the network at least a pixel of this frame.
+    private void CheckRatioFits(int width, int height)
+    {
+        LiveMatterOptions.CheckRatioFits(_ratio, width, height);
+        if (_matterRatio != _ratio) LiveMatterOptions.CheckRatioFits(_matterRatio, width, height);
     }
 
     private void CheckSize(int width, int height)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MatteKit.Conversion;
 using MatteKit.Rvm;
 
@@ -77,6 +78,19 @@ public sealed record LiveMatterOptions
             throw new ArgumentException($"--max-latency-ms must be in (0, {MaxMaxLatency.TotalMilliseconds:0}], got {MaxLatency.TotalMilliseconds:0.###}");
         if (!(TargetFps > 0 && TargetFps <= 1000)) throw new ArgumentException($"the target frame rate must be in (0, 1000], got {TargetFps}");
         if (MaxPixels < 1) throw new ArgumentException($"--max-pixels must be at least 1, got {MaxPixels}");
+    }
+
+    /// <summary>Throws when <paramref name="ratio"/> leaves the network less than a pixel of a <paramref name="width"/> x <paramref name="height"/> frame.</summary>
+    /// <exception cref="ArgumentException">One line with the least ratio that fits.</exception>
+    internal static void CheckRatioFits(double? ratio, int width, int height)
+    {
+        if (ratio is not { } r || r == 1 || width <= 0 || height <= 0) return;
+        // As the network's size is found (RvmGeometry): floor(side * ratio).
+        int networkWidth = (int)Math.Floor(width * r), networkHeight = (int)Math.Floor(height * r);
+        if (networkWidth >= 1 && networkHeight >= 1) return;
+        double least = Math.Ceiling(10_000.0 / Math.Min(width, height)) / 10_000;
+        throw new ArgumentException($"--downsample-ratio {r.ToString(CultureInfo.InvariantCulture)} shrinks a {width}x{height} frame to nothing " +
+                                    $"({networkWidth}x{networkHeight}); at this size it must be at least {least.ToString(CultureInfo.InvariantCulture)}");
     }
 
     internal static void ValidateRatio(double? ratio)

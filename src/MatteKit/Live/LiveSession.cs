@@ -58,6 +58,7 @@ internal static class LiveSession
             // timed for this rate) before its first frame is read, so nothing is dropped while that happens.
             info = MediaProbe.Probe(options.Input, options.ReadTimeout, until.Token);
             PixelLimit.Check(options.Input, info.DisplaySize.Width, info.DisplaySize.Height, options.Matter.MaxPixels);
+            LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, info.DisplaySize.Width, info.DisplaySize.Height);
         }
         double? knownFps = info?.FrameRate.PerSecond ?? options.InputFps;
         var matterOptions = knownFps is { } known && known > 0 && known <= 1000 ? options.Matter with { TargetFps = known } : options.Matter;
@@ -81,6 +82,8 @@ internal static class LiveSession
         FrameRate? probedRate = info?.FrameRate;
 
         MediaFormatException? ending = null;
+        Exception? failure = null; // what stopped the session other than its input: the outputs are finished all the same
+        MediaFormatException? unfinished = null; // an output whose ffmpeg failed to finish it
         long reconnects = 0;
         string ended = "the input ended";
         try
@@ -91,17 +94,18 @@ internal static class LiveSession
             {
                 string why = "the input ended";
                 using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.MaxPixels, options.ReadTimeout,
-                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels) matter.Prepare(w, h); }, until.Token);
+                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels && RatioFits(options.Matter.DownsampleRatio, w, h)) matter.Prepare(w, h); },
+                    until.Token);
                 try
                 {
                     while (decoder.ReadFrame(ref pixels, out int width, out int height))
                     {
                         if (firstSize is null)
                         {
+                            LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, width, height);
                             firstSize = (width, height);
                             var rate = probedRate ?? decoder.StreamFrameRate ?? (options.InputFps is { } fps && FrameRate.TryParse(fps.ToString("0.###", CultureInfo.InvariantCulture), out var given) ? given : FrameRate.Default);
-                            Volatile.Write(ref outputs, targets.Select(t => LiveOutput.Open(t.Target, t.V4l2, t.Role, matter.Transparent, width, height, rate,
-                                options.Encoding)).ToArray());
+                            Volatile.Write(ref outputs, OpenOutputs(targets, matter.Transparent, width, height, rate, options.Encoding));
                         }
                         else if ((width, height) != firstSize)
                         {
@@ -133,16 +137,43 @@ internal static class LiveSession
             ending = Explain(e, options.Input);
             ended = "the input failed";
         }
-        catch
+        catch (OperationCanceledException) when (until.IsCancellationRequested)
         {
-            foreach (var output in outputs) output.Dispose();
-            throw;
+            ended = stop.IsCancellationRequested ? "stopped by a signal" : "--duration reached";
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            ended = $"the session failed: {Cause(e)}";
         }
 
         try
         {
-            matter.Stop();
-            foreach (var output in outputs) output.Finish(FinishTimeout, stop.IsCancellationRequested);
+            try
+            {
+                matter.Stop();
+            }
+            catch (Exception e) when (failure is null)
+            {
+                failure = e;
+                ended = $"the session failed: {Cause(e)}";
+            }
+            catch (Exception)
+            {
+                // The same failure, already caught from Submit.
+            }
+            // Each output is finished even when another fails to: what they hold is kept under their names.
+            foreach (var output in outputs)
+            {
+                try
+                {
+                    output.Finish(FinishTimeout, stop.IsCancellationRequested);
+                }
+                catch (MediaFormatException e)
+                {
+                    unfinished ??= e;
+                }
+            }
         }
         finally
         {
@@ -150,14 +181,55 @@ internal static class LiveSession
         }
         var stats = matter.Stats;
         if (options.StatsFile is { } statsFile) WriteStats(statsFile, stats, outputs, reconnects, ended, clock.Elapsed);
+        if (failure is not null)
+        {
+            if (stats.FramesOut > 0 && outputs.Length > 0)
+                throw new LiveSessionException($"live: {ended}; the outputs hold the {stats.FramesOut} frame(s) matted before it", failure);
+            if (failure is ArgumentException or MediaFormatException) throw failure;
+            throw new LiveSessionException($"live: {ended}", failure);
+        }
         if (ending is not null)
         {
             if (stats.FramesOut > 0 && outputs.Length > 0)
                 throw new MediaFormatException(options.Input, $"{ending.Problem}; the outputs hold the {stats.FramesOut} frame(s) matted before it");
             throw ending;
         }
+        if (unfinished is not null) throw unfinished;
         return stats;
     }
+
+    // All or none: an output that cannot be opened closes (and removes) those opened before it.
+    private static LiveOutput[] OpenOutputs(List<(string Target, bool V4l2, LiveOutputRole Role)> targets, bool transparent, int width, int height,
+        FrameRate rate, LiveEncoding encoding)
+    {
+        var opened = new List<LiveOutput>();
+        try
+        {
+            foreach (var (target, v4l2, role) in targets) opened.Add(LiveOutput.Open(target, v4l2, role, transparent, width, height, rate, encoding));
+            return opened.ToArray();
+        }
+        catch
+        {
+            foreach (var output in opened) output.Dispose();
+            throw;
+        }
+    }
+
+    private static bool RatioFits(double? ratio, int width, int height)
+    {
+        try
+        {
+            LiveMatterOptions.CheckRatioFits(ratio, width, height);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // the first frame says so, on the session's thread
+        }
+    }
+
+    /// <summary>The innermost message: LiveMatter wraps its worker's failure in "the live session failed: ...".</summary>
+    private static string Cause(Exception e) => (e is InvalidOperationException { InnerException: { } inner } ? inner : e).Message.ReplaceLineEndings(" ");
 
     private static List<(string Target, bool V4l2, LiveOutputRole Role)> Targets(LiveSessionOptions options)
     {

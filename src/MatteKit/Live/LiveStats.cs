@@ -36,6 +36,12 @@ public sealed record LiveStats
     /// <summary>How often the network's resolution changed (asked for, or lowered by the live default ratio under load).</summary>
     public long RatioChanges { get; init; }
 
+    /// <summary>
+    /// Network sessions built to change the resolution (<see cref="LiveMatter.SetDownsampleRatio"/>, or the live default
+    /// lowered under load): one at a time, changes asked for meanwhile coalesced into the newest.
+    /// </summary>
+    public long SessionsBuilt { get; init; }
+
     /// <summary>Median latency, arrival to output, in milliseconds.</summary>
     public double LatencyP50Ms { get; init; }
 

@@ -28,5 +28,6 @@ internal static class LiveStatsJson
         json.WriteNumber("scene_cuts", stats.SceneCuts);
         json.WriteBoolean("matted_at_half_size", stats.MattedAtHalfSize);
         json.WriteNumber("ratio_changes", stats.RatioChanges);
+        json.WriteNumber("sessions_built", stats.SessionsBuilt);
     }
 }

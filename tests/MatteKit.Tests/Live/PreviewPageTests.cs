@@ -33,17 +33,24 @@ public sealed class PreviewPageTests
             "--output", dir.File("com.mkv"), "--stats", dir.File("stats.json"), "--threads", "2", "--duration", "90");
         var stderr = new StringBuilder();
         var announced = new ManualResetEventSlim();
+        string page = "";
         cli.ErrorDataReceived += (_, e) =>
         {
             lock (stderr) stderr.AppendLine(e.Data);
-            if (e.Data?.Contains($"preview at http://127.0.0.1:{port}/", StringComparison.Ordinal) == true) announced.Set();
+            // The page's address carries the session's token: every request needs it.
+            var printed = e.Data is null ? null : System.Text.RegularExpressions.Regex.Match(e.Data, $@"preview at (http://127\.0\.0\.1:{port}/\?token=[0-9a-f]+)");
+            if (printed is { Success: true } && !announced.IsSet)
+            {
+                page = printed.Groups[1].Value;
+                announced.Set();
+            }
         };
         cli.BeginErrorReadLine();
         var stdout = cli.StandardOutput.ReadToEndAsync();
         try
         {
             Assert.True(announced.Wait(TimeSpan.FromSeconds(60)), $"no preview line: {stderr}");
-            using (var browser = HeadlessChromium.Open($"http://127.0.0.1:{port}/"))
+            using (var browser = HeadlessChromium.Open(page))
             {
                 // Frames arrive and are drawn on the canvases.
                 Assert.True(browser.WaitFor("window.mattekitPreview && window.mattekitPreview.framesDrawn >= 5", TimeSpan.FromSeconds(60)),
@@ -77,9 +84,10 @@ public sealed class PreviewPageTests
             }
             // What a page from elsewhere cannot do: change the session with a form post (no JSON type).
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var form = http.PostAsync($"http://127.0.0.1:{port}/control", new StringContent("{\"reset\":true}", Encoding.UTF8, "text/plain")).Result;
+            string token = page[(page.IndexOf('?') + 1)..];
+            var form = http.PostAsync($"http://127.0.0.1:{port}/control?{token}", new StringContent("{\"reset\":true}", Encoding.UTF8, "text/plain")).Result;
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
-            var bad = http.PostAsync($"http://127.0.0.1:{port}/control", new StringContent("{\"background\":\"blur:0\"}", Encoding.UTF8, "application/json")).Result;
+            var bad = http.PostAsync($"http://127.0.0.1:{port}/control?{token}", new StringContent("{\"background\":\"blur:0\"}", Encoding.UTF8, "application/json")).Result;
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
 
             using (var term = Process.Start("kill", new[] { "-INT", cli.Id.ToString() })) term.WaitForExit();
