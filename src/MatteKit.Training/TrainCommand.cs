@@ -81,21 +81,41 @@ internal static class TrainCommand
     private static int Run(TrainOptions options, TrainingInterruption interruption)
     {
         var log = Console.Error;
-        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, options.Segmentation, options.Width, options.Height);
-        var validator = options.Valid is null ? null : new Validator(options.Valid);
+        // Everything that can be known without the data is checked before it loads: the memory a step needs, the
+        // base weights and a --resume checkpoint, and that every output can be written, with room for it.
+        StepMemory.Check(options);
+        var trainer = new Trainer(options, interruption, log);
+        trainer.Prepare();
+        OutputPreflight.Check(options, trainer.StateBytes);
+        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, options.Segmentation, options.Width, options.Height, interruption.Quit);
+        var validator = options.Valid is null ? null : new Validator(options.Valid, interruption.Quit);
+        interruption.Quit.ThrowIfCancellationRequested();
         if (!options.Quiet)
             foreach (var line in data.Descriptions.Append(validator is null ? "no validation (--valid DIR)" : $"{validator.ClipCount} validation clips"))
                 log.WriteLine(line);
-        var trainer = new Trainer(options, data, validator, log);
-        interruption.OnFirstSignal(trainer.Stop);
-        bool finished = trainer.Run();
-        foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-        if (!finished)
+        var result = trainer.Run(data, validator);
+        var checkpoint = result.CheckpointPath is { } saved ? $"checkpoint {saved}" : "no checkpoint could be written";
+        var resume = result.CheckpointPath is { } from ? $" (continue with --resume {from} and the same options)" : "";
+        switch (result.End)
         {
-            Console.Error.WriteLine($"mattekit train: stopped; checkpoint {options.CheckpointPath} (continue with --resume {options.CheckpointPath} and the same options)");
-            return TrainingInterruption.ExitCode;
+            case TrainingEnd.Finished:
+                foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+                Console.Out.WriteLine($"wrote {options.Output}, {checkpoint}" + (options.Report is null ? "" : $", report {options.Report}"));
+                return 0;
+            case TrainingEnd.Stopped:
+                foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; {checkpoint}{resume}");
+                return TrainingInterruption.ExitCode;
+            case TrainingEnd.DataFailed:
+                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; training stopped at step {result.Step}, {checkpoint}" +
+                    (result.CheckpointPath is { } c ? $" (replace or remove that file, then continue with --resume {c} and the same options)" : ""));
+                return 1;
+            default:
+                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; after {result.Step} steps the network is kept in the {checkpoint}" +
+                    (result.CheckpointPath is { } k ? $" (free the space or fix the folder, then run again with --resume {k}: the finished budget writes --out)" : ""));
+                return 1;
         }
-        Console.Out.WriteLine($"wrote {options.Output}, checkpoint {options.CheckpointPath}" + (options.Report is null ? "" : $", report {options.Report}"));
-        return 0;
     }
+
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 }
