@@ -45,7 +45,7 @@ internal static class TrainForwarder
         {
             // Not a program (a text file, a folder, no execute permission): the exception's own text is the OS's.
             var source = Environment.GetEnvironmentVariable("MATTEKIT_TRAIN") is { Length: > 0 } configured ? $"MATTEKIT_TRAIN={configured}" : found;
-            throw new IOException($"{source}: cannot be started as the training tool ({e.Message}); it must be {ProgramName} or MatteKit.Training.dll");
+            throw new IOException($"{source}: cannot be started as the training tool ({new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}); it must be {ProgramName} or MatteKit.Training.dll");
         }
         using var started = child;
         using var registrations = new CompositeRegistration(

@@ -71,7 +71,11 @@ internal static class TrainCommand
                 Seed = (ulong)(parse.GetValue(seed) ?? 1),
                 Quiet = parse.GetValue(quiet),
             };
-            try { options.Validate(); }
+            try
+            {
+                options.Validate();
+                StepMemory.Check(options);
+            }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             return Run(options, interruption);
         });
@@ -81,9 +85,8 @@ internal static class TrainCommand
     private static int Run(TrainOptions options, TrainingInterruption interruption)
     {
         var log = Console.Error;
-        // Everything that can be known without the data is checked before it loads: the memory a step needs, the
-        // base weights and a --resume checkpoint, and that every output can be written, with room for it.
-        StepMemory.Check(options);
+        // Everything that can be known without the data is checked before it loads: the memory a step needs (with
+        // the options), the base weights and a --resume checkpoint, and that every output can be written, with room.
         var trainer = new Trainer(options, interruption, log);
         trainer.Prepare();
         OutputPreflight.Check(options, trainer.StateBytes);

@@ -180,7 +180,7 @@ internal sealed class Trainer
         double total = secondsBefore + clock.Elapsed.TotalSeconds;
         var checkpoint = NewState(step, total, new TrainingRandom(randomBefore), history, validation, bestMad, bestStep);
         string? checkpointPath = SaveCheckpoint(checkpoint, network, optimizer, ref failure);
-        if (failure is not null && end == TrainingEnd.Finished) end = TrainingEnd.OutputFailed;
+        if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
 
         double stepsPerSecond = history.Count(h => h.Step > state.Step) / Math.Max(1e-9, total - secondsBefore);
         Summary.Add($"{step} steps in {total:F0} s ({stepsPerSecond:F2} steps/s this run), preset {preset.Name}, {_o.Width}x{_o.Height}, T={_o.Frames}, {_o.Threads} threads");
