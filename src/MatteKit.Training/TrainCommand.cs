@@ -115,7 +115,7 @@ internal static class TrainCommand
                 return 1;
             default:
                 log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; after {result.Step} steps the network is kept in the {checkpoint}" +
-                    (result.CheckpointPath is { } k ? $" (free the space or fix the folder, then run again with --resume {k}: the finished budget writes --out)" : ""));
+                    (result.CheckpointPath is { } k ? $" (fix the folder or free space, then continue with --resume {k} and the same options)" : ""));
                 return 1;
         }
     }

@@ -149,6 +149,7 @@ internal sealed class Trainer
                     }
                 }
                 passTaken = false;
+                randomBefore = random.State;
                 step++;
                 elapsed = secondsBefore + clock.Elapsed.TotalSeconds;
                 history.Add(new StepRecord(step, elapsed, losses));
