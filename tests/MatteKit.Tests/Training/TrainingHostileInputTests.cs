@@ -367,6 +367,24 @@ public sealed class TrainingHostileInputTests
     }
 
     [SkippableFact]
+    public void ACtrlCThatReachesBothProcessesCountsOnce()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var output = temp.File("tuned.pth");
+        // The terminal sends Ctrl-C to the whole foreground group: mattekit and its trainer get it at once, and
+        // mattekit passes its own on, so the trainer sees two SIGINTs within milliseconds.
+        var (exitCode, _, stderr) = RunAndSignal("MatteKit.Cli.dll", TrainerEnvironment(),
+            new[] { "train" }.Concat(Small("--out", output, "--clips", clips, "--backgrounds", backgrounds, "--steps", "100000")).ToArray(),
+            p => Assert.Equal(0, Run("kill", "-INT", p.Id.ToString(), Children(p.Id).Single().ToString())));
+        _log.WriteLine($"SIGINT to mattekit and its trainer together: exit {exitCode}: {string.Join(" | ", stderr.Trim().Split('\n').TakeLast(2))}");
+        Assert.Equal(130, exitCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(stderr, "stopping after the current pass"));
+        Assert.DoesNotContain("abandoning", stderr);
+        Assert.True(File.Exists(Path.ChangeExtension(output, ".ckpt")));
+    }
+
+    [SkippableFact]
     public void KillingMattekitTrainEndsTheTrainerWithACheckpoint()
     {
         using var temp = new TempFolder();
