@@ -97,25 +97,26 @@ internal static class TrainCommand
             foreach (var line in data.Descriptions.Append(validator is null ? "no validation (--valid DIR)" : $"{validator.ClipCount} validation clips"))
                 log.WriteLine(line);
         var result = trainer.Run(data, validator);
-        var checkpoint = result.CheckpointPath is { } saved ? $"checkpoint {saved}" : "no checkpoint could be written";
-        var resume = result.CheckpointPath is { } from ? $" (continue with --resume {from} and the same options)" : "";
+        var checkpoint = result.CheckpointPath is { } saved
+            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
+            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
         switch (result.End)
         {
             case TrainingEnd.Finished:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                Console.Out.WriteLine($"wrote {options.Output}, {checkpoint}" + (options.Report is null ? "" : $", report {options.Report}"));
+                Console.Out.WriteLine($"wrote {options.Output}, checkpoint {result.CheckpointPath}" + (options.Report is null ? "" : $", report {options.Report}"));
                 return 0;
             case TrainingEnd.Stopped:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                log.WriteLine($"mattekit train: stopped at step {result.Step}; {checkpoint}{resume}");
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; {checkpoint}");
                 return TrainingInterruption.ExitCode;
             case TrainingEnd.DataFailed:
-                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; training stopped at step {result.Step}, {checkpoint}" +
-                    (result.CheckpointPath is { } c ? $" (replace or remove that file, then continue with --resume {c} and the same options)" : ""));
+                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; training stopped at step {result.Step}, " +
+                              (result.CheckpointPath is null ? checkpoint : $"replace or remove that file; {checkpoint}"));
                 return 1;
             default:
-                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; after {result.Step} steps the network is kept in the {checkpoint}" +
-                    (result.CheckpointPath is { } k ? $" (fix the folder or free space, then continue with --resume {k} and the same options)" : ""));
+                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; stopped after {result.Step} steps, " +
+                              (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
                 return 1;
         }
     }

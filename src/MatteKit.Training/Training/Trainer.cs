@@ -18,7 +18,7 @@ namespace MatteKit.Training.Training;
 /// output cannot be written, and in every case writes a checkpoint that <c>--resume</c> continues (exactly, when
 /// the step was not cut short).
 /// </summary>
-internal sealed class Trainer
+internal sealed partial class Trainer
 {
     private readonly TrainOptions _o;
     private readonly TrainingInterruption _interruption;
@@ -171,10 +171,10 @@ internal sealed class Trainer
                 randomBefore = random.State;
             }
         }
-        catch (MediaFormatException e)
+        catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
         {
             // Only outputs throw here (the data's errors are caught where it is read): --out written at a validation.
-            (end, failure) = (TrainingEnd.OutputFailed, e);
+            (end, failure) = (TrainingEnd.OutputFailed, WriteFailure(_o.Output, e));
         }
         progress.Finish();
 
@@ -191,14 +191,16 @@ internal sealed class Trainer
 
         if (end == TrainingEnd.Finished)
         {
+            string writing = _o.Output;
             try
             {
                 if (validator is null) NetworkWeights.SavePth(network, _o.Output);
+                writing = _o.Report ?? _o.Output;
                 if (_o.Report is not null) WriteReport(validator, data, history, validation, beforeAlpha, step);
             }
-            catch (MediaFormatException e)
+            catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
             {
-                (end, failure) = (TrainingEnd.OutputFailed, e);
+                (end, failure) = (TrainingEnd.OutputFailed, WriteFailure(writing, e));
             }
         }
         return new TrainingResult(end, step, checkpointPath, failure);
@@ -221,11 +223,22 @@ internal sealed class Trainer
             }
             catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
             {
-                failure ??= e;
+                failure ??= WriteFailure(path, e);
             }
         }
         return null;
     }
+
+    /// <summary>
+    /// A write's failure as one line naming the file: OutputFile's own errors are already so; a raw I/O error (a
+    /// full disk while writing) quotes the temporary name, which the user never asked for.
+    /// </summary>
+    private static MediaFormatException WriteFailure(string path, Exception e) =>
+        e as MediaFormatException ?? new MediaFormatException(path, "cannot be written: " + PartialName().Replace(e.Message.ReplaceLineEndings(" "), "").Trim());
+
+    // " : '/folder/.NAME.partial-PID-GUID.ext'" as .NET quotes it, or the bare temporary path.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\s*:?\s*'[^']*\.partial-\d+-[0-9a-f]{32}[^']*')|(\S*\.partial-\d+-[0-9a-f]{32}\S*)")]
+    private static partial System.Text.RegularExpressions.Regex PartialName();
 
     private void WriteReport(Validator? validator, TrainingData data, List<StepRecord> history, List<ValidationRecord> validation, byte[]? beforeAlpha, long step)
     {
