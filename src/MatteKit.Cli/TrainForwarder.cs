@@ -43,7 +43,7 @@ internal static class TrainForwarder
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            // Not a program (a text file, a folder, no execute permission): the exception's own text is the OS's.
+            // Not a program (a text file, no execute permission): the reason as the OS gives it (.NET adds the working folder).
             var source = Environment.GetEnvironmentVariable("MATTEKIT_TRAIN") is { Length: > 0 } configured ? $"MATTEKIT_TRAIN={configured}" : found;
             throw new IOException($"{source}: cannot be started as the training tool ({new System.ComponentModel.Win32Exception(e.NativeErrorCode).Message}); it must be {ProgramName} or MatteKit.Training.dll");
         }
