@@ -5,8 +5,13 @@ using MatteKit.Training;
 using MatteKit.Weights;
 
 // The training program behind `mattekit train`: one line on stderr and a non-zero exit for anything wrong with the
-// command line (2) or the data and weights (1); a signal stops training with a resumable checkpoint (130).
+// command line (2) or the data, weights and outputs (1); a signal stops training with a resumable checkpoint (130).
 using var interruption = new TrainingInterruption();
+if (!ParentDeath.Arm())
+{
+    Console.Error.WriteLine("mattekit train: cancelled (mattekit, which started it, has ended)");
+    return TrainingInterruption.ExitCode;
+}
 try
 {
     var root = new RootCommand("mattekit train - fine-tune Robust Video Matting (TorchSharp, CPU)") { TrainCommand.Build(interruption) };
@@ -20,6 +25,13 @@ catch (UsageException e)
 {
     Console.Error.WriteLine($"mattekit train: {e.Message}");
     return 2;
+}
+catch (OperationCanceledException) when (interruption.Quit.IsCancellationRequested)
+{
+    // A signal while the data loaded, acted on between two files.
+    PartialOutputs.RemoveAll();
+    Console.Error.WriteLine("mattekit train: cancelled");
+    return TrainingInterruption.ExitCode;
 }
 catch (System.Runtime.InteropServices.ExternalException e)
 {

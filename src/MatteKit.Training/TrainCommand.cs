@@ -71,7 +71,11 @@ internal static class TrainCommand
                 Seed = (ulong)(parse.GetValue(seed) ?? 1),
                 Quiet = parse.GetValue(quiet),
             };
-            try { options.Validate(); }
+            try
+            {
+                options.Validate();
+                StepMemory.Check(options);
+            }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             return Run(options, interruption);
         });
@@ -81,21 +85,41 @@ internal static class TrainCommand
     private static int Run(TrainOptions options, TrainingInterruption interruption)
     {
         var log = Console.Error;
-        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, options.Segmentation, options.Width, options.Height);
-        var validator = options.Valid is null ? null : new Validator(options.Valid);
+        // Everything that can be known without the data is checked before it loads: the memory a step needs (with
+        // the options), the base weights and a --resume checkpoint, and that every output can be written, with room.
+        var trainer = new Trainer(options, interruption, log);
+        trainer.Prepare();
+        OutputPreflight.Check(options, trainer.StateBytes);
+        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, options.Segmentation, options.Width, options.Height, interruption.Quit);
+        var validator = options.Valid is null ? null : new Validator(options.Valid, interruption.Quit);
+        interruption.Quit.ThrowIfCancellationRequested();
         if (!options.Quiet)
             foreach (var line in data.Descriptions.Append(validator is null ? "no validation (--valid DIR)" : $"{validator.ClipCount} validation clips"))
                 log.WriteLine(line);
-        var trainer = new Trainer(options, data, validator, log);
-        interruption.OnFirstSignal(trainer.Stop);
-        bool finished = trainer.Run();
-        foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-        if (!finished)
+        var result = trainer.Run(data, validator);
+        var checkpoint = result.CheckpointPath is { } saved
+            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
+            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
+        switch (result.End)
         {
-            Console.Error.WriteLine($"mattekit train: stopped; checkpoint {options.CheckpointPath} (continue with --resume {options.CheckpointPath} and the same options)");
-            return TrainingInterruption.ExitCode;
+            case TrainingEnd.Finished:
+                foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+                Console.Out.WriteLine($"wrote {options.Output}, checkpoint {result.CheckpointPath}" + (options.Report is null ? "" : $", report {options.Report}"));
+                return 0;
+            case TrainingEnd.Stopped:
+                foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; {checkpoint}");
+                return TrainingInterruption.ExitCode;
+            case TrainingEnd.DataFailed:
+                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; training stopped at step {result.Step}, " +
+                              (result.CheckpointPath is null ? checkpoint : $"replace or remove that file; {checkpoint}"));
+                return 1;
+            default:
+                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; stopped after {result.Step} steps, " +
+                              (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
+                return 1;
         }
-        Console.Out.WriteLine($"wrote {options.Output}, checkpoint {options.CheckpointPath}" + (options.Report is null ? "" : $", report {options.Report}"));
-        return 0;
     }
+
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 }

@@ -1,19 +1,32 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
-using MatteKit.Media;
 
 namespace MatteKit.Training;
 
 /// <summary>
-/// SIGINT, SIGTERM and SIGHUP. While the data loads, a signal ends the program (exit 130, temporaries removed).
-/// Once training runs, the first signal asks the trainer to stop after the pass under way and write a resumable
-/// checkpoint; a second one ends the program at once, removing whatever was half written.
+/// SIGINT, SIGTERM and SIGHUP, acted on by the main thread only: the signal thread never exits the process, because
+/// exiting while libtorch is inside an operation on the main thread crashes it (static destructors under a running
+/// kernel: SIGSEGV, heap corruption, internal asserts). While the data loads, a signal cancels <see cref="Quit"/>,
+/// which the loaders check between files. Once training runs, the first signal asks the trainer to stop after the
+/// pass under way (<see cref="StopRequested"/>); a second cancels <see cref="Quit"/>, which the network checks
+/// between its blocks, so that the pass under way is abandoned at the next operation. Either way the checkpoint is
+/// written before the program exits.
 /// </summary>
 internal sealed class TrainingInterruption : IDisposable
 {
     public const int ExitCode = 130;
+
+    /// <summary>
+    /// A SIGINT this soon after the previous one is the same Ctrl-C: the terminal sends it to the whole foreground
+    /// process group, so `mattekit train` and this program both get it, and `mattekit train` passes its own on.
+    /// </summary>
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMilliseconds(500);
+
     private readonly PosixSignalRegistration[] _registrations;
-    private Action? _stop;
-    private int _signals;
+    private readonly CancellationTokenSource _quit = new();
+    private readonly Stopwatch _sinceLastInterrupt = new();
+    private readonly object _gate = new();
+    private volatile bool _training, _stopRequested;
 
     public TrainingInterruption()
     {
@@ -21,23 +34,37 @@ internal sealed class TrainingInterruption : IDisposable
             .Select(s => PosixSignalRegistration.Create(s, OnSignal)).ToArray();
     }
 
-    public bool Signalled => Volatile.Read(ref _signals) > 0;
+    /// <summary>Cancelled when the program should end at the next safe point (between files, between operations).</summary>
+    public CancellationToken Quit => _quit.Token;
 
-    /// <summary>From now on a first signal calls <paramref name="stop"/> instead of ending the program.</summary>
-    public void OnFirstSignal(Action stop) => _stop = stop;
+    /// <summary>A first signal came while training: finish the pass under way, write the checkpoint, exit 130.</summary>
+    public bool StopRequested => _stopRequested;
+
+    /// <summary>From now on a first signal stops training gracefully instead of cancelling.</summary>
+    public void TrainingStarted() => _training = true;
 
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        if (Interlocked.Increment(ref _signals) == 1 && _stop is { } stop)
+        lock (_gate)
         {
-            Console.Error.WriteLine("\nmattekit train: stopping after the current step; writing a checkpoint (a second Ctrl-C quits at once)");
-            stop();
-            return;
+            if (context.Signal == PosixSignal.SIGINT)
+            {
+                if (_sinceLastInterrupt.IsRunning && _sinceLastInterrupt.Elapsed < DuplicateWindow) return;
+                _sinceLastInterrupt.Restart();
+            }
+            if (_training && !_stopRequested)
+            {
+                _stopRequested = true;
+                Console.Error.WriteLine("\nmattekit train: stopping after the current pass; writing a checkpoint (a second Ctrl-C abandons the pass under way)");
+                return;
+            }
+            if (_quit.IsCancellationRequested) return;
+            Console.Error.WriteLine(_training
+                ? "\nmattekit train: abandoning the pass under way at the next operation; writing the checkpoint"
+                : "\nmattekit train: cancelling");
+            _quit.Cancel();
         }
-        PartialOutputs.RemoveAll();
-        Console.Error.WriteLine("\nmattekit train: cancelled");
-        Environment.Exit(ExitCode);
     }
 
     public void Dispose()

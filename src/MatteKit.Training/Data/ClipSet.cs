@@ -6,7 +6,8 @@ namespace MatteKit.Training.Data;
 /// <summary>
 /// Clips with ground truth, read from disk as sequences are drawn: video mattes as VideoMatte240K lays them out
 /// (<c>DIR/fgr/CLIP/*</c> and <c>DIR/pha/CLIP/*</c>) and clips in the evaluation layout (<c>DIR/CLIP/com|fgr|pha</c>,
-/// or DIR itself), whose composite is trained on as it is. Frame counts and sizes are checked when loading.
+/// or DIR itself), whose composite is trained on as it is. Frame counts, and every frame's size as its header gives
+/// it (PNG, JPEG, BMP, WebP), are checked when loading.
 /// </summary>
 internal sealed class ClipSet : IMattingSource
 {
@@ -15,7 +16,7 @@ internal sealed class ClipSet : IMattingSource
 
     private sealed record Clip(string Name, string[] Fgr, string[] Pha, string[]? Com, int Width, int Height);
 
-    public ClipSet(string folder, int trainWidth, int trainHeight)
+    public ClipSet(string folder, int trainWidth, int trainHeight, CancellationToken cancel)
     {
         if (!Directory.Exists(folder)) throw new MediaFormatException(folder, "folder not found");
         string fgrRoot = Path.Combine(folder, "fgr"), phaRoot = Path.Combine(folder, "pha"), comRoot = Path.Combine(folder, "com");
@@ -27,7 +28,7 @@ internal sealed class ClipSet : IMattingSource
                 var name = Path.GetFileName(clip);
                 var pha = Path.Combine(phaRoot, name);
                 if (!Directory.Exists(pha)) throw new MediaFormatException(pha, $"missing: video matte {name} has foreground frames but no alpha folder");
-                _clips.Add(Check(name, FrameFiles.List(clip), FrameFiles.List(pha), null, trainWidth, trainHeight));
+                _clips.Add(Check(name, FrameFiles.List(clip), FrameFiles.List(pha), null, trainWidth, trainHeight, cancel));
             }
         }
         else
@@ -40,7 +41,7 @@ internal sealed class ClipSet : IMattingSource
                 string fgr = Path.Combine(clip, "fgr"), pha = Path.Combine(clip, "pha"), com = Path.Combine(clip, "com");
                 if (!Directory.Exists(pha)) throw new MediaFormatException(clip, "a clip needs pha/ (alpha) and fgr/ (foreground) frame folders, com/ optional");
                 if (!Directory.Exists(fgr)) throw new MediaFormatException(clip, "a clip needs fgr/ (foreground) frames beside pha/");
-                _clips.Add(Check(name, FrameFiles.List(fgr), FrameFiles.List(pha), Directory.Exists(com) ? FrameFiles.List(com) : null, trainWidth, trainHeight));
+                _clips.Add(Check(name, FrameFiles.List(fgr), FrameFiles.List(pha), Directory.Exists(com) ? FrameFiles.List(com) : null, trainWidth, trainHeight, cancel));
             }
         }
         if (_clips.Count == 0) throw new MediaFormatException(folder, "holds no clips (fgr/CLIP + pha/CLIP, or CLIP/com|fgr|pha)");
@@ -83,7 +84,7 @@ internal sealed class ClipSet : IMattingSource
             throw new MediaFormatException(path, $"is {width}x{height}, but the clip's frames are {clip.Width}x{clip.Height}");
     }
 
-    private static Clip Check(string name, string[] fgr, string[] pha, string[]? com, int trainWidth, int trainHeight)
+    private static Clip Check(string name, string[] fgr, string[] pha, string[]? com, int trainWidth, int trainHeight, CancellationToken cancel)
     {
         if (fgr.Length != pha.Length)
             throw new MediaFormatException(Path.GetDirectoryName(pha[0])!, $"clip {name}: {pha.Length} alpha frames but {fgr.Length} foreground frames");
@@ -96,8 +97,12 @@ internal sealed class ClipSet : IMattingSource
         if (alpha.Width < trainWidth || alpha.Height < trainHeight)
             throw new MediaFormatException(pha[0], $"clip {name} is {alpha.Width}x{alpha.Height}, smaller than the training size {trainWidth}x{trainHeight}");
         foreach (var frame in fgr.Concat(pha).Concat(com ?? Array.Empty<string>()))
-            if (FrameFiles.PngSize(frame) is { } size && size != (alpha.Width, alpha.Height))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var size = FrameFiles.HeaderSize(frame);
+            if (size != (alpha.Width, alpha.Height))
                 throw new MediaFormatException(frame, $"is {size.Width}x{size.Height}, but the clip's frames are {alpha.Width}x{alpha.Height}");
+        }
         return new Clip(name, fgr, pha, com, alpha.Width, alpha.Height);
     }
 }

@@ -13,7 +13,7 @@ internal sealed class CutoutSet : IMattingSource
 {
     private readonly List<(Tensor Rgb, Tensor Alpha)> _items = new();
 
-    public CutoutSet(string folder, int trainWidth, int trainHeight)
+    public CutoutSet(string folder, int trainWidth, int trainHeight, CancellationToken cancel)
     {
         var folders = File.Exists(Path.Combine(folder, "alpha.png")) ? new[] { folder }
             : Directory.Exists(folder) ? Directory.EnumerateDirectories(folder).Order(NaturalOrder.Instance).ToArray()
@@ -22,6 +22,10 @@ internal sealed class CutoutSet : IMattingSource
             throw new MediaFormatException(folder, "holds no cut-outs (folders with image.jpg or image.png and alpha.png)");
         foreach (var f in folders)
         {
+            cancel.ThrowIfCancellationRequested();
+            // Cutout.Load reads image.* and alpha.png: only regular files of an image's size go to it.
+            foreach (var file in Directory.EnumerateFiles(f, "image.*").Append(Path.Combine(f, "alpha.png")).Where(File.Exists))
+                FrameFiles.Admit(file, "an image");
             var cutout = Cutout.Load(f);
             if (cutout.Width < trainWidth || cutout.Height < trainHeight)
                 throw new MediaFormatException(f, $"image is {cutout.Width}x{cutout.Height}, smaller than the training size {trainWidth}x{trainHeight}");

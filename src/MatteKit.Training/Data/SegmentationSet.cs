@@ -14,7 +14,7 @@ internal sealed class SegmentationSet
     private readonly List<(string[] Images, string[] Masks)> _sequences = new();
     private readonly int _trainWidth, _trainHeight;
 
-    public SegmentationSet(IReadOnlyList<string> folders, int trainWidth, int trainHeight)
+    public SegmentationSet(IReadOnlyList<string> folders, int trainWidth, int trainHeight, CancellationToken cancel)
     {
         (_trainWidth, _trainHeight) = (trainWidth, trainHeight);
         foreach (var folder in folders)
@@ -24,6 +24,7 @@ internal sealed class SegmentationSet
             if (samples.Length == 0) throw new MediaFormatException(folder, "holds no segmentation samples (folders with image.* + mask.png, or images/ + masks/)");
             foreach (var sample in samples)
             {
+                cancel.ThrowIfCancellationRequested();
                 if (Directory.Exists(Path.Combine(sample, "images")))
                 {
                     var images = FrameFiles.List(Path.Combine(sample, "images"));
@@ -32,6 +33,11 @@ internal sealed class SegmentationSet
                     var masks = FrameFiles.List(masksFolder);
                     if (masks.Length != images.Length)
                         throw new MediaFormatException(masksFolder, $"{masks.Length} masks but {images.Length} images");
+                    for (int i = 0; i < images.Length; i++)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        CheckPair(images[i], masks[i]);
+                    }
                     _sequences.Add((images, masks));
                 }
                 else
@@ -40,6 +46,7 @@ internal sealed class SegmentationSet
                     var mask = Path.Combine(sample, "mask.png");
                     if (image is null || !File.Exists(mask))
                         throw new MediaFormatException(sample, "a segmentation sample needs image.jpg (or .png) and mask.png");
+                    CheckPair(image, mask);
                     _images.Add((image, mask));
                 }
             }
@@ -80,6 +87,15 @@ internal sealed class SegmentationSet
             throw new MediaFormatException(imagePath, $"is {image.Width}x{image.Height}, too small for the training size {_trainWidth}x{_trainHeight}");
         int factor = ImageTensors.ReductionFor(image.Width, image.Height, _trainWidth, _trainHeight);
         return (ImageTensors.FromRgb(ImageTensors.Reduce(image, factor)), ImageTensors.FromGray(ImageTensors.Reduce(mask, factor)).gt(0.5).to(ScalarType.Float32));
+    }
+
+    // Sizes from the headers, so that a mismatch is found when loading, not when the pair is drawn.
+    private static void CheckPair(string imagePath, string maskPath)
+    {
+        var (iw, ih) = FrameFiles.HeaderSize(imagePath);
+        var (mw, mh) = FrameFiles.HeaderSize(maskPath);
+        if ((iw, ih) != (mw, mh))
+            throw new MediaFormatException(maskPath, $"mask is {mw}x{mh} but {Path.GetFileName(imagePath)} is {iw}x{ih}");
     }
 
     private static bool IsSample(string folder) =>

@@ -16,15 +16,15 @@ internal sealed class TrainingData
     private readonly SegmentationSet? _segmentation;
 
     public TrainingData(IReadOnlyList<string> cutouts, IReadOnlyList<string> clips, IReadOnlyList<string> backgrounds,
-        IReadOnlyList<string> segmentation, int width, int height)
+        IReadOnlyList<string> segmentation, int width, int height, CancellationToken cancel)
     {
-        foreach (var folder in cutouts) _matting.Add(new CutoutSet(folder, width, height));
-        foreach (var folder in clips) _matting.Add(new ClipSet(folder, width, height));
+        foreach (var folder in cutouts) _matting.Add(new CutoutSet(folder, width, height, cancel));
+        foreach (var folder in clips) _matting.Add(new ClipSet(folder, width, height, cancel));
         if (_matting.Count == 0) throw new ArgumentException("nothing to train on: give --cutouts DIR or --clips DIR");
-        if (backgrounds.Count > 0) _backgrounds = new BackgroundSet(backgrounds, width, height);
+        if (backgrounds.Count > 0) _backgrounds = new BackgroundSet(backgrounds, width, height, cancel);
         else if (cutouts.Count > 0)
             throw new MediaFormatException(cutouts[0], "cut-outs are composited over backgrounds: give --backgrounds DIR");
-        if (segmentation.Count > 0) _segmentation = new SegmentationSet(segmentation, width, height);
+        if (segmentation.Count > 0) _segmentation = new SegmentationSet(segmentation, width, height, cancel);
     }
 
     public IEnumerable<string> Descriptions =>

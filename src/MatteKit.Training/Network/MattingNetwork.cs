@@ -50,6 +50,12 @@ internal sealed class MattingNetwork : Module
     public RvmArchitecture Architecture { get; }
 
     /// <summary>
+    /// Checked between the blocks of a forward pass: a cancelled token abandons the pass there (an
+    /// <see cref="OperationCanceledException"/> on the calling thread), never inside a libtorch operation.
+    /// </summary>
+    public CancellationToken Cancellation { get; set; }
+
+    /// <summary>
     /// The matting pass on <c>[B, T, 3, H, W]</c> frames in 0..1: foreground and alpha <c>[B, T, C, H, W]</c>
     /// clamped to 0..1, and the recurrent states after the last frame. At a ratio below 1 the network runs on
     /// frames resized by the ratio and the refiner brings its output back to full size.
@@ -58,10 +64,12 @@ internal sealed class MattingNetwork : Module
     {
         var small = downsampleRatio == 1 ? frames : Blocks.UnflattenTime(Blocks.Resize(Blocks.FlattenTime(frames), downsampleRatio), frames.shape[0]);
         var (hidden, next) = Decode(small, states);
+        Cancellation.ThrowIfCancellationRequested();
         var parts = _projectMat.forward(hidden).split(new long[] { 3, 1 }, 2);
         Tensor fgrResidual = parts[0], alpha = parts[1];
         if (downsampleRatio != 1)
         {
+            Cancellation.ThrowIfCancellationRequested();
             long batch = frames.shape[0];
             var (f, p) = _refiner.Refine(Blocks.FlattenTime(frames), Blocks.FlattenTime(small), Blocks.FlattenTime(fgrResidual),
                 Blocks.FlattenTime(alpha), Blocks.FlattenTime(hidden));
@@ -81,8 +89,11 @@ internal sealed class MattingNetwork : Module
     private (Tensor Hidden, Tensor[] States) Decode(Tensor frames, Tensor?[]? states)
     {
         long batch = frames.shape[0];
+        Cancellation.ThrowIfCancellationRequested();
         var features = _backbone.forward(Blocks.FlattenTime(frames));
+        Cancellation.ThrowIfCancellationRequested();
         features[3] = _aspp.forward(features[3]);
+        Cancellation.ThrowIfCancellationRequested();
         var timed = features.Select(f => Blocks.UnflattenTime(f, batch)).ToArray();
         return _decoder.forward(frames, timed, states ?? new Tensor?[4]);
     }

@@ -47,10 +47,16 @@ internal sealed class Checkpoint
         });
     }
 
-    /// <summary>Reads the header and loads the tensors into <paramref name="network"/> and <paramref name="optimizer"/>.</summary>
+    /// <summary>
+    /// Reads the header and loads the tensors into <paramref name="network"/> and <paramref name="optimizer"/>.
+    /// Every failure is one line naming the file: not a checkpoint, cut short, written for another network, or
+    /// holding NaN or infinity (a diverged run, which would only go on producing NaN).
+    /// </summary>
+    /// <exception cref="MediaFormatException">The file cannot be resumed from.</exception>
     public static Checkpoint Read(string path, Func<Checkpoint, (MattingNetwork, NetworkOptimizer)> create)
     {
         if (!File.Exists(path)) throw new MediaFormatException(path, "checkpoint not found");
+        InputFile.RequireRegular(path, "a checkpoint");
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         Checkpoint header;
@@ -61,13 +67,46 @@ internal sealed class Checkpoint
             if (length <= 0 || length > 256 << 20) throw new FormatException();
             header = JsonSerializer.Deserialize<Checkpoint>(reader.ReadBytes(length), Json)!;
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException)
+        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException or ArgumentException)
         {
             throw new MediaFormatException(path, "not a MatteKit training checkpoint (written by mattekit train next to its --out)");
         }
         var (network, optimizer) = create(header);
-        network.load(reader, strict: true);
-        optimizer.Load(reader);
+        try
+        {
+            network.load(reader, strict: true);
+            optimizer.Load(reader);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new MediaFormatException(path, "cut short: the file ends inside its tensors (a copy or write that did not finish)", e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException or OverflowException
+                                      or IndexOutOfRangeException or NotSupportedException or NotImplementedException or OutOfMemoryException)
+        {
+            // TorchSharp's text quotes what it read as a name, which in a damaged file can be megabytes of binary.
+            throw new MediaFormatException(path, $"damaged, or written for another network ({Excerpt(e.Message)})", e);
+        }
+        if (FirstNonFinite(network) is { } name)
+            throw new MediaFormatException(path, $"tensor '{name}' holds NaN or infinity (the run that wrote it diverged); resume from an earlier checkpoint or start again");
         return header;
+    }
+
+    private static string? FirstNonFinite(MattingNetwork network)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        foreach (var (key, tensor) in network.state_dict())
+            if (tensor.is_floating_point() && !TorchSharp.torch.isfinite(tensor).all().item<bool>())
+                return key;
+        return null;
+    }
+
+    /// <summary>The first line of a message, control and non-ASCII characters as '?', at most 120 characters.</summary>
+    internal static string Excerpt(string text)
+    {
+        const int Max = 120;
+        var line = text.Split('\n')[0];
+        var printable = new string(line.Take(Max).Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
+        return line.Length > Max ? printable + "..." : printable;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MatteKit.Media;
 using MatteKit.Rvm;
 using MatteKit.Training.Data;
 using MatteKit.Training.Losses;
@@ -13,30 +14,35 @@ namespace MatteKit.Training.Training;
 /// <summary>
 /// The training loop of the paper's train.py on one process: per step a low-resolution matting pass, a
 /// high-resolution one in stages 3-4, and a segmentation pass when there is segmentation data; each is its own
-/// Adam step. Stops at the step or time budget, or when <see cref="Stop"/> is called (a signal), and then writes a
-/// checkpoint that <c>--resume</c> continues exactly.
+/// Adam step. Stops at the step or time budget, on a signal, on a frame that turns out unreadable, or when an
+/// output cannot be written, and in every case writes a checkpoint that <c>--resume</c> continues (exactly, when
+/// the step was not cut short).
 /// </summary>
-internal sealed class Trainer
+internal sealed partial class Trainer
 {
     private readonly TrainOptions _o;
-    private readonly TrainingData _data;
-    private readonly Validator? _validator;
+    private readonly TrainingInterruption _interruption;
     private readonly TextWriter _log;
-    private volatile bool _stopRequested;
+    private MattingNetwork? _network;
+    private NetworkOptimizer? _optimizer;
+    private Checkpoint? _start;
 
-    public Trainer(TrainOptions options, TrainingData data, Validator? validator, TextWriter log)
+    public Trainer(TrainOptions options, TrainingInterruption interruption, TextWriter log)
     {
-        (_o, _data, _validator, _log) = (options, data, validator, log);
+        (_o, _interruption, _log) = (options, interruption, log);
     }
-
-    /// <summary>Asks the loop to stop after the pass under way and write its checkpoint.</summary>
-    public void Stop() => _stopRequested = true;
 
     /// <summary>Lines for the summary and the report.</summary>
     public List<string> Summary { get; } = new();
 
-    /// <summary>Trains; true when the budget was reached, false when stopped early (a checkpoint was written).</summary>
-    public bool Run()
+    /// <summary>Bytes of the network's tensors (parameters and buffers), known after <see cref="Prepare"/>.</summary>
+    public long StateBytes { get; private set; }
+
+    /// <summary>
+    /// The base weights, the network and Adam, and the <c>--resume</c> checkpoint: everything but the data, so
+    /// that a bad checkpoint, and the outputs' sizes, are known before the data loads.
+    /// </summary>
+    public void Prepare()
     {
         set_num_threads(_o.Threads);
         var preset = _o.Preset;
@@ -47,25 +53,31 @@ internal sealed class Trainer
         var network = NetworkWeights.Create(baseWeights, refiner, out var initialised);
         if (initialised.Count > 0) Summary.Add($"started from PyTorch's default initialisation (the base has none): {string.Join(", ", initialised.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
         var optimizer = new NetworkOptimizer(network, preset.RatesAt(0));
-        var random = new TrainingRandom(_o.Seed);
-        Checkpoint state;
         if (_o.Resume is not null)
         {
-            state = Checkpoint.Read(_o.Resume, header =>
+            _start = Checkpoint.Read(_o.Resume, header =>
             {
                 if (header.Preset != preset.Name || header.Width != _o.Width || header.Height != _o.Height || header.Frames != _o.Frames
                     || (preset.HighResolution && (header.HighWidth != _o.HighWidth || header.HighHeight != _o.HighHeight || header.HighFrames != _o.HighFrames)))
-                    throw new ArgumentException($"--resume {_o.Resume}: was written by a {header.Preset} run at {header.Width}x{header.Height}, T={header.Frames}" +
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a {Checkpoint.Excerpt(header.Preset)} run at {header.Width}x{header.Height}, T={header.Frames}" +
                         (preset.HighResolution ? $", high resolution {header.HighWidth}x{header.HighHeight}, T={header.HighFrames}" : "") +
                         "; resume with the same --preset, --size, --seq-length, --hr-size and --hr-seq-length");
                 return (network, optimizer);
             });
-            random = new TrainingRandom(state.RandomState);
-            Summary.Add($"resumed from {_o.Resume} at step {state.Step}");
+            Summary.Add($"resumed from {_o.Resume} at step {_start.Step}");
         }
-        else
-            state = NewState(0, 0, random, new(), new(), double.PositiveInfinity, -1);
+        StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
+        network.Cancellation = _interruption.Quit;
+        (_network, _optimizer) = (network, optimizer);
+    }
 
+    /// <summary>Trains from where <see cref="Prepare"/> left the network until the budget, a signal or a failure.</summary>
+    public TrainingResult Run(TrainingData data, Validator? validator)
+    {
+        var (network, optimizer) = (_network!, _optimizer!);
+        var preset = _o.Preset;
+        var state = _start ?? NewState(0, 0, new TrainingRandom(_o.Seed), new(), new(), double.PositiveInfinity, -1);
+        var random = new TrainingRandom(state.RandomState);
         Action trainingMode = preset.FrozenBatchNorm ? network.TrainWithFrozenBatchNorm : () => network.train();
         trainingMode();
         var history = state.History;
@@ -76,62 +88,100 @@ internal sealed class Trainer
         var clock = Stopwatch.StartNew();
         double secondsBefore = state.Seconds;
         byte[]? beforeAlpha = null;
-        if (_validator is not null && step == 0)
-        {
-            // The base weights are scored and written first: if no step beats them, they are what --out gets.
-            (bestMad, bestStep) = Validate(network, 0, trainingMode, validation, bestMad, bestStep);
-            beforeAlpha = AlphaPng(_validator.ReportAlpha!);
-        }
+        var end = TrainingEnd.Stopped;
+        Exception? failure = null;
+        // The data stream as it was before the step under way: what a checkpoint keeps when no pass of it was taken.
+        ulong randomBefore = random.State;
+        bool passTaken = false;
 
+        _interruption.TrainingStarted();
         var progress = new TrainingProgress(_o, _log);
-        bool finished = false;
-        while (true)
+        try
         {
-            double elapsed = secondsBefore + clock.Elapsed.TotalSeconds;
-            if (_o.Steps is { } maxSteps && step >= maxSteps) { finished = true; break; }
-            if (_o.Minutes is { } minutes && elapsed >= minutes * 60) { finished = true; break; }
-            if (_stopRequested) break;
+            if (validator is not null && step == 0)
+            {
+                // The base weights are scored and written first: if no step beats them, they are what --out gets.
+                (bestMad, bestStep) = Validate(validator, network, 0, trainingMode, validation, bestMad, bestStep);
+                beforeAlpha = AlphaPng(validator.ReportAlpha!);
+            }
+            while (true)
+            {
+                double elapsed = secondsBefore + clock.Elapsed.TotalSeconds;
+                if (_o.Steps is { } maxSteps && step >= maxSteps) { end = TrainingEnd.Finished; break; }
+                if (_o.Minutes is { } minutes && elapsed >= minutes * 60) { end = TrainingEnd.Finished; break; }
+                if (_interruption.StopRequested) break;
 
-            optimizer.SetRates(preset.RatesAt(step));
-            var losses = new Dictionary<string, double>();
-            using (var scope = NewDisposeScope())
-            {
-                var (src, fgr, pha) = _data.NextMatting(random, _o.Frames, _o.Width, _o.Height);
-                var cropped = Augmentation.TrainCrop(random, new[] { src, fgr, pha });
-                foreach (var (k, v) in MattingStep(network, optimizer, cropped[0], cropped[1], cropped[2], 1)) losses[k] = v;
-            }
-            if (preset.HighResolution && !_stopRequested)
-            {
-                using var scope = NewDisposeScope();
-                var (src, fgr, pha) = _data.NextMatting(random, _o.HighFrames, _o.HighWidth, _o.HighHeight);
-                foreach (var (k, v) in MattingStep(network, optimizer, src, fgr, pha, TrainingPreset.HighResolutionRatio)) losses["hr_" + k] = v;
-            }
-            if (_data.HasSegmentation && !_stopRequested)
-            {
-                using var scope = NewDisposeScope();
-                var (images, masks) = _data.NextSegmentation(random, step, _o.Frames, _o.Width, _o.Height);
-                optimizer.ZeroGrad();
-                var (logits, _) = network.Segment(images);
-                var loss = SegmentationLoss.Compute(logits, masks);
-                loss.backward();
-                optimizer.Step();
-                losses["seg"] = loss.item<float>();
-            }
-            step++;
-            elapsed = secondsBefore + clock.Elapsed.TotalSeconds;
-            history.Add(new StepRecord(step, elapsed, losses));
-            progress.Report(step, elapsed, losses);
+                randomBefore = random.State;
+                passTaken = false;
+                optimizer.SetRates(preset.RatesAt(step));
+                var losses = new Dictionary<string, double>();
+                using (NewDisposeScope())
+                {
+                    StepBatches batches;
+                    try
+                    {
+                        batches = NextBatches(data, random, step);
+                    }
+                    catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+                    {
+                        // A frame that passed the checks at load (its header) but not its decoding, or a file gone since.
+                        (end, failure) = (TrainingEnd.DataFailed, e);
+                        break;
+                    }
+                    using (NewDisposeScope())
+                        foreach (var (k, v) in MattingStep(network, optimizer, batches.Low[0], batches.Low[1], batches.Low[2], 1)) losses[k] = v;
+                    passTaken = true; // the step counts, whatever happens to the rest of it
+                    if (batches.High is { } high && !_interruption.StopRequested)
+                    {
+                        using var scope = NewDisposeScope();
+                        foreach (var (k, v) in MattingStep(network, optimizer, high[0], high[1], high[2], TrainingPreset.HighResolutionRatio)) losses["hr_" + k] = v;
+                    }
+                    if (batches.Segmentation is { } segmentation && !_interruption.StopRequested)
+                    {
+                        using var scope = NewDisposeScope();
+                        optimizer.ZeroGrad();
+                        var (logits, _) = network.Segment(segmentation.Images);
+                        var loss = SegmentationLoss.Compute(logits, segmentation.Masks);
+                        loss.backward();
+                        _interruption.Quit.ThrowIfCancellationRequested();
+                        optimizer.Step();
+                        losses["seg"] = loss.item<float>();
+                    }
+                }
+                passTaken = false;
+                randomBefore = random.State;
+                step++;
+                elapsed = secondsBefore + clock.Elapsed.TotalSeconds;
+                history.Add(new StepRecord(step, elapsed, losses));
+                progress.Report(step, elapsed, losses);
 
-            if (_validator is not null && step % _o.ValidEvery == 0)
-                (bestMad, bestStep) = Validate(network, step, trainingMode, validation, bestMad, bestStep);
+                if (validator is not null && step % _o.ValidEvery == 0)
+                    (bestMad, bestStep) = Validate(validator, network, step, trainingMode, validation, bestMad, bestStep);
+            }
+            if (end == TrainingEnd.Finished && validator is not null && (validation.Count == 0 || validation[^1].Step != step))
+                (bestMad, bestStep) = Validate(validator, network, step, trainingMode, validation, bestMad, bestStep);
+        }
+        catch (OperationCanceledException) when (_interruption.Quit.IsCancellationRequested)
+        {
+            // A second signal: the pass under way was abandoned between two operations; its gradients are dropped.
+            end = TrainingEnd.Stopped;
+            if (passTaken)
+            {
+                step++;
+                randomBefore = random.State;
+            }
+        }
+        catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+        {
+            // Only outputs throw here (the data's errors are caught where it is read): --out written at a validation.
+            (end, failure) = (TrainingEnd.OutputFailed, WriteFailure(_o.Output, e));
         }
         progress.Finish();
 
         double total = secondsBefore + clock.Elapsed.TotalSeconds;
-        if (_validator is not null && (validation.Count == 0 || validation[^1].Step != step) && finished)
-            (bestMad, bestStep) = Validate(network, step, trainingMode, validation, bestMad, bestStep);
-        NewState(step, total, random, history, validation, bestMad, bestStep).Save(_o.CheckpointPath, network, optimizer);
-        if (finished && _validator is null) NetworkWeights.SavePth(network, _o.Output);
+        var checkpoint = NewState(step, total, new TrainingRandom(randomBefore), history, validation, bestMad, bestStep);
+        string? checkpointPath = SaveCheckpoint(checkpoint, network, optimizer, ref failure);
+        if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
 
         double stepsPerSecond = history.Count(h => h.Step > state.Step) / Math.Max(1e-9, total - secondsBefore);
         Summary.Add($"{step} steps in {total:F0} s ({stepsPerSecond:F2} steps/s this run), preset {preset.Name}, {_o.Width}x{_o.Height}, T={_o.Frames}, {_o.Threads} threads");
@@ -139,26 +189,107 @@ internal sealed class Trainer
         if (validation.Count > 0)
             Summary.Add($"validation MAD: {validation[0].Mad:F3} before, {validation[^1].Mad:F3} at step {validation[^1].Step}, best {bestMad:F3} at step {bestStep} (kept in {_o.Output})");
 
-        if (_o.Report is not null && finished)
+        if (end == TrainingEnd.Finished)
         {
-            var pictures = new List<(string, byte[])>();
-            if (_validator is not null)
+            string writing = _o.Output;
+            try
             {
-                var (com, pha, index) = _validator.ReportFrame;
-                pictures.Add(($"composite (validation frame {index})", TrainingReport.Png((int)com.shape[3], (int)com.shape[2], ImageTensors.ToInterleavedBytes(com[index]), 3)));
-                pictures.Add(("true alpha", AlphaPng(pha[index, 0])));
-                if (beforeAlpha is not null) pictures.Add(("alpha, base weights", beforeAlpha));
-                // A finished run validates its last step; only a resumed run with nothing left to do has no alpha here.
-                if (_validator.ReportAlpha is { } after) pictures.Add(($"alpha after {step} steps", AlphaPng(after)));
+                if (validator is null) NetworkWeights.SavePth(network, _o.Output);
+                writing = _o.Report ?? _o.Output;
+                if (_o.Report is not null) WriteReport(validator, data, history, validation, beforeAlpha, step);
             }
-            TrainingReport.Write(_o.Report, $"MatteKit training: {Path.GetFileName(_o.Output)}", Summary.Concat(_data.Descriptions).ToList(), history, validation, pictures);
+            catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+            {
+                (end, failure) = (TrainingEnd.OutputFailed, WriteFailure(writing, e));
+            }
         }
-        return finished;
+        return new TrainingResult(end, step, checkpointPath, failure);
     }
 
-    private (double, long) Validate(MattingNetwork network, long step, Action trainingMode, List<ValidationRecord> validation, double bestMad, long bestStep)
+    /// <summary>
+    /// Writes the checkpoint beside --out, or, when that fails (the folder gone, the disk full), into the temporary
+    /// folder or the working folder, so that the steps taken are not lost; the first failure is kept in
+    /// <paramref name="failure"/>. Null when no place took it.
+    /// </summary>
+    private string? SaveCheckpoint(Checkpoint checkpoint, MattingNetwork network, NetworkOptimizer optimizer, ref Exception? failure)
     {
-        var v = _validator!.Score(network, step, trainingMode);
+        var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{checkpoint.Step}-{Environment.ProcessId}.ckpt";
+        foreach (var path in new[] { _o.CheckpointPath, Path.Combine(Path.GetTempPath(), name), Path.Combine(Environment.CurrentDirectory, name) })
+        {
+            try
+            {
+                checkpoint.Save(path, network, optimizer);
+                return path;
+            }
+            catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+            {
+                failure ??= WriteFailure(path, e);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A write's failure as one line naming the file: OutputFile's own errors are already so; a raw I/O error (a
+    /// full disk while writing) quotes the temporary name, which the user never asked for.
+    /// </summary>
+    private static MediaFormatException WriteFailure(string path, Exception e) =>
+        e as MediaFormatException ?? new MediaFormatException(path, "cannot be written: " + PartialName().Replace(e.Message.ReplaceLineEndings(" "), "").Trim());
+
+    // " : '/folder/.NAME.partial-PID-GUID.ext'" as .NET quotes it, or the bare temporary path.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\s*:?\s*'[^']*\.partial-\d+-[0-9a-f]{32}[^']*')|(\S*\.partial-\d+-[0-9a-f]{32}\S*)")]
+    private static partial System.Text.RegularExpressions.Regex PartialName();
+
+    private void WriteReport(Validator? validator, TrainingData data, List<StepRecord> history, List<ValidationRecord> validation, byte[]? beforeAlpha, long step)
+    {
+        var pictures = new List<(string, byte[])>();
+        if (validator is not null)
+        {
+            var (com, pha, index) = validator.ReportFrame;
+            pictures.Add(($"composite (validation frame {index})", TrainingReport.Png((int)com.shape[3], (int)com.shape[2], ImageTensors.ToInterleavedBytes(com[index]), 3)));
+            pictures.Add(("true alpha", AlphaPng(pha[index, 0])));
+            if (beforeAlpha is not null) pictures.Add(("alpha, base weights", beforeAlpha));
+            // A finished run validates its last step; only a resumed run with nothing left to do has no alpha here.
+            if (validator.ReportAlpha is { } after) pictures.Add(($"alpha after {step} steps", AlphaPng(after)));
+        }
+        TrainingReport.Write(_o.Report!, $"MatteKit training: {Path.GetFileName(_o.Output)}", Summary.Concat(data.Descriptions).ToList(), history, validation, pictures);
+    }
+
+    /// <summary>The whole step's data, drawn in the order the passes use it, before any pass changes the network.</summary>
+    private StepBatches NextBatches(TrainingData data, TrainingRandom random, long step)
+    {
+        Tensor[] low;
+        Tensor[]? high = null;
+        (Tensor Images, Tensor Masks)? segmentation = null;
+        using (NewDisposeScope())
+        {
+            var (src, fgr, pha) = data.NextMatting(random, _o.Frames, _o.Width, _o.Height);
+            low = Kept(Augmentation.TrainCrop(random, new[] { src, fgr, pha }));
+        }
+        if (_o.Preset.HighResolution)
+            using (NewDisposeScope())
+            {
+                var (src, fgr, pha) = data.NextMatting(random, _o.HighFrames, _o.HighWidth, _o.HighHeight);
+                high = Kept(new[] { src, fgr, pha });
+            }
+        if (data.HasSegmentation)
+            using (NewDisposeScope())
+            {
+                var (images, masks) = data.NextSegmentation(random, step, _o.Frames, _o.Width, _o.Height);
+                var kept = Kept(new[] { images, masks });
+                segmentation = (kept[0], kept[1]);
+            }
+        return new StepBatches(low, high, segmentation);
+    }
+
+    // The batch outlives the scope of the augmentation's intermediates, which are freed as soon as it is made.
+    private static Tensor[] Kept(Tensor[] tensors) => tensors.Select(t => t.MoveToOuterDisposeScope()).ToArray();
+
+    private sealed record StepBatches(Tensor[] Low, Tensor[]? High, (Tensor Images, Tensor Masks)? Segmentation);
+
+    private (double, long) Validate(Validator validator, MattingNetwork network, long step, Action trainingMode, List<ValidationRecord> validation, double bestMad, long bestStep)
+    {
+        var v = validator.Score(network, step, trainingMode);
         validation.Add(v);
         string note = "";
         if (v.Mad < bestMad)
@@ -171,13 +302,15 @@ internal sealed class Trainer
         return (bestMad, bestStep);
     }
 
-    private static Dictionary<string, double> MattingStep(MattingNetwork network, NetworkOptimizer optimizer, Tensor src, Tensor fgr, Tensor pha, double ratio)
+    private Dictionary<string, double> MattingStep(MattingNetwork network, NetworkOptimizer optimizer, Tensor src, Tensor fgr, Tensor pha, double ratio)
     {
         optimizer.ZeroGrad();
         var (predFgr, predPha, _) = network.Matte(src, null, ratio);
         var terms = MattingLoss.Compute(predFgr, predPha, fgr, pha);
         var total = terms.Total;
         total.backward();
+        // The backward pass runs inside libtorch and is not cut short; a second signal drops its gradients here.
+        _interruption.Quit.ThrowIfCancellationRequested();
         optimizer.Step();
         return new Dictionary<string, double>(terms.Values()) { ["total"] = total.item<float>() };
     }

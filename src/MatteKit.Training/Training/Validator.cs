@@ -17,12 +17,13 @@ internal sealed class Validator
     public const int MaxSide = 512, MaxFrames = 60;
     private readonly List<(string Name, Tensor Com, Tensor Pha)> _clips = new();
 
-    public Validator(string folder)
+    public Validator(string folder, CancellationToken cancel = default)
     {
         if (!Directory.Exists(folder)) throw new MediaFormatException(folder, "folder not found");
         var clips = Directory.Exists(Path.Combine(folder, "pha")) ? new[] { folder } : Directory.EnumerateDirectories(folder).Order(NaturalOrder.Instance).ToArray();
         foreach (var clip in clips)
         {
+            cancel.ThrowIfCancellationRequested();
             string com = Path.Combine(clip, "com"), pha = Path.Combine(clip, "pha");
             if (!Directory.Exists(com) || !Directory.Exists(pha)) throw new MediaFormatException(clip, "a validation clip needs com/ and pha/ frame folders");
             var comFiles = FrameFiles.List(com).Take(MaxFrames).ToArray();

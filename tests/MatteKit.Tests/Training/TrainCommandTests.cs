@@ -202,7 +202,8 @@ public sealed partial class TrainCommandTests
                 args = new[] { "--cutouts", data, "--backgrounds", backgrounds };
                 break;
             case "image smaller than the crop":
-                args = new[] { "--cutouts", TrainingSets.Cutouts(temp, "c", "p3m_p_07141906"), "--backgrounds", backgrounds, "--size", "4096x4096" };
+                // Just above the 1080x1080 cut-out: a size whose step fits in memory (4096x4096 is refused for that first).
+                args = new[] { "--cutouts", TrainingSets.Cutouts(temp, "c", "p3m_p_07141906"), "--backgrounds", backgrounds, "--size", "1088x1088" };
                 break;
             case "mismatched frame counts":
             case "mismatched sizes":

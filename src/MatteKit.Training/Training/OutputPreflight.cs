@@ -1,0 +1,56 @@
+using MatteKit.Media;
+
+namespace MatteKit.Training.Training;
+
+/// <summary>
+/// Checks, before the data loads, that every file training will write can be written: --out, the checkpoint
+/// beside it and --report each name a file (not a folder) in an existing folder that takes a new file (one is
+/// created and removed there), and each folder has room for what goes into it. Without this a missing folder or
+/// a full disk is found only after the whole budget.
+/// </summary>
+internal static class OutputPreflight
+{
+    /// <summary>
+    /// JSON of one step's losses in the checkpoint's history: about 200 bytes measured for finetune's six terms; the
+    /// high-resolution pass and segmentation add seven more, so 700 is above any preset.
+    /// </summary>
+    private const long HistoryBytesPerStep = 700;
+
+    /// <summary>The report's pictures (a validation frame of at most 512 px, four times) and page, above its curves.</summary>
+    private const long ReportBaseBytes = 4 << 20;
+
+    /// <summary>A --minutes budget's steps are not known: counted at 10 steps a second, faster than any CPU step here.</summary>
+    private const double StepsPerSecondBound = 10;
+
+    /// <param name="stateBytes">The network's tensors: --out holds them once, the checkpoint thrice (with Adam's two moments).</param>
+    public static void Check(TrainOptions options, long stateBytes)
+    {
+        long steps = options.Steps ?? (long)Math.Ceiling(options.Minutes!.Value * 60 * StepsPerSecondBound);
+        long history = steps * HistoryBytesPerStep;
+        var outputs = new List<(string Option, string Path, long Bytes)>
+        {
+            ("--out", options.Output, stateBytes + (1 << 20)),
+            ("the checkpoint", options.CheckpointPath, 3 * stateBytes + history + (1 << 20)),
+        };
+        if (options.Report is not null) outputs.Add(("--report", options.Report, ReportBaseBytes + history));
+
+        foreach (var (option, path, _) in outputs)
+        {
+            var full = Path.GetFullPath(path);
+            if (Directory.Exists(full)) throw new MediaFormatException(path, $"{option} is a folder; it must name a file to write");
+            // Creates and removes a temporary file beside it: a missing folder, a read-only one and one that takes
+            // no new files fail here, in the words OutputFile uses.
+            using (new OutputFile(full)) { }
+        }
+        foreach (var folder in outputs.GroupBy(o => Path.GetDirectoryName(Path.GetFullPath(o.Path))!))
+        {
+            long needed = folder.Sum(o => o.Bytes);
+            long free = new DriveInfo(folder.Key).AvailableFreeSpace;
+            if (free < needed)
+                throw new MediaFormatException(folder.Key,
+                    $"{Megabytes(free)} free, but training writes about {Megabytes(needed)} here ({string.Join(", ", folder.Select(o => $"{o.Option} {Megabytes(o.Bytes)}"))}): free some space or write elsewhere");
+        }
+    }
+
+    private static string Megabytes(long bytes) => $"{Math.Ceiling(bytes / 1048576.0):F0} MB";
+}
