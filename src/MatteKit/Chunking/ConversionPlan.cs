@@ -152,6 +152,9 @@ public sealed record ConversionPlan
         }
         if (plan is null || plan.Format != CurrentFormat)
             throw new MediaFormatException(planPath, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
+        if (plan.Options is null || plan.Outputs is null || plan.Chunks is null)
+            throw new MediaFormatException(planPath, "is not a MatteKit plan (options, outputs or chunks missing)");
+        plan.Options.Check(planPath);
         return plan with { PlanPath = full };
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MatteKit.Conversion;
+using MatteKit.Media;
 using MatteKit.Rvm;
 
 namespace MatteKit.Chunking;
@@ -51,6 +52,26 @@ internal sealed record PlannedOptions
         MaskSmoothing = o.MaskSmoothing,
         MaskEdge = o.MaskEdge.ToString(),
     };
+
+    /// <summary>
+    /// The values that name a choice (model, mask edge, refiner, background) as this version spells them: a plan
+    /// edited by hand gets one line naming the field and what it may be, not .NET's "Requested value was not found".
+    /// </summary>
+    /// <exception cref="MediaFormatException">A field holds no value or one this version does not know.</exception>
+    public void Check(string planPath)
+    {
+        static void Named<T>(string planPath, string field, string? value, bool optional = false) where T : struct, Enum
+        {
+            if (value is null && optional) return;
+            if (value is null || !Enum.GetNames<T>().Contains(value, StringComparer.Ordinal))
+                throw new MediaFormatException(planPath, $"options.{field} is {(value is null ? "missing" : $"'{value}'")}; a plan names one of " +
+                    string.Join(", ", Enum.GetNames<T>()) + " (make plans with mattekit plan)");
+        }
+        Named<MatteModel>(planPath, "model", Model);
+        Named<Selfie.SelfieEdge>(planPath, "mask_edge", MaskEdge);
+        Named<RvmRefiner>(planPath, "refiner", Refiner, optional: true);
+        if (Background is null) throw new MediaFormatException(planPath, "options.background is missing (make plans with mattekit plan)");
+    }
 
     /// <summary>The options for <paramref name="input"/> with no outputs yet (the caller adds them).</summary>
     public ConvertOptions ToConvertOptions(string input) => new()
