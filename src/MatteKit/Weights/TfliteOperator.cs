@@ -9,5 +9,19 @@ namespace MatteKit.Weights;
 internal sealed record TfliteOperator(int Index, TfliteOp Code, string? CustomCode, int[] Inputs, int[] Outputs,
     FlatBufferTable? Options, ReadOnlyMemory<byte> CustomOptions)
 {
-    public string Describe() => Code == TfliteOp.Custom ? $"operator {Index} (custom '{CustomCode}')" : $"operator {Index} ({Code.ToString().ToUpperInvariant()})";
+    public string Describe() => Code == TfliteOp.Custom ? $"operator {Index} (custom '{CustomCode}')" : $"operator {Index} ({SchemaName(Code)})";
+
+    /// <summary>The name schema.fbs gives the operator (CONV_2D, HARD_SWISH), so that it can be looked up there.</summary>
+    private static string SchemaName(TfliteOp code)
+    {
+        var name = code.ToString();
+        var upper = new System.Text.StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (i > 0 && ((char.IsUpper(c) && char.IsLower(name[i - 1])) || (char.IsDigit(c) && char.IsLetter(name[i - 1])))) upper.Append('_');
+            upper.Append(char.ToUpperInvariant(c));
+        }
+        return upper.ToString();
+    }
 }

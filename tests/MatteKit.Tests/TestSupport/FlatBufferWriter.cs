@@ -13,8 +13,8 @@ public static class FlatBufferWriter
 {
     public static byte[] Write(Dictionary<int, object> root, string identifier = "TFL3")
     {
-        var buffer = new List<byte>(new byte[8]);
-        Encoding.ASCII.GetBytes(identifier).CopyTo(0, buffer, 4, 4);
+        var buffer = new List<byte>(new byte[4]);
+        buffer.AddRange(Encoding.ASCII.GetBytes(identifier));
         Patch(buffer, 0, WriteTable(buffer, root));
         return buffer.ToArray();
     }
