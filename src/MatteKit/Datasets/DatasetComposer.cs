@@ -151,10 +151,14 @@ public static class DatasetComposer
         return list;
     }
 
-    /// <summary>The dataset folder apart from the inputs (see <see cref="RequireApart"/>); before anything is read.</summary>
+    /// <summary>The input folders there, and the dataset folder apart from them (see <see cref="RequireApart"/>); before anything is read.</summary>
     /// <exception cref="ArgumentException">One line naming both folders.</exception>
+    /// <exception cref="MediaFormatException">An input folder is missing.</exception>
     internal static void CheckFolders(ComposeOptions options)
     {
+        if (!Directory.Exists(options.Foregrounds)) throw new MediaFormatException(options.Foregrounds, "no such folder");
+        if (!File.Exists(options.Backgrounds) && !Directory.Exists(options.Backgrounds))
+            throw new MediaFormatException(options.Backgrounds, "no such file or folder");
         RequireApart(options.Output, options.Foregrounds, "--foregrounds");
         RequireApart(options.Output, options.Backgrounds, "--backgrounds");
     }
