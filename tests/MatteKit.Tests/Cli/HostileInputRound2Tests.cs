@@ -188,7 +188,8 @@ public sealed class HostileInputRound2Tests
         int convInputs = at.Vector(operatorTables[conv], 1), convOutputs = at.Vector(operatorTables[conv], 2);
         int optionsOffset = at.Field(operatorTables[conv], 4);
         int convStrideH = at.Field(optionsOffset + at.Int32(optionsOffset), 2);
-        string convName = $"operator {conv} (CONV_2D) writing '{model.Tensors[model.Operators[conv].Outputs[0]].Name}'";
+        string convName = $"operator {conv} (CONV_2D) writing {model.Tensors[model.Operators[conv].Outputs[0]]}";
+        int strideW = model.Operators[conv].Options!.Value.Int32(1, 1);
 
         foreach (var (what, bytes, expected) in new (string, byte[], string)[]
         {
@@ -198,10 +199,10 @@ public sealed class HostileInputRound2Tests
             ("a kernel side made 0", Edited(b => Put(b, kernelShape + 8, 0)), "into another shape"),
             ("an operator's output list emptied", Edited(b => Put(b, convOutputs, 0)), $"operator {conv} writes no tensor"),
             ("an operator writing tensor 99999", Edited(b => Put(b, convOutputs + 4, 99999)), $"operator {conv} writes tensor 99999"),
-            ("an operator's kernel left out", Edited(b => Put(b, convInputs + 8, -1)), $"{convName}"),
+            ("an operator's kernel left out", Edited(b => Put(b, convInputs + 8, -1)), $"{convName} leaves out input 1"),
             ("an operator's kernel index past the tensors", Edited(b => Put(b, convInputs + 8, 1 << 30)), $"operator {conv} reads tensor {1 << 30} of {model.Tensors.Count}"),
             ("an operator reading its own output", Edited(b => Put(b, convInputs + 4, model.Operators[conv].Outputs[0])), "is read before any operator writes it"),
-            ("stride 0", Edited(b => Put(b, convStrideH, 0)), $"{convName}"),
+            ("stride 0", Edited(b => Put(b, convStrideH, 0)), $"{convName} has strides {strideW}x0"),
             ("stride -7", Edited(b => Put(b, convStrideH, -7)), "has strides"),
         })
         {
