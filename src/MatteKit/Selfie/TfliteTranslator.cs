@@ -132,7 +132,7 @@ internal sealed class TfliteTranslator
             // [1, kh, kw, C*m] -> [C*m, 1, kh, kw]; output channel c*m + j reads input channel c, as ONNX's groups do.
             int outC = kernel.Shape[3];
             long inC = x.Dim(1);
-            if (kernel.Shape[0] != 1 || outC % inC != 0)
+            if (kernel.Shape[0] != 1 || inC < 1 || outC % inC != 0)
                 throw Unsupported(op, $"has depthwise kernel {kernel} for {inC} input channels; expected [1, kh, kw, a multiple of {inC}]");
             weight = _g.Constant(ArrayTranspose.Apply(k, new[] { kh, kw, outC }, new[] { 2, 0, 1 }), outC, 1, kh, kw);
             groups = (int)inC;
