@@ -43,6 +43,14 @@ internal static class ComposeDatasetCommand
             Seed = parse.GetValue(Seed) ?? 1,
             WriteBackground = !parse.GetValue(NoBackground),
         };
+        try
+        {
+            DatasetComposer.CheckFolders(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
         bool quiet = parse.GetValue(Quiet);
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);
         if (!quiet) Console.WriteLine($"{clips.Count} clip(s) of {options.Frames} frame(s), {width}x{height}, in {Path.GetFullPath(options.Output)}");

@@ -211,9 +211,17 @@ internal static class ConvertCommand
         bool summaryFirst = !quiet && Console.IsOutputRedirected;
         Action<ConvertSummary>? beforeCommit = summaryFirst ? summary => PrintSummary(options, summary) : null;
         ConvertSummary result;
-        if (quiet) result = Converter.Run(options, null, cancel, null);
-        else if (LiveProgressBar.CanShow) result = LiveProgressBar.Run(p => Converter.Run(options, p, cancel, beforeCommit));
-        else result = Converter.Run(options, new PlainProgress(), cancel, beforeCommit);
+        try
+        {
+            if (quiet) result = Converter.Run(options, null, cancel, null);
+            else if (LiveProgressBar.CanShow) result = LiveProgressBar.Run(p => Converter.Run(options, p, cancel, beforeCommit));
+            else result = Converter.Run(options, new PlainProgress(), cancel, beforeCommit);
+        }
+        catch (MatteKit.Subjects.SubjectChoiceException e)
+        {
+            // Only the first frame can tell that --subject asks for someone who is not there: still a usage error.
+            throw new UsageException(e.Message);
+        }
         if (!quiet && !summaryFirst) PrintSummary(options, result);
         return 0;
     }

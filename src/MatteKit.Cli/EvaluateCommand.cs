@@ -24,12 +24,24 @@ internal static class EvaluateCommand
     {
         var predicted = parse.GetValue(Pred) ?? throw new UsageException("--pred is required (see mattekit evaluate --help)");
         var truth = parse.GetValue(True) ?? throw new UsageException("--true is required (see mattekit evaluate --help)");
+        var outputs = new List<(string Option, string Path)>();
         foreach (var option in new[] { Json, Csv, Report })
         {
             var path = parse.GetValue(option);
             if (path is null) continue;
             var parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
             if (!Directory.Exists(parent)) throw new UsageException($"{option.Name}: folder {parent} does not exist");
+            outputs.Add((option.Name, path));
+        }
+        // An output must replace neither a frame it scores (through any name: a link, a path inside the folders)
+        // nor another output: checked before reading a frame, as convert checks its own.
+        try
+        {
+            if (outputs.Count > 0) MatteKit.Conversion.PathCollisions.Check(MatteEvaluator.InputFiles(predicted, truth), outputs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
         }
 
         var scores = MatteEvaluator.Evaluate(predicted, truth);

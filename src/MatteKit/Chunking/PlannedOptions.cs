@@ -80,7 +80,7 @@ internal sealed record PlannedOptions
 
     private static T Name<T>(string planPath, string field, string? text) where T : struct, Enum
         => Enum.GetNames<T>().Contains(text, StringComparer.Ordinal) ? Enum.Parse<T>(text!)
-            : throw Damaged(planPath, field, $"is '{text}', not one of {string.Join(", ", Enum.GetNames<T>())}");
+            : throw Damaged(planPath, field, $"is {(text is null ? "missing" : $"'{text}'")}, not one of {string.Join(", ", Enum.GetNames<T>())}");
 
     private static (int Width, int Height) Size(string planPath, string text)
     {

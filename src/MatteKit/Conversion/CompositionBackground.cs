@@ -65,6 +65,9 @@ internal sealed class CompositionBackground : IDisposable
         if (File.Exists(text))
         {
             bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(text), StringComparer.OrdinalIgnoreCase);
+            // A still is read whole: a FIFO or a device (/dev/zero linked as .png) is no image. A video background
+            // may be a FIFO: ffmpeg reads it as a stream, with the read timeout.
+            if (image) InputFile.RequireRegular(text, "a background image");
             var info = MediaProbe.Probe(text, readTimeout, cancel);
             PixelLimit.Check(text, info.DisplaySize.Width, info.DisplaySize.Height, maxPixels);
             return new(text, false, default, text, !image, image ? null : info.Color, maxPixels, readTimeout, cancel);

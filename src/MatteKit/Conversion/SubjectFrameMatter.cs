@@ -41,12 +41,29 @@ internal sealed class SubjectFrameMatter : IFrameMatter
 
     public void Matte(IReadOnlyList<FrameSlot> slots)
     {
+        if (_tracker is null && slots.Count > 0)
+        {
+            var first = slots[0];
+            // A point nobody can stand on is refused before any work: it would give an empty alpha throughout.
+            if (_choice.Kind == SubjectChoiceKind.Point && !(_choice.X < first.Width && _choice.Y < first.Height))
+                throw new SubjectChoiceException($"--subject {_choice}: the point lies outside the frame ({first.Width}x{first.Height}); " +
+                    $"give X below {first.Width} and Y below {first.Height}");
+            _tracker = new SubjectTracker(_choice, first.Width, first.Height);
+        }
         _inner.Matte(slots);
         foreach (var slot in slots)
         {
-            _tracker ??= new SubjectTracker(_choice, slot.Width, slot.Height);
             var people = _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
-            var state = _tracker.Update(people);
+            var state = _tracker!.Update(people);
+            if (_choice.Kind == SubjectChoiceKind.Index && _tracker.FirstSeen is null)
+            {
+                // The choice is made in the first frame where anyone is seen: an index past the people there
+                // would wait for a crowd that may never come, and end with an empty alpha.
+                int seen = people.Count(p => p.Score >= SubjectTracker.AcquireScore);
+                if (seen > 0)
+                    throw new SubjectChoiceException($"--subject {_choice.Index}: {seen} {(seen == 1 ? "person was" : "people were")} detected in frame {slot.Index}, " +
+                        $"the first where anyone is seen ({(seen == 1 ? "index 0" : $"indices 0 to {seen - 1}")}); give one of those, largest, center or X,Y");
+            }
             SubjectMask.Apply(state.Region, slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
         }
     }

@@ -16,7 +16,10 @@ internal static class BackgroundFrames
     public static bool IsVideo(string path) => VideoExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
     public static IEnumerable<byte[]> Generate(string path, int width, int height, int frames, ClipMotion motion)
-        => IsVideo(path) ? PictureReader.ReadCovering(path, width, height, frames) : FromStill(path, width, height, frames, motion);
+    {
+        InputFile.RequireRegular(path, "a background image or video");
+        return IsVideo(path) ? PictureReader.ReadCovering(path, width, height, frames) : FromStill(path, width, height, frames, motion);
+    }
 
     private static IEnumerable<byte[]> FromStill(string path, int width, int height, int frames, ClipMotion motion)
     {
@@ -56,6 +59,10 @@ internal static class BackgroundFrames
         }
     }
 
+    /// <summary>A still: PNG by MatteKit's reader, anything else through ffmpeg; either way only a regular file.</summary>
     public static RgbImage ReadImage(string path)
-        => path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
+    {
+        InputFile.RequireRegular(path, "an image");
+        return path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
+    }
 }

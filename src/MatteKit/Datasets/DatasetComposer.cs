@@ -20,6 +20,7 @@ public static class DatasetComposer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Width, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Height, 16);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Frames);
+        CheckFolders(options);
         var cutoutFolders = ListCutouts(options.Foregrounds);
         var backgrounds = ListBackgrounds(options.Backgrounds);
         int clips = options.MaxClips > 0 ? Math.Min(options.MaxClips, cutoutFolders.Count) : cutoutFolders.Count;
@@ -126,16 +127,55 @@ public static class DatasetComposer
         return list;
     }
 
+    /// <summary>
+    /// Every background, each checked to be a regular file before any clip is made: a FIFO among them would block
+    /// the run forever and a device (<c>/dev/zero</c> linked as <c>.png</c>) would fill memory.
+    /// </summary>
     private static List<string> ListBackgrounds(string path)
     {
         bool Usable(string f) => BackgroundFrames.IsVideo(f) ||
             BackgroundFrames.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant());
+        List<string> list;
         if (File.Exists(path))
-            return Usable(path) ? [path] : throw new MediaFormatException(path, "is neither an image nor a video");
-        if (!Directory.Exists(path)) throw new MediaFormatException(path, "no such file or folder");
-        var list = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(Usable)
-            .Order(NaturalOrder.Instance).ToList();
-        if (list.Count == 0) throw new MediaFormatException(path, "holds no background images or videos");
+        {
+            list = Usable(path) ? [path] : throw new MediaFormatException(path, "is neither an image nor a video");
+        }
+        else
+        {
+            if (!Directory.Exists(path)) throw new MediaFormatException(path, "no such file or folder");
+            list = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(Usable)
+                .Order(NaturalOrder.Instance).ToList();
+            if (list.Count == 0) throw new MediaFormatException(path, "holds no background images or videos");
+        }
+        foreach (var file in list) InputFile.RequireRegular(file, "a background image or video");
         return list;
+    }
+
+    /// <summary>The input folders there, and the dataset folder apart from them (see <see cref="RequireApart"/>); before anything is read.</summary>
+    /// <exception cref="ArgumentException">One line naming both folders.</exception>
+    /// <exception cref="MediaFormatException">An input folder is missing.</exception>
+    internal static void CheckFolders(ComposeOptions options)
+    {
+        if (!Directory.Exists(options.Foregrounds)) throw new MediaFormatException(options.Foregrounds, "no such folder");
+        if (!File.Exists(options.Backgrounds) && !Directory.Exists(options.Backgrounds))
+            throw new MediaFormatException(options.Backgrounds, "no such file or folder");
+        RequireApart(options.Output, options.Foregrounds, "--foregrounds");
+        RequireApart(options.Output, options.Backgrounds, "--backgrounds");
+    }
+
+    /// <summary>
+    /// The dataset folder must not be, or lie inside, an input folder (a second run would take the first one's
+    /// frames as backgrounds or cut-outs), nor hold one.
+    /// </summary>
+    /// <exception cref="ArgumentException">One line naming both folders.</exception>
+    private static void RequireApart(string output, string input, string option)
+    {
+        string outputPath = FileIdentity.Resolve(output), inputPath = FileIdentity.Resolve(input);
+        static bool Within(string path, string folder)
+            => path == folder || path.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (Within(outputPath, inputPath))
+            throw new ArgumentException($"{output}: --out lies inside {option} {input}; its clips would be read back as inputs; write the dataset elsewhere");
+        if (Within(inputPath, outputPath))
+            throw new ArgumentException($"{output}: {option} {input} lies inside --out; write the dataset elsewhere");
     }
 }

@@ -44,6 +44,28 @@ public static class MatteEvaluator
         return pairs;
     }
 
+    /// <summary>
+    /// Every file an evaluation of these folders may read (the PNG frames of <c>pha/</c>, <c>fgr/</c> and <c>com/</c>
+    /// of each clip on both sides), by role, for the check that no output replaces one of them.
+    /// </summary>
+    internal static List<(string Role, string Path)> InputFiles(string predicted, string truth)
+    {
+        var files = new List<(string Role, string Path)>();
+        void Add(string role, string folder)
+        {
+            if (!Directory.Exists(folder)) return;
+            foreach (var file in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)))
+                files.Add((role, file));
+        }
+        foreach (var (_, trueClip, predClip) in PairClips(predicted, truth))
+            foreach (var layer in new[] { "pha", "fgr", "com" })
+            {
+                Add("a ground-truth frame", Path.Combine(trueClip, layer));
+                Add("a predicted frame", Path.Combine(predClip, layer));
+            }
+        return files;
+    }
+
     private static ClipScores EvaluateClip(string name, string predClip, string trueClip)
     {
         var trueFrames = ImageSequence.ListPngFiles(Path.Combine(trueClip, "pha"));

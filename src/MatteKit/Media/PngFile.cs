@@ -27,7 +27,7 @@ public static class PngFile
 {
     /// <summary>Decodes a PNG to 8-bit RGB. Alpha, if any, is dropped (not composited).</summary>
     public static RgbImage ReadRgb(string path, long maxPixels = PixelLimit.Default)
-        => Read(PngReader.ReadFile(path), path, 3, maxPixels, (w, h, px) => new RgbImage(w, h, px));
+        => Read(PngReader.ReadFile(path, maxPixels), path, 3, maxPixels, (w, h, px) => new RgbImage(w, h, px));
 
     /// <summary>Decodes a PNG read from <paramref name="stream"/> (from its current position) to 8-bit RGB.</summary>
     /// <param name="stream">The PNG bytes; read to its end, not disposed.</param>
@@ -38,7 +38,7 @@ public static class PngFile
 
     /// <summary>Decodes a PNG to 8-bit RGBA (interleaved, row-major); alpha is 255 where the file has none.</summary>
     public static RgbaImage ReadRgba(string path, long maxPixels = PixelLimit.Default)
-        => Read(PngReader.ReadFile(path), path, 4, maxPixels, (w, h, px) => new RgbaImage(w, h, px));
+        => Read(PngReader.ReadFile(path, maxPixels), path, 4, maxPixels, (w, h, px) => new RgbaImage(w, h, px));
 
     /// <inheritdoc cref="ReadRgba(string, long)"/>
     public static RgbaImage ReadRgba(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)
@@ -49,7 +49,7 @@ public static class PngFile
     /// image is refused with "expected a greyscale PNG".
     /// </summary>
     public static GrayImage ReadGray(string path, long maxPixels = PixelLimit.Default)
-        => Read(PngReader.ReadFile(path), path, 1, maxPixels, (w, h, px) => new GrayImage(w, h, px));
+        => Read(PngReader.ReadFile(path, maxPixels), path, 1, maxPixels, (w, h, px) => new GrayImage(w, h, px));
 
     /// <inheritdoc cref="ReadGray(string, long)"/>
     public static GrayImage ReadGray(Stream stream, string sourceName, long maxPixels = PixelLimit.Default)

@@ -22,17 +22,19 @@ internal static class PngReader
     private static ReadOnlySpan<byte> Adam7XStep => [8, 8, 4, 4, 2, 2, 1];
     private static ReadOnlySpan<byte> Adam7YStep => [8, 8, 8, 4, 4, 2, 2];
 
-    internal static byte[] ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new MediaFormatException(path, "cannot be read (permission denied)", e);
-        }
-    }
+    /// <summary>
+    /// The bytes of a PNG file of at most <paramref name="maxPixels"/> pixels, read only if it is a regular file no
+    /// larger than <see cref="MaxFileBytes"/> allows.
+    /// </summary>
+    internal static byte[] ReadFile(string path, long maxPixels)
+        => InputFile.ReadAllBytes(path, MaxFileBytes(maxPixels), "a PNG image");
+
+    /// <summary>
+    /// The largest PNG that can hold <paramref name="maxPixels"/> pixels: 16-bit RGBA left uncompressed is 8 bytes
+    /// a pixel, plus at most one filter byte a row (a pixel's worth) and deflate's stored-block headers; 16 MiB
+    /// more leaves room for chunks without pixels (text, colour profiles).
+    /// </summary>
+    internal static long MaxFileBytes(long maxPixels) => Math.Min(maxPixels, long.MaxValue / 16) * 9 + (16L << 20);
 
     internal static byte[] ReadAll(Stream stream)
     {

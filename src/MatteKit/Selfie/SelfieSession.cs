@@ -31,7 +31,15 @@ internal sealed class SelfieSession : IDisposable
         Height = height;
         var graph = SelfieGraph.Build(network, width, height, edge);
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
-        _session = new InferenceSession(graph.OnnxBytes, options);
+        try
+        {
+            _session = new InferenceSession(graph.OnnxBytes, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // The translation checks what it can; anything ONNX Runtime still refuses is the file's doing too.
+            throw new Weights.WeightsFormatException(network.Source, $"ONNX Runtime refuses the translated network: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
         _source = new byte[3 * width * height];
         _alpha = new byte[width * height];
         _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { 1, 3, height, width });

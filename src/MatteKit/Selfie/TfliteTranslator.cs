@@ -13,15 +13,17 @@ namespace MatteKit.Selfie;
 /// </summary>
 internal sealed class TfliteTranslator
 {
-    // Option-table field numbers (schema.fbs). Conv2DOptions: padding, stride_w, stride_h, activation.
-    private const int PaddingField = 0, StrideWField = 1, StrideHField = 2, ConvActivationField = 3;
-    // DepthwiseConv2DOptions: padding, stride_w, stride_h, depth_multiplier, activation.
-    private const int DepthwiseActivationField = 4;
+    // Option-table field numbers (schema.fbs). Conv2DOptions: padding, stride_w, stride_h, activation, dilation_w_factor, dilation_h_factor.
+    private const int PaddingField = 0, StrideWField = 1, StrideHField = 2, ConvActivationField = 3, ConvDilationWField = 4;
+    // DepthwiseConv2DOptions: padding, stride_w, stride_h, depth_multiplier, activation, dilation_w_factor, dilation_h_factor.
+    private const int DepthwiseActivationField = 4, DepthwiseDilationWField = 5;
     // Pool2DOptions: padding, stride_w, stride_h, filter_width, filter_height, activation.
     private const int FilterWField = 3, FilterHField = 4, PoolActivationField = 5;
     // AddOptions / MulOptions: activation. ResizeBilinearOptions: 2 align_corners, 3 half_pixel_centers. ReducerOptions: keep_dims.
     private const int ElementwiseActivationField = 0, AlignCornersField = 2, HalfPixelField = 3, KeepDimsField = 0;
     private const byte SamePadding = 0, ValidPadding = 1;
+    /// <summary>Larger strides than any image network uses; also keeps every size computed from them small.</summary>
+    private const int MaxStride = 64;
     /// <summary>The custom transposed convolution of MediaPipe's segmentation models.</summary>
     public const string TransposeConvBias = "Convolution2DTransposeBias";
 
@@ -39,6 +41,11 @@ internal sealed class TfliteTranslator
     /// <summary>
     /// The model's single output (NCHW) computed from <paramref name="input"/>, the NCHW form of its single input.
     /// </summary>
+    /// <exception cref="WeightsFormatException">
+    /// Anything in the file that does not make a network: an operator with too few operands or of the wrong rank,
+    /// a constant of the wrong size, a shape the translation does not reproduce, damaged option tables. The message
+    /// names the file, the operator and the tensor.
+    /// </exception>
     public static GraphValue Translate(GraphBuilder g, TfliteModel model, GraphValue input)
     {
         if (model.Inputs.Count != 1 || model.Outputs.Count != 1)
@@ -58,57 +65,77 @@ internal sealed class TfliteTranslator
 
     private void Emit(TfliteOperator op)
     {
-        if (op.Code == TfliteOp.Dequantize)
+        if (op.Outputs.Length != 1) throw Unsupported(op, $"writes {op.Outputs.Length} tensors; the operators translated write one");
+        try
         {
-            Dequantize(op);
-            return;
+            if (op.Code == TfliteOp.Dequantize)
+            {
+                Dequantize(op);
+                return;
+            }
+            GraphValue result = op.Code switch
+            {
+                TfliteOp.Conv2D => Conv(op, depthwise: false),
+                TfliteOp.DepthwiseConv2D => Conv(op, depthwise: true),
+                TfliteOp.Add => Activate(_g.Add(Operand(op, 0), Operand(op, 1)), op, ElementwiseActivationField),
+                TfliteOp.Mul => Activate(_g.Mul(Operand(op, 0), Operand(op, 1)), op, ElementwiseActivationField),
+                TfliteOp.Relu => _g.Relu(Operand(op, 0)),
+                TfliteOp.Relu6 => _g.Clip(Operand(op, 0), 0f, 6f),
+                TfliteOp.HardSwish => _g.HardSwish(Operand(op, 0)),
+                TfliteOp.Logistic => _g.Sigmoid(Operand(op, 0)),
+                TfliteOp.AveragePool2D => AveragePool(op),
+                TfliteOp.Mean => Mean(op),
+                TfliteOp.ResizeBilinear => ResizeBilinear(op),
+                TfliteOp.Custom when op.CustomCode == TransposeConvBias => TransposeConvolution(op),
+                _ => throw Unsupported(op, "is not one MatteKit translates"),
+            };
+            var output = _model.Tensors[op.Outputs[0]];
+            Expect(output, result);
+            _values[output.Index] = result;
         }
-        GraphValue result = op.Code switch
+        catch (InvalidOperationException e)
         {
-            TfliteOp.Conv2D => Conv(op, depthwise: false),
-            TfliteOp.DepthwiseConv2D => Conv(op, depthwise: true),
-            TfliteOp.Add => Activate(_g.Add(Value(op.Inputs[0]), Value(op.Inputs[1])), op, ElementwiseActivationField),
-            TfliteOp.Mul => Activate(_g.Mul(Value(op.Inputs[0]), Value(op.Inputs[1])), op, ElementwiseActivationField),
-            TfliteOp.Relu => _g.Relu(Value(op.Inputs[0])),
-            TfliteOp.Relu6 => _g.Clip(Value(op.Inputs[0]), 0f, 6f),
-            TfliteOp.HardSwish => _g.HardSwish(Value(op.Inputs[0])),
-            TfliteOp.Logistic => _g.Sigmoid(Value(op.Inputs[0])),
-            TfliteOp.AveragePool2D => AveragePool(op),
-            TfliteOp.Mean => Mean(op),
-            TfliteOp.ResizeBilinear => ResizeBilinear(op),
-            TfliteOp.Custom when op.CustomCode == TransposeConvBias => TransposeConvolution(op),
-            _ => throw Unsupported(op, "is not one MatteKit translates"),
-        };
-        var output = _model.Tensors[op.Outputs[0]];
-        Expect(output, result);
-        _values[output.Index] = result;
+            // The graph builder's own shape checks: channels that do not match a kernel, operands that do not broadcast.
+            throw Unsupported(op, $"does not fit its operands: {e.Message}");
+        }
+        catch (FormatException e)
+        {
+            // An options table is read field by field, here: a damaged offset in it is found only now.
+            throw new WeightsFormatException(_model.Source, $"damaged TFLite file: {op.Describe()}: {e.Message}", e);
+        }
     }
 
     /// <summary>float16 weights widened to float32: a constant here, so ONNX Runtime sees plain float weights.</summary>
     private void Dequantize(TfliteOperator op)
     {
-        var source = _model.Tensors[op.Inputs[0]];
+        var source = _model.Tensors[Input(op, 0)];
+        var output = _model.Tensors[op.Outputs[0]];
         if (!source.IsConstant) throw Unsupported(op, $"dequantizes {source}, which is not a constant");
-        _constants[op.Outputs[0]] = _model.Floats(source);
+        if (!source.Shape.SequenceEqual(output.Shape)) throw Unsupported(op, $"dequantizes {source} into another shape");
+        _constants[output.Index] = _model.Floats(source);
     }
 
     private GraphValue Conv(TfliteOperator op, bool depthwise)
     {
-        var x = Value(op.Inputs[0]);
-        var kernel = Tensor(op.Inputs[1]);
+        var x = Image(op, 0);
+        var kernel = Kernel(op, 1);
         var options = Options(op);
-        var stride = (options.Int32(StrideHField, 1), options.Int32(StrideWField, 1));
+        var stride = Strides(op, options);
+        RequireNoDilation(op, options, depthwise ? DepthwiseDilationWField : ConvDilationWField);
         int kh = kernel.Shape[1], kw = kernel.Shape[2];
         var pads = Pads(op, options.Byte(PaddingField), x, stride, kh, kw);
-        float[] k = Constant(op.Inputs[1]);
+        float[] k = ConstantInput(op, 1, kernel.ElementCount, "kernel");
         GraphValue weight;
         int groups = 1;
         if (depthwise)
         {
             // [1, kh, kw, C*m] -> [C*m, 1, kh, kw]; output channel c*m + j reads input channel c, as ONNX's groups do.
             int outC = kernel.Shape[3];
+            long inC = x.Dim(1);
+            if (kernel.Shape[0] != 1 || inC < 1 || outC % inC != 0)
+                throw Unsupported(op, $"has depthwise kernel {kernel} for {inC} input channels; expected [1, kh, kw, a multiple of {inC}]");
             weight = _g.Constant(ArrayTranspose.Apply(k, new[] { kh, kw, outC }, new[] { 2, 0, 1 }), outC, 1, kh, kw);
-            groups = (int)x.Dim(1);
+            groups = (int)inC;
         }
         else
         {
@@ -116,7 +143,7 @@ internal sealed class TfliteTranslator
             int outC = kernel.Shape[0], inC = kernel.Shape[3];
             weight = _g.Constant(ArrayTranspose.Apply(k, new[] { outC, kh, kw, inC }, new[] { 0, 3, 1, 2 }), outC, inC, kh, kw);
         }
-        var bias = op.Inputs.Length > 2 && op.Inputs[2] >= 0 ? _g.Constant(Constant(op.Inputs[2]), weight.Shape[0]) : null;
+        var bias = op.Inputs.Length > 2 && op.Inputs[2] >= 0 ? _g.Constant(ConstantInput(op, 2, weight.Shape[0], "bias"), weight.Shape[0]) : null;
         var y = _g.Conv(x, weight, bias, stride, pads, groups: groups);
         return Activate(y, op, depthwise ? DepthwiseActivationField : ConvActivationField);
     }
@@ -127,19 +154,20 @@ internal sealed class TfliteTranslator
     /// </summary>
     private GraphValue TransposeConvolution(TfliteOperator op)
     {
-        var x = Value(op.Inputs[0]);
-        var kernel = Tensor(op.Inputs[1]);
+        var x = Image(op, 0);
+        var kernel = Kernel(op, 1);
         var raw = op.CustomOptions.Span;
         if (raw.Length < 12) throw Unsupported(op, $"has {raw.Length} option bytes, expected 12 (padding, stride width, stride height)");
         int strideW = BinaryPrimitives.ReadInt32LittleEndian(raw[4..]), strideH = BinaryPrimitives.ReadInt32LittleEndian(raw[8..]);
-        if (strideW < 1 || strideH < 1 || strideW > 64 || strideH > 64) throw Unsupported(op, $"has strides {strideW}x{strideH}");
+        if (strideW < 1 || strideH < 1 || strideW > MaxStride || strideH > MaxStride) throw Unsupported(op, $"has strides {strideW}x{strideH}");
         int outC = kernel.Shape[0], kh = kernel.Shape[1], kw = kernel.Shape[2], inC = kernel.Shape[3];
         // [O, kh, kw, I] -> [I, O, kh, kw]
-        var weight = _g.Constant(ArrayTranspose.Apply(Constant(op.Inputs[1]), new[] { outC, kh, kw, inC }, new[] { 3, 0, 1, 2 }), inC, outC, kh, kw);
-        var bias = _g.Constant(Constant(op.Inputs[2]), outC);
+        var weight = _g.Constant(ArrayTranspose.Apply(ConstantInput(op, 1, kernel.ElementCount, "kernel"), new[] { outC, kh, kw, inC }, new[] { 3, 0, 1, 2 }), inC, outC, kh, kw);
+        var bias = _g.Constant(ConstantInput(op, 2, outC, "bias"), outC);
         // The stored output size fixes the padding: what the full transposed convolution has beyond it, split as
         // TensorFlow splits SAME padding (the smaller half first).
         var output = _model.Tensors[op.Outputs[0]];
+        if (output.Rank != 4) throw Unsupported(op, "writes a tensor of rank other than 4");
         long totalH = (x.Dim(2) - 1) * strideH + kh - output.Shape[1], totalW = (x.Dim(3) - 1) * strideW + kw - output.Shape[2];
         if (totalH < 0 || totalW < 0) throw Unsupported(op, $"writes {output}, larger than its input and kernel give");
         var pads = ((int)(totalH / 2), (int)(totalW / 2), (int)(totalH - totalH / 2), (int)(totalW - totalW / 2));
@@ -148,7 +176,7 @@ internal sealed class TfliteTranslator
 
     private GraphValue AveragePool(TfliteOperator op)
     {
-        var x = Value(op.Inputs[0]);
+        var x = Image(op, 0);
         var options = Options(op);
         int fh = options.Int32(FilterHField), fw = options.Int32(FilterWField);
         if (fh != x.Dim(2) || fw != x.Dim(3) || options.Byte(PoolActivationField) != 0)
@@ -159,8 +187,8 @@ internal sealed class TfliteTranslator
     /// <summary>A mean over height and width, kept as 1x1: the landscape model's squeeze-excitation.</summary>
     private GraphValue Mean(TfliteOperator op)
     {
-        var x = Value(op.Inputs[0]);
-        var axes = _model.Ints(Tensor(op.Inputs[1])).Select(a => a < 0 ? a + 4 : a).Order().ToArray();
+        var x = Image(op, 0);
+        var axes = _model.Ints(Tensor(Input(op, 1))).Select(a => a < 0 ? a + 4 : a).Order().ToArray();
         if (!axes.SequenceEqual(new[] { 1, 2 }) || !Options(op).Bool(KeepDimsField))
             throw Unsupported(op, $"averages over axes [{string.Join(", ", axes)}]; only height and width, kept, are translated");
         return _g.GlobalAveragePool(x);
@@ -168,9 +196,9 @@ internal sealed class TfliteTranslator
 
     private GraphValue ResizeBilinear(TfliteOperator op)
     {
-        var x = Value(op.Inputs[0]);
-        var size = _model.Ints(Tensor(op.Inputs[1]));
-        if (size.Length != 2 || size[0] < 1 || size[1] < 1) throw Unsupported(op, $"resizes to [{string.Join(", ", size)}]");
+        var x = Image(op, 0);
+        var size = _model.Ints(Tensor(Input(op, 1)));
+        if (size.Length != 2 || size[0] < 1 || size[1] < 1) throw Unsupported(op, $"resizes to [{string.Join(", ", size.Take(8))}]");
         var options = Options(op);
         string mode = options.Bool(AlignCornersField) ? "align_corners" : options.Bool(HalfPixelField) ? "half_pixel" : "asymmetric";
         return _g.ResizeBilinearToSize(x, size[0], size[1], mode);
@@ -196,8 +224,62 @@ internal sealed class TfliteTranslator
         return TensorFlowPadding.Same(x.Dim(2), x.Dim(3), stride, kh, kw);
     }
 
+    private (int H, int W) Strides(TfliteOperator op, FlatBufferTable options)
+    {
+        int h = options.Int32(StrideHField, 1), w = options.Int32(StrideWField, 1);
+        if (h < 1 || w < 1 || h > MaxStride || w > MaxStride) throw Unsupported(op, $"has strides {w}x{h}");
+        return (h, w);
+    }
+
+    /// <summary>Dilation is not translated: a dilated kernel would give the same shapes and another network.</summary>
+    private void RequireNoDilation(TfliteOperator op, FlatBufferTable options, int widthField)
+    {
+        int w = options.Int32(widthField, 1), h = options.Int32(widthField + 1, 1);
+        if (w != 1 || h != 1) throw Unsupported(op, $"has dilation {w}x{h}; only undilated kernels are translated");
+    }
+
     private FlatBufferTable Options(TfliteOperator op)
         => op.Options ?? throw Unsupported(op, "has no options table");
+
+    /// <summary>The tensor an operator reads at <paramref name="position"/>, which must be there (not left out as -1).</summary>
+    private int Input(TfliteOperator op, int position)
+    {
+        if (position >= op.Inputs.Length) throw Unsupported(op, $"has {op.Inputs.Length} input(s); it needs at least {position + 1}");
+        int tensor = op.Inputs[position];
+        if (tensor < 0) throw Unsupported(op, $"leaves out input {position}, which it needs");
+        return tensor;
+    }
+
+    /// <summary>An element-wise operand: a computed value or a constant.</summary>
+    private GraphValue Operand(TfliteOperator op, int position) => Value(Input(op, position));
+
+    /// <summary>An operand read as an image: NCHW, rank 4.</summary>
+    private GraphValue Image(TfliteOperator op, int position)
+    {
+        int tensor = Input(op, position);
+        var x = Value(tensor);
+        if (x.Rank != 4) throw Unsupported(op, $"reads {_model.Tensors[tensor]} as an image; it needs rank 4 [N, H, W, C]");
+        return x;
+    }
+
+    /// <summary>A convolution kernel: rank 4 (OHWI, or 1HWC for a depthwise one), no empty dimension.</summary>
+    private TfliteTensor Kernel(TfliteOperator op, int position)
+    {
+        var kernel = Tensor(Input(op, position));
+        if (kernel.Rank != 4 || kernel.Shape.Any(d => d < 1))
+            throw Unsupported(op, $"has kernel {kernel}; a kernel has rank 4 and no empty dimension");
+        return kernel;
+    }
+
+    /// <summary>A constant operand's values, which must number <paramref name="count"/>.</summary>
+    private float[] ConstantInput(TfliteOperator op, int position, long count, string role)
+    {
+        int tensor = Input(op, position);
+        var values = Constant(tensor);
+        if (values.Length != count)
+            throw Unsupported(op, $"has {role} {_model.Tensors[tensor]} of {values.Length} values, {count} expected");
+        return values;
+    }
 
     private GraphValue Value(int tensor)
     {
@@ -205,9 +287,15 @@ internal sealed class TfliteTranslator
         var t = _model.Tensors[tensor];
         if (_constants.ContainsKey(tensor) || (t.IsConstant && t.Type is TfliteType.Float32 or TfliteType.Float16))
         {
-            // A constant operand of an element-wise operator, laid out as the graph's NCHW values are.
+            // A constant operand of an element-wise operator, laid out as the graph's NCHW values are. TFLite
+            // broadcasts a shorter shape against NHWC's trailing axes, which NCHW does not: only rank 4 and single
+            // values keep their meaning here.
+            if (t.Rank != 4 && t.ElementCount != 1)
+                throw new WeightsFormatException(_model.Source, $"tensor {t}: a constant operand of rank {t.Rank} is not translated (rank 4 or a single value)");
             var shape = NchwShape(t);
             var values = Constant(tensor);
+            if (values.Length != t.ElementCount)
+                throw new WeightsFormatException(_model.Source, $"tensor {t}: {values.Length} values for its shape");
             if (t.Shape.Length == 4) values = ArrayTranspose.Apply(values, t.Shape, new[] { 0, 3, 1, 2 });
             return _values[tensor] = _g.Constant(values, shape);
         }

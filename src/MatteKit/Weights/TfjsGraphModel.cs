@@ -26,22 +26,19 @@ internal static class TfjsGraphModel
         string dir = Path.GetDirectoryName(path)!;
         if (Directory.Exists(path))
             throw new WeightsFormatException(path, "is a folder, expected the model.json file");
-        FileStream json;
+        byte[] json;
         try
         {
-            json = File.OpenRead(path);
+            // Only a regular file, and no more of it than a model.json may have.
+            json = Media.InputFile.ReadAllBytes(path, TfjsGraph.MaxModelJsonBytes, "a TF.js model.json");
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Media.MediaFormatException e)
         {
-            throw new WeightsFormatException(path, "file not found", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WeightsFormatException(path, "cannot read: " + OneLine(e.Message), e);
+            throw new WeightsFormatException(path, e.Problem, e);
         }
 
-        using (json)
-            return Read(json, shard => OpenShard(dir, shard, path), path);
+        using var stream = new MemoryStream(json, writable: false);
+        return Read(stream, shard => OpenShard(dir, shard, path), path);
     }
 
     /// <summary>

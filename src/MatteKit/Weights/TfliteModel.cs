@@ -1,3 +1,5 @@
+using MatteKit.Media;
+
 namespace MatteKit.Weights;
 
 /// <summary>
@@ -26,19 +28,32 @@ internal sealed class TfliteModel
     public IReadOnlyList<int> Inputs { get; }
     public IReadOnlyList<int> Outputs { get; }
 
+    /// <summary>
+    /// Most elements one tensor may have: 16 times the largest of the shipped models (294,912 at 256x256), so a
+    /// model four times their input side still reads, and a 660-byte file cannot declare a 20000x20000 input.
+    /// </summary>
+    public const long MaxTensorElements = 1L << 24;
+
+    /// <summary>
+    /// Most elements all computed tensors together may have (512 MiB as float32): what running the model could
+    /// take at most. The shipped general model has 7.6 million at 256x256.
+    /// </summary>
+    public const long MaxComputedElements = 1L << 27;
+
+    /// <summary>TFLite's own kernels take at most rank 6; a longer shape is damage.</summary>
+    public const int MaxRank = 8;
+
+    /// <exception cref="WeightsFormatException">Missing, not a regular file, larger than <see cref="MaxFileBytes"/>, or not a model this reads.</exception>
     public static TfliteModel Read(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new WeightsFormatException(path, "file not found");
-        if (info.Length > MaxFileBytes) throw new WeightsFormatException(path, $"{info.Length} bytes, more than the {MaxFileBytes >> 20} MiB a TFLite model may have here");
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = InputFile.ReadAllBytes(path, MaxFileBytes, "a TFLite model");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (MediaFormatException e)
         {
-            throw new WeightsFormatException(path, "cannot read: " + e.Message.ReplaceLineEndings(" "), e);
+            throw new WeightsFormatException(path, e.Problem, e);
         }
         return Read(bytes, path);
     }
@@ -61,7 +76,7 @@ internal sealed class TfliteModel
     {
         var model = FlatBufferTable.Root(bytes);
         // Model: 0 version, 1 operator_codes, 2 subgraphs, 3 description, 4 buffers.
-        var codes = model.Tables(1).Select(c => (Code: OperatorCode(c), Custom: c.String(1))).ToArray();
+        var codes = model.Tables(1).Select(c => (Code: OperatorCode(c), Custom: Printable(c.String(1)))).ToArray();
         var subgraphs = model.Tables(2);
         if (subgraphs.Length == 0) throw new WeightsFormatException(source, "the model has no subgraph");
         var buffers = model.Tables(4).Select(BufferData).ToArray();
@@ -70,17 +85,36 @@ internal sealed class TfliteModel
         var graph = subgraphs[0];
         var tensorTables = graph.Tables(0);
         var tensors = new TfliteTensor[tensorTables.Length];
+        long computedElements = 0;
         for (int i = 0; i < tensors.Length; i++)
         {
             // Tensor: 0 shape, 1 type, 2 buffer, 3 name.
             var t = tensorTables[i];
+            string name = Printable(t.String(3)) ?? $"tensor_{i}";
+            var shape = t.Int32s(0);
+            if (shape.Length > MaxRank)
+                throw new WeightsFormatException(source, $"tensor {i} '{name}' has rank {shape.Length}, more than the {MaxRank} a model may use");
             uint buffer = t.UInt32(2);
-            if (buffer >= buffers.Length && buffer != 0) throw new FormatException($"tensor {i} names buffer {buffer} of {buffers.Length}");
+            if (buffer >= buffers.Length && buffer != 0)
+                throw new WeightsFormatException(source, $"damaged TFLite file: tensor {i} '{name}' names buffer {buffer} of {buffers.Length}");
             var type = (TfliteType)t.Byte(1);
-            var tensor = new TfliteTensor(i, t.String(3) ?? $"tensor_{i}", t.Int32s(0), type, buffer == 0 ? ReadOnlyMemory<byte>.Empty : buffers[buffer]);
-            if (tensor.Shape.Any(d => d < 0)) throw new WeightsFormatException(source, $"tensor {tensor} has a negative size");
-            if (tensor.IsConstant && tensor.Data.Length != tensor.ElementCount * ElementBytes(type, source, tensor))
-                throw new WeightsFormatException(source, $"tensor {tensor} holds {tensor.Data.Length} bytes, its shape needs {tensor.ElementCount * ElementBytes(type, source, tensor)}");
+            var tensor = new TfliteTensor(i, name, shape, type, buffer == 0 ? ReadOnlyMemory<byte>.Empty : buffers[buffer]);
+            if (shape.Any(d => d < 0)) throw new WeightsFormatException(source, $"tensor {tensor} has a negative size");
+            // Dimensions are below 2^31 and the running product stays below the cap, so no product can overflow.
+            long elements = 1;
+            foreach (int d in shape)
+                if ((elements *= d) > MaxTensorElements)
+                    throw new WeightsFormatException(source, $"tensor {tensor} has more than the {MaxTensorElements} elements a tensor may have here");
+            if (tensor.IsConstant)
+            {
+                long needed = elements * ElementBytes(type, source, tensor);
+                if (tensor.Data.Length != needed)
+                    throw new WeightsFormatException(source, $"tensor {tensor} holds {tensor.Data.Length} bytes, its shape needs {needed}");
+            }
+            else if ((computedElements += elements) > MaxComputedElements)
+            {
+                throw new WeightsFormatException(source, $"the computed tensors up to {tensor} have more than the {MaxComputedElements} elements a model may have here");
+            }
             tensors[i] = tensor;
         }
 
@@ -94,14 +128,29 @@ internal sealed class TfliteModel
             if (index >= codes.Length) throw new FormatException($"operator {i} names operator code {index} of {codes.Length}");
             var inputs = op.Int32s(1);
             var outputs = op.Int32s(2);
-            foreach (int t in inputs.Concat(outputs))
-                if (t < -1 || t >= tensors.Length) throw new FormatException($"operator {i} names tensor {t} of {tensors.Length}");
-            operators[i] = new TfliteOperator((TfliteOp)codes[index].Code, codes[index].Custom, inputs, outputs, op.Table(4), op.Bytes(5));
+            foreach (int t in inputs)
+                if (t < -1 || t >= tensors.Length) throw new FormatException($"operator {i} reads tensor {t} of {tensors.Length}");
+            // -1 marks an optional input left out; every operator writes at least one tensor, and only real ones.
+            if (outputs.Length == 0) throw new FormatException($"operator {i} writes no tensor");
+            foreach (int t in outputs)
+                if (t < 0 || t >= tensors.Length) throw new FormatException($"operator {i} writes tensor {t} of {tensors.Length}");
+            operators[i] = new TfliteOperator(i, (TfliteOp)codes[index].Code, codes[index].Custom, inputs, outputs, op.Table(4), op.Bytes(5));
         }
 
         int[] ins = graph.Int32s(1), outs = graph.Int32s(2);
         if (ins.Concat(outs).Any(t => t < 0 || t >= tensors.Length)) throw new FormatException("a subgraph input or output names no tensor");
         return new TfliteModel(source, tensors, operators, ins, outs);
+    }
+
+    /// <summary>A name from the file as messages show it: control characters replaced, at most 200 characters.</summary>
+    private static string? Printable(string? text)
+    {
+        if (text is null) return null;
+        var shown = text.Length > 200 ? text[..200] + "..." : text;
+        return string.Create(shown.Length, shown, (span, s) =>
+        {
+            for (int i = 0; i < s.Length; i++) span[i] = char.IsControl(s[i]) ? '?' : s[i];
+        });
     }
 
     /// <summary>

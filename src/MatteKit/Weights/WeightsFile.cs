@@ -22,7 +22,8 @@ public static class WeightsFile
             if (!File.Exists(json)) throw new WeightsFormatException(path, "folder holds no model.json (a TF.js model folder was expected)");
             return TfjsGraphModel.Read(json);
         }
-        if (!File.Exists(path)) throw new WeightsFormatException(path, "file not found");
+        // A FIFO would block the read forever and a device (/dev/zero linked as model.json) would fill memory.
+        if (Media.InputFile.Problem(path, "a weights file") is { } problem) throw new WeightsFormatException(path, problem);
 
         switch (Path.GetExtension(path).ToLowerInvariant())
         {

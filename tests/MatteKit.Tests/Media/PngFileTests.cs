@@ -459,8 +459,9 @@ public sealed class PngFileTests : IDisposable
     }
 
     [Fact]
-    public void MissingFileIsFileNotFound() =>
-        Assert.Throws<FileNotFoundException>(() => PngFile.ReadRgb(Path.Combine(_dir, "nope.png")));
+    public void MissingFileIsAOneLineErrorNamingIt() =>
+        Assert.Equal($"{Path.Combine(_dir, "nope.png")}: file not found",
+            Assert.Throws<MediaFormatException>(() => PngFile.ReadRgb(Path.Combine(_dir, "nope.png"))).Message);
 
     // ---------------------------------------------------------------------------------------------------
     // Helpers
