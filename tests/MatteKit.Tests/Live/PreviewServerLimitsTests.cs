@@ -14,7 +14,7 @@ namespace MatteKit.Tests.Live;
 [Collection(LiveCollection.Name)]
 public sealed class PreviewServerLimitsTests
 {
-    // The server's head timeout is 10 s; its clock ticks once a second. HttpListener kept such a connection 90 s.
+    // The server's head timeout is 10 s; its clock ticks once a second. HttpListener kept such a connection open past 40 s.
     private static readonly TimeSpan HeadBound = TimeSpan.FromSeconds(30);
 
     private readonly ITestOutputHelper _log;
