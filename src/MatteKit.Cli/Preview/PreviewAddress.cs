@@ -31,11 +31,6 @@ internal sealed record PreviewAddress(IPAddress Address, int Port)
         ? $"[{Address}]:{Port.ToString(CultureInfo.InvariantCulture)}"
         : $"{Address}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>HttpListener's prefix; the any-address forms listen on every interface.</summary>
-    public string Prefix => IsAnyAddress
-        ? $"http://+:{Port.ToString(CultureInfo.InvariantCulture)}/"
-        : $"http://{Host}/";
-
     /// <exception cref="UsageException">Not PORT or ADDR:PORT with a port from 1 to 65535.</exception>
     public static PreviewAddress Parse(string text)
     {

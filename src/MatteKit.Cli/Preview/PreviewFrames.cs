@@ -23,6 +23,9 @@ internal sealed class PreviewFrames
     private int _width, _height, _length, _compositionChannels;
     private long _index = -1, _lastAsked, _lastTaken;
 
+    // Completed (and replaced) at each frame taken: what a waiting request awaits.
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>One frame for the page: <c>composition (W*H*channels) | alpha (W*H) | input (W*H*3)</c>.</summary>
     public readonly record struct Snapshot(byte[] Data, int Length, int Width, int Height, int CompositionChannels, long Index);
 
@@ -60,28 +63,45 @@ internal sealed class PreviewFrames
                 i += 3;
             }
         }
+        TaskCompletionSource arrived;
         lock (_gate)
         {
             (_latest, _spare) = (_spare, _latest);
             (_width, _height, _length, _compositionChannels) = (width, height, length, channels);
             _index = frame.Index;
-            Monitor.PulseAll(_gate);
+            arrived = _arrived;
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        arrived.SetResult();
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for a frame newer than <paramref name="after"/>; a copy of it, or null.</summary>
-    public Snapshot? WaitNewer(long after, TimeSpan timeout)
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for a frame newer than <paramref name="after"/>; a copy of it, or null.
+    /// Awaited, not blocking: a long poll holds no thread while it waits.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled meanwhile.</exception>
+    public async Task<Snapshot?> WaitNewerAsync(long after, TimeSpan timeout, CancellationToken cancel)
     {
         Volatile.Write(ref _lastAsked, Stopwatch.GetTimestamp());
-        lock (_gate)
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (_index <= after)
+            Task arrived;
+            lock (_gate)
             {
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left)) return _index > after ? Copy() : null;
+                if (_index > after) return Copy();
+                arrived = _arrived.Task;
             }
-            return Copy();
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero) return null;
+            try
+            {
+                await arrived.WaitAsync(left, cancel).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                lock (_gate) return _index > after ? Copy() : null;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,19 +9,27 @@ using MatteKit.Conversion;
 using MatteKit.Live;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MatteKit.Cli.Preview;
 
 /// <summary>
-/// The page of <c>mattekit live --preview</c>: <c>GET /</c> the page, <c>GET /frame?after=N</c> the newest small
-/// frame after N (long poll, raw bytes: composition, alpha, input), <c>GET /stats</c> the numbers as <c>--stats</c>
-/// names them, <c>POST /control</c> (JSON: background as a colour or blur, ratio, reset) and <c>POST /background</c>
-/// (an image's bytes, decoded in memory: no file is written or read).
+/// The page of <c>mattekit live --preview</c>, served by Kestrel: <c>GET /</c> the page, <c>GET /frame?after=N</c>
+/// the newest small frame after N (long poll, raw bytes: composition, alpha, input), <c>GET /stats</c> the numbers
+/// as <c>--stats</c> names them, <c>POST /control</c> (JSON: background as a colour or blur, ratio, reset) and
+/// <c>POST /background</c> (an image's bytes, decoded in memory: no file is written or read).
 /// Every request must carry the session's random token (<c>?token=</c>, printed at start with the page's address):
 /// without it, 403 and nothing else is read. Changes must come as JSON or octet-stream, types a page from another
 /// site cannot send without asking first (and is not answered), and on loopback the Host header must name loopback
-/// (no DNS rebinding). Bodies are read with a size cap and a deadline; changes have their own few request slots, so
-/// stalled uploads cannot take the ones the page's frames and stats need.
+/// (no DNS rebinding). Kestrel bounds connections, headers (size and time) and bodies (size and rate); each request
+/// also has a deadline, and changes have their own few request slots, so stalled uploads cannot take the ones the
+/// page's frames and stats need.
 /// </summary>
 internal sealed class PreviewServer : IDisposable
 {
@@ -36,11 +45,23 @@ internal sealed class PreviewServer : IDisposable
     /// <summary>Changes (controls, uploads) handled at once; more get 503. Each upload holds its bytes in memory meanwhile.</summary>
     private const int MaxChanges = 2;
 
+    /// <summary>Connections open at once, idle or not (the request slots, with room for refused ones); more are closed.</summary>
+    private const int MaxConnections = 64;
+
+    /// <summary>A request's line and headers together; a browser sends its cookies for the host (localhost's may be many).</summary>
+    private const int MaxHeadBytes = 32 * 1024;
+
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a connection may take to send a request's line and headers; past it Kestrel answers 408 and closes it.</summary>
+    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection may wait idle for its next request (the page asks again at once).</summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The most a request may take from the moment it is handled, its body and answer included (a 32 MB upload over
-    /// a 10 Mbit/s link takes about 27 s); past it the connection is closed and its slot freed.
+    /// a 10 Mbit/s link takes about 27 s); past it 408, or the connection is closed if the answer was under way.
     /// </summary>
     private static readonly TimeSpan UploadDeadline = TimeSpan.FromSeconds(60);
 
@@ -53,14 +74,12 @@ internal sealed class PreviewServer : IDisposable
     /// <summary>How long an uploaded JPEG, WebP or BMP may take ffmpeg to decode.</summary>
     private static readonly TimeSpan DecodeTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly HttpListener _listener = new();
+    private readonly WebApplication _app;
     private readonly PreviewAddress _address;
     private readonly PreviewFrames _frames;
     private readonly byte[] _token;
     private readonly SemaphoreSlim _reads = new(MaxReads);
     private readonly SemaphoreSlim _changes = new(MaxChanges);
-    private readonly Task _loop;
-    private readonly Ipv6Relay? _relay;
     private LiveMatter? _matter;
 
     private PreviewServer(PreviewAddress address, PreviewFrames frames, string token)
@@ -69,36 +88,43 @@ internal sealed class PreviewServer : IDisposable
         _frames = frames;
         Token = token;
         _token = Encoding.ASCII.GetBytes(token);
-        if (address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            // HttpListener cannot listen on IPv6 here: it listens on loopback, and the relay on the address asked for.
-            var page = new IPEndPoint(IPAddress.Loopback, FreeLoopbackPort());
-            _relay = new Ipv6Relay(address.Address, address.Port, page, loopbackHostsOnly: address.IsLoopback);
-            _listener.Prefixes.Add($"http://{page}/");
-        }
-        else
-        {
-            _listener.Prefixes.Add(address.Prefix);
-        }
-        try
-        {
-            _listener.Start();
-        }
-        catch
-        {
-            _relay?.Dispose();
-            throw;
-        }
-        _loop = Task.Run(AcceptAsync);
+        _app = Build(address);
+        _app.Use(GateAsync);
+        _app.MapGet("/", context => AnswerAsync(context, 200, "text/html; charset=utf-8", Page.Value));
+        _app.MapGet("/frame", SendFrameAsync);
+        _app.MapGet("/stats", context => AnswerAsync(context, 200, "application/json", StatsJson()));
+        _app.MapPost("/control", ControlAsync);
+        _app.MapPost("/background", UploadAsync);
+        _app.MapFallback("{*path}", context => AnswerAsync(context, 404, "text/plain", "not found"));
     }
 
-    private static int FreeLoopbackPort()
+    // The least of ASP.NET Core: no configuration read (no appsettings.json nor ASPNETCORE_ variables from wherever
+    // mattekit runs), no logging (the CLI prints its own lines), no signal handling (Interruption's); Kestrel, HTTP/1.1
+    // only, with its limits, and routing for the few endpoints.
+    private static WebApplication Build(PreviewAddress address)
     {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            var limits = kestrel.Limits;
+            limits.MaxConcurrentConnections = MaxConnections;
+            limits.MaxConcurrentUpgradedConnections = 0;
+            limits.MaxRequestHeadersTotalSize = MaxHeadBytes;
+            limits.MaxRequestLineSize = 8 * 1024;
+            limits.RequestHeadersTimeout = HeadTimeout;
+            limits.KeepAliveTimeout = IdleTimeout;
+            // The largest body any endpoint takes; each lowers it to its own before reading.
+            limits.MaxRequestBodySize = MaxUploadBytes;
+            // A body (or a reader of the answer) slower than 240 bytes a second after 5 s is cut off with 408.
+            limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            // [::] takes IPv4 connections too (Kestrel listens dual-mode there), as the printed 127.0.0.1 address needs.
+            kestrel.Listen(address.Address, address.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, PageLifetime>();
+        return builder.Build();
     }
 
     /// <summary>The secret every request must carry; part of <see cref="PageUrls"/>.</summary>
@@ -112,143 +138,77 @@ internal sealed class PreviewServer : IDisposable
     {
         // 128 bits from the system's generator: the page's only credential.
         string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var server = new PreviewServer(address, frames, token);
         try
         {
-            return new PreviewServer(address, frames, token);
+            server._app.StartAsync().GetAwaiter().GetResult();
+            return server;
         }
-        catch (HttpListenerException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
-            throw new IOException($"--preview {address.Host}: cannot listen there ({e.Message})", e);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new IOException($"--preview {address.Host}: cannot listen there ({e.Message})", e);
+            server.Dispose();
+            throw new IOException($"--preview {address.Host}: cannot listen there ({e.GetBaseException().Message})", e);
         }
     }
 
     /// <summary>The running session, once it is built: controls answer 503 before.</summary>
     public void Attach(LiveMatter matter) => Volatile.Write(ref _matter, matter);
 
-    private async Task AcceptAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                Dispatch(context);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The client went away before its answer.
-            }
-        }
-    }
-
-    // On the accept loop: what can be refused without reading a byte of the body is refused here (small answers,
-    // the connection closed after them); the rest goes to a worker once a slot of its kind is free.
-    private void Dispatch(HttpListenerContext context)
+    // Before any endpoint: what can be refused without reading a byte of the body is refused here (small answers,
+    // the connection closed after them); the rest goes on once a slot of its kind is free, under its deadline.
+    private async Task GateAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        var response = context.Response;
-        if (_address.IsLoopback && !IsLoopbackHost(request.UserHostName))
+        if (_address.IsLoopback && !IsLoopbackHost(request.Host.Value))
         {
-            Answer(response, 403, "text/plain", "this page answers only to a loopback host name");
+            await AnswerAsync(context, 403, "text/plain", "this page answers only to a loopback host name");
             return;
         }
         if (!HasToken(request))
         {
-            Answer(response, 403, "text/plain", "open the page at the address mattekit printed: it carries the session's token");
+            await AnswerAsync(context, 403, "text/plain", "open the page at the address mattekit printed: it carries the session's token");
             return;
         }
-        bool change = request.HttpMethod == "POST";
+        bool change = HttpMethods.IsPost(request.Method);
         var slots = change ? _changes : _reads;
-        var allowed = !change ? ReadDeadline : request.Url?.AbsolutePath == "/background" ? UploadDeadline : ControlDeadline;
+        var allowed = !change ? ReadDeadline : request.Path == "/background" ? UploadDeadline : ControlDeadline;
         if (!slots.Wait(0))
         {
-            Answer(response, 503, "text/plain", "busy");
+            await AnswerAsync(context, 503, "text/plain", "busy");
             return;
         }
-        _ = Task.Run(() =>
+        var connection = context.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection);
+        deadline.CancelAfter(allowed);
+        // An answer under way at the deadline (to a client that stopped reading it) ends with its connection.
+        using var cutOff = deadline.Token.Register(() =>
         {
-            // Past the deadline the connection is closed: a read or write it blocks then fails, and the slot is freed.
-            using var deadline = new Timer(_ => CutOff(response, 408), null, allowed, Timeout.InfiniteTimeSpan);
-            try
-            {
-                Handle(request, response);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The page went away mid-answer, or the deadline closed the connection.
-            }
-            catch (Exception)
-            {
-                // Whatever else went wrong, the connection is not left open (nor its details sent).
-                CutOff(response, 500);
-            }
-            finally
-            {
-                slots.Release();
-            }
+            if (context.Response.HasStarted) context.Abort();
         });
-    }
-
-    // Also on a timer thread, where an exception would end the process: the status when nothing was answered yet, then the connection closed.
-    private static void CutOff(HttpListenerResponse response, int status)
-    {
+        // Every read and write of the endpoints observes it.
+        context.RequestAborted = deadline.Token;
         try
         {
-            response.StatusCode = status;
-            response.KeepAlive = false;
+            await next(context);
         }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !connection.IsCancellationRequested)
         {
-            // The answer's headers are out already.
+            if (context.Response.HasStarted) context.Abort();
+            else
+            {
+                context.RequestAborted = connection;
+                await AnswerAsync(context, 408, "text/plain", $"the request took longer than {allowed.TotalSeconds:0} s");
+            }
         }
-        try
+        finally
         {
-            response.Abort();
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or HttpListenerException)
-        {
+            slots.Release();
         }
     }
 
-    private bool HasToken(HttpListenerRequest request)
-        => request.QueryString["token"] is { } given && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given), _token);
-
-    private void Handle(HttpListenerRequest request, HttpListenerResponse response)
-    {
-        switch (request.HttpMethod, request.Url?.AbsolutePath)
-        {
-            case ("GET", "/"):
-                Answer(response, 200, "text/html; charset=utf-8", Page.Value);
-                break;
-            case ("GET", "/frame"):
-                SendFrame(request, response);
-                break;
-            case ("GET", "/stats"):
-                Answer(response, 200, "application/json", StatsJson());
-                break;
-            case ("POST", "/control"):
-                Control(request, response);
-                break;
-            case ("POST", "/background"):
-                Upload(request, response);
-                break;
-            default:
-                Answer(response, 404, "text/plain", "not found");
-                break;
-        }
-    }
+    private bool HasToken(HttpRequest request)
+        => request.Query.TryGetValue("token", out var given) && given.Count == 1
+           && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given[0] ?? ""), _token);
 
     /// <summary>Whether a Host header names loopback (localhost, 127.x, [::1]), with or without a port.</summary>
     internal static bool IsLoopbackHost(string? host)
@@ -258,21 +218,21 @@ internal sealed class PreviewServer : IDisposable
         return name == "localhost" || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    private void SendFrame(HttpListenerRequest request, HttpListenerResponse response)
+    private async Task SendFrameAsync(HttpContext context)
     {
-        long after = long.TryParse(request.QueryString["after"], NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : -1;
-        if (_frames.WaitNewer(after, LongPoll) is not { } frame)
+        var response = context.Response;
+        long after = long.TryParse(context.Request.Query["after"], NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : -1;
+        if (await _frames.WaitNewerAsync(after, LongPoll, context.RequestAborted) is not { } frame)
         {
             response.StatusCode = 204;
-            response.Close();
             return;
         }
-        response.Headers["Cache-Control"] = "no-store";
+        response.Headers.CacheControl = "no-store";
         response.Headers["X-Width"] = frame.Width.ToString(CultureInfo.InvariantCulture);
         response.Headers["X-Height"] = frame.Height.ToString(CultureInfo.InvariantCulture);
         response.Headers["X-Index"] = frame.Index.ToString(CultureInfo.InvariantCulture);
         response.Headers["X-Composition-Channels"] = frame.CompositionChannels.ToString(CultureInfo.InvariantCulture);
-        Answer(response, 200, "application/octet-stream", frame.Data.AsSpan(0, frame.Length));
+        await AnswerAsync(context, 200, "application/octet-stream", frame.Data.AsMemory(0, frame.Length));
     }
 
     private byte[] StatsJson()
@@ -298,21 +258,23 @@ internal sealed class PreviewServer : IDisposable
         return buffer.ToArray();
     }
 
-    private void Control(HttpListenerRequest request, HttpListenerResponse response)
+    private async Task ControlAsync(HttpContext context)
     {
-        if (!IsType(request, "application/json") || request.ContentLength64 is < 0 or > MaxControlBytes)
+        var request = context.Request;
+        if (!IsType(request, "application/json") || request.ContentLength is not (>= 0 and <= MaxControlBytes))
         {
-            Answer(response, 415, "text/plain", $"send a JSON object of at most {MaxControlBytes} bytes as application/json, with its length");
+            await AnswerAsync(context, 415, "text/plain", $"send a JSON object of at most {MaxControlBytes} bytes as application/json, with its length");
             return;
         }
         if (Volatile.Read(ref _matter) is not { } matter)
         {
-            Answer(response, 503, "text/plain", "the session is still starting");
+            await AnswerAsync(context, 503, "text/plain", "the session is still starting");
             return;
         }
+        var body = await ReadBodyAsync(context, MaxControlBytes);
         try
         {
-            using var document = JsonDocument.Parse(ReadBody(request));
+            using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException("send a JSON object: {\"background\": ..., \"ratio\": ..., \"reset\": true}");
             // Only settings, never a path: the page must not make this process open (or say whether there is) a file.
@@ -321,65 +283,70 @@ internal sealed class PreviewServer : IDisposable
             if (root.TryGetProperty("ratio", out var ratio))
                 matter.SetDownsampleRatio(ratio.ValueKind == JsonValueKind.String && ratio.GetString() == "auto" ? null : ratio.GetDouble());
             if (root.TryGetProperty("reset", out var reset) && reset.GetBoolean()) matter.Reset();
-            Answer(response, 200, "application/json", StatsJson());
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
         {
-            Answer(response, 400, "text/plain", e.Message);
+            await AnswerAsync(context, 400, "text/plain", e.Message);
+            return;
         }
+        await AnswerAsync(context, 200, "application/json", StatsJson());
     }
 
-    private void Upload(HttpListenerRequest request, HttpListenerResponse response)
+    private async Task UploadAsync(HttpContext context)
     {
-        if (!IsType(request, "application/octet-stream") || request.ContentLength64 is < 1 or > MaxUploadBytes)
+        var request = context.Request;
+        if (!IsType(request, "application/octet-stream") || request.ContentLength is not (>= 1 and <= MaxUploadBytes))
         {
-            Answer(response, 415, "text/plain", $"send the image's bytes as application/octet-stream with their length, at most {MaxUploadBytes >> 20} MB");
+            await AnswerAsync(context, 415, "text/plain", $"send the image's bytes as application/octet-stream with their length, at most {MaxUploadBytes >> 20} MB");
             return;
         }
         if (Volatile.Read(ref _matter) is not { } matter)
         {
-            Answer(response, 503, "text/plain", "the session is still starting");
+            await AnswerAsync(context, 503, "text/plain", "the session is still starting");
             return;
         }
-        var bytes = ReadBody(request);
+        var bytes = await ReadBodyAsync(context, MaxUploadBytes);
         try
         {
             // Decoded here, in memory, as an image only (PNG in process, the rest by ffmpeg from a pipe with the
             // image's demuxer forced): nothing uploaded is kept on disk or read as anything that names other files.
             var picture = PictureReader.DecodeImageBytes(bytes, "the uploaded image", matter.MaxPixels, DecodeTimeout);
             matter.SetBackground(CompositionBackground.FromPicture(picture, "an uploaded image"));
-            Answer(response, 200, "application/json", StatsJson());
         }
         catch (Exception e) when (e is ArgumentException or MediaFormatException)
         {
-            Answer(response, 400, "text/plain", e.Message);
+            await AnswerAsync(context, 400, "text/plain", e.Message);
+            return;
         }
+        await AnswerAsync(context, 200, "application/json", StatsJson());
     }
 
-    // The whole body, of the length it declared (checked against its cap before): a body that stalls is cut off by
-    // the request's deadline, which closes the connection under this read.
-    private static byte[] ReadBody(HttpListenerRequest request)
+    // The whole body, of the length it declared (checked against its cap before; Kestrel holds it to the cap too).
+    // A body that stalls is cut off by Kestrel's minimum data rate (408), or by the request's deadline.
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context, long cap)
     {
-        var body = new byte[request.ContentLength64];
-        int got = request.InputStream.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = cap;
+        var body = new byte[context.Request.ContentLength ?? 0];
+        int got = await context.Request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, context.RequestAborted);
         if (got != body.Length) throw new IOException($"the body ended after {got} of {body.Length} bytes");
         return body;
     }
 
-    private static bool IsType(HttpListenerRequest request, string type)
+    private static bool IsType(HttpRequest request, string type)
         => request.ContentType?.Split(';')[0].Trim().Equals(type, StringComparison.OrdinalIgnoreCase) == true;
 
-    private static void Answer(HttpListenerResponse response, int status, string type, string body) => Answer(response, status, type, Encoding.UTF8.GetBytes(body));
+    private static Task AnswerAsync(HttpContext context, int status, string type, string body)
+        => AnswerAsync(context, status, type, Encoding.UTF8.GetBytes(body));
 
-    private static void Answer(HttpListenerResponse response, int status, string type, ReadOnlySpan<byte> body)
+    private static Task AnswerAsync(HttpContext context, int status, string type, ReadOnlyMemory<byte> body)
     {
+        var response = context.Response;
         response.StatusCode = status;
         response.ContentType = type;
-        response.ContentLength64 = body.Length;
+        response.ContentLength = body.Length;
         // A refused request's body may be unread: closing the connection after the answer spares reading it.
-        if (status >= 400) response.KeepAlive = false;
-        response.OutputStream.Write(body);
-        response.Close();
+        if (status >= 400) response.Headers.Connection = "close";
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     private static readonly Lazy<byte[]> Page = new(() =>
@@ -393,15 +360,17 @@ internal sealed class PreviewServer : IDisposable
 
     public void Dispose()
     {
+        // At once: the session that fed the page has ended, and a long poll still waiting is cut off with it.
+        using var now = new CancellationTokenSource();
+        now.Cancel();
         try
         {
-            _listener.Stop();
-            _listener.Close();
+            _app.StopAsync(now.Token).GetAwaiter().GetResult();
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or AggregateException or InvalidOperationException)
         {
+            // Not started (a failed start), or requests cut off on the way out.
         }
-        _loop.Wait(TimeSpan.FromSeconds(2));
-        _relay?.Dispose();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

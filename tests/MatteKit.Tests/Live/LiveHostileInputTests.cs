@@ -337,7 +337,7 @@ public sealed class LiveHostileInputTests
     }
 
     // How the server ended a stalled request within the bound (its answer's first line, or the connection closed); null if it did not.
-    private static string? ClosedWithin(Socket socket, TimeSpan bound)
+    internal static string? ClosedWithin(Socket socket, TimeSpan bound)
     {
         socket.ReceiveTimeout = (int)bound.TotalMilliseconds;
         var buffer = new byte[4096];
@@ -356,7 +356,7 @@ public sealed class LiveHostileInputTests
         }
     }
 
-    private static int FreeIpv6LoopbackPort()
+    internal static int FreeIpv6LoopbackPort()
     {
         try
         {
