@@ -224,7 +224,9 @@ public sealed record ConversionPlan
     public bool IsDone(PlanChunk chunk) => SegmentProblem(chunk, countVideoFrames: false) is null;
 
     /// <summary>Null when the chunk is done; else why it must be converted (again), as one phrase.</summary>
+    /// <param name="chunk">The chunk whose marker and segments are checked.</param>
     /// <param name="countVideoFrames">Count each video segment's frames too (ffprobe, one call per segment).</param>
+    /// <param name="cancel">Stops between segments.</param>
     internal string? SegmentProblem(PlanChunk chunk, bool countVideoFrames, CancellationToken cancel = default)
     {
         string marker = MarkerPath(chunk);

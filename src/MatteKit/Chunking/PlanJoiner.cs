@@ -118,7 +118,11 @@ public static class PlanJoiner
         return true;
     }
 
+    /// <param name="plan">The plan whose chunks are joined.</param>
+    /// <param name="output">The output whose video segments are concatenated.</param>
+    /// <param name="target">Where the joined video goes (a temporary name).</param>
     /// <param name="audioCodec">The input's audio codec; null = no audio to mux.</param>
+    /// <param name="cancel">Stops ffmpeg.</param>
     private static void Concatenate(ConversionPlan plan, PlannedOutput output, string target, string? audioCodec, CancellationToken cancel)
     {
         var container = VideoContainer.ForPath(output.Path)!;

@@ -22,6 +22,9 @@ public static class Converter
     public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
         => Run(options, progress, cancel, beforeCommit: null);
 
+    /// <param name="options">What to convert, validated here.</param>
+    /// <param name="progress">Frames done and expected, reported as they go.</param>
+    /// <param name="cancel">Stops the run; nothing is left behind.</param>
     /// <param name="beforeCommit">
     /// Called with the summary once every output is complete but still under its temporary name; if it throws
     /// (the CLI printing to a full disk, say), the outputs are removed, so a failed run never leaves them behind.

@@ -40,11 +40,13 @@ internal sealed class VideoFrameSource : FrameSource
             if (constant is not null)
                 throw new MediaFormatException(path, "has a variable frame rate: --frames and --warmup count frames of a constant-rate input " +
                     "(convert it to a constant rate first, e.g. ffmpeg -i IN -fps_mode cfr -r RATE OUT)");
-            window = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false));
+            var chunk = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false))
+                ?? throw new InvalidOperationException("--frames or --warmup gave no chunk window");
+            window = chunk;
             // Frame n shows at n / rate from the input's start (ffmpeg adds the start time to -ss): seeking half a
             // frame before the first one wanted decodes exactly from it, whatever the keyframes.
-            if (window.Value.DecodeFrom > 0) start = (window.Value.DecodeFrom - 0.5) / rate.PerSecond;
-            maxFrames = window.Value.DecodeCount;
+            if (chunk.DecodeFrom > 0) start = (chunk.DecodeFrom - 0.5) / rate.PerSecond;
+            maxFrames = chunk.DecodeCount;
         }
         var decoder = VideoDecoder.Open(path, start, options.DurationSeconds, filter, maxFrames: maxFrames, color: info.Color, constantRate: constant,
             maxPixels: options.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel);

@@ -14,6 +14,8 @@ namespace MatteKit.Datasets;
 /// </summary>
 public static class DatasetComposer
 {
+    /// <param name="options">The cut-outs, backgrounds and clips to make, validated here.</param>
+    /// <param name="log">A line per clip written; null = none.</param>
     /// <param name="cancel">Checked before every frame; when signalled the partial dataset folder is removed.</param>
     public static IReadOnlyList<string> Run(ComposeOptions options, Action<string>? log = null, CancellationToken cancel = default)
     {

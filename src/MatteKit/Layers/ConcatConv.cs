@@ -14,6 +14,7 @@ internal sealed class ConcatConv
     private readonly (ConvLayer First, ConvLayer Second)? _split;
 
     /// <param name="conv">The conv as the weights hold it, over all <paramref name="partChannels"/> in order.</param>
+    /// <param name="partChannels">The channels of each concatenated input, in order.</param>
     public ConcatConv(ConvLayer conv, params int[] partChannels)
     {
         if (partChannels.Sum() != conv.Shape[1]) throw new ArgumentException($"{conv.Name}: parts of {partChannels.Sum()} channels for a kernel over {conv.Shape[1]}");

@@ -37,6 +37,9 @@ public sealed class LiveMatter : IDisposable
     private readonly long[] _recentOutputs = new long[128];
     private readonly long _started = Stopwatch.GetTimestamp();
     private VideoMatter? _matter; // null with a selfie model
+
+    /// <summary>RVM's matter, for the code paths that run only without a selfie model.</summary>
+    private VideoMatter Rvm => _matter ?? throw new InvalidOperationException("an RVM step was reached in a selfie-model session");
     private readonly SelfieSegmenter? _selfie; // --model selfie|selfie-landscape: no ratio, no recurrent state
     private CompositionBackground _background;
     private CompositionBackground? _nextBackground;
@@ -122,7 +125,7 @@ public sealed class LiveMatter : IDisposable
             new SelfieOptions { Threads = options.Threads, SpinWhileIdle = false, Smoothing = options.MaskSmoothing, MaxCachedSizes = 2 });
 
     /// <summary>Where the weights came from.</summary>
-    public string WeightsSource => _selfie?.ModelSource ?? _matter!.WeightsSource;
+    public string WeightsSource => _selfie?.ModelSource ?? Rvm.WeightsSource;
 
     /// <summary>The background given last (<see cref="SetBackground(string)"/>).</summary>
     public string Background
@@ -441,7 +444,7 @@ public sealed class LiveMatter : IDisposable
                 {
                     if (_selfie is not null) WarmSelfie(size.Width, size.Height);
                     else if (_matterRatio is null && !_calibrated) Calibrate(size.Width, size.Height);
-                    else Warm(_matter, size.Width, size.Height, _matterRatio, _auto.Side);
+                    else Warm(Rvm, size.Width, size.Height, _matterRatio, _auto.Side);
                     CompletePrepared();
                     continue;
                 }
@@ -472,7 +475,7 @@ public sealed class LiveMatter : IDisposable
             _halved = true;
             CalibrateAt(hw, hh, start);
         }
-        Warm(_matter, width, height, null, _auto.Side);
+        Warm(Rvm, width, height, null, _auto.Side);
         _calibrated = true;
     }
 
@@ -483,11 +486,11 @@ public sealed class LiveMatter : IDisposable
         return _auto.Calibrate(side =>
         {
             double ratio = AutoNetworkSide.Ratio(side, width, height);
-            _matter.ProcessChunkToBytes(blank, 1, width, height, ratio);
+            Rvm.ProcessChunkToBytes(blank, 1, width, height, ratio);
             for (int i = 0; i < times.Length; i++)
             {
                 long t = Stopwatch.GetTimestamp();
-                _matter.ProcessChunkToBytes(blank, 1, width, height, ratio);
+                Rvm.ProcessChunkToBytes(blank, 1, width, height, ratio);
                 times[i] = Seconds(t, Stopwatch.GetTimestamp()) * 1000;
             }
             Array.Sort(times);
@@ -516,7 +519,7 @@ public sealed class LiveMatter : IDisposable
         }
         if (_nextMatter is { } next)
         {
-            _matter!.Dispose();
+            _matter?.Dispose();
             _matter = next.Matter;
             _matterRatio = next.Ratio;
             if (next.Ratio is null) _auto.Accept(next.Side);
@@ -568,7 +571,8 @@ public sealed class LiveMatter : IDisposable
         else
         {
             ratio = MatteRvm(frame, rgb);
-            networkSize = (_matter!.CurrentGeometry!.NetworkWidth, _matter.CurrentGeometry.NetworkHeight);
+            var geometry = Rvm.CurrentGeometry ?? throw new InvalidOperationException("RVM matted a frame without a session");
+            networkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
         }
         long matted = Stopwatch.GetTimestamp();
         var live = new LiveFrame(frame, _framesOut, slot.Sequence, TimeSpan.FromMilliseconds(waitedMs), _background.Transparent, _compose);
@@ -597,7 +601,7 @@ public sealed class LiveMatter : IDisposable
         var (mw, mh, ratio) = MattePlan(frame.Width, frame.Height, _matterRatio, _auto.Side);
         if ((mw, mh) == (frame.Width, frame.Height))
         {
-            var result = _matter.ProcessChunkToBytes(rgb, 1, frame.Width, frame.Height, ratio);
+            var result = Rvm.ProcessChunkToBytes(rgb, 1, frame.Width, frame.Height, ratio);
             result.AlphaGray8.CopyTo(frame.Alpha);
             result.ForegroundRgb24.CopyTo(frame.Foreground);
         }
@@ -607,7 +611,7 @@ public sealed class LiveMatter : IDisposable
             // one would cost more than it gains at this size, and the input is its colour wherever alpha is 1).
             if (_halfRgb.Length < mw * mh * 3) _halfRgb = new byte[mw * mh * 3];
             HalfResolution.Reduce(rgb, frame.Width, frame.Height, _halfRgb);
-            var result = _matter.ProcessChunkToBytes(_halfRgb.AsSpan(0, mw * mh * 3), 1, mw, mh, ratio);
+            var result = Rvm.ProcessChunkToBytes(_halfRgb.AsSpan(0, mw * mh * 3), 1, mw, mh, ratio);
             HalfResolution.Enlarge(result.AlphaGray8, frame.Width, frame.Height, frame.Alpha);
             rgb.CopyTo(frame.Foreground);
         }
@@ -617,7 +621,7 @@ public sealed class LiveMatter : IDisposable
     private void ResetSequence()
     {
         if (_selfie is not null) _selfie.Reset();
-        else _matter!.Reset();
+        else Rvm.Reset();
     }
 
     // A selfie session for this size, built and run once on a blank frame (the slow first run), then reset.

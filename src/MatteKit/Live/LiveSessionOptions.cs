@@ -52,8 +52,9 @@ internal sealed record LiveSessionOptions
         foreach (var file in Conversion.PathCollisions.FilesRead(Input)) inputs.Add(("the input", file));
         if (File.Exists(Matter.Background)) inputs.Add(("the --background", Matter.Background));
         if (Matter.Weights is { } weights) inputs.Add(("the --weights", weights));
-        var outputs = Outputs.Select(o => ("--output", o)).Append(("--output-alpha", OutputAlpha)).Append(("--output-foreground", OutputForeground))
-            .Append(("--stats", StatsFile)).Where(o => o.Item2 is not null && !LiveOutput.IsUrl(o.Item2)).Select(o => (o.Item1, o.Item2!)).ToList();
+        var outputs = Outputs.Select(o => (Option: "--output", Path: (string?)o))
+            .Concat(new (string Option, string? Path)[] { ("--output-alpha", OutputAlpha), ("--output-foreground", OutputForeground), ("--stats", StatsFile) })
+            .Where(o => o.Path is not null && !LiveOutput.IsUrl(o.Path)).Select(o => (o.Option, o.Path!)).ToList();
         Conversion.PathCollisions.Check(inputs, outputs);
     }
 }

@@ -59,6 +59,7 @@ internal sealed class SelfieSession : IDisposable
     /// <summary>The last frame's mask, one byte a pixel.</summary>
     public ReadOnlySpan<byte> Alpha => _alpha;
 
+    /// <param name="rgb24">The frame, interleaved 8-bit RGB at the session's size.</param>
     /// <param name="smoothing">Share of the previous frame's probability in this one's (0: none); ignored on a first frame.</param>
     public void Run(ReadOnlySpan<byte> rgb24, float smoothing)
     {

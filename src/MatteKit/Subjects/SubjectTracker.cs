@@ -31,6 +31,7 @@ public sealed class SubjectTracker
 
     private readonly (float X, float Y) _centre;
 
+    /// <param name="choice">Whom to follow.</param>
     /// <param name="frameWidth">The frames' width: <see cref="SubjectChoiceKind.Center"/> means the frame's centre.</param>
     /// <param name="frameHeight">The frames' height.</param>
     public SubjectTracker(SubjectChoice choice, int frameWidth, int frameHeight)

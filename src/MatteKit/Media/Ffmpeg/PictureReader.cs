@@ -15,6 +15,8 @@ internal static class PictureReader
     /// </summary>
     /// <param name="bytes">The whole image as it was sent.</param>
     /// <param name="source">What to call the bytes in messages (never a path: uploads have none).</param>
+    /// <param name="maxPixels">The largest image accepted, checked before decoding.</param>
+    /// <param name="timeout">How long ffmpeg may take to decode it.</param>
     /// <exception cref="MediaFormatException">Not one of <see cref="ImageBytesFormats"/>, damaged, larger than <paramref name="maxPixels"/>, or slower to decode than <paramref name="timeout"/>.</exception>
     public static RgbImage DecodeImageBytes(byte[] bytes, string source, long maxPixels, TimeSpan timeout)
     {
