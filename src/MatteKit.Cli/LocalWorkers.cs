@@ -17,6 +17,8 @@ internal static class LocalWorkers
 
     public static int Run(ConvertOptions options, int workers, int? chunkFrames, int warmup, bool quiet, CancellationToken cancel)
     {
+        if (options.Threads > 0 && workers > options.Threads)
+            throw new UsageException($"--workers {workers} is more than --threads {options.Threads}: each worker takes at least one thread; give at most {options.Threads} workers, or more threads");
         if (workers > MaxWorkers)
             throw new UsageException($"--workers must be a whole number from 1 to {MaxWorkers} (the cores present), got {workers}");
         // The threads asked for (or every core) split among the workers, so that together they use no more.
@@ -72,6 +74,8 @@ internal static class LocalWorkers
             throw new Media.MediaFormatException(options.Input, $"{failure}; the same command again finishes the missing chunks");
         PlanJoiner.Join(plan, cancel);
         File.Delete(planPath);
+        // The join's record too: without its plan it says nothing.
+        SegmentsFolder.Remove(plan.Segments);
         if (!quiet) Console.WriteLine($"{plan.Frames} frame(s) in {plan.Chunks.Count} chunk(s) by {workers} workers: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
         return 0;
     }

@@ -14,7 +14,8 @@ namespace MatteKit.Cli;
 /// waits for all of them (<c>--dependency=afterok</c>); a refused join cancels the array (or, where scancel fails,
 /// records it and says so), and an sbatch that prints no job id is a failure. <c>mattekit slurm status plan.json</c>:
 /// chunks done (their markers), running, pending and failed (squeue), and the join; from the markers alone when every
-/// chunk is done or squeue is not installed. The plan, the input and the outputs must be on a filesystem every node
+/// chunk is done or squeue is not installed or fails (its error printed). A submit that queued nothing leaves no
+/// segments folder it made. The plan, the input and the outputs must be on a filesystem every node
 /// sees, and mattekit installed on the nodes at the path given by <c>--mattekit</c>.
 /// </summary>
 internal static partial class SlurmCommand
@@ -47,7 +48,33 @@ internal static partial class SlurmCommand
     {
         var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
         plan.CheckInput();
+        bool madeSegments = !Directory.Exists(plan.Segments);
         Directory.CreateDirectory(plan.Segments);
+        bool queued = false;
+        try
+        {
+            return Submit(parse, plan, ref queued);
+        }
+        catch (MediaFormatException) when (madeSegments && !queued)
+        {
+            // Nothing queued, so no job will write its log here: the folder made above goes again (it is empty; a
+            // non-recursive delete never takes what a chunk run meanwhile wrote).
+            try
+            {
+                Directory.Delete(plan.Segments);
+            }
+            catch (IOException)
+            {
+            }
+            throw;
+        }
+    }
+
+    /// <param name="parse">The command line.</param>
+    /// <param name="plan">The plan submitted.</param>
+    /// <param name="queued">Set once sbatch accepted a job (even one whose id it did not print); cleared when it was cancelled.</param>
+    private static int Submit(ParseResult parse, ConversionPlan plan, ref bool queued)
+    {
         string program = parse.GetValue(Program) ?? string.Join(' ', SelfCommand.Words().Select(Quote));
         var common = new List<string>();
         if (parse.GetValue(Partition) is { } partition) common.AddRange(new[] { "--partition", partition });
@@ -58,7 +85,7 @@ internal static partial class SlurmCommand
             $"--output={Path.Combine(plan.Segments, "slurm-%A_%a.out")}" };
         chunks.AddRange(common);
         chunks.Add($"--wrap={program} chunk {Quote(plan.PlanPath)} --index $SLURM_ARRAY_TASK_ID --quiet");
-        string arrayJob = Sbatch(chunks, $"the chunks (job name mattekit-{name})");
+        string arrayJob = Sbatch(chunks, $"the chunks (job name mattekit-{name})", ref queued);
         var join = new List<string> { "--parsable", $"--dependency=afterok:{arrayJob}", "--kill-on-invalid-dep=yes", $"--job-name=mattekit-{name}-join",
             $"--output={Path.Combine(plan.Segments, "slurm-join-%j.out")}" };
         join.AddRange(common);
@@ -66,7 +93,7 @@ internal static partial class SlurmCommand
         string joinJob;
         try
         {
-            joinJob = Sbatch(join, $"the join (job name mattekit-{name}-join)");
+            joinJob = Sbatch(join, $"the join (job name mattekit-{name}-join)", ref queued);
         }
         catch (MediaFormatException e)
         {
@@ -81,7 +108,11 @@ internal static partial class SlurmCommand
             {
                 notCancelled = c.Problem;
             }
-            if (notCancelled is null) throw new MediaFormatException("sbatch", $"{e.Problem}; the chunks job {arrayJob} was cancelled, nothing is queued");
+            if (notCancelled is null)
+            {
+                queued = false;
+                throw new MediaFormatException("sbatch", $"{e.Problem}; the chunks job {arrayJob} was cancelled, nothing is queued");
+            }
             RecordJobs(plan, arrayJob, null);
             throw new MediaFormatException("sbatch", $"{e.Problem}; the chunks job {arrayJob} could not be cancelled ({notCancelled}) and " +
                 $"stays queued, recorded in {JobsPath(plan)}: cancel it with scancel {arrayJob}, or run mattekit join {plan.PlanPath} when it is done");
@@ -110,27 +141,27 @@ internal static partial class SlurmCommand
     private static int Status(ParseResult parse)
     {
         var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
-        // The join removes every marker once the outputs are in place (the folder itself may stay, holding a file of the user's).
-        if (!plan.Chunks.Any(c => File.Exists(plan.MarkerPath(c))) && plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path)))
+        // The join's record names the plan it joined: outputs of an earlier plan written to this path are not this one's.
+        if (plan.IsJoined())
         {
             Console.WriteLine($"{plan.PlanPath}: joined, {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
             return 0;
         }
         var jobs = ReadJobs(plan);
         var done = plan.Chunks.Where(plan.IsDone).Select(c => c.Index).ToHashSet();
-        bool joined = plan.Outputs.All(o => File.Exists(o.Path) || Directory.Exists(o.Path));
         string JoinState()
         {
             if (jobs?.Join is not { } id) return jobs is null ? "not submitted" : "no join job recorded";
-            if (Squeue(id, "%T") is not { } queued) return $"job {id} (squeue not found)";
-            return $"job {id} " + (queued.FirstOrDefault() ?? (joined ? "COMPLETED" : "gone from the queue"));
+            var (queued, unavailable) = Squeue(id, "%T");
+            if (queued is null) return $"job {id} ({unavailable})";
+            return $"job {id} " + (queued.FirstOrDefault() ?? "gone from the queue");
         }
 
-        // The markers answer alone when every chunk is done, or when squeue is not here to ask.
-        var chunkLines = jobs is null || done.Count == plan.Chunks.Count ? null : Squeue(jobs.Chunks, "%K %T %N");
+        // The markers answer alone when every chunk is done, or when squeue is not here to ask or cannot answer.
+        var (chunkLines, squeueUnavailable) = jobs is null || done.Count == plan.Chunks.Count ? (null, null) : Squeue(jobs.Chunks, "%K %T %N");
         if (chunkLines is null)
         {
-            string source = done.Count == plan.Chunks.Count ? "every chunk's marker" : jobs is null ? "the markers (not submitted)" : "the markers alone (squeue not found)";
+            string source = done.Count == plan.Chunks.Count ? "every chunk's marker" : jobs is null ? "the markers (not submitted)" : $"the markers alone ({squeueUnavailable})";
             var notDone = plan.Chunks.Select(c => c.Index).Where(i => !done.Contains(i)).ToList();
             Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s): {done.Count} done, {notDone.Count} not done" +
                               (notDone.Count > 0 ? $" ({string.Join(", ", notDone.Take(20))})" : "") + $", from {source}; join: {JoinState()}");
@@ -216,12 +247,15 @@ internal static partial class SlurmCommand
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
+    /// <param name="args">sbatch's arguments.</param>
     /// <param name="what">What the job is, for the message when sbatch gives no id.</param>
-    private static string Sbatch(IEnumerable<string> args, string what)
+    /// <param name="queued">Set when sbatch accepted the job (exit 0), before its id is read.</param>
+    private static string Sbatch(IEnumerable<string> args, string what, ref bool queued)
     {
         var (code, stdout, stderr) = RunTool("sbatch", args);
         if (stdout is null) throw new MediaFormatException("sbatch", "not found: this machine is not a Slurm submit host (Debian: apt-get install slurm-client)");
         if (code != 0) throw new MediaFormatException("sbatch", $"refused {what} ({Last(stderr!)})");
+        queued = true;
         // --parsable prints "ID" or "ID;CLUSTER"; anything else is no job id, even with exit 0.
         string id = stdout.Trim().Split('\n')[0].Split(';')[0].Trim();
         if (!JobIdText().IsMatch(id))
@@ -231,12 +265,19 @@ internal static partial class SlurmCommand
 
     private static string Last(string text) => text.Trim().Split('\n')[^1].Trim();
 
-    /// <summary>squeue's lines for <paramref name="job"/>; null when squeue is not installed here.</summary>
-    private static IEnumerable<string>? Squeue(string job, string format)
+    /// <summary>
+    /// squeue's lines for <paramref name="job"/> (none once the job has left the queue); null lines, and why, when squeue
+    /// is not installed here or fails (no configuration, no controller): then it knows nothing, not "no such job".
+    /// </summary>
+    private static (IReadOnlyList<string>? Lines, string? Unavailable) Squeue(string job, string format)
     {
-        var (code, stdout, _) = RunTool("squeue", new[] { "-h", "-r", "-t", "all", "-j", job, "-o", format });
-        if (stdout is null) return null;
-        return code == 0 ? stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList() : Array.Empty<string>();
+        var (code, stdout, stderr) = RunTool("squeue", new[] { "-h", "-r", "-t", "all", "-j", job, "-o", format });
+        if (stdout is null) return (null, "squeue not found");
+        if (code == 0) return (stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList(), null);
+        // A job the controller has forgotten (finished long ago) is an error to squeue; it is simply gone from the queue.
+        if (stderr!.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return (Array.Empty<string>(), null);
+        string error = stderr.Trim().Length > 0 ? Last(stderr) : $"exit {code}";
+        return (null, $"squeue failed: {error}");
     }
 
     /// <returns>Null output streams when <paramref name="tool"/> is not installed.</returns>

@@ -262,8 +262,24 @@ public sealed record ConversionPlan
         return null;
     }
 
+    /// <summary>
+    /// Whether this plan was joined: the join's record (<see cref="SegmentsFolder.Joined"/>) names this plan, and
+    /// every output is there (a folder with every frame). A plan written again to the same path is not joined,
+    /// whatever the outputs of the plan before it.
+    /// </summary>
+    internal bool IsJoined()
+        => MarkerNamesThisPlan(JoinedPath)
+           && Outputs.All(o => o.IsFolder ? Directory.Exists(o.Path) && Directory.EnumerateFiles(o.Path, "*.png").Count() == Frames : File.Exists(o.Path));
+
+    /// <summary>Records that this plan is joined (written once every output is in place).</summary>
+    internal void RecordJoined() => OutputFile.WriteAllText(JoinedPath, $"{{\"plan\": \"{Fingerprint}\"}}\n");
+
+    private string JoinedPath => Path.Combine(Segments, SegmentsFolder.Joined);
+
+    /// <summary>Whether a marker or the join's record names this plan's fingerprint.</summary>
     private bool MarkerNamesThisPlan(string marker)
     {
+        if (!File.Exists(marker)) return false;
         try
         {
             using var json = JsonDocument.Parse(InputFile.ReadAllBytes(marker, 4096, "a done marker"));

@@ -43,24 +43,19 @@ internal static class PlanCheck
     }
 
     /// <summary>
-    /// The plan file and the segments folder kept apart from the input and outputs: the plan is not written over
-    /// an input or output, and nothing the conversion reads or writes lies in the segments folder, which the join
-    /// clears.
+    /// What <see cref="ConvertOptions.Validate"/> does not check (it keeps the outputs apart from the inputs and from
+    /// each other): the plan is not written over an input or output, and nothing the conversion reads or writes lies
+    /// in the segments folder, which the join clears.
     /// </summary>
     /// <exception cref="ArgumentException">One line naming the path.</exception>
     public static void CheckPaths(ConversionPlan plan, ConvertOptions options)
     {
-        var inputs = new List<(string Role, string Path)> { ("the input", plan.Input) };
-        if (File.Exists(options.Background)) inputs.Add(("the --background", options.Background));
-        if (options.Weights is { } weights) inputs.Add(("the --weights", weights));
-        var outputs = plan.Outputs.Select(o => ($"the {o.Role} output", o.Path)).ToList();
-        PathCollisions.Check(inputs, outputs.Prepend(("the plan (--out)", plan.PlanPath)).ToList());
-
-        string segments = FileIdentity.Resolve(plan.Segments);
-        foreach (var (what, path) in inputs.Concat(outputs))
+        PathCollisions.CheckAnother(options, "the plan (--out)", plan.PlanPath);
+        var inputs = PathCollisions.Inputs(options);
+        var outputs = PathCollisions.Outputs(options);
+        foreach (var (what, path) in inputs.Concat(outputs.Select(o => ($"the {o.Option} output", o.Path))))
         {
-            string resolved = FileIdentity.Resolve(path);
-            if (resolved == segments || resolved.StartsWith(segments + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (FileIdentity.IsSameOrInside(path, plan.Segments))
                 throw new ArgumentException($"{path}: {what} lies in the plan's segments folder {plan.Segments}, which the join clears; put it elsewhere or name the plan otherwise");
         }
     }
@@ -105,6 +100,7 @@ internal static class PlanCheck
         if (next != plan.Frames) throw Damaged(at, "chunks", $"end at frame {next} where the input has {plan.Frames} (chunks must cover every frame once)");
     }
 
-    private static MediaFormatException Damaged(string planPath, string field, string problem)
+    /// <summary>A damaged plan field, as one line naming the plan and the field.</summary>
+    internal static MediaFormatException Damaged(string planPath, string field, string problem)
         => new(planPath, $"{field} {problem}; the plan is damaged (plan again)");
 }

@@ -10,13 +10,14 @@ namespace MatteKit.Chunking;
 /// copy through ffmpeg's concat demuxer (every segment was encoded with the same settings) with the input's audio
 /// muxed once, folders of PNGs by linking the frames (already numbered by their index in the input) into one folder,
 /// so that the segments stay whole until the end whatever stops the join. Only when every output is complete are
-/// they renamed into place, and then the segments removed (by the names the plan made, nothing else).
+/// they renamed into place, the join recorded with the plan's fingerprint (<see cref="ConversionPlan.IsJoined"/>), and
+/// then the segments removed (by the names the plan made, nothing else).
 /// </summary>
 public static class PlanJoiner
 {
     private static readonly TimeSpan CountTimeout = TimeSpan.FromMinutes(10);
 
-    /// <returns>False when the plan was joined already (no chunk marker left, every output there with all its frames): nothing written.</returns>
+    /// <returns>False when the plan was joined already (<see cref="ConversionPlan.IsJoined"/>): nothing written.</returns>
     /// <exception cref="MediaFormatException">
     /// A chunk is not done or its segments are damaged (named, and their markers removed so that <c>chunk</c> redoes
     /// them), the input changed, or ffmpeg failed; nothing is written.
@@ -24,7 +25,12 @@ public static class PlanJoiner
     public static bool Join(ConversionPlan plan, CancellationToken cancel = default)
     {
         plan.CheckInput();
-        if (!plan.Chunks.Any(c => File.Exists(plan.MarkerPath(c))) && IsJoined(plan, cancel)) return false;
+        if (plan.IsJoined())
+        {
+            // What a join stopped between its record and its clean-up left.
+            SegmentsFolder.Remove(plan.Segments, keepJoined: true);
+            return false;
+        }
         var missing = new List<int>();
         var damaged = new List<(int Index, string Problem)>();
         foreach (var chunk in plan.Chunks)
@@ -89,32 +95,9 @@ public static class PlanJoiner
             foreach (var file in files) file.Dispose();
             foreach (var folder in folders) folder.Dispose();
         }
-        SegmentsFolder.Remove(plan.Segments);
-        return true;
-    }
-
-    /// <summary>Whether every output is there with the input's frame count (a join that finished before).</summary>
-    private static bool IsJoined(ConversionPlan plan, CancellationToken cancel)
-    {
-        foreach (var output in plan.Outputs)
-        {
-            if (output.IsFolder)
-            {
-                if (!Directory.Exists(output.Path) || Directory.EnumerateFiles(output.Path, "*.png").Count() != plan.Frames) return false;
-            }
-            else
-            {
-                if (!File.Exists(output.Path)) return false;
-                try
-                {
-                    if (MediaProbe.CountVideoPackets(output.Path, CountTimeout, cancel) != plan.Frames) return false;
-                }
-                catch (MediaFormatException)
-                {
-                    return false;
-                }
-            }
-        }
+        // The record before the clean-up: a join stopped in between still counts as done, and its next run clears the rest.
+        plan.RecordJoined();
+        SegmentsFolder.Remove(plan.Segments, keepJoined: true);
         return true;
     }
 

@@ -58,7 +58,7 @@ internal sealed record PlannedOptions
     public ConvertOptions ToConvertOptions(string input, string planPath) => new()
     {
         Input = input,
-        Background = Background ?? throw Damaged(planPath, "background", "is missing"),
+        Background = Background ?? throw PlanCheck.Damaged(planPath, "options.background", "is missing"),
         Refiner = Refiner is null ? null : Name<RvmRefiner>(planPath, "refiner", Refiner),
         DownsampleRatio = DownsampleRatio,
         InputResize = InputResize is null ? null : Size(planPath, InputResize),
@@ -71,7 +71,7 @@ internal sealed record PlannedOptions
         SegmentationThreshold = SegmentationThreshold,
         MaxPixels = MaxPixels,
         ReadTimeout = double.IsFinite(ReadTimeoutSeconds) && ReadTimeoutSeconds is > 0 and <= 86_400 * 365
-            ? TimeSpan.FromSeconds(ReadTimeoutSeconds) : throw Damaged(planPath, "read_timeout_seconds", $"is {ReadTimeoutSeconds}, not a number of seconds"),
+            ? TimeSpan.FromSeconds(ReadTimeoutSeconds) : throw PlanCheck.Damaged(planPath, "options.read_timeout_seconds", $"is {ReadTimeoutSeconds}, not a number of seconds"),
         NoAudio = NoAudio,
         Model = Name<MatteModel>(planPath, "model", Model),
         MaskSmoothing = MaskSmoothing,
@@ -80,7 +80,7 @@ internal sealed record PlannedOptions
 
     private static T Name<T>(string planPath, string field, string? text) where T : struct, Enum
         => Enum.GetNames<T>().Contains(text, StringComparer.Ordinal) ? Enum.Parse<T>(text!)
-            : throw Damaged(planPath, field, $"is {(text is null ? "missing" : $"'{text}'")}, not one of {string.Join(", ", Enum.GetNames<T>())}");
+            : throw PlanCheck.Damaged(planPath, $"options.{field}", $"is {(text is null ? "missing" : $"'{text}'")}, not one of {string.Join(", ", Enum.GetNames<T>())}");
 
     private static (int Width, int Height) Size(string planPath, string text)
     {
@@ -88,9 +88,6 @@ internal sealed record PlannedOptions
         return parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height) && width > 0 && height > 0
             ? (width, height)
-            : throw Damaged(planPath, "input_resize", $"is '{text}', not WxH (two positive whole numbers)");
+            : throw PlanCheck.Damaged(planPath, "options.input_resize", $"is '{text}', not WxH (two positive whole numbers)");
     }
-
-    private static MediaFormatException Damaged(string planPath, string field, string problem)
-        => new(planPath, $"options.{field} {problem}; the plan is damaged (plan again)");
 }

@@ -19,6 +19,12 @@ internal static partial class SegmentsFolder
         return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".segments");
     }
 
+    /// <summary>
+    /// The file a finished join leaves, holding the plan's fingerprint: only a plan with that fingerprint counts as
+    /// joined, never one written to the same path afterwards.
+    /// </summary>
+    public const string Joined = "joined";
+
     public static string Marker(int index) => $"chunk.{index:D5}.done";
 
     public static string Segment(string role, int index, string extension) => $"{role}.{index:D5}{extension}";
@@ -27,8 +33,10 @@ internal static partial class SegmentsFolder
     public static string Attempt(int index) => $".attempt-{index:D5}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     /// <summary>Removes what a plan made in <paramref name="folder"/>, then the folder if nothing else is left in it.</summary>
+    /// <param name="folder">The segments folder.</param>
+    /// <param name="keepJoined">Leave the <see cref="Joined"/> record (the join clearing its segments).</param>
     /// <returns>Whether the folder is gone.</returns>
-    public static bool Remove(string folder)
+    public static bool Remove(string folder, bool keepJoined = false)
     {
         if (!Directory.Exists(folder)) return true;
         // The markers first: from then on no chunk counts as done, whatever is still being removed.
@@ -41,7 +49,7 @@ internal static partial class SegmentsFolder
                     // A folder segment holds the frames its chunk wrote; an attempt folder, what a stopped worker left.
                     directory.Delete(recursive: true);
                 }
-                else if (entry is FileInfo && (MadeFileName().IsMatch(entry.Name) || entry.Name == SlurmJobs))
+                else if (entry is FileInfo && (MadeFileName().IsMatch(entry.Name) || entry.Name == SlurmJobs || (entry.Name == Joined && !keepJoined)))
                 {
                     entry.Delete();
                 }

@@ -10,14 +10,22 @@ namespace MatteKit.Conversion;
 internal static class PathCollisions
 {
     /// <exception cref="ArgumentException">An output is an input, or two outputs are one file.</exception>
-    public static void Check(ConvertOptions options)
+    public static void Check(ConvertOptions options) => Check(Inputs(options), Outputs(options));
+
+    /// <summary>What a conversion with <paramref name="options"/> reads, by role: every file its input names, the background image, plate and weights.</summary>
+    internal static List<(string Role, string Path)> Inputs(ConvertOptions options)
     {
         var inputs = new List<(string Role, string Path)>();
         foreach (var file in FilesRead(options.Input)) inputs.Add(("the input", file));
         if (File.Exists(options.Background)) inputs.Add(("the --background", options.Background));
         if (options.Plate is { } plate && plate.Plate != PlateSettings.Auto) inputs.Add(("the --background-plate", plate.Plate));
         if (options.Weights is { } weights) inputs.Add(("the --weights", weights));
+        return inputs;
+    }
 
+    /// <summary>What a conversion with <paramref name="options"/> writes, by option.</summary>
+    internal static List<(string Option, string Path)> Outputs(ConvertOptions options)
+    {
         var outputs = new List<(string Option, string Path)>();
         void Add(string option, string? path)
         {
@@ -29,7 +37,20 @@ internal static class PathCollisions
         Add("--output-segmentation", options.OutputSegmentation);
         Add("--output-error", options.Plate?.OutputError);
         Add("--output-refined", options.Plate?.OutputRefined);
-        Check(inputs, outputs);
+        return outputs;
+    }
+
+    /// <summary>
+    /// One more file written beside a conversion's own outputs (a plan), checked against its inputs and outputs;
+    /// these among themselves are <see cref="Check(ConvertOptions)"/>'s.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file is an input or an output of the conversion.</exception>
+    public static void CheckAnother(ConvertOptions options, string option, string path)
+    {
+        foreach (var (role, input) in Inputs(options))
+            if (SameFile(path, input)) throw OverwritesInput(path, option, role, input);
+        foreach (var (otherOption, output) in Outputs(options))
+            if (SameFile(path, output)) throw SamePath(path, otherOption, option);
     }
 
     /// <summary>The same check for any command: <paramref name="inputs"/> by role, <paramref name="outputs"/> by option.</summary>
@@ -40,13 +61,17 @@ internal static class PathCollisions
         {
             var (option, path) = outputs[i];
             foreach (var (role, input) in inputs)
-                if (SameFile(path, input))
-                    throw new ArgumentException($"{path}: {option} is {role} ({input}); refusing to overwrite an input, write the output elsewhere");
+                if (SameFile(path, input)) throw OverwritesInput(path, option, role, input);
             for (int j = 0; j < i; j++)
-                if (SameFile(path, outputs[j].Path))
-                    throw new ArgumentException($"{Path.GetFullPath(path)}: {outputs[j].Option} and {option} name the same path; give each output its own");
+                if (SameFile(path, outputs[j].Path)) throw SamePath(path, outputs[j].Option, option);
         }
     }
+
+    private static ArgumentException OverwritesInput(string path, string option, string role, string input)
+        => new($"{path}: {option} is {role} ({input}); refusing to overwrite an input, write the output elsewhere");
+
+    private static ArgumentException SamePath(string path, string firstOption, string secondOption)
+        => new($"{Path.GetFullPath(path)}: {firstOption} and {secondOption} name the same path; give each output its own");
 
     /// <summary>
     /// The local files (or folders) an input that ffmpeg or MatteKit opens would read, however it is spelled: a

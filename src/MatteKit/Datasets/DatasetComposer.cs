@@ -172,12 +172,9 @@ public static class DatasetComposer
     /// <exception cref="ArgumentException">One line naming both folders.</exception>
     private static void RequireApart(string output, string input, string option)
     {
-        string outputPath = FileIdentity.Resolve(output), inputPath = FileIdentity.Resolve(input);
-        static bool Within(string path, string folder)
-            => path == folder || path.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        if (Within(outputPath, inputPath))
+        if (FileIdentity.IsSameOrInside(output, input))
             throw new ArgumentException($"{output}: --out lies inside {option} {input}; its clips would be read back as inputs; write the dataset elsewhere");
-        if (Within(inputPath, outputPath))
+        if (FileIdentity.IsSameOrInside(input, output))
             throw new ArgumentException($"{output}: {option} {input} lies inside --out; write the dataset elsewhere");
     }
 }

@@ -39,6 +39,17 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, string? 
     /// <summary>Whether both paths exist and name one file.</summary>
     public static bool Same(string a, string b) => Of(a) is { } x && Of(b) is { } y && x == y;
 
+    /// <summary>
+    /// Whether <paramref name="path"/> is <paramref name="folder"/> or lies anywhere below it, both with every symbolic
+    /// link followed (so that neither a link nor <c>..</c> leads in or out unseen).
+    /// </summary>
+    public static bool IsSameOrInside(string path, string folder)
+    {
+        string resolvedPath = Resolve(path), resolvedFolder = Path.TrimEndingDirectorySeparator(Resolve(folder));
+        return resolvedPath == resolvedFolder
+               || resolvedPath.StartsWith(resolvedFolder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
     /// <summary>The path with every symbolic link along it followed, made absolute.</summary>
     public static string Resolve(string path)
     {

@@ -2,7 +2,8 @@ namespace MatteKit.Media;
 
 /// <summary>
 /// A file that appears under its final name only when complete: it is written under a hidden temporary name
-/// in the same folder (same file system, so the final rename is atomic), and removed if never committed.
+/// in the same folder (same file system, so the final rename is atomic), and removed if never committed; a new one
+/// for the same name removes those of killed processes.
 /// </summary>
 internal sealed class OutputFile : IDisposable
 {
@@ -15,8 +16,9 @@ internal sealed class OutputFile : IDisposable
         var parent = Path.GetDirectoryName(FinalPath)!;
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"output folder {parent} does not exist");
         // The extension stays last so that tools choosing a format by extension still see it.
-        WorkingPath = Path.Combine(parent,
-            $".{Path.GetFileNameWithoutExtension(FinalPath)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}{Path.GetExtension(FinalPath)}");
+        string stem = Path.GetFileNameWithoutExtension(FinalPath), extension = Path.GetExtension(FinalPath);
+        PartialOutputs.RemoveAbandoned(parent, stem, extension, isFolder: false);
+        WorkingPath = PartialOutputs.NewWorkingPath(parent, stem, extension);
         try
         {
             using (File.Create(WorkingPath)) { }

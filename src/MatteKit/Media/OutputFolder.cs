@@ -2,7 +2,8 @@ namespace MatteKit.Media;
 
 /// <summary>
 /// A folder of output files that appears under its final name only when complete: files go into a hidden
-/// sibling folder, which <see cref="Commit"/> renames; <see cref="Dispose"/> without a commit removes it.
+/// sibling folder, which <see cref="Commit"/> renames; <see cref="Dispose"/> without a commit removes it, and a
+/// new one for the same name removes those of killed processes.
 /// </summary>
 internal sealed class OutputFolder : IDisposable
 {
@@ -16,7 +17,8 @@ internal sealed class OutputFolder : IDisposable
             throw new MediaFormatException(finalPath, "output folder exists and is not empty");
         var parent = Path.GetDirectoryName(FinalPath)!;
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"parent folder {parent} does not exist");
-        WorkingPath = Path.Combine(parent, $".{Path.GetFileName(FinalPath)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        PartialOutputs.RemoveAbandoned(parent, Path.GetFileName(FinalPath), "", isFolder: true);
+        WorkingPath = PartialOutputs.NewWorkingPath(parent, Path.GetFileName(FinalPath), "");
         try
         {
             Directory.CreateDirectory(WorkingPath);

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace MatteKit.Media;
 
@@ -6,7 +8,8 @@ namespace MatteKit.Media;
 /// Every temporary output of this process that is not yet committed or removed (<see cref="OutputFile"/>,
 /// <see cref="OutputFolder"/>). Normally each removes its own; <see cref="RemoveAll"/> is the last resort of a
 /// process that must exit at once (a second Ctrl-C, or a phase that did not stop in time after a signal), so that
-/// no partial file is left behind even then.
+/// no partial file is left behind even then. A process killed outright (<c>kill -9</c>) removes nothing: the next
+/// output to the same final name removes what it left (<see cref="RemoveAbandoned"/>).
 /// </summary>
 internal static class PartialOutputs
 {
@@ -15,6 +18,53 @@ internal static class PartialOutputs
     internal static void Add(string workingPath, bool isFolder) => Pending[workingPath] = isFolder;
 
     internal static void Forget(string workingPath) => Pending.TryRemove(workingPath, out _);
+
+    /// <summary>
+    /// A new temporary name beside the output <c>STEM EXTENSION</c> in <paramref name="parent"/>:
+    /// <c>.STEM.partial-PID-GUID EXTENSION</c>, hidden, naming the process that writes it.
+    /// </summary>
+    internal static string NewWorkingPath(string parent, string stem, string extension)
+        => Path.Combine(parent, $".{stem}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}{extension}");
+
+    /// <summary>
+    /// Removes the temporaries of the output <c>STEM EXTENSION</c> in <paramref name="parent"/> whose process is gone
+    /// (a writer killed with no chance to clean up). Only on Linux, where <c>/proc/PID</c> tells whether it lives;
+    /// one whose process lives (or cannot be seen) is never touched.
+    /// </summary>
+    /// <param name="parent">The output's folder.</param>
+    /// <param name="stem">The output's name, less <paramref name="extension"/>.</param>
+    /// <param name="extension">What follows the GUID in the temporary name ("" for a folder).</param>
+    /// <param name="isFolder">The temporaries are folders (only real folders removed, never a link).</param>
+    internal static void RemoveAbandoned(string parent, string stem, string extension, bool isFolder)
+    {
+        // Without /proc, or with a /proc that hides other processes (hidepid), no process can be told dead.
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/1")) return;
+        var name = new Regex($"^{Regex.Escape($".{stem}.partial-")}(\\d{{1,9}})-[0-9a-f]{{32}}{Regex.Escape(extension)}$", RegexOptions.CultureInvariant);
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = new DirectoryInfo(parent).EnumerateFileSystemInfos($".*.partial-*{extension}").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var entry in entries)
+        {
+            if (name.Match(entry.Name) is not { Success: true } match) continue;
+            int pid = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}")) continue;
+            try
+            {
+                if (isFolder && entry is DirectoryInfo { LinkTarget: null } folder) folder.Delete(recursive: true);
+                else if (!isFolder && entry is FileInfo) entry.Delete();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left in place: someone else's, or being removed by another process.
+            }
+        }
+    }
 
     /// <summary>Deletes every outstanding temporary; errors are ignored (the process is about to exit).</summary>
     public static void RemoveAll()

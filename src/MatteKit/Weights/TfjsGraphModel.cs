@@ -53,7 +53,7 @@ internal static class TfjsGraphModel
         string candidate = Path.GetFullPath(Path.Combine(modelDir, shard));
         if (!File.Exists(candidate) && !Directory.Exists(candidate)) return null;
         string resolved = Media.FileIdentity.Resolve(candidate);
-        if (!resolved.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!Media.FileIdentity.IsSameOrInside(resolved, folder))
             throw Fail(source, $"weights shard '{shard}' lies outside the model's folder {folder}; shards must be files beside model.json");
         if (Media.FileIdentity.Of(resolved) is { Kind: not Media.FileKind.Regular } other)
             throw Fail(source, $"weights shard '{shard}' is a {other.Kind.ToString().ToLowerInvariant()}, not a plain file");
