@@ -389,6 +389,224 @@ public sealed class ChunkingHostileInputTests
         Assert.False(File.Exists(jobs));
     }
 
+    // Review of the fixes ---------------------------------------------------------------------------------
+
+    [SkippableFact]
+    public void APlanWrittenAgainAfterAJoinIsNotJoinedUntilItsOwnJoin()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        string[] common = { "--input-resize", "64x64", "--chunk-frames", "15", "--warmup", "0", "--quiet" };
+        Cli(new[] { "plan", Sample, "--output-composition", dir.File("com.mp4"), "--out", dir.File("plan.json") }.Concat(common).ToArray());
+        for (int k = 0; k < 2; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString());
+        Cli("join", dir.File("plan.json"));
+        string green = Hash(dir.File("com.mp4"));
+        Cli(new[] { "plan", Sample, "--output-composition", dir.File("com.mp4"), "--background", "white", "--out", dir.File("plan.json") }.Concat(common).ToArray());
+
+        // The new plan's chunks never ran: its join has nothing to join, whatever the old plan's output.
+        var join = CliRunner.Run("join", dir.File("plan.json"));
+        _log.WriteLine($"join of a plan written again over a joined one: exit {join.ExitCode}: {join.StdOut.Trim()}{join.StdErr.Trim()}");
+        Assert.Equal(1, join.ExitCode);
+        Assert.Contains("2 chunk(s) not done (0, 1)", Assert.Single(join.StdErr.Trim().Split('\n')));
+        Directory.CreateDirectory(dir.File("bin"));
+        var status = CliRunner.RunWithEnvironment(new Dictionary<string, string> { ["PATH"] = dir.File("bin") }, "slurm", "status", dir.File("plan.json"));
+        _log.WriteLine($"slurm status of it: exit {status.ExitCode}: {status.StdOut.Trim()}{status.StdErr.Trim()}");
+        Assert.Equal(0, status.ExitCode);
+        Assert.DoesNotContain("joined", status.StdOut);
+        Assert.Contains("2 chunk(s): 0 done, 2 not done (0, 1)", status.StdOut);
+        Assert.Equal(green, Hash(dir.File("com.mp4")));
+
+        // Its own chunks and join: joined, and only then.
+        for (int k = 0; k < 2; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString());
+        Assert.Contains("joined 2 chunk(s)", Cli("join", dir.File("plan.json")).StdOut);
+        Assert.NotEqual(green, Hash(dir.File("com.mp4")));
+        Assert.Contains("already joined", Cli("join", dir.File("plan.json")).StdOut);
+        Assert.Contains("joined, 2 chunk(s), 30 frames", CliRunner.RunWithEnvironment(new Dictionary<string, string> { ["PATH"] = dir.File("bin") }, "slurm", "status", dir.File("plan.json")).StdOut);
+    }
+
+    [SkippableFact]
+    public void TheNextJoinRemovesWhatAKilledJoinLeftAndNothingOfALiveOne()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "tells a dead writer from a live one by /proc/PID (Linux)");
+        using var dir = new TempFolder();
+        Cli("plan", Sample, "--output-alpha", dir.File("pha"), "--output-composition", dir.File("com.mp4"), "--input-resize", "64x64",
+            "--chunk-frames", "15", "--warmup", "0", "--out", dir.File("plan.json"), "--quiet");
+        for (int k = 0; k < 2; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString());
+
+        // A join killed outright: its temporary folder (holding links to frames of the segments) and temporary video.
+        using var join = CliRunner.Start(new Dictionary<string, string>(), "join", dir.File("plan.json"));
+        var clock = Stopwatch.StartNew();
+        while (!join.HasExited && Directory.GetFileSystemEntries(dir.Path, $".*.partial-{join.Id}-*").Length == 0 && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.SpinWait(100);
+        if (!join.HasExited) Signal(join.Id, SigKill);
+        Assert.True(join.WaitForExit(TimeSpan.FromSeconds(30)));
+        int dead = join.Id;
+        if (File.Exists(dir.File("com.mp4")))
+        {
+            // Finished before the kill: left as a killed join leaves it, by hand.
+            Directory.Delete(dir.File("pha"), recursive: true);
+            File.Delete(dir.File("com.mp4"));
+            for (int k = 0; k < 2; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString());
+        }
+        string guid = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(dir.File($".pha.partial-{dead}-{guid}"));
+        File.Copy(Directory.GetFiles(dir.File("plan.segments/alpha.00000"))[0], dir.File($".pha.partial-{dead}-{guid}/0000.png"));
+        File.WriteAllText(dir.File($".com.partial-{dead}-{guid}.mp4"), "half a video");
+        // A writer still alive, and a dead one's temporary of another output: neither is this join's to remove.
+        using var live = Process.Start(new ProcessStartInfo("sleep", "120") { UseShellExecute = false })!;
+        try
+        {
+            Directory.CreateDirectory(dir.File($".pha.partial-{live.Id}-{guid}"));
+            File.WriteAllText(dir.File($".com.partial-{live.Id}-{guid}.mp4"), "being written");
+            Directory.CreateDirectory(dir.File($".other.partial-{dead}-{guid}"));
+            _log.WriteLine($"before the join: {string.Join(", ", Directory.GetFileSystemEntries(dir.Path, ".*partial*").Select(Path.GetFileName).Order())}");
+
+            Assert.Contains("joined 2 chunk(s)", Cli("join", dir.File("plan.json")).StdOut);
+            var left = Directory.GetFileSystemEntries(dir.Path, ".*partial*").Select(Path.GetFileName).Order().ToArray();
+            _log.WriteLine($"after the join (killed writer {dead}, live writer {live.Id}): {string.Join(", ", left)}");
+            Assert.Equal(new[] { $".com.partial-{live.Id}-{guid}.mp4", $".other.partial-{dead}-{guid}", $".pha.partial-{live.Id}-{guid}" }.Order(), left);
+            Assert.Equal(30, Directory.GetFiles(dir.File("pha"), "*.png").Length);
+            Assert.Equal(30, MediaTools.Video(dir.File("com.mp4")).Frames);
+        }
+        finally
+        {
+            live.Kill();
+            live.WaitForExit();
+        }
+    }
+
+    [SkippableFact]
+    public void AFailingSqueueLeavesTheAnswerToTheMarkersAndSaysWhy()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        Cli("plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--input-resize", "64x64", "--chunk-frames", "15", "--warmup", "0", "--out", dir.File("plan.json"), "--quiet");
+        Cli("chunk", dir.File("plan.json"), "--index", "0");
+        File.WriteAllText(dir.File("plan.segments/slurm-jobs.json"), "{\"chunks\": \"41\", \"join\": \"42\"}");
+        string bin = dir.File("bin");
+        Directory.CreateDirectory(bin);
+        var path = new Dictionary<string, string> { ["PATH"] = bin };
+
+        // Installed but without a configuration (as on a machine that is no Slurm submit host).
+        Script(Path.Combine(bin, "squeue"), """
+            echo "squeue: error: _establish_config_source: failed to fetch config" >&2
+            echo "squeue: fatal: Could not establish a configuration source" >&2
+            exit 1
+            """);
+        var status = CliRunner.RunWithEnvironment(path, "slurm", "status", dir.File("plan.json"));
+        _log.WriteLine($"status with squeue failing: exit {status.ExitCode}: {status.StdOut.Trim()}{status.StdErr.Trim()}");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("2 chunk(s): 1 done, 1 not done (1), from the markers alone (squeue failed: squeue: fatal: Could not establish a configuration source)", status.StdOut);
+        Assert.Contains("join: job 42 (squeue failed: squeue: fatal: Could not establish a configuration source)", status.StdOut);
+        Assert.DoesNotContain("failed or not run", status.StdOut);
+
+        // A job the controller no longer knows is gone from the queue, not a failing squeue.
+        Script(Path.Combine(bin, "squeue"), """
+            echo "slurm_load_jobs error: Invalid job id specified" >&2
+            exit 1
+            """);
+        status = CliRunner.RunWithEnvironment(path, "slurm", "status", dir.File("plan.json"));
+        _log.WriteLine($"status with the jobs forgotten by the controller: exit {status.ExitCode}: {status.StdOut.Trim()}{status.StdErr.Trim()}");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("1 done, 0 running, 0 pending, 1 failed or not run (1); join: job 42 gone from the queue", status.StdOut);
+    }
+
+    [SkippableFact]
+    public void AFailedSubmitLeavesNoSegmentsFolderItMade()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        Cli("plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--input-resize", "64x64", "--chunk-frames", "15", "--out", dir.File("plan.json"), "--quiet");
+        string bin = dir.File("bin");
+        Directory.CreateDirectory(bin);
+        var noSlurm = new Dictionary<string, string> { ["PATH"] = bin };
+
+        var missing = CliRunner.RunWithEnvironment(noSlurm, "slurm", "submit", dir.File("plan.json"));
+        _log.WriteLine($"submit without sbatch: exit {missing.ExitCode}: {missing.StdErr.Trim()}; segments folder there: {Directory.Exists(dir.File("plan.segments"))}");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.False(Directory.Exists(dir.File("plan.segments")));
+
+        Script(Path.Combine(bin, "sbatch"), """
+            echo "sbatch: error: Batch job submission failed: Invalid partition name specified" >&2
+            exit 1
+            """);
+        var refused = CliRunner.RunWithEnvironment(noSlurm, "slurm", "submit", dir.File("plan.json"), "--partition", "nosuch");
+        _log.WriteLine($"submit refused by sbatch: exit {refused.ExitCode}: {refused.StdErr.Trim()}; segments folder there: {Directory.Exists(dir.File("plan.segments"))}");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Invalid partition name specified", Assert.Single(refused.StdErr.Trim().Split('\n')));
+        Assert.False(Directory.Exists(dir.File("plan.segments")));
+
+        // A segments folder that was there before (a chunk done here) stays as it was.
+        Cli("chunk", dir.File("plan.json"), "--index", "0");
+        var before = Directory.GetFileSystemEntries(dir.File("plan.segments")).Order().ToArray();
+        Assert.Equal(1, CliRunner.RunWithEnvironment(noSlurm, "slurm", "submit", dir.File("plan.json")).ExitCode);
+        Assert.Equal(before, Directory.GetFileSystemEntries(dir.File("plan.segments")).Order().ToArray());
+    }
+
+    [SkippableFact]
+    public void MoreWorkersThanThreadsAreRefused()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("convert", Sample, "--output-alpha", dir.File("pha.mp4"), "--threads", "1", "--workers", "2");
+        _log.WriteLine($"--threads 1 --workers 2: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--workers 2 is more than --threads 1", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [SkippableFact]
+    public void ThePlanFileIsKeptApartFromEveryInputAndOutput()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        string input = dir.File("in.mp4");
+        File.Copy(Sample, input);
+        MediaTools.Ffmpeg("-f", "lavfi", "-i", "color=c=blue:size=64x64", "-frames:v", "1", dir.File("bg.png"));
+        File.CreateSymbolicLink(dir.File("link-to-input.json"), input);
+        string[] common = { "--output-alpha", dir.File("pha.mp4"), "--background", dir.File("bg.png"), "--input-resize", "64x64", "--chunk-frames", "15", "--quiet" };
+        foreach (var (plan, expected) in new[]
+                 {
+                     (input, "the plan (--out) is the input"),
+                     (dir.File("link-to-input.json"), "the plan (--out) is the input"),
+                     (dir.File("bg.png"), "the plan (--out) is the --background"),
+                     (dir.File("pha.mp4"), "--output-alpha and the plan (--out) name the same path"),
+                 })
+        {
+            var r = CliRunner.Run(new[] { "plan", input, "--out", plan }.Concat(common).ToArray());
+            _log.WriteLine($"--out {Path.GetFileName(plan)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(Hash(Sample), Hash(input));
+        Assert.False(File.Exists(dir.File("pha.mp4")));
+    }
+
+    [Fact]
+    public void OneRuleTellsAPathInsideAFolder()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.File("a/b"));
+        Directory.CreateDirectory(dir.File("ab"));
+        Directory.CreateSymbolicLink(dir.File("link"), dir.File("a"));
+        foreach (var (path, folder, inside) in new[]
+                 {
+                     (dir.File("a"), dir.File("a"), true),
+                     (dir.File("a/b"), dir.File("a"), true),
+                     (dir.File("a/b/c.png"), dir.File("a") + "/", true),
+                     (dir.File("link/b"), dir.File("a"), true),
+                     (dir.File("a/b"), dir.File("link"), true),
+                     (dir.File("a/b/../../ab"), dir.File("a"), false),
+                     (dir.File("ab"), dir.File("a"), false),
+                     (dir.File("a"), dir.File("a/b"), false),
+                 })
+        {
+            bool found = FileIdentity.IsSameOrInside(path, folder);
+            _log.WriteLine($"{Path.GetRelativePath(dir.Path, path)} in {Path.GetRelativePath(dir.Path, folder)}: {found}");
+            Assert.Equal(inside, found);
+        }
+    }
+
     // Helpers --------------------------------------------------------------------------------------------
 
     private const int SigKill = 9, SigInt = 2, SigCont = 18, SigStop = 19;
