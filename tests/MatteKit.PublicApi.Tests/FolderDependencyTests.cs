@@ -7,7 +7,7 @@ namespace MatteKit.Tests.PublicApi;
 /// <summary>
 /// The library's folders depend on each other one way: every reference of a file to another folder (a <c>using</c>,
 /// a qualified name, or a name qualified from the enclosing namespace such as <c>Media.OutputFile</c>) is an edge,
-/// and the graph has no cycle. Prints the folders in dependency order (leaves first), as the README's Layout draws them.
+/// and the graph has no cycle. Prints the folders in dependency order (leaves first), as docs/architecture.md's Layout draws them.
 /// </summary>
 public sealed partial class FolderDependencyTests
 {

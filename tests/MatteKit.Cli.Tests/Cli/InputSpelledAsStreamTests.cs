@@ -40,6 +40,8 @@ public sealed class InputSpelledAsStreamTests
                 ("convert, file:relative-to-nothing (absolute)", ["convert", "file:" + input, "--duration", "0.2", "--output-alpha", input], input),
                 ("convert, cache:file: wrapper", ["convert", "cache:file:" + input, "--duration", "0.2", "--output-foreground", input], input),
                 ("convert, concat: list", ["convert", $"concat:{SampleClip}|{input}", "--duration", "0.2", "--output-composition", input], input),
+                ("convert, subfile of a file: URL", ["convert", $"subfile,,start,0,end,0,,:file://{input}", "--duration", "0.2", "--output-composition", input], input),
+                ("live, subfile of a file: URL", ["live", $"subfile,,start,0,end,0,,:file://{input}", "--duration", "1", "--output", input], input),
                 ("live, file:///abs", ["live", "file://" + input, "--duration", "1", "--output", input], input),
                 ("live, a forced --input-format", ["live", input, "--input-format", "mov", "--duration", "1", "--output", input], input),
                 ("live, a path under /dev", ["live", shm, "--duration", "1", "--output", shm], shm),
@@ -104,6 +106,7 @@ public sealed class InputSpelledAsStreamTests
             ("async:cache:file:" + file, [file]),
             ($"concat:{file}|udp://127.0.0.1:1234", [file]),
             ("udp://127.0.0.1:1234", []),
+            ($"subfile,,start,0,end,0,,:async:file://{file}", [file]),
             ("/dev/null", []),
             (dir.File("missing.mp4"), []),
         })
@@ -112,6 +115,26 @@ public sealed class InputSpelledAsStreamTests
             _log.WriteLine($"{spec} reads {(found.Count == 0 ? "no local file" : string.Join(", ", found))}");
             Assert.Equal(expected, found);
         }
+    }
+
+    [Fact]
+    public void AnFfmpegProtocolWhoseFilesCannotBeToldIsRefused()
+    {
+        using var dir = new TempFolder();
+        var named = dir.File("take:2.png");
+        File.WriteAllBytes(named, [0]);
+        _log.WriteLine($"{named} (exists) reads {string.Join(", ", PathCollisions.FilesRead(named))}");
+        Assert.Equal([named], PathCollisions.FilesRead(named));
+        foreach (var spec in new[] { $"crypto:file:{dir.File("x.mp4")}", $"concatf:{dir.File("list.txt")}", "gopherx://host/x" })
+        {
+            var e = Assert.Throws<ArgumentException>(() => PathCollisions.FilesRead(spec));
+            _log.WriteLine($"{spec}: {e.Message}");
+            Assert.StartsWith(spec + ": ffmpeg protocol", e.Message);
+        }
+        var r = CliRunner.Run("convert", $"concatf:{dir.File("list.txt")}", "--output-alpha", dir.File("a.mp4"));
+        _log.WriteLine($"convert concatf:list.txt: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.StdErr.Trim().Split('\n'));
     }
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
