@@ -31,7 +31,7 @@ public sealed class LiveHostileInputTests
         var r = CliRunner.Run("live", Sample, "--realtime", "--downsample-ratio", "0.001", "--output", dir.File("com.mkv"), "--threads", "1", "--duration", "5");
         _log.WriteLine($"exit {r.ExitCode}: {r.StdErr}");
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal("mattekit: --downsample-ratio 0.001 shrinks a 512x512 frame to nothing (0x0); at this size it must be at least 0.002", r.StdErr.Trim());
+        Assert.Equal("mattekit: downsample ratio 0.001 shrinks a 512x512 frame to nothing (0x0); at this size it must be at least 0.002", r.StdErr.Trim());
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 
