@@ -437,7 +437,9 @@ public sealed class TrainingHostileInputTests
         // Larger steps (about 6 s on this project's 2 cores), so that the second signal lands inside one.
         var (clips, backgrounds) = SyntheticSet(temp, 384);
         int secondsSent = 0, abandoned = 0;
-        foreach (var delay in new[] { 600, 900, 1400 })
+        // Each second signal comes after the window in which a repeat counts as the same Ctrl-C, and well inside a step.
+        int window = (int)MatteKit.Training.TrainingInterruption.DuplicateWindow.TotalMilliseconds;
+        foreach (var delay in new[] { window + 200, window + 500, window + 900 })
         {
             var output = temp.File($"tuned{delay}.pth");
             var (exitCode, _, stderr) = RunAndSignal(CliRunner.Trainer, new Dictionary<string, string>(),
@@ -445,7 +447,7 @@ public sealed class TrainingHostileInputTests
                 p =>
                 {
                     Signal(p.Id, "INT");
-                    Thread.Sleep(delay); // beyond the 500 ms in which a repeated SIGINT counts as the same Ctrl-C
+                    Thread.Sleep(delay);
                     // A fast machine may have finished the step and exited already: then there is no one to signal.
                     if (Run("kill", "-INT", p.Id.ToString()) == 0) secondsSent++;
                 });
