@@ -8,6 +8,7 @@ namespace MatteKit.Tests.Conversion;
 /// <c>--frames A:B --warmup W</c>: exactly frames [A, B) by index whatever the keyframes, the warm-up frames in the
 /// order asked and never written, and a chunk primed with every frame before it equal to one pass.
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class FrameRangeTests
 {
     private static readonly string Sample = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4"); // 512x512, 25 fps, 30 frames

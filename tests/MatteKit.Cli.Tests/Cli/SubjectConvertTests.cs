@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace MatteKit.Tests.Cli;
 
 /// <summary><c>convert --subject</c> end to end on two people whose ground truth is known separately, and its usage errors.</summary>
+[Trait("Needs", "shared")]
 public sealed class SubjectConvertTests
 {
     private static readonly string Image = Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png");

@@ -9,6 +9,7 @@ namespace MatteKit.Tests.Cli;
 /// The CLI with the other official models: <c>export-onnx</c>, ONNX files as <c>--weights</c>, the segmentation
 /// output and <c>--refiner</c>, run as a process the way a user does.
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class ModelVariantCommandTests
 {
     private static string ModelAPth => SharedData.Path("models", "rvm_mobilenetv3_dgf_seg_synthetic.pth");

@@ -11,6 +11,7 @@ namespace MatteKit.Tests.Live;
 /// slowly is cut off while the page goes on answering, and the page on every IPv6 interface answers IPv4 too.
 /// Each test prints what happens now. Plain HTTP on loopback only.
 /// </summary>
+[Trait("Needs", "realtime")]
 [Collection(LiveCollection.Name)]
 public sealed class PreviewServerLimitsTests
 {

@@ -15,6 +15,7 @@ namespace MatteKit.Tests.Training;
 /// (<c>shared/reference/rvm_training</c>): loss terms on formula inputs; outputs, gradients, batch norm statistics,
 /// losses over three Adam steps and the parameters after them. Every measured difference is printed.
 /// </summary>
+[Trait("Needs", "shared")]
 [Collection(TorchCollection.Name)]
 public sealed class TrainingReferenceTests
 {

@@ -14,6 +14,7 @@ namespace MatteKit.Tests.Live;
 /// paths and playlists as backgrounds, stalled bodies, uploads left on disk, 40 ratio changes at once. Each test
 /// prints what happens now. The page is spoken to with plain HTTP on 127.0.0.1 (and [::1]).
 /// </summary>
+[Trait("Needs", "realtime")]
 [Collection(LiveCollection.Name)]
 public sealed class LiveHostileInputTests
 {

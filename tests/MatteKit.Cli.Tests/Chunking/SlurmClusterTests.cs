@@ -9,6 +9,8 @@ namespace MatteKit.Tests.Chunking;
 /// 127.0.0.1, in a temporary folder, stopped whatever happens): the job array and the dependent join, and a node
 /// killed while it runs a chunk, whose task is requeued on another; the output is that of a run without the fault.
 /// </summary>
+[Trait("Needs", "slurm")]
+[Trait("Needs", "realtime")]
 [Collection(Live.LiveCollection.Name)]
 public sealed class SlurmClusterTests
 {

@@ -2,7 +2,7 @@ using System.Reflection;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace MatteKit.Tests.Architecture;
+namespace MatteKit.Tests.PublicApi;
 
 /// <summary>
 /// The library's public surface (every public type and its public and protected members) against the list in
@@ -11,7 +11,7 @@ namespace MatteKit.Tests.Architecture;
 /// </summary>
 public sealed class PublicApiTests
 {
-    private static readonly string Approved = Path.Combine(SharedData.RepoRoot, "tests", "MatteKit.Tests", "Architecture", "PublicApi.txt");
+    private static readonly string Approved = Path.Combine(SharedData.RepoRoot, "tests", "MatteKit.PublicApi.Tests", "PublicApi.txt");
     private readonly ITestOutputHelper _log;
 
     public PublicApiTests(ITestOutputHelper log) => _log = log;

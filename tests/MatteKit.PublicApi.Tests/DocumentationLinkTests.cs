@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace MatteKit.Tests.Architecture;
+namespace MatteKit.Tests.PublicApi;
 
 /// <summary>
 /// The README and the manual in docs/ link to each other by relative paths; every such link must name a file that

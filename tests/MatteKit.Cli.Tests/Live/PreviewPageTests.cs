@@ -14,6 +14,8 @@ namespace MatteKit.Tests.Live;
 /// frames arrive and are drawn, the stats move, a key press resets the state, the background control changes
 /// the session; a screenshot is saved in the test output (test-output/preview.png beside the test assembly).
 /// </summary>
+[Trait("Needs", "browser")]
+[Trait("Needs", "realtime")]
 [Collection(LiveCollection.Name)]
 public sealed class PreviewPageTests
 {

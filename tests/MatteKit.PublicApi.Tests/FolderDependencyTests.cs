@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace MatteKit.Tests.Architecture;
+namespace MatteKit.Tests.PublicApi;
 
 /// <summary>
 /// The library's folders depend on each other one way: every reference of a file to another folder (a <c>using</c>,

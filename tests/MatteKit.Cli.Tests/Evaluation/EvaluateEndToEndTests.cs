@@ -13,6 +13,7 @@ namespace MatteKit.Tests.Evaluation;
 /// score them with <c>mattekit evaluate</c>, and compare with two trivial baselines: an all-zero alpha, and the same
 /// network with its recurrent state reset before every frame (no temporal memory).
 /// </summary>
+[Trait("Needs", "shared")]
 public class EvaluateEndToEndTests(ITestOutputHelper output)
 {
     private static readonly string[] PersonFreeBackgrounds =

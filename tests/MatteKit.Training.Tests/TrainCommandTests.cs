@@ -10,6 +10,7 @@ namespace MatteKit.Tests.Training;
 /// <c>mattekit train</c> as a user runs it: weights that convert (and the official code) load, the report, exact
 /// resume, Ctrl-C, and bad data refused in one line before training starts. Few steps at small sizes.
 /// </summary>
+[Trait("Needs", "shared")]
 [Collection(TorchCollection.Name)]
 public sealed partial class TrainCommandTests
 {

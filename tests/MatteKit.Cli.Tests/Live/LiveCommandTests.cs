@@ -11,6 +11,7 @@ namespace MatteKit.Tests.Live;
 /// <c>mattekit live</c> as a user runs it, on live sources made by ffmpeg on loopback only: the sample clip played
 /// at its own rate (<c>--realtime</c>), and a UDP address nothing sends to. The stats JSON is read and checked for sense against what ffprobe finds in the outputs.
 /// </summary>
+[Trait("Needs", "realtime")]
 [Collection(LiveCollection.Name)]
 public sealed class LiveCommandTests
 {

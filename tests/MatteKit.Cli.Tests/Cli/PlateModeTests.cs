@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace MatteKit.Tests.Cli;
 
 /// <summary><c>mattekit convert --background-plate</c> end to end, run as a user runs it.</summary>
+[Trait("Needs", "shared")]
 public sealed class PlateModeTests
 {
     private static readonly string Plates = SharedData.Path("media", "plates", "pedestrians_static_cam_576p");

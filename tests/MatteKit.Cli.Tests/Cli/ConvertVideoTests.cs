@@ -10,6 +10,7 @@ namespace MatteKit.Tests.Cli;
 /// <c>mattekit convert</c> on real clips, run as a process; every output checked independently with
 /// ffprobe/ffmpeg. Short <c>--duration</c> cuts keep each run to a few seconds.
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class ConvertVideoTests
 {
     private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");

@@ -12,6 +12,7 @@ namespace MatteKit.Tests.Training;
 /// The TorchSharp network in eval mode against the official PyTorch outputs (the reference cases MatteKit's
 /// inference graph is held to, with the same tolerances), and directly against MatteKit's graph.
 /// </summary>
+[Trait("Needs", "shared")]
 [Collection(TorchCollection.Name)]
 public sealed class NetworkEquivalenceTests
 {
