@@ -109,7 +109,7 @@ internal static class ConvertCommand
         AddOptions(command);
         command.Add(Workers);
         command.Add(ChunkFrames);
-        PlateOptions.AddTo(command);
+        PlateModeFlags.AddTo(command);
         command.SetAction(parse => Run(parse, cancel));
         return command;
     }
@@ -155,7 +155,7 @@ internal static class ConvertCommand
         var positional = parse.GetValue(Input);
         if (input is not null && positional is not null) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
         input ??= positional ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
-        if (parse.Given(Ratio) && PlateOptions.Requested(parse))
+        if (parse.Given(Ratio) && PlateModeFlags.Requested(parse))
             throw new UsageException("--downsample-ratio is for the RVM mode; with --background-plate use --backbone-scale");
 
         var options = new ConvertOptions
@@ -187,7 +187,7 @@ internal static class ConvertCommand
             MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
             MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
             Subject = parse.GetValue(Subject),
-            Plate = PlateOptions.Read(parse),
+            Plate = PlateModeFlags.Read(parse),
             MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
             ReadTimeout = parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : ConvertLimits.DefaultReadTimeout,
         };

@@ -116,8 +116,8 @@ public sealed record ConvertOptions
     /// <summary>Keep one person only (<c>--subject</c>): alpha is set to 0 outside the chosen person's region; null = everyone.</summary>
     public Subjects.SubjectChoice? Subject { get; init; }
 
-    /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
-    public PlateSettings? Plate { get; init; }
+    /// <summary>Background-plate mode (BackgroundMattingV2: which plate, its outputs, the refinement); null = RVM, no plate.</summary>
+    public PlateMode? Plate { get; init; }
 
     /// <summary>
     /// Checks the options against each other, against their bounds (<see cref="ConvertLimits"/>) and against the

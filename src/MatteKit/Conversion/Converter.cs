@@ -52,7 +52,7 @@ public static class Converter
                 throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
                     "give a colour, an image or blur, or convert in one pass");
             source = FrameSource.Open(options, cancel);
-            var plans = OutputPlan.For(options, source, background.Transparent);
+            var targets = OutputTarget.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
             using IFrameMatter matter = LoadMatter(options);
             cancel.ThrowIfCancellationRequested();
@@ -66,8 +66,8 @@ public static class Converter
             cancel.ThrowIfCancellationRequested();
             ConvertLimits.CheckChunk(options.SeqChunk, first.Width, first.Height);
 
-            foreach (var plan in plans)
-                sinks.Add((plan.Open(first.Width, first.Height, source, options), plan.Role));
+            foreach (var target in targets)
+                sinks.Add((target.Open(first.Width, first.Height, source, options), target.Role));
 
             var pipeline = new ConversionPipeline(source, matter, options, sinks, background, progress);
             pipeline.AddDecodeTime(firstDecode);

@@ -1,4 +1,4 @@
-using MatteKit.Architecture;
+using MatteKit.NetworkWidths;
 using MatteKit.Onnx;
 using MatteKit.Weights;
 using MatteKit.Layers;

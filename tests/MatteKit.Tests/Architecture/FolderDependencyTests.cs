@@ -87,7 +87,7 @@ public sealed partial class FolderDependencyTests
     }
 
     // "MatteKit.X" anywhere (using, qualified names), or "X.Name" for a folder X reached from the enclosing namespace.
-    [GeneratedRegex(@"(?:\bMatteKit\.|(?<![\w.])(?=(?:Architecture|Bgm|Compositing|Conversion|Datasets|Evaluation|Inference|Layers|Live|Media|Metrics|Onnx|Rvm|Selfie|Subjects|Weights)\.[A-Z]))(\w+)")]
+    [GeneratedRegex(@"(?:\bMatteKit\.|(?<![\w.])(?=(?:Bgm|Compositing|Conversion|Datasets|Evaluation|Inference|Layers|Live|Media|Metrics|NetworkWidths|Onnx|Rvm|Selfie|Subjects|Weights)\.[A-Z]))(\w+)")]
     private static partial Regex Reference();
 
     [GeneratedRegex(@"/\*.*?\*/", RegexOptions.Singleline)]

@@ -9,7 +9,7 @@ using MatteKit.Training.Recipe;
 using MatteKit.Weights;
 using static TorchSharp.torch;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// The training loop of the paper's train.py on one process: per step a low-resolution matting pass, a
