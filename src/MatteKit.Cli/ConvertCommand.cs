@@ -85,12 +85,12 @@ internal static class ConvertCommand
     private static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
         "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
         new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
-    private static readonly Option<MatteKit.Subjects.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.Subjects.SubjectChoice?>("--subject",
+    private static readonly Option<MatteKit.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.SubjectChoice?>("--subject",
         "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
         "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
         text =>
         {
-            try { return MatteKit.Subjects.SubjectChoice.Parse(text); }
+            try { return MatteKit.SubjectChoice.Parse(text); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
         });
     private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",

@@ -69,7 +69,7 @@ internal static class LocalWorkers
         }
         cancel.ThrowIfCancellationRequested();
         if (failure is not null)
-            throw new Media.MediaFormatException(options.Input, $"{failure}; the same command again finishes the missing chunks");
+            throw new MediaFormatException(options.Input, $"{failure}; the same command again finishes the missing chunks");
         PlanJoiner.Join(plan, cancel);
         File.Delete(planPath);
         if (!quiet) Console.WriteLine($"{plan.Frames} frame(s) in {plan.Chunks.Count} chunk(s) by {workers} workers: {string.Join(", ", plan.Outputs.Select(o => o.Path))}");
@@ -95,7 +95,7 @@ internal static class LocalWorkers
         {
             return ConversionPlan.Load(planPath);
         }
-        catch (Media.MediaFormatException)
+        catch (MediaFormatException)
         {
             return null;
         }

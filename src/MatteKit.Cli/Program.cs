@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MatteKit;
 using MatteKit.Cli;
 using MatteKit.Inference;
 using MatteKit.Media;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MatteKit;
 using MatteKit.Cli;
 using MatteKit.Media;
 using MatteKit.Training;

@@ -12,7 +12,7 @@ namespace MatteKit.Chunking;
 /// so that the segments stay whole until the end whatever stops the join. Only when every output is complete are
 /// they renamed into place, and then the segments removed (by the names the plan made, nothing else).
 /// </summary>
-public static class PlanJoiner
+internal static class PlanJoiner
 {
     private static readonly TimeSpan CountTimeout = TimeSpan.FromMinutes(10);
 

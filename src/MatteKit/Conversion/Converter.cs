@@ -16,7 +16,7 @@ namespace MatteKit.Conversion;
 public static class Converter
 {
     /// <exception cref="MediaFormatException">An input or output cannot be used; the message names it.</exception>
-    /// <exception cref="Weights.WeightsFormatException">The weights cannot be used.</exception>
+    /// <exception cref="WeightsFormatException">The weights cannot be used.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled; nothing is left behind.</exception>
     public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
@@ -29,7 +29,7 @@ public static class Converter
     /// Called with the summary once every output is complete but still under its temporary name; if it throws
     /// (the CLI printing to a full disk, say), the outputs are removed, so a failed run never leaves them behind.
     /// </param>
-    public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress, CancellationToken cancel,
+    internal static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress, CancellationToken cancel,
         Action<ConvertSummary>? beforeCommit)
     {
         var total = Stopwatch.StartNew();

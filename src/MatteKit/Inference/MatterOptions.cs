@@ -1,6 +1,7 @@
+using MatteKit.Inference;
 using MatteKit.Rvm;
 
-namespace MatteKit.Inference;
+namespace MatteKit;
 
 /// <summary>How a <see cref="VideoMatter"/> runs the network.</summary>
 public sealed record MatterOptions

@@ -1,6 +1,7 @@
+using MatteKit.Inference;
 using MatteKit.Bgm;
 
-namespace MatteKit.Inference;
+namespace MatteKit;
 
 /// <summary>How a <see cref="PlateMatter"/> runs BGMv2.</summary>
 public sealed record PlateMatterOptions

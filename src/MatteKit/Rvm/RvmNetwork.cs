@@ -10,7 +10,7 @@ namespace MatteKit.Rvm;
 /// downsampled); in the segmentation pass the segmentation head instead of projection and refiner.
 /// <see cref="Forward"/> is that figure; <see cref="RvmGraph"/> wraps it in a graph's inputs and outputs.
 /// </summary>
-public sealed class RvmNetwork
+internal sealed class RvmNetwork
 {
     private readonly IRvmEncoder _encoder;
     private readonly LrAspp _aspp;
