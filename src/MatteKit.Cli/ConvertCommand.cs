@@ -1,8 +1,6 @@
 using System.CommandLine;
 using MatteKit.Conversion;
-using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
-using MatteKit.Rvm;
 using MatteKit.Selfie;
 
 namespace MatteKit.Cli;

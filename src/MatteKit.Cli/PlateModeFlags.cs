@@ -1,7 +1,5 @@
 using System.CommandLine;
-using MatteKit.Bgm;
 using MatteKit.Conversion;
-using MatteKit.Inference;
 
 namespace MatteKit.Cli;
 

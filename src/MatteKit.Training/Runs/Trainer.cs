@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using MatteKit.Media;
 using MatteKit.Rvm;
 using MatteKit.Training.Data;
 using MatteKit.Training.Losses;
 using MatteKit.Training.Network;
 using MatteKit.Training.Optimization;
 using MatteKit.Training.Recipe;
-using MatteKit.Weights;
 using static TorchSharp.torch;
 
 namespace MatteKit.Training.Runs;

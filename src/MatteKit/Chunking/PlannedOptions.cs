@@ -1,7 +1,5 @@
 using System.Globalization;
 using MatteKit.Conversion;
-using MatteKit.Media;
-using MatteKit.Rvm;
 
 namespace MatteKit.Chunking;
 

@@ -1,5 +1,4 @@
 using MatteKit.Media.Ffmpeg;
-using MatteKit.Rvm;
 
 namespace MatteKit.Conversion;
 

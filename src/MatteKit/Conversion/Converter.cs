@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using MatteKit.Inference;
-using MatteKit.Media;
-using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;
 

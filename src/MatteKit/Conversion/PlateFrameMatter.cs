@@ -1,5 +1,4 @@
 using MatteKit.Bgm;
-using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 

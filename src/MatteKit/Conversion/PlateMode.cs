@@ -1,4 +1,3 @@
-using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 

@@ -1,6 +1,5 @@
 using MatteKit.Inference;
 using MatteKit.Bgm;
-using MatteKit.Weights;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MatteKit;

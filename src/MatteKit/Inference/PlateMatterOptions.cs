@@ -1,5 +1,3 @@
-using MatteKit.Inference;
-using MatteKit.Bgm;
 
 namespace MatteKit;
 

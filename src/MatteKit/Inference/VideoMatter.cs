@@ -1,6 +1,5 @@
 using MatteKit.Inference;
 using MatteKit.Rvm;
-using MatteKit.Weights;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MatteKit;

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MatteKit.Conversion;
-using MatteKit.Inference;
-using MatteKit.Selfie;
-using MatteKit.Weights;
 
 namespace MatteKit.Live;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MatteKit.Conversion;
-using MatteKit.Rvm;
 
 namespace MatteKit.Live;
 
