@@ -53,7 +53,7 @@ internal static class ConvertCommand
     private static readonly Option<(int Width, int Height)?> InputResize = OptionValues.Size("--input-resize", "scale input frames to WxH first");
     private static readonly Option<int?> SeqChunk = OptionValues.WholeNumber("--seq-chunk",
         $"frames per network call, 1 to {ConvertLimits.MaxSeqChunk} (default 1), as the official converter's seq_chunk: the " +
-        "ConvGRUs step through them in order, so results are the same; on CPU chunks of 4 measured about 1.1x slower (see README). " +
+        "ConvGRUs step through them in order, so results are the same; on CPU chunks of 4 measured about 1.1x slower (see docs/performance.md). " +
         "Segmentation and plate mode still run one frame per call", 1);
     private static readonly Option<double?> Start = OptionValues.Seconds("--start", "start this far into the input");
     private static readonly Option<double?> Duration = OptionValues.PositiveNumber("--duration", "convert only this much of the input", "SECONDS");
@@ -61,7 +61,7 @@ internal static class ConvertCommand
         "convert exactly frames A to B-1 by index, whatever the keyframes (a chunk of a longer run)", "A:B",
         text => FrameRange.TryParse(text, out var range) ? range : throw new UsageException($"--frames must be A:B with 0 <= A < B, got '{text}'"));
     private static readonly Option<int?> Warmup = OptionValues.WholeNumber("--warmup",
-        $"prime the recurrent state with this many frames first, their outputs discarded (0 to {ConvertLimits.MaxWarmup}, default 0)", 0);
+        $"prime the recurrent state with this many frames first, their outputs discarded (0 to {ConvertLimits.MaxWarmup}; default 0 for convert --frames, {PlanCommand.DefaultWarmup} for plan and --workers)", 0);
     private static readonly Option<WarmupOrder?> WarmupOrderOption = OptionValues.Choice("--warmup-order",
         "forward (default): the frames before the first; reverse: the frames after it, last to first", "ORDER",
         new Dictionary<string, WarmupOrder> { ["forward"] = WarmupOrder.Forward, ["reverse"] = WarmupOrder.Reverse });

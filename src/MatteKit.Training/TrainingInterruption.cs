@@ -18,9 +18,11 @@ internal sealed class TrainingInterruption : IDisposable
 
     /// <summary>
     /// A SIGINT this soon after the previous one is the same Ctrl-C: the terminal sends it to the whole foreground
-    /// process group, so `mattekit train` and this program both get it, and `mattekit train` passes its own on.
+    /// process group, so `mattekit train` and this program both get it, and `mattekit train` passes its own on. The
+    /// passed-on one can come late on a loaded machine (two busy cores: hundreds of milliseconds), so the window is
+    /// wide: a second press within it is taken as the same Ctrl-C, one after it abandons the pass under way.
     /// </summary>
-    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMilliseconds(1500);
 
     private readonly PosixSignalRegistration[] _registrations;
     private readonly CancellationTokenSource _quit = new();

@@ -6,7 +6,7 @@ namespace MatteKit.Training.Data;
 
 /// <summary>
 /// The official augmentation (RVM's <c>augmentation.py</c> and <c>train.py</c>), on <c>[T, C, H, W]</c> tensors in
-/// 0..1, with the probabilities the README lists. Layers that belong together (foreground and alpha) take the same
+/// 0..1, with the probabilities docs/training.md lists. Layers that belong together (foreground and alpha) take the same
 /// geometric transform; foreground and background take their own.
 /// </summary>
 internal static class Augmentation

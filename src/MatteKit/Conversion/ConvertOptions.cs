@@ -63,7 +63,7 @@ public sealed record ConvertOptions
     /// Frames per network call (the official converter's <c>--seq-chunk</c>), also the depth of the queues between
     /// the decode, inference and encode stages. The
     /// ConvGRUs step through the chunk's frames in order, so results do not depend on it. Segmentation and plate
-    /// mode run one frame per call. 1 (the default): on CPU no speed-up was measured (README).
+    /// mode run one frame per call. 1 (the default): on CPU no speed-up was measured (docs/performance.md).
     /// </summary>
     public int SeqChunk { get; init; } = 1;
 

@@ -51,45 +51,72 @@ internal static class PathCollisions
     /// <summary>
     /// The local files (or folders) an input that ffmpeg or MatteKit opens would read, however it is spelled: a
     /// plain path anywhere (<c>/dev/shm</c>, <c>/proc/self/fd/N</c>), ffmpeg's <c>file:</c>, <c>cache:</c>,
-    /// <c>async:</c>, <c>concat:</c>, <c>pipe:N</c> and <c>fd:N</c>, and stdin (<c>-</c>) when it is redirected
-    /// from a file. Only character or block devices, sockets and network URLs name nothing an output could replace.
+    /// <c>async:</c>, <c>concat:</c>, <c>subfile</c>, <c>pipe:N</c> and <c>fd:N</c>, and stdin (<c>-</c>) when it
+    /// is redirected from a file. Only character or block devices, sockets and network URLs name nothing an output
+    /// could replace.
     /// </summary>
+    /// <exception cref="ArgumentException">An ffmpeg protocol that is neither a network one nor one of those above
+    /// (its files could not be told apart from the outputs).</exception>
     internal static IReadOnlyList<string> FilesRead(string input)
     {
         var found = new List<string>();
-        Collect(input, found, depth: 0);
+        Collect(input, input, found, depth: 0);
         return found;
     }
 
-    private static void Collect(string spec, List<string> found, int depth)
+    // ffmpeg's protocols that reach over the network (or a socket): nothing local for an output to replace.
+    private static readonly HashSet<string> NetworkProtocols = new(StringComparer.OrdinalIgnoreCase)
     {
-        if (depth > 8) return; // wrappers nest (cache:async:file:...); deeper than this is not a real input
+        "http", "https", "udp", "udplite", "rtp", "srt", "srtp", "tcp", "tls", "rtmp", "rtmps", "rtmpt", "rtmpts", "rtmpe",
+        "rtmpte", "rtsp", "rtsps", "ftp", "sftp", "mmsh", "mmst", "gopher", "gophers", "icecast", "zmq", "unix", "rist",
+        "ipfs", "ipns", "data",
+    };
+
+    private static void Collect(string spec, string input, List<string> found, int depth)
+    {
+        if (depth > 8) throw new ArgumentException($"{input}: protocols nested more than 8 deep; give the file or URL itself");
         if (spec == "-")
         {
-            Collect("/proc/self/fd/0", found, depth + 1);
+            Collect("/proc/self/fd/0", input, found, depth + 1);
             return;
         }
-        foreach (var wrapper in new[] { "file:", "cache:", "async:" })
-            if (spec.StartsWith(wrapper, StringComparison.OrdinalIgnoreCase))
-            {
-                // ffmpeg strips the protocol name and opens the rest: file:///a/b is the path ///a/b, i.e. /a/b.
-                Collect(spec[wrapper.Length..], found, depth + 1);
-                return;
-            }
-        if (spec.StartsWith("concat:", StringComparison.OrdinalIgnoreCase))
+        // ffmpeg's rule: a run of letters, digits, '+', '-' and '.' followed by ':' names a protocol (and "subfile,"
+        // too), except a DOS drive letter; anything else is a path for its file protocol.
+        int length = 0;
+        while (length < spec.Length && (char.IsAsciiLetterOrDigit(spec[length]) || spec[length] is '+' or '-' or '.')) length++;
+        bool subfile = spec.StartsWith("subfile,", StringComparison.OrdinalIgnoreCase);
+        bool driveLetter = length == 1 && spec.Length > 2 && spec[1] == ':' && spec[2] is '\\' or '/';
+        // A name that exists here ("take:2.png") is read as the file it is, and checked as one.
+        if (length == 0 || driveLetter || !(subfile || (length < spec.Length && spec[length] == ':')) || FileIdentity.Of(spec) is not null)
         {
-            foreach (var part in spec["concat:".Length..].Split('|')) Collect(part, found, depth + 1);
+            if (FileIdentity.Of(spec) is { Kind: not (FileKind.Device or FileKind.Socket) }) found.Add(Path.GetFullPath(spec));
             return;
         }
-        foreach (var pipe in new[] { "pipe:", "fd:" })
-            if (spec.StartsWith(pipe, StringComparison.OrdinalIgnoreCase))
-            {
-                var number = spec[pipe.Length..];
-                Collect($"/proc/self/fd/{(number.Length == 0 ? "0" : number)}", found, depth + 1);
+        string protocol = subfile ? "subfile" : spec[..length].ToLowerInvariant();
+        string rest = subfile ? "" : spec[(length + 1)..];
+        switch (protocol)
+        {
+            case "file" or "cache" or "async":
+                // ffmpeg strips the protocol name and opens the rest: file:///a/b is the path ///a/b, i.e. /a/b.
+                Collect(rest, input, found, depth + 1);
                 return;
-            }
-        if (spec.Contains("://", StringComparison.Ordinal)) return; // a network URL
-        if (FileIdentity.Of(spec) is { Kind: not (FileKind.Device or FileKind.Socket) }) found.Add(Path.GetFullPath(spec));
+            case "concat":
+                foreach (var part in rest.Split('|')) Collect(part, input, found, depth + 1);
+                return;
+            case "subfile":
+                // subfile,,start,S,end,E,,:URL
+                int inner = spec.IndexOf(",,:", StringComparison.Ordinal);
+                if (inner < 0) throw new ArgumentException($"{input}: a subfile input without its ',,:' before the file");
+                Collect(spec[(inner + 3)..], input, found, depth + 1);
+                return;
+            case "pipe" or "fd":
+                Collect($"/proc/self/fd/{(rest.Length == 0 ? "0" : rest)}", input, found, depth + 1);
+                return;
+            default:
+                if (NetworkProtocols.Contains(protocol)) return;
+                throw new ArgumentException($"{input}: ffmpeg protocol '{protocol}:' is not taken as an input here; give a file, a folder, " +
+                    "a device, - (stdin), a network URL (http, https, udp, rtp, srt, tcp, rtmp, rtsp, ...) or file:, concat:, subfile, cache:, async:, pipe:, fd:");
+        }
     }
 
     private static bool SameFile(string a, string b)

@@ -264,12 +264,15 @@ public sealed class LiveMatter : IDisposable
         lock (_gate)
         {
             ThrowIfEnded();
-            if (ratio is not null)
+            if (_frameSize.Width == 0)
             {
-                // The ratio is checked against the frame (a network of no pixels cannot run); until a frame or its size arrives there is none.
-                if (_frameSize.Width == 0) throw new ArgumentException("no frame has arrived yet: a ratio is checked against the frame size, so set it once frames come");
-                LiveMatterOptions.CheckRatioFits(ratio, _frameSize.Width, _frameSize.Height);
+                // No frame yet, so no session to replace: the first frame's session is built at this ratio, and the
+                // ratio is checked against that frame (Prepare, Submit) as the options' ratio is.
+                _ratio = _matterRatio = ratio;
+                return;
             }
+            // Checked against the frame: a network of no pixels cannot run.
+            LiveMatterOptions.CheckRatioFits(ratio, _frameSize.Width, _frameSize.Height);
             _ratio = ratio;
             BuildInBackground(ratio, _auto.Side);
         }

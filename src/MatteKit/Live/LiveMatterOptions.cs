@@ -88,7 +88,7 @@ public sealed record LiveMatterOptions
         int networkWidth = (int)Math.Floor(width * r), networkHeight = (int)Math.Floor(height * r);
         if (networkWidth >= 1 && networkHeight >= 1) return;
         double least = Math.Ceiling(10_000.0 / Math.Min(width, height)) / 10_000;
-        throw new ArgumentException($"--downsample-ratio {r.ToString(CultureInfo.InvariantCulture)} shrinks a {width}x{height} frame to nothing " +
+        throw new ArgumentException($"downsample ratio {r.ToString(CultureInfo.InvariantCulture)} shrinks a {width}x{height} frame to nothing " +
                                     $"({networkWidth}x{networkHeight}); at this size it must be at least {least.ToString(CultureInfo.InvariantCulture)}");
     }
 

@@ -21,7 +21,7 @@ internal static class SelfieGraph
 {
     /// <summary>
     /// Radius and regulariser of the guided filter at network resolution. A mask is flat inside and out, so a larger
-    /// eps than RVM's learned 1e-5 keeps A near 0 there; chosen on composites with exact ground truth (README).
+    /// eps than RVM's learned 1e-5 keeps A near 0 there; chosen on composites with exact ground truth (docs/selfie-and-subject.md).
     /// </summary>
     public const int GuideRadius = 2;
     public const float GuideEps = 1e-3f;

@@ -17,7 +17,7 @@ public sealed record SelfieOptions
 
     /// <summary>
     /// Temporal smoothing: the share of the previous frame's probability blended into this frame's, 0 (none, the
-    /// default) to <see cref="MaxSmoothing"/>. It lowers flicker and makes the mask trail motion; the README's table
+    /// default) to <see cref="MaxSmoothing"/>. It lowers flicker and makes the mask trail motion; the table in docs/selfie-and-subject.md
     /// measures both.
     /// </summary>
     public float Smoothing { get; init; }

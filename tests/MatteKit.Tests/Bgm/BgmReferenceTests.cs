@@ -12,6 +12,7 @@ namespace MatteKit.Tests.Bgm;
 /// formula), every case and stored tensor: selected patches exact and in the same order, values within the README's
 /// suggested tolerances (max/mean printed).
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class BgmReferenceTests
 {
     // README "Suggested tolerances": coarse outputs and decoder_raw 1e-4 max; pha/fgr 1e-3 max, 2e-6 mean;

@@ -9,6 +9,7 @@ namespace MatteKit.Tests.Inference;
 /// ONNX files behind <see cref="VideoMatter"/>: the official exports in <c>shared/models</c> against the PyTorch
 /// references, and the files <see cref="RvmOnnxExport"/> writes (float32 and float16) against our own graph.
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class OnnxFileTests
 {
     private readonly ITestOutputHelper _log;

@@ -2,7 +2,6 @@ using MatteKit.Live;
 
 namespace MatteKit.Tests.Live;
 
-[Collection(LiveCollection.Name)]
 public sealed class HalfResolutionTests
 {
     [Fact]

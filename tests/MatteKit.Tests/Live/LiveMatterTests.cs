@@ -56,6 +56,26 @@ public sealed class LiveMatterTests
     }
 
     [Fact]
+    public async Task ARatioSetBeforeTheFirstFrameIsTakenAndCheckedAgainstThatFrame()
+    {
+        using (var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => { }))
+        {
+            live.SetDownsampleRatio(0.5); // no frame yet: kept for the first frame's session
+            await live.Prepare(64, 48).WaitAsync(TimeSpan.FromSeconds(60));
+            live.Submit(new byte[64 * 48 * 3], 64, 48);
+            live.Stop();
+            Assert.Equal(1, live.Stats.FramesOut);
+            Assert.Equal(0.5, live.Stats.DownsampleRatio);
+        }
+        using (var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => { }))
+        {
+            live.SetDownsampleRatio(0.01); // fits nothing yet known
+            var e = Assert.Throws<ArgumentException>(() => live.Submit(new byte[64 * 48 * 3], 64, 48));
+            Assert.Contains("downsample ratio 0.01 shrinks a 64x48 frame to nothing", e.Message);
+        }
+    }
+
+    [Fact]
     public async Task ARatioChangeIsBuiltBesideTheRunningSessionAndSwappedInWhileFramesFlow()
     {
         var ratios = new List<double>();

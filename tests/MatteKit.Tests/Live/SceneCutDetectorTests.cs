@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace MatteKit.Tests.Live;
 
+[Trait("Needs", "shared")]
 public sealed class SceneCutDetectorTests
 {
     private readonly ITestOutputHelper _log;

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace MatteKit.Tests.Media;
 
+[Trait("Needs", "shared")]
 public sealed class PngFileTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "mattekit-png-" + Guid.NewGuid().ToString("N")[..8]);

@@ -8,6 +8,7 @@ namespace MatteKit.Tests.Rvm;
 /// Our network against the official PyTorch outputs in <c>shared/reference/rvm_mobilenetv3</c>, every stored frame
 /// and tensor, with the README's tolerances; prints the measured differences.
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class ReferenceOutputTests
 {
     private static readonly string Folder = SharedData.Reference("rvm_mobilenetv3");

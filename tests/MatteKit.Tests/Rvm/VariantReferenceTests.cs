@@ -12,6 +12,7 @@ namespace MatteKit.Tests.Rvm;
 /// <c>shared/reference/rvm_variants</c> (synthetic weights from the README's formula, or the shipped .pth of
 /// model a), with the per-model tolerances of its manifest; prints the measured differences.
 /// </summary>
+[Trait("Needs", "shared")]
 public sealed class VariantReferenceTests
 {
     private static readonly string Folder = SharedData.Reference("rvm_variants");

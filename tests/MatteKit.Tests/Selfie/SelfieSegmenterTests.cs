@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace MatteKit.Tests.Selfie;
 
 /// <summary>The selfie segmenter end to end in the library: any frame size, temporal smoothing, reset, and bad arguments.</summary>
+[Trait("Needs", "shared")]
 public sealed class SelfieSegmenterTests
 {
     private static readonly string Sample = Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png");

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace MatteKit.Tests.Weights;
 
+[Trait("Needs", "shared")]
 public sealed class PyTorchCheckpointTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mattekit-pth-").FullName;

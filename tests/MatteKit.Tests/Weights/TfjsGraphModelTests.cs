@@ -6,6 +6,7 @@ using Xunit;
 
 namespace MatteKit.Tests.Weights;
 
+[Trait("Needs", "shared")]
 public sealed class TfjsGraphModelTests : IDisposable
 {
     private const string Prefix = "StatefulPartitionedCall/matting_network_wrapper/StatefulPartitionedCall/";

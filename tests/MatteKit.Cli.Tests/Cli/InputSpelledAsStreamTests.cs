@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using MatteKit.Conversion;
+using MatteKit.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Cli;
+
+/// <summary>
+/// Issue 24, defect 1: an input that names an existing file however it is spelled (a path under /dev, an ffmpeg
+/// <c>file:</c> URL or wrapper, stdin redirected from the file, a forced <c>--input-format</c>) gets the same
+/// identity check as a plain path, in <c>convert</c> and <c>live</c>. Before, each of these exited 0 with the
+/// input replaced by the output.
+/// </summary>
+public sealed class InputSpelledAsStreamTests
+{
+    private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private readonly ITestOutputHelper _log;
+
+    public InputSpelledAsStreamTests(ITestOutputHelper log) => _log = log;
+
+    [SkippableFact]
+    public void OutputOverAnInputSpelledAsAStreamIsRefused()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        var input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        var hash = Hash(input);
+        Skip.IfNot(Directory.Exists("/dev/shm"), "/dev/shm is not there on this machine");
+        var shm = $"/dev/shm/mattekit-test-{Guid.NewGuid():N}.mp4";
+        File.Copy(SampleClip, shm);
+        try
+        {
+            var shmHash = Hash(shm);
+            foreach (var (what, args, file) in new (string, string[], string)[]
+            {
+                ("convert, a path under /dev", ["convert", shm, "--duration", "0.2", "--output-composition", shm], shm),
+                ("convert, file:///abs", ["convert", "file://" + input, "--duration", "0.2", "--output-composition", input], input),
+                ("convert, file:relative-to-nothing (absolute)", ["convert", "file:" + input, "--duration", "0.2", "--output-alpha", input], input),
+                ("convert, cache:file: wrapper", ["convert", "cache:file:" + input, "--duration", "0.2", "--output-foreground", input], input),
+                ("convert, concat: list", ["convert", $"concat:{SampleClip}|{input}", "--duration", "0.2", "--output-composition", input], input),
+                ("convert, subfile of a file: URL", ["convert", $"subfile,,start,0,end,0,,:file://{input}", "--duration", "0.2", "--output-composition", input], input),
+                ("live, subfile of a file: URL", ["live", $"subfile,,start,0,end,0,,:file://{input}", "--duration", "1", "--output", input], input),
+                ("live, file:///abs", ["live", "file://" + input, "--duration", "1", "--output", input], input),
+                ("live, a forced --input-format", ["live", input, "--input-format", "mov", "--duration", "1", "--output", input], input),
+                ("live, a path under /dev", ["live", shm, "--duration", "1", "--output", shm], shm),
+            })
+            {
+                var r = CliRunner.Run(args);
+                _log.WriteLine($"{what}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+                Assert.Equal(2, r.ExitCode);
+                Assert.Contains("refusing to overwrite an input", r.StdErr);
+                Assert.Contains(file, r.StdErr);
+                Assert.Single(r.StdErr.Trim().Split('\n'));
+            }
+            Assert.Equal(hash, Hash(input));
+            Assert.Equal(shmHash, Hash(shm));
+            Assert.Single(Directory.GetFiles(dir.Path));
+        }
+        finally
+        {
+            File.Delete(shm);
+        }
+    }
+
+    [SkippableFact]
+    public void StdinRedirectedFromTheOutputFileIsRefused()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "stdin's file is found through /proc/self/fd/0, which is Linux's");
+        using var dir = new TempFolder();
+        var input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        var hash = Hash(input);
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "exec \"$@\" < \"$MATTEKIT_TEST_INPUT\"", "bash", dotnet, Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll"),
+                     "convert", "-", "--output-composition", input })
+            psi.ArgumentList.Add(a);
+        psi.Environment["MATTEKIT_TEST_INPUT"] = input;
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("convert - < in.mp4 did not finish in 2 minutes");
+        }
+        _log.WriteLine($"convert - < in.mp4 --output-composition in.mp4: exit {p.ExitCode}: {stderr.Result.Trim()}");
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains("refusing to overwrite an input", stderr.Result);
+        Assert.Equal(hash, Hash(input));
+    }
+
+    [Fact]
+    public void OnlyDevicesSocketsAndNetworkUrlsNameNoFile()
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("a.mp4");
+        File.WriteAllBytes(file, [0]);
+        foreach (var (spec, expected) in new (string, string[])[]
+        {
+            (file, [file]),
+            ("file://" + file, [file]),
+            ("async:cache:file:" + file, [file]),
+            ($"concat:{file}|udp://127.0.0.1:1234", [file]),
+            ("udp://127.0.0.1:1234", []),
+            ($"subfile,,start,0,end,0,,:async:file://{file}", [file]),
+            ("/dev/null", []),
+            (dir.File("missing.mp4"), []),
+        })
+        {
+            var found = PathCollisions.FilesRead(spec);
+            _log.WriteLine($"{spec} reads {(found.Count == 0 ? "no local file" : string.Join(", ", found))}");
+            Assert.Equal(expected, found);
+        }
+    }
+
+    [Fact]
+    public void AnFfmpegProtocolWhoseFilesCannotBeToldIsRefused()
+    {
+        using var dir = new TempFolder();
+        var named = dir.File("take:2.png");
+        File.WriteAllBytes(named, [0]);
+        _log.WriteLine($"{named} (exists) reads {string.Join(", ", PathCollisions.FilesRead(named))}");
+        Assert.Equal([named], PathCollisions.FilesRead(named));
+        foreach (var spec in new[] { $"crypto:file:{dir.File("x.mp4")}", $"concatf:{dir.File("list.txt")}", "gopherx://host/x" })
+        {
+            var e = Assert.Throws<ArgumentException>(() => PathCollisions.FilesRead(spec));
+            _log.WriteLine($"{spec}: {e.Message}");
+            Assert.StartsWith(spec + ": ffmpeg protocol", e.Message);
+        }
+        var r = CliRunner.Run("convert", $"concatf:{dir.File("list.txt")}", "--output-alpha", dir.File("a.mp4"));
+        _log.WriteLine($"convert concatf:list.txt: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.StdErr.Trim().Split('\n'));
+    }
+
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+}

@@ -1,0 +1,108 @@
+using MatteKit.Datasets;
+using MatteKit.Media;
+using MatteKit.Tests.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Cli;
+
+/// <summary><c>convert --subject</c> end to end on two people whose ground truth is known separately, and its usage errors.</summary>
+[Trait("Needs", "shared")]
+public sealed class SubjectConvertTests
+{
+    private static readonly string Image = Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png");
+    private readonly ITestOutputHelper _log;
+
+    public SubjectConvertTests(ITestOutputHelper log) => _log = log;
+
+    [SkippableFact]
+    public void TheOtherPersonIsRemovedAndTheChosenOneKept()
+    {
+        var mattes = SharedData.Path("media", "matting");
+        SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_22fc0130"));
+        SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_514ca06a"));
+        using var dir = new TempFolder();
+        // Two cut-outs over a plain-coloured still, composed as compose-dataset does, then placed side by side.
+        var fg = Directory.CreateDirectory(dir.File("fg")).FullName;
+        foreach (var name in new[] { "p3m_p_22fc0130", "p3m_p_514ca06a" })
+        {
+            Directory.CreateDirectory(Path.Combine(fg, name));
+            foreach (var file in Directory.GetFiles(Path.Combine(mattes, name))) File.Copy(file, Path.Combine(fg, name, Path.GetFileName(file)));
+        }
+        var bg = Directory.CreateDirectory(dir.File("bg")).FullName;
+        PngFile.WriteRgb(Path.Combine(bg, "wall.png"), 64, 36, Enumerable.Range(0, 64 * 36 * 3).Select(i => (byte)(90 + i % 3 * 40 + i / (64 * 3) % 9)).ToArray());
+        DatasetComposer.Run(new ComposeOptions { Foregrounds = fg, Backgrounds = bg, Output = dir.File("ds"), Width = 640, Height = 360, Frames = 6 });
+        var clips = Directory.GetDirectories(dir.File("ds")).Order(StringComparer.Ordinal).ToArray();
+        var frames = PersonPair.Build(clips[0], clips[1], 6);
+        var input = Directory.CreateDirectory(dir.File("com")).FullName;
+        for (int i = 0; i < frames.Count; i++) PngFile.WriteRgb(Path.Combine(input, $"{i:D4}.png"), 640, 360, frames[i].Rgb);
+        var (left, right) = (Box(frames[0].LeftAlpha), Box(frames[0].RightAlpha));
+
+        var alone = CliRunner.Run("convert", input, "--output-alpha", dir.File("alone"), "--threads", "2");
+        Assert.True(alone.ExitCode == 0, alone.StdErr);
+        string point = $"{(right.L + right.R) / 2},{(right.T + right.B) / 2}";
+        var kept = CliRunner.Run("convert", input, "--subject", point, "--output-alpha", dir.File("kept"), "--threads", "2");
+        _log.WriteLine(kept.StdOut + kept.StdErr);
+        Assert.True(kept.ExitCode == 0, kept.StdErr);
+        Assert.Contains($"subject ({point}): chosen at frame 0; tracked 6, coasting 0, lost 0 frame(s)", kept.StdOut);
+
+        double otherAlone = 0, otherKept = 0, chosenAlone = 0, chosenKept = 0;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            var a = PngFile.ReadGray(Path.Combine(dir.File("alone"), $"{i:D4}.png")).Pixels;
+            var k = PngFile.ReadGray(Path.Combine(dir.File("kept"), $"{i:D4}.png")).Pixels;
+            var (l, r) = (Box(frames[i].LeftAlpha), Box(frames[i].RightAlpha));
+            otherAlone += Mad(a, null, l);
+            otherKept += Mad(k, null, l);
+            chosenAlone += Mad(a, frames[i].RightAlpha, r);
+            chosenKept += Mad(k, frames[i].RightAlpha, r);
+        }
+        int n = frames.Count;
+        _log.WriteLine($"MAD x1e3: other's box {otherAlone / n * 1e3:0.00} alone, {otherKept / n * 1e3:0.00} with --subject; " +
+                       $"chosen {chosenAlone / n * 1e3:0.00} alone, {chosenKept / n * 1e3:0.00} with --subject");
+        Assert.True(otherAlone / n > 0.2, "RVM alone mattes the other person too: the composite has two people");
+        Assert.True(otherKept / n < 0.005, $"other person's box keeps alpha {otherKept / n:0.0000}");
+        Assert.True(chosenKept / n < chosenAlone / n + 0.003, $"chosen person: {chosenKept / n:0.0000} against {chosenAlone / n:0.0000} alone");
+    }
+
+    [Theory]
+    [InlineData("--subject", "biggest", "--subject must be largest, center, X,Y")]
+    [InlineData("--frames", "1:2", "--subject follows one person from the first frame on")]
+    [InlineData("--warmup", "2", "--subject follows one person from the first frame on")]
+    public void UsageErrors(string option, string value, string message)
+    {
+        using var dir = new TempFolder();
+        var args = new List<string> { "convert", Image, "--output-alpha", dir.File("a.png"), option, value };
+        if (option != "--subject") args.AddRange(new[] { "--subject", "largest" });
+        var r = CliRunner.Run(args.ToArray());
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.StdErr);
+    }
+
+    [Fact]
+    public void APlanRefusesSubject()
+    {
+        using var dir = new TempFolder();
+        var clip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+        var r = CliRunner.Run("plan", clip, "--output-alpha", dir.File("a.mp4"), "--subject", "largest", "--chunk-frames", "10", "--out", dir.File("plan.json"));
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--subject follows one person from the first frame on", r.StdErr);
+    }
+
+    private static (int L, int T, int R, int B) Box(byte[] alpha)
+    {
+        int l = 640, t = 360, r = -1, b = -1;
+        for (int y = 0; y < 360; y++)
+            for (int x = 0; x < 640; x++)
+                if (alpha[y * 640 + x] > 0) (l, t, r, b) = (Math.Min(l, x), Math.Min(t, y), Math.Max(r, x + 1), Math.Max(b, y + 1));
+        return (l, t, r, b);
+    }
+
+    private static double Mad(byte[] predicted, byte[]? truth, (int L, int T, int R, int B) box)
+    {
+        double sum = 0;
+        for (int y = box.T; y < box.B; y++)
+            for (int x = box.L; x < box.R; x++) sum += Math.Abs(predicted[y * 640 + x] - (truth?[y * 640 + x] ?? 0)) / 255.0;
+        return sum / ((box.R - box.L) * (box.B - box.T));
+    }
+}
