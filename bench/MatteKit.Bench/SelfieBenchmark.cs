@@ -33,7 +33,7 @@ internal static class SelfieBenchmark
                     variants.Add(($"selfie {model.ToString().ToLowerInvariant()}, {(edge == SelfieEdge.Bilinear ? "bilinear" : "guided")}",
                         rgb => segmenter.Segment(rgb, w, h, alpha), segmenter));
                 }
-            var rvm = Inference.VideoMatter.Load((string?)null, new Inference.MatterOptions { Threads = threads });
+            var rvm = VideoMatter.Load((string?)null, new MatterOptions { Threads = threads });
             variants.Add(("RVM (embedded, auto ratio)", rgb => rvm.Process(rgb, w, h), rvm));
             var times = variants.Select(_ => new List<double>()).ToArray();
             foreach (var v in variants) v.Run(input[0]); // sessions built before timing

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using MatteKit.Conversion;
-using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
-using MatteKit.Rvm;
 using MatteKit.Selfie;
 
 namespace MatteKit.Cli;
@@ -85,12 +83,12 @@ internal static class ConvertCommand
     private static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
         "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
         new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
-    private static readonly Option<MatteKit.Subjects.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.Subjects.SubjectChoice?>("--subject",
+    private static readonly Option<MatteKit.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.SubjectChoice?>("--subject",
         "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
         "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
         text =>
         {
-            try { return MatteKit.Subjects.SubjectChoice.Parse(text); }
+            try { return MatteKit.SubjectChoice.Parse(text); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
         });
     private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
@@ -109,7 +107,7 @@ internal static class ConvertCommand
         AddOptions(command);
         command.Add(Workers);
         command.Add(ChunkFrames);
-        PlateOptions.AddTo(command);
+        PlateModeFlags.AddTo(command);
         command.SetAction(parse => Run(parse, cancel));
         return command;
     }
@@ -155,7 +153,7 @@ internal static class ConvertCommand
         var positional = parse.GetValue(Input);
         if (input is not null && positional is not null) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
         input ??= positional ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
-        if (parse.Given(Ratio) && PlateOptions.Requested(parse))
+        if (parse.Given(Ratio) && PlateModeFlags.Requested(parse))
             throw new UsageException("--downsample-ratio is for the RVM mode; with --background-plate use --backbone-scale");
 
         var options = new ConvertOptions
@@ -187,7 +185,7 @@ internal static class ConvertCommand
             MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
             MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
             Subject = parse.GetValue(Subject),
-            Plate = PlateOptions.Read(parse),
+            Plate = PlateModeFlags.Read(parse),
             MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
             ReadTimeout = parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : ConvertLimits.DefaultReadTimeout,
         };

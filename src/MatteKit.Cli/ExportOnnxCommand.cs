@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using MatteKit.Rvm;
-using MatteKit.Weights;
 
 namespace MatteKit.Cli;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using MatteKit.Cli.Preview;
 using MatteKit.Conversion;
 using MatteKit.Live;
-using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Cli;
 

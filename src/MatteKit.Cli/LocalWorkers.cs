@@ -71,7 +71,7 @@ internal static class LocalWorkers
         }
         cancel.ThrowIfCancellationRequested();
         if (failure is not null)
-            throw new Media.MediaFormatException(options.Input, $"{failure}; the same command again finishes the missing chunks");
+            throw new MediaFormatException(options.Input, $"{failure}; the same command again finishes the missing chunks");
         PlanJoiner.Join(plan, cancel);
         File.Delete(planPath);
         // The join's record too: without its plan it says nothing.
@@ -99,7 +99,7 @@ internal static class LocalWorkers
         {
             return ConversionPlan.Load(planPath);
         }
-        catch (Media.MediaFormatException)
+        catch (MediaFormatException)
         {
             return null;
         }

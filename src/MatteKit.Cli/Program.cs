@@ -1,7 +1,7 @@
 using System.CommandLine;
+using MatteKit;
 using MatteKit.Cli;
 using MatteKit.Inference;
-using MatteKit.Media;
 using MatteKit.Weights;
 
 // `mattekit train` is the training program's (its own signals, options and exit codes): handed over first.

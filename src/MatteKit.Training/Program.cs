@@ -1,8 +1,8 @@
 using System.CommandLine;
+using MatteKit;
 using MatteKit.Cli;
 using MatteKit.Media;
 using MatteKit.Training;
-using MatteKit.Weights;
 
 // The training program behind `mattekit train`: one line on stderr and a non-zero exit for anything wrong with the
 // command line (2) or the data, weights and outputs (1); a signal stops training with a resumable checkpoint (130).

@@ -2,7 +2,7 @@ using System.CommandLine;
 using MatteKit.Cli;
 using MatteKit.Training.Data;
 using MatteKit.Training.Recipe;
-using MatteKit.Training.Training;
+using MatteKit.Training.Runs;
 
 namespace MatteKit.Training;
 

@@ -57,9 +57,16 @@ public sealed partial class FolderDependencyTests
             .Select(f => (Path: f, Folder: FolderOf(f))).Where(f => f.Folder is not null).ToList();
         var folders = files.Select(f => f.Folder!).ToHashSet(StringComparer.Ordinal);
         var edges = folders.ToDictionary(f => f, _ => new Dictionary<string, string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        // The public entry points live in the root namespace (MatteKit.VideoMatter) but in their folders: a file names
+        // them without a using, so each use of one is an edge to the folder that declares it.
+        var rootTypes = files.Where(f => RootNamespace().IsMatch(Code(f.Path)))
+            .SelectMany(f => TypeDeclaration().Matches(Code(f.Path)).Select(m => (Name: m.Groups[1].Value, Folder: f.Folder!))).ToList();
         foreach (var (path, folder) in files)
         {
             var code = Code(path);
+            foreach (var (name, owner) in rootTypes)
+                if (owner != folder && Regex.IsMatch(code, $@"\b{name}\b"))
+                    edges[folder!].TryAdd(owner, Path.GetRelativePath(Library, path));
             foreach (Match m in Reference().Matches(code))
             {
                 var used = m.Groups[1].Value;
@@ -87,8 +94,14 @@ public sealed partial class FolderDependencyTests
     }
 
     // "MatteKit.X" anywhere (using, qualified names), or "X.Name" for a folder X reached from the enclosing namespace.
-    [GeneratedRegex(@"(?:\bMatteKit\.|(?<![\w.])(?=(?:Architecture|Bgm|Compositing|Conversion|Datasets|Evaluation|Inference|Layers|Live|Media|Metrics|Onnx|Rvm|Selfie|Subjects|Weights)\.[A-Z]))(\w+)")]
+    [GeneratedRegex(@"(?:\bMatteKit\.|(?<![\w.])(?=(?:Bgm|Compositing|Conversion|Datasets|Evaluation|Inference|Layers|Live|Media|Metrics|NetworkWidths|Onnx|Rvm|Selfie|Subjects|Weights)\.[A-Z]))(\w+)")]
     private static partial Regex Reference();
+
+    [GeneratedRegex(@"^namespace MatteKit;", RegexOptions.Multiline)]
+    private static partial Regex RootNamespace();
+
+    [GeneratedRegex(@"\b(?:class|struct|enum|interface|record)\s+(?!class\b|struct\b)(\w+)")]
+    private static partial Regex TypeDeclaration();
 
     [GeneratedRegex(@"/\*.*?\*/", RegexOptions.Singleline)]
     private static partial Regex BlockComment();

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MatteKit.Rvm;
 using MatteKit.Tests.TestSupport;
 using MatteKit.Training.Network;
-using MatteKit.Training.Training;
+using MatteKit.Training.Runs;
 using MatteKit.Weights;
 using Xunit.Abstractions;
 

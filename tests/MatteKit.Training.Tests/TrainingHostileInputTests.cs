@@ -8,7 +8,7 @@ using MatteKit.Training;
 using MatteKit.Training.Network;
 using MatteKit.Training.Optimization;
 using MatteKit.Training.Recipe;
-using MatteKit.Training.Training;
+using MatteKit.Training.Runs;
 using MatteKit.Weights;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

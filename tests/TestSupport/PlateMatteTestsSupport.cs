@@ -3,7 +3,7 @@ using MatteKit.Media;
 namespace MatteKit.Tests.TestSupport;
 
 /// <summary>Image helpers for plate-mode tests.</summary>
-public static class PlateMatteTestsSupport
+internal static class PlateMatteTestsSupport
 {
     public static RgbImage Crop(RgbImage image, int x0, int y0, int w, int h)
     {

@@ -10,7 +10,7 @@ namespace MatteKit.Tests.TestSupport;
 /// <c>&lt;top&gt;/data/&lt;key&gt;</c> (little-endian storage bytes) and <c>&lt;top&gt;/version</c>.
 /// It can leave keys out and damage storages so that tests can make broken files.
 /// </summary>
-public sealed class PthWriter
+internal sealed class PthWriter
 {
     private readonly List<(string Name, string StorageClass, string Key, long Offset, long[] Size, long[] Stride)> _tensors = new();
     private readonly Dictionary<string, (byte[] Bytes, long NumElements)> _storages = new(StringComparer.Ordinal);

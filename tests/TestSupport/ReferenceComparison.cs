@@ -47,7 +47,7 @@ public sealed class ReferenceComparison
     /// Mattes the case's frames one by one with <paramref name="matter"/>, state carried, comparing fgr and pha
     /// (printed only when <paramref name="checkMatte"/> is false) and the states after each frame.
     /// </summary>
-    public void CompareMattingFrames(MatteKit.Inference.VideoMatter matter, bool checkMatte = true)
+    public void CompareMattingFrames(MatteKit.VideoMatter matter, bool checkMatte = true)
     {
         for (int i = 0; i < _case.Frames.Length; i++)
         {

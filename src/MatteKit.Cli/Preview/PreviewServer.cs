@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using MatteKit.Conversion;
 using MatteKit.Live;
-using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

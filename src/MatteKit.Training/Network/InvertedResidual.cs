@@ -1,4 +1,4 @@
-using MatteKit.Architecture;
+using MatteKit.NetworkWidths;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

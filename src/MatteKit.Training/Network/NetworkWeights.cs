@@ -1,6 +1,5 @@
 using MatteKit.Media;
 using MatteKit.Rvm;
-using MatteKit.Weights;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 namespace MatteKit.Bgm;
 
 /// <summary>The encoders BackgroundMattingV2 was released with.</summary>
-public enum BgmBackbone
+internal enum BgmBackbone
 {
     MobileNetV2,
     ResNet50,

@@ -1,5 +1,4 @@
 using MatteKit.Onnx;
-using MatteKit.Weights;
 using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;
 using MatteKit.Layers;
 

@@ -1,4 +1,4 @@
-namespace MatteKit.Bgm;
+namespace MatteKit;
 
 /// <summary>Which 4x4 patches BGMv2's refiner recomputes at full resolution.</summary>
 public enum RefineMode

@@ -10,7 +10,7 @@ namespace MatteKit.Chunking;
 /// and moves the finished segments into place, then writes the marker; two workers on the same index (a requeued
 /// job whose first run went on) both leave a correct segment, one of them kept.
 /// </summary>
-public static class ChunkRunner
+internal static class ChunkRunner
 {
     /// <returns>False when the chunk was already done (nothing converted).</returns>
     /// <exception cref="ArgumentException">The index is out of range.</exception>

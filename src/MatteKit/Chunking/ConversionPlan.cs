@@ -14,7 +14,7 @@ namespace MatteKit.Chunking;
 /// and the chunks. Deterministic: the same input and options give the same plan. Each chunk writes its segments
 /// into <see cref="Segments"/> (<see cref="ChunkRunner"/>); <see cref="PlanJoiner"/> joins them into the outputs.
 /// </summary>
-public sealed record ConversionPlan
+internal sealed record ConversionPlan
 {
     public const int CurrentFormat = 1;
 

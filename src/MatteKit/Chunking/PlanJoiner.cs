@@ -13,7 +13,7 @@ namespace MatteKit.Chunking;
 /// they renamed into place, the join recorded with the plan's fingerprint (<see cref="ConversionPlan.IsJoined"/>), and
 /// then the segments removed (by the names the plan made, nothing else).
 /// </summary>
-public static class PlanJoiner
+internal static class PlanJoiner
 {
     private static readonly TimeSpan CountTimeout = TimeSpan.FromMinutes(10);
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using MatteKit.Conversion;
-using MatteKit.Media;
-using MatteKit.Rvm;
 
 namespace MatteKit.Chunking;
 
@@ -27,7 +25,7 @@ internal sealed record PlannedOptions
     public bool NoAudio { get; init; }
     public string Model { get; init; } = nameof(MatteModel.Rvm);
     public float MaskSmoothing { get; init; }
-    public string MaskEdge { get; init; } = nameof(Selfie.SelfieEdge.GuidedFilter);
+    public string MaskEdge { get; init; } = nameof(SelfieEdge.GuidedFilter);
 
     public static PlannedOptions From(ConvertOptions o) => o.Subject is not null
         ? throw new ArgumentException("--subject follows one person from the first frame on; a plan's chunks cannot know whom the earlier " +
@@ -75,7 +73,7 @@ internal sealed record PlannedOptions
         NoAudio = NoAudio,
         Model = Name<MatteModel>(planPath, "model", Model),
         MaskSmoothing = MaskSmoothing,
-        MaskEdge = Name<Selfie.SelfieEdge>(planPath, "mask_edge", MaskEdge),
+        MaskEdge = Name<SelfieEdge>(planPath, "mask_edge", MaskEdge),
     };
 
     private static T Name<T>(string planPath, string field, string? text) where T : struct, Enum

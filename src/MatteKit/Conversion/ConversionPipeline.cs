@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 

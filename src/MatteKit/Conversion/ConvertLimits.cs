@@ -4,7 +4,7 @@ namespace MatteKit.Conversion;
 /// The bounds on what an input or an option can make a conversion use. Each is far above what real footage
 /// needs and low enough that a hostile file or a typo cannot exhaust the machine.
 /// </summary>
-public static class ConvertLimits
+internal static class ConvertLimits
 {
     /// <summary>
     /// Default largest frame, in pixels (<see cref="Media.PixelLimit.Default"/>), checked against each input's header

@@ -1,5 +1,4 @@
 using MatteKit.Media.Ffmpeg;
-using MatteKit.Rvm;
 
 namespace MatteKit.Conversion;
 
@@ -93,7 +92,7 @@ public sealed record ConvertOptions
     public int Warmup { get; init; }
 
     /// <summary>Which frames <see cref="Warmup"/> takes.</summary>
-    public WarmupOrder WarmupOrder { get; init; } = WarmupOrder.Forward;
+    internal WarmupOrder WarmupOrder { get; init; } = WarmupOrder.Forward;
 
     /// <summary>Leave the input's audio out of video outputs.</summary>
     public bool NoAudio { get; init; }
@@ -107,17 +106,17 @@ public sealed record ConvertOptions
     /// <summary>The network that makes the alpha: RVM (default) or a MediaPipe selfie model (a refined mask).</summary>
     public MatteModel Model { get; init; } = MatteModel.Rvm;
 
-    /// <summary>Selfie models: the share of the previous frame's mask in each frame's, 0 (default) to <see cref="Selfie.SelfieOptions.MaxSmoothing"/>.</summary>
+    /// <summary>Selfie models: the share of the previous frame's mask in each frame's, 0 (default) to <see cref="SelfieOptions.MaxSmoothing"/>.</summary>
     public float MaskSmoothing { get; init; }
 
     /// <summary>Selfie models: how the mask is brought to the frame's size.</summary>
-    public Selfie.SelfieEdge MaskEdge { get; init; } = Selfie.SelfieEdge.GuidedFilter;
+    public SelfieEdge MaskEdge { get; init; } = SelfieEdge.GuidedFilter;
 
     /// <summary>Keep one person only (<c>--subject</c>): alpha is set to 0 outside the chosen person's region; null = everyone.</summary>
-    public Subjects.SubjectChoice? Subject { get; init; }
+    public SubjectChoice? Subject { get; init; }
 
-    /// <summary>Background-plate mode (BackgroundMattingV2 with these settings); null = RVM, no plate.</summary>
-    public PlateSettings? Plate { get; init; }
+    /// <summary>Background-plate mode (BackgroundMattingV2: which plate, its outputs, the refinement); null = RVM, no plate.</summary>
+    public PlateMode? Plate { get; init; }
 
     /// <summary>
     /// Checks the options against each other, against their bounds (<see cref="ConvertLimits"/>) and against the

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using MatteKit.Inference;
-using MatteKit.Media;
-using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;
 
@@ -16,7 +13,7 @@ namespace MatteKit.Conversion;
 public static class Converter
 {
     /// <exception cref="MediaFormatException">An input or output cannot be used; the message names it.</exception>
-    /// <exception cref="Weights.WeightsFormatException">The weights cannot be used.</exception>
+    /// <exception cref="WeightsFormatException">The weights cannot be used.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled; nothing is left behind.</exception>
     public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress = null, CancellationToken cancel = default)
@@ -29,7 +26,7 @@ public static class Converter
     /// Called with the summary once every output is complete but still under its temporary name; if it throws
     /// (the CLI printing to a full disk, say), the outputs are removed, so a failed run never leaves them behind.
     /// </param>
-    public static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress, CancellationToken cancel,
+    internal static ConvertSummary Run(ConvertOptions options, IProgress<ConvertProgress>? progress, CancellationToken cancel,
         Action<ConvertSummary>? beforeCommit)
     {
         var total = Stopwatch.StartNew();
@@ -52,7 +49,7 @@ public static class Converter
                 throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
                     "give a colour, an image or blur, or convert in one pass");
             source = FrameSource.Open(options, cancel);
-            var plans = OutputPlan.For(options, source, background.Transparent);
+            var targets = OutputTarget.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
             using IFrameMatter matter = LoadMatter(options);
             cancel.ThrowIfCancellationRequested();
@@ -66,8 +63,8 @@ public static class Converter
             cancel.ThrowIfCancellationRequested();
             ConvertLimits.CheckChunk(options.SeqChunk, first.Width, first.Height);
 
-            foreach (var plan in plans)
-                sinks.Add((plan.Open(first.Width, first.Height, source, options), plan.Role));
+            foreach (var target in targets)
+                sinks.Add((target.Open(first.Width, first.Height, source, options), target.Role));
 
             var pipeline = new ConversionPipeline(source, matter, options, sinks, background, progress);
             pipeline.AddDecodeTime(firstDecode);

@@ -1,4 +1,3 @@
-using MatteKit.Selfie;
 
 namespace MatteKit.Conversion;
 

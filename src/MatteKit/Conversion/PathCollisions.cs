@@ -18,7 +18,7 @@ internal static class PathCollisions
         var inputs = new List<(string Role, string Path)>();
         foreach (var file in FilesRead(options.Input)) inputs.Add(("the input", file));
         if (File.Exists(options.Background)) inputs.Add(("the --background", options.Background));
-        if (options.Plate is { } plate && plate.Plate != PlateSettings.Auto) inputs.Add(("the --background-plate", plate.Plate));
+        if (options.Plate is { } plate && plate.Plate != PlateMode.Auto) inputs.Add(("the --background-plate", plate.Plate));
         if (options.Weights is { } weights) inputs.Add(("the --weights", weights));
         return inputs;
     }

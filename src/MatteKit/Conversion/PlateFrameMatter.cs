@@ -1,5 +1,4 @@
 using MatteKit.Bgm;
-using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 
@@ -12,32 +11,32 @@ namespace MatteKit.Conversion;
 internal sealed class PlateFrameMatter : IFrameMatter
 {
     private readonly PlateMatter _matter;
-    private readonly PlateSettings _settings;
+    private readonly PlateMode _mode;
     private readonly string _plateDescription;
     private RgbImage _plate;
     private long _refinedPatches;
 
-    private PlateFrameMatter(PlateMatter matter, PlateSettings settings, RgbImage plate, string plateDescription)
+    private PlateFrameMatter(PlateMatter matter, PlateMode mode, RgbImage plate, string plateDescription)
     {
         _matter = matter;
-        _settings = settings;
+        _mode = mode;
         _plate = plate;
         _plateDescription = plateDescription;
     }
 
     /// <exception cref="MediaFormatException">The plate cannot be read, or no plate can be taken from the input.</exception>
-    public static PlateFrameMatter Load(ConvertOptions options, PlateSettings settings)
+    public static PlateFrameMatter Load(ConvertOptions options, PlateMode mode)
     {
         if (options.Weights is null) throw new ArgumentException(BgmNetwork.DownloadHint);
-        var matter = PlateMatter.Load(options.Weights, settings.Refinement with { Threads = options.Threads });
+        var matter = PlateMatter.Load(options.Weights, mode.Refinement with { Threads = options.Threads });
         try
         {
-            if (settings.Plate.Equals(PlateSettings.Auto, StringComparison.OrdinalIgnoreCase))
+            if (mode.Plate.Equals(PlateMode.Auto, StringComparison.OrdinalIgnoreCase))
             {
                 var plate = TemporalMedianPlate.Build(options, out var how);
-                return new PlateFrameMatter(matter, settings, plate, how);
+                return new PlateFrameMatter(matter, mode, plate, how);
             }
-            return new PlateFrameMatter(matter, settings, ReadPlate(settings.Plate), settings.Plate);
+            return new PlateFrameMatter(matter, mode, ReadPlate(mode.Plate), mode.Plate);
         }
         catch
         {
@@ -63,12 +62,12 @@ internal sealed class PlateFrameMatter : IFrameMatter
         var result = _matter.Process(slot.Rgb.AsSpan(0, slot.Pixels * 3), _plate.Pixels, slot.Width, slot.Height);
         result.AlphaToGray8(slot.Alpha);
         result.ForegroundToRgb24(slot.Foreground);
-        if (_settings.OutputError is not null)
+        if (_mode.OutputError is not null)
         {
             slot.EnsureMap(ref slot.Error);
             result.ErrorToGray8(slot.Error);
         }
-        if (_settings.OutputRefined is not null)
+        if (_mode.OutputRefined is not null)
         {
             slot.EnsureMap(ref slot.Refined);
             result.RefinedToGray8(slot.Refined);
@@ -83,11 +82,11 @@ internal sealed class PlateFrameMatter : IFrameMatter
            $"(base network at {NetworkSize.Width}x{NetworkSize.Height}), refine {RefineText()}: " +
            $"{_refinedPatches / (double)Math.Max(1, frames):0} patches of 4x4 refined per frame on average";
 
-    private string RefineText() => _settings.Refinement.RefineMode switch
+    private string RefineText() => _mode.Refinement.RefineMode switch
     {
         RefineMode.Full => "full",
-        RefineMode.Sampling => $"sampling {_settings.Refinement.RefineSamplePixels} px",
-        _ => $"thresholding {_settings.Refinement.RefineThreshold}",
+        RefineMode.Sampling => $"sampling {_mode.Refinement.RefineSamplePixels} px",
+        _ => $"thresholding {_mode.Refinement.RefineThreshold}",
     };
 
     private static RgbImage ReadPlate(string path)
@@ -99,8 +98,8 @@ internal sealed class PlateFrameMatter : IFrameMatter
     /// <summary>The plate at the frame's size: resized when asked to, else refused.</summary>
     private RgbImage FitPlate(FrameSlot frame)
     {
-        if (!_settings.ResizePlate)
-            throw new MediaFormatException(_settings.Plate,
+        if (!_mode.ResizePlate)
+            throw new MediaFormatException(_mode.Plate,
                 $"background plate is {_plate.Width}x{_plate.Height} but the frames are {frame.Width}x{frame.Height}; " +
                 "pass --plate-resize to scale it");
         return BilinearResize.Rgb(_plate, frame.Width, frame.Height);

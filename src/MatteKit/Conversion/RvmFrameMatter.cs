@@ -1,5 +1,3 @@
-using MatteKit.Inference;
-using MatteKit.Weights;
 
 namespace MatteKit.Conversion;
 

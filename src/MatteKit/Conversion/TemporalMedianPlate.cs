@@ -1,4 +1,3 @@
-using MatteKit.Inference;
 using MatteKit.Media;
 
 namespace MatteKit.Conversion;

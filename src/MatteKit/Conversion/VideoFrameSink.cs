@@ -1,4 +1,3 @@
-using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;

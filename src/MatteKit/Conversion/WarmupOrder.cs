@@ -6,7 +6,7 @@ namespace MatteKit.Conversion;
 /// run's MAD on the synthetic clip and the closest to one pass on a real clip; reverse priming changes every chunk's
 /// start, the first included, and so moves the whole output away from the one-pass result.
 /// </remarks>
-public enum WarmupOrder
+internal enum WarmupOrder
 {
     /// <summary>The W frames before the chunk, in order (none before frame 0): the state one pass would have, nearly.</summary>
     Forward,

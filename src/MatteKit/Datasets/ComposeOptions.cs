@@ -1,7 +1,7 @@
 namespace MatteKit.Datasets;
 
 /// <summary>What <see cref="DatasetComposer"/> builds.</summary>
-public sealed record ComposeOptions
+internal sealed record ComposeOptions
 {
     /// <summary>A folder of cut-out folders, each with <c>image.jpg</c> (or .png) and <c>alpha.png</c>.</summary>
     public required string Foregrounds { get; init; }

@@ -12,7 +12,7 @@ namespace MatteKit.Datasets;
 /// <c>round(255 (a F + (1 - a) B))</c> for a, F, B in [0, 1]). The written <c>com</c>, <c>pha</c>, <c>fgr</c>,
 /// <c>bgr</c> therefore agree exactly. Layout: <c>OUT/&lt;clip&gt;/com|pha|fgr|bgr/NNNN.png</c> + <c>meta.json</c>.
 /// </summary>
-public static class DatasetComposer
+internal static class DatasetComposer
 {
     /// <param name="options">The cut-outs, backgrounds and clips to make, validated here.</param>
     /// <param name="log">A line per clip written; null = none.</param>

@@ -10,7 +10,7 @@ namespace MatteKit.Evaluation;
 /// (the official scripts need the same file names too); foreground metrics are computed where both sides have
 /// <c>fgr/</c>.
 /// </summary>
-public static class MatteEvaluator
+internal static class MatteEvaluator
 {
     public static DatasetScores Evaluate(string predicted, string truth, Action<string>? log = null)
     {

@@ -4,7 +4,7 @@ namespace MatteKit.Inference;
 /// Foreground and alpha of T consecutive frames matted in one call (<see cref="VideoMatter.ProcessChunk"/>). The
 /// results view buffers the <see cref="VideoMatter"/> reuses, so they are valid until its next call.
 /// </summary>
-public readonly ref struct MatteChunk
+internal readonly ref struct MatteChunk
 {
     private readonly ReadOnlySpan<float> _matte;
 

@@ -1,4 +1,6 @@
-namespace MatteKit.Inference;
+using MatteKit.Inference;
+
+namespace MatteKit;
 
 /// <summary>
 /// Foreground and alpha of one frame. The spans view buffers the <see cref="VideoMatter"/> reuses, so they are

@@ -1,6 +1,5 @@
-using MatteKit.Rvm;
 
-namespace MatteKit.Inference;
+namespace MatteKit;
 
 /// <summary>How a <see cref="VideoMatter"/> runs the network.</summary>
 public sealed record MatterOptions

@@ -1,4 +1,6 @@
-namespace MatteKit.Inference;
+using MatteKit.Inference;
+
+namespace MatteKit;
 
 /// <summary>
 /// Alpha, foreground, the base network's error map and the refined-patch map of one frame. The spans view buffers

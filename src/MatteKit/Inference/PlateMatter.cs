@@ -1,8 +1,8 @@
+using MatteKit.Inference;
 using MatteKit.Bgm;
-using MatteKit.Weights;
 using Microsoft.ML.OnnxRuntime;
 
-namespace MatteKit.Inference;
+namespace MatteKit;
 
 /// <summary>
 /// Mattes frames against a captured background plate (the same shot without the person) with BackgroundMattingV2.
@@ -36,7 +36,7 @@ public sealed class PlateMatter : IDisposable
     public static PlateMatter Load(WeightSet weights, PlateMatterOptions? options = null)
         => new(BgmNetwork.FromWeights(weights), options ?? new PlateMatterOptions());
 
-    public BgmBackbone Backbone => _network.Backbone;
+    internal BgmBackbone Backbone => _network.Backbone;
     public string WeightsSource => _network.Source;
 
     /// <summary>Multiply-adds of the convolutions outside the refiner's patches for the size processed last.</summary>

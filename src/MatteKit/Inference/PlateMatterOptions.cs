@@ -1,6 +1,5 @@
-using MatteKit.Bgm;
 
-namespace MatteKit.Inference;
+namespace MatteKit;
 
 /// <summary>How a <see cref="PlateMatter"/> runs BGMv2.</summary>
 public sealed record PlateMatterOptions

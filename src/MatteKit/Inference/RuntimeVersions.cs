@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace MatteKit.Inference;
 
 /// <summary>What a bug report needs to know: MatteKit's version, the ONNX Runtime it runs on, ffmpeg, the default model.</summary>
-public static class RuntimeVersions
+internal static class RuntimeVersions
 {
     /// <summary>MatteKit's package version (informational version, without the source revision).</summary>
     public static string MatteKit

@@ -4,7 +4,7 @@ namespace MatteKit.Inference;
 /// The segmentation pass of one frame. The spans view buffers the <see cref="VideoMatter"/> reuses, so they are
 /// valid until its next <c>Process</c> or <c>Segment</c> call.
 /// </summary>
-public readonly ref struct SegmentationResult
+internal readonly ref struct SegmentationResult
 {
     internal SegmentationResult(int width, int height, double ratio, int networkWidth, int networkHeight,
         ReadOnlySpan<float> logits, ReadOnlySpan<float> probability)

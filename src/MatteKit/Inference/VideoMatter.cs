@@ -1,8 +1,8 @@
+using MatteKit.Inference;
 using MatteKit.Rvm;
-using MatteKit.Weights;
 using Microsoft.ML.OnnxRuntime;
 
-namespace MatteKit.Inference;
+namespace MatteKit;
 
 /// <summary>
 /// Mattes a video frame by frame, carrying RVM's recurrent state from one frame to the next.
@@ -64,7 +64,7 @@ public sealed class VideoMatter : IDisposable
     public long ConvMultiplyAdds => _engine.ConvMultiplyAdds;
 
     /// <summary>Whether <see cref="Segment"/> is available (weights with the segmentation head).</summary>
-    public bool HasSegmentation => _engine.HasSegmentation;
+    internal bool HasSegmentation => _engine.HasSegmentation;
 
     /// <summary>
     /// Mattes one frame given as interleaved 8-bit RGB, <paramref name="width"/> x <paramref name="height"/>.
@@ -86,7 +86,7 @@ public sealed class VideoMatter : IDisposable
     /// chunk length gets its own session (a shorter last chunk included); the state carries over between them.
     /// ONNX files run the frames one by one.
     /// </summary>
-    public MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio = null)
+    internal MatteChunk ProcessChunk(ReadOnlySpan<byte> framesRgb24, int frames, int width, int height, double? downsampleRatio = null)
     {
         CheckChunk(framesRgb24, frames, width, height);
         return _engine.ProcessChunk(framesRgb24, frames, width, height, downsampleRatio);
@@ -107,7 +107,7 @@ public sealed class VideoMatter : IDisposable
     /// the matting head, on the same network and recurrent state as <see cref="Process"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The weights have no segmentation head (e.g. the TF.js model) or are an ONNX file.</exception>
-    public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio = null)
+    internal SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio = null)
     {
         CheckFrame(rgb24, width, height);
         return _engine.Segment(rgb24, width, height, downsampleRatio);
@@ -117,7 +117,7 @@ public sealed class VideoMatter : IDisposable
     public void Reset() => _engine.Reset();
 
     /// <summary>The recurrent state r1..r4 (NCHW) that the next frame of the current size will start from.</summary>
-    public ReadOnlySpan<float> RecurrentState(int index) => _engine.RecurrentState(index);
+    internal ReadOnlySpan<float> RecurrentState(int index) => _engine.RecurrentState(index);
 
     internal RvmGeometry? CurrentGeometry => _engine.CurrentGeometry;
 

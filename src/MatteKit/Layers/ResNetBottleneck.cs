@@ -1,5 +1,4 @@
 using MatteKit.Onnx;
-using MatteKit.Weights;
 
 namespace MatteKit.Layers;
 

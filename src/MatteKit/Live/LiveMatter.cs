@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MatteKit.Conversion;
-using MatteKit.Inference;
-using MatteKit.Selfie;
-using MatteKit.Weights;
 
 namespace MatteKit.Live;
 
@@ -233,7 +230,7 @@ public sealed class LiveMatter : IDisposable
     /// transparency cannot change: outputs were opened for RGB or RGBA.
     /// </summary>
     /// <exception cref="ArgumentException">Not a background, or a change of transparency.</exception>
-    /// <exception cref="Media.MediaFormatException">An image or video that cannot be read.</exception>
+    /// <exception cref="MediaFormatException">An image or video that cannot be read.</exception>
     public void SetBackground(string background) => SetBackground(CompositionBackground.Parse(background, _options.MaxPixels));
 
     /// <summary>As <see cref="SetBackground(string)"/>, with a background already made (the preview page's: no files); taken over.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MatteKit.Conversion;
-using MatteKit.Rvm;
 
 namespace MatteKit.Live;
 
@@ -28,7 +27,7 @@ public sealed record LiveMatterOptions
     /// <summary>RVM (default) or a MediaPipe selfie model, whose mask is the alpha (no ratio: its network size is fixed).</summary>
     public MatteModel Model { get; init; } = MatteModel.Rvm;
 
-    /// <summary>Selfie models: the share of the previous frame's mask in each frame's (see <see cref="Selfie.SelfieOptions.Smoothing"/>).</summary>
+    /// <summary>Selfie models: the share of the previous frame's mask in each frame's (see <see cref="SelfieOptions.Smoothing"/>).</summary>
     public float MaskSmoothing { get; init; }
 
     /// <summary>Refiner below ratio 1; null = deep when the weights hold one.</summary>
@@ -73,7 +72,7 @@ public sealed record LiveMatterOptions
         if (Threads < 0 || Threads > ConvertLimits.MaxThreads)
             throw new ArgumentException($"--threads must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}");
         ValidateRatio(DownsampleRatio);
-        MatteModelSettings.Check(Model, Weights, MaskSmoothing, Selfie.SelfieEdge.GuidedFilter, DownsampleRatio is not null, Refiner is not null);
+        MatteModelSettings.Check(Model, Weights, MaskSmoothing, SelfieEdge.GuidedFilter, DownsampleRatio is not null, Refiner is not null);
         if (!(MaxLatency > TimeSpan.Zero && MaxLatency <= MaxMaxLatency))
             throw new ArgumentException($"--max-latency-ms must be in (0, {MaxMaxLatency.TotalMilliseconds:0}], got {MaxLatency.TotalMilliseconds:0.###}");
         if (!(TargetFps > 0 && TargetFps <= 1000)) throw new ArgumentException($"the target frame rate must be in (0, 1000], got {TargetFps}");

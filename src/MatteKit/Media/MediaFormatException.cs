@@ -1,4 +1,4 @@
-namespace MatteKit.Media;
+namespace MatteKit;
 
 /// <summary>
 /// A media file (image, video frame) that cannot be read. The message is one line, <c>"{file}: {problem}"</c>,

@@ -4,7 +4,7 @@ namespace MatteKit.Media;
 /// An 8-bit image: <see cref="Pixels"/> holds <c>Width * Height * Channels</c> bytes, channels interleaved,
 /// row-major from the top-left pixel, with no padding between rows.
 /// </summary>
-public abstract class PixelImage
+internal abstract class PixelImage
 {
     private protected PixelImage(int width, int height, byte[] pixels, int channels, string kind)
     {

@@ -23,7 +23,7 @@ namespace MatteKit.Media;
 /// and moved over the target only when complete, so a half-written file never stands under the final name.</para>
 /// <para>Errors in the file raise <see cref="MediaFormatException"/> with a one-line message naming the file.</para>
 /// </remarks>
-public static class PngFile
+internal static class PngFile
 {
     /// <summary>Decodes a PNG to 8-bit RGB. Alpha, if any, is dropped (not composited).</summary>
     public static RgbImage ReadRgb(string path, long maxPixels = PixelLimit.Default)

@@ -1,4 +1,4 @@
 namespace MatteKit.Media;
 
 /// <summary>An 8-bit straight-alpha RGBA image: R, G, B, A interleaved (<c>Width * Height * 4</c> bytes).</summary>
-public sealed class RgbaImage(int width, int height, byte[] pixels) : PixelImage(width, height, pixels, 4, "an RGBA");
+internal sealed class RgbaImage(int width, int height, byte[] pixels) : PixelImage(width, height, pixels, 4, "an RGBA");

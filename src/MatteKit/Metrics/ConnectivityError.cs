@@ -14,7 +14,7 @@ namespace MatteKit.Metrics;
 /// script takes the first maximum).
 /// </para>
 /// </summary>
-public static class ConnectivityError
+internal static class ConnectivityError
 {
     public const double Scale = 1e-3;
     private const int Steps = 10;

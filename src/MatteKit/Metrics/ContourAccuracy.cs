@@ -10,7 +10,7 @@ namespace MatteKit.Metrics;
 /// <c>F = 2PR / (P + R)</c> (0 when P + R = 0). With an empty boundary: both empty gives P = R = 1, only pred empty
 /// gives P = 1, R = 0, only true empty gives P = 0, R = 1 (the DAVIS toolkit's conventions).
 /// </summary>
-public static class ContourAccuracy
+internal static class ContourAccuracy
 {
     public const double BoundFraction = 0.008;
 

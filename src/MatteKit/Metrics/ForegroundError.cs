@@ -8,7 +8,7 @@ namespace MatteKit.Metrics;
 /// official scripts then take the mean of nothing (NaN), and so do we; <see cref="ClipScores"/> leaves such frames
 /// out of the foreground means.
 /// </summary>
-public static class ForegroundError
+internal static class ForegroundError
 {
     public const double Scale = 1e3;
 

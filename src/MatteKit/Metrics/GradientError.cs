@@ -16,7 +16,7 @@ namespace MatteKit.Metrics;
 /// in float32, which moves the result in about the sixth significant digit.
 /// </para>
 /// </summary>
-public static class GradientError
+internal static class GradientError
 {
     public const double Sigma = 1.4;
     public const double Scale = 1e-3;

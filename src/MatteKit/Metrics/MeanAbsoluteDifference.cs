@@ -4,7 +4,7 @@ namespace MatteKit.Metrics;
 /// MAD of alpha, as the RVM evaluation reports it: <c>1e3 * mean(|pred - true|)</c> over every pixel, alpha in [0, 1].
 /// Both official scripts (<c>evaluate_lr.py</c>, <c>evaluate_hr.py</c>) define it the same way.
 /// </summary>
-public static class MeanAbsoluteDifference
+internal static class MeanAbsoluteDifference
 {
     public const double Scale = 1e3;
 

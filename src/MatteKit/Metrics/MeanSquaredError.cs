@@ -4,7 +4,7 @@ namespace MatteKit.Metrics;
 /// MSE of alpha, as the RVM evaluation reports it: <c>1e3 * mean((pred - true)^2)</c> over every pixel, alpha in
 /// [0, 1]. The same in both official scripts.
 /// </summary>
-public static class MeanSquaredError
+internal static class MeanSquaredError
 {
     public const double Scale = 1e3;
 

@@ -5,7 +5,7 @@ namespace MatteKit.Metrics;
 /// <c>J = |pred ∩ true| / |pred ∪ true|</c> on binary masks, and 1 when both masks are empty (the DAVIS toolkit's
 /// convention). A matte becomes a mask where alpha ≥ 0.5 (<see cref="Binarize"/>).
 /// </summary>
-public static class RegionSimilarity
+internal static class RegionSimilarity
 {
     public const float MaskThreshold = 0.5f;
 

@@ -6,7 +6,7 @@ namespace MatteKit.Metrics;
 /// It scores how much the predicted matte flickers beyond the true matte's own motion. The first frame of a clip
 /// has no predecessor and scores 0 (both official scripts append 0 there, and that 0 counts in the clip mean).
 /// </summary>
-public static class TemporalCoherence
+internal static class TemporalCoherence
 {
     public const double Scale = 1e2;
 

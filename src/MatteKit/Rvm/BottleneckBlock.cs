@@ -1,6 +1,5 @@
 using MatteKit.Layers;
 using MatteKit.Onnx;
-using MatteKit.Weights;
 
 namespace MatteKit.Rvm;
 

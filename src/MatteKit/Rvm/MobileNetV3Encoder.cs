@@ -1,6 +1,5 @@
 using MatteKit.Onnx;
-using MatteKit.Weights;
-using MatteKit.Architecture;
+using MatteKit.NetworkWidths;
 using MatteKit.Layers;
 
 namespace MatteKit.Rvm;

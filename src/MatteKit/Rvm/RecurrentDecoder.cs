@@ -1,6 +1,5 @@
-using MatteKit.Architecture;
+using MatteKit.NetworkWidths;
 using MatteKit.Onnx;
-using MatteKit.Weights;
 
 namespace MatteKit.Rvm;
 

@@ -1,7 +1,7 @@
 namespace MatteKit.Rvm;
 
 /// <summary>The encoder an RVM model was trained with; told apart by the weights' keys.</summary>
-public enum RvmBackbone
+internal enum RvmBackbone
 {
     /// <summary>MobileNetV3-Large (<c>backbone.features.*</c>): 16/20/40/64-channel recurrent states.</summary>
     MobileNetV3,

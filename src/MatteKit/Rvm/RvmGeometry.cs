@@ -10,7 +10,7 @@ internal sealed class RvmGeometry
     public RvmGeometry(int frameWidth, int frameHeight, double downsampleRatio, IReadOnlyList<int>? stateChannels = null)
     {
         // The MobileNetV3 model's unless told (RvmNetwork.Geometry passes its own).
-        stateChannels ??= Architecture.RvmArchitecture.MobileNetV3.StateChannels;
+        stateChannels ??= NetworkWidths.RvmArchitecture.MobileNetV3.StateChannels;
         if (frameWidth < 1 || frameHeight < 1)
             throw new ArgumentException($"frame size {frameWidth}x{frameHeight} is empty");
         if (!(downsampleRatio > 0 && downsampleRatio <= 1))

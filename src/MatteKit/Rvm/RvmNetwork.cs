@@ -1,6 +1,5 @@
-using MatteKit.Architecture;
+using MatteKit.NetworkWidths;
 using MatteKit.Onnx;
-using MatteKit.Weights;
 
 namespace MatteKit.Rvm;
 
@@ -10,7 +9,7 @@ namespace MatteKit.Rvm;
 /// downsampled); in the segmentation pass the segmentation head instead of projection and refiner.
 /// <see cref="Forward"/> is that figure; <see cref="RvmGraph"/> wraps it in a graph's inputs and outputs.
 /// </summary>
-public sealed class RvmNetwork
+internal sealed class RvmNetwork
 {
     private readonly IRvmEncoder _encoder;
     private readonly LrAspp _aspp;

@@ -12,7 +12,7 @@ namespace MatteKit.Rvm;
 /// for the first frame), outputs <c>fgr, pha, r1o..r4o</c>. Float16: weights, activations and all inputs and
 /// outputs in float16, like the official fp16 exports.
 /// </summary>
-public static class RvmOnnxExport
+internal static class RvmOnnxExport
 {
     /// <summary>Metadata entry holding the ratio the file was built for (the file has no ratio input).</summary>
     public const string RatioMetadataKey = "mattekit.downsample_ratio";

@@ -1,4 +1,4 @@
-namespace MatteKit.Rvm;
+namespace MatteKit;
 
 /// <summary>How a downsampled result is brought back to full resolution (ratio != 1).</summary>
 public enum RvmRefiner

@@ -1,5 +1,4 @@
 using MatteKit.Onnx;
-using MatteKit.Weights;
 using MatteKit.Layers;
 
 namespace MatteKit.Rvm;

@@ -1,4 +1,4 @@
-namespace MatteKit.Selfie;
+namespace MatteKit;
 
 /// <summary>How the network's low-resolution mask is brought to the frame's size.</summary>
 public enum SelfieEdge

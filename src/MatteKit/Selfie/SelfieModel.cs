@@ -1,4 +1,4 @@
-namespace MatteKit.Selfie;
+namespace MatteKit;
 
 /// <summary>MediaPipe's selfie segmentation models, shipped inside MatteKit (Apache-2.0, <c>models/mediapipe_selfie</c>).</summary>
 public enum SelfieModel

@@ -1,4 +1,4 @@
-namespace MatteKit.Selfie;
+namespace MatteKit;
 
 /// <summary>How a <see cref="SelfieSegmenter"/> runs.</summary>
 public sealed record SelfieOptions
@@ -9,7 +9,7 @@ public sealed record SelfieOptions
     /// <summary>Threads ONNX Runtime may use inside one operator; 0 = one per core.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Let idle ONNX Runtime workers spin (see <see cref="Inference.MatterOptions.SpinWhileIdle"/>).</summary>
+    /// <summary>Let idle ONNX Runtime workers spin (see <see cref="MatterOptions.SpinWhileIdle"/>).</summary>
     public bool SpinWhileIdle { get; init; } = true;
 
     /// <summary>How the mask is brought to the frame's size.</summary>

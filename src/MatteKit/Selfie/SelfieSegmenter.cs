@@ -1,7 +1,8 @@
+using MatteKit.Selfie;
 using MatteKit.Inference;
 using Microsoft.ML.OnnxRuntime;
 
-namespace MatteKit.Selfie;
+namespace MatteKit;
 
 /// <summary>
 /// Person segmentation with MediaPipe's selfie models, a fast alternative to RVM: a mask per frame, brought to the
@@ -30,7 +31,7 @@ public sealed class SelfieSegmenter : IDisposable
         => new(SelfieNetwork.Embedded(model), options);
 
     /// <summary>A <c>.tflite</c> file with a selfie model's structure (one RGB input, one mask of the same size).</summary>
-    /// <exception cref="Weights.WeightsFormatException">The file cannot be read or holds an operator MatteKit does not translate.</exception>
+    /// <exception cref="WeightsFormatException">The file cannot be read or holds an operator MatteKit does not translate.</exception>
     public static SelfieSegmenter Load(string tflitePath, SelfieOptions? options = null)
         => new(SelfieNetwork.Read(tflitePath), options);
 

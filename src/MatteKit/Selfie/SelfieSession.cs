@@ -38,7 +38,7 @@ internal sealed class SelfieSession : IDisposable
         catch (OnnxRuntimeException e)
         {
             // The translation checks what it can; anything ONNX Runtime still refuses is the file's doing too.
-            throw new Weights.WeightsFormatException(network.Source, $"ONNX Runtime refuses the translated network: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new WeightsFormatException(network.Source, $"ONNX Runtime refuses the translated network: {e.Message.ReplaceLineEndings(" ")}", e);
         }
         _source = new byte[3 * width * height];
         _alpha = new byte[width * height];

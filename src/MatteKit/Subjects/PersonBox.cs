@@ -1,7 +1,7 @@
 namespace MatteKit.Subjects;
 
 /// <summary>An axis-aligned box in frame pixels (right and bottom exclusive).</summary>
-public readonly record struct PersonBox(float Left, float Top, float Right, float Bottom)
+internal readonly record struct PersonBox(float Left, float Top, float Right, float Bottom)
 {
     public float Width => Math.Max(0, Right - Left);
     public float Height => Math.Max(0, Bottom - Top);

@@ -9,7 +9,7 @@ namespace MatteKit.Subjects;
 /// keypoints each, in frame pixels. The network runs in MatteKit's ONNX graph (one session per frame size, reused);
 /// the decoding runs here.
 /// </summary>
-public sealed class PersonDetector : IDisposable
+internal sealed class PersonDetector : IDisposable
 {
     private const string EmbeddedPrefix = "MatteKit.Models.movenet_multipose.";
     private static readonly Lazy<TfjsGraph> Embedded = new(() => TfjsGraph.ReadEmbedded(EmbeddedPrefix, "movenet-multipose.json"));

@@ -1,6 +1,7 @@
+using MatteKit.Subjects;
 using System.Globalization;
 
-namespace MatteKit.Subjects;
+namespace MatteKit;
 
 /// <summary>
 /// Which person to keep (<c>--subject</c>): the largest, the one nearest the frame's centre, the one at a point of
@@ -16,14 +17,14 @@ public sealed record SubjectChoice
         Index = index;
     }
 
-    public SubjectChoiceKind Kind { get; }
+    internal SubjectChoiceKind Kind { get; }
 
     /// <summary>The point, in pixels of the first frame (for <see cref="SubjectChoiceKind.Point"/>).</summary>
-    public float X { get; }
-    public float Y { get; }
+    internal float X { get; }
+    internal float Y { get; }
 
     /// <summary>The detector's index (for <see cref="SubjectChoiceKind.Index"/>): people above the score threshold, best first.</summary>
-    public int Index { get; }
+    internal int Index { get; }
 
     public static SubjectChoice Largest { get; } = new(SubjectChoiceKind.Largest);
     public static SubjectChoice Center { get; } = new(SubjectChoiceKind.Center);

@@ -1,7 +1,7 @@
 namespace MatteKit.Subjects;
 
 /// <summary>How <see cref="SubjectChoice"/> picks the person.</summary>
-public enum SubjectChoiceKind
+internal enum SubjectChoiceKind
 {
     Largest,
     Center,

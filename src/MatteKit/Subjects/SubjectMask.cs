@@ -5,7 +5,7 @@ namespace MatteKit.Subjects;
 /// feathered over a twentieth of its diagonal (a linear ramp inside the rectangle), so the cut never shows as a
 /// hard line when the region crosses a hand or hair.
 /// </summary>
-public static class SubjectMask
+internal static class SubjectMask
 {
     public const float FeatherFraction = 0.05f;
 

@@ -1,7 +1,7 @@
 namespace MatteKit.Subjects;
 
 /// <summary>Where the tracker stands after a frame.</summary>
-public enum SubjectStatus
+internal enum SubjectStatus
 {
     /// <summary>No subject chosen yet: nobody has been seen (the region is empty).</summary>
     Searching,

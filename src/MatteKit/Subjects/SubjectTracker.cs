@@ -8,7 +8,7 @@ namespace MatteKit.Subjects;
 /// <see cref="GraceFrames"/> frames, then is lost (its region empty) until a detection matches it where it was
 /// lost. The region (box and confident keypoints, grown) follows the detections smoothly.
 /// </summary>
-public sealed class SubjectTracker
+internal sealed class SubjectTracker
 {
     /// <summary>Least person score that can start a track.</summary>
     public const float AcquireScore = 0.04f;

@@ -32,7 +32,7 @@ internal static class TfjsGraphModel
             // Only a regular file, and no more of it than a model.json may have.
             json = Media.InputFile.ReadAllBytes(path, TfjsGraph.MaxModelJsonBytes, "a TF.js model.json");
         }
-        catch (Media.MediaFormatException e)
+        catch (MediaFormatException e)
         {
             throw new WeightsFormatException(path, e.Problem, e);
         }

@@ -1,4 +1,4 @@
-using MatteKit.Architecture;
+using MatteKit.NetworkWidths;
 namespace MatteKit.Weights;
 
 /// <summary>

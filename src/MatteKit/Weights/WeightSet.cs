@@ -1,4 +1,5 @@
-namespace MatteKit.Weights;
+using MatteKit.Weights;
+namespace MatteKit;
 
 /// <summary>
 /// The tensors of one model under the official PyTorch key names (e.g. <c>backbone.features.0.0.weight</c>),
@@ -8,7 +9,7 @@ public sealed class WeightSet
 {
     private readonly Dictionary<string, WeightTensor> _tensors;
 
-    public WeightSet(string source, IEnumerable<WeightTensor> tensors)
+    internal WeightSet(string source, IEnumerable<WeightTensor> tensors)
     {
         Source = source;
         _tensors = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
@@ -53,10 +54,10 @@ public sealed class WeightSet
 
     public bool Contains(string key) => _tensors.ContainsKey(key);
 
-    public bool TryGet(string key, out WeightTensor tensor) => _tensors.TryGetValue(key, out tensor!);
+    internal bool TryGet(string key, out WeightTensor tensor) => _tensors.TryGetValue(key, out tensor!);
 
     /// <summary>The tensor <paramref name="key"/>, checked against <paramref name="expectedShape"/> when given.</summary>
-    public WeightTensor Get(string key, params int[] expectedShape)
+    internal WeightTensor Get(string key, params int[] expectedShape)
     {
         if (!_tensors.TryGetValue(key, out var t))
             throw new WeightsFormatException(Source, $"tensor '{key}' is missing");

@@ -1,7 +1,7 @@
 namespace MatteKit.Weights;
 
 /// <summary>One named float32 tensor of a network, in PyTorch layout (conv kernels OIHW).</summary>
-public sealed class WeightTensor
+internal sealed class WeightTensor
 {
     public WeightTensor(string name, int[] shape, float[] data)
     {

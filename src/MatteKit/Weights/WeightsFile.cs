@@ -1,4 +1,5 @@
-namespace MatteKit.Weights;
+using MatteKit.Weights;
+namespace MatteKit;
 
 /// <summary>Reads RVM weights from whichever published format a path holds.</summary>
 public static class WeightsFile

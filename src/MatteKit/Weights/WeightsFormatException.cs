@@ -1,4 +1,4 @@
-namespace MatteKit.Weights;
+namespace MatteKit;
 
 /// <summary>
 /// A weights file that cannot be used. The message is one line naming the file and, where there is one,

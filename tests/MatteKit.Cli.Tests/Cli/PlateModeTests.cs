@@ -68,7 +68,7 @@ public sealed class PlateModeTests
         foreach (var o in new[] { "pha", "fgr", "com", "err", "ref" })
             Assert.Equal(new[] { "frame_0100.png", "frame_0250.png" }, Directory.GetFiles(tmp.File(o)).Select(Path.GetFileName).Order());
 
-        using var matter = PlateMatter.Load(Weights, new PlateMatterOptions { Threads = 2, RefineMode = MatteKit.Bgm.RefineMode.Thresholding });
+        using var matter = PlateMatter.Load(Weights, new PlateMatterOptions { Threads = 2, RefineMode = MatteKit.RefineMode.Thresholding });
         var frame = PngFile.ReadRgb(Path.Combine(Plates, "frame_0250.png"));
         var plate = PngFile.ReadRgb(Path.Combine(Plates, "background.png"));
         var result = matter.Process(frame.Pixels, plate.Pixels, frame.Width, frame.Height);

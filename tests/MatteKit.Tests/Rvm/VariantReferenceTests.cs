@@ -69,7 +69,7 @@ public sealed class VariantReferenceTests
         var refCase = SharedData.ReferenceCaseOrSkip(folder, "c");
         var modelA = SyntheticRvmWeights.ModelA(TestWeights.Default);
         var fast = new ReferenceComparison(refCase, ReferenceCase.LoadTolerances(folder), _log, "model a, --refiner fast");
-        using var fastMatter = VideoMatter.Load(modelA, new MatterOptions { Threads = 2, Refiner = MatteKit.Rvm.RvmRefiner.FastGuidedFilter });
+        using var fastMatter = VideoMatter.Load(modelA, new MatterOptions { Threads = 2, Refiner = MatteKit.RvmRefiner.FastGuidedFilter });
         using var deepMatter = VideoMatter.Load(modelA, new MatterOptions { Threads = 2 });
         double deepMax = 0;
         for (int i = 0; i < refCase.Frames.Length; i++)

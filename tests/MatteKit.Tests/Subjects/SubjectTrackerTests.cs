@@ -115,11 +115,11 @@ public sealed class SubjectTrackerTests
     }
 
     [Theory]
-    [InlineData("largest", SubjectChoiceKind.Largest)]
-    [InlineData("Center", SubjectChoiceKind.Center)]
-    [InlineData("12.5,300", SubjectChoiceKind.Point)]
-    [InlineData("3", SubjectChoiceKind.Index)]
-    public void ChoicesParse(string text, SubjectChoiceKind kind) => Assert.Equal(kind, SubjectChoice.Parse(text).Kind);
+    [InlineData("largest", nameof(SubjectChoiceKind.Largest))]
+    [InlineData("Center", nameof(SubjectChoiceKind.Center))]
+    [InlineData("12.5,300", nameof(SubjectChoiceKind.Point))]
+    [InlineData("3", nameof(SubjectChoiceKind.Index))]
+    public void ChoicesParse(string text, string kind) => Assert.Equal(kind, SubjectChoice.Parse(text).Kind.ToString());
 
     [Theory]
     [InlineData("biggest")]

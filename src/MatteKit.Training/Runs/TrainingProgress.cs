@@ -1,4 +1,4 @@
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// Progress on stderr: a bar redrawn in place (step, loss, steps/s, ETA) on a terminal, a plain line every ten

@@ -1,4 +1,4 @@
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// How a run ended, at which step, where its checkpoint went (beside --out, or a rescue place when that failed;

@@ -1,6 +1,6 @@
 using MatteKit.Media;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// Checks, before the data loads, that every file training will write can be written: --out, the checkpoint

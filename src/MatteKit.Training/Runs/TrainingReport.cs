@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using MatteKit.Media;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// The HTML training report: one loss curve per term (SVG, no scripts), the validation curves, and the first

@@ -1,4 +1,4 @@
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>One training step's losses (official term names; <c>hr_*</c> for the high-resolution pass, <c>seg</c>).</summary>
 internal sealed record StepRecord(long Step, double Seconds, Dictionary<string, double> Losses);

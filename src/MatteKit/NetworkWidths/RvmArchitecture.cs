@@ -1,4 +1,4 @@
-namespace MatteKit.Architecture;
+namespace MatteKit.NetworkWidths;
 
 /// <summary>
 /// The widths of one RVM model, written once: the encoder's four features (1/2, 1/4, 1/8, 1/16), LR-ASPP's output,

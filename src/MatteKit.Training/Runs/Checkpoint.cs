@@ -4,7 +4,7 @@ using MatteKit.Media;
 using MatteKit.Training.Network;
 using MatteKit.Training.Optimization;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// A resumable training state in one file: a JSON header (step, time spent, the data stream's random state, the

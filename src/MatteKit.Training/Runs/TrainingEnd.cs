@@ -1,4 +1,4 @@
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>Why a training run ended; each ends with a checkpoint written somewhere.</summary>
 internal enum TrainingEnd

@@ -1,9 +1,8 @@
-using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 
 /// <summary>Background-plate mode of <see cref="Converter"/> (BackgroundMattingV2 instead of RVM).</summary>
-public sealed record PlateSettings
+public sealed record PlateMode
 {
     /// <summary>The empty-scene PNG, or <see cref="Auto"/> for the temporal median of the input frames.</summary>
     public required string Plate { get; init; }

@@ -1,4 +1,4 @@
-namespace MatteKit.Architecture;
+namespace MatteKit.NetworkWidths;
 
 /// <summary>
 /// MobileNetV3-Large as RVM uses it (torchvision's layer table, the last stage dilated instead of strided): the one

@@ -4,7 +4,7 @@ using MatteKit.Training.Data;
 using MatteKit.Training.Network;
 using static TorchSharp.torch;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// Scores the network on held-out clips in the evaluation layout (<c>CLIP/com|fgr|pha</c>): each clip's frames in

@@ -1,7 +1,7 @@
 using MatteKit.Conversion;
 using MatteKit.Training.Recipe;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>What <c>mattekit train</c> was asked for; every check of it is in <see cref="Validate"/>.</summary>
 internal sealed class TrainOptions

@@ -1,12 +1,10 @@
 using System.CommandLine;
-using MatteKit.Bgm;
 using MatteKit.Conversion;
-using MatteKit.Inference;
 
 namespace MatteKit.Cli;
 
 /// <summary>Background-plate mode's options of <c>mattekit convert</c> (BackgroundMattingV2; needs its official weights).</summary>
-internal static class PlateOptions
+internal static class PlateModeFlags
 {
     private static readonly Option<string?> Plate = OptionValues.Path("--background-plate",
         "background-plate mode (BackgroundMattingV2, needs its official weights, e.g. pytorch_mobilenetv2.pth): image of the same " +
@@ -33,8 +31,8 @@ internal static class PlateOptions
 
     public static bool Requested(ParseResult parse) => parse.GetValue(Plate) is not null;
 
-    /// <summary>The plate settings, or null without <c>--background-plate</c> (then none of its options may be given).</summary>
-    public static PlateSettings? Read(ParseResult parse)
+    /// <summary>The plate mode, or null without <c>--background-plate</c> (then none of its options may be given).</summary>
+    public static PlateMode? Read(ParseResult parse)
     {
         var plate = parse.GetValue(Plate);
         if (plate is null)
@@ -47,7 +45,7 @@ internal static class PlateOptions
         if (parse.Given(SamplePixels) && mode != RefineMode.Sampling) throw new UsageException("--refine-sample-pixels applies to --refine-mode sampling");
         if (parse.Given(Threshold) && mode != RefineMode.Thresholding) throw new UsageException("--refine-threshold applies to --refine-mode thresholding");
         var defaults = new PlateMatterOptions();
-        return new PlateSettings
+        return new PlateMode
         {
             Plate = plate,
             ResizePlate = parse.GetValue(Resize),

@@ -1,4 +1,3 @@
-using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;
@@ -7,9 +6,9 @@ namespace MatteKit.Conversion;
 /// What one requested output will be (video in a container, folder of PNGs, or one PNG), decided and checked
 /// before any weights are loaded or frames decoded, so that a wrong path fails at once.
 /// </summary>
-internal sealed class OutputPlan
+internal sealed class OutputTarget
 {
-    private OutputPlan(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout)
+    private OutputTarget(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout)
     {
         Role = role;
         Path = path;
@@ -24,12 +23,12 @@ internal sealed class OutputPlan
     public bool SinglePng { get; }
     public PixelLayout Layout { get; }
 
-    public static List<OutputPlan> For(ConvertOptions options, FrameSource source, bool transparent)
+    public static List<OutputTarget> For(ConvertOptions options, FrameSource source, bool transparent)
     {
-        var plans = new List<OutputPlan>();
+        var targets = new List<OutputTarget>();
         void Add(string? path, OutputRole role, PixelLayout layout)
         {
-            if (path is not null) plans.Add(Decide(path, role, layout, options.OutputType, source.IsSingleImage));
+            if (path is not null) targets.Add(Decide(path, role, layout, options.OutputType, source.IsSingleImage));
         }
         Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);
         Add(options.OutputForeground, OutputRole.Foreground, PixelLayout.Rgb24);
@@ -37,10 +36,10 @@ internal sealed class OutputPlan
         Add(options.OutputSegmentation, OutputRole.Segmentation, PixelLayout.Gray8);
         Add(options.Plate?.OutputError, OutputRole.Error, PixelLayout.Gray8);
         Add(options.Plate?.OutputRefined, OutputRole.Refined, PixelLayout.Gray8);
-        return plans;
+        return targets;
     }
 
-    private static OutputPlan Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage)
+    private static OutputTarget Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage)
     {
         var full = System.IO.Path.GetFullPath(path);
         var parent = System.IO.Path.GetDirectoryName(full)!;
@@ -54,13 +53,13 @@ internal sealed class OutputPlan
         {
             if (type == OutputType.Auto && ext.Length > 0 && !Directory.Exists(path))
                 throw new MediaFormatException(path, $"unsupported output extension '{ext}' ({supported})");
-            return new OutputPlan(role, path, null, false, layout);
+            return new OutputTarget(role, path, null, false, layout);
         }
         if (type == OutputType.Auto && isPng)
         {
             if (!singleImage)
                 throw new MediaFormatException(path, "a .png output needs a single image input; give a folder for PNG frames or a video file");
-            return new OutputPlan(role, path, null, true, layout);
+            return new OutputTarget(role, path, null, true, layout);
         }
         if (container is null)
             throw new MediaFormatException(path, ext.Length == 0
@@ -70,7 +69,7 @@ internal sealed class OutputPlan
             throw new MediaFormatException(path, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444), .gif or a folder of PNGs");
         // A missing ffmpeg is reported now rather than after the weights are loaded and the first frame decoded.
         _ = FfmpegTools.Ffmpeg;
-        return new OutputPlan(role, path, container, false, layout);
+        return new OutputTarget(role, path, container, false, layout);
     }
 
     public FrameSink Open(int width, int height, FrameSource source, ConvertOptions options)

@@ -1,15 +1,13 @@
 using System.Diagnostics;
-using MatteKit.Media;
 using MatteKit.Rvm;
 using MatteKit.Training.Data;
 using MatteKit.Training.Losses;
 using MatteKit.Training.Network;
 using MatteKit.Training.Optimization;
 using MatteKit.Training.Recipe;
-using MatteKit.Weights;
 using static TorchSharp.torch;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// The training loop of the paper's train.py on one process: per step a low-resolution matting pass, a

@@ -1,6 +1,6 @@
 using MatteKit.Training.Recipe;
 
-namespace MatteKit.Training.Training;
+namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// The memory one training step needs, estimated before anything loads, and a refusal (with sizes that fit) when
