@@ -1,10 +1,12 @@
-namespace MatteKit.Inference;
+using MatteKit.Inference;
+
+namespace MatteKit;
 
 /// <summary>
 /// The segmentation pass of one frame. The spans view buffers the <see cref="VideoMatter"/> reuses, so they are
 /// valid until its next <c>Process</c> or <c>Segment</c> call.
 /// </summary>
-internal readonly ref struct SegmentationResult
+public readonly ref struct SegmentationResult
 {
     internal SegmentationResult(int width, int height, double ratio, int networkWidth, int networkHeight,
         ReadOnlySpan<float> logits, ReadOnlySpan<float> probability)

@@ -64,7 +64,7 @@ public sealed class VideoMatter : IDisposable
     public long ConvMultiplyAdds => _engine.ConvMultiplyAdds;
 
     /// <summary>Whether <see cref="Segment"/> is available (weights with the segmentation head).</summary>
-    internal bool HasSegmentation => _engine.HasSegmentation;
+    public bool HasSegmentation => _engine.HasSegmentation;
 
     /// <summary>
     /// Mattes one frame given as interleaved 8-bit RGB, <paramref name="width"/> x <paramref name="height"/>.
@@ -107,7 +107,7 @@ public sealed class VideoMatter : IDisposable
     /// the matting head, on the same network and recurrent state as <see cref="Process"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The weights have no segmentation head (e.g. the TF.js model) or are an ONNX file.</exception>
-    internal SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio = null)
+    public SegmentationResult Segment(ReadOnlySpan<byte> rgb24, int width, int height, double? downsampleRatio = null)
     {
         CheckFrame(rgb24, width, height);
         return _engine.Segment(rgb24, width, height, downsampleRatio);

@@ -5,7 +5,7 @@ namespace MatteKit.Metrics;
 /// spreadsheet averages per frame index over clips, then over frame indices; for clips of equal length, as in the
 /// RVM test sets, both are the mean over all frames.)
 /// </summary>
-public sealed record DatasetScores(IReadOnlyList<ClipScores> Clips, MetricValues Mean)
+internal sealed record DatasetScores(IReadOnlyList<ClipScores> Clips, MetricValues Mean)
 {
     public static DatasetScores FromClips(IReadOnlyList<ClipScores> clips)
         => new(clips, MetricValues.Mean(clips.Select(c => c.Mean).ToList()));
