@@ -61,10 +61,16 @@ internal sealed class Interruption : IDisposable
 
     private static void ExitNow()
     {
-        FfmpegTools.KillRunning();
-        PartialOutputs.RemoveAll();
-        Console.Error.WriteLine("mattekit: cancelled; no output was written");
-        Environment.Exit(ExitCode);
+        // Never in the middle of a commit: one under way finishes first, and then counts as kept.
+        lock (PartialOutputs.CommitGate)
+        {
+            FfmpegTools.KillRunning();
+            PartialOutputs.RemoveAll();
+            Console.Error.WriteLine(PartialOutputs.AnyCommitted
+                ? "mattekit: cancelled; the outputs already complete were kept, nothing else was written"
+                : "mattekit: cancelled; no output was written");
+            Environment.Exit(ExitCode);
+        }
     }
 
     public void Dispose()

@@ -434,16 +434,17 @@ public sealed class TrainingHostileInputTests
     public void ASecondInterruptDuringAStepExitsCleanlyWithALoadableCheckpoint()
     {
         using var temp = new TempFolder();
-        // Larger steps (about 6 s on this project's 2 cores), so that the second signal lands inside one.
-        var (clips, backgrounds) = SyntheticSet(temp, 384);
+        // Long passes (512x512, T=8: several seconds each on this project's 2 cores), so that the second signal,
+        // sent after the window in which a repeat counts as the same Ctrl-C, lands inside the pass the first let run.
+        var (clips, backgrounds) = SyntheticSet(temp, 512);
         int secondsSent = 0, abandoned = 0;
         // Each second signal comes after the window in which a repeat counts as the same Ctrl-C, and well inside a step.
         int window = (int)MatteKit.Training.TrainingInterruption.DuplicateWindow.TotalMilliseconds;
-        foreach (var delay in new[] { window + 200, window + 500, window + 900 })
+        foreach (var delay in new[] { window + 100, window + 300, window + 600 })
         {
             var output = temp.File($"tuned{delay}.pth");
             var (exitCode, _, stderr) = RunAndSignal(CliRunner.Trainer, new Dictionary<string, string>(),
-                new[] { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--steps", "100000", "--size", "384x384", "--seq-length", "6", "--threads", "2" },
+                new[] { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--steps", "100000", "--size", "512x512", "--seq-length", "8", "--threads", "2" },
                 p =>
                 {
                     Signal(p.Id, "INT");

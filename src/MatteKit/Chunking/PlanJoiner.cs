@@ -86,17 +86,22 @@ internal static class PlanJoiner
                 if (linked != plan.Frames)
                     throw new MediaFormatException(output.Path, $"joined to {linked} frame(s) where the input has {plan.Frames}");
             }
-            cancel.ThrowIfCancellationRequested();
-            foreach (var file in files) file.Commit();
-            foreach (var folder in folders) folder.Commit();
+            // The outputs and the record of the join go together: a signal that ends the process at once waits for
+            // them, so there is never an output under its final name without the record that says it is joined.
+            lock (PartialOutputs.CommitGate)
+            {
+                cancel.ThrowIfCancellationRequested();
+                foreach (var file in files) file.Commit();
+                foreach (var folder in folders) folder.Commit();
+                plan.RecordJoined();
+            }
         }
         finally
         {
             foreach (var file in files) file.Dispose();
             foreach (var folder in folders) folder.Dispose();
         }
-        // The record before the clean-up: a join stopped in between still counts as done, and its next run clears the rest.
-        plan.RecordJoined();
+        // The record came before the clean-up: a join stopped in between still counts as done, and its next run clears the rest.
         SegmentsFolder.Remove(plan.Segments, keepJoined: true);
         return true;
     }

@@ -65,6 +65,11 @@ internal sealed class OutputFile : IDisposable
 
     public void Commit()
     {
+        lock (PartialOutputs.CommitGate) CommitUnderGate();
+    }
+
+    private void CommitUnderGate()
+    {
         try
         {
             File.Move(WorkingPath, FinalPath, overwrite: true);
@@ -78,7 +83,7 @@ internal sealed class OutputFile : IDisposable
             throw new MediaFormatException(FinalPath, $"cannot be written ({WithoutPath(e.Message)})", e);
         }
         _committed = true;
-        PartialOutputs.Forget(WorkingPath);
+        PartialOutputs.Committed(WorkingPath);
     }
 
     /// <summary>.NET's I/O messages quote the temporary path, which the user never asked for.</summary>

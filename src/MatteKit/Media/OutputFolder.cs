@@ -43,10 +43,13 @@ internal sealed class OutputFolder : IDisposable
 
     public void Commit()
     {
-        if (Directory.Exists(FinalPath)) Directory.Delete(FinalPath);
-        Directory.Move(WorkingPath, FinalPath);
-        _committed = true;
-        PartialOutputs.Forget(WorkingPath);
+        lock (PartialOutputs.CommitGate)
+        {
+            if (Directory.Exists(FinalPath)) Directory.Delete(FinalPath);
+            Directory.Move(WorkingPath, FinalPath);
+            _committed = true;
+            PartialOutputs.Committed(WorkingPath);
+        }
     }
 
     public void Dispose()

@@ -20,6 +20,25 @@ internal static class PartialOutputs
     internal static void Forget(string workingPath) => Pending.TryRemove(workingPath, out _);
 
     /// <summary>
+    /// Held while an output is renamed to its final name (and, by a caller, around what must go with a set of them):
+    /// a process ended at once by a second signal takes it first, so it never ends halfway through a commit and can
+    /// say truthfully whether anything was kept.
+    /// </summary>
+    internal static readonly object CommitGate = new();
+
+    private static int _committed;
+
+    /// <summary>Whether any output of this process reached its final name.</summary>
+    internal static bool AnyCommitted => Volatile.Read(ref _committed) > 0;
+
+    /// <summary>Called under <see cref="CommitGate"/> once <paramref name="workingPath"/> has its final name.</summary>
+    internal static void Committed(string workingPath)
+    {
+        Interlocked.Increment(ref _committed);
+        Forget(workingPath);
+    }
+
+    /// <summary>
     /// A new temporary name beside the output <c>STEM EXTENSION</c> in <paramref name="parent"/>:
     /// <c>.STEM.partial-PID-GUID EXTENSION</c>, hidden, naming the process that writes it.
     /// </summary>

@@ -39,13 +39,17 @@ public sealed class ChunkingHostileInputTests
         foreach (var signal in new[] { "KILL", "INT" })
         {
             int caught = 0;
+            string stopped = "";
+            int exitCode = -1;
             for (int attempt = 0; attempt < 5 && caught == 0; attempt++)
             {
                 using var join = CliRunner.Start(new Dictionary<string, string>(), "join", dir.File("plan.json"));
                 caught = StopMidway(join, dir.Path, frames, signal);
                 Assert.True(join.WaitForExit(TimeSpan.FromSeconds(60)), "the join did not end");
+                stopped = join.StandardError.ReadToEnd().Trim();
+                exitCode = join.ExitCode;
                 _log.WriteLine($"SIGSTOP-sampled join, attempt {attempt}: {(caught > 0 ? $"SIG{signal} with {caught} of {frames} frames in the temporary output" : "finished before being caught")}; " +
-                               $"exit {join.ExitCode}: {join.StandardError.ReadToEnd().Trim()}");
+                               $"exit {join.ExitCode}: {stopped}");
                 if (caught == 0)
                 {
                     // Finished first: put the segments back as they were for another try.
@@ -54,6 +58,17 @@ public sealed class ChunkingHostileInputTests
                 }
             }
             Assert.True(caught > 0, $"the join was never caught midway for SIG{signal}");
+            if (signal == "INT" && Directory.Exists(dir.File("pha")))
+            {
+                // Cancellation is cooperative: on a busy machine the join may have linked its last frames and begun
+                // its commit before the first Ctrl-C was acted on. Then the commit finishes first, with its record,
+                // and the process says so (or it ended, joined, before the signals came); the output is whole and the next
+                // join has nothing to do.
+                Assert.True(exitCode == 0 || stopped.Contains("the outputs already complete were kept"), $"exit {exitCode}: {stopped}");
+                Assert.Equal(frames, Directory.GetFiles(dir.File("pha"), "*.png").Length);
+                Assert.Contains("already joined", Cli("join", dir.File("plan.json")).StdOut);
+                continue;
+            }
             Assert.False(Directory.Exists(dir.File("pha")), "a stopped join left its output under the final name");
             // Every chunk's frames are still in its segment: the join again completes the output.
             Assert.Equal(segments.Keys.Order(), SegmentFrames(dir.File("plan.segments")).Keys.Order());

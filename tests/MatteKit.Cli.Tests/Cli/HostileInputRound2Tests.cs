@@ -136,15 +136,7 @@ public sealed class HostileInputRound2Tests
             ("stride 0", TinyTflite.Build(8, 8, stride: 0), "has strides 0x0"),
             ("a kernel for 5 input channels", TinyTflite.Build(8, 8, kernelShape: [1, 1, 1, 5]), "does not fit its operands"),
         })
-        {
-            var path = dir.File(what.Replace(' ', '-') + ".tflite");
-            File.WriteAllBytes(path, bytes);
-            var e = Assert.Throws<WeightsFormatException>(() => SelfieSegmenter.Load(path).Dispose());
-            _log.WriteLine($"{what}: {e.Message}");
-            Assert.StartsWith(path + ": ", e.Message);
-            Assert.Contains(expected, e.Message);
-            Assert.DoesNotContain('\n', e.Message);
-        }
+            RefusedNamingTheFile(dir, what, bytes, expected);
 
         // The command line: one line, exit 1, no stack trace; for convert and for live, which aborted.
         var rank1 = dir.File("a-kernel-of-rank-1.tflite");
@@ -205,15 +197,7 @@ public sealed class HostileInputRound2Tests
             ("stride 0", Edited(b => Put(b, convStrideH, 0)), $"{convName} has strides {strideW}x0"),
             ("stride -7", Edited(b => Put(b, convStrideH, -7)), "has strides"),
         })
-        {
-            var path = dir.File(what.Replace(' ', '-') + ".tflite");
-            File.WriteAllBytes(path, bytes);
-            var e = Assert.Throws<WeightsFormatException>(() => SelfieSegmenter.Load(path).Dispose());
-            _log.WriteLine($"{what}: {e.Message}");
-            Assert.StartsWith(path + ": ", e.Message);
-            Assert.Contains(expected, e.Message);
-            Assert.DoesNotContain('\n', e.Message);
-        }
+            RefusedNamingTheFile(dir, what, bytes, expected);
 
         // Bit flips and random bytes anywhere outside the weights' bytes (a changed weight is still a model): each
         // either loads and runs, or is a WeightsFormatException naming the file, never another exception.
@@ -480,5 +464,17 @@ public sealed class HostileInputRound2Tests
         using var p = Process.Start(new ProcessStartInfo(program, args) { UseShellExecute = false })!;
         p.WaitForExit();
         return p.ExitCode;
+    }
+
+    /// <summary>The damaged model <paramref name="bytes"/> is refused when loaded, in one line naming its file and <paramref name="expected"/>.</summary>
+    private void RefusedNamingTheFile(TempFolder dir, string what, byte[] bytes, string expected)
+    {
+        var path = dir.File(what.Replace(' ', '-') + ".tflite");
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<WeightsFormatException>(() => SelfieSegmenter.Load(path).Dispose());
+        _log.WriteLine($"{what}: {e.Message}");
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 }

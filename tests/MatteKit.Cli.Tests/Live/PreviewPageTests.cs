@@ -30,7 +30,7 @@ public sealed class PreviewPageTests
         MediaTools.SkipIfMissing();
         HeadlessChromium.SkipIfMissing();
         using var dir = new TempFolder();
-        int port = FreePort();
+        int port = LivePreviewProcess.FreePort();
         using var cli = CliRunner.Start(new Dictionary<string, string>(), "live", Sample, "--realtime", "--loop", "--preview", port.ToString(),
             "--output", dir.File("com.mkv"), "--stats", dir.File("stats.json"), "--threads", "2", "--duration", "90");
         var stderr = new StringBuilder();
@@ -115,14 +115,5 @@ public sealed class PreviewPageTests
         r = CliRunner.Run("live", "udp://127.0.0.1:9", "--preview", "camera:8080");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("is not an IP address", r.StdErr);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
