@@ -63,6 +63,10 @@ public sealed class SlurmClusterTests
                     int slurmd = int.Parse(File.ReadAllText(Path.Combine(cluster, $"slurmd.{node}.pid")).Trim());
                     var victims = Processes().Where(p => p.Node == node).Select(p => p.Pid).Append(slurmd).ToList();
                     victims.AddRange(victims.SelectMany(Ancestors).Where(pid => Comm(pid) == "slurmstepd").ToList());
+                    // Frozen all at once first, then killed: a node that dies reports nothing, but killed one by one a
+                    // slurmstepd still alive could report its task's exit as a failure (no requeue) before its own end.
+                    var pids = victims.Distinct().Select(p => p.ToString()).ToArray();
+                    Run("kill", new[] { "-STOP" }.Concat(pids).ToArray());
                     foreach (int pid in victims.Distinct())
                         try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
                     _log.WriteLine($"killed node {node} (slurmd {slurmd} and {victims.Count - 1} job processes) at {clock.Elapsed.TotalSeconds:F1} s");
