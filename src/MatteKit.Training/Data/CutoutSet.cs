@@ -25,7 +25,7 @@ internal sealed class CutoutSet : IMattingSource
             cancel.ThrowIfCancellationRequested();
             // Cutout.Load reads image.* and alpha.png: only regular files of an image's size go to it.
             foreach (var file in Directory.EnumerateFiles(f, "image.*").Append(Path.Combine(f, "alpha.png")).Where(File.Exists))
-                FrameFiles.Admit(file, "an image");
+                FrameFiles.Admit(file);
             var cutout = Cutout.Load(f);
             if (cutout.Width < trainWidth || cutout.Height < trainHeight)
                 throw new MediaFormatException(f, $"image is {cutout.Width}x{cutout.Height}, smaller than the training size {trainWidth}x{trainHeight}");

@@ -5,18 +5,15 @@ namespace MatteKit.Training.Data;
 
 /// <summary>
 /// Reads training images (PNG directly, JPEG and others through ffmpeg) and lists frame folders. Every file is
-/// admitted through <see cref="InputFile"/> first: only regular files (a FIFO would block, <c>/dev/zero</c> named
+/// admitted as <see cref="InputFile"/> says: only regular files (a FIFO would block, <c>/dev/zero</c> named
 /// <c>.png</c> would fill memory), and none larger than <see cref="MaxImageBytes"/>.
 /// </summary>
 internal static class FrameFiles
 {
     public static readonly string[] ImageExtensions = BackgroundFrames.ImageExtensions;
 
-    /// <summary>
-    /// The largest image file read: the largest picture decoded (<see cref="PixelLimit.Default"/>, 40 Mpx) as a
-    /// 16-bit RGBA PNG stored without compression is 320 MB plus its rows' filter bytes and chunk headers.
-    /// </summary>
-    public const long MaxImageBytes = 384L << 20;
+    /// <summary>The largest image file read: the largest PNG of <see cref="PixelLimit.Default"/> pixels (the same cap PNGs are read with).</summary>
+    public static readonly long MaxImageBytes = PngReader.MaxFileBytes(PixelLimit.Default);
 
     public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
@@ -29,23 +26,14 @@ internal static class FrameFiles
         return files;
     }
 
-    /// <summary>Throws unless <paramref name="path"/> is a regular file of at most <paramref name="maxBytes"/> bytes.</summary>
-    public static void Admit(string path, string what, long maxBytes = MaxImageBytes)
-    {
-        InputFile.RequireRegular(path, what);
-        long length = new FileInfo(path).Length;
-        if (length > maxBytes) throw new MediaFormatException(path, $"{length} bytes, more than the {maxBytes >> 20} MiB {what} may have");
-    }
+    /// <summary>Throws unless <paramref name="path"/> is a regular image file of at most <see cref="MaxImageBytes"/>.</summary>
+    public static void Admit(string path) => InputFile.RequireRegular(path, "an image", MaxImageBytes);
 
     public static RgbImage ReadRgb(string path)
     {
-        if (!IsPng(path))
-        {
-            Admit(path, "an image");
-            return BackgroundFrames.ReadImage(path);
-        }
-        using var stream = new MemoryStream(InputFile.ReadAllBytes(path, MaxImageBytes, "a PNG image"), writable: false);
-        return PngFile.ReadRgb(stream, path);
+        if (IsPng(path)) return PngFile.ReadRgb(path);
+        Admit(path);
+        return BackgroundFrames.ReadImage(path);
     }
 
     /// <summary>
@@ -54,18 +42,14 @@ internal static class FrameFiles
     /// </summary>
     public static (int Width, int Height) HeaderSize(string path)
     {
-        Admit(path, "an image");
+        Admit(path);
         return ImageHeader.Size(path);
     }
 
     /// <summary>A grey image (alpha or mask): PNG read as grey; other formats through ffmpeg, first channel.</summary>
     public static GrayImage ReadGray(string path)
     {
-        if (IsPng(path))
-        {
-            using var stream = new MemoryStream(InputFile.ReadAllBytes(path, MaxImageBytes, "a PNG image"), writable: false);
-            return PngFile.ReadGray(stream, path);
-        }
+        if (IsPng(path)) return PngFile.ReadGray(path);
         var rgb = ReadRgb(path);
         var gray = new byte[rgb.Width * rgb.Height];
         for (int i = 0; i < gray.Length; i++) gray[i] = rgb.Pixels[i * 3];

@@ -85,7 +85,7 @@ internal sealed class Checkpoint
                                       or IndexOutOfRangeException or NotSupportedException or NotImplementedException or OutOfMemoryException)
         {
             // TorchSharp's text quotes what it read as a name, which in a damaged file can be megabytes of binary.
-            throw new MediaFormatException(path, $"damaged, or written for another network ({Excerpt(e.Message)})", e);
+            throw new MediaFormatException(path, $"damaged, or written for another network ({PrintableText.Excerpt(e.Message, 120)})", e);
         }
         if (FirstNonFinite(network) is { } name)
             throw new MediaFormatException(path, $"tensor '{name}' holds NaN or infinity (the run that wrote it diverged); resume from an earlier checkpoint or start again");
@@ -99,14 +99,5 @@ internal sealed class Checkpoint
             if (tensor.is_floating_point() && !TorchSharp.torch.isfinite(tensor).all().item<bool>())
                 return key;
         return null;
-    }
-
-    /// <summary>The first line of a message, control and non-ASCII characters as '?', at most 120 characters.</summary>
-    internal static string Excerpt(string text)
-    {
-        const int Max = 120;
-        var line = text.Split('\n')[0];
-        var printable = new string(line.Take(Max).Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
-        return line.Length > Max ? printable + "..." : printable;
     }
 }

@@ -57,7 +57,7 @@ internal sealed partial class Trainer
             {
                 if (header.Preset != preset.Name || header.Width != _o.Width || header.Height != _o.Height || header.Frames != _o.Frames
                     || (preset.HighResolution && (header.HighWidth != _o.HighWidth || header.HighHeight != _o.HighHeight || header.HighFrames != _o.HighFrames)))
-                    throw new ArgumentException($"--resume {_o.Resume}: was written by a {Checkpoint.Excerpt(header.Preset)} run at {header.Width}x{header.Height}, T={header.Frames}" +
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a {Media.PrintableText.Excerpt(header.Preset, 120)} run at {header.Width}x{header.Height}, T={header.Frames}" +
                         (preset.HighResolution ? $", high resolution {header.HighWidth}x{header.HighHeight}, T={header.HighFrames}" : "") +
                         "; resume with the same --preset, --size, --seq-length, --hr-size and --hr-seq-length");
                 return (network, optimizer);

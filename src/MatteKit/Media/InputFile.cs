@@ -17,6 +17,18 @@ internal static class InputFile
         if (Problem(path, what) is { } problem) throw new MediaFormatException(path, problem);
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="path"/> names a regular file of at most <paramref name="maxBytes"/> bytes: for
+    /// a file another reader (ffmpeg) opens, checked before it is handed over.
+    /// </summary>
+    /// <exception cref="MediaFormatException">Not a regular file, or larger than the cap.</exception>
+    public static void RequireRegular(string path, string what, long maxBytes)
+    {
+        RequireRegular(path, what);
+        long length = new FileInfo(path).Length;
+        if (length > maxBytes) throw TooLarge(path, length, maxBytes, what);
+    }
+
     /// <summary>Null when <paramref name="path"/> is a regular file; else what it is instead, as one phrase.</summary>
     public static string? Problem(string path, string what) => FileIdentity.Of(path)?.Kind switch
     {
@@ -41,8 +53,7 @@ internal static class InputFile
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             long length = stream.Length;
-            if (length > maxBytes || length > Array.MaxLength)
-                throw new MediaFormatException(path, $"{length} bytes, more than the {Describe(maxBytes)} {what} may have");
+            if (length > maxBytes || length > Array.MaxLength) throw TooLarge(path, length, Math.Min(maxBytes, Array.MaxLength), what);
             var bytes = new byte[length];
             int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             if (got != bytes.Length) throw new MediaFormatException(path, $"changed while being read ({got} of {length} bytes)");
@@ -61,6 +72,9 @@ internal static class InputFile
             throw new MediaFormatException(path, "file not found", e);
         }
     }
+
+    private static MediaFormatException TooLarge(string path, long length, long maxBytes, string what)
+        => new(path, $"{length} bytes, more than the {Describe(maxBytes)} {what} may have");
 
     private static string Describe(long bytes) => bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
 }

@@ -185,7 +185,7 @@ internal sealed class RestrictedUnpickler
     private PickleGlobal CheckGlobal(PickleGlobal global)
     {
         if (!IsAllowed(global))
-            throw Fail($"pickle global '{Printable(global.FullName)}' is not allowed in a weights file");
+            throw Fail($"pickle global '{Media.PrintableText.Excerpt(global.FullName)}' is not allowed in a weights file");
         return global;
     }
 
@@ -383,14 +383,6 @@ internal sealed class RestrictedUnpickler
         Fail($"{PickleName} ends unexpectedly at byte {_data.Length} (truncated or corrupt file)");
 
     private WeightsFormatException Fail(string problem) => new(_file, problem);
-
-    private static string Printable(string s)
-    {
-        var sb = new StringBuilder(s.Length);
-        foreach (var ch in s.Length > 200 ? s[..200] + "..." : s)
-            sb.Append(char.IsControl(ch) ? '?' : ch);
-        return sb.ToString();
-    }
 
     /// <summary>The Python type name of a rebuilt value, for messages.</summary>
     public static string TypeName(object? v) => v switch

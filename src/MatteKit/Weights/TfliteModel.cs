@@ -76,7 +76,7 @@ internal sealed class TfliteModel
     {
         var model = FlatBufferTable.Root(bytes);
         // Model: 0 version, 1 operator_codes, 2 subgraphs, 3 description, 4 buffers.
-        var codes = model.Tables(1).Select(c => (Code: OperatorCode(c), Custom: Printable(c.String(1)))).ToArray();
+        var codes = model.Tables(1).Select(c => (Code: OperatorCode(c), Custom: (c.String(1) is { } custom ? Media.PrintableText.Excerpt(custom) : null))).ToArray();
         var subgraphs = model.Tables(2);
         if (subgraphs.Length == 0) throw new WeightsFormatException(source, "the model has no subgraph");
         var buffers = model.Tables(4).Select(BufferData).ToArray();
@@ -90,7 +90,7 @@ internal sealed class TfliteModel
         {
             // Tensor: 0 shape, 1 type, 2 buffer, 3 name.
             var t = tensorTables[i];
-            string name = Printable(t.String(3)) ?? $"tensor_{i}";
+            string name = (t.String(3) is { } tensorName ? Media.PrintableText.Excerpt(tensorName) : $"tensor_{i}");
             var shape = t.Int32s(0);
             if (shape.Length > MaxRank)
                 throw new WeightsFormatException(source, $"tensor {i} '{name}' has rank {shape.Length}, more than the {MaxRank} a model may use");
@@ -143,16 +143,6 @@ internal sealed class TfliteModel
     }
 
     /// <summary>A name from the file as messages show it: control characters replaced, at most 200 characters.</summary>
-    private static string? Printable(string? text)
-    {
-        if (text is null) return null;
-        var shown = text.Length > 200 ? text[..200] + "..." : text;
-        return string.Create(shown.Length, shown, (span, s) =>
-        {
-            for (int i = 0; i < s.Length; i++) span[i] = char.IsControl(s[i]) ? '?' : s[i];
-        });
-    }
-
     /// <summary>
     /// OperatorCode: 0 deprecated_builtin_code (int8), 1 custom_code, 2 version, 3 builtin_code (int32). Writers
     /// fill both codes and older files only the first; the larger of the two is the operator (TFLite's own rule).
