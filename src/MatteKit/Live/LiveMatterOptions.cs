@@ -83,14 +83,17 @@ public sealed record LiveMatterOptions
     /// <exception cref="ArgumentException">One line with the least ratio that fits.</exception>
     internal static void CheckRatioFits(double? ratio, int width, int height)
     {
-        if (ratio is not { } r || r == 1 || width <= 0 || height <= 0) return;
-        // As the network's size is found (RvmGeometry): floor(side * ratio).
-        int networkWidth = (int)Math.Floor(width * r), networkHeight = (int)Math.Floor(height * r);
-        if (networkWidth >= 1 && networkHeight >= 1) return;
+        if (RatioFits(ratio, width, height)) return;
+        double r = ratio!.Value;
+        var (networkWidth, networkHeight) = Rvm.RvmGeometry.NetworkSize(width, height, r);
         double least = Math.Ceiling(10_000.0 / Math.Min(width, height)) / 10_000;
         throw new ArgumentException($"downsample ratio {r.ToString(CultureInfo.InvariantCulture)} shrinks a {width}x{height} frame to nothing " +
                                     $"({networkWidth}x{networkHeight}); at this size it must be at least {least.ToString(CultureInfo.InvariantCulture)}");
     }
+
+    /// <summary>Whether <paramref name="ratio"/> leaves the network at least a pixel each way on this frame (auto always does).</summary>
+    internal static bool RatioFits(double? ratio, int width, int height)
+        => ratio is not { } r || width <= 0 || height <= 0 || Rvm.RvmGeometry.NetworkSize(width, height, r) is ( >= 1, >= 1);
 
     internal static void ValidateRatio(double? ratio)
     {

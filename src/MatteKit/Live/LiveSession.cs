@@ -94,7 +94,7 @@ internal static class LiveSession
             {
                 string why = "the input ended";
                 using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.MaxPixels, options.ReadTimeout,
-                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels && RatioFits(options.Matter.DownsampleRatio, w, h)) matter.Prepare(w, h); },
+                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels && LiveMatterOptions.RatioFits(options.Matter.DownsampleRatio, w, h)) matter.Prepare(w, h); },
                     until.Token);
                 try
                 {
@@ -212,19 +212,6 @@ internal static class LiveSession
         {
             foreach (var output in opened) output.Dispose();
             throw;
-        }
-    }
-
-    private static bool RatioFits(double? ratio, int width, int height)
-    {
-        try
-        {
-            LiveMatterOptions.CheckRatioFits(ratio, width, height);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false; // the first frame says so, on the session's thread
         }
     }
 

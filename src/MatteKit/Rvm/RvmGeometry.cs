@@ -19,8 +19,7 @@ internal sealed class RvmGeometry
         FrameHeight = frameHeight;
         DownsampleRatio = downsampleRatio;
         Refine = downsampleRatio != 1;
-        NetworkWidth = Refine ? (int)Math.Floor(frameWidth * downsampleRatio) : frameWidth;
-        NetworkHeight = Refine ? (int)Math.Floor(frameHeight * downsampleRatio) : frameHeight;
+        (NetworkWidth, NetworkHeight) = NetworkSize(frameWidth, frameHeight, downsampleRatio);
         if (NetworkWidth < 1 || NetworkHeight < 1)
             throw new ArgumentException(
                 $"downsample ratio {downsampleRatio} shrinks a {frameWidth}x{frameHeight} frame to nothing ({NetworkWidth}x{NetworkHeight}); use a larger ratio");
@@ -34,6 +33,11 @@ internal sealed class RvmGeometry
             StateShapes[i] = new[] { 1, stateChannels[i], h, w };
         }
     }
+
+    /// <summary>Where the network runs for this frame and ratio: <c>floor(side * ratio)</c>, or the frame itself at ratio 1.</summary>
+    public static (int Width, int Height) NetworkSize(int frameWidth, int frameHeight, double downsampleRatio)
+        => downsampleRatio == 1 ? (frameWidth, frameHeight)
+            : ((int)Math.Floor(frameWidth * downsampleRatio), (int)Math.Floor(frameHeight * downsampleRatio));
 
     public bool Matches(int frameWidth, int frameHeight, double downsampleRatio)
         => FrameWidth == frameWidth && FrameHeight == frameHeight && DownsampleRatio == downsampleRatio;
