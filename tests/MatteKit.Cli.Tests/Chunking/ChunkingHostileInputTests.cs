@@ -180,7 +180,7 @@ public sealed class ChunkingHostileInputTests
         using var dir = new TempFolder();
         string input = dir.File("in.mp4");
         File.Copy(Sample, input);
-        var hash = Hash(input);
+        var hash = FileHash.Of(input);
         Cli("plan", input, "--output-alpha", dir.File("pha.mp4"), "--input-resize", "64x64", "--chunk-frames", "10", "--warmup", "0",
             "--out", dir.File("plan.json"), "--quiet");
         for (int k = 0; k < 3; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString(), "--quiet");
@@ -210,7 +210,7 @@ public sealed class ChunkingHostileInputTests
                 Assert.Contains(dir.File("plan.json"), line);
                 Assert.Contains(expected, line);
             }
-            Assert.Equal(hash, Hash(input));
+            Assert.Equal(hash, FileHash.Of(input));
             Assert.False(File.Exists(dir.File("pha.mp4")));
         }
     }
@@ -415,7 +415,7 @@ public sealed class ChunkingHostileInputTests
         Cli(new[] { "plan", Sample, "--output-composition", dir.File("com.mp4"), "--out", dir.File("plan.json") }.Concat(common).ToArray());
         for (int k = 0; k < 2; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString());
         Cli("join", dir.File("plan.json"));
-        string green = Hash(dir.File("com.mp4"));
+        string green = FileHash.Of(dir.File("com.mp4"));
         Cli(new[] { "plan", Sample, "--output-composition", dir.File("com.mp4"), "--background", "white", "--out", dir.File("plan.json") }.Concat(common).ToArray());
 
         // The new plan's chunks never ran: its join has nothing to join, whatever the old plan's output.
@@ -429,12 +429,12 @@ public sealed class ChunkingHostileInputTests
         Assert.Equal(0, status.ExitCode);
         Assert.DoesNotContain("joined", status.StdOut);
         Assert.Contains("2 chunk(s): 0 done, 2 not done (0, 1)", status.StdOut);
-        Assert.Equal(green, Hash(dir.File("com.mp4")));
+        Assert.Equal(green, FileHash.Of(dir.File("com.mp4")));
 
         // Its own chunks and join: joined, and only then.
         for (int k = 0; k < 2; k++) Cli("chunk", dir.File("plan.json"), "--index", k.ToString());
         Assert.Contains("joined 2 chunk(s)", Cli("join", dir.File("plan.json")).StdOut);
-        Assert.NotEqual(green, Hash(dir.File("com.mp4")));
+        Assert.NotEqual(green, FileHash.Of(dir.File("com.mp4")));
         Assert.Contains("already joined", Cli("join", dir.File("plan.json")).StdOut);
         Assert.Contains("joined, 2 chunk(s), 30 frames", CliRunner.RunWithEnvironment(new Dictionary<string, string> { ["PATH"] = dir.File("bin") }, "slurm", "status", dir.File("plan.json")).StdOut);
     }
@@ -593,7 +593,7 @@ public sealed class ChunkingHostileInputTests
             Assert.Equal(2, r.ExitCode);
             Assert.Contains(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
         }
-        Assert.Equal(Hash(Sample), Hash(input));
+        Assert.Equal(FileHash.Of(Sample), FileHash.Of(input));
         Assert.False(File.Exists(dir.File("pha.mp4")));
     }
 
@@ -728,7 +728,6 @@ public sealed class ChunkingHostileInputTests
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    private static string Hash(string path) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
     private CliRunner.Result Cli(params string[] args)
     {

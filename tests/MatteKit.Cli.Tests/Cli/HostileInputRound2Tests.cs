@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using MatteKit.Media;
 using MatteKit.Selfie;
@@ -43,7 +42,7 @@ public sealed class HostileInputRound2Tests
         var truth = dir.File("true");
         var predicted = dir.File("pred");
         var frames = Directory.GetFiles(dir.Path, "*.png", SearchOption.AllDirectories);
-        var before = frames.ToDictionary(f => f, Hash);
+        var before = frames.ToDictionary(f => f, FileHash.Of);
         File.CreateSymbolicLink(dir.File("link.html"), Path.Combine(truth, "clip", "pha", "0001.png"));
         Assert.Equal(0, Run("ln", Path.Combine(predicted, "clip", "fgr", "0000.png"), dir.File("hard.csv")));
 
@@ -64,7 +63,7 @@ public sealed class HostileInputRound2Tests
             Assert.Contains(expected, r.StdErr);
             Assert.Single(r.StdErr.Trim().Split('\n'));
         }
-        foreach (var (file, hash) in before) Assert.Equal(hash, Hash(file));
+        foreach (var (file, hash) in before) Assert.Equal(hash, FileHash.Of(file));
         Assert.False(File.Exists(dir.File("s.txt")) || File.Exists(dir.File("r.html")));
         Assert.Empty(Directory.GetFiles(dir.Path, ".*", SearchOption.AllDirectories));
 
@@ -457,7 +456,6 @@ public sealed class HostileInputRound2Tests
         return peak;
     }
 
-    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     private static int Run(string program, params string[] args)
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using MatteKit.Media;
 using MatteKit.Tests.TestSupport;
@@ -33,14 +32,14 @@ public sealed class HostileInputTests
         using var dir = new TempFolder();
         var input = dir.File("x.mp4");
         File.Copy(SampleClip, input);
-        var hash = Hash(input);
+        var hash = FileHash.Of(input);
         Directory.CreateDirectory(dir.File("sub"));
         File.CreateSymbolicLink(dir.File("link.mp4"), input);
         File.CreateSymbolicLink(dir.File("folder-link"), dir.Path);
         Assert.Equal(0, Ln(input, dir.File("hard.mp4")));
         var image = dir.File("x.png");
         File.Copy(SampleImage, image);
-        var imageHash = Hash(image);
+        var imageHash = FileHash.Of(image);
 
         foreach (var (what, args) in new (string, string[])[]
         {
@@ -59,8 +58,8 @@ public sealed class HostileInputTests
             Assert.Contains("refusing to overwrite an input", r.StdErr);
             Assert.Single(r.StdErr.Trim().Split('\n'));
         }
-        Assert.Equal(hash, Hash(input));
-        Assert.Equal(imageHash, Hash(image));
+        Assert.Equal(hash, FileHash.Of(input));
+        Assert.Equal(imageHash, FileHash.Of(image));
         Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
     }
 
@@ -517,7 +516,6 @@ public sealed class HostileInputTests
         => stderr.Split('\n').Where(l => l.StartsWith("frame ", StringComparison.Ordinal) && l.Contains('/'))
             .Select(l => int.Parse(l.Split(' ')[1].Split('/')[1]));
 
-    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     private static int Ln(string target, string link) => Run("ln", target, link);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using MatteKit.Conversion;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -26,13 +25,13 @@ public sealed class InputSpelledAsStreamTests
         using var dir = new TempFolder();
         var input = dir.File("in.mp4");
         File.Copy(SampleClip, input);
-        var hash = Hash(input);
+        var hash = FileHash.Of(input);
         Skip.IfNot(Directory.Exists("/dev/shm"), "/dev/shm is not there on this machine");
         var shm = $"/dev/shm/mattekit-test-{Guid.NewGuid():N}.mp4";
         File.Copy(SampleClip, shm);
         try
         {
-            var shmHash = Hash(shm);
+            var shmHash = FileHash.Of(shm);
             foreach (var (what, args, file) in new (string, string[], string)[]
             {
                 ("convert, a path under /dev", ["convert", shm, "--duration", "0.2", "--output-composition", shm], shm),
@@ -54,8 +53,8 @@ public sealed class InputSpelledAsStreamTests
                 Assert.Contains(file, r.StdErr);
                 Assert.Single(r.StdErr.Trim().Split('\n'));
             }
-            Assert.Equal(hash, Hash(input));
-            Assert.Equal(shmHash, Hash(shm));
+            Assert.Equal(hash, FileHash.Of(input));
+            Assert.Equal(shmHash, FileHash.Of(shm));
             Assert.Single(Directory.GetFiles(dir.Path));
         }
         finally
@@ -72,7 +71,7 @@ public sealed class InputSpelledAsStreamTests
         using var dir = new TempFolder();
         var input = dir.File("in.mp4");
         File.Copy(SampleClip, input);
-        var hash = Hash(input);
+        var hash = FileHash.Of(input);
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-c", "exec \"$@\" < \"$MATTEKIT_TEST_INPUT\"", "bash", dotnet, Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll"),
@@ -90,7 +89,7 @@ public sealed class InputSpelledAsStreamTests
         _log.WriteLine($"convert - < in.mp4 --output-composition in.mp4: exit {p.ExitCode}: {stderr.Result.Trim()}");
         Assert.Equal(2, p.ExitCode);
         Assert.Contains("refusing to overwrite an input", stderr.Result);
-        Assert.Equal(hash, Hash(input));
+        Assert.Equal(hash, FileHash.Of(input));
     }
 
     [Fact]
@@ -137,5 +136,4 @@ public sealed class InputSpelledAsStreamTests
         Assert.Single(r.StdErr.Trim().Split('\n'));
     }
 
-    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 }
