@@ -106,8 +106,7 @@ internal static class ConvertBenchmark
             OutputForeground = allOutputs ? Path.Combine(outDir, "fgr.mp4") : null,
             H264Preset = preset,
             DurationSeconds = duration,
-            DownsampleRatio = ratio,
-            Threads = threads,
+            Matting = new() { DownsampleRatio = ratio, Threads = threads },
             Sequential = sequential,
             SeqChunk = seqChunk,
         };

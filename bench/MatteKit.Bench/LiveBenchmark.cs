@@ -72,8 +72,7 @@ internal static class LiveBenchmark
             Duration = TimeSpan.FromSeconds(seconds),
             Matter = new LiveMatterOptions
             {
-                Threads = threads,
-                DownsampleRatio = ratio,
+                Matting = new() { Threads = threads, DownsampleRatio = ratio },
                 MaxLatency = maxLatency is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
             },
         };

@@ -35,8 +35,8 @@ internal static class SeamBenchmark
             string frames = Path.Combine(work.FullName, "real");
             Converter.Run(new ConvertOptions
             {
-                Input = real, OutputForeground = null, OutputComposition = frames, OutputType = OutputType.PngSequence, Background = "transparent",
-                InputResize = (512, 288), Frames = new FrameRange(0, 60), Threads = 2,
+                Input = real, OutputForeground = null, OutputComposition = frames, OutputType = OutputType.PngSequence, Background = Background.Transparent,
+                InputResize = (512, 288), Frames = new FrameRange(0, 60), Matting = new() { Threads = 2 },
             });
             Report("real juggle_fullbody_720p (first 60 frames at 512x288, no truth: one pass stands in)", frames, 60, 2 * chunk,
                 "the input", null, work.FullName);
@@ -81,7 +81,7 @@ internal static class SeamBenchmark
     {
         Converter.Run(new ConvertOptions
         {
-            Input = input, OutputAlpha = output, OutputType = OutputType.PngSequence, Frames = frames, Warmup = warmup, WarmupOrder = order, Threads = 2,
+            Input = input, OutputAlpha = output, OutputType = OutputType.PngSequence, Frames = frames, Warmup = warmup, WarmupOrder = order, Matting = new() { Threads = 2 },
         });
         return Directory.GetFiles(output, "*.png").Order(StringComparer.Ordinal).Select(Alpha).ToList();
     }

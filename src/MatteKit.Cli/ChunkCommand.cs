@@ -8,11 +8,10 @@ internal static class ChunkCommand
 {
     private static readonly Argument<string> Plan = new("PLAN") { Description = "a plan written by mattekit plan" };
     private static readonly Option<int?> Index = OptionValues.WholeNumber("--index", "the chunk to convert (0 to chunks - 1; on Slurm $SLURM_ARRAY_TASK_ID)", 0);
-    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no summary line");
 
     public static Command BuildChunk(CancellationToken cancel)
     {
-        var command = new Command("chunk", "Convert one chunk of a plan into its segment files (a finished chunk is not redone)") { Plan, Index, Quiet };
+        var command = new Command("chunk", "Convert one chunk of a plan into its segment files (a finished chunk is not redone)") { Plan, Index, SharedOptions.Quiet };
         command.SetAction(parse =>
         {
             var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
@@ -27,7 +26,7 @@ internal static class ChunkCommand
             }
             bool done = ChunkRunner.Run(plan, index, null, cancel);
             var chunk = plan.Chunks[index];
-            if (!parse.GetValue(Quiet))
+            if (!parse.GetValue(SharedOptions.Quiet))
                 Console.WriteLine(done ? $"chunk {index}: frames {chunk.Start} to {chunk.End - 1} converted" : $"chunk {index}: already done");
             return 0;
         });
@@ -36,12 +35,12 @@ internal static class ChunkCommand
 
     public static Command BuildJoin(CancellationToken cancel)
     {
-        var command = new Command("join", "Check every chunk of a plan and join the segments into the outputs (audio muxed once)") { Plan, Quiet };
+        var command = new Command("join", "Check every chunk of a plan and join the segments into the outputs (audio muxed once)") { Plan, SharedOptions.Quiet };
         command.SetAction(parse =>
         {
             var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
             bool joined = PlanJoiner.Join(plan, cancel);
-            if (!parse.GetValue(Quiet))
+            if (!parse.GetValue(SharedOptions.Quiet))
                 Console.WriteLine(joined
                     ? $"joined {plan.Chunks.Count} chunk(s), {plan.Frames} frames: {string.Join(", ", plan.Outputs.Select(o => o.Path))}"
                     : $"already joined ({plan.Frames} frames in each output): {string.Join(", ", plan.Outputs.Select(o => o.Path))}; nothing to do");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MatteKit.Conversion;
 using MatteKit.Media.Ffmpeg;
-using MatteKit.Selfie;
 
 namespace MatteKit.Cli;
 
@@ -31,25 +30,12 @@ internal static class ConvertCommand
     private static readonly Option<OutputType?> Type = OptionValues.Choice("--output-type",
         "video or png_sequence (default: from each PATH's extension)", "TYPE",
         new Dictionary<string, OutputType> { ["video"] = OutputType.Video, ["png_sequence"] = OutputType.PngSequence });
-    private static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps", "video bit rate in Mbit/s (fractions allowed)");
-    private static readonly Option<int?> Crf = OptionValues.WholeNumber("--crf",
-        $"constant quality instead, 0 to {ConvertLimits.MaxCrf} (H.264 default 18, VP9 default 30)", 0);
     private static readonly Option<string?> Preset = OptionValues.Parsed<string?>("--x264-preset",
         $"H.264 encoder speed: {string.Join(", ", VideoContainer.H264Presets)} (default veryfast); faster leaves more CPU to " +
         "matting, slower makes smaller files at the same --crf", "NAME",
         text => VideoContainer.H264Presets.Contains(text.ToLowerInvariant()) ? text.ToLowerInvariant()
             : throw new UsageException($"--x264-preset must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{text}'"),
         null, VideoContainer.H264Presets.ToArray());
-    private static readonly Option<string> Background = new("--background")
-    {
-        Description = "green (default, 120,255,155), black, white, #RRGGBB, blur[:SIGMA] (the input itself blurred, SIGMA in " +
-                      "pixels, default 16), an image (scaled to cover, centre-cropped), a video (looped or cut to the input's length), " +
-                      "or transparent (.webm VP9 with alpha, .mov ProRes 4444, .gif, RGBA PNGs)",
-        HelpName = "BG",
-        DefaultValueFactory = _ => "green",
-    };
-    private static readonly Option<double?> Ratio = OptionValues.Ratio("--downsample-ratio",
-        "network resolution as a fraction of the frame; auto (default) keeps the longer side about 512 px; 1 = full resolution, no refiner");
     private static readonly Option<(int Width, int Height)?> InputResize = OptionValues.Size("--input-resize", "scale input frames to WxH first");
     private static readonly Option<int?> SeqChunk = OptionValues.WholeNumber("--seq-chunk",
         $"frames per network call, 1 to {ConvertLimits.MaxSeqChunk} (default 1), as the official converter's seq_chunk: the " +
@@ -67,22 +53,6 @@ internal static class ConvertCommand
         new Dictionary<string, WarmupOrder> { ["forward"] = WarmupOrder.Forward, ["reverse"] = WarmupOrder.Reverse });
     private static readonly Option<bool> NoAudio = OptionValues.Flag("--no-audio",
         "leave the input's audio out (kept by default: copied when the container allows, re-encoded otherwise)");
-    private static readonly Option<string?> Weights = OptionValues.Path("--weights",
-        "TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50, fast or deep guided filter), or an RVM .onnx file " +
-        "run as it is (official exports, float32 or float16, or one from export-onnx); default: embedded model. Official ONNX exports " +
-        "always resize and run their refiner, even at --downsample-ratio 1, so their output differs there from the others");
-    internal static readonly Option<RvmRefiner?> Refiner = OptionValues.Choice("--refiner",
-        "refiner for ratios below 1; default: deep when the weights have it", "fast|deep",
-        new Dictionary<string, RvmRefiner> { ["fast"] = RvmRefiner.FastGuidedFilter, ["deep"] = RvmRefiner.DeepGuidedFilter });
-    internal static readonly Option<MatteModel?> Model = OptionValues.Choice("--model",
-        "rvm (default): Robust Video Matting, a real matte; selfie or selfie-landscape: MediaPipe's selfie segmentation (256x256 or " +
-        "256x144), a refined mask, several times faster; --weights may then name a .tflite of the same kind", "MODEL",
-        new Dictionary<string, MatteModel> { ["rvm"] = MatteModel.Rvm, ["selfie"] = MatteModel.Selfie, ["selfie-landscape"] = MatteModel.SelfieLandscape });
-    internal static readonly Option<double?> MaskSmoothing = OptionValues.Number("--mask-smoothing",
-        $"selfie models: share of the previous frame's mask in each frame's, 0 (default) to {SelfieOptions.MaxSmoothing}; less flicker, some lag");
-    private static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
-        "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
-        new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
     private static readonly Option<MatteKit.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.SubjectChoice?>("--subject",
         "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
         "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
@@ -91,14 +61,6 @@ internal static class ConvertCommand
             try { return MatteKit.SubjectChoice.Parse(text); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
         });
-    private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
-        "inference threads, 1 to the cores present (default: one per core)", 1);
-    private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
-        $"largest frame accepted (input, resize, background), checked against each file's header before decoding; default " +
-        $"{ConvertLimits.DefaultMaxPixels} (above 8K DCI)", 1);
-    private static readonly Option<double?> ReadTimeout = OptionValues.PositiveNumber("--read-timeout",
-        $"give up on an input that sends nothing this long (default {ConvertLimits.DefaultReadTimeout.TotalSeconds:0})", "SECONDS");
-    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress or summary");
 
     public static Command Build(CancellationToken cancel)
     {
@@ -123,11 +85,10 @@ internal static class ConvertCommand
     {
         foreach (var option in new Option[]
                  {
-                     InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, Mbps,
-                     Crf, Preset, Background, Ratio, InputResize, SeqChunk, Start, Duration, Frames, Warmup, WarmupOrderOption, NoAudio, Weights, Refiner,
-                     Model, MaskSmoothing, MaskEdge, Subject,
-                     Threads, MaxPixels, ReadTimeout, Quiet,
-                 })
+                     InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type,
+                     SharedOptions.Mbps, SharedOptions.Crf, Preset, SharedOptions.Background, InputResize, SeqChunk, Start, Duration, Frames, Warmup,
+                     WarmupOrderOption, NoAudio, Subject,
+                 }.Concat(SharedOptions.Matting).Append(SharedOptions.ReadTimeout).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);
     }
@@ -135,15 +96,15 @@ internal static class ConvertCommand
     /// <summary>Whether <c>--warmup</c> was given (a plan has its own default).</summary>
     internal static int? GivenWarmup(ParseResult parse) => parse.GetValue(Warmup);
 
-    internal static bool IsQuiet(ParseResult parse) => parse.GetValue(Quiet);
+    internal static bool IsQuiet(ParseResult parse) => parse.GetValue(SharedOptions.Quiet);
 
     private static int Run(ParseResult parse, CancellationToken cancel)
     {
         var options = ReadOptions(parse);
         if (parse.GetValue(Workers) is { } workers && workers > 1)
-            return LocalWorkers.Run(options, workers, parse.GetValue(ChunkFrames), parse.GetValue(Warmup) ?? PlanCommand.DefaultWarmup, parse.GetValue(Quiet), cancel);
+            return LocalWorkers.Run(options, workers, parse.GetValue(ChunkFrames), parse.GetValue(Warmup) ?? PlanCommand.DefaultWarmup, parse.GetValue(SharedOptions.Quiet), cancel);
         if (parse.GetValue(ChunkFrames) is not null) throw new UsageException("--chunk-frames is for --workers (or mattekit plan)");
-        return Convert(options, parse.GetValue(Quiet), cancel);
+        return Convert(options, parse.GetValue(SharedOptions.Quiet), cancel);
     }
 
     /// <summary>The options as given, checked (a usage error, exit 2, when they do not make sense).</summary>
@@ -153,8 +114,6 @@ internal static class ConvertCommand
         var positional = parse.GetValue(Input);
         if (input is not null && positional is not null) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
         input ??= positional ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
-        if (parse.Given(Ratio) && PlateModeFlags.Requested(parse))
-            throw new UsageException("--downsample-ratio is for the RVM mode; with --background-plate use --backbone-scale");
 
         var options = new ConvertOptions
         {
@@ -162,12 +121,14 @@ internal static class ConvertCommand
             OutputAlpha = parse.GetValue(OutputAlpha),
             OutputForeground = parse.GetValue(OutputForeground),
             OutputComposition = parse.GetValue(OutputComposition),
+            OutputSegmentation = parse.GetValue(OutputSegmentation),
+            SegmentationThreshold = (float?)parse.GetValue(SegmentationThreshold),
             OutputType = parse.GetValue(Type) ?? OutputType.Auto,
-            OutputVideoMbps = parse.GetValue(Mbps),
-            Crf = parse.GetValue(Crf),
+            OutputVideoMbps = parse.GetValue(SharedOptions.Mbps),
+            Crf = parse.GetValue(SharedOptions.Crf),
             H264Preset = parse.GetValue(Preset),
-            Background = parse.GetValue(Background)!,
-            DownsampleRatio = parse.GetValue(Ratio),
+            Background = parse.GetValue(SharedOptions.Background)!,
+            Matting = SharedOptions.ReadMatting(parse),
             InputResize = parse.GetValue(InputResize),
             SeqChunk = parse.GetValue(SeqChunk) ?? 1,
             StartSeconds = parse.GetValue(Start),
@@ -176,18 +137,9 @@ internal static class ConvertCommand
             Warmup = parse.GetValue(Warmup) ?? 0,
             WarmupOrder = parse.GetValue(WarmupOrderOption) ?? WarmupOrder.Forward,
             NoAudio = parse.GetValue(NoAudio),
-            Weights = parse.GetValue(Weights),
-            Threads = parse.GetValue(Threads) ?? 0,
-            OutputSegmentation = parse.GetValue(OutputSegmentation),
-            SegmentationThreshold = (float?)parse.GetValue(SegmentationThreshold),
-            Refiner = parse.GetValue(Refiner),
-            Model = parse.GetValue(Model) ?? MatteModel.Rvm,
-            MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
-            MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
             Subject = parse.GetValue(Subject),
             Plate = PlateModeFlags.Read(parse),
-            MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
-            ReadTimeout = parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : ConvertLimits.DefaultReadTimeout,
+            ReadTimeout = SharedOptions.ReadReadTimeout(parse),
         };
         // Every check of the options, their bounds and their paths is the library's; here it is a usage error (exit 2).
         try
@@ -196,7 +148,7 @@ internal static class ConvertCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(ParameterFlags.Say(e));
         }
         return options;
     }
@@ -218,7 +170,7 @@ internal static class ConvertCommand
         catch (MatteKit.Subjects.SubjectChoiceException e)
         {
             // Only the first frame can tell that --subject asks for someone who is not there: still a usage error.
-            throw new UsageException(e.Message);
+            throw new UsageException(ParameterFlags.Say(e));
         }
         if (!quiet && !summaryFirst) PrintSummary(options, result);
         return 0;
@@ -226,7 +178,7 @@ internal static class ConvertCommand
 
     private static void PrintSummary(ConvertOptions options, ConvertSummary summary)
     {
-        var ratioText = options.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
+        var ratioText = options.Matting.DownsampleRatio is null ? $"auto -> {summary.DownsampleRatio:0.####}" : $"{summary.DownsampleRatio:0.####}";
         try
         {
             Console.WriteLine(summary.Mode ?? $"downsample ratio {ratioText} (network at {summary.NetworkWidth}x{summary.NetworkHeight})");

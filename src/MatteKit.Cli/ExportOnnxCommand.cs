@@ -9,22 +9,18 @@ internal static class ExportOnnxCommand
 {
     private static readonly Option<(int Width, int Height)?> Size = OptionValues.Size("--size", "frame size, e.g. 1920x1080 (required)");
     private static readonly Option<string?> Out = OptionValues.Path("--out", "the .onnx file to write (written under a temporary name, then renamed; required)");
-    private static readonly Option<double?> Ratio = OptionValues.Ratio("--downsample-ratio",
-        "fixed ratio in (0, 1]; auto (default): the network's longer side about 512 px");
-    private static readonly Option<string?> Weights = OptionValues.Path("--weights", "TF.js model.json (or its folder) or PyTorch .pth; default: embedded model");
     private static readonly Option<bool> Fp16 = OptionValues.Flag("--fp16",
         "float16 weights and activations, and float16 inputs and outputs (as the official fp16 exports); default float32 throughout");
-    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no summary");
 
     public static Command Build()
     {
-        // The same --refiner as convert: one declaration.
+        // The same --downsample-ratio, --weights, --refiner and --quiet as convert: one declaration each.
         var command = new Command("export-onnx",
             "Write the RVM graph MatteKit builds for one frame size and one downsample ratio: static shapes and no dynamic ratio " +
             "input, for TensorRT, OpenVINO, mobile runtimes and other engines that need them. Inputs: src [1,3,H,W] RGB 0..1, " +
             "r1i..r4i at their full shapes (zeros for the first frame); outputs: fgr [1,3,H,W], pha [1,1,H,W], r1o..r4o (feed them " +
             "back as r1i..r4i for the next frame)")
-        { Size, Out, Ratio, Weights, ConvertCommand.Refiner, Fp16, Quiet };
+        { Size, Out, SharedOptions.DownsampleRatio, SharedOptions.Weights, SharedOptions.Refiner, Fp16, SharedOptions.Quiet };
         command.SetAction(Run);
         return command;
     }
@@ -34,12 +30,12 @@ internal static class ExportOnnxCommand
         var (width, height) = parse.GetValue(Size) ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
         var output = parse.GetValue(Out) ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
         if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
-        double ratio = parse.GetValue(Ratio) ?? RvmGeometry.AutoRatio(width, height);
+        double ratio = parse.GetValue(SharedOptions.DownsampleRatio) ?? RvmGeometry.AutoRatio(width, height);
         if (!(ratio > 0 && ratio <= 1)) throw new UsageException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
-        var refiner = parse.GetValue(ConvertCommand.Refiner);
+        var refiner = parse.GetValue(SharedOptions.Refiner);
         bool fp16 = parse.GetValue(Fp16);
 
-        var weightsPath = parse.GetValue(Weights);
+        var weightsPath = parse.GetValue(SharedOptions.Weights);
         if (weightsPath is not null && weightsPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             throw new WeightsFormatException(weightsPath, "is already an ONNX graph; export-onnx needs weights (TF.js model.json or PyTorch .pth)");
         var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -48,7 +44,7 @@ internal static class ExportOnnxCommand
         var network = RvmNetwork.FromWeights(WeightsFile.LoadOrDefault(weightsPath), refiner);
         var geometry = network.Geometry(width, height, ratio);
         RvmOnnxExport.Write(output, network, width, height, ratio, fp16);
-        if (!parse.GetValue(Quiet))
+        if (!parse.GetValue(SharedOptions.Quiet))
         {
             var refinerText = geometry.Refine ? (network.Refiner == RvmRefiner.DeepGuidedFilter ? "deep guided filter" : "fast guided filter") : "no refiner (ratio 1)";
             Console.WriteLine($"wrote {output} ({new FileInfo(output).Length / 1e6:F1} MB): RVM {network.Backbone}, {width}x{height} frames, " +

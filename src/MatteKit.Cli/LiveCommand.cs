@@ -34,43 +34,28 @@ internal static class LiveCommand
     private static readonly Option<string?> OutputForeground = OptionValues.Path("--output-foreground", "the foreground to a file or stream", "URL|FILE");
     private static readonly Option<string?> OutputV4l2 = OptionValues.Path("--output-v4l2",
         "the composition as a virtual camera (v4l2loopback device, e.g. /dev/video10)", "DEVICE");
-    private static readonly Option<string> Background = new("--background")
-    {
-        Description = "green (default), black, white, #RRGGBB, blur[:SIGMA] (the room blurred, SIGMA in pixels, default 16), an image, " +
-                      "a video, or transparent (.webm/.mov outputs)",
-        HelpName = "BG",
-        DefaultValueFactory = _ => "green",
-    };
-    private static readonly Option<double?> Ratio = OptionValues.Ratio("--downsample-ratio",
-        $"network resolution as a fraction of the frame; auto (default): the network's longer side at most {LiveMatterOptions.AutoNetworkSide} px, " +
-        "lowered to fit the frame interval on this CPU (at half the frame's size when even 128 px does not)");
     private static readonly Option<double?> MaxLatency = OptionValues.PositiveNumber("--max-latency-ms",
         $"drop a frame that would come out later than this after it arrived (default {LiveMatterOptions.DefaultMaxLatency.TotalMilliseconds:0})", "MS");
-    private static readonly Option<string?> Weights = OptionValues.Path("--weights", "as for convert; default: the embedded model");
-    private static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads", "inference threads (default: one per core)", 1);
     private static readonly Option<string?> Stats = OptionValues.Path("--stats", "write a JSON summary here at exit (frames, drops, latency, fps)", "FILE");
-    private static readonly Option<double?> ReadTimeout = OptionValues.PositiveNumber("--read-timeout",
-        "give up on an input that sends nothing this long (default 10)", "SECONDS");
     private static readonly Option<bool> Reconnect = OptionValues.Flag("--reconnect", "reopen the input when it ends, stalls or fails");
     private static readonly Option<double?> Duration = OptionValues.PositiveNumber("--duration", "stop after this long", "SECONDS");
-    private static readonly Option<int?> Crf = OptionValues.WholeNumber("--crf", "constant quality of the outputs (H.264 default here 23)", 0);
-    private static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps", "bit rate of the outputs instead");
-    private static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels", "largest frame accepted", 1);
     private static readonly Option<PreviewAddress?> PreviewAt = OptionValues.Parsed<PreviewAddress?>("--preview",
         "a page to watch and steer the session (composition, alpha, input, stats; background colour, blur or uploaded image, ratio, reset) at " +
         "http://127.0.0.1:PORT/ with a random token that every request needs (the address printed at start carries it); another address " +
         "only when given ([::1]:PORT, or 0.0.0.0:PORT to open it to the network)", "[ADDR:]PORT", PreviewAddress.Parse);
     private static readonly Option<bool> KeepStateAtCuts = OptionValues.Flag("--no-scene-cut-reset",
         "keep the recurrent state across scene cuts (by default a frame unlike the one before resets it)");
-    private static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no live stats lines or summary");
 
     public static Command Build(CancellationToken cancel)
     {
-        var command = new Command("live", "Matte a camera, a stream or a screen in real time: the newest frame wins, drops and latency counted")
-        {
-            Input, InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, Background, Ratio,
-            MaxLatency, Weights, ConvertCommand.Refiner, ConvertCommand.Model, ConvertCommand.MaskSmoothing, Threads, Stats, ReadTimeout, Reconnect, Duration, Crf, Mbps, MaxPixels, PreviewAt, KeepStateAtCuts, Quiet,
-        };
+        var command = new Command("live", "Matte a camera, a stream or a screen in real time: the newest frame wins, drops and latency counted");
+        foreach (var option in new Option[]
+                 {
+                     InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, SharedOptions.Background,
+                     MaxLatency, Stats, SharedOptions.ReadTimeout, Reconnect, Duration, SharedOptions.Crf, SharedOptions.Mbps, PreviewAt, KeepStateAtCuts,
+                 }.Concat(SharedOptions.Matting).Append(SharedOptions.Quiet))
+            command.Add(option);
+        command.Add(Input);
         command.SetAction(parse => Run(parse, cancel));
         return command;
     }
@@ -90,36 +75,29 @@ internal static class LiveCommand
             OutputForeground = parse.GetValue(OutputForeground),
             OutputV4l2 = parse.GetValue(OutputV4l2),
             StatsFile = parse.GetValue(Stats),
-            ReadTimeout = TimeSpan.FromSeconds(parse.GetValue(ReadTimeout) ?? 10),
+            ReadTimeout = SharedOptions.ReadReadTimeout(parse),
             Reconnect = parse.GetValue(Reconnect),
             Duration = parse.GetValue(Duration) is { } d ? TimeSpan.FromSeconds(d) : null,
-            Encoding = new LiveEncoding { Crf = parse.GetValue(Crf), Mbps = parse.GetValue(Mbps) },
+            Encoding = new LiveEncoding { Crf = parse.GetValue(SharedOptions.Crf), Mbps = parse.GetValue(SharedOptions.Mbps) },
             HasViewer = parse.GetValue(PreviewAt) is not null,
             Matter = new LiveMatterOptions
             {
-                Weights = parse.GetValue(Weights),
-                Threads = parse.GetValue(Threads) ?? 0,
-                Refiner = parse.GetValue(ConvertCommand.Refiner),
-                Model = parse.GetValue(ConvertCommand.Model) ?? MatteModel.Rvm,
-                MaskSmoothing = (float)(parse.GetValue(ConvertCommand.MaskSmoothing) ?? 0),
-                DownsampleRatio = parse.GetValue(Ratio),
+                Matting = SharedOptions.ReadMatting(parse),
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
-                Background = parse.GetValue(Background)!,
+                Background = parse.GetValue(SharedOptions.Background)!,
                 ResetOnSceneCut = !parse.GetValue(KeepStateAtCuts),
-                MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
             },
         };
-        if (options.Encoding.Crf is not null && options.Encoding.Mbps is not null) throw new UsageException("give either --output-video-mbps or --crf, not both");
         try
         {
             options.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(ParameterFlags.Say(e));
         }
 
-        bool quiet = parse.GetValue(Quiet);
+        bool quiet = parse.GetValue(SharedOptions.Quiet);
         LiveMatter? running = null;
         using var reporter = quiet ? null : new Timer(_ =>
         {
@@ -133,7 +111,7 @@ internal static class LiveCommand
             Console.Error.WriteLine($"mattekit: preview at {string.Join(" or ", preview.PageUrls)}" + (at.IsLoopback ? "" :
                 " (open to the network: anyone who reaches it and has this address, its token included, sees the input and steers the session)"));
         }
-        var stats = LiveSession.Run(options, line => Console.Error.WriteLine(line), viewer: preview is null ? null : frames.Offer, started: m =>
+        var stats = LiveSession.Run(options, line => Console.Error.WriteLine(ParameterFlags.Say(line)), viewer: preview is null ? null : frames.Offer, started: m =>
         {
             Volatile.Write(ref running, m);
             preview?.Attach(m);

@@ -17,13 +17,13 @@ internal static class LocalWorkers
 
     public static int Run(ConvertOptions options, int workers, int? chunkFrames, int warmup, bool quiet, CancellationToken cancel)
     {
-        if (options.Threads > 0 && workers > options.Threads)
-            throw new UsageException($"--workers {workers} is more than --threads {options.Threads}: each worker takes at least one thread; give at most {options.Threads} workers, or more threads");
+        if (options.Matting.Threads > 0 && workers > options.Matting.Threads)
+            throw new UsageException($"--workers {workers} is more than --threads {options.Matting.Threads}: each worker takes at least one thread; give at most {options.Matting.Threads} workers, or more threads");
         if (workers > MaxWorkers)
             throw new UsageException($"--workers must be a whole number from 1 to {MaxWorkers} (the cores present), got {workers}");
         // The threads asked for (or every core) split among the workers, so that together they use no more.
-        int threads = options.Threads > 0 ? options.Threads : ConvertLimits.MaxThreads;
-        options = options with { Threads = Math.Max(1, threads / workers) };
+        int threads = options.Matting.Threads > 0 ? options.Matting.Threads : ConvertLimits.MaxThreads;
+        options = options with { Matting = options.Matting with { Threads = Math.Max(1, threads / workers) } };
         string first = new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation }.First(o => o is not null)!;
         string full = Path.GetFullPath(first.TrimEnd('/', Path.DirectorySeparatorChar));
         string planPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.mattekit-plan.json");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MatteKit;
 using MatteKit.Cli;
+using MatteKit.CommandLine;
 using MatteKit.Inference;
 using MatteKit.Weights;
 
@@ -65,7 +66,8 @@ catch (UsageException e)
 }
 catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException or MatteKit.Live.LiveSessionException)
 {
-    Console.Error.WriteLine($"mattekit: {e.Message}");
+    // The library names its parameters; here they are the flags that set them.
+    Console.Error.WriteLine($"mattekit: {ParameterFlags.Say(e)}");
     return 1;
 }
 catch (OperationCanceledException)

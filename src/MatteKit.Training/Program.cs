@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MatteKit;
-using MatteKit.Cli;
+using MatteKit.CommandLine;
 using MatteKit.Media;
 using MatteKit.Training;
 
@@ -43,6 +43,6 @@ catch (System.Runtime.InteropServices.ExternalException e)
 catch (Exception e) when (e is WeightsFormatException or MediaFormatException or ArgumentException or IOException or UnauthorizedAccessException)
 {
     PartialOutputs.RemoveAll();
-    Console.Error.WriteLine($"mattekit train: {e.Message}");
+    Console.Error.WriteLine($"mattekit train: {ParameterFlags.Say(e)}");
     return 1;
 }

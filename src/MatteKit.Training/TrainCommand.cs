@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MatteKit.Cli;
+using MatteKit.CommandLine;
 using MatteKit.Training.Data;
 using MatteKit.Training.Recipe;
 using MatteKit.Training.Runs;
@@ -16,7 +16,6 @@ internal static class TrainCommand
     {
         var output = OptionValues.Path("--out", "where the tuned weights go (.pth, official keys; `mattekit convert --weights` and the official code load it); a resumable checkpoint NAME.ckpt is written beside it");
         output.Required = true;
-        var weights = OptionValues.Path("--weights", "base weights: TF.js model.json (or folder) or .pth (MobileNetV3 or ResNet50); default: the embedded model");
         Option<string[]> Many(string name, string help) => new(name) { Description = help, HelpName = "DIR", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
         var cutouts = Many("--cutouts", "folders of cut-outs / image mattes (each a folder with image.jpg|png and alpha.png), composited over --backgrounds; repeatable");
         var backgrounds = Many("--backgrounds", "folders of background images and videos; repeatable");
@@ -35,23 +34,21 @@ internal static class TrainCommand
         var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
         var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
-        var threads = OptionValues.WholeNumber("--threads", "libtorch threads, 1 to the cores present (default: one per core)", 1);
         var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
         var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
         var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);
-        var quiet = OptionValues.Flag("--quiet", "no progress");
 
         var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU)")
         {
-            output, weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, highSize, highSeqLength, threads, resume, report, validEvery, seed, quiet,
+            output, SharedOptions.Weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, highSize, highSeqLength, SharedOptions.Threads, resume, report, validEvery, seed, SharedOptions.Quiet,
         };
         command.SetAction(parse =>
         {
             var options = new TrainOptions
             {
                 Output = parse.GetValue(output)!,
-                Weights = parse.GetValue(weights),
+                Weights = parse.GetValue(SharedOptions.Weights),
                 Cutouts = parse.GetValue(cutouts) ?? Array.Empty<string>(),
                 Backgrounds = parse.GetValue(backgrounds) ?? Array.Empty<string>(),
                 Clips = parse.GetValue(clips) ?? Array.Empty<string>(),
@@ -64,12 +61,12 @@ internal static class TrainCommand
                 SequenceLength = parse.GetValue(seqLength),
                 HighSize = parse.GetValue(highSize),
                 HighSequenceLength = parse.GetValue(highSeqLength),
-                Threads = parse.GetValue(threads) ?? Environment.ProcessorCount,
+                Threads = parse.GetValue(SharedOptions.Threads) ?? Environment.ProcessorCount,
                 Resume = parse.GetValue(resume),
                 Report = parse.GetValue(report),
                 ValidEvery = parse.GetValue(validEvery) ?? 50,
                 Seed = (ulong)(parse.GetValue(seed) ?? 1),
-                Quiet = parse.GetValue(quiet),
+                Quiet = parse.GetValue(SharedOptions.Quiet),
             };
             try
             {

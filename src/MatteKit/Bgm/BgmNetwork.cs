@@ -19,7 +19,7 @@ internal sealed class BgmNetwork
     public const string DownloadHint =
         "background-plate mode needs BackgroundMattingV2 weights: download an official PyTorch checkpoint " +
         "(pytorch_mobilenetv2.pth, pytorch_resnet50.pth or pytorch_resnet101.pth) from the Google Drive folder linked in " +
-        "the README of https://github.com/PeterL1n/BackgroundMattingV2 and pass it with --weights PATH";
+        "the README of https://github.com/PeterL1n/BackgroundMattingV2 and pass it as Weights";
 
     private readonly IBgmEncoder _encoder;
     private readonly Aspp _aspp;

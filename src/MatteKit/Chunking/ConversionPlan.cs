@@ -16,18 +16,12 @@ namespace MatteKit.Chunking;
 /// </summary>
 internal sealed record ConversionPlan
 {
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
 
     /// <summary>The most chunks a plan may hold (each is a job on a cluster).</summary>
     public const int MaxChunks = 100_000;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    private static readonly JsonSerializerOptions Json = PlanJson.Options;
 
     public int Format { get; init; } = CurrentFormat;
     public required string Input { get; init; }
@@ -39,8 +33,9 @@ internal sealed record ConversionPlan
     public int ChunkFrames { get; init; }
     public int Warmup { get; init; }
     public WarmupOrder WarmupOrder { get; init; }
+    /// <summary>How every chunk is converted: the options as given, less what each chunk sets for itself (<see cref="PlanJson"/>).</summary>
     [JsonInclude]
-    internal PlannedOptions Options { get; init; } = new();
+    internal ConvertOptions Options { get; init; } = null!;
     public required IReadOnlyList<PlannedOutput> Outputs { get; init; }
     public required IReadOnlyList<PlanChunk> Chunks { get; init; }
 
@@ -80,10 +75,13 @@ internal sealed record ConversionPlan
     {
         options.Validate();
         if (options.Plate is not null) throw new ArgumentException("a plan runs RVM; the background-plate mode is converted in one pass");
+        if (options.Subject is not null)
+            throw new ArgumentException("Subject follows one person from the first frame on; a plan's chunks cannot know whom the earlier " +
+                "chunks followed, so convert in one pass (without Workers or a plan)");
         if (options.StartSeconds is not null || options.DurationSeconds is not null || options.Frames is not null)
-            throw new ArgumentException("a plan covers the whole input: --start, --duration and --frames are the chunks' own");
+            throw new ArgumentException("a plan covers the whole input: StartSeconds, DurationSeconds and Frames are the chunks' own");
         if (FrameSource.IsStream(options.Input)) throw new ArgumentException($"{options.Input}: a plan needs a file or a folder of images, not a stream");
-        if (warmup is < 0 or > ConvertLimits.MaxWarmup) throw new ArgumentException($"--warmup must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {warmup}");
+        if (warmup is < 0 or > ConvertLimits.MaxWarmup) throw new ArgumentException($"Warmup must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {warmup}");
         string input = Path.GetFullPath(options.Input);
         var outputs = new List<PlannedOutput>();
         foreach (var (role, path) in new[] { ("alpha", options.OutputAlpha), ("foreground", options.OutputForeground), ("composition", options.OutputComposition),
@@ -124,13 +122,21 @@ internal sealed record ConversionPlan
         var plan = new ConversionPlan
         {
             Input = input, InputBytes = bytes, InputModifiedUtc = modified, Frames = frames, FrameRate = rate, HasAudio = audio,
-            ChunkFrames = chunkFrames, Warmup = warmup, WarmupOrder = order, Options = PlannedOptions.From(options), Outputs = outputs,
+            ChunkFrames = chunkFrames, Warmup = warmup, WarmupOrder = order, Options = Planned(options, input), Outputs = outputs,
             Chunks = Cut(frames, chunkFrames),
             PlanPath = full,
         };
         PlanCheck.CheckPaths(plan, options);
         return plan.Sealed();
     }
+
+    /// <summary>The options every chunk shares: the input and the weights by their full paths (workers may start elsewhere).</summary>
+    private static ConvertOptions Planned(ConvertOptions options, string input)
+        => options with
+        {
+            Input = input,
+            Matting = options.Matting with { Weights = options.Matting.Weights is { } w ? Path.GetFullPath(w) : null },
+        };
 
     /// <summary>The same plan with chunks of another length.</summary>
     internal ConversionPlan WithChunkFrames(int chunkFrames) => (this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) }).Sealed();
@@ -145,7 +151,11 @@ internal sealed record ConversionPlan
     /// <exception cref="MediaFormatException">A damaged option or output role, named with the plan file.</exception>
     internal ConvertOptions ChunkOptions(Func<PlannedOutput, string> placed)
     {
-        var options = Options.ToConvertOptions(Input, PlanPath);
+        var options = Options with
+        {
+            Input = Input, OutputAlpha = null, OutputForeground = null, OutputComposition = null, OutputSegmentation = null, OutputType = OutputType.Auto,
+            StartSeconds = null, DurationSeconds = null, Frames = null, Warmup = 0, Plate = null, Subject = null,
+        };
         foreach (var output in Outputs)
             options = output.Role switch
             {
@@ -163,10 +173,10 @@ internal sealed record ConversionPlan
 
     private static List<PlanChunk> Cut(int frames, int chunkFrames)
     {
-        if (chunkFrames < 1) throw new ArgumentException($"--chunk-frames must be at least 1, got {chunkFrames}");
+        if (chunkFrames < 1) throw new ArgumentException($"ChunkFrames must be at least 1, got {chunkFrames}");
         long count = (frames + (long)chunkFrames - 1) / chunkFrames;
         if (count > MaxChunks)
-            throw new ArgumentException($"--chunk-frames {chunkFrames} cuts {frames} frames into {count} chunks, more than {MaxChunks}; give larger chunks");
+            throw new ArgumentException($"ChunkFrames {chunkFrames} cuts {frames} frames into {count} chunks, more than {MaxChunks}; give larger chunks");
         return Enumerable.Range(0, (int)count).Select(k => new PlanChunk(k, k * chunkFrames, (int)Math.Min(frames, (long)(k + 1) * chunkFrames))).ToList();
     }
 
@@ -198,7 +208,7 @@ internal sealed record ConversionPlan
     /// <exception cref="ArgumentException">Out of range.</exception>
     public PlanChunk Chunk(int index)
         => index >= 0 && index < Chunks.Count ? Chunks[index]
-            : throw new ArgumentException($"--index {index} is out of range: {PlanPath} has {Chunks.Count} chunk(s), 0 to {Chunks.Count - 1}");
+            : throw new ArgumentException($"Index {index} is out of range: {PlanPath} has {Chunks.Count} chunk(s), 0 to {Chunks.Count - 1}");
 
     /// <exception cref="MediaFormatException">The input is gone or not the one planned (another size or modification time).</exception>
     public void CheckInput()

@@ -26,6 +26,8 @@ internal static class PlanCheck
         if (plan.Warmup is < 0 or > ConvertLimits.MaxWarmup) throw Damaged(at, "warmup", $"is {plan.Warmup}, not 0 to {ConvertLimits.MaxWarmup}");
         if (!Enum.IsDefined(plan.WarmupOrder)) throw Damaged(at, "warmup_order", $"is {(int)plan.WarmupOrder}");
         if (plan.Options is null) throw Damaged(at, "options", "is missing");
+        if (plan.Options.Matting is null) throw Damaged(at, "options.matting", "is missing");
+        if (plan.Options.Background is null) throw Damaged(at, "options.background", "is missing");
         CheckOutputs(plan);
         CheckChunks(plan);
 
@@ -50,7 +52,7 @@ internal static class PlanCheck
     /// <exception cref="ArgumentException">One line naming the path.</exception>
     public static void CheckPaths(ConversionPlan plan, ConvertOptions options)
     {
-        PathCollisions.CheckAnother(options, "the plan (--out)", plan.PlanPath);
+        PathCollisions.CheckAnother(options, "the plan", plan.PlanPath);
         var inputs = PathCollisions.Inputs(options);
         var outputs = PathCollisions.Outputs(options);
         foreach (var (what, path) in inputs.Concat(outputs.Select(o => ($"the {o.Option} output", o.Path))))

@@ -50,7 +50,7 @@ internal static class PlanJoiner
             if (missing.Count > 0) parts.Add($"{missing.Count} chunk(s) not done ({Describe(missing)})");
             if (damaged.Count > 0)
                 parts.Add($"{damaged.Count} chunk(s) to redo ({Describe(damaged.Select(d => d.Index).ToList())}; {damaged[0].Problem}), their markers removed");
-            throw new MediaFormatException(plan.PlanPath, $"{string.Join("; ", parts)}: run mattekit chunk {plan.PlanPath} --index K for them first");
+            throw new MediaFormatException(plan.PlanPath, $"{string.Join("; ", parts)}: convert those chunks first (Index K of this plan)");
         }
 
         // The input's audio codec decides copy or re-encode per container; probed once for every video output.

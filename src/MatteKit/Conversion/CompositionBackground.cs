@@ -48,31 +48,30 @@ internal sealed class CompositionBackground : IDisposable
     /// <summary>The background as it was given.</summary>
     public string Text { get; }
 
-    /// <summary>What <c>--background</c> takes, for messages.</summary>
-    public const string Choices = "green, black, white, #RRGGBB, transparent, blur[:SIGMA], or an existing image or video file";
-
     /// <summary>
-    /// Reads <paramref name="text"/>; a file is probed now (with the input's timeout and pixel limit), so that a
+    /// Opens <paramref name="background"/>; a file is probed now (with the input's timeout and pixel limit), so that a
     /// wrong background fails before any weights are loaded.
     /// </summary>
-    /// <exception cref="ArgumentException">Neither a colour, transparent, nor an existing file.</exception>
-    public static CompositionBackground Parse(string text, long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null,
+    /// <exception cref="ArgumentException">A file that does not exist.</exception>
+    public static CompositionBackground Open(Background background, long maxPixels = ConvertLimits.DefaultMaxPixels, TimeSpan? readTimeout = null,
         CancellationToken cancel = default)
     {
-        if (IsTransparent(text)) return new(text, true, default);
-        if (RgbColor.TryParse(text, out var color)) return new(text, false, color);
-        if (TryParseBlur(text, out double sigma)) return new(text, false, default, blurSigma: sigma);
-        if (File.Exists(text))
+        string text = background.Text;
+        if (background.IsTransparent) return new(text, true, default);
+        if (background.Color is { } color) return new(text, false, color);
+        if (background.BlurSigma is { } sigma) return new(text, false, default, blurSigma: sigma);
+        string path = background.FilePath!;
+        if (File.Exists(path))
         {
-            bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(text), StringComparer.OrdinalIgnoreCase);
+            bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
             // A still is read whole: a FIFO or a device (/dev/zero linked as .png) is no image. A video background
             // may be a FIFO: ffmpeg reads it as a stream, with the read timeout.
-            if (image) InputFile.RequireRegular(text, "a background image");
-            var info = MediaProbe.Probe(text, readTimeout, cancel);
-            PixelLimit.Check(text, info.DisplaySize.Width, info.DisplaySize.Height, maxPixels);
-            return new(text, false, default, text, !image, image ? null : info.Color, maxPixels, readTimeout, cancel);
+            if (image) InputFile.RequireRegular(path, "a background image");
+            var info = MediaProbe.Probe(path, readTimeout, cancel);
+            PixelLimit.Check(path, info.DisplaySize.Width, info.DisplaySize.Height, maxPixels);
+            return new(text, false, default, path, !image, image ? null : info.Color, maxPixels, readTimeout, cancel);
         }
-        throw new ArgumentException($"background '{text}' is not {Choices}");
+        throw new ArgumentException($"background '{text}' is not {Background.Choices}");
     }
 
     /// <summary>What <see cref="ParseSetting"/> takes, for messages.</summary>
@@ -85,30 +84,14 @@ internal sealed class CompositionBackground : IDisposable
     /// <exception cref="ArgumentException">Not one of <see cref="SettingChoices"/>; the message is the same whether or not a file of that name exists.</exception>
     public static CompositionBackground ParseSetting(string text)
     {
-        if (IsTransparent(text)) return new(text, true, default);
-        if (RgbColor.TryParse(text, out var color)) return new(text, false, color);
-        if (TryParseBlur(text, out double sigma)) return new(text, false, default, blurSigma: sigma);
-        throw new ArgumentException($"background '{text}' is not {SettingChoices} (an image comes as an upload, never as a path)");
+        var background = text.Length == 0 ? null : Background.Parse(text);
+        if (background?.FilePath is not null || background is null)
+            throw new ArgumentException($"background '{text}' is not {SettingChoices} (an image comes as an upload, never as a path)");
+        return Open(background);
     }
 
     /// <summary>A still picture already decoded, scaled to cover each frame and centre-cropped; <paramref name="text"/> names it in stats.</summary>
     public static CompositionBackground FromPicture(RgbImage picture, string text) => new(text, false, default, still: picture);
-
-    /// <summary>Whether <paramref name="text"/> asks for no background (RGBA outputs), known without opening anything.</summary>
-    public static bool IsTransparent(string text) => text.Equals("transparent", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary><c>blur</c> (sigma <see cref="BackgroundBlur.DefaultSigma"/>) or <c>blur:SIGMA</c>, SIGMA in pixels of the frame.</summary>
-    /// <exception cref="ArgumentException">It starts with <c>blur:</c> but SIGMA is not a number in range.</exception>
-    private static bool TryParseBlur(string text, out double sigma)
-    {
-        sigma = BackgroundBlur.DefaultSigma;
-        if (text.Equals("blur", StringComparison.OrdinalIgnoreCase)) return true;
-        if (!text.StartsWith("blur:", StringComparison.OrdinalIgnoreCase)) return false;
-        if (double.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out sigma)
-            && sigma > 0 && sigma <= BackgroundBlur.MaxSigma)
-            return true;
-        throw new ArgumentException($"background '{text}': blur:SIGMA needs SIGMA, the blur's radius in pixels, in (0, {BackgroundBlur.MaxSigma}]");
-    }
 
     /// <summary>Composites one frame: RGB over the background, or RGBA when transparent.</summary>
     public void Compose(FrameSlot frame, Span<byte> destination)

@@ -9,7 +9,7 @@ internal static class ConvertLimits
     /// <summary>
     /// Default largest frame, in pixels (<see cref="Media.PixelLimit.Default"/>), checked against each input's header
     /// (PNG, ffprobe, every decoded frame) and the background's before their pixels are allocated.
-    /// <see cref="ConvertOptions.MaxPixels"/> raises it.
+    /// <see cref="MattingSettings.MaxPixels"/> raises it.
     /// </summary>
     public const long DefaultMaxPixels = Media.PixelLimit.Default;
 
@@ -37,7 +37,7 @@ internal static class ConvertLimits
     {
         if ((long)width * height * seqChunk > MaxChunkPixels)
             throw new ArgumentException(
-                $"--seq-chunk {seqChunk} of {width}x{height} frames is above the {MaxChunkPixels} pixels a chunk may hold; use a shorter chunk");
+                $"SeqChunk {seqChunk} of {width}x{height} frames is above the {MaxChunkPixels} pixels a chunk may hold; use a shorter chunk");
     }
 
     /// <summary>Most inference threads: the cores present (more only adds contention and start-up time).</summary>
@@ -51,4 +51,7 @@ internal static class ConvertLimits
     /// FIFO nobody writes to).
     /// </summary>
     public static readonly TimeSpan DefaultReadTimeout = Media.Ffmpeg.VideoDecoder.DefaultReadTimeout;
+
+    /// <summary>The longest read timeout: a day (the timers that enforce it take no more than about 24 days).</summary>
+    public static readonly TimeSpan MaxReadTimeout = TimeSpan.FromDays(1);
 }

@@ -32,14 +32,11 @@ public sealed record ConvertOptions
     /// <summary>With <see cref="OutputSegmentation"/>: 255 where the probability is at least this, else 0; null = the probability map.</summary>
     public float? SegmentationThreshold { get; init; }
 
-    /// <summary>Refiner for ratios below 1; null = deep guided filter when the weights hold one, else fast.</summary>
-    public RvmRefiner? Refiner { get; init; }
+    /// <summary>What <see cref="OutputComposition"/> lays the foreground over.</summary>
+    public Background Background { get; init; } = Background.Green;
 
-    /// <summary>
-    /// Composition background: green, black, white, #RRGGBB, blur[:SIGMA] (the frame itself blurred), an image file (scaled to cover, centre-cropped),
-    /// a video file (looped or trimmed to the input's length, resized the same way), or transparent.
-    /// </summary>
-    public string Background { get; init; } = "green";
+    /// <summary>How to matte: the model, its weights, the ratio, the threads, the mask options, the largest frame.</summary>
+    public MattingSettings Matting { get; init; } = new();
 
     /// <summary>Video bit rate in Mbit/s; null = constant quality (<see cref="Crf"/> or the codec's default).</summary>
     public double? OutputVideoMbps { get; init; }
@@ -53,9 +50,6 @@ public sealed record ConvertOptions
     /// </summary>
     public string? H264Preset { get; init; }
 
-    /// <summary>null = auto (network's longer side about 512 px).</summary>
-    public double? DownsampleRatio { get; init; }
-
     /// <summary>Scale every input frame to this size before matting; null = the input's size.</summary>
     public (int Width, int Height)? InputResize { get; init; }
 
@@ -66,15 +60,6 @@ public sealed record ConvertOptions
     /// mode run one frame per call. 1 (the default): on CPU no speed-up was measured (docs/performance.md).
     /// </summary>
     public int SeqChunk { get; init; } = 1;
-
-    /// <summary>Weights file; null = the embedded default model.</summary>
-    public string? Weights { get; init; }
-
-    /// <summary>Inference threads; 0 = one per core; at most <see cref="ConvertLimits.MaxThreads"/>.</summary>
-    public int Threads { get; init; }
-
-    /// <summary>Largest frame accepted, in pixels (input, resize and background); see <see cref="ConvertLimits.DefaultMaxPixels"/>.</summary>
-    public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
 
     /// <summary>How long an input may deliver nothing (probing, the next frame) before the conversion fails.</summary>
     public TimeSpan ReadTimeout { get; init; } = ConvertLimits.DefaultReadTimeout;
@@ -103,15 +88,6 @@ public sealed record ConvertOptions
     /// </summary>
     internal bool Sequential { get; init; }
 
-    /// <summary>The network that makes the alpha: RVM (default) or a MediaPipe selfie model (a refined mask).</summary>
-    public MatteModel Model { get; init; } = MatteModel.Rvm;
-
-    /// <summary>Selfie models: the share of the previous frame's mask in each frame's, 0 (default) to <see cref="SelfieOptions.MaxSmoothing"/>.</summary>
-    public float MaskSmoothing { get; init; }
-
-    /// <summary>Selfie models: how the mask is brought to the frame's size.</summary>
-    public SelfieEdge MaskEdge { get; init; } = SelfieEdge.GuidedFilter;
-
     /// <summary>Keep one person only (<c>--subject</c>): alpha is set to 0 outside the chosen person's region; null = everyone.</summary>
     public SubjectChoice? Subject { get; init; }
 
@@ -127,62 +103,64 @@ public sealed record ConvertOptions
     {
         if (OutputAlpha is null && OutputForeground is null && OutputComposition is null && OutputSegmentation is null
             && Plate?.OutputError is null && Plate?.OutputRefined is null)
-            throw new ArgumentException("no output requested: give at least one of --output-alpha, --output-foreground, --output-composition, " +
-                (Plate is null ? "--output-segmentation" : "--output-error, --output-refined"));
+            throw new ArgumentException($"no output requested: give at least one of {nameof(OutputAlpha)}, {nameof(OutputForeground)}, {nameof(OutputComposition)}, " +
+                (Plate is null ? nameof(OutputSegmentation) : $"{nameof(PlateMode.OutputError)}, {nameof(PlateMode.OutputRefined)}"));
+        Matting.Validate();
         if (Plate is not null && OutputSegmentation is not null)
-            throw new ArgumentException("--output-segmentation is an RVM output; it does not combine with --background-plate");
+            throw new ArgumentException($"{nameof(OutputSegmentation)} is an RVM output; it does not combine with {nameof(Plate)}", nameof(OutputSegmentation));
+        if (Plate is not null && Matting.DownsampleRatio is not null)
+            throw new ArgumentException($"{nameof(MattingSettings.DownsampleRatio)} is for the RVM mode; with {nameof(Plate)} use {nameof(PlateMatterOptions.BackboneScale)}", nameof(MattingSettings.DownsampleRatio));
         if (SegmentationThreshold is not null && OutputSegmentation is null)
-            throw new ArgumentException("--segmentation-threshold needs --output-segmentation");
+            throw new ArgumentException($"{nameof(SegmentationThreshold)} needs {nameof(OutputSegmentation)}", nameof(SegmentationThreshold));
         if (SegmentationThreshold is { } threshold && !(threshold >= 0 && threshold <= 1))
-            throw new ArgumentException($"--segmentation-threshold must be a number in [0, 1], got {threshold}");
+            throw new ArgumentException($"{nameof(SegmentationThreshold)} must be a number in [0, 1], got {threshold}", nameof(SegmentationThreshold));
         if (OutputVideoMbps is not null && Crf is not null)
-            throw new ArgumentException("give either --output-video-mbps or --crf, not both");
+            throw new ArgumentException($"give either {nameof(OutputVideoMbps)} or {nameof(Crf)}, not both", nameof(Crf));
         if (OutputVideoMbps is { } mbps && !(mbps > 0 && mbps <= 10_000))
-            throw new ArgumentException($"--output-video-mbps must be a number in (0, 10000], got {mbps}");
+            throw new ArgumentException($"{nameof(OutputVideoMbps)} must be a number in (0, 10000], got {mbps}", nameof(OutputVideoMbps));
         if (Crf is { } crf && crf is < 0 or > ConvertLimits.MaxCrf)
-            throw new ArgumentException($"--crf must be a whole number from 0 to {ConvertLimits.MaxCrf} (x264 stops at 51), got {crf}");
+            throw new ArgumentException($"{nameof(Crf)} must be a whole number from 0 to {ConvertLimits.MaxCrf} (x264 stops at 51), got {crf}", nameof(Crf));
         if (H264Preset is { } preset && !VideoContainer.H264Presets.Contains(preset))
-            throw new ArgumentException($"--x264-preset must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{preset}'");
+            throw new ArgumentException($"{nameof(H264Preset)} must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{preset}'", nameof(H264Preset));
         if (SeqChunk is < 1 or > ConvertLimits.MaxSeqChunk)
-            throw new ArgumentException($"--seq-chunk must be a whole number from 1 to {ConvertLimits.MaxSeqChunk}, got {SeqChunk}");
-        if (Threads < 0 || Threads > ConvertLimits.MaxThreads)
-            throw new ArgumentException($"--threads must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}");
-        if (MaxPixels < 1) throw new ArgumentException($"--max-pixels must be at least 1, got {MaxPixels}");
-        if (ReadTimeout <= TimeSpan.Zero) throw new ArgumentException($"--read-timeout must be positive, got {ReadTimeout.TotalSeconds} s");
-        if (StartSeconds is { } start && !(start >= 0 && double.IsFinite(start))) throw new ArgumentException($"--start must be a number of seconds >= 0, got {start}");
-        if (DurationSeconds is { } d && !(d > 0 && double.IsFinite(d))) throw new ArgumentException($"--duration must be a positive number of seconds, got {d}");
+            throw new ArgumentException($"{nameof(SeqChunk)} must be a whole number from 1 to {ConvertLimits.MaxSeqChunk}, got {SeqChunk}", nameof(SeqChunk));
+        if (!(ReadTimeout > TimeSpan.Zero && ReadTimeout <= ConvertLimits.MaxReadTimeout))
+            throw new ArgumentException($"{nameof(ReadTimeout)} must be positive and at most {ConvertLimits.MaxReadTimeout.TotalSeconds:0} s, got {ReadTimeout.TotalSeconds} s", nameof(ReadTimeout));
+        if (StartSeconds is { } start && !(start >= 0 && double.IsFinite(start)))
+            throw new ArgumentException($"{nameof(StartSeconds)} must be a number of seconds >= 0, got {start}", nameof(StartSeconds));
+        if (DurationSeconds is { } d && !(d > 0 && double.IsFinite(d)))
+            throw new ArgumentException($"{nameof(DurationSeconds)} must be a positive number of seconds, got {d}", nameof(DurationSeconds));
         if (Frames is not null && (StartSeconds is not null || DurationSeconds is not null))
-            throw new ArgumentException("--frames selects by frame index; it does not combine with --start or --duration");
+            throw new ArgumentException($"{nameof(Frames)} selects by frame index; it does not combine with {nameof(StartSeconds)} or {nameof(DurationSeconds)}", nameof(Frames));
         if (Warmup is < 0 or > ConvertLimits.MaxWarmup)
-            throw new ArgumentException($"--warmup must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {Warmup}");
+            throw new ArgumentException($"{nameof(Warmup)} must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {Warmup}", nameof(Warmup));
         if (Warmup > 0 && Plate is not null)
-            throw new ArgumentException("--warmup primes RVM's recurrent state; the background-plate mode has none");
+            throw new ArgumentException($"{nameof(Warmup)} primes RVM's recurrent state; the background-plate mode has none", nameof(Warmup));
         if ((Frames is not null || Warmup > 0) && FrameSource.IsStream(Input))
-            throw new ArgumentException($"{Input}: --frames and --warmup need a file or a folder of images (a stream cannot be read twice)");
+            throw new ArgumentException($"{Input}: {nameof(Frames)} and {nameof(Warmup)} need a file or a folder of images (a stream cannot be read twice)", nameof(Input));
         if (InputResize is { } r)
         {
-            if (r.Width <= 0 || r.Height <= 0) throw new ArgumentException("--input-resize needs a positive WxH");
-            if ((long)r.Width * r.Height > MaxPixels)
-                throw new ArgumentException($"--input-resize {r.Width}x{r.Height} is {(long)r.Width * r.Height} pixels, above the limit of {MaxPixels} (--max-pixels)");
+            if (r.Width <= 0 || r.Height <= 0) throw new ArgumentException($"{nameof(InputResize)} needs a positive WxH", nameof(InputResize));
+            if ((long)r.Width * r.Height > Matting.MaxPixels)
+                throw new ArgumentException($"{nameof(InputResize)} {r.Width}x{r.Height} is {(long)r.Width * r.Height} pixels, above the limit of {Matting.MaxPixels} ({nameof(MattingSettings.MaxPixels)})", nameof(InputResize));
             ConvertLimits.CheckChunk(SeqChunk, r.Width, r.Height);
         }
-        if (DownsampleRatio is { } ratio && !(ratio > 0 && ratio <= 1))
-            throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
         Plate?.Refinement.Validate();
         ValidateModel();
         if (Subject is not null && (Frames is { Start: > 0 } || Warmup > 0))
-            throw new ArgumentException("--subject follows one person from the first frame on; a chunk of a longer run (--frames, --warmup, " +
-                "--workers, plan) cannot know whom the earlier chunks followed, so convert in one pass");
+            throw new ArgumentException($"{nameof(Subject)} follows one person from the first frame on; a chunk of a longer run ({nameof(Frames)}, {nameof(Warmup)}, " +
+                "workers, plan) cannot know whom the earlier chunks followed, so convert in one pass", nameof(Subject));
         PathCollisions.Check(this);
     }
 
     private void ValidateModel()
     {
-        MatteModelSettings.Check(Model, Weights, MaskSmoothing, MaskEdge, DownsampleRatio is not null, Refiner is not null);
-        if (Model == MatteModel.Rvm) return;
-        string model = MatteModelSettings.Name(Model);
-        if (Plate is not null) throw new ArgumentException($"--model {model} does not combine with --background-plate (BackgroundMattingV2 is its own model)");
-        if (OutputSegmentation is not null) throw new ArgumentException($"--output-segmentation is RVM's segmentation pass; with --model {model}, --output-alpha is the mask");
-        if (SeqChunk != 1) throw new ArgumentException($"--seq-chunk is RVM's; --model {model} takes one frame per call");
+        if (Matting.Model == MatteModel.Rvm) return;
+        string model = MatteModelNames.Of(Matting.Model);
+        if (Plate is not null)
+            throw new ArgumentException($"{nameof(MattingSettings.Model)} {model} does not combine with {nameof(Plate)} (BackgroundMattingV2 is its own model)", nameof(MattingSettings.Model));
+        if (OutputSegmentation is not null)
+            throw new ArgumentException($"{nameof(OutputSegmentation)} is RVM's segmentation pass; with {nameof(MattingSettings.Model)} {model}, {nameof(OutputAlpha)} is the mask", nameof(OutputSegmentation));
+        if (SeqChunk != 1) throw new ArgumentException($"{nameof(SeqChunk)} is RVM's; {nameof(MattingSettings.Model)} {model} takes one frame per call", nameof(SeqChunk));
     }
 }

@@ -44,9 +44,9 @@ public static class Converter
         });
         try
         {
-            background = CompositionBackground.Parse(options.Background, options.MaxPixels, options.ReadTimeout, cancel);
+            background = CompositionBackground.Open(options.Background, options.Matting.MaxPixels, options.ReadTimeout, cancel);
             if (background.IsVideo && options.Frames is { Start: > 0 })
-                throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
+                throw new ArgumentException($"Frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
                     "give a colour, an image or blur, or convert in one pass");
             source = FrameSource.Open(options, cancel);
             var targets = OutputTarget.For(options, source, background.Transparent);
@@ -98,7 +98,7 @@ public static class Converter
     private static IFrameMatter LoadMatter(ConvertOptions options)
     {
         IFrameMatter matter = options.Plate is not null ? PlateFrameMatter.Load(options, options.Plate)
-            : options.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
-        return options.Subject is { } subject ? SubjectFrameMatter.Wrap(matter, subject, options.Threads) : matter;
+            : options.Matting.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
+        return options.Subject is { } subject ? SubjectFrameMatter.Wrap(matter, subject, options.Matting.Threads) : matter;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class ImageFrameSource : FrameSource
     {
         _files = files;
         _resize = options.InputResize;
-        _maxPixels = options.MaxPixels;
+        _maxPixels = options.Matting.MaxPixels;
         _readTimeout = options.ReadTimeout;
         _cancel = cancel;
         FrameCountEstimate = files.Count;

@@ -17,9 +17,9 @@ internal static class PathCollisions
     {
         var inputs = new List<(string Role, string Path)>();
         foreach (var file in FilesRead(options.Input)) inputs.Add(("the input", file));
-        if (File.Exists(options.Background)) inputs.Add(("the --background", options.Background));
-        if (options.Plate is { } plate && plate.Plate != PlateMode.Auto) inputs.Add(("the --background-plate", plate.Plate));
-        if (options.Weights is { } weights) inputs.Add(("the --weights", weights));
+        if (options.Background.FilePath is { } background && File.Exists(background)) inputs.Add(("the Background", background));
+        if (options.Plate is { } plate && plate.Plate != PlateMode.Auto) inputs.Add(("the Plate", plate.Plate));
+        if (options.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
         return inputs;
     }
 
@@ -31,12 +31,12 @@ internal static class PathCollisions
         {
             if (path is not null) outputs.Add((option, path));
         }
-        Add("--output-alpha", options.OutputAlpha);
-        Add("--output-foreground", options.OutputForeground);
-        Add("--output-composition", options.OutputComposition);
-        Add("--output-segmentation", options.OutputSegmentation);
-        Add("--output-error", options.Plate?.OutputError);
-        Add("--output-refined", options.Plate?.OutputRefined);
+        Add("OutputAlpha", options.OutputAlpha);
+        Add("OutputForeground", options.OutputForeground);
+        Add("OutputComposition", options.OutputComposition);
+        Add("OutputSegmentation", options.OutputSegmentation);
+        Add("OutputError", options.Plate?.OutputError);
+        Add("OutputRefined", options.Plate?.OutputRefined);
         return outputs;
     }
 

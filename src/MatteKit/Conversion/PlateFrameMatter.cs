@@ -27,8 +27,8 @@ internal sealed class PlateFrameMatter : IFrameMatter
     /// <exception cref="MediaFormatException">The plate cannot be read, or no plate can be taken from the input.</exception>
     public static PlateFrameMatter Load(ConvertOptions options, PlateMode mode)
     {
-        if (options.Weights is null) throw new ArgumentException(BgmNetwork.DownloadHint);
-        var matter = PlateMatter.Load(options.Weights, mode.Refinement with { Threads = options.Threads });
+        if (options.Matting.Weights is null) throw new ArgumentException(BgmNetwork.DownloadHint);
+        var matter = PlateMatter.Load(options.Matting.Weights, mode.Refinement with { Threads = options.Matting.Threads });
         try
         {
             if (mode.Plate.Equals(PlateMode.Auto, StringComparison.OrdinalIgnoreCase))

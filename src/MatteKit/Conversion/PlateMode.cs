@@ -17,7 +17,7 @@ public sealed record PlateMode
 
     /// <summary>
     /// How the refiner works and at which backbone scale (<see cref="PlateMatterOptions"/>, defaults and checks
-    /// included; its <see cref="PlateMatterOptions.Threads"/> is replaced by <see cref="ConvertOptions.Threads"/>).
+    /// included; its <see cref="PlateMatterOptions.Threads"/> is replaced by <see cref="MattingSettings.Threads"/>).
     /// </summary>
     public PlateMatterOptions Refinement { get; init; } = new();
 

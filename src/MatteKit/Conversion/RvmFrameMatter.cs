@@ -26,21 +26,21 @@ internal sealed class RvmFrameMatter : IFrameMatter
     {
         // ffmpeg children and the decode/encode threads share the cores with inference: spinning ORT workers would
         // take time from them (measured on 2 cores: 720p pipeline 3.3 -> 4.8 fps without spinning).
-        var matterOptions = new MatterOptions { Threads = options.Threads, Refiner = options.Refiner, SpinWhileIdle = false };
+        var matterOptions = new MatterOptions { Threads = options.Matting.Threads, Refiner = options.Matting.Refiner, SpinWhileIdle = false };
         bool matting = options.OutputAlpha is not null || options.OutputForeground is not null || options.OutputComposition is not null;
         VideoMatter? matter = null, segmenter = null;
         try
         {
             // Each pass advances the recurrent state, so both on one clip need two matters, each with its own
             // sequence; the weights are read once for both.
-            var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Weights);
-            VideoMatter Open() => weights is null ? VideoMatter.Load(options.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
+            var weights = options.Matting.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Matting.Weights);
+            VideoMatter Open() => weights is null ? VideoMatter.Load(options.Matting.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
             matter = matting ? Open() : null;
             segmenter = options.OutputSegmentation is null ? null : Open();
             if (segmenter is not null && !segmenter.HasSegmentation)
                 throw new ArgumentException($"{segmenter.WeightsSource}: no segmentation head in these weights (the TF.js model and ONNX " +
                     "files have none; the official .pth files have one), so --output-segmentation cannot be written");
-            return new RvmFrameMatter(matter, segmenter, options.SegmentationThreshold, options.DownsampleRatio, options.SeqChunk);
+            return new RvmFrameMatter(matter, segmenter, options.SegmentationThreshold, options.Matting.DownsampleRatio, options.SeqChunk);
         }
         catch
         {

@@ -21,12 +21,12 @@ internal sealed class SelfieFrameMatter : IFrameMatter
     {
         var selfieOptions = new SelfieOptions
         {
-            Threads = options.Threads,
+            Threads = options.Matting.Threads,
             SpinWhileIdle = false, // shares the cores with ffmpeg and the pipeline's threads (see RvmFrameMatter)
-            Edge = options.MaskEdge,
-            Smoothing = options.MaskSmoothing,
+            Edge = options.Matting.MaskEdge,
+            Smoothing = options.Matting.MaskSmoothing,
         };
-        return new SelfieFrameMatter(MatteModelSettings.OpenSelfie(options.Model, options.Weights, selfieOptions), options);
+        return new SelfieFrameMatter(options.Matting.OpenSelfie(selfieOptions), options);
     }
 
     public int FramesPerCall => 1;
@@ -49,8 +49,8 @@ internal sealed class SelfieFrameMatter : IFrameMatter
 
     public string? Describe(int frames)
         => $"selfie segmentation ({_segmenter.ModelSource}, network {NetworkSize.Width}x{NetworkSize.Height}), " +
-           $"{(_options.MaskEdge == SelfieEdge.GuidedFilter ? "guided-filter" : "bilinear")} edge" +
-           (_options.MaskSmoothing > 0 ? $", smoothing {_options.MaskSmoothing:0.##}" : "");
+           $"{(_options.Matting.MaskEdge == SelfieEdge.GuidedFilter ? "guided-filter" : "bilinear")} edge" +
+           (_options.Matting.MaskSmoothing > 0 ? $", smoothing {_options.Matting.MaskSmoothing:0.##}" : "");
 
     public void Dispose() => _segmenter.Dispose();
 }

@@ -3,7 +3,7 @@ using MatteKit.Media;
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// <c>--background-plate auto</c>: the per-pixel temporal median of up to <see cref="MaxFrames"/> evenly spaced
+/// <c>Plate auto</c>: the per-pixel temporal median of up to <see cref="MaxFrames"/> evenly spaced
 /// frames, which is the empty scene when the camera is still and people keep moving. Refused (with the reason) when
 /// the camera or scene moves, or when the median still shows a person (someone stood still), since BGMv2 would then
 /// treat that person as background.
@@ -30,9 +30,9 @@ internal static class TemporalMedianPlate
         int count = source.FrameCountEstimate;
         if (source.IsSingleImage || count < MinFrames)
             throw new MediaFormatException(options.Input,
-                $"--background-plate auto needs a clip of at least {MinFrames} frames to take a temporal median" +
+                $"Plate auto needs a clip of at least {MinFrames} frames to take a temporal median" +
                 (count > 0 ? $", got {count}" : " (its frame count is not known in advance)") +
-                "; capture the scene without the person and pass it as --background-plate PLATE.png");
+                "; capture the scene without the person and pass it as Plate PLATE.png");
         int n = Math.Min(MaxFrames, count);
         var wanted = Enumerable.Range(0, n).Select(i => (int)((long)i * (count - 1) / Math.Max(1, n - 1))).ToHashSet();
         var images = new List<RgbImage>(n);
@@ -46,7 +46,7 @@ internal static class TemporalMedianPlate
             images.Add(new RgbImage(slot.Width, slot.Height, slot.Rgb.AsSpan(0, slot.Pixels * 3).ToArray()));
         }
         if (images.Count < MinFrames)
-            throw new MediaFormatException(options.Input, $"--background-plate auto: only {images.Count} frames could be read");
+            throw new MediaFormatException(options.Input, $"Plate auto: only {images.Count} frames could be read");
         return FromFrames(options.Input, images, count, out description);
     }
 
@@ -80,14 +80,14 @@ internal static class TemporalMedianPlate
         double staticFraction = (double)staticPixels / (width * height);
         if (staticFraction < MinStaticFraction)
             throw new MediaFormatException(input,
-                $"--background-plate auto: no static background (only {staticFraction:P0} of pixels stay put over {n} frames; " +
-                "the camera or the scene moves); capture a plate and pass it as --background-plate PLATE.png");
+                $"Plate auto: no static background (only {staticFraction:P0} of pixels stay put over {n} frames; " +
+                "the camera or the scene moves); capture a plate and pass it as Plate PLATE.png");
 
         double personFraction = PersonFraction(median, width, height);
         if (personFraction > MaxPersonFraction)
             throw new MediaFormatException(input,
-                $"--background-plate auto: the temporal median of {n} frames still contains a person ({personFraction:P1} of it mattes as a person: " +
-                "someone stays in place); capture the scene without the person and pass it as --background-plate PLATE.png");
+                $"Plate auto: the temporal median of {n} frames still contains a person ({personFraction:P1} of it mattes as a person: " +
+                "someone stays in place); capture the scene without the person and pass it as Plate PLATE.png");
 
         description = $"temporal median of {n} of {clipFrames} frames (camera assumed still: {staticFraction:P0} of pixels static, " +
             $"{personFraction:P2} person-like)";

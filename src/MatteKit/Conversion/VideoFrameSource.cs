@@ -27,7 +27,7 @@ internal sealed class VideoFrameSource : FrameSource
     {
         var info = MediaProbe.Probe(path, options.ReadTimeout, cancel);
         var (width, height) = info.DisplaySize;
-        PixelLimit.Check(path, width, height, options.MaxPixels);
+        PixelLimit.Check(path, width, height, options.Matting.MaxPixels);
         // A variable-rate stream written at its base rate would run short against its audio: its frames go onto a
         // constant grid at the average rate instead (a frame is repeated or dropped where the spacing varies).
         FrameRate? constant = info.IsVariableFrameRate ? info.AverageFrameRate : null;
@@ -38,10 +38,10 @@ internal sealed class VideoFrameSource : FrameSource
         if (options.Frames is not null || options.Warmup > 0)
         {
             if (constant is not null)
-                throw new MediaFormatException(path, "has a variable frame rate: --frames and --warmup count frames of a constant-rate input " +
+                throw new MediaFormatException(path, "has a variable frame rate: Frames and Warmup count frames of a constant-rate input " +
                     "(convert it to a constant rate first, e.g. ffmpeg -i IN -fps_mode cfr -r RATE OUT)");
             var chunk = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false))
-                ?? throw new InvalidOperationException("--frames or --warmup gave no chunk window");
+                ?? throw new InvalidOperationException("Frames or Warmup gave no chunk window");
             window = chunk;
             // Frame n shows at n / rate from the input's start (ffmpeg adds the start time to -ss): seeking half a
             // frame before the first one wanted decodes exactly from it, whatever the keyframes.
@@ -49,7 +49,7 @@ internal sealed class VideoFrameSource : FrameSource
             maxFrames = chunk.DecodeCount;
         }
         var decoder = VideoDecoder.Open(path, start, options.DurationSeconds, filter, maxFrames: maxFrames, color: info.Color, constantRate: constant,
-            maxPixels: options.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel);
+            maxPixels: options.Matting.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel);
         return new VideoFrameSource(decoder, rate)
         {
             Name = path,
@@ -84,7 +84,7 @@ internal sealed class VideoFrameSource : FrameSource
     /// <summary>Stdin, URLs and devices: nothing is probed beforehand (a second read of stdin is impossible).</summary>
     public static VideoFrameSource OpenStream(string input, ConvertOptions options, string? filter, CancellationToken cancel)
         => new(VideoDecoder.Open(input, options.StartSeconds, options.DurationSeconds, filter,
-            maxPixels: options.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel), null) { Name = input };
+            maxPixels: options.Matting.MaxPixels, readTimeout: options.ReadTimeout, cancel: cancel), null) { Name = input };
 
     public override bool Read(FrameSlot slot)
     {

@@ -161,8 +161,8 @@ internal static class DatasetComposer
         if (!Directory.Exists(options.Foregrounds)) throw new MediaFormatException(options.Foregrounds, "no such folder");
         if (!File.Exists(options.Backgrounds) && !Directory.Exists(options.Backgrounds))
             throw new MediaFormatException(options.Backgrounds, "no such file or folder");
-        RequireApart(options.Output, options.Foregrounds, "--foregrounds");
-        RequireApart(options.Output, options.Backgrounds, "--backgrounds");
+        RequireApart(options.Output, options.Foregrounds, "Foregrounds");
+        RequireApart(options.Output, options.Backgrounds, "Backgrounds");
     }
 
     /// <summary>
@@ -173,8 +173,8 @@ internal static class DatasetComposer
     private static void RequireApart(string output, string input, string option)
     {
         if (FileIdentity.IsSameOrInside(output, input))
-            throw new ArgumentException($"{output}: --out lies inside {option} {input}; its clips would be read back as inputs; write the dataset elsewhere");
+            throw new ArgumentException($"{output}: Output lies inside {option} {input}; its clips would be read back as inputs; write the dataset elsewhere");
         if (FileIdentity.IsSameOrInside(input, output))
-            throw new ArgumentException($"{output}: {option} {input} lies inside --out; write the dataset elsewhere");
+            throw new ArgumentException($"{output}: {option} {input} lies inside Output; write the dataset elsewhere");
     }
 }

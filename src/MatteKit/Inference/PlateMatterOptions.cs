@@ -27,9 +27,9 @@ public sealed record PlateMatterOptions
     public void Validate()
     {
         if (RefineSamplePixels < 16)
-            throw new ArgumentException($"--refine-sample-pixels must be at least 16 (one 4x4 patch), got {RefineSamplePixels}");
-        if (!(RefineThreshold >= 0 && RefineThreshold < 1)) throw new ArgumentException($"--refine-threshold must be a number in [0, 1), got {RefineThreshold}");
-        if (BackboneScale is { } s && !(s > 0 && s <= 1)) throw new ArgumentException($"--backbone-scale must be a number in (0, 1], got {s}");
-        if (Threads < 0) throw new ArgumentException($"--threads must not be negative, got {Threads}");
+            throw new ArgumentException($"RefineSamplePixels must be at least 16 (one 4x4 patch), got {RefineSamplePixels}");
+        if (!(RefineThreshold >= 0 && RefineThreshold < 1)) throw new ArgumentException($"RefineThreshold must be a number in [0, 1), got {RefineThreshold}");
+        if (BackboneScale is { } s && !(s > 0 && s <= 1)) throw new ArgumentException($"BackboneScale must be a number in (0, 1], got {s}");
+        if (Threads < 0) throw new ArgumentException($"Threads must not be negative, got {Threads}");
     }
 }

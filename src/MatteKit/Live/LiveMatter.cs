@@ -9,7 +9,7 @@ namespace MatteKit.Live;
 /// come out on a worker thread (the handler given to <see cref="Start"/>), with RVM's recurrent state carried across
 /// the frames actually matted.
 /// <code>
-/// using var live = LiveMatter.Start(new LiveMatterOptions { Background = "blur" }, frame => Show(frame.Composition));
+/// using var live = LiveMatter.Start(new LiveMatterOptions { Background = Background.BlurredFrame() }, frame => Show(frame.Composition));
 /// live.Submit(rgb24, 640, 360);   // from the camera's thread, at the camera's rate
 /// var stats = live.Stats;         // fps in and out, dropped, latency percentiles
 /// </code>
@@ -76,7 +76,7 @@ public sealed class LiveMatter : IDisposable
         _selfie = selfie;
         _calibrated = selfie is not null;
         _background = background;
-        _ratio = _matterRatio = options.DownsampleRatio;
+        _ratio = _matterRatio = options.Matting.DownsampleRatio;
         _compose = Compose;
         for (int i = 0; i < Buffers; i++) _free.Push(new LiveSlot());
         _worker = new Thread(Work) { Name = "mattekit live", IsBackground = true };
@@ -94,12 +94,12 @@ public sealed class LiveMatter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(onFrame);
         options.Validate();
-        var background = CompositionBackground.Parse(options.Background, options.MaxPixels);
+        var background = CompositionBackground.Open(options.Background, options.Matting.MaxPixels);
         try
         {
-            if (options.Model != MatteModel.Rvm)
+            if (options.Matting.Model != MatteModel.Rvm)
                 return new LiveMatter(options, onFrame, null, null, OpenSelfie(options), background);
-            var weights = options.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Weights);
+            var weights = options.Matting.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Matting.Weights);
             var matter = Open(options, weights);
             return new LiveMatter(options, onFrame, weights, matter, null, background);
         }
@@ -113,25 +113,27 @@ public sealed class LiveMatter : IDisposable
     private static VideoMatter Open(LiveMatterOptions options, WeightSet? weights)
     {
         // Decoders and encoders share the cores: spinning ORT workers would take time from them (as in convert).
-        var matterOptions = new MatterOptions { Threads = options.Threads, Refiner = options.Refiner, SpinWhileIdle = false, MaxCachedSizes = 2 };
-        return weights is null ? VideoMatter.Load(options.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
+        var matterOptions = new MatterOptions { Threads = options.Matting.Threads, Refiner = options.Matting.Refiner, SpinWhileIdle = false, MaxCachedSizes = 2 };
+        return weights is null ? VideoMatter.Load(options.Matting.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
     }
 
     private static SelfieSegmenter OpenSelfie(LiveMatterOptions options)
-        => MatteModelSettings.OpenSelfie(options.Model, options.Weights,
-            new SelfieOptions { Threads = options.Threads, SpinWhileIdle = false, Smoothing = options.MaskSmoothing, MaxCachedSizes = 2 });
+        => options.Matting.OpenSelfie(new SelfieOptions
+        {
+            Threads = options.Matting.Threads, SpinWhileIdle = false, Smoothing = options.Matting.MaskSmoothing, Edge = options.Matting.MaskEdge, MaxCachedSizes = 2,
+        });
 
     /// <summary>Where the weights came from.</summary>
     public string WeightsSource => _selfie?.ModelSource ?? Rvm.WeightsSource;
 
-    /// <summary>The background given last (<see cref="SetBackground(string)"/>).</summary>
+    /// <summary>The background given last (<see cref="SetBackground(Background)"/>), as text.</summary>
     public string Background
     {
         get { lock (_gate) return (_nextBackground ?? _background).Text; }
     }
 
     /// <summary>The largest frame or background accepted, in pixels.</summary>
-    internal long MaxPixels => _options.MaxPixels;
+    internal long MaxPixels => _options.Matting.MaxPixels;
 
     /// <summary>Whether compositions are RGBA (a transparent background); fixed for the session.</summary>
     public bool Transparent => _background.Transparent;
@@ -231,9 +233,9 @@ public sealed class LiveMatter : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">Not a background, or a change of transparency.</exception>
     /// <exception cref="MediaFormatException">An image or video that cannot be read.</exception>
-    public void SetBackground(string background) => SetBackground(CompositionBackground.Parse(background, _options.MaxPixels));
+    public void SetBackground(Background background) => SetBackground(CompositionBackground.Open(background, _options.Matting.MaxPixels));
 
-    /// <summary>As <see cref="SetBackground(string)"/>, with a background already made (the preview page's: no files); taken over.</summary>
+    /// <summary>As <see cref="SetBackground(Background)"/>, with a background already made (the preview page's: no files); taken over.</summary>
     internal void SetBackground(CompositionBackground next)
     {
         if (next.Transparent != _background.Transparent)
@@ -241,7 +243,7 @@ public sealed class LiveMatter : IDisposable
             next.Dispose();
             throw new ArgumentException(_background.Transparent
                 ? "this session started with a transparent background; its outputs take RGBA, so it stays transparent"
-                : "transparent needs a session started with --background transparent (its outputs were opened for RGB)");
+                : "transparent needs a session started with Background transparent (its outputs were opened for RGB)");
         }
         lock (_gate)
         {
@@ -259,7 +261,7 @@ public sealed class LiveMatter : IDisposable
     /// <exception cref="ArgumentException">Out of (0, 1], a selfie model, before the frame size is known, or a ratio that shrinks the frame to nothing.</exception>
     public void SetDownsampleRatio(double? ratio)
     {
-        LiveMatterOptions.ValidateRatio(ratio);
+        MattingSettings.ValidateRatio(ratio);
         if (_selfie is not null) throw new ArgumentException("the selfie models run at their fixed network size; there is no downsample ratio to change");
         lock (_gate)
         {
@@ -692,8 +694,8 @@ public sealed class LiveMatter : IDisposable
     private void CheckSize(int width, int height)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"frame size must be positive, got {width}x{height}");
-        if ((long)width * height > _options.MaxPixels)
-            throw new ArgumentException($"a frame of {width}x{height} is {(long)width * height} pixels, above the limit of {_options.MaxPixels}");
+        if ((long)width * height > _options.Matting.MaxPixels)
+            throw new ArgumentException($"a frame of {width}x{height} is {(long)width * height} pixels, above the limit of {_options.Matting.MaxPixels}");
     }
 
     private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;

@@ -18,29 +18,14 @@ public sealed record LiveMatterOptions
     /// <summary>The most a latency bound may be.</summary>
     public static readonly TimeSpan MaxMaxLatency = TimeSpan.FromSeconds(10);
 
-    /// <summary>Weights file (as for <c>convert</c>); null = the embedded default model.</summary>
-    public string? Weights { get; init; }
-
-    /// <summary>Inference threads; 0 = one per core.</summary>
-    public int Threads { get; init; }
-
-    /// <summary>RVM (default) or a MediaPipe selfie model, whose mask is the alpha (no ratio: its network size is fixed).</summary>
-    public MatteModel Model { get; init; } = MatteModel.Rvm;
-
-    /// <summary>Selfie models: the share of the previous frame's mask in each frame's (see <see cref="SelfieOptions.Smoothing"/>).</summary>
-    public float MaskSmoothing { get; init; }
-
-    /// <summary>Refiner below ratio 1; null = deep when the weights hold one.</summary>
-    public RvmRefiner? Refiner { get; init; }
-
     /// <summary>
-    /// Network resolution as a fraction of the frame; null = the live default: the network's longer side at most
-    /// <see cref="AutoNetworkSide"/> px (<see cref="AutoRatio"/>), less than <c>convert</c>'s 512, and lowered (to
-    /// 128 px at the least) until a frame fits the interval of <see cref="TargetFps"/> on this CPU, timed when the
-    /// session is built, and the frame matted at half its size when even that does not fit
+    /// How to matte (as for <c>convert</c>). Its <see cref="MattingSettings.DownsampleRatio"/>, null, is the live default: the
+    /// network's longer side at most <see cref="AutoNetworkSide"/> px (<see cref="AutoRatio"/>), less than <c>convert</c>'s
+    /// 512, and lowered (to 128 px at the least) until a frame fits the interval of <see cref="TargetFps"/> on this CPU, timed
+    /// when the session is built, and the frame matted at half its size when even that does not fit
     /// (<see cref="LiveStats.MattedAtHalfSize"/>); lowered again while running when frames keep taking longer than they arrive.
     /// </summary>
-    public double? DownsampleRatio { get; init; }
+    public MattingSettings Matting { get; init; } = new();
 
     /// <summary>
     /// Forget the recurrent state at a scene cut (a frame unlike the one before, <c>SceneCutDetector</c>): the state
@@ -57,11 +42,8 @@ public sealed record LiveMatterOptions
     /// </summary>
     public TimeSpan MaxLatency { get; init; } = DefaultMaxLatency;
 
-    /// <summary>The composition's background: as <c>convert</c>'s <c>--background</c> (a colour, transparent, blur[:SIGMA], an image or a video).</summary>
-    public string Background { get; init; } = "green";
-
-    /// <summary>Largest frame accepted, in pixels (frames and backgrounds).</summary>
-    public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
+    /// <summary>The composition's background (a colour, transparent, the frame blurred, an image or a video).</summary>
+    public Background Background { get; init; } = Background.Green;
 
     /// <summary>The ratio the live default starts from for a frame size: the network's longer side <see cref="AutoNetworkSide"/> px, at most 1.</summary>
     public static double AutoRatio(int width, int height) => Math.Min(1, (double)AutoNetworkSide / Math.Max(width, height));
@@ -69,14 +51,10 @@ public sealed record LiveMatterOptions
     /// <exception cref="ArgumentException">One line naming the option and the problem.</exception>
     public void Validate()
     {
-        if (Threads < 0 || Threads > ConvertLimits.MaxThreads)
-            throw new ArgumentException($"--threads must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}");
-        ValidateRatio(DownsampleRatio);
-        MatteModelSettings.Check(Model, Weights, MaskSmoothing, SelfieEdge.GuidedFilter, DownsampleRatio is not null, Refiner is not null);
+        Matting.Validate();
         if (!(MaxLatency > TimeSpan.Zero && MaxLatency <= MaxMaxLatency))
-            throw new ArgumentException($"--max-latency-ms must be in (0, {MaxMaxLatency.TotalMilliseconds:0}], got {MaxLatency.TotalMilliseconds:0.###}");
-        if (!(TargetFps > 0 && TargetFps <= 1000)) throw new ArgumentException($"the target frame rate must be in (0, 1000], got {TargetFps}");
-        if (MaxPixels < 1) throw new ArgumentException($"--max-pixels must be at least 1, got {MaxPixels}");
+            throw new ArgumentException($"{nameof(MaxLatency)} must be in (0, {MaxMaxLatency.TotalMilliseconds:0}] ms, got {MaxLatency.TotalMilliseconds:0.###}", nameof(MaxLatency));
+        if (!(TargetFps > 0 && TargetFps <= 1000)) throw new ArgumentException($"{nameof(TargetFps)} must be in (0, 1000], got {TargetFps}", nameof(TargetFps));
     }
 
     /// <summary>Throws when <paramref name="ratio"/> leaves the network less than a pixel of a <paramref name="width"/> x <paramref name="height"/> frame.</summary>
@@ -94,10 +72,4 @@ public sealed record LiveMatterOptions
     /// <summary>Whether <paramref name="ratio"/> leaves the network at least a pixel each way on this frame (auto always does).</summary>
     internal static bool RatioFits(double? ratio, int width, int height)
         => ratio is not { } r || width <= 0 || height <= 0 || Rvm.RvmGeometry.NetworkSize(width, height, r) is ( >= 1, >= 1);
-
-    internal static void ValidateRatio(double? ratio)
-    {
-        if (ratio is { } r && !(r > 0 && r <= 1))
-            throw new ArgumentException($"--downsample-ratio must be auto or a number in (0, 1], got {r}");
-    }
 }

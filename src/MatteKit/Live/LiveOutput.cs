@@ -62,7 +62,7 @@ internal sealed class LiveOutput : IDisposable
             return;
         }
         var container = VideoContainer.ForPath(target)
-            ?? throw new MediaFormatException(target, $"unsupported output extension '{Path.GetExtension(target)}' (use {VideoContainer.KnownExtensions}, a stream URL or --output-v4l2)");
+            ?? throw new MediaFormatException(target, $"unsupported output extension '{Path.GetExtension(target)}' (use {VideoContainer.KnownExtensions}, a stream URL or OutputV4l2)");
         var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
         if (!Directory.Exists(parent)) throw new MediaFormatException(target, $"output folder {parent} does not exist");
         if (transparent && !container.SupportsAlpha)

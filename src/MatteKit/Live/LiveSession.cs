@@ -32,7 +32,7 @@ internal static class LiveSession
     {
         options.Validate();
         var targets = Targets(options);
-        bool transparent = CompositionBackground.IsTransparent(options.Matter.Background);
+        bool transparent = options.Matter.Background.IsTransparent;
         foreach (var (target, v4l2, role) in targets) LiveOutput.Check(target, v4l2, transparent && role == LiveOutputRole.Composition);
         CheckInput(options.Input);
 
@@ -57,8 +57,8 @@ internal static class LiveSession
             // A file's size and rate are known before playback: the session is built (and the live default ratio
             // timed for this rate) before its first frame is read, so nothing is dropped while that happens.
             info = MediaProbe.Probe(options.Input, options.ReadTimeout, until.Token);
-            PixelLimit.Check(options.Input, info.DisplaySize.Width, info.DisplaySize.Height, options.Matter.MaxPixels);
-            LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, info.DisplaySize.Width, info.DisplaySize.Height);
+            PixelLimit.Check(options.Input, info.DisplaySize.Width, info.DisplaySize.Height, options.Matter.Matting.MaxPixels);
+            LiveMatterOptions.CheckRatioFits(options.Matter.Matting.DownsampleRatio, info.DisplaySize.Width, info.DisplaySize.Height);
         }
         double? knownFps = info?.FrameRate.PerSecond ?? options.InputFps;
         var matterOptions = knownFps is { } known && known > 0 && known <= 1000 ? options.Matter with { TargetFps = known } : options.Matter;
@@ -93,8 +93,8 @@ internal static class LiveSession
             while (!until.IsCancellationRequested)
             {
                 string why = "the input ended";
-                using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.MaxPixels, options.ReadTimeout,
-                    (w, h) => { if ((long)w * h <= options.Matter.MaxPixels && LiveMatterOptions.RatioFits(options.Matter.DownsampleRatio, w, h)) matter.Prepare(w, h); },
+                using var decoder = VideoDecoder.OpenLive(options.Input, InputArguments(options), options.Matter.Matting.MaxPixels, options.ReadTimeout,
+                    (w, h) => { if ((long)w * h <= options.Matter.Matting.MaxPixels && LiveMatterOptions.RatioFits(options.Matter.Matting.DownsampleRatio, w, h)) matter.Prepare(w, h); },
                     until.Token);
                 try
                 {
@@ -102,7 +102,7 @@ internal static class LiveSession
                     {
                         if (firstSize is null)
                         {
-                            LiveMatterOptions.CheckRatioFits(options.Matter.DownsampleRatio, width, height);
+                            LiveMatterOptions.CheckRatioFits(options.Matter.Matting.DownsampleRatio, width, height);
                             firstSize = (width, height);
                             var rate = probedRate ?? decoder.StreamFrameRate ?? (options.InputFps is { } fps && FrameRate.TryParse(fps.ToString("0.###", CultureInfo.InvariantCulture), out var given) ? given : FrameRate.Default);
                             Volatile.Write(ref outputs, OpenOutputs(targets, matter.Transparent, width, height, rate, options.Encoding));
@@ -130,7 +130,7 @@ internal static class LiveSession
                 matter.Reset();
             }
             if (stop.IsCancellationRequested) ended = "stopped by a signal";
-            else if (until.IsCancellationRequested) ended = "--duration reached";
+            else if (until.IsCancellationRequested) ended = "Duration reached";
         }
         catch (MediaFormatException e)
         {
@@ -139,7 +139,7 @@ internal static class LiveSession
         }
         catch (OperationCanceledException) when (until.IsCancellationRequested)
         {
-            ended = stop.IsCancellationRequested ? "stopped by a signal" : "--duration reached";
+            ended = stop.IsCancellationRequested ? "stopped by a signal" : "Duration reached";
         }
         catch (Exception e)
         {

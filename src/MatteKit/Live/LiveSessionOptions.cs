@@ -24,7 +24,7 @@ internal sealed record LiveSessionOptions
     public string? OutputV4l2 { get; init; }
     public LiveEncoding Encoding { get; init; } = new();
     public string? StatsFile { get; init; }
-    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReadTimeout { get; init; } = Conversion.ConvertLimits.DefaultReadTimeout;
     public bool Reconnect { get; init; }
 
     /// <summary>Stop after this long (a recording of fixed length); null = until the input ends or a signal.</summary>
@@ -38,22 +38,24 @@ internal sealed record LiveSessionOptions
     {
         Matter.Validate();
         if (Outputs.Count == 0 && OutputAlpha is null && OutputForeground is null && OutputV4l2 is null && !HasViewer)
-            throw new ArgumentException("no output: give --output, --output-alpha, --output-foreground, --output-v4l2 or --preview");
-        if (Loop && !Realtime) throw new ArgumentException("--loop needs --realtime (it replays a file)");
-        if (InputFps is { } fps && !(fps > 0 && fps <= 1000)) throw new ArgumentException($"--input-fps must be in (0, 1000], got {fps}");
-        if (InputSize is { } s && (long)s.Width * s.Height > Matter.MaxPixels)
-            throw new ArgumentException($"--input-size {s.Width}x{s.Height} is above the limit of {Matter.MaxPixels} pixels (--max-pixels)");
-        if (ReadTimeout <= TimeSpan.Zero) throw new ArgumentException("--read-timeout must be positive");
-        if (Duration is { } d && d <= TimeSpan.Zero) throw new ArgumentException("--duration must be positive");
+            throw new ArgumentException("no output: give Outputs, OutputAlpha, OutputForeground, OutputV4l2 or HasViewer");
+        if (Loop && !Realtime) throw new ArgumentException("Loop needs Realtime (it replays a file)");
+        if (InputFps is { } fps && !(fps > 0 && fps <= 1000)) throw new ArgumentException($"InputFps must be in (0, 1000], got {fps}");
+        if (InputSize is { } s && (long)s.Width * s.Height > Matter.Matting.MaxPixels)
+            throw new ArgumentException($"InputSize {s.Width}x{s.Height} is above the limit of {Matter.Matting.MaxPixels} pixels (MaxPixels)");
+        if (Encoding.Crf is not null && Encoding.Mbps is not null) throw new ArgumentException("give either Mbps or Crf, not both");
+        if (!(ReadTimeout > TimeSpan.Zero && ReadTimeout <= Conversion.ConvertLimits.MaxReadTimeout))
+            throw new ArgumentException($"ReadTimeout must be positive and at most {Conversion.ConvertLimits.MaxReadTimeout.TotalSeconds:0} s");
+        if (Duration is { } d && d <= TimeSpan.Zero) throw new ArgumentException("Duration must be positive");
         bool stream = Input == "-" || Input.Contains("://", StringComparison.Ordinal) || Input.StartsWith("/dev/", StringComparison.Ordinal) || InputFormat is not null;
         if (!stream && !Realtime)
-            throw new ArgumentException($"{Input}: a file is read as fast as it decodes; give --realtime to play it at its own rate (or use mattekit convert)");
+            throw new ArgumentException($"{Input}: a file is read as fast as it decodes; give Realtime to play it at its own rate (or use mattekit convert)");
         var inputs = new List<(string, string)>();
         foreach (var file in Conversion.PathCollisions.FilesRead(Input)) inputs.Add(("the input", file));
-        if (File.Exists(Matter.Background)) inputs.Add(("the --background", Matter.Background));
-        if (Matter.Weights is { } weights) inputs.Add(("the --weights", weights));
-        var outputs = Outputs.Select(o => (Option: "--output", Path: (string?)o))
-            .Concat(new (string Option, string? Path)[] { ("--output-alpha", OutputAlpha), ("--output-foreground", OutputForeground), ("--stats", StatsFile) })
+        if (Matter.Background.FilePath is { } background && File.Exists(background)) inputs.Add(("the Background", background));
+        if (Matter.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
+        var outputs = Outputs.Select(o => (Option: "Outputs", Path: (string?)o))
+            .Concat(new (string Option, string? Path)[] { ("OutputAlpha", OutputAlpha), ("OutputForeground", OutputForeground), ("StatsFile", StatsFile) })
             .Where(o => o.Path is not null && !LiveOutput.IsUrl(o.Path)).Select(o => (o.Option, o.Path!)).ToList();
         Conversion.PathCollisions.Check(inputs, outputs);
     }

@@ -14,6 +14,6 @@ internal static class PixelLimit
     {
         if (width * height > maxPixels)
             throw new MediaFormatException(source,
-                $"is {width}x{height} ({width * height} pixels), above the limit of {maxPixels} pixels (--max-pixels raises it)");
+                $"is {width}x{height} ({width * height} pixels), above the limit of {maxPixels} pixels (MaxPixels raises it)");
     }
 }

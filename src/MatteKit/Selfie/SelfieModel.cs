@@ -1,7 +1,7 @@
 namespace MatteKit;
 
 /// <summary>MediaPipe's selfie segmentation models, shipped inside MatteKit (Apache-2.0, <c>models/mediapipe_selfie</c>).</summary>
-public enum SelfieModel
+internal enum SelfieModel
 {
     /// <summary>256x256 in: portrait and square frames.</summary>
     General,

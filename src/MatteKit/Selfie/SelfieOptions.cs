@@ -1,7 +1,7 @@
 namespace MatteKit;
 
 /// <summary>How a <see cref="SelfieSegmenter"/> runs.</summary>
-public sealed record SelfieOptions
+internal sealed record SelfieOptions
 {
     /// <summary>The most a frame's mask may take from the previous frame's: above it a mask lags visibly behind motion.</summary>
     public const float MaxSmoothing = 0.9f;

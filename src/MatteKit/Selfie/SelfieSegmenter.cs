@@ -8,7 +8,7 @@ namespace MatteKit;
 /// Person segmentation with MediaPipe's selfie models, a fast alternative to RVM: a mask per frame, brought to the
 /// frame's size by a guided filter, optionally smoothed over time. One session per frame size, reused.
 /// </summary>
-public sealed class SelfieSegmenter : IDisposable
+internal sealed class SelfieSegmenter : IDisposable
 {
     private readonly SelfieNetwork _network;
     private readonly SelfieOptions _options;

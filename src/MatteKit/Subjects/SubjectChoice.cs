@@ -43,7 +43,7 @@ public sealed record SubjectChoice
             && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && x >= 0 && y >= 0 && float.IsFinite(x) && float.IsFinite(y))
             return AtPoint(x, y);
         if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n < MoveNetDecoder.MaxPeople) return AtIndex(n);
-        throw new ArgumentException($"--subject must be largest, center, X,Y (pixels of the first frame, both >= 0) or N (0 to {MoveNetDecoder.MaxPeople - 1}), got '{text}'");
+        throw new ArgumentException($"Subject must be largest, center, X,Y (pixels of the first frame, both >= 0) or N (0 to {MoveNetDecoder.MaxPeople - 1}), got '{text}'");
     }
 
     public override string ToString() => Kind switch

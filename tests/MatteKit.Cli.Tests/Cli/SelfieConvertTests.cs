@@ -95,8 +95,10 @@ public sealed class SelfieConvertTests
     [Fact]
     public void APlanCarriesTheModelToItsChunks()
     {
-        var options = new ConvertOptions { Input = "in.mp4", OutputAlpha = "a.mp4", Model = MatteModel.SelfieLandscape, MaskSmoothing = 0.4f, MaskEdge = SelfieEdge.Bilinear };
-        var back = PlannedOptions.From(options).ToConvertOptions("in.mp4", "plan.json");
-        Assert.Equal((MatteModel.SelfieLandscape, 0.4f, SelfieEdge.Bilinear), (back.Model, back.MaskSmoothing, back.MaskEdge));
+        var options = new ConvertOptions { Input = "in.mp4", OutputAlpha = "a.mp4", Matting = new() { Model = MatteModel.SelfieLandscape, MaskSmoothing = 0.4f, MaskEdge = SelfieEdge.Bilinear } };
+        var json = System.Text.Json.JsonSerializer.Serialize(options, PlanJson.Options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<ConvertOptions>(json, PlanJson.Options)!;
+        Assert.Equal(options.Matting, back.Matting);
+        Assert.Null(back.OutputAlpha); // each chunk sets its own outputs
     }
 }

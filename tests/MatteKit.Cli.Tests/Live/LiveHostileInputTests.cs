@@ -49,7 +49,7 @@ public sealed class LiveHostileInputTests
             StatsFile = dir.File("stats.json"),
             HasViewer = true,
             Duration = TimeSpan.FromSeconds(60),
-            Matter = new LiveMatterOptions { Threads = 2, MaxLatency = TimeSpan.FromSeconds(5) },
+            Matter = new LiveMatterOptions { MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 2 } },
         };
         // A failure on the session's worker after some frames (as the network failing would be).
         var e = Assert.Throws<LiveSessionException>(() => LiveSession.Run(options, null, viewer: frame =>

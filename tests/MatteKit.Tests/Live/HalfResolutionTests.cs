@@ -44,7 +44,7 @@ public sealed class HalfResolutionTests
     {
         int frames = 0;
         // A rate no CPU keeps up with: even the smallest network misses it, so the frame is matted at half size.
-        using var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, TargetFps = 1000, MaxLatency = TimeSpan.FromSeconds(5) }, frame =>
+        using var live = LiveMatter.Start(new LiveMatterOptions { TargetFps = 1000, MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1 } }, frame =>
         {
             Assert.Equal(320 * 240, frame.Alpha.Length);
             Assert.True(frame.Foreground.SequenceEqual(frame.Input), "at half size the foreground is the input's colour");
@@ -59,7 +59,7 @@ public sealed class HalfResolutionTests
         Assert.True(live.Stats.MattedAtHalfSize);
         Assert.Equal(128, live.Stats.NetworkWidth);
 
-        using var fast = LiveMatter.Start(new LiveMatterOptions { Threads = 1, TargetFps = 1 }, _ => { });
+        using var fast = LiveMatter.Start(new LiveMatterOptions { TargetFps = 1, Matting = new() { Threads = 1 } }, _ => { });
         await fast.Prepare(320, 240).WaitAsync(TimeSpan.FromSeconds(60));
         fast.Submit(rgb, 320, 240);
         fast.Stop();

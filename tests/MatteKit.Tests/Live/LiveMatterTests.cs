@@ -1,3 +1,4 @@
+using MatteKit.Conversion;
 using MatteKit.Live;
 
 namespace MatteKit.Tests.Live;
@@ -9,7 +10,7 @@ public sealed class LiveMatterTests
     public void SlowHandlerDropsFramesInsteadOfQueueingThem()
     {
         var sources = new List<long>();
-        using var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, MaxLatency = TimeSpan.FromSeconds(5) }, frame =>
+        using var live = LiveMatter.Start(new LiveMatterOptions { MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1 } }, frame =>
         {
             sources.Add(frame.SourceIndex);
             Assert.Equal(64 * 48, frame.Alpha.Length);
@@ -40,17 +41,17 @@ public sealed class LiveMatterTests
     [Fact]
     public void ResetAndOptionsAreChecked()
     {
-        Assert.Throws<ArgumentException>(() => LiveMatter.Start(new LiveMatterOptions { DownsampleRatio = 1.5 }, _ => { }));
+        Assert.Throws<ArgumentException>(() => LiveMatter.Start(new LiveMatterOptions { Matting = new() { DownsampleRatio = 1.5 } }, _ => { }));
         Assert.Throws<ArgumentException>(() => LiveMatter.Start(new LiveMatterOptions { MaxLatency = TimeSpan.Zero }, _ => { }));
-        Assert.Throws<ArgumentException>(() => LiveMatter.Start(new LiveMatterOptions { Background = "blur:0" }, _ => { }));
+        Assert.Throws<ArgumentException>(() => LiveMatter.Start(new LiveMatterOptions { Background = Background.Parse("blur:0") }, _ => { }));
         int frames = 0;
-        using var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => frames++);
+        using var live = LiveMatter.Start(new LiveMatterOptions { MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1 } }, _ => frames++);
         live.Reset();
         live.Submit(new byte[32 * 32 * 3], 32, 32);
         live.Stop();
         Assert.Equal(1, frames);
         Assert.Equal(1, live.Stats.Resets);
-        Assert.Throws<ArgumentException>(() => live.SetBackground("transparent"));
+        Assert.Throws<ArgumentException>(() => live.SetBackground(Background.Transparent));
         Assert.Equal(0.5 , LiveMatterOptions.AutoRatio(640, 360));
         Assert.Equal(0.25, LiveMatterOptions.AutoRatio(1280, 720));
     }
@@ -58,7 +59,7 @@ public sealed class LiveMatterTests
     [Fact]
     public async Task ARatioSetBeforeTheFirstFrameIsTakenAndCheckedAgainstThatFrame()
     {
-        using (var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => { }))
+        using (var live = LiveMatter.Start(new LiveMatterOptions { MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1 } }, _ => { }))
         {
             live.SetDownsampleRatio(0.5); // no frame yet: kept for the first frame's session
             await live.Prepare(64, 48).WaitAsync(TimeSpan.FromSeconds(60));
@@ -67,7 +68,7 @@ public sealed class LiveMatterTests
             Assert.Equal(1, live.Stats.FramesOut);
             Assert.Equal(0.5, live.Stats.DownsampleRatio);
         }
-        using (var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => { }))
+        using (var live = LiveMatter.Start(new LiveMatterOptions { MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1 } }, _ => { }))
         {
             live.SetDownsampleRatio(0.01); // fits nothing yet known
             var e = Assert.Throws<ArgumentException>(() => live.Submit(new byte[64 * 48 * 3], 64, 48));
@@ -79,7 +80,7 @@ public sealed class LiveMatterTests
     public async Task ARatioChangeIsBuiltBesideTheRunningSessionAndSwappedInWhileFramesFlow()
     {
         var ratios = new List<double>();
-        using var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, DownsampleRatio = 1, MaxLatency = TimeSpan.FromSeconds(5) }, _ => { });
+        using var live = LiveMatter.Start(new LiveMatterOptions { MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1, DownsampleRatio = 1 } }, _ => { });
         await live.Prepare(64, 48).WaitAsync(TimeSpan.FromSeconds(60));
         var frame = new byte[64 * 48 * 3];
         live.Submit(frame, 64, 48);

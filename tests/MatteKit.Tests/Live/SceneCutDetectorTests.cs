@@ -58,7 +58,7 @@ public sealed class SceneCutDetectorTests
         foreach (bool reset in new[] { true, false })
         {
             using var done = new SemaphoreSlim(0);
-            using var live = LiveMatter.Start(new LiveMatterOptions { Threads = 1, DownsampleRatio = 1, ResetOnSceneCut = reset, MaxLatency = TimeSpan.FromSeconds(5) },
+            using var live = LiveMatter.Start(new LiveMatterOptions { ResetOnSceneCut = reset, MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1, DownsampleRatio = 1 } },
                 _ => done.Release());
             foreach (var frame in frames)
             {

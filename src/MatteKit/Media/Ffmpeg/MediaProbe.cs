@@ -15,7 +15,7 @@ internal static class MediaProbe
         var json = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
         var limit = timeout ?? VideoDecoder.DefaultReadTimeout;
         if (!process.WaitForExit(limit, cancel))
-            throw new MediaFormatException(input, $"sent no answer in {limit.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); --read-timeout sets the limit");
+            throw new MediaFormatException(input, $"sent no answer in {limit.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); ReadTimeout sets the limit");
         int code = process.WaitForExit();
         if (code != 0)
             throw new MediaFormatException(input, $"not a video or image ffmpeg can read ({Describe(process.LastError(), input)})");

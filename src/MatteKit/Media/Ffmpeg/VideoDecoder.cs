@@ -163,7 +163,7 @@ internal sealed partial class VideoDecoder : IDisposable
         {
             _ended = true;
             throw new MediaFormatException(_input,
-                $"sent no frame for {_readTimeout.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); --read-timeout sets the limit");
+                $"sent no frame for {_readTimeout.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); ReadTimeout sets the limit");
         }
         if (got)
         {

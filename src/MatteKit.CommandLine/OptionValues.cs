@@ -2,14 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 
-namespace MatteKit.Cli;
+namespace MatteKit.CommandLine;
 
 /// <summary>
 /// Options declared once: name, help, type and the text-to-type parser with its one-line error, for every command.
 /// The parsers only turn text into types (a number, a size, a choice); whether a value makes sense with the others
 /// is the library's to say (<c>ConvertOptions.Validate</c>).
 /// </summary>
-internal static class OptionValues
+public static class OptionValues
 {
     public static Option<string?> Path(string name, string help, string helpName = "PATH")
         => new(name) { Description = help, HelpName = helpName };

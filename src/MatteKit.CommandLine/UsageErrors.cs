@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 
-namespace MatteKit.Cli;
+namespace MatteKit.CommandLine;
 
 /// <summary>
 /// The parser's first error as one line in MatteKit's words (the option named first); the option parsers' own
 /// messages (<see cref="OptionValues"/>) pass through unchanged.
 /// </summary>
-internal static partial class UsageErrors
+public static partial class UsageErrors
 {
     public static string OneLine(ParseResult parse)
     {

@@ -1,4 +1,4 @@
-namespace MatteKit.Cli;
+namespace MatteKit.CommandLine;
 
 /// <summary>The command line itself is wrong (unknown option, missing value, conflicting options): exit code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);
+public sealed class UsageException(string message) : Exception(message);

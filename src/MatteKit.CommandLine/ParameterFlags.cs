@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace MatteKit.CommandLine;
+
+/// <summary>
+/// The one table from the library's parameter names (the properties of its options records, as its error messages
+/// name them) to the flags that set them, and the rewrite of a message into the command line's words. The library
+/// names no flag; the command line shows no property name.
+/// </summary>
+public static partial class ParameterFlags
+{
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        // MattingSettings
+        ["Model"] = "--model", ["Weights"] = "--weights", ["Refiner"] = "--refiner", ["DownsampleRatio"] = "--downsample-ratio",
+        ["Threads"] = "--threads", ["MaskSmoothing"] = "--mask-smoothing", ["MaskEdge"] = "--mask-edge", ["MaxPixels"] = "--max-pixels",
+        // ConvertOptions
+        ["Input"] = "INPUT", ["OutputAlpha"] = "--output-alpha", ["OutputForeground"] = "--output-foreground",
+        ["OutputComposition"] = "--output-composition", ["OutputSegmentation"] = "--output-segmentation",
+        ["SegmentationThreshold"] = "--segmentation-threshold", ["Background"] = "--background", ["OutputVideoMbps"] = "--output-video-mbps",
+        ["Crf"] = "--crf", ["H264Preset"] = "--x264-preset", ["InputResize"] = "--input-resize", ["SeqChunk"] = "--seq-chunk",
+        ["ReadTimeout"] = "--read-timeout", ["StartSeconds"] = "--start", ["DurationSeconds"] = "--duration", ["Frames"] = "--frames",
+        ["Warmup"] = "--warmup", ["WarmupOrder"] = "--warmup-order", ["NoAudio"] = "--no-audio", ["Subject"] = "--subject",
+        ["Plate"] = "--background-plate",
+        // PlateMode and PlateMatterOptions
+        ["OutputError"] = "--output-error", ["OutputRefined"] = "--output-refined", ["RefineSamplePixels"] = "--refine-sample-pixels",
+        ["RefineThreshold"] = "--refine-threshold", ["BackboneScale"] = "--backbone-scale",
+        // Plans and chunks
+        ["ChunkFrames"] = "--chunk-frames", ["Index"] = "--index", ["Workers"] = "--workers",
+        // LiveMatterOptions, LiveSessionOptions
+        ["MaxLatency"] = "--max-latency-ms", ["Outputs"] = "--output", ["OutputV4l2"] = "--output-v4l2", ["HasViewer"] = "--preview",
+        ["Loop"] = "--loop", ["Realtime"] = "--realtime", ["InputFps"] = "--input-fps", ["InputSize"] = "--input-size",
+        ["Duration"] = "--duration", ["StatsFile"] = "--stats", ["Mbps"] = "--output-video-mbps",
+        // DatasetOptions
+        ["Output"] = "--out", ["Foregrounds"] = "--foregrounds", ["Backgrounds"] = "--backgrounds",
+    };
+
+    /// <summary>The flag that sets <paramref name="parameter"/>; null when none does.</summary>
+    public static string? For(string parameter) => Flags.GetValueOrDefault(parameter);
+
+    /// <summary>
+    /// The error's message with each parameter name the table knows replaced by its flag, and .NET's
+    /// "(Parameter 'X')" suffix dropped. A name inside a path or a quoted value (<c>/clips/Input/a.mp4</c>,
+    /// <c>'Weights'</c>) is left alone. Only errors about the options (<see cref="ArgumentException"/>) have every name
+    /// rewritten; the others (a file's problem, which may quote ffmpeg's words) only the compound ones (<c>ReadTimeout</c>,
+    /// not <c>Input</c>).
+    /// </summary>
+    public static string Say(Exception error)
+    {
+        string message = error.Message;
+        if (error is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{name}')".Length];
+        bool aboutOptions = error is ArgumentException;
+        return Name().Replace(message, m => Flags.TryGetValue(m.Value, out var flag) && (aboutOptions || m.Value.Skip(1).Any(char.IsUpper)) ? flag : m.Value);
+    }
+
+    /// <summary>A line the library reports (a live session's end), in the command line's words.</summary>
+    public static string Say(string line) => Say(new ArgumentException(line));
+
+    // A PascalCase word not part of a path, a file name, a quoted value or a longer word.
+    [GeneratedRegex(@"(?<![\w/\\.'""-])[A-Z][A-Za-z0-9]*(?![\w/\\'""-]|\.\w)")]
+    private static partial Regex Name();
+}

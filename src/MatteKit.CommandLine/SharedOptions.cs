@@ -1,0 +1,86 @@
+using System.CommandLine;
+using MatteKit.Conversion;
+
+namespace MatteKit.CommandLine;
+
+/// <summary>
+/// The options more than one command takes (<c>convert</c>, <c>plan</c>, <c>live</c>, <c>train</c>), each declared
+/// here once with one help text, and the one reader that turns them into the library's <see cref="MattingSettings"/>.
+/// Whether the values make sense is <see cref="MattingSettings.Validate"/>'s to say.
+/// </summary>
+public static class SharedOptions
+{
+    public static readonly Option<double?> DownsampleRatio = OptionValues.Ratio("--downsample-ratio",
+        "network resolution as a fraction of the frame, in (0, 1]; 1 = full resolution, no refiner. auto (default): convert keeps the " +
+        $"network's longer side about 512 px; live at most {Live.LiveMatterOptions.AutoNetworkSide} px, lowered to fit the frame interval on this " +
+        "CPU (at half the frame's size when even 128 px does not)");
+
+    public static readonly Option<Background> Background = OptionValues.Parsed("--background",
+        "green (default, 120,255,155), black, white, #RRGGBB, blur[:SIGMA] (the input itself blurred, SIGMA in pixels, default 16), " +
+        "an image (scaled to cover, centre-cropped), a video (looped or cut to the input's length), or transparent (.webm VP9 " +
+        "with alpha, .mov ProRes 4444, .gif, RGBA PNGs)", "BG", text =>
+        {
+            try { return Conversion.Background.Parse(text); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+        }, () => Conversion.Background.Green);
+
+    public static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
+        "inference threads (libtorch threads for train), 1 to the cores present (default: one per core)", 1);
+
+    public static readonly Option<string?> Weights = OptionValues.Path("--weights",
+        "RVM: TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50, fast or deep guided filter), or an RVM .onnx run " +
+        "as it is (official exports, float32 or float16, or one from export-onnx; not for train); selfie models: a .tflite of the same " +
+        "kind; background-plate mode: BackgroundMattingV2's official .pth; default: the embedded model. Official ONNX exports always " +
+        "resize and run their refiner, even at --downsample-ratio 1, so their output differs there from the others");
+
+    public static readonly Option<RvmRefiner?> Refiner = OptionValues.Choice("--refiner",
+        "refiner for ratios below 1; default: deep when the weights have it", "fast|deep",
+        new Dictionary<string, RvmRefiner> { ["fast"] = RvmRefiner.FastGuidedFilter, ["deep"] = RvmRefiner.DeepGuidedFilter });
+
+    public static readonly Option<MatteModel?> Model = OptionValues.Choice("--model",
+        "rvm (default): Robust Video Matting, a real matte; selfie or selfie-landscape: MediaPipe's selfie segmentation (256x256 or " +
+        "256x144), a refined mask, several times faster; --weights may then name a .tflite of the same kind", "MODEL",
+        new Dictionary<string, MatteModel> { ["rvm"] = MatteModel.Rvm, ["selfie"] = MatteModel.Selfie, ["selfie-landscape"] = MatteModel.SelfieLandscape });
+
+    public static readonly Option<double?> MaskSmoothing = OptionValues.Number("--mask-smoothing",
+        $"selfie models: share of the previous frame's mask in each frame's, 0 (default) to {SelfieOptions.MaxSmoothing}; less flicker, some lag");
+
+    public static readonly Option<SelfieEdge?> MaskEdge = OptionValues.Choice("--mask-edge",
+        "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
+        new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
+
+    public static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
+        $"largest frame accepted (input, resize, background), checked against each file's header before decoding; default " +
+        $"{ConvertLimits.DefaultMaxPixels} (above 8K DCI)", 1);
+
+    public static readonly Option<double?> ReadTimeout = OptionValues.PositiveNumber("--read-timeout",
+        $"give up on an input that sends nothing this long (default {ConvertLimits.DefaultReadTimeout.TotalSeconds:0})", "SECONDS");
+
+    public static readonly Option<int?> Crf = OptionValues.WholeNumber("--crf",
+        $"constant quality of video outputs, 0 to {ConvertLimits.MaxCrf} (default: H.264 18 for convert, 23 for live; VP9 30)", 0);
+
+    public static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps",
+        "video bit rate in Mbit/s instead (fractions allowed)");
+
+    public static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress, stats lines or summary");
+
+    /// <summary>The options that make up <see cref="MattingSettings"/>, for a command that mattes.</summary>
+    public static IEnumerable<Option> Matting => new Option[] { Model, Weights, Refiner, DownsampleRatio, Threads, MaskSmoothing, MaskEdge, MaxPixels };
+
+    /// <summary>The matting settings as given (defaults for what was not); unchecked.</summary>
+    public static MattingSettings ReadMatting(ParseResult parse) => new()
+    {
+        Model = parse.GetValue(Model) ?? MatteModel.Rvm,
+        Weights = parse.GetValue(Weights),
+        Refiner = parse.GetValue(Refiner),
+        DownsampleRatio = parse.GetValue(DownsampleRatio),
+        Threads = parse.GetValue(Threads) ?? 0,
+        MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
+        MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
+        MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
+    };
+
+    /// <summary>The read timeout as given, or the default.</summary>
+    public static TimeSpan ReadReadTimeout(ParseResult parse)
+        => parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)) : ConvertLimits.DefaultReadTimeout;
+}

@@ -1,0 +1,77 @@
+namespace MatteKit.Conversion;
+
+/// <summary>
+/// How to matte, for <see cref="Converter"/> and <see cref="Live.LiveMatter"/> alike: the network and its weights, the
+/// resolution it runs at, its threads, the selfie models' mask options and the largest frame accepted. One
+/// <see cref="Validate"/> checks them; <see cref="ConvertOptions"/> and <see cref="Live.LiveMatterOptions"/> embed it.
+/// Errors name the property (<see cref="ArgumentException.ParamName"/>), never a command-line flag.
+/// </summary>
+public sealed record MattingSettings
+{
+    /// <summary>The network that makes the alpha: RVM (default) or a MediaPipe selfie model (a refined mask).</summary>
+    public MatteModel Model { get; init; } = MatteModel.Rvm;
+
+    /// <summary>
+    /// Weights file; null = the embedded default model. RVM: TF.js model.json (or its folder), PyTorch .pth or an RVM .onnx;
+    /// selfie models: a .tflite of the same kind.
+    /// </summary>
+    public string? Weights { get; init; }
+
+    /// <summary>RVM's refiner for ratios below 1; null = deep guided filter when the weights hold one, else fast.</summary>
+    public RvmRefiner? Refiner { get; init; }
+
+    /// <summary>
+    /// RVM's resolution as a fraction of the frame, in (0, 1]; null = auto: <see cref="Converter"/> keeps the network's longer
+    /// side about 512 px, <see cref="Live.LiveMatter"/> at most <see cref="Live.LiveMatterOptions.AutoNetworkSide"/> px and lower
+    /// when the CPU is too slow for the input's rate.
+    /// </summary>
+    public double? DownsampleRatio { get; init; }
+
+    /// <summary>Inference threads; 0 = one per core; at most <see cref="ConvertLimits.MaxThreads"/>.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Selfie models: the share of the previous frame's mask in each frame's, 0 (default) to <see cref="SelfieOptions.MaxSmoothing"/>.</summary>
+    public float MaskSmoothing { get; init; }
+
+    /// <summary>Selfie models: how the mask is brought to the frame's size.</summary>
+    public SelfieEdge MaskEdge { get; init; } = SelfieEdge.GuidedFilter;
+
+    /// <summary>Largest frame accepted, in pixels (inputs, resizes and backgrounds), checked before pixels are allocated.</summary>
+    public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
+
+    /// <summary>Checks each setting against its bounds and against the model.</summary>
+    /// <exception cref="ArgumentException">One line naming the setting and the problem.</exception>
+    public void Validate()
+    {
+        if (Threads < 0 || Threads > ConvertLimits.MaxThreads)
+            throw new ArgumentException($"{nameof(Threads)} must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}", nameof(Threads));
+        ValidateRatio(DownsampleRatio);
+        if (MaxPixels < 1) throw new ArgumentException($"{nameof(MaxPixels)} must be at least 1, got {MaxPixels}", nameof(MaxPixels));
+        if (Model == MatteModel.Rvm)
+        {
+            if (MaskSmoothing != 0) throw new ArgumentException($"{nameof(MaskSmoothing)} is for the selfie models ({nameof(Model)} selfie or selfie-landscape)", nameof(MaskSmoothing));
+            if (MaskEdge != SelfieEdge.GuidedFilter) throw new ArgumentException($"{nameof(MaskEdge)} is for the selfie models ({nameof(Model)} selfie or selfie-landscape)", nameof(MaskEdge));
+            return;
+        }
+        string name = MatteModelNames.Of(Model);
+        if (DownsampleRatio is not null) throw new ArgumentException($"{nameof(DownsampleRatio)} is RVM's; {nameof(Model)} {name} runs at its fixed network size", nameof(DownsampleRatio));
+        if (Refiner is not null) throw new ArgumentException($"{nameof(Refiner)} is RVM's; with {nameof(Model)} {name} use {nameof(MaskEdge)}", nameof(Refiner));
+        if (Weights is { } w && !w.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{w}: {nameof(Model)} {name} reads a .tflite selfie model (or, without {nameof(Weights)}, the embedded one)", nameof(Weights));
+        if (!(MaskSmoothing >= 0 && MaskSmoothing <= SelfieOptions.MaxSmoothing))
+            throw new ArgumentException($"{nameof(MaskSmoothing)} must be a number from 0 to {SelfieOptions.MaxSmoothing}, got {MaskSmoothing}", nameof(MaskSmoothing));
+    }
+
+    /// <summary>The one range check of a downsample ratio (null = auto).</summary>
+    /// <exception cref="ArgumentException">Outside (0, 1].</exception>
+    internal static void ValidateRatio(double? ratio)
+    {
+        if (ratio is { } r && !(r > 0 && r <= 1))
+            throw new ArgumentException($"{nameof(DownsampleRatio)} must be auto or a number in (0, 1], got {r}", nameof(DownsampleRatio));
+    }
+
+    /// <summary>The selfie segmenter a selfie <see cref="Model"/> names: <see cref="Weights"/> when given (a .tflite), else the embedded model.</summary>
+    internal SelfieSegmenter OpenSelfie(SelfieOptions options)
+        => Weights is { } path ? SelfieSegmenter.Load(path, options)
+            : SelfieSegmenter.Load(Model == MatteModel.SelfieLandscape ? SelfieModel.Landscape : SelfieModel.General, options);
+}
