@@ -22,7 +22,7 @@ internal static class ChunkCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message);
+                throw new UsageException(ParameterFlags.Say(e));
             }
             bool done = ChunkRunner.Run(plan, index, null, cancel);
             var chunk = plan.Chunks[index];

@@ -49,7 +49,7 @@ internal static class ComposeDatasetCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(ParameterFlags.Say(e));
         }
         bool quiet = parse.GetValue(Quiet);
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);

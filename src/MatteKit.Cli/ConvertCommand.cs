@@ -59,7 +59,7 @@ internal static class ConvertCommand
         text =>
         {
             try { return MatteKit.SubjectChoice.Parse(text); }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
         });
 
     public static Command Build(CancellationToken cancel)

@@ -41,7 +41,7 @@ internal static class EvaluateCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(ParameterFlags.Say(e));
         }
 
         var scores = MatteEvaluator.Evaluate(predicted, truth);

@@ -57,7 +57,7 @@ internal static class PlanCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(ParameterFlags.Say(e));
         }
     }
 }

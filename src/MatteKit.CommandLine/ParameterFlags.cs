@@ -21,12 +21,12 @@ public static partial class ParameterFlags
         ["Crf"] = "--crf", ["H264Preset"] = "--x264-preset", ["InputResize"] = "--input-resize", ["SeqChunk"] = "--seq-chunk",
         ["ReadTimeout"] = "--read-timeout", ["StartSeconds"] = "--start", ["DurationSeconds"] = "--duration", ["Frames"] = "--frames",
         ["Warmup"] = "--warmup", ["WarmupOrder"] = "--warmup-order", ["NoAudio"] = "--no-audio", ["Subject"] = "--subject",
-        ["Plate"] = "--background-plate",
+        ["Plate"] = "--background-plate", ["OutputType"] = "--output-type",
         // PlateMode and PlateMatterOptions
         ["OutputError"] = "--output-error", ["OutputRefined"] = "--output-refined", ["RefineSamplePixels"] = "--refine-sample-pixels",
-        ["RefineThreshold"] = "--refine-threshold", ["BackboneScale"] = "--backbone-scale",
+        ["RefineThreshold"] = "--refine-threshold", ["BackboneScale"] = "--backbone-scale", ["ResizePlate"] = "--plate-resize", ["RefineMode"] = "--refine-mode",
         // Plans and chunks
-        ["ChunkFrames"] = "--chunk-frames", ["Index"] = "--index", ["Workers"] = "--workers",
+        ["ChunkFrames"] = "--chunk-frames", ["Index"] = "--index", ["Workers"] = "--workers", ["PlanPath"] = "--out",
         // LiveMatterOptions, LiveSessionOptions
         ["MaxLatency"] = "--max-latency-ms", ["Outputs"] = "--output", ["OutputV4l2"] = "--output-v4l2", ["HasViewer"] = "--preview",
         ["Loop"] = "--loop", ["Realtime"] = "--realtime", ["InputFps"] = "--input-fps", ["InputSize"] = "--input-size",

@@ -21,7 +21,7 @@ public static class SharedOptions
         "with alpha, .mov ProRes 4444, .gif, RGBA PNGs)", "BG", text =>
         {
             try { return Conversion.Background.Parse(text); }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
         }, () => Conversion.Background.Green);
 
     public static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",

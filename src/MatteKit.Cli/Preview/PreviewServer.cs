@@ -285,7 +285,7 @@ internal sealed class PreviewServer : IDisposable
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
         {
-            await AnswerAsync(context, 400, "text/plain", e.Message);
+            await AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
             return;
         }
         await AnswerAsync(context, 200, "application/json", StatsJson());
@@ -314,7 +314,7 @@ internal sealed class PreviewServer : IDisposable
         }
         catch (Exception e) when (e is ArgumentException or MediaFormatException)
         {
-            await AnswerAsync(context, 400, "text/plain", e.Message);
+            await AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
             return;
         }
         await AnswerAsync(context, 200, "application/json", StatsJson());

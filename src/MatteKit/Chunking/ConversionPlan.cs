@@ -192,7 +192,10 @@ internal sealed record ConversionPlan
         }
         catch (JsonException e)
         {
-            throw new MediaFormatException(full, $"is not a MatteKit plan ({e.Message})");
+            // A field our converters refused says what it holds; the serializer's own messages end with the path.
+            throw PlanJson.Field(e) is { } field && !e.Message.Contains(" Path: ", StringComparison.Ordinal)
+                ? PlanCheck.Damaged(full, field, e.Message)
+                : new MediaFormatException(full, $"is not a MatteKit plan ({e.Message})");
         }
         if (plan is null || plan.Format != CurrentFormat)
             throw new MediaFormatException(full, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");

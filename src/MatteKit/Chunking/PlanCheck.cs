@@ -38,10 +38,26 @@ internal static class PlanCheck
             options.Validate();
             CheckPaths(plan, options);
         }
+        catch (ArgumentException e) when (FieldOf(e) is { } field)
+        {
+            // A value out of its bounds: named as the plan's field, the problem in the library's words.
+            string problem = e.Message.EndsWith($" (Parameter '{e.ParamName}')", StringComparison.Ordinal)
+                ? e.Message[..^$" (Parameter '{e.ParamName}')".Length] : e.Message;
+            throw Damaged(at, field, $"is out of bounds: {problem}");
+        }
         catch (ArgumentException e)
         {
             throw new MediaFormatException(at, $"{e.Message} (as its options and outputs say; plan again)");
         }
+    }
+
+    /// <summary>The plan's field for the option an error names (<c>options.matting.threads</c>); null for none.</summary>
+    private static string? FieldOf(ArgumentException e)
+    {
+        if (e.ParamName is not { } name) return null;
+        string snake = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+        if (typeof(MattingSettings).GetProperty(name) is not null) return $"options.matting.{snake}";
+        return typeof(ConvertOptions).GetProperty(name) is not null ? $"options.{snake}" : null;
     }
 
     /// <summary>
@@ -52,7 +68,7 @@ internal static class PlanCheck
     /// <exception cref="ArgumentException">One line naming the path.</exception>
     public static void CheckPaths(ConversionPlan plan, ConvertOptions options)
     {
-        PathCollisions.CheckAnother(options, "the plan", plan.PlanPath);
+        PathCollisions.CheckAnother(options, "the plan (PlanPath)", plan.PlanPath);
         var inputs = PathCollisions.Inputs(options);
         var outputs = PathCollisions.Outputs(options);
         foreach (var (what, path) in inputs.Concat(outputs.Select(o => ($"the {o.Option} output", o.Path))))

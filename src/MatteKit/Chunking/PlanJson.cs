@@ -3,13 +3,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using MatteKit.Conversion;
+using MatteKit.Media;
 
 namespace MatteKit.Chunking;
 
 /// <summary>
 /// How a plan is written and read: the options records as they are (<see cref="ConvertOptions"/> with its
 /// <see cref="MattingSettings"/>), snake_case, enums by name only, a background and a size as the text a user
-/// writes. What each chunk sets for itself (its outputs, its frames and warm-up) and what a plan refuses (plate mode,
+/// writes. A value that is none of these throws a <see cref="JsonException"/> whose message says what the field holds
+/// and what it may hold (<see cref="Field"/> names the field). What each chunk sets for itself (its outputs, its frames and warm-up) and what a plan refuses (plate mode,
 /// a subject) is left out of the options, so that a plan can neither carry nor smuggle them in.
 /// </summary>
 internal static class PlanJson
@@ -27,7 +29,7 @@ internal static class PlanJson
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false), new BackgroundText(), new SizeText() },
+        Converters = { new EnumNames(), new BackgroundText(), new SizeText() },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutChunkOwnFields } },
     };
 
@@ -39,18 +41,50 @@ internal static class PlanJson
                 info.Properties.RemoveAt(i);
     }
 
+    /// <summary>The field a <see cref="JsonException"/> is about (<c>options.matting.model</c>); null when it does not say.</summary>
+    public static string? Field(JsonException error) => error.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+
+    /// <summary>Enums by their snake_case names only (no numbers): a wrong one is named with the choices.</summary>
+    private sealed class EnumNames : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options)
+            => (JsonConverter)Activator.CreateInstance(typeof(EnumName<>).MakeGenericType(typeToConvert))!;
+    }
+
+    private sealed class EnumName<T> : JsonConverter<T> where T : struct, Enum
+    {
+        private static readonly Dictionary<string, T> Values = Enum.GetValues<T>().ToDictionary(v => Name(v), v => v, StringComparer.Ordinal);
+
+        public override bool HandleNull => true;
+
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) throw new JsonException("is missing");
+            string? text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return text is not null && Values.TryGetValue(text, out var value) ? value
+                : throw new JsonException($"is {(text is null ? $"a {reader.TokenType.ToString().ToLowerInvariant()}" : $"'{PrintableText.Excerpt(text)}'")}, not one of {string.Join(", ", Values.Keys)}");
+        }
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(Name(value));
+
+        private static string Name(T value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    }
+
     /// <summary>A background as its text (<see cref="Background.Parse"/>).</summary>
     private sealed class BackgroundText : JsonConverter<Background>
     {
         public override Background Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException("is not a background's text");
             try
             {
-                return Background.Parse(reader.GetString() ?? throw new JsonException());
+                return Background.Parse(reader.GetString()!);
             }
-            catch (ArgumentException)
+            catch (ArgumentException e)
             {
-                throw new JsonException(); // the serializer's message names the field
+                throw new JsonException($"is not a background ({e.Message})");
             }
         }
 
@@ -62,11 +96,12 @@ internal static class PlanJson
     {
         public override (int Width, int Height) Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var parts = (reader.TokenType == JsonTokenType.String ? reader.GetString() : null)?.Split('x');
+            string? text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            var parts = text?.Split('x');
             return parts is { Length: 2 } && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
                    && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height) && width > 0 && height > 0
                 ? (width, height)
-                : throw new JsonException(); // the serializer's message names the field
+                : throw new JsonException($"is {(text is null ? "not text" : $"'{PrintableText.Excerpt(text)}'")}, not WxH (two positive whole numbers)");
         }
 
         public override void Write(Utf8JsonWriter writer, (int Width, int Height) value, JsonSerializerOptions options)

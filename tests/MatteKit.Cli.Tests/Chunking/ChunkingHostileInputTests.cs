@@ -265,7 +265,7 @@ public sealed class ChunkingHostileInputTests
             {
                 try
                 {
-                    threads = JsonNode.Parse(File.ReadAllText(hidden))!["options"]!["threads"]!.GetValue<int>();
+                    threads = JsonNode.Parse(File.ReadAllText(hidden))!["options"]!["matting"]!["threads"]!.GetValue<int>();
                 }
                 catch (IOException)
                 {
@@ -296,9 +296,10 @@ public sealed class ChunkingHostileInputTests
                  {
                      ("options.input_resize", p => p["options"]!["input_resize"] = "x"),
                      ("options.input_resize", p => p["options"]!["input_resize"] = "64x"),
-                     ("options.model", p => p["options"]!["model"] = "Evil"),
-                     ("options.refiner", p => p["options"]!["refiner"] = "5"),
-                     ("options.mask_edge", p => p["options"]!["mask_edge"] = null),
+                     ("options.matting.model", p => p["options"]!["matting"]!["model"] = "Evil"),
+                     ("options.matting.refiner", p => p["options"]!["matting"]!["refiner"] = "5"),
+                     ("options.matting.mask_edge", p => p["options"]!["matting"]!["mask_edge"] = null),
+                     ("options.read_timeout", p => p["options"]!["read_timeout"] = "99999.00:00:00"),
                      ("options", p => p["options"] = null),
                      ("input", p => p["input"] = null),
                      ("frames", p => p["frames"] = -3),

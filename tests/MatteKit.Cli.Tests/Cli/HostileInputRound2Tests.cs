@@ -333,11 +333,13 @@ public sealed class HostileInputRound2Tests
         var original = File.ReadAllText(plan);
         foreach (var (what, edit, expected) in new (string, Action<JsonObject>, string)[]
         {
-            ("model 'Evil'", p => p["options"]!["model"] = "Evil", "options.model is 'Evil', not one of Rvm, Selfie, SelfieLandscape"),
-            ("model '7'", p => p["options"]!["model"] = "7", "options.model is '7'"),
-            ("model null", p => p["options"]!["model"] = null, "options.model is missing"),
-            ("mask_edge 'Evil'", p => p["options"]!["mask_edge"] = "Evil", "options.mask_edge is 'Evil', not one of GuidedFilter, Bilinear"),
-            ("refiner 'Evil'", p => p["options"]!["refiner"] = "Evil", "options.refiner is 'Evil', not one of FastGuidedFilter, DeepGuidedFilter"),
+            ("model 'Evil'", p => p["options"]!["matting"]!["model"] = "Evil", "options.matting.model is 'Evil', not one of rvm, selfie, selfie_landscape"),
+            ("model '7'", p => p["options"]!["matting"]!["model"] = "7", "options.matting.model is '7'"),
+            ("model 7", p => p["options"]!["matting"]!["model"] = 7, "options.matting.model is a number, not one of"),
+            ("model null", p => p["options"]!["matting"]!["model"] = null, "options.matting.model is missing"),
+            ("mask_edge 'Evil'", p => p["options"]!["matting"]!["mask_edge"] = "Evil", "options.matting.mask_edge is 'Evil', not one of guided_filter, bilinear"),
+            ("refiner 'Evil'", p => p["options"]!["matting"]!["refiner"] = "Evil", "options.matting.refiner is 'Evil', not one of fast_guided_filter, deep_guided_filter"),
+            ("matting null", p => p["options"]!["matting"] = null, "options.matting is missing"),
             ("background null", p => p["options"]!["background"] = null, "options.background is missing"),
             ("outputs null", p => p["outputs"] = null, "outputs is missing or empty"),
             ("options null", p => p["options"] = null, "options is missing"),
