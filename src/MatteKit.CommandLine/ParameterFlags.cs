@@ -42,8 +42,8 @@ public static partial class ParameterFlags
     /// The error's message with each parameter name the table knows replaced by its flag, and .NET's
     /// "(Parameter 'X')" suffix dropped. A name inside a path or a quoted value (<c>/clips/Input/a.mp4</c>,
     /// <c>'Weights'</c>) is left alone. Only errors about the options (<see cref="ArgumentException"/>) have every name
-    /// rewritten; the others (a file's problem, which may quote ffmpeg's words) only the compound ones (<c>ReadTimeout</c>,
-    /// not <c>Input</c>).
+    /// rewritten; a file's problem (which may quote ffmpeg's words) has the compound ones (<c>ReadTimeout</c>, not
+    /// <c>Input</c>) and those it says it names (<see cref="MediaFormatException.Parameters"/>).
     /// </summary>
     public static string Say(Exception error)
     {
@@ -51,7 +51,9 @@ public static partial class ParameterFlags
         if (error is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
             message = message[..^$" (Parameter '{name}')".Length];
         bool aboutOptions = error is ArgumentException;
-        return Name().Replace(message, m => Flags.TryGetValue(m.Value, out var flag) && (aboutOptions || m.Value.Skip(1).Any(char.IsUpper)) ? flag : m.Value);
+        var named = error is MediaFormatException file ? file.Parameters : Array.Empty<string>();
+        return Name().Replace(message, m => Flags.TryGetValue(m.Value, out var flag)
+                                            && (aboutOptions || named.Contains(m.Value) || m.Value.Skip(1).Any(char.IsUpper)) ? flag : m.Value);
     }
 
     /// <summary>A line the library reports (a live session's end), in the command line's words.</summary>

@@ -15,7 +15,7 @@ internal readonly record struct ChunkWindow(int DecodeFrom, int DecodeCount, int
         if (options.Frames is null && options.Warmup == 0) return null;
         var range = options.Frames ?? new FrameRange(0, (int)Math.Min(total, int.MaxValue));
         if (range.Start >= total)
-            throw new MediaFormatException(options.Input, $"holds {total} frame(s); Frames {range} starts past its end");
+            throw new MediaFormatException(options.Input, $"holds {total} frame(s); Frames {range} starts past its end") { Parameters = [nameof(ConvertOptions.Frames)] };
         int start = range.Start;
         int count = (int)Math.Min(range.Count, total - start);
         if (options.WarmupOrder == WarmupOrder.Forward)

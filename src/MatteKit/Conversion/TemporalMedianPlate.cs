@@ -32,7 +32,7 @@ internal static class TemporalMedianPlate
             throw new MediaFormatException(options.Input,
                 $"Plate auto needs a clip of at least {MinFrames} frames to take a temporal median" +
                 (count > 0 ? $", got {count}" : " (its frame count is not known in advance)") +
-                "; capture the scene without the person and pass it as Plate PLATE.png");
+                "; capture the scene without the person and pass it as Plate PLATE.png") { Parameters = [nameof(ConvertOptions.Plate)] };
         int n = Math.Min(MaxFrames, count);
         var wanted = Enumerable.Range(0, n).Select(i => (int)((long)i * (count - 1) / Math.Max(1, n - 1))).ToHashSet();
         var images = new List<RgbImage>(n);
@@ -46,7 +46,7 @@ internal static class TemporalMedianPlate
             images.Add(new RgbImage(slot.Width, slot.Height, slot.Rgb.AsSpan(0, slot.Pixels * 3).ToArray()));
         }
         if (images.Count < MinFrames)
-            throw new MediaFormatException(options.Input, $"Plate auto: only {images.Count} frames could be read");
+            throw new MediaFormatException(options.Input, $"Plate auto: only {images.Count} frames could be read") { Parameters = [nameof(ConvertOptions.Plate)] };
         return FromFrames(options.Input, images, count, out description);
     }
 
@@ -81,13 +81,13 @@ internal static class TemporalMedianPlate
         if (staticFraction < MinStaticFraction)
             throw new MediaFormatException(input,
                 $"Plate auto: no static background (only {staticFraction:P0} of pixels stay put over {n} frames; " +
-                "the camera or the scene moves); capture a plate and pass it as Plate PLATE.png");
+                "the camera or the scene moves); capture a plate and pass it as Plate PLATE.png") { Parameters = [nameof(ConvertOptions.Plate)] };
 
         double personFraction = PersonFraction(median, width, height);
         if (personFraction > MaxPersonFraction)
             throw new MediaFormatException(input,
                 $"Plate auto: the temporal median of {n} frames still contains a person ({personFraction:P1} of it mattes as a person: " +
-                "someone stays in place); capture the scene without the person and pass it as Plate PLATE.png");
+                "someone stays in place); capture the scene without the person and pass it as Plate PLATE.png") { Parameters = [nameof(ConvertOptions.Plate)] };
 
         description = $"temporal median of {n} of {clipFrames} frames (camera assumed still: {staticFraction:P0} of pixels static, " +
             $"{personFraction:P2} person-like)";

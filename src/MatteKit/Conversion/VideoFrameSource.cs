@@ -39,7 +39,7 @@ internal sealed class VideoFrameSource : FrameSource
         {
             if (constant is not null)
                 throw new MediaFormatException(path, "has a variable frame rate: Frames and Warmup count frames of a constant-rate input " +
-                    "(convert it to a constant rate first, e.g. ffmpeg -i IN -fps_mode cfr -r RATE OUT)");
+                    "(convert it to a constant rate first, e.g. ffmpeg -i IN -fps_mode cfr -r RATE OUT)") { Parameters = [nameof(ConvertOptions.Frames), nameof(ConvertOptions.Warmup)] };
             var chunk = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false))
                 ?? throw new InvalidOperationException("Frames or Warmup gave no chunk window");
             window = chunk;

@@ -60,7 +60,7 @@ internal sealed class WarmupFrameSource : FrameSource
             long bytes = (long)_reading.Pixels * 3 * (_window.Warmup + 1);
             if (bytes > ConvertLimits.MaxWarmupBytes)
                 throw new MediaFormatException(Name, $"Warmup {_window.Warmup} in reverse order holds {_window.Warmup + 1} frames of " +
-                    $"{_reading.Width}x{_reading.Height} ({bytes >> 20} MB), above {ConvertLimits.MaxWarmupBytes >> 20} MB; lower Warmup or give WarmupOrder forward");
+                    $"{_reading.Width}x{_reading.Height} ({bytes >> 20} MB), above {ConvertLimits.MaxWarmupBytes >> 20} MB; lower Warmup or give WarmupOrder forward") { Parameters = [nameof(ConvertOptions.Warmup)] };
             _held.Add((_reading.Rgb.AsSpan(0, _reading.Pixels * 3).ToArray(), _reading.Width, _reading.Height, _reading.SourceName));
             _innerRead++;
         }

@@ -20,4 +20,10 @@ public sealed class MediaFormatException : Exception
 
     /// <summary>What is wrong with it, without the file name.</summary>
     public string Problem { get; }
+
+    /// <summary>
+    /// The options the problem names, as the options records name them (<c>Frames</c> for a range past the input's end);
+    /// empty when it names none.
+    /// </summary>
+    public IReadOnlyList<string> Parameters { get; init; } = Array.Empty<string>();
 }

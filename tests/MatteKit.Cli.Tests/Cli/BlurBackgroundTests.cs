@@ -31,7 +31,7 @@ public sealed class BlurBackgroundTests
         Assert.NotEqual(source.Pixels, blurred);
 
         var bad = CliRunner.Run("convert", input, "--background", "blur:0", "--output-composition", dir.File("bad.png"));
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode); // a value the option does not take: a usage error, told before anything is read
         Assert.Contains("blur:SIGMA", bad.StdErr);
     }
 }

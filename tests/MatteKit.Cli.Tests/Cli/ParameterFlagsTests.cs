@@ -40,6 +40,13 @@ public sealed class ParameterFlagsTests
     }
 
     [Fact]
+    public void AFilesProblemHasTheOptionsItSaysItNamesMapped()
+    {
+        var error = new MediaFormatException("Frames.mp4", "holds 30 frame(s); Frames 40:50 starts past its end") { Parameters = ["Frames"] };
+        Assert.Equal("Frames.mp4: holds 30 frame(s); --frames 40:50 starts past its end", ParameterFlags.Say(error));
+    }
+
+    [Fact]
     public void EveryNameTheOptionsRecordsDeclareHasAFlagOrIsTheLibrarysOwn()
     {
         // Each public property of the records a command line fills has a flag, so that no message shows a property name.
