@@ -5,9 +5,10 @@ namespace MatteKit.Inference;
 
 /// <summary>
 /// One ONNX Runtime session for one frame size, ratio, pass, output kind and number of frames per call, with every
-/// input and output bound to buffers allocated once: the frames' bytes (as R, G and B planes), the pass's results (the 4-channel matte as
-/// floats, foreground and alpha as bytes, or seg logits and probability), and two sets of recurrent states that
-/// swap roles each call (this call's outputs are the next call's inputs, without copying).
+/// input and output bound (through a <see cref="BoundSession"/>) to buffers allocated once: the frames' bytes (as
+/// R, G and B planes), the pass's results (the 4-channel matte as floats, foreground and alpha as bytes, or seg
+/// logits and probability), and two sets of recurrent states that swap roles each call (this call's outputs are
+/// the next call's inputs, without copying).
 /// </summary>
 internal sealed class MatteSession : IDisposable
 {

@@ -15,6 +15,7 @@ namespace MatteKit.Inference;
 internal sealed class OnnxFileEngine : IMatteEngine
 {
     private const string RatioMetadataKey = Rvm.RvmOnnxExport.RatioMetadataKey;
+    private const string SourceInput = "src";
     private const string RatioInput = "downsample_ratio";
     private static readonly string[] StateInputs = { "r1i", "r2i", "r3i", "r4i" };
     private static readonly string[] OutputNames = { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
@@ -50,17 +51,17 @@ internal sealed class OnnxFileEngine : IMatteEngine
         try
         {
             var inputs = _session.InputMetadata;
-            foreach (var name in new[] { "src" }.Concat(StateInputs))
+            foreach (var name in new[] { SourceInput }.Concat(StateInputs))
                 if (!inputs.ContainsKey(name))
                     throw new WeightsFormatException(path, $"not an RVM ONNX model: input '{name}' is missing (expected src, r1i..r4i, downsample_ratio)");
             foreach (var name in OutputNames)
                 if (!_session.OutputMetadata.ContainsKey(name))
                     throw new WeightsFormatException(path, $"not an RVM ONNX model: output '{name}' is missing (expected fgr, pha, r1o..r4o)");
-            var type = inputs["src"].ElementDataType;
+            var type = inputs[SourceInput].ElementDataType;
             if (type != TensorElementType.Float && type != TensorElementType.Float16)
                 throw new WeightsFormatException(path, $"input 'src' is {type}; float32 or float16 was expected");
             _half = type == TensorElementType.Float16;
-            _sourceDims = inputs["src"].Dimensions;
+            _sourceDims = inputs[SourceInput].Dimensions;
             if (_sourceDims.Length != 4)
                 throw new WeightsFormatException(path, $"input 'src' has rank {_sourceDims.Length}, expected [1, 3, H, W]");
             for (int i = 0; i < 4; i++) _stateDims[i] = inputs[StateInputs[i]].Dimensions;
@@ -185,7 +186,7 @@ internal sealed class OnnxFileEngine : IMatteEngine
     /// <summary>New frame size or ratio: buffers for it and zero states (the official first-frame input).</summary>
     private void StartSize(int width, int height, double ratio)
     {
-        _session.BindInput("src", ElementType, 1, 3, height, width);
+        _session.BindInput(SourceInput, ElementType, 1, 3, height, width);
         // Each state output is the next frame's state input, as ONNX Runtime allocated it (its shape is known only then).
         for (int i = 0; i < 4; i++)
         {
@@ -207,7 +208,7 @@ internal sealed class OnnxFileEngine : IMatteEngine
 
     private void FillSource(ReadOnlySpan<byte> rgb24, int plane)
     {
-        var raw = _session.Input("src").GetTensorMutableRawData();
+        var raw = _session.Input(SourceInput).GetTensorMutableRawData();
         if (_half)
         {
             var dst = MemoryMarshal.Cast<byte, Half>(raw);
