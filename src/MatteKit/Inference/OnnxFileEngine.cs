@@ -15,22 +15,20 @@ namespace MatteKit.Inference;
 internal sealed class OnnxFileEngine : IMatteEngine
 {
     private const string RatioMetadataKey = Rvm.RvmOnnxExport.RatioMetadataKey;
+    private const string SourceInput = "src";
     private const string RatioInput = "downsample_ratio";
     private static readonly string[] StateInputs = { "r1i", "r2i", "r3i", "r4i" };
     private static readonly string[] OutputNames = { "fgr", "pha", "r1o", "r2o", "r3o", "r4o" };
 
-    private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    private readonly BoundSession _session;
     private readonly string _path;
     private readonly bool _half;
     private readonly bool _hasRatioInput;
     private readonly double? _fixedRatio;
     private readonly int[] _sourceDims;
     private readonly int[][] _stateDims = new int[4][];
-    private readonly string[] _inputNames;
-    private readonly OrtValue?[] _states = new OrtValue?[4];
     private readonly float[][] _stateCopies = new float[4][];
-    private OrtValue? _source;
+    private readonly float[] _ratio = Array.Empty<float>();
     private float[] _foreground = Array.Empty<float>();
     private float[] _alpha = Array.Empty<float>();
     private float[] _chunkMatte = Array.Empty<float>();
@@ -44,7 +42,7 @@ internal sealed class OnnxFileEngine : IMatteEngine
         if (!File.Exists(path)) throw new WeightsFormatException(path, "file not found");
         try
         {
-            _session = new InferenceSession(path, options);
+            _session = BoundSession.FromFile(path, options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -53,17 +51,17 @@ internal sealed class OnnxFileEngine : IMatteEngine
         try
         {
             var inputs = _session.InputMetadata;
-            foreach (var name in new[] { "src" }.Concat(StateInputs))
+            foreach (var name in new[] { SourceInput }.Concat(StateInputs))
                 if (!inputs.ContainsKey(name))
                     throw new WeightsFormatException(path, $"not an RVM ONNX model: input '{name}' is missing (expected src, r1i..r4i, downsample_ratio)");
             foreach (var name in OutputNames)
                 if (!_session.OutputMetadata.ContainsKey(name))
                     throw new WeightsFormatException(path, $"not an RVM ONNX model: output '{name}' is missing (expected fgr, pha, r1o..r4o)");
-            var type = inputs["src"].ElementDataType;
+            var type = inputs[SourceInput].ElementDataType;
             if (type != TensorElementType.Float && type != TensorElementType.Float16)
                 throw new WeightsFormatException(path, $"input 'src' is {type}; float32 or float16 was expected");
             _half = type == TensorElementType.Float16;
-            _sourceDims = inputs["src"].Dimensions;
+            _sourceDims = inputs[SourceInput].Dimensions;
             if (_sourceDims.Length != 4)
                 throw new WeightsFormatException(path, $"input 'src' has rank {_sourceDims.Length}, expected [1, 3, H, W]");
             for (int i = 0; i < 4; i++) _stateDims[i] = inputs[StateInputs[i]].Dimensions;
@@ -75,7 +73,8 @@ internal sealed class OnnxFileEngine : IMatteEngine
                     throw new WeightsFormatException(path, $"has no '{RatioInput}' input and no '{RatioMetadataKey}' metadata: the ratio it was built for is unknown");
                 _fixedRatio = fixedRatio;
             }
-            _inputNames = _hasRatioInput ? new[] { "src" }.Concat(StateInputs).Append(RatioInput).ToArray() : new[] { "src" }.Concat(StateInputs).ToArray();
+            foreach (var name in OutputNames.Take(2)) _session.AllocateOutput(name);
+            if (_hasRatioInput) _ratio = _session.BindInput<float>(RatioInput, 1);
         }
         catch
         {
@@ -101,21 +100,11 @@ internal sealed class OnnxFileEngine : IMatteEngine
         double ratio = ResolveRatio(width, height, downsampleRatio);
         if (_size != (width, height, ratio)) StartSize(width, height, ratio);
         FillSource(rgb24, width * height);
+        if (_hasRatioInput) _ratio[0] = (float)ratio;
 
-        var inputs = new OrtValue[_inputNames.Length];
-        inputs[0] = _source!;
-        for (int i = 0; i < 4; i++) inputs[1 + i] = _states[i] ?? throw new InvalidOperationException("state not initialised");
-        using var ratioValue = _hasRatioInput ? OrtValue.CreateTensorValueFromMemory(new[] { (float)ratio }, new long[] { 1 }) : null;
-        if (ratioValue is not null) inputs[5] = ratioValue;
-
-        var outputs = _session.Run(_runOptions, _inputNames, inputs, OutputNames);
-        using (outputs[0]) CopyOut(outputs[0], _foreground);
-        using (outputs[1]) CopyOut(outputs[1], _alpha);
-        for (int i = 0; i < 4; i++)
-        {
-            _states[i]?.Dispose();
-            _states[i] = outputs[2 + i];
-        }
+        _session.Run();
+        CopyOut(_session.Output(OutputNames[0]), _foreground);
+        CopyOut(_session.Output(OutputNames[1]), _alpha);
         if (CurrentGeometry is null || CurrentGeometry.StateShapes[0][1] != StateChannel(0))
             CurrentGeometry = new RvmGeometry(width, height, ratio, Enumerable.Range(0, 4).Select(StateChannel).ToArray());
         Array.Clear(_stateCopies);
@@ -169,9 +158,10 @@ internal sealed class OnnxFileEngine : IMatteEngine
 
     public ReadOnlySpan<float> RecurrentState(int index)
     {
-        if (_states[index] is not { } state || _size is null) return ReadOnlySpan<float>.Empty;
+        if (_size is null) return ReadOnlySpan<float>.Empty;
         if (_stateCopies[index] is null)
         {
+            var state = _session.Input(StateInputs[index]);
             long count = state.GetTensorTypeAndShape().ElementCount;
             _stateCopies[index] = new float[count];
             CopyOut(state, _stateCopies[index]);
@@ -196,15 +186,13 @@ internal sealed class OnnxFileEngine : IMatteEngine
     /// <summary>New frame size or ratio: buffers for it and zero states (the official first-frame input).</summary>
     private void StartSize(int width, int height, double ratio)
     {
-        _source?.Dispose();
-        _source = Allocate(new long[] { 1, 3, height, width });
+        _session.BindInput(SourceInput, ElementType, 1, 3, height, width);
+        // Each state output is the next frame's state input, as ONNX Runtime allocated it (its shape is known only then).
         for (int i = 0; i < 4; i++)
         {
-            _states[i]?.Dispose();
             // Dynamic state inputs take [1,1,1,1] zeros that broadcast; a static file needs zeros of its declared shape.
             var dims = _stateDims[i].Select(d => d > 0 ? (long)d : 1L).ToArray();
-            _states[i] = Allocate(dims);
-            _states[i]!.GetTensorMutableRawData().Clear();
+            _session.BindFedBack(StateInputs[i], OutputNames[2 + i], ElementType, dims);
         }
         Array.Clear(_stateCopies);
         if (_foreground.Length != 3 * width * height)
@@ -216,12 +204,11 @@ internal sealed class OnnxFileEngine : IMatteEngine
         CurrentGeometry = null;
     }
 
-    private OrtValue Allocate(long[] shape)
-        => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _half ? TensorElementType.Float16 : TensorElementType.Float, shape);
+    private TensorElementType ElementType => _half ? TensorElementType.Float16 : TensorElementType.Float;
 
     private void FillSource(ReadOnlySpan<byte> rgb24, int plane)
     {
-        var raw = _source!.GetTensorMutableRawData();
+        var raw = _session.Input(SourceInput).GetTensorMutableRawData();
         if (_half)
         {
             var dst = MemoryMarshal.Cast<byte, Half>(raw);
@@ -236,7 +223,7 @@ internal sealed class OnnxFileEngine : IMatteEngine
         }
     }
 
-    private int StateChannel(int index) => (int)_states[index]!.GetTensorTypeAndShape().Shape[1];
+    private int StateChannel(int index) => (int)_session.Input(StateInputs[index]).GetTensorTypeAndShape().Shape[1];
 
     private void CopyOut(OrtValue value, float[] destination)
     {
@@ -257,11 +244,5 @@ internal sealed class OnnxFileEngine : IMatteEngine
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        _runOptions.Dispose();
-        _source?.Dispose();
-        foreach (var s in _states) s?.Dispose();
-    }
+    public void Dispose() => _session.Dispose();
 }

@@ -9,20 +9,10 @@ namespace MatteKit.Selfie;
 /// </summary>
 internal sealed class SelfieSession : IDisposable
 {
-    private static readonly string[] InputNames = { "src", "prev", "keep" };
-    private static readonly string[] OutputNames = { "pha", "next" };
-
-    private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    private readonly BoundSession _session;
     private readonly byte[] _source;
     private readonly byte[] _alpha;
-    private readonly float[] _keep = new float[1];
-    private readonly float[][] _masks = new float[2][];
-    private readonly OrtValue _sourceValue, _alphaValue, _keepValue;
-    private readonly OrtValue[] _maskValues = new OrtValue[2];
-    private readonly OrtValue[] _inputs = new OrtValue[3];
-    private readonly OrtValue[] _outputs = new OrtValue[2];
-    private int _current;
+    private readonly float[] _keep;
     private bool _hasPrevious;
 
     public SelfieSession(SelfieNetwork network, int width, int height, SelfieEdge edge, SessionOptions options)
@@ -33,22 +23,24 @@ internal sealed class SelfieSession : IDisposable
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
         try
         {
-            _session = new InferenceSession(graph.OnnxBytes, options);
+            _session = BoundSession.FromGraph(graph.OnnxBytes, options);
         }
         catch (OnnxRuntimeException e)
         {
             // The translation checks what it can; anything ONNX Runtime still refuses is the file's doing too.
             throw new WeightsFormatException(network.Source, $"ONNX Runtime refuses the translated network: {e.Message.ReplaceLineEndings(" ")}", e);
         }
-        _source = new byte[3 * width * height];
-        _alpha = new byte[width * height];
-        _sourceValue = OrtValue.CreateTensorValueFromMemory(_source, new long[] { 1, 3, height, width });
-        _alphaValue = OrtValue.CreateTensorValueFromMemory(_alpha, new long[] { 1, 1, height, width });
-        _keepValue = OrtValue.CreateTensorValueFromMemory(_keep, new long[] { 1 });
-        for (int i = 0; i < 2; i++)
+        try
         {
-            _masks[i] = new float[network.Width * network.Height];
-            _maskValues[i] = OrtValue.CreateTensorValueFromMemory(_masks[i], new long[] { 1, 1, network.Height, network.Width });
+            _source = _session.BindInput<byte>("src", 1, 3, height, width);
+            _keep = _session.BindInput<float>("keep", 1);
+            _alpha = _session.BindOutput<byte>("pha", 1, 1, height, width);
+            _session.BindFedBack("prev", "next", 1, 1, network.Height, network.Width);
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
         }
     }
 
@@ -65,27 +57,12 @@ internal sealed class SelfieSession : IDisposable
     {
         RgbPlanes.Split(rgb24, _source);
         _keep[0] = _hasPrevious ? smoothing : 0f;
-        int next = 1 - _current;
-        _inputs[0] = _sourceValue;
-        _inputs[1] = _maskValues[_current];
-        _inputs[2] = _keepValue;
-        _outputs[0] = _alphaValue;
-        _outputs[1] = _maskValues[next];
-        _session.Run(_runOptions, InputNames, _inputs, OutputNames, _outputs);
-        _current = next;
+        _session.Run();
         _hasPrevious = true;
     }
 
     /// <summary>The next frame starts a new sequence: nothing is blended into it.</summary>
     public void Reset() => _hasPrevious = false;
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        _runOptions.Dispose();
-        _sourceValue.Dispose();
-        _alphaValue.Dispose();
-        _keepValue.Dispose();
-        foreach (var v in _maskValues) v.Dispose();
-    }
+    public void Dispose() => _session.Dispose();
 }

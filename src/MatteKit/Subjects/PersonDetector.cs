@@ -57,11 +57,8 @@ internal sealed class PersonDetector : IDisposable
 
     private sealed class Session : IDisposable
     {
-        private readonly InferenceSession _session;
-        private readonly RunOptions _runOptions = new();
+        private readonly BoundSession _session;
         private readonly byte[] _source;
-        private readonly OrtValue[] _inputs, _outputs;
-        private readonly string[] _outputNames = MoveNetGraph.Heads.Select(h => h.Output).ToArray();
         private readonly MoveNetInput _input;
 
         public Session(TfjsGraph graph, int width, int height, SessionOptions options)
@@ -69,12 +66,21 @@ internal sealed class PersonDetector : IDisposable
             Width = width;
             Height = height;
             _input = MoveNetInput.For(width, height);
-            _session = new InferenceSession(MoveNetGraph.Build(graph, width, height, _input).OnnxBytes, options);
-            _source = new byte[3 * width * height];
-            _inputs = new[] { OrtValue.CreateTensorValueFromMemory(_source, new long[] { 1, 3, height, width }) };
-            Heads = new MoveNetHeads(_input.Width / 4, _input.Height / 4);
-            var channels = new[] { 1, MoveNetHeads.Keypoints, 2 * MoveNetHeads.Keypoints, 2 * MoveNetHeads.Keypoints, 2, 2 };
-            _outputs = Heads.All.Select((buffer, i) => OrtValue.CreateTensorValueFromMemory(buffer, new long[] { 1, channels[i], Heads.Height, Heads.Width })).ToArray();
+            _session = BoundSession.FromGraph(MoveNetGraph.Build(graph, width, height, _input).OnnxBytes, options);
+            try
+            {
+                _source = _session.BindInput<byte>("src", 1, 3, height, width);
+                Heads = new MoveNetHeads(_input.Width / 4, _input.Height / 4);
+                var channels = new[] { 1, MoveNetHeads.Keypoints, 2 * MoveNetHeads.Keypoints, 2 * MoveNetHeads.Keypoints, 2, 2 };
+                var buffers = Heads.All;
+                for (int i = 0; i < buffers.Length; i++)
+                    _session.BindOutput(MoveNetGraph.Heads[i].Output, buffers[i], 1, channels[i], Heads.Height, Heads.Width);
+            }
+            catch
+            {
+                _session.Dispose();
+                throw;
+            }
         }
 
         public int Width { get; }
@@ -84,15 +90,10 @@ internal sealed class PersonDetector : IDisposable
         public List<PersonDetection> Run(ReadOnlySpan<byte> rgb24)
         {
             RgbPlanes.Split(rgb24, _source);
-            _session.Run(_runOptions, new[] { "src" }, _inputs, _outputNames, _outputs);
+            _session.Run();
             return MoveNetDecoder.Decode(Heads, (double)_input.ScaledWidth / Width, (double)_input.ScaledHeight / Height);
         }
 
-        public void Dispose()
-        {
-            _session.Dispose();
-            _runOptions.Dispose();
-            foreach (var v in _inputs.Concat(_outputs)) v.Dispose();
-        }
+        public void Dispose() => _session.Dispose();
     }
 }
