@@ -130,7 +130,7 @@ internal static class LiveSession
                 matter.Reset();
             }
             if (stop.IsCancellationRequested) ended = "stopped by a signal";
-            else if (until.IsCancellationRequested) ended = "Duration reached";
+            else if (until.IsCancellationRequested) ended = "duration reached";
         }
         catch (MediaFormatException e)
         {
@@ -139,7 +139,7 @@ internal static class LiveSession
         }
         catch (OperationCanceledException) when (until.IsCancellationRequested)
         {
-            ended = stop.IsCancellationRequested ? "stopped by a signal" : "Duration reached";
+            ended = stop.IsCancellationRequested ? "stopped by a signal" : "duration reached";
         }
         catch (Exception e)
         {

@@ -133,7 +133,7 @@ public sealed class LiveCommandTests
             var latency = s.GetProperty("latency_ms");
             Assert.InRange(latency.GetProperty("p95").GetDouble(), 1, 2000);
             Assert.InRange(s.GetProperty("fps_out").GetDouble(), 3, 30);
-            Assert.Equal("--duration reached", s.GetProperty("ended").GetString());
+            Assert.Equal("duration reached", s.GetProperty("ended").GetString());
             Assert.Equal(framesOut, MediaTools.Video(dir.File("com.mkv")).Frames);
         }
         finally
