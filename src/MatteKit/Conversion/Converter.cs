@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 
@@ -51,7 +52,7 @@ public static class Converter
             source = FrameSource.Open(options, cancel);
             var targets = OutputTarget.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
-            using IFrameMatter matter = LoadMatter(options);
+            using IFrameMatter matter = FrameMatterSettings.From(options).Open();
             cancel.ThrowIfCancellationRequested();
 
             var first = new FrameSlot();
@@ -93,12 +94,5 @@ public static class Converter
             background?.Dispose();
             source?.Dispose();
         }
-    }
-
-    private static IFrameMatter LoadMatter(ConvertOptions options)
-    {
-        IFrameMatter matter = options.Plate is not null ? PlateFrameMatter.Load(options, options.Plate)
-            : options.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
-        return options.Subject is { } subject ? SubjectFrameMatter.Wrap(matter, subject, options.Threads) : matter;
     }
 }

@@ -1,4 +1,5 @@
 using MatteKit.Conversion;
+using MatteKit.Inference;
 
 namespace MatteKit.Live;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MatteKit.Conversion;
+using MatteKit.Inference;
 
 namespace MatteKit.Live;
 

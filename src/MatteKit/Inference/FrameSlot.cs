@@ -1,4 +1,4 @@
-namespace MatteKit.Conversion;
+namespace MatteKit.Inference;
 
 /// <summary>
 /// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit results (alpha, foreground,
@@ -24,6 +24,14 @@ internal sealed class FrameSlot
     public string? SourceName;
 
     public int Pixels => Width * Height;
+
+    /// <summary>A black frame of this size, its result buffers made: what a network is warmed or timed on.</summary>
+    public static FrameSlot Blank(int width, int height)
+    {
+        var slot = new FrameSlot { Width = width, Height = height, Rgb = new byte[width * height * 3] };
+        slot.EnsureMatteBuffers();
+        return slot;
+    }
 
     public void EnsureMatteBuffers()
     {
