@@ -25,10 +25,16 @@ internal sealed class FrameSlot
 
     public int Pixels => Width * Height;
 
+    /// <summary>
+    /// A frame made up to warm or time a network (<see cref="Blank(int, int)"/>), not one of the input: nothing that
+    /// follows the input (a tracked person) learns from it.
+    /// </summary>
+    public bool IsBlank;
+
     /// <summary>A black frame of this size, its result buffers made: what a network is warmed or timed on.</summary>
     public static FrameSlot Blank(int width, int height)
     {
-        var slot = new FrameSlot { Width = width, Height = height, Rgb = new byte[width * height * 3] };
+        var slot = new FrameSlot { Width = width, Height = height, Rgb = new byte[width * height * 3], IsBlank = true };
         slot.EnsureMatteBuffers();
         return slot;
     }

@@ -54,8 +54,9 @@ internal interface IFrameMatter : IDisposable
 
     /// <summary>
     /// Another runner of the same network and settings, with its own sessions and state (the weights are read once):
-    /// what live builds beside the running one, on another thread, to change the ratio without stopping. Only where
-    /// <see cref="HasRatio"/> (elsewhere there is nothing to change it for: <see cref="InvalidOperationException"/>).
+    /// what live builds beside the running one, on another thread, to change the ratio without stopping. It reads
+    /// only the settings, so it may be called on another thread while this runner mattes, or once it is disposed.
+    /// Only where <see cref="HasRatio"/> (elsewhere there is nothing to change it for: <see cref="InvalidOperationException"/>).
     /// </summary>
     IFrameMatter OpenAnother();
 }

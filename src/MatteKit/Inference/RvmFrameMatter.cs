@@ -11,6 +11,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
     private readonly VideoMatter? _segmenter;
     private readonly float? _segmentationThreshold;
     private readonly Func<VideoMatter> _open;
+    private readonly double? _loadedRatio; // the settings' ratio, for OpenAnother (Ratio may be changing meanwhile)
     private byte[] _chunk = Array.Empty<byte>();
 
     private RvmFrameMatter(Func<VideoMatter> open, bool matting, bool segmentation, float? segmentationThreshold, double? ratio, int framesPerCall)
@@ -18,7 +19,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
         FramesPerCall = framesPerCall;
         _open = open;
         _segmentationThreshold = segmentationThreshold;
-        Ratio = ratio;
+        Ratio = _loadedRatio = ratio;
         try
         {
             // Each pass advances the recurrent state, so both on one clip need two matters, each with its own sequence.
@@ -51,7 +52,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
     }
 
     public IFrameMatter OpenAnother()
-        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, Ratio, FramesPerCall);
+        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, _loadedRatio, FramesPerCall);
 
     public bool HasRatio => true;
 

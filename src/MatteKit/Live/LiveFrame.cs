@@ -1,4 +1,3 @@
-using MatteKit.Conversion;
 using MatteKit.Inference;
 
 namespace MatteKit.Live;

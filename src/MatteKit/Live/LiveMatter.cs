@@ -54,10 +54,12 @@ public sealed class LiveMatter : IDisposable
         }
     }
 
-    // What mattes, through the same factory as convert's. Decoders and encoders share the cores (as in convert), and
-    // a session keeps two sizes (the running ratio and one being swapped in). Live's options have no subject and no
-    // plate yet: with them set here (and validated in LiveMatterOptions), the worker and the ratio controller run
-    // either unchanged (a plate's network has no ratio: it runs like a selfie model's, at its own size).
+    // What mattes, through the same factory as convert's; decoders and encoders share the cores (as in convert), and
+    // a session keeps two sizes (the running ratio and one being swapped in). The worker and the ratio controller ask
+    // the runner, never the model, so live's other modes are a matter of options: a plate (Plate, with a plate file:
+    // its network has no ratio, so it runs as a selfie model does, at its own size, without the auto side) and a
+    // subject (Subject: the runner wraps whichever network; frames made up to time or warm it are not followed)
+    // need only their LiveMatterOptions, validated there, copied here, and the CLI's options.
     private static FrameMatterSettings MatterSettings(LiveMatterOptions options) => new()
     {
         Model = options.Model,

@@ -60,17 +60,15 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     /// <summary>The inner matter's state only: the person followed stays the one chosen.</summary>
     public void Reset() => _inner.Reset();
 
-    /// <summary>The inner matter and the detector, on a blank frame; the tracker sees nothing of it.</summary>
-    public void Warm(int width, int height)
-    {
-        _inner.Warm(width, height);
-        _detector.Detect(new byte[width * height * 3], width, height);
-    }
-
     public IFrameMatter OpenAnother() => Wrap(_inner.OpenAnother(), _choice, _threads, _following);
 
     public void Matte(IReadOnlyList<FrameSlot> slots)
     {
+        if (slots.Count > 0 && slots[0].IsBlank)
+        {
+            MatteBlank(slots);
+            return;
+        }
         if (_following.Value is null && slots.Count > 0)
         {
             var first = slots[0];
@@ -97,6 +95,14 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             }
             SubjectMask.Apply(state.Region, slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
         }
+    }
+
+    // A frame made up to warm or time the network (live): the detector runs on it as on any frame (its first run
+    // and its time are what is wanted), but nobody is followed from it.
+    private void MatteBlank(IReadOnlyList<FrameSlot> slots)
+    {
+        _inner.Matte(slots);
+        foreach (var slot in slots) _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
     }
 
     public string? Describe(int frames)
