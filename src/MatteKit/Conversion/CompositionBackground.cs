@@ -1,4 +1,5 @@
 using MatteKit.Compositing;
+using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 

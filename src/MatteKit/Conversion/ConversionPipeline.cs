@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MatteKit.Inference;
 
 namespace MatteKit.Conversion;
 
@@ -46,12 +47,12 @@ public static class Converter
         {
             background = CompositionBackground.Open(options.Background, options.Matting.MaxPixels, options.ReadTimeout, cancel);
             if (background.IsVideo && options.Frames is { Start: > 0 })
-                throw new ArgumentException($"Frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
+                throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
                     "give a colour, an image or blur, or convert in one pass");
             source = FrameSource.Open(options, cancel);
             var targets = OutputTarget.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
-            using IFrameMatter matter = LoadMatter(options);
+            using IFrameMatter matter = FrameMatterSettings.From(options).Open();
             cancel.ThrowIfCancellationRequested();
 
             var first = new FrameSlot();
@@ -93,12 +94,5 @@ public static class Converter
             background?.Dispose();
             source?.Dispose();
         }
-    }
-
-    private static IFrameMatter LoadMatter(ConvertOptions options)
-    {
-        IFrameMatter matter = options.Plate is not null ? PlateFrameMatter.Load(options, options.Plate)
-            : options.Matting.Model == MatteModel.Rvm ? RvmFrameMatter.Load(options) : SelfieFrameMatter.Load(options);
-        return options.Subject is { } subject ? SubjectFrameMatter.Wrap(matter, subject, options.Matting.Threads) : matter;
     }
 }

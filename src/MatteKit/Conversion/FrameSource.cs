@@ -1,3 +1,4 @@
+using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 

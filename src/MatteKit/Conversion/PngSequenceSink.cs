@@ -1,4 +1,5 @@
 using System.Globalization;
+using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
 

@@ -1,3 +1,4 @@
+using MatteKit.Inference;
 using MatteKit.Media;
 
 namespace MatteKit.Conversion;

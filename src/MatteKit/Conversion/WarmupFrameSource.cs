@@ -1,3 +1,4 @@
+using MatteKit.Inference;
 using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;

@@ -3,7 +3,7 @@ namespace MatteKit.Live;
 /// <summary>
 /// The live path's working size for a CPU too slow for the frame at any network size: the frame is matted at half
 /// its width and height (2x2 averages), and the alpha brought back to the frame's size bilinearly (pixel centres
-/// aligned). The foreground is then the input's own colour (see <see cref="LiveMatter"/>).
+/// aligned). The foreground is then the input's own colour (see <see cref="LiveRatioController"/>).
 /// </summary>
 internal static class HalfResolution
 {

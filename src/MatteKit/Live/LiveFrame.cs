@@ -1,4 +1,4 @@
-using MatteKit.Conversion;
+using MatteKit.Inference;
 
 namespace MatteKit.Live;
 

@@ -1,4 +1,5 @@
 using MatteKit.Conversion;
+using MatteKit.Inference;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-namespace MatteKit.Conversion;
+namespace MatteKit.Inference;
 
 /// <summary>
 /// One frame's buffers as it moves through the pipeline: the decoded RGB, then the 8-bit results (alpha, foreground,
@@ -24,6 +24,20 @@ internal sealed class FrameSlot
     public string? SourceName;
 
     public int Pixels => Width * Height;
+
+    /// <summary>
+    /// A frame made up to warm or time a network (<see cref="Blank(int, int)"/>), not one of the input: nothing that
+    /// follows the input (a tracked person) learns from it.
+    /// </summary>
+    public bool IsBlank;
+
+    /// <summary>A black frame of this size, its result buffers made: what a network is warmed or timed on.</summary>
+    public static FrameSlot Blank(int width, int height)
+    {
+        var slot = new FrameSlot { Width = width, Height = height, Rgb = new byte[width * height * 3], IsBlank = true };
+        slot.EnsureMatteBuffers();
+        return slot;
+    }
 
     public void EnsureMatteBuffers()
     {

@@ -1,6 +1,7 @@
-using MatteKit.Subjects;
+using System.Runtime.CompilerServices;
+using MatteKit.Inference;
 
-namespace MatteKit.Conversion;
+namespace MatteKit.Subjects;
 
 /// <summary>
 /// <c>--subject</c>: after the inner matter (RVM or a selfie model) has matted the frames, MoveNet finds the people
@@ -12,21 +13,30 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     private readonly IFrameMatter _inner;
     private readonly PersonDetector _detector;
     private readonly SubjectChoice _choice;
-    private SubjectTracker? _tracker;
+    private readonly int _threads;
 
-    private SubjectFrameMatter(IFrameMatter inner, PersonDetector detector, SubjectChoice choice)
+    // Shared with the runners opened from this one (OpenAnother, a change of ratio): the person followed stays the
+    // one chosen, whichever network mattes them.
+    private readonly StrongBox<SubjectTracker?> _following;
+
+    private SubjectFrameMatter(IFrameMatter inner, PersonDetector detector, SubjectChoice choice, int threads, StrongBox<SubjectTracker?> following)
     {
         _inner = inner;
         _detector = detector;
         _choice = choice;
+        _threads = threads;
+        _following = following;
     }
 
     /// <summary>Wraps <paramref name="inner"/>, which it then owns (disposed with it, also when loading fails).</summary>
     public static SubjectFrameMatter Wrap(IFrameMatter inner, SubjectChoice choice, int threads)
+        => Wrap(inner, choice, threads, new StrongBox<SubjectTracker?>());
+
+    private static SubjectFrameMatter Wrap(IFrameMatter inner, SubjectChoice choice, int threads, StrongBox<SubjectTracker?> following)
     {
         try
         {
-            return new SubjectFrameMatter(inner, PersonDetector.Load(threads), choice);
+            return new SubjectFrameMatter(inner, PersonDetector.Load(threads), choice, threads, following);
         }
         catch
         {
@@ -38,39 +48,66 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     public int FramesPerCall => _inner.FramesPerCall;
     public double ResolvedRatio => _inner.ResolvedRatio;
     public (int Width, int Height) NetworkSize => _inner.NetworkSize;
+    public string WeightsSource => _inner.WeightsSource;
+    public bool HasRatio => _inner.HasRatio;
+
+    public double? Ratio
+    {
+        get => _inner.Ratio;
+        set => _inner.Ratio = value;
+    }
+
+    /// <summary>The inner matter's state only: the person followed stays the one chosen.</summary>
+    public void Reset() => _inner.Reset();
+
+    public IFrameMatter OpenAnother() => Wrap(_inner.OpenAnother(), _choice, _threads, _following);
 
     public void Matte(IReadOnlyList<FrameSlot> slots)
     {
-        if (_tracker is null && slots.Count > 0)
+        if (slots.Count > 0 && slots[0].IsBlank)
+        {
+            MatteBlank(slots);
+            return;
+        }
+        if (_following.Value is null && slots.Count > 0)
         {
             var first = slots[0];
             // A point nobody can stand on is refused before any work: it would give an empty alpha throughout.
             if (_choice.Kind == SubjectChoiceKind.Point && !(_choice.X < first.Width && _choice.Y < first.Height))
-                throw new SubjectChoiceException($"--subject {_choice}: the point lies outside the frame ({first.Width}x{first.Height}); " +
+                throw new SubjectChoiceException($"Subject {_choice}: the point lies outside the frame ({first.Width}x{first.Height}); " +
                     $"give X below {first.Width} and Y below {first.Height}");
-            _tracker = new SubjectTracker(_choice, first.Width, first.Height);
+            _following.Value = new SubjectTracker(_choice, first.Width, first.Height);
         }
         _inner.Matte(slots);
+        var tracker = _following.Value!;
         foreach (var slot in slots)
         {
             var people = _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
-            var state = _tracker!.Update(people);
-            if (_choice.Kind == SubjectChoiceKind.Index && _tracker.FirstSeen is null)
+            var state = tracker.Update(people);
+            if (_choice.Kind == SubjectChoiceKind.Index && tracker.FirstSeen is null)
             {
                 // The choice is made in the first frame where anyone is seen: an index past the people there
                 // would wait for a crowd that may never come, and end with an empty alpha.
                 int seen = people.Count(p => p.Score >= SubjectTracker.AcquireScore);
                 if (seen > 0)
-                    throw new SubjectChoiceException($"--subject {_choice.Index}: {seen} {(seen == 1 ? "person was" : "people were")} detected in frame {slot.Index}, " +
+                    throw new SubjectChoiceException($"Subject {_choice.Index}: {seen} {(seen == 1 ? "person was" : "people were")} detected in frame {slot.Index}, " +
                         $"the first where anyone is seen ({(seen == 1 ? "index 0" : $"indices 0 to {seen - 1}")}); give one of those, largest, center or X,Y");
             }
             SubjectMask.Apply(state.Region, slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
         }
     }
 
+    // A frame made up to warm or time the network (live): the detector runs on it as on any frame (its first run
+    // and its time are what is wanted), but nobody is followed from it.
+    private void MatteBlank(IReadOnlyList<FrameSlot> slots)
+    {
+        _inner.Matte(slots);
+        foreach (var slot in slots) _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
+    }
+
     public string? Describe(int frames)
     {
-        var t = _tracker;
+        var t = _following.Value;
         string subject = t?.FirstSeen is not { } first
             ? $"subject ({_choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
             : $"subject ({_choice}): chosen at frame {first}; tracked {t.TrackedFrames}, coasting {t.CoastedFrames}, lost {t.LostFrames} frame(s)" +

@@ -1,5 +1,5 @@
 
-namespace MatteKit.Conversion;
+namespace MatteKit.Inference;
 
 /// <summary>
 /// Robust Video Matting on the frames: the matting pass, the segmentation pass, or both. The matting pass takes
@@ -10,44 +10,60 @@ internal sealed class RvmFrameMatter : IFrameMatter
     private readonly VideoMatter? _matter;
     private readonly VideoMatter? _segmenter;
     private readonly float? _segmentationThreshold;
-    private readonly double? _ratio;
+    private readonly Func<VideoMatter> _open;
+    private readonly double? _loadedRatio; // the settings' ratio, for OpenAnother (Ratio may be changing meanwhile)
     private byte[] _chunk = Array.Empty<byte>();
 
-    private RvmFrameMatter(VideoMatter? matter, VideoMatter? segmenter, float? segmentationThreshold, double? ratio, int framesPerCall)
+    private RvmFrameMatter(Func<VideoMatter> open, bool matting, bool segmentation, float? segmentationThreshold, double? ratio, int framesPerCall)
     {
         FramesPerCall = framesPerCall;
-        _matter = matter;
-        _segmenter = segmenter;
+        _open = open;
         _segmentationThreshold = segmentationThreshold;
-        _ratio = ratio;
-    }
-
-    public static RvmFrameMatter Load(ConvertOptions options)
-    {
-        // ffmpeg children and the decode/encode threads share the cores with inference: spinning ORT workers would
-        // take time from them (measured on 2 cores: 720p pipeline 3.3 -> 4.8 fps without spinning).
-        var matterOptions = new MatterOptions { Threads = options.Matting.Threads, Refiner = options.Matting.Refiner, SpinWhileIdle = false };
-        bool matting = options.OutputAlpha is not null || options.OutputForeground is not null || options.OutputComposition is not null;
-        VideoMatter? matter = null, segmenter = null;
+        Ratio = _loadedRatio = ratio;
         try
         {
-            // Each pass advances the recurrent state, so both on one clip need two matters, each with its own
-            // sequence; the weights are read once for both.
-            var weights = options.Matting.Weights is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(options.Matting.Weights);
-            VideoMatter Open() => weights is null ? VideoMatter.Load(options.Matting.Weights, matterOptions) : VideoMatter.Load(weights, matterOptions);
-            matter = matting ? Open() : null;
-            segmenter = options.OutputSegmentation is null ? null : Open();
-            if (segmenter is not null && !segmenter.HasSegmentation)
-                throw new ArgumentException($"{segmenter.WeightsSource}: no segmentation head in these weights (the TF.js model and ONNX " +
-                    "files have none; the official .pth files have one), so --output-segmentation cannot be written");
-            return new RvmFrameMatter(matter, segmenter, options.SegmentationThreshold, options.Matting.DownsampleRatio, options.SeqChunk);
+            // Each pass advances the recurrent state, so both on one clip need two matters, each with its own sequence.
+            _matter = matting ? open() : null;
+            _segmenter = segmentation ? open() : null;
+            if (_segmenter is not null && !_segmenter.HasSegmentation)
+                throw new ArgumentException($"{_segmenter.WeightsSource}: no segmentation head in these weights (the TF.js model and ONNX " +
+                    "files have none; the official .pth files have one), so OutputSegmentation cannot be written");
         }
         catch
         {
-            matter?.Dispose();
-            segmenter?.Dispose();
+            Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// RVM from <paramref name="weightsPath"/> (as <see cref="VideoMatter.Load(string?, MatterOptions?)"/>; the weights
+    /// are read once, for both passes and for <see cref="OpenAnother"/>): the matting pass when
+    /// <paramref name="matting"/>, the segmentation pass when <paramref name="segmentation"/> (a mask at
+    /// <paramref name="segmentationThreshold"/>, else the probability), at <paramref name="ratio"/> (null: auto),
+    /// up to <paramref name="framesPerCall"/> frames per network call.
+    /// </summary>
+    public static RvmFrameMatter Load(string? weightsPath, MatterOptions options, bool matting, bool segmentation,
+        float? segmentationThreshold, double? ratio, int framesPerCall)
+    {
+        var weights = weightsPath is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(weightsPath);
+        VideoMatter Open() => weights is null ? VideoMatter.Load(weightsPath, options) : VideoMatter.Load(weights, options);
+        return new RvmFrameMatter(Open, matting, segmentation, segmentationThreshold, ratio, framesPerCall);
+    }
+
+    public IFrameMatter OpenAnother()
+        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, _loadedRatio, FramesPerCall);
+
+    public bool HasRatio => true;
+
+    public double? Ratio { get; set; }
+
+    public string WeightsSource => (_matter ?? _segmenter)!.WeightsSource;
+
+    public void Reset()
+    {
+        _matter?.Reset();
+        _segmenter?.Reset();
     }
 
     public double ResolvedRatio { get; private set; } = 1;
@@ -89,7 +105,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
             frames = _chunk.AsSpan(0, count * frameBytes);
         }
         // Bytes straight from the network: converting there runs on every inference thread.
-        var result = _matter!.ProcessChunkToBytes(frames, count, first.Width, first.Height, _ratio);
+        var result = _matter!.ProcessChunkToBytes(frames, count, first.Width, first.Height, Ratio);
         for (int i = 0; i < count; i++)
         {
             var slot = slots[start + i];
@@ -102,7 +118,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
     private void Segment(FrameSlot slot)
     {
         slot.EnsureMap(ref slot.Segmentation);
-        var segmentation = _segmenter!.Segment(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, _ratio);
+        var segmentation = _segmenter!.Segment(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, Ratio);
         if (_segmentationThreshold is { } threshold) segmentation.MaskToGray8(threshold, slot.Segmentation);
         else segmentation.ProbabilityToGray8(slot.Segmentation);
         ResolvedRatio = segmentation.DownsampleRatio;
