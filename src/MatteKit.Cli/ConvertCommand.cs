@@ -53,14 +53,6 @@ internal static class ConvertCommand
         new Dictionary<string, WarmupOrder> { ["forward"] = WarmupOrder.Forward, ["reverse"] = WarmupOrder.Reverse });
     private static readonly Option<bool> NoAudio = OptionValues.Flag("--no-audio",
         "leave the input's audio out (kept by default: copied when the container allows, re-encoded otherwise)");
-    private static readonly Option<MatteKit.SubjectChoice?> Subject = OptionValues.Parsed<MatteKit.SubjectChoice?>("--subject",
-        "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
-        "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
-        text =>
-        {
-            try { return MatteKit.SubjectChoice.Parse(text); }
-            catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
-        });
 
     public static Command Build(CancellationToken cancel)
     {
@@ -87,7 +79,7 @@ internal static class ConvertCommand
                  {
                      InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type,
                      SharedOptions.Mbps, SharedOptions.Crf, Preset, SharedOptions.Background, InputResize, SeqChunk, Start, Duration, Frames, Warmup,
-                     WarmupOrderOption, NoAudio, Subject,
+                     WarmupOrderOption, NoAudio, SharedOptions.Subject,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.ReadTimeout).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);
@@ -137,7 +129,7 @@ internal static class ConvertCommand
             Warmup = parse.GetValue(Warmup) ?? 0,
             WarmupOrder = parse.GetValue(WarmupOrderOption) ?? WarmupOrder.Forward,
             NoAudio = parse.GetValue(NoAudio),
-            Subject = parse.GetValue(Subject),
+            Subject = parse.GetValue(SharedOptions.Subject),
             Plate = PlateModeFlags.Read(parse),
             ReadTimeout = SharedOptions.ReadReadTimeout(parse),
         };

@@ -62,6 +62,15 @@ public static class SharedOptions
     public static readonly Option<double?> Mbps = OptionValues.PositiveNumber("--output-video-mbps",
         "video bit rate in Mbit/s instead (fractions allowed)");
 
+    public static readonly Option<SubjectChoice?> Subject = OptionValues.Parsed<SubjectChoice?>("--subject",
+        "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
+        "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
+        text =>
+        {
+            try { return SubjectChoice.Parse(text); }
+            catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
+        });
+
     public static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress, stats lines or summary");
 
     /// <summary>The options that make up <see cref="MattingSettings"/>, for a command that mattes.</summary>

@@ -27,7 +27,7 @@ public sealed class LiveMatter : IDisposable
     private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, IFrameMatter matter, CompositionBackground background)
     {
         _options = options;
-        _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, _gate, _counters);
+        _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve: options.Subject is null, _gate, _counters);
         _worker = new LiveWorker(options, onFrame, background, _gate, _ratios, _counters);
     }
 
@@ -56,13 +56,14 @@ public sealed class LiveMatter : IDisposable
 
     // What mattes, through the same factory as convert's; decoders and encoders share the cores (as in convert), and
     // a session keeps two sizes (the running ratio and one being swapped in). The worker and the ratio controller ask
-    // the runner, never the model, so live's other modes are a matter of options: a plate (Plate, with a plate file:
-    // its network has no ratio, so it runs as a selfie model does, at its own size, without the auto side) and a
-    // subject (Subject: the runner wraps whichever network; frames made up to time or warm it are not followed)
-    // need only their LiveMatterOptions, validated there, copied here, and the CLI's options.
+    // the runner, never the model, so live's other modes are a matter of options: the subject came that way (the
+    // runner wraps whichever network; frames made up to time or warm it are not followed), and a plate (Plate, with a
+    // plate file: its network has no ratio, so it would run as a selfie model does, at its own size, without the auto
+    // side) needs only its LiveMatterOptions, validated there, copied here, and the CLI's options.
     private static FrameMatterSettings MatterSettings(LiveMatterOptions options) => new()
     {
         Matting = options.Matting,
+        Subject = options.Subject,
         MaxCachedSizes = 2,
     };
 

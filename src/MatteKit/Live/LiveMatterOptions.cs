@@ -42,6 +42,13 @@ public sealed record LiveMatterOptions
     /// </summary>
     public TimeSpan MaxLatency { get; init; } = DefaultMaxLatency;
 
+    /// <summary>
+    /// Keep one person only: alpha is 0 outside the chosen person's region, followed frame to frame from the first frame
+    /// where anyone is seen; null = everyone. With a subject, frames are never matted at half their size (a point is in
+    /// the frame's pixels).
+    /// </summary>
+    public SubjectChoice? Subject { get; init; }
+
     /// <summary>The composition's background (a colour, transparent, the frame blurred, an image or a video).</summary>
     public Background Background { get; init; } = Background.Green;
 

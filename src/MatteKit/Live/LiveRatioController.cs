@@ -34,12 +34,18 @@ internal sealed class LiveRatioController : IDisposable
     private double? _ratio; // asked for; the worker runs _matter at _matterRatio until the session for _ratio is swapped in
     private double? _matterRatio; // null = the auto side's ratio
     private bool _calibrated, _stepPending, _halved;
+    private readonly bool _mayHalve;
     private long _framesSinceSwap, _overloadedFrames, _ratioVersion;
 
-    /// <summary>Over <paramref name="matter"/>, which it then owns, starting at <paramref name="ratio"/> (null: the live default).</summary>
-    public LiveRatioController(IFrameMatter matter, double? ratio, double targetFps, object gate, LiveCounters counters)
+    /// <summary>
+    /// Over <paramref name="matter"/>, which it then owns, starting at <paramref name="ratio"/> (null: the live default).
+    /// <paramref name="mayHalve"/>: whether frames may be matted at half their size (not when the runner reads frame
+    /// coordinates, as a subject chosen by a point does).
+    /// </summary>
+    public LiveRatioController(IFrameMatter matter, double? ratio, double targetFps, bool mayHalve, object gate, LiveCounters counters)
     {
         _matter = matter;
+        _mayHalve = mayHalve;
         _gate = gate;
         _counters = counters;
         _targetFps = targetFps;
@@ -184,7 +190,7 @@ internal sealed class LiveRatioController : IDisposable
         long start = Stopwatch.GetTimestamp();
         bool fits = CalibrateAt(width, height, start);
         // Also when time ran out before anything fitted (a busy machine): the search at half size then times one side.
-        if (!fits && Math.Min(width, height) >= MinHalvedSide)
+        if (!fits && _mayHalve && Math.Min(width, height) >= MinHalvedSide)
         {
             var (hw, hh) = HalfResolution.Size(width, height);
             _halved = true;

@@ -130,7 +130,7 @@ public sealed class SubjectTrackerTests
     public void BadChoicesAreOneLineErrors(string text)
     {
         var e = Assert.Throws<ArgumentException>(() => SubjectChoice.Parse(text));
-        Assert.StartsWith("--subject must be largest, center, X,Y", e.Message);
+        Assert.StartsWith("Subject must be largest, center, X,Y", e.Message);
     }
 
     [Fact]
