@@ -30,8 +30,15 @@ internal static class ExportOnnxCommand
         var (width, height) = parse.GetValue(Size) ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
         var output = parse.GetValue(Out) ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
         if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
+        try
+        {
+            SharedOptions.ReadMatting(parse).Validate(); // the one range check of the ratio, the threads and the rest
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(ParameterFlags.Say(e));
+        }
         double ratio = parse.GetValue(SharedOptions.DownsampleRatio) ?? RvmGeometry.AutoRatio(width, height);
-        if (!(ratio > 0 && ratio <= 1)) throw new UsageException($"--downsample-ratio must be auto or a number in (0, 1], got {ratio}");
         var refiner = parse.GetValue(SharedOptions.Refiner);
         bool fp16 = parse.GetValue(Fp16);
 
