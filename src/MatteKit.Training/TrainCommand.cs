@@ -47,14 +47,14 @@ internal static class TrainCommand
         {
             var options = new TrainOptions
             {
-                Output = parse.GetValue(output)!,
+                Output = parse.GetValue(output) ?? throw new UsageException("--out is required (see mattekit train --help)"),
                 Weights = parse.GetValue(SharedOptions.Weights),
                 Cutouts = parse.GetValue(cutouts) ?? Array.Empty<string>(),
                 Backgrounds = parse.GetValue(backgrounds) ?? Array.Empty<string>(),
                 Clips = parse.GetValue(clips) ?? Array.Empty<string>(),
                 Segmentation = parse.GetValue(segmentation) ?? Array.Empty<string>(),
                 Valid = parse.GetValue(valid),
-                Preset = parse.GetValue(preset)!,
+                Preset = parse.GetRequiredValue(preset),
                 Minutes = parse.GetValue(minutes),
                 Steps = parse.GetValue(steps),
                 Size = parse.GetValue(size),
