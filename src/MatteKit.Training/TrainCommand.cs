@@ -108,15 +108,16 @@ internal static class TrainCommand
                 log.WriteLine($"mattekit train: stopped at step {result.Step}; {checkpoint}");
                 return TrainingInterruption.ExitCode;
             case TrainingEnd.DataFailed:
-                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; training stopped at step {result.Step}, " +
+                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}, " +
                               (result.CheckpointPath is null ? checkpoint : $"replace or remove that file; {checkpoint}"));
                 return 1;
             default:
-                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; stopped after {result.Step} steps, " +
+                log.WriteLine($"mattekit train: {Failure(result)}; stopped after {result.Step} steps, " +
                               (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
                 return 1;
         }
     }
 
-    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
+    private static string Failure(TrainingResult result)
+        => (result.Failure ?? throw new InvalidOperationException($"a run that ended {result.End} carries its failure")).Message.ReplaceLineEndings(" ");
 }

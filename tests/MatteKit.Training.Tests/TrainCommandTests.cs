@@ -181,6 +181,7 @@ public sealed partial class TrainCommandTests
         new object[] { "mismatched frame counts", "3 alpha frames but 2 foreground frames" },
         new object[] { "mismatched sizes", "but the clip's frames are" },
         new object[] { "no background for cut-outs", "give --backgrounds DIR" },
+        new object[] { "no background for clips without a composite", "clip clip has no composite (com/), so it is composited over backgrounds: give --backgrounds DIR" },
     };
 
     [SkippableTheory]
@@ -218,6 +219,13 @@ public sealed partial class TrainCommandTests
                 }
                 args = new[] { "--clips", data, "--backgrounds", backgrounds, "--steps", "3" };
                 break;
+            case "no background for clips without a composite":
+                var bare = Path.Combine(data, "clip");
+                foreach (var layer in new[] { "fgr", "pha" }) Directory.CreateDirectory(Path.Combine(bare, layer));
+                MatteKit.Media.PngFile.WriteRgb(Path.Combine(bare, "fgr", "0000.png"), 160, 160, new byte[160 * 160 * 3]);
+                MatteKit.Media.PngWriter.WriteFile(Path.Combine(bare, "pha", "0000.png"), 160, 160, new byte[160 * 160], 1, System.IO.Compression.CompressionLevel.Fastest);
+                args = new[] { "--clips", data };
+                break;
             default:
                 args = new[] { "--cutouts", TrainingSets.Cutouts(temp, "c", "p3m_p_07141906") };
                 break;
@@ -238,6 +246,7 @@ public sealed partial class TrainCommandTests
     [InlineData("--out x.txt --steps 1 --clips .", "--out x.txt: must end in .pth")]
     [InlineData("--out x.pth --steps 1 --minutes 2 --clips .", "give one budget, not both")]
     [InlineData("--out x.pth --clips .", "give a budget")]
+    [InlineData("--steps 1 --clips .", "--out is required")]
     [InlineData("--out x.pth --steps 1 --threads 999 --clips .", "--threads 999: expected 1 to")]
     [InlineData("--out x.pth --steps 1 --preset stage9 --clips .", "--preset stage9: expected one of finetune, stage1")]
     [InlineData("--out x.pth --steps 1 --size 64x64 --clips .", "--size must be WxH (e.g. 1280x720) with both sides from 128")]
