@@ -47,7 +47,7 @@ internal static class TrainCommand
         {
             var options = new TrainOptions
             {
-                Output = parse.GetValue(output) ?? throw new UsageException("--out is required (see mattekit train --help)"),
+                Output = parse.GetValue(output) ?? throw new InvalidOperationException("the parser requires --out"),
                 Weights = parse.GetValue(SharedOptions.Weights),
                 Cutouts = parse.GetValue(cutouts) ?? Array.Empty<string>(),
                 Backgrounds = parse.GetValue(backgrounds) ?? Array.Empty<string>(),

@@ -246,7 +246,6 @@ public sealed partial class TrainCommandTests
     [InlineData("--out x.txt --steps 1 --clips .", "--out x.txt: must end in .pth")]
     [InlineData("--out x.pth --steps 1 --minutes 2 --clips .", "give one budget, not both")]
     [InlineData("--out x.pth --clips .", "give a budget")]
-    [InlineData("--steps 1 --clips .", "--out is required")]
     [InlineData("--out x.pth --steps 1 --threads 999 --clips .", "--threads 999: expected 1 to")]
     [InlineData("--out x.pth --steps 1 --preset stage9 --clips .", "--preset stage9: expected one of finetune, stage1")]
     [InlineData("--out x.pth --steps 1 --size 64x64 --clips .", "--size must be WxH (e.g. 1280x720) with both sides from 128")]
