@@ -14,7 +14,7 @@ internal static class ChunkCommand
         var command = new Command("chunk", "Convert one chunk of a plan into its segment files (a finished chunk is not redone)") { Plan, Index, SharedOptions.Quiet };
         command.SetAction(parse =>
         {
-            var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+            var plan = ConversionPlan.Load(parse.GetRequiredValue(Plan));
             int index = parse.GetValue(Index) ?? throw new UsageException("--index K is needed");
             try
             {
@@ -38,7 +38,7 @@ internal static class ChunkCommand
         var command = new Command("join", "Check every chunk of a plan and join the segments into the outputs (audio muxed once)") { Plan, SharedOptions.Quiet };
         command.SetAction(parse =>
         {
-            var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+            var plan = ConversionPlan.Load(parse.GetRequiredValue(Plan));
             bool joined = PlanJoiner.Join(plan, cancel);
             if (!parse.GetValue(SharedOptions.Quiet))
                 Console.WriteLine(joined

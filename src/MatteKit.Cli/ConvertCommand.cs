@@ -119,7 +119,7 @@ internal static class ConvertCommand
             OutputVideoMbps = parse.GetValue(SharedOptions.Mbps),
             Crf = parse.GetValue(SharedOptions.Crf),
             H264Preset = parse.GetValue(Preset),
-            Background = parse.GetValue(SharedOptions.Background)!,
+            Background = parse.GetRequiredValue(SharedOptions.Background),
             Matting = SharedOptions.ReadMatting(parse),
             InputResize = parse.GetValue(InputResize),
             SeqChunk = parse.GetValue(SeqChunk) ?? 1,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MatteKit.Evaluation;
+using MatteKit.Media;
 
 namespace MatteKit.Cli;
 
@@ -29,7 +30,7 @@ internal static class EvaluateCommand
         {
             var path = parse.GetValue(option);
             if (path is null) continue;
-            var parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var parent = ParentFolder.Of(path);
             if (!Directory.Exists(parent)) throw new UsageException($"{option.Name}: folder {parent} does not exist");
             outputs.Add((option.Name, path));
         }

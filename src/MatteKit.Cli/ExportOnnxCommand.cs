@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MatteKit.Media;
 using MatteKit.Rvm;
 
 namespace MatteKit.Cli;
@@ -45,7 +46,7 @@ internal static class ExportOnnxCommand
         var weightsPath = parse.GetValue(SharedOptions.Weights);
         if (weightsPath is not null && weightsPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             throw new WeightsFormatException(weightsPath, "is already an ONNX graph; export-onnx needs weights (TF.js model.json or PyTorch .pth)");
-        var parent = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        var parent = ParentFolder.Of(output);
         if (!Directory.Exists(parent)) throw new IOException($"{output}: output folder {parent} does not exist");
 
         var network = RvmNetwork.FromWeights(WeightsFile.LoadOrDefault(weightsPath), refiner);

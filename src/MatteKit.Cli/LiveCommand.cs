@@ -64,7 +64,7 @@ internal static class LiveCommand
     {
         var options = new LiveSessionOptions
         {
-            Input = parse.GetValue(Input)!,
+            Input = parse.GetRequiredValue(Input),
             InputFormat = parse.GetValue(InputFormat),
             InputSize = parse.GetValue(InputSize),
             InputFps = parse.GetValue(InputFps),
@@ -85,7 +85,7 @@ internal static class LiveCommand
                 Matting = SharedOptions.ReadMatting(parse),
                 Subject = parse.GetValue(SharedOptions.Subject),
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
-                Background = parse.GetValue(SharedOptions.Background)!,
+                Background = parse.GetRequiredValue(SharedOptions.Background),
                 ResetOnSceneCut = !parse.GetValue(KeepStateAtCuts),
             },
         };
@@ -105,10 +105,10 @@ internal static class LiveCommand
             if (Volatile.Read(ref running) is { } matter) Console.Error.WriteLine(Describe(matter.Stats));
         }, null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         var frames = new PreviewFrames();
-        using var preview = parse.GetValue(PreviewAt) is { } address ? PreviewServer.Start(address, frames) : null;
-        if (preview is not null)
+        var at = parse.GetValue(PreviewAt);
+        using var preview = at is null ? null : PreviewServer.Start(at, frames);
+        if (preview is not null && at is not null)
         {
-            var at = parse.GetValue(PreviewAt)!;
             Console.Error.WriteLine($"mattekit: preview at {string.Join(" or ", preview.PageUrls)}" + (at.IsLoopback ? "" :
                 " (open to the network: anyone who reaches it and has this address, its token included, sees the input and steers the session)"));
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MatteKit.Chunking;
 using MatteKit.Conversion;
+using MatteKit.Media;
 
 namespace MatteKit.Cli;
 
@@ -24,9 +25,10 @@ internal static class LocalWorkers
         // The threads asked for (or every core) split among the workers, so that together they use no more.
         int threads = options.Matting.Threads > 0 ? options.Matting.Threads : ConvertLimits.MaxThreads;
         options = options with { Matting = options.Matting with { Threads = Math.Max(1, threads / workers) } };
-        string first = new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation }.First(o => o is not null)!;
+        string first = options.OutputComposition ?? options.OutputAlpha ?? options.OutputForeground ?? options.OutputSegmentation
+            ?? throw new InvalidOperationException("ConvertOptions.Validate requires an output");
         string full = Path.GetFullPath(first.TrimEnd('/', Path.DirectorySeparatorChar));
-        string planPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.mattekit-plan.json");
+        string planPath = Path.Combine(ParentFolder.Of(full), $".{Path.GetFileName(full)}.mattekit-plan.json");
         // The same command again reuses its plan (and so its finished chunks); another command plans afresh.
         // Chunks of a quarter of each worker's share unless given: a slow chunk then holds up less of the end.
         var plan = PlanCommand.Make(options, chunkFrames ?? int.MaxValue, warmup, planPath, cancel);

@@ -46,7 +46,7 @@ internal static partial class SlurmCommand
 
     private static int Submit(ParseResult parse)
     {
-        var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+        var plan = ConversionPlan.Load(parse.GetRequiredValue(Plan));
         plan.CheckInput();
         bool madeSegments = !Directory.Exists(plan.Segments);
         Directory.CreateDirectory(plan.Segments);
@@ -101,8 +101,8 @@ internal static partial class SlurmCommand
             string? notCancelled;
             try
             {
-                var (code, _, stderr) = RunTool("scancel", new[] { arrayJob });
-                notCancelled = stderr is null ? "scancel not found" : code == 0 ? null : Last(stderr);
+                notCancelled = RunTool("scancel", new[] { arrayJob }) is not { } scancel ? "scancel not found"
+                    : scancel.Code == 0 ? null : Last(scancel.Stderr);
             }
             catch (MediaFormatException c)
             {
@@ -140,7 +140,7 @@ internal static partial class SlurmCommand
 
     private static int Status(ParseResult parse)
     {
-        var plan = ConversionPlan.Load(parse.GetValue(Plan)!);
+        var plan = ConversionPlan.Load(parse.GetRequiredValue(Plan));
         // The join's record names the plan it joined: outputs of an earlier plan written to this path are not this one's.
         if (plan.IsJoined())
         {
@@ -252,9 +252,9 @@ internal static partial class SlurmCommand
     /// <param name="queued">Set when sbatch accepted the job (exit 0), before its id is read.</param>
     private static string Sbatch(IEnumerable<string> args, string what, ref bool queued)
     {
-        var (code, stdout, stderr) = RunTool("sbatch", args);
-        if (stdout is null) throw new MediaFormatException("sbatch", "not found: this machine is not a Slurm submit host (Debian: apt-get install slurm-client)");
-        if (code != 0) throw new MediaFormatException("sbatch", $"refused {what} ({Last(stderr!)})");
+        var (code, stdout, stderr) = RunTool("sbatch", args)
+            ?? throw new MediaFormatException("sbatch", "not found: this machine is not a Slurm submit host (Debian: apt-get install slurm-client)");
+        if (code != 0) throw new MediaFormatException("sbatch", $"refused {what} ({Last(stderr)})");
         queued = true;
         // --parsable prints "ID" or "ID;CLUSTER"; anything else is no job id, even with exit 0.
         string id = stdout.Trim().Split('\n')[0].Split(';')[0].Trim();
@@ -271,28 +271,29 @@ internal static partial class SlurmCommand
     /// </summary>
     private static (IReadOnlyList<string>? Lines, string? Unavailable) Squeue(string job, string format)
     {
-        var (code, stdout, stderr) = RunTool("squeue", new[] { "-h", "-r", "-t", "all", "-j", job, "-o", format });
-        if (stdout is null) return (null, "squeue not found");
+        if (RunTool("squeue", new[] { "-h", "-r", "-t", "all", "-j", job, "-o", format }) is not { } squeue) return (null, "squeue not found");
+        var (code, stdout, stderr) = squeue;
         if (code == 0) return (stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList(), null);
         // A job the controller has forgotten (finished long ago) is an error to squeue; it is simply gone from the queue.
-        if (stderr!.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return (Array.Empty<string>(), null);
+        if (stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return (Array.Empty<string>(), null);
         string error = stderr.Trim().Length > 0 ? Last(stderr) : $"exit {code}";
         return (null, $"squeue failed: {error}");
     }
 
-    /// <returns>Null output streams when <paramref name="tool"/> is not installed.</returns>
-    private static (int Code, string? Stdout, string? Stderr) RunTool(string tool, IEnumerable<string> args)
+    /// <returns>Null when <paramref name="tool"/> is not installed.</returns>
+    private static (int Code, string Stdout, string Stderr)? RunTool(string tool, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         Process process;
         try
         {
-            process = Process.Start(psi)!;
+            // Null only when the shell reuses a process, and this runs none.
+            process = Process.Start(psi) ?? throw new InvalidOperationException($"{tool}: no process started");
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return (-1, null, null);
+            return null;
         }
         using (process)
         {

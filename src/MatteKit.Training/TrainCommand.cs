@@ -47,14 +47,14 @@ internal static class TrainCommand
         {
             var options = new TrainOptions
             {
-                Output = parse.GetValue(output)!,
+                Output = parse.GetValue(output) ?? throw new InvalidOperationException("the parser requires --out"),
                 Weights = parse.GetValue(SharedOptions.Weights),
                 Cutouts = parse.GetValue(cutouts) ?? Array.Empty<string>(),
                 Backgrounds = parse.GetValue(backgrounds) ?? Array.Empty<string>(),
                 Clips = parse.GetValue(clips) ?? Array.Empty<string>(),
                 Segmentation = parse.GetValue(segmentation) ?? Array.Empty<string>(),
                 Valid = parse.GetValue(valid),
-                Preset = parse.GetValue(preset)!,
+                Preset = parse.GetRequiredValue(preset),
                 Minutes = parse.GetValue(minutes),
                 Steps = parse.GetValue(steps),
                 Size = parse.GetValue(size),
@@ -108,15 +108,16 @@ internal static class TrainCommand
                 log.WriteLine($"mattekit train: stopped at step {result.Step}; {checkpoint}");
                 return TrainingInterruption.ExitCode;
             case TrainingEnd.DataFailed:
-                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; training stopped at step {result.Step}, " +
+                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}, " +
                               (result.CheckpointPath is null ? checkpoint : $"replace or remove that file; {checkpoint}"));
                 return 1;
             default:
-                log.WriteLine($"mattekit train: {OneLine(result.Failure!)}; stopped after {result.Step} steps, " +
+                log.WriteLine($"mattekit train: {Failure(result)}; stopped after {result.Step} steps, " +
                               (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
                 return 1;
         }
     }
 
-    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
+    private static string Failure(TrainingResult result)
+        => (result.Failure ?? throw new InvalidOperationException($"a run that ended {result.End} carries its failure")).Message.ReplaceLineEndings(" ");
 }

@@ -181,6 +181,7 @@ public sealed partial class TrainCommandTests
         new object[] { "mismatched frame counts", "3 alpha frames but 2 foreground frames" },
         new object[] { "mismatched sizes", "but the clip's frames are" },
         new object[] { "no background for cut-outs", "give --backgrounds DIR" },
+        new object[] { "no background for clips without a composite", "clip clip has no composite (com/), so it is composited over backgrounds: give --backgrounds DIR" },
     };
 
     [SkippableTheory]
@@ -217,6 +218,13 @@ public sealed partial class TrainCommandTests
                     MatteKit.Media.PngWriter.WriteFile(Path.Combine(clip, "pha", $"{i:D4}.png"), w, 160, new byte[w * 160], 1, System.IO.Compression.CompressionLevel.Fastest);
                 }
                 args = new[] { "--clips", data, "--backgrounds", backgrounds, "--steps", "3" };
+                break;
+            case "no background for clips without a composite":
+                var bare = Path.Combine(data, "clip");
+                foreach (var layer in new[] { "fgr", "pha" }) Directory.CreateDirectory(Path.Combine(bare, layer));
+                MatteKit.Media.PngFile.WriteRgb(Path.Combine(bare, "fgr", "0000.png"), 160, 160, new byte[160 * 160 * 3]);
+                MatteKit.Media.PngWriter.WriteFile(Path.Combine(bare, "pha", "0000.png"), 160, 160, new byte[160 * 160], 1, System.IO.Compression.CompressionLevel.Fastest);
+                args = new[] { "--clips", data };
                 break;
             default:
                 args = new[] { "--cutouts", TrainingSets.Cutouts(temp, "c", "p3m_p_07141906") };

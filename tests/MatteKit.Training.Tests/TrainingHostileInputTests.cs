@@ -481,6 +481,7 @@ public sealed class TrainingHostileInputTests
         new object[] { "a damaged tensor name", "damaged, or written for another network" },
         new object[] { "a damaged tensor shape", "damaged, or written for another network" },
         new object[] { "NaN inside", "holds NaN or infinity" },
+        new object[] { "a null header", "not a MatteKit training checkpoint" },
     };
 
     [SkippableTheory]
@@ -521,6 +522,15 @@ public sealed class TrainingHostileInputTests
             case "a damaged tensor shape":
                 bytes[firstDimension] += 1;
                 File.WriteAllBytes(damaged, bytes);
+                break;
+            case "a null header":
+                // The magic, then a header that is the JSON null: valid JSON, but no header.
+                using (var writer = new BinaryWriter(File.Create(damaged), System.Text.Encoding.UTF8))
+                {
+                    writer.Write("MATTEKIT-CHECKPOINT-1");
+                    writer.Write(4);
+                    writer.Write("null"u8);
+                }
                 break;
             default:
                 WriteWithNaN(checkpoint, damaged);

@@ -95,7 +95,8 @@ internal sealed class BackgroundSet
     public Tensor Read(TrainingRandom rng, int frames)
     {
         var item = _items[rng.Next(_items.Count)];
-        if (item.Held is null) return ImageTensors.FromRgb(ReadReduced(item.File!, item.Reduce)).unsqueeze(0).expand(frames, -1, -1, -1);
+        if (item.Held is null)
+            return ImageTensors.FromRgb(ReadReduced(item.File ?? throw new InvalidOperationException("an item not held is a file"), item.Reduce)).unsqueeze(0).expand(frames, -1, -1, -1);
         if (item.Held.shape[0] == 1) return Float(item.Held).expand(frames, -1, -1, -1);
         var indices = FrameSampler.Indices(rng, (int)item.Held.shape[0], frames);
         return Float(item.Held.index_select(0, tensor(indices.Select(i => (long)i).ToArray())));

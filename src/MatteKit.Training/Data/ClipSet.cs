@@ -52,6 +52,9 @@ internal sealed class ClipSet : IMattingSource
 
     public string Description { get; }
 
+    /// <summary>The first clip without a composite (<c>com/</c>), which is trained over a background; null when every clip has one.</summary>
+    public string? BareClip => _clips.FirstOrDefault(c => c.Com is null)?.Name;
+
     public int Count => _clips.Count;
 
     public MattingSequence Read(int index, TrainingRandom rng, int frames)

@@ -24,6 +24,10 @@ internal sealed class TrainingData
         if (backgrounds.Count > 0) _backgrounds = new BackgroundSet(backgrounds, width, height, cancel);
         else if (cutouts.Count > 0)
             throw new MediaFormatException(cutouts[0], "cut-outs are composited over backgrounds: give --backgrounds DIR");
+        if (_backgrounds is null)
+            foreach (var (folder, set) in clips.Zip(_matting.OfType<ClipSet>()))
+                if (set.BareClip is { } bare)
+                    throw new MediaFormatException(folder, $"clip {bare} has no composite (com/), so it is composited over backgrounds: give --backgrounds DIR");
         if (segmentation.Count > 0) _segmentation = new SegmentationSet(segmentation, width, height, cancel);
     }
 
@@ -60,7 +64,7 @@ internal sealed class TrainingData
             src = Augmentation.Noise(rng, Augmentation.Colour(rng, layers[2]));
         else
         {
-            var bgr = _backgrounds!.Read(rng, frames);
+            var bgr = (_backgrounds ?? throw new InvalidOperationException("a sequence without a composite has backgrounds (checked when the data is opened)")).Read(rng, frames);
             var b = Augmentation.ResizedCrop(rng, new[] { bgr }, width, height);
             b = Augmentation.Motion(rng, b, GridSamplePaddingMode.Reflection);
             b = Augmentation.MaybeFlip(rng, b);

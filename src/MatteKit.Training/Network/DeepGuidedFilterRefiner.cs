@@ -20,7 +20,7 @@ internal sealed class DeepGuidedFilterRefiner : Module, IRefiner
     public DeepGuidedFilterRefiner(long hidden = RvmArchitecture.HiddenChannels) : base(nameof(DeepGuidedFilterRefiner))
     {
         var box = Conv2d(Channels, Channels, 3, padding: 1, groups: Channels, bias: false);
-        using (no_grad()) box.weight!.fill_(1.0 / 9);
+        using (no_grad()) (box.weight ?? throw new InvalidOperationException("a Conv2d has a weight")).fill_(1.0 / 9);
         _boxFilter = box;
         _conv = Sequential(
             ("0", Conv2d(Channels * 2 + hidden, hidden, 1, bias: false)), ("1", BatchNorm2d(hidden)), ("2", ReLU()),

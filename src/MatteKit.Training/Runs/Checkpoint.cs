@@ -65,7 +65,7 @@ internal sealed class Checkpoint
             if (reader.ReadString() != Magic) throw new FormatException();
             int length = reader.ReadInt32();
             if (length <= 0 || length > 256 << 20) throw new FormatException();
-            header = JsonSerializer.Deserialize<Checkpoint>(reader.ReadBytes(length), Json)!;
+            header = JsonSerializer.Deserialize<Checkpoint>(reader.ReadBytes(length), Json) ?? throw new FormatException(); // the JSON null
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException or ArgumentException)
         {

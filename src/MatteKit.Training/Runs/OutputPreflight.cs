@@ -25,7 +25,7 @@ internal static class OutputPreflight
     /// <param name="stateBytes">The network's tensors: --out holds them once, the checkpoint thrice (with Adam's two moments).</param>
     public static void Check(TrainOptions options, long stateBytes)
     {
-        long steps = options.Steps ?? (long)Math.Ceiling(options.Minutes!.Value * 60 * StepsPerSecondBound);
+        long steps = options.Steps ?? (long)Math.Ceiling((options.Minutes ?? throw new InvalidOperationException("Validate requires --minutes or --steps")) * 60 * StepsPerSecondBound);
         long history = steps * HistoryBytesPerStep;
         var outputs = new List<(string Option, string Path, long Bytes)>
         {
@@ -42,7 +42,7 @@ internal static class OutputPreflight
             // no new files fail here, in the words OutputFile uses.
             using (new OutputFile(full)) { }
         }
-        foreach (var folder in outputs.GroupBy(o => Path.GetDirectoryName(Path.GetFullPath(o.Path))!))
+        foreach (var folder in outputs.GroupBy(o => ParentFolder.Of(o.Path)))
         {
             long needed = folder.Sum(o => o.Bytes);
             long free = new DriveInfo(folder.Key).AvailableFreeSpace;

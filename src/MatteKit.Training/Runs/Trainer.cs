@@ -72,7 +72,7 @@ internal sealed partial class Trainer
     /// <summary>Trains from where <see cref="Prepare"/> left the network until the budget, a signal or a failure.</summary>
     public TrainingResult Run(TrainingData data, Validator? validator)
     {
-        var (network, optimizer) = (_network!, _optimizer!);
+        if (_network is not { } network || _optimizer is not { } optimizer) throw new InvalidOperationException("Prepare comes before Run");
         var preset = _o.Preset;
         var state = _start ?? NewState(0, 0, new TrainingRandom(_o.Seed), new(), new(), double.PositiveInfinity, -1);
         var random = new TrainingRandom(state.RandomState);
@@ -100,7 +100,7 @@ internal sealed partial class Trainer
             {
                 // The base weights are scored and written first: if no step beats them, they are what --out gets.
                 (bestMad, bestStep) = Validate(validator, network, 0, trainingMode, validation, bestMad, bestStep);
-                beforeAlpha = AlphaPng(validator.ReportAlpha!);
+                if (validator.ReportAlpha is { } alpha) beforeAlpha = AlphaPng(alpha);
             }
             while (true)
             {
@@ -194,7 +194,7 @@ internal sealed partial class Trainer
             {
                 if (validator is null) NetworkWeights.SavePth(network, _o.Output);
                 writing = _o.Report ?? _o.Output;
-                if (_o.Report is not null) WriteReport(validator, data, history, validation, beforeAlpha, step);
+                if (_o.Report is { } report) WriteReport(report, validator, data, history, validation, beforeAlpha, step);
             }
             catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
             {
@@ -238,7 +238,7 @@ internal sealed partial class Trainer
     [System.Text.RegularExpressions.GeneratedRegex(@"(\s*:?\s*'[^']*\.partial-\d+-[0-9a-f]{32}[^']*')|(\S*\.partial-\d+-[0-9a-f]{32}\S*)")]
     private static partial System.Text.RegularExpressions.Regex PartialName();
 
-    private void WriteReport(Validator? validator, TrainingData data, List<StepRecord> history, List<ValidationRecord> validation, byte[]? beforeAlpha, long step)
+    private void WriteReport(string report, Validator? validator, TrainingData data, List<StepRecord> history, List<ValidationRecord> validation, byte[]? beforeAlpha, long step)
     {
         var pictures = new List<(string, byte[])>();
         if (validator is not null)
@@ -250,7 +250,7 @@ internal sealed partial class Trainer
             // A finished run validates its last step; only a resumed run with nothing left to do has no alpha here.
             if (validator.ReportAlpha is { } after) pictures.Add(($"alpha after {step} steps", AlphaPng(after)));
         }
-        TrainingReport.Write(_o.Report!, $"MatteKit training: {Path.GetFileName(_o.Output)}", Summary.Concat(data.Descriptions).ToList(), history, validation, pictures);
+        TrainingReport.Write(report, $"MatteKit training: {Path.GetFileName(_o.Output)}", Summary.Concat(data.Descriptions).ToList(), history, validation, pictures);
     }
 
     /// <summary>The whole step's data, drawn in the order the passes use it, before any pass changes the network.</summary>

@@ -113,7 +113,8 @@ internal static class PlanJoiner
     /// <param name="cancel">Stops ffmpeg.</param>
     private static void Concatenate(ConversionPlan plan, PlannedOutput output, string target, string? audioCodec, CancellationToken cancel)
     {
-        var container = VideoContainer.ForPath(output.Path)!;
+        var container = VideoContainer.ForPath(output.Path)
+            ?? throw new InvalidOperationException($"{output.Path}: PlanCheck refuses an output with no container");
         string list = Path.Combine(plan.Segments, $".join-{output.Role}-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(list, plan.Chunks.Select(c => $"file '{plan.SegmentPath(output, c).Replace("'", "'\\''", StringComparison.Ordinal)}'"));
         try

@@ -77,10 +77,10 @@ internal static class PlanJson
     {
         public override Background Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            if (reader.TokenType != JsonTokenType.String) throw new JsonException("is not a background's text");
+            if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text) throw new JsonException("is not a background's text");
             try
             {
-                return Background.Parse(reader.GetString()!);
+                return Background.Parse(text);
             }
             catch (ArgumentException e)
             {

@@ -16,7 +16,7 @@ internal static partial class SegmentsFolder
     public static string For(string planPath)
     {
         string full = Path.GetFullPath(planPath);
-        return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".segments");
+        return Path.Combine(Media.ParentFolder.Of(full), Path.GetFileNameWithoutExtension(full) + ".segments");
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ internal sealed class CompositionBackground : IDisposable
         if (background.IsTransparent) return new(text, true, default);
         if (background.Color is { } color) return new(text, false, color);
         if (background.BlurSigma is { } sigma) return new(text, false, default, blurSigma: sigma);
-        string path = background.FilePath!;
+        string path = background.FilePath ?? throw new InvalidOperationException($"background '{text}' is transparent, a colour, a blur or a file");
         if (File.Exists(path))
         {
             bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
@@ -102,42 +102,42 @@ internal sealed class CompositionBackground : IDisposable
         var alpha = frame.Alpha.AsSpan(0, pixels);
         if (Transparent)
             Compositor.ToRgba(fgr, alpha, destination);
-        else if (_blur is not null)
-            Compositor.OverImage(fgr, alpha, Blurred(frame), destination);
-        else if (_still is not null)
-            Compositor.OverImage(fgr, alpha, CoveredStill(frame.Width, frame.Height), destination);
-        else if (_file is null)
+        else if (_blur is { } blur)
+            Compositor.OverImage(fgr, alpha, Blurred(blur, frame), destination);
+        else if (_still is { } still)
+            Compositor.OverImage(fgr, alpha, CoveredStill(still, frame.Width, frame.Height), destination);
+        else if (_file is not { } file)
             Compositor.OverColor(fgr, alpha, _color, destination);
         else
-            Compositor.OverImage(fgr, alpha, NextPicture(frame.Width, frame.Height), destination);
+            Compositor.OverImage(fgr, alpha, NextPicture(file, frame.Width, frame.Height), destination);
     }
 
-    private ReadOnlySpan<byte> Blurred(FrameSlot frame)
+    private ReadOnlySpan<byte> Blurred(BackgroundBlur blur, FrameSlot frame)
     {
         int bytes = frame.Pixels * 3;
         if (_picture.Length < bytes) _picture = new byte[bytes];
-        _blur!.Apply(frame.Rgb.AsSpan(0, bytes), frame.Width, frame.Height, _picture);
+        blur.Apply(frame.Rgb.AsSpan(0, bytes), frame.Width, frame.Height, _picture);
         return _picture.AsSpan(0, bytes);
     }
 
-    private ReadOnlySpan<byte> CoveredStill(int width, int height)
+    private ReadOnlySpan<byte> CoveredStill(RgbImage still, int width, int height)
     {
         if (_size != (width, height))
         {
-            _picture = BilinearResize.Cover(_still!, width, height).Pixels;
+            _picture = BilinearResize.Cover(still, width, height).Pixels;
             _size = (width, height);
         }
         return _picture.AsSpan(0, width * height * 3);
     }
 
-    private ReadOnlySpan<byte> NextPicture(int width, int height)
+    private ReadOnlySpan<byte> NextPicture(string file, int width, int height)
     {
         if (_size != (width, height) || _decoder is null && _isVideo)
         {
             _decoder?.Dispose();
             _decoder = null;
             _size = (width, height);
-            var decoder = VideoDecoder.Open(_file!, filter: PictureReader.CoverFilter(width, height), loop: _isVideo, maxFrames: _isVideo ? 0 : 1,
+            var decoder = VideoDecoder.Open(file, filter: PictureReader.CoverFilter(width, height), loop: _isVideo, maxFrames: _isVideo ? 0 : 1,
                 color: _fileColor, maxPixels: _maxPixels, readTimeout: _readTimeout, cancel: _cancel);
             if (_isVideo)
             {
@@ -145,20 +145,20 @@ internal sealed class CompositionBackground : IDisposable
             }
             else
             {
-                using (decoder) ReadFrom(decoder, width, height);
+                using (decoder) ReadFrom(decoder, file, width, height);
                 return _picture.AsSpan(0, width * height * 3);
             }
         }
-        if (_isVideo) ReadFrom(_decoder!, width, height);
+        if (_isVideo) ReadFrom(_decoder ?? throw new InvalidOperationException("a video background's decoder is opened above"), file, width, height);
         return _picture.AsSpan(0, width * height * 3);
     }
 
-    private void ReadFrom(VideoDecoder decoder, int width, int height)
+    private void ReadFrom(VideoDecoder decoder, string file, int width, int height)
     {
         if (!decoder.ReadFrame(ref _picture, out int w, out int h))
-            throw new MediaFormatException(_file!, "background holds no frames");
+            throw new MediaFormatException(file, "background holds no frames");
         if ((w, h) != (width, height))
-            throw new MediaFormatException(_file!, $"background came out {w}x{h}, expected {width}x{height}");
+            throw new MediaFormatException(file, $"background came out {w}x{h}, expected {width}x{height}");
     }
 
     public void Abort() => _decoder?.Abort();

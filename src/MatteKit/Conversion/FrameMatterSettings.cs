@@ -85,9 +85,9 @@ internal sealed record FrameMatterSettings
     private PlateFrameMatter OpenPlate(PlateMode mode)
     {
         bool auto = mode.Plate.Equals(PlateMode.Auto, StringComparison.OrdinalIgnoreCase);
-        if (auto && AutoPlate is null) throw new ArgumentException($"Plate {PlateMode.Auto} needs an input to take the plate from");
-        return PlateFrameMatter.Load(Matting.Weights, mode.Refinement with { Threads = Matting.Threads }, mode.Plate,
-            auto ? AutoPlate! : () => (PlateFrameMatter.ReadPlate(mode.Plate), mode.Plate),
+        Func<(RgbImage Plate, string Description)> plate = !auto ? () => (PlateFrameMatter.ReadPlate(mode.Plate), mode.Plate)
+            : AutoPlate ?? throw new ArgumentException($"Plate {PlateMode.Auto} needs an input to take the plate from");
+        return PlateFrameMatter.Load(Matting.Weights, mode.Refinement with { Threads = Matting.Threads }, mode.Plate, plate,
             mode.ResizePlate, mode.OutputError is not null, mode.OutputRefined is not null);
     }
 }

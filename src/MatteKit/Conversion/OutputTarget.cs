@@ -42,7 +42,7 @@ internal sealed class OutputTarget
     private static OutputTarget Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage)
     {
         var full = System.IO.Path.GetFullPath(path);
-        var parent = System.IO.Path.GetDirectoryName(full)!;
+        var parent = Media.ParentFolder.Of(path);
         if (!Directory.Exists(parent)) throw new MediaFormatException(path, $"output folder {parent} does not exist");
         var ext = System.IO.Path.GetExtension(path);
         var container = VideoContainer.ForPath(path);

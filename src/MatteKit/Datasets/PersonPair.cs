@@ -16,14 +16,14 @@ internal static class PersonPair
 
     public static List<Frame> Build(string leftClip, string rightClip, int maxFrames)
     {
-        var names = ImageSequence.ListPngFiles(Path.Combine(leftClip, "pha")).Select(Path.GetFileName).Take(maxFrames).ToList();
+        var names = ImageSequence.ListPngFiles(Path.Combine(leftClip, "pha")).Select(f => Path.GetFileName(f)).Take(maxFrames).ToList();
         var frames = new List<Frame>(names.Count);
         foreach (var name in names)
         {
-            var background = PngFile.ReadRgb(Path.Combine(leftClip, "bgr", name!));
+            var background = PngFile.ReadRgb(Path.Combine(leftClip, "bgr", name));
             int w = background.Width, h = background.Height;
-            var (leftFg, leftA) = Place(leftClip, name!, w, h, 0.25);
-            var (rightFg, rightA) = Place(rightClip, name!, w, h, 0.75);
+            var (leftFg, leftA) = Place(leftClip, name, w, h, 0.25);
+            var (rightFg, rightA) = Place(rightClip, name, w, h, 0.75);
             var rgb = new byte[w * h * 3];
             var visibleRight = new byte[w * h];
             for (int i = 0; i < w * h; i++)

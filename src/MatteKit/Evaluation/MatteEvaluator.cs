@@ -31,7 +31,7 @@ internal static class MatteEvaluator
         if (Directory.Exists(Path.Combine(truth, "pha")))
             return [(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(truth))), truth, predicted)];
         var names = Directory.EnumerateDirectories(truth).Where(d => Directory.Exists(Path.Combine(d, "pha")))
-            .Select(d => Path.GetFileName(d)!).Order(NaturalOrder.Instance).ToList();
+            .Select(d => Path.GetFileName(d)).Order(NaturalOrder.Instance).ToList();
         if (names.Count == 0) throw new MediaFormatException(truth, "holds no clips (folders with pha/ inside)");
         var pairs = new List<(string, string, string)>();
         foreach (var name in names)
@@ -93,7 +93,7 @@ internal static class MatteEvaluator
                 evaluator.Add(frame, predAlpha, trueAlpha);
             }
         }
-        return evaluator!.Finish();
+        return (evaluator ?? throw new InvalidOperationException("ListPngFiles lists at least one frame")).Finish();
     }
 
     internal static float[] ReadAlpha(string path, out int width, out int height)

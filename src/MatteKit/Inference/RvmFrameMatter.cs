@@ -58,7 +58,11 @@ internal sealed class RvmFrameMatter : IFrameMatter
 
     public double? Ratio { get; set; }
 
-    public string WeightsSource => (_matter ?? _segmenter)!.WeightsSource;
+    public string WeightsSource => AnyPass.WeightsSource;
+
+    /// <summary>The matter of either pass: both read the same weights and run at the same geometry.</summary>
+    private VideoMatter AnyPass => _matter ?? _segmenter
+        ?? throw new InvalidOperationException("an RVM frame matter runs the matting pass, the segmentation pass or both");
 
     public void Reset()
     {
@@ -74,22 +78,22 @@ internal sealed class RvmFrameMatter : IFrameMatter
     public void Matte(IReadOnlyList<FrameSlot> slots)
     {
         foreach (var slot in slots) slot.EnsureMatteBuffers();
-        if (_matter is not null)
+        if (_matter is { } matter)
         {
             // Image folders may change size from one image to the next; a chunk holds frames of one size.
             for (int start = 0, end; start < slots.Count; start = end)
             {
                 for (end = start + 1; end < slots.Count && SameSize(slots[end], slots[start]); end++) { }
-                MatteRun(slots, start, end - start);
+                MatteRun(matter, slots, start, end - start);
             }
         }
-        if (_segmenter is not null)
-            foreach (var slot in slots) Segment(slot);
-        var geometry = (_matter ?? _segmenter)!.CurrentGeometry!;
+        if (_segmenter is { } segmenter)
+            foreach (var slot in slots) Segment(segmenter, slot);
+        var geometry = AnyPass.CurrentGeometry ?? throw new InvalidOperationException("Matte is given at least one frame");
         NetworkSize = (geometry.NetworkWidth, geometry.NetworkHeight);
     }
 
-    private void MatteRun(IReadOnlyList<FrameSlot> slots, int start, int count)
+    private void MatteRun(VideoMatter matter, IReadOnlyList<FrameSlot> slots, int start, int count)
     {
         var first = slots[start];
         int pixels = first.Pixels, frameBytes = pixels * 3;
@@ -105,7 +109,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
             frames = _chunk.AsSpan(0, count * frameBytes);
         }
         // Bytes straight from the network: converting there runs on every inference thread.
-        var result = _matter!.ProcessChunkToBytes(frames, count, first.Width, first.Height, Ratio);
+        var result = matter.ProcessChunkToBytes(frames, count, first.Width, first.Height, Ratio);
         for (int i = 0; i < count; i++)
         {
             var slot = slots[start + i];
@@ -115,10 +119,10 @@ internal sealed class RvmFrameMatter : IFrameMatter
         ResolvedRatio = result.DownsampleRatio;
     }
 
-    private void Segment(FrameSlot slot)
+    private void Segment(VideoMatter segmenter, FrameSlot slot)
     {
         slot.EnsureMap(ref slot.Segmentation);
-        var segmentation = _segmenter!.Segment(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, Ratio);
+        var segmentation = segmenter.Segment(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, Ratio);
         if (_segmentationThreshold is { } threshold) segmentation.MaskToGray8(threshold, slot.Segmentation);
         else segmentation.ProbabilityToGray8(slot.Segmentation);
         ResolvedRatio = segmentation.DownsampleRatio;

@@ -39,9 +39,9 @@ internal sealed class SessionCache<T> : IDisposable where T : class, IDisposable
         }
         prepare?.Invoke(session);
         _sessions.AddFirst(session);
-        while (_sessions.Count > _capacity)
+        while (_sessions.Count > _capacity && _sessions.Last is { } oldest)
         {
-            _sessions.Last!.Value.Dispose();
+            oldest.Value.Dispose();
             _sessions.RemoveLast();
         }
         return session;

@@ -25,7 +25,7 @@ internal sealed class ConcatConv
     public GraphValue Forward(GraphBuilder g, params GraphValue[] parts)
         => _split is { } split
             ? g.Add(split.First.Forward(g, parts[0]), split.Second.Forward(g, parts[1]))
-            : _padded!.Forward(g, BlockedLayout.ConcatPadded(g, parts));
+            : (_padded ?? throw new InvalidOperationException("the constructor sets the split or the padded conv")).Forward(g, BlockedLayout.ConcatPadded(g, parts));
 
     /// <summary>The kernel with <paramref name="extra"/> zero input channels appended.</summary>
     private static ConvLayer PadInputs(ConvLayer conv, int extra)

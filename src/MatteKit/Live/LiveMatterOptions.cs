@@ -68,8 +68,7 @@ public sealed record LiveMatterOptions
     /// <exception cref="ArgumentException">One line with the least ratio that fits.</exception>
     internal static void CheckRatioFits(double? ratio, int width, int height)
     {
-        if (RatioFits(ratio, width, height)) return;
-        double r = ratio!.Value;
+        if (RatioFits(ratio, width, height) || ratio is not { } r) return;
         var (networkWidth, networkHeight) = Rvm.RvmGeometry.NetworkSize(width, height, r);
         double least = Math.Ceiling(10_000.0 / Math.Min(width, height)) / 10_000;
         throw new ArgumentException($"downsample ratio {r.ToString(CultureInfo.InvariantCulture)} shrinks a {width}x{height} frame to nothing " +

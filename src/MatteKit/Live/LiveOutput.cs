@@ -63,7 +63,7 @@ internal sealed class LiveOutput : IDisposable
         }
         var container = VideoContainer.ForPath(target)
             ?? throw new MediaFormatException(target, $"unsupported output extension '{Path.GetExtension(target)}' (use {VideoContainer.KnownExtensions}, a stream URL or OutputV4l2)");
-        var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        var parent = ParentFolder.Of(target);
         if (!Directory.Exists(parent)) throw new MediaFormatException(target, $"output folder {parent} does not exist");
         if (transparent && !container.SupportsAlpha)
             throw new MediaFormatException(target, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444) or .gif");
@@ -106,7 +106,8 @@ internal sealed class LiveOutput : IDisposable
         }
         else
         {
-            var container = VideoContainer.ForPath(target)!;
+            var container = VideoContainer.ForPath(target)
+                ?? throw new InvalidOperationException($"{target}: LiveOutput.Check refuses an output with no container");
             file = new OutputFile(target);
             args.AddRange(container.CodecArguments(video));
             args.AddRange(new[] { "-f", container.Muxer, file.WorkingPath });

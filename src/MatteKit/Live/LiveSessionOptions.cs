@@ -56,7 +56,7 @@ internal sealed record LiveSessionOptions
         if (Matter.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
         var outputs = Outputs.Select(o => (Option: "Outputs", Path: (string?)o))
             .Concat(new (string Option, string? Path)[] { ("OutputAlpha", OutputAlpha), ("OutputForeground", OutputForeground), ("StatsFile", StatsFile) })
-            .Where(o => o.Path is not null && !LiveOutput.IsUrl(o.Path)).Select(o => (o.Option, o.Path!)).ToList();
+            .SelectMany(o => o.Path is { } path && !LiveOutput.IsUrl(path) ? new[] { (o.Option, path) } : []).ToList();
         Conversion.PathCollisions.Check(inputs, outputs);
     }
 }

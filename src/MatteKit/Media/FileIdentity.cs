@@ -54,7 +54,7 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode, string? 
     public static string Resolve(string path)
     {
         var full = Path.GetFullPath(path);
-        var root = Path.GetPathRoot(full)!;
+        var root = Path.GetPathRoot(full) ?? throw new InvalidOperationException($"{full}: a full path has a root");
         var current = root;
         foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {

@@ -13,7 +13,7 @@ internal sealed class OutputFile : IDisposable
     {
         FinalPath = Path.GetFullPath(finalPath);
         if (Directory.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a folder, not a file");
-        var parent = Path.GetDirectoryName(FinalPath)!;
+        var parent = ParentFolder.Of(FinalPath);
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"output folder {parent} does not exist");
         // The extension stays last so that tools choosing a format by extension still see it.
         string stem = Path.GetFileNameWithoutExtension(FinalPath), extension = Path.GetExtension(FinalPath);

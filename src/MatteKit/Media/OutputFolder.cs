@@ -15,7 +15,7 @@ internal sealed class OutputFolder : IDisposable
         if (File.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a file, not a folder");
         if (Directory.Exists(FinalPath) && Directory.EnumerateFileSystemEntries(FinalPath).Any())
             throw new MediaFormatException(finalPath, "output folder exists and is not empty");
-        var parent = Path.GetDirectoryName(FinalPath)!;
+        var parent = ParentFolder.Of(FinalPath);
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"parent folder {parent} does not exist");
         PartialOutputs.RemoveAbandoned(parent, Path.GetFileName(FinalPath), "", isFolder: true);
         WorkingPath = PartialOutputs.NewWorkingPath(parent, Path.GetFileName(FinalPath), "");

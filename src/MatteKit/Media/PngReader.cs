@@ -89,9 +89,9 @@ internal static class PngReader
             if (hdr.ColorType is 2 or 6)
                 throw new MediaFormatException(source,
                     $"expected a greyscale PNG, but the image is {(hdr.ColorType == 2 ? "RGB" : "RGBA")} colour");
-            if (hdr.ColorType == 3)
+            // A palette image has its PLTE: ParseChunks refuses one without.
+            if (hdr.ColorType == 3 && hdr.Palette is { } p)
             {
-                byte[] p = hdr.Palette!;
                 for (int i = 0; i < hdr.PaletteCount; i++)
                     if (p[3 * i] != p[3 * i + 1] || p[3 * i] != p[3 * i + 2])
                         throw new MediaFormatException(source, "expected a greyscale PNG, but the image has a colour palette");

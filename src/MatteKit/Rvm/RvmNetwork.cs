@@ -77,9 +77,12 @@ internal sealed class RvmNetwork
     /// <summary>Refuses a pass these weights cannot run.</summary>
     internal void CheckPass(NetworkPass pass)
     {
-        if (pass == NetworkPass.Segmentation && _projectSeg is null)
-            throw new WeightsFormatException(Source, "the weights have no segmentation head ('project_seg.conv.weight' is missing)");
+        if (pass == NetworkPass.Segmentation) _ = SegmentationHead;
     }
+
+    /// <summary>The segmentation head; refused, naming the weights, when they have none.</summary>
+    private Projection SegmentationHead => _projectSeg
+        ?? throw new WeightsFormatException(Source, "the weights have no segmentation head ('project_seg.conv.weight' is missing)");
 
     /// <summary>
     /// One call: the frames and the states before them in; foreground and alpha as one 4-channel tensor, not yet
@@ -91,7 +94,7 @@ internal sealed class RvmNetwork
         var (f1, f2, f3, f4) = _encoder.Forward(g, image);
         f4 = _aspp.Forward(g, f4);
         var (hidden, next) = _decoder.Forward(g, image, f1, f2, f3, f4, states);
-        if (pass == NetworkPass.Segmentation) return (_projectSeg!.Forward(g, hidden), next);
+        if (pass == NetworkPass.Segmentation) return (SegmentationHead.Forward(g, hidden), next);
         var projected = _projectMat.Forward(g, hidden);
         return (Refine(g, input, projected, hidden), next);
     }
@@ -102,14 +105,14 @@ internal sealed class RvmNetwork
     /// </summary>
     private GraphValue Refine(GraphBuilder g, NetworkInput input, GraphValue projected, GraphValue hidden)
     {
-        if (input.Guide is not { } guide)
+        if (input is { Guide: { } guide, CoarseGuide: { } coarseGuide })
         {
-            var src = input.Source!;
-            var noAlpha = g.Zeros(src.Dim(0), 1, src.Dim(2), src.Dim(3));
-            return g.Add(projected, g.Concat(1, src, noAlpha));
+            return _deepGuidedFilter is null
+                ? FastGuidedFilter.Forward(g, guide, coarseGuide, projected)
+                : _deepGuidedFilter.Forward(g, guide, coarseGuide, projected, hidden);
         }
-        return _deepGuidedFilter is null
-            ? FastGuidedFilter.Forward(g, guide, input.CoarseGuide!, projected)
-            : _deepGuidedFilter.Forward(g, guide, input.CoarseGuide!, projected, hidden);
+        var src = input.Source ?? throw new InvalidOperationException("a network input without a guide carries the frames themselves");
+        var noAlpha = g.Zeros(src.Dim(0), 1, src.Dim(2), src.Dim(3));
+        return g.Add(projected, g.Concat(1, src, noAlpha));
     }
 }

@@ -112,7 +112,7 @@ internal sealed class MoveNetGraph
         {
             var t = Weight(name);
             var shape = t.Shape.Length == 4 ? new long[] { t.Shape[0], t.Shape[3], t.Shape[1], t.Shape[2] } : t.Shape.Select(d => (long)d).ToArray();
-            var data = t.Shape.Length == 4 ? ArrayTranspose.Apply(t.Data!, t.Shape, new[] { 0, 3, 1, 2 }) : t.Data!;
+            var data = t.Shape.Length == 4 ? ArrayTranspose.Apply(FloatData(t), t.Shape, new[] { 0, 3, 1, 2 }) : FloatData(t);
             return _g.Constant(data, shape);
         }
         return Value(input);
@@ -139,13 +139,13 @@ internal sealed class MoveNetGraph
         if (depthwise)
         {
             // [kh, kw, C, m] -> [C*m, 1, kh, kw]: output channel c*m + j reads input channel c, as ONNX's groups do.
-            weight = _g.Constant(ArrayTranspose.Apply(filter.Data!, filter.Shape, new[] { 2, 3, 0, 1 }), inC * outC, 1, kh, kw);
+            weight = _g.Constant(ArrayTranspose.Apply(FloatData(filter), filter.Shape, new[] { 2, 3, 0, 1 }), inC * outC, 1, kh, kw);
             groups = inC;
         }
         else
         {
             // [kh, kw, I, O] -> [O, I, kh, kw]
-            weight = _g.Constant(ArrayTranspose.Apply(filter.Data!, filter.Shape, new[] { 3, 2, 0, 1 }), outC, inC, kh, kw);
+            weight = _g.Constant(ArrayTranspose.Apply(FloatData(filter), filter.Shape, new[] { 3, 2, 0, 1 }), outC, inC, kh, kw);
         }
         GraphValue? bias = null;
         string[] fusedOps = fused ? node.Texts("fused_ops") : Array.Empty<string>();
@@ -153,7 +153,7 @@ internal sealed class MoveNetGraph
         {
             if (fusedOps.Length == 0 || fusedOps[0] != "BiasAdd" || fusedOps.Length > 2)
                 throw Unsupported(node, $"fuses [{string.Join(", ", fusedOps)}]; only BiasAdd and one activation are translated");
-            bias = _g.Constant(Weight(TfjsNode.NodeName(node.Inputs[2])).Data!, weight.Shape[0]);
+            bias = _g.Constant(FloatData(Weight(TfjsNode.NodeName(node.Inputs[2]))), weight.Shape[0]);
         }
         var y = _g.Conv(x, weight, bias, stride, pads, groups: groups);
         return fusedOps.Length == 2
@@ -217,9 +217,13 @@ internal sealed class MoveNetGraph
         long mask = 0;
         foreach (var name in new[] { "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask" })
             if (node.Attributes.TryGetValue(name, out var a) && a.TryGetProperty("i", out var i))
-                mask |= long.Parse(i.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                mask |= long.Parse(TfjsNode.TextOf(i), System.Globalization.CultureInfo.InvariantCulture);
         return mask;
     }
+
+    /// <summary>A constant read as floats: a filter, a bias or an operand; int32 and bool constants hold none.</summary>
+    private float[] FloatData(TfjsTensor t)
+        => t.Data ?? throw new WeightsFormatException(_graph.Source, $"constant '{t.Name}' is {t.Dtype} where float32 values belong");
 
     private TfjsTensor Weight(string name)
         => _graph.Tensors.TryGetValue(name, out var t) ? t : throw new WeightsFormatException(_graph.Source, $"constant '{name}' is not in the weights manifest");

@@ -79,7 +79,8 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             _following.Value = new SubjectTracker(_choice, first.Width, first.Height);
         }
         _inner.Matte(slots);
-        var tracker = _following.Value!;
+        // Set above for the first frame; with no frames there is nothing to follow.
+        if (_following.Value is not { } tracker) return;
         foreach (var slot in slots)
         {
             var people = _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);

@@ -89,7 +89,7 @@ internal sealed class SubjectTracker
             // Coasting: the region keeps moving as the subject was.
             Status = SubjectStatus.Coasting;
             CoastedFrames++;
-            var r = _region!.Value;
+            var r = _region ?? throw new InvalidOperationException("a subject past searching has a region (Take sets it)");
             _region = new PersonBox(r.Left + _motion.X, r.Top + _motion.Y, r.Right + _motion.X, r.Bottom + _motion.Y);
             return new SubjectState(Status, _region, null, _frame);
         }
@@ -148,7 +148,7 @@ internal sealed class SubjectTracker
     /// <summary>The last sighting moved by the motion since: where the subject should be now.</summary>
     private PersonDetection Predicted()
     {
-        var last = _last!;
+        var last = _last ?? throw new InvalidOperationException("a subject past searching has been seen (Take sets it)");
         int frames = Status == SubjectStatus.Lost ? 0 : _missed + 1;
         float mx = _motion.X * frames, my = _motion.Y * frames;
         var b = last.Box;

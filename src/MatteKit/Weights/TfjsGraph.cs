@@ -53,12 +53,12 @@ internal sealed class TfjsGraph
             using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 256 });
             foreach (var node in doc.RootElement.GetProperty("modelTopology").GetProperty("node").EnumerateArray())
             {
-                string name = node.GetProperty("name").GetString()!;
-                var inputs = node.TryGetProperty("input", out var i) ? i.EnumerateArray().Select(v => v.GetString()!).ToArray() : Array.Empty<string>();
+                string name = TfjsNode.TextOf(node.GetProperty("name"));
+                var inputs = node.TryGetProperty("input", out var i) ? i.EnumerateArray().Select(TfjsNode.TextOf).ToArray() : Array.Empty<string>();
                 var attributes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
                 if (node.TryGetProperty("attr", out var attr))
                     foreach (var a in attr.EnumerateObject()) attributes[a.Name] = a.Value.Clone();
-                if (!nodes.TryAdd(name, new TfjsNode(name, node.GetProperty("op").GetString()!, inputs, attributes)))
+                if (!nodes.TryAdd(name, new TfjsNode(name, TfjsNode.TextOf(node.GetProperty("op")), inputs, attributes)))
                     throw new WeightsFormatException(source, $"node '{name}' appears twice in modelTopology");
             }
         }

@@ -23,7 +23,7 @@ internal static class TfjsGraphModel
     {
         ArgumentNullException.ThrowIfNull(modelJsonPath);
         string path = Path.GetFullPath(modelJsonPath);
-        string dir = Path.GetDirectoryName(path)!;
+        string dir = Media.ParentFolder.Of(path);
         if (Directory.Exists(path))
             throw new WeightsFormatException(path, "is a folder, expected the model.json file");
         byte[] json;
@@ -143,9 +143,9 @@ internal static class TfjsGraphModel
         var paths = new List<string>();
         foreach (var p in pathsEl.EnumerateArray())
         {
-            if (p.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(p.GetString()))
+            if (p.ValueKind != JsonValueKind.String || p.GetString() is not { Length: > 0 } path)
                 throw Fail(source, $"{where}.paths holds something that is not a file name");
-            paths.Add(p.GetString()!);
+            paths.Add(path);
         }
 
         long expected = ExpectedBytes(weightsEl, where, source);
@@ -363,9 +363,8 @@ internal static class TfjsGraphModel
     {
         if (w.ValueKind != JsonValueKind.Object)
             throw Fail(source, $"{where} is not an object");
-        if (!w.TryGetProperty("name", out var nameEl) || nameEl.ValueKind != JsonValueKind.String)
+        if (!w.TryGetProperty("name", out var nameEl) || nameEl.ValueKind != JsonValueKind.String || nameEl.GetString() is not { } name)
             throw Fail(source, $"{where} has no 'name'");
-        string name = nameEl.GetString()!;
         if (!w.TryGetProperty("shape", out var shapeEl) || shapeEl.ValueKind != JsonValueKind.Array)
             throw Fail(source, $"tensor '{name}' has no 'shape' list");
         var shape = new int[shapeEl.GetArrayLength()];
@@ -380,17 +379,16 @@ internal static class TfjsGraphModel
             if (count > Array.MaxLength)
                 throw Fail(source, $"tensor '{name}' is too large");
         }
-        if (!w.TryGetProperty("dtype", out var dtypeEl) || dtypeEl.ValueKind != JsonValueKind.String)
+        if (!w.TryGetProperty("dtype", out var dtypeEl) || dtypeEl.ValueKind != JsonValueKind.String || dtypeEl.GetString() is not { } dtype)
             throw Fail(source, $"tensor '{name}' has no 'dtype'");
-        string dtype = dtypeEl.GetString()!;
 
         Quant? quant = null;
         if (w.TryGetProperty("quantization", out var qEl) && qEl.ValueKind != JsonValueKind.Null)
         {
             if (qEl.ValueKind != JsonValueKind.Object
-                || !qEl.TryGetProperty("dtype", out var qd) || qd.ValueKind != JsonValueKind.String)
+                || !qEl.TryGetProperty("dtype", out var qd) || qd.ValueKind != JsonValueKind.String || qd.GetString() is not { } quantDtype)
                 throw Fail(source, $"tensor '{name}' has a 'quantization' without 'dtype'");
-            quant = new Quant(qd.GetString()!, Number(qEl, "min"), Number(qEl, "scale"));
+            quant = new Quant(quantDtype, Number(qEl, "min"), Number(qEl, "scale"));
         }
         return new Spec(name, shape, (int)count, dtype, quant);
     }

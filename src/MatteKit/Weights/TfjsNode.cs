@@ -17,17 +17,20 @@ internal sealed record TfjsNode(string Name, string Op, string[] Inputs, IReadOn
 
     public long[] Ints(string name)
         => Attributes.TryGetValue(name, out var a) && a.TryGetProperty("list", out var list) && list.TryGetProperty("i", out var i)
-            ? i.EnumerateArray().Select(v => long.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            ? i.EnumerateArray().Select(v => long.Parse(TextOf(v), System.Globalization.CultureInfo.InvariantCulture)).ToArray()
             : Array.Empty<long>();
 
     /// <summary>A string attribute (stored base64), e.g. padding "SAME".</summary>
     public string? Text(string name)
-        => Attributes.TryGetValue(name, out var a) && a.TryGetProperty("s", out var s) ? Encoding.UTF8.GetString(Convert.FromBase64String(s.GetString()!)) : null;
+        => Attributes.TryGetValue(name, out var a) && a.TryGetProperty("s", out var s) ? Encoding.UTF8.GetString(Convert.FromBase64String(TextOf(s))) : null;
 
     public string[] Texts(string name)
         => Attributes.TryGetValue(name, out var a) && a.TryGetProperty("list", out var list) && list.TryGetProperty("s", out var s)
-            ? s.EnumerateArray().Select(v => Encoding.UTF8.GetString(Convert.FromBase64String(v.GetString()!))).ToArray()
+            ? s.EnumerateArray().Select(v => Encoding.UTF8.GetString(Convert.FromBase64String(TextOf(v)))).ToArray()
             : Array.Empty<string>();
+
+    /// <summary>A JSON string of the graph; a null there is as malformed as text that does not parse.</summary>
+    internal static string TextOf(JsonElement value) => value.GetString() ?? throw new FormatException("null where text belongs");
 
     public bool Flag(string name) => Attributes.TryGetValue(name, out var a) && a.TryGetProperty("b", out var b) && b.GetBoolean();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MatteKit.Weights;
 namespace MatteKit;
 
@@ -54,7 +55,7 @@ public sealed class WeightSet
 
     public bool Contains(string key) => _tensors.ContainsKey(key);
 
-    internal bool TryGet(string key, out WeightTensor tensor) => _tensors.TryGetValue(key, out tensor!);
+    internal bool TryGet(string key, [MaybeNullWhen(false)] out WeightTensor tensor) => _tensors.TryGetValue(key, out tensor);
 
     /// <summary>The tensor <paramref name="key"/>, checked against <paramref name="expectedShape"/> when given.</summary>
     internal WeightTensor Get(string key, params int[] expectedShape)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace MatteKit.Media.Ffmpeg;
 
 /// <summary>
@@ -16,12 +18,12 @@ internal sealed record VideoColor(string Matrix, string Range, string Primaries,
     public static VideoColor From(string? matrix, string? range, string? primaries, string? transfer, string? pixelFormat, int width, int height)
     {
         var fallback = ForSize(width, height);
-        string resolvedMatrix = Known(matrix) && ScaleMatrixOf(matrix!) is not null ? matrix! : fallback.Matrix;
+        string resolvedMatrix = Known(matrix) && ScaleMatrixOf(matrix) is not null ? matrix : fallback.Matrix;
         string resolvedRange = range is "pc" or "tv" ? range
             : pixelFormat?.StartsWith("yuvj", StringComparison.Ordinal) == true ? "pc" : "tv";
         return new VideoColor(resolvedMatrix, resolvedRange,
-            Known(primaries) ? primaries! : PrimariesFor(resolvedMatrix, fallback),
-            Known(transfer) ? transfer! : fallback.Transfer);
+            Known(primaries) ? primaries : PrimariesFor(resolvedMatrix, fallback),
+            Known(transfer) ? transfer : fallback.Transfer);
     }
 
     /// <summary>What RGB sources (images, streams that say nothing) are encoded with: the convention for the size, tv range.</summary>
@@ -31,7 +33,7 @@ internal sealed record VideoColor(string Matrix, string Range, string Primaries,
             : new VideoColor("smpte170m", "tv", "smpte170m", "smpte170m");
 
     /// <summary>The matrix under the name ffmpeg's scale filter takes (<c>in_color_matrix</c>, <c>out_color_matrix</c>).</summary>
-    public string ScaleMatrix => ScaleMatrixOf(Matrix)!;
+    public string ScaleMatrix => ScaleMatrixOf(Matrix) ?? throw new InvalidOperationException($"matrix {Matrix} has no scale-filter name; From and ForSize choose only those that have");
 
     /// <summary>
     /// <paramref name="filter"/> (or nothing) followed by the conversion to RGB with this matrix and range. A chain
@@ -60,7 +62,7 @@ internal sealed record VideoColor(string Matrix, string Range, string Primaries,
 
     public override string ToString() => $"{Matrix}/{Range}";
 
-    private static bool Known(string? tag) => !string.IsNullOrEmpty(tag) && tag is not ("unknown" or "reserved" or "unspecified");
+    private static bool Known([NotNullWhen(true)] string? tag) => !string.IsNullOrEmpty(tag) && tag is not ("unknown" or "reserved" or "unspecified");
 
     private static string? ScaleMatrixOf(string matrix) => matrix switch
     {

@@ -99,7 +99,7 @@ internal sealed class VideoContainer
     public IEnumerable<string> AudioArguments(string? inputCodec)
     {
         bool copy = _audioCopy is null || (inputCodec is not null && _audioCopy.Contains(inputCodec));
-        return new[] { "-c:a", copy ? "copy" : _audioEncoder! };
+        return new[] { "-c:a", copy ? "copy" : _audioEncoder ?? throw new InvalidOperationException($"{Name} holds no audio; callers ask SupportsAudio first") };
     }
 
     /// <summary>The bit rate, or the constant rate factor (<paramref name="defaultCrf"/> when none is given).</summary>

@@ -93,11 +93,11 @@ internal sealed class VideoEncoder : IDisposable
             "-i", "pipe:0",
         };
         bool audio = e.AudioSource is not null && container.SupportsAudio;
-        if (audio)
+        if (audio && e.AudioSource is { } audioSource)
         {
             if (e.AudioStartSeconds is { } s) args.AddRange(new[] { "-ss", Seconds(s) });
             if (e.AudioDurationSeconds is { } d) args.AddRange(new[] { "-t", Seconds(d) });
-            args.AddRange(new[] { "-i", e.AudioSource! });
+            args.AddRange(new[] { "-i", audioSource });
         }
         if (container.Name != "gif")
         {
