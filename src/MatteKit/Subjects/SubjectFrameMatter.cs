@@ -69,8 +69,10 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             MatteBlank(slots);
             return;
         }
+        bool started = false;
         if (_following.Value is null && slots.Count > 0)
         {
+            started = true;
             var first = slots[0];
             // A point nobody can stand on is refused before any work: it would give an empty alpha throughout.
             if (_choice.Kind == SubjectChoiceKind.Point && !(_choice.X < first.Width && _choice.Y < first.Height))
@@ -81,10 +83,15 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         _inner.Matte(slots);
         // Set above for the first frame; with no frames there is nothing to follow.
         if (_following.Value is not { } tracker) return;
-        foreach (var slot in slots)
+        for (int i = 0; i < slots.Count; i++)
         {
+            var slot = slots[i];
             var people = _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
             var state = tracker.Update(people);
+            // A point is read in the first frame: nobody there means no one was chosen, and a later frame's person
+            // at that spot (someone walking in, or across) would be the wrong one.
+            if (started && i == 0 && _choice.Kind == SubjectChoiceKind.Point && tracker.FirstSeen is null)
+                throw new SubjectChoiceException(NobodyAtThePoint(people, slot.Index));
             if (_choice.Kind == SubjectChoiceKind.Index && tracker.FirstSeen is null)
             {
                 // The choice is made in the first frame where anyone is seen: an index past the people there
@@ -96,6 +103,17 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             }
             SubjectMask.Apply(state.Region, slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
         }
+    }
+
+    private string NobodyAtThePoint(IReadOnlyList<PersonDetection> people, long frame)
+    {
+        // Numbered as N chooses them (best score first), so that the line's numbers can be given back as --subject N.
+        var found = people.Where(p => p.Score >= SubjectTracker.AcquireScore).OrderByDescending(p => p.Score).ToList();
+        string where = $"Subject {_choice}: nobody stands at that point in frame {frame}, the frame a point is read in; ";
+        return found.Count == 0
+            ? where + "nobody was found there (give largest, center or N to take the first person seen)"
+            : where + $"people found there: {string.Join("; ", found.Select((p, k) => $"{k} at ({p.Box.Left:0},{p.Box.Top:0})-({p.Box.Right:0},{p.Box.Bottom:0})"))} " +
+              "(give a point inside one of them, or its number)";
     }
 
     // A frame made up to warm or time the network (live): the detector runs on it as on any frame (its first run

@@ -15,14 +15,12 @@ public sealed class SubjectConvertTests
 
     public SubjectConvertTests(ITestOutputHelper log) => _log = log;
 
-    [SkippableFact]
-    public void TheOtherPersonIsRemovedAndTheChosenOneKept()
+    /// <summary>Two cut-outs over a plain-coloured still, composed as compose-dataset does, then placed side by side (640x360 PNGs).</summary>
+    private static (string Input, IReadOnlyList<PersonPair.Frame> Frames) TwoPeople(TempFolder dir, int count)
     {
         var mattes = SharedData.Path("media", "matting");
         SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_22fc0130"));
         SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_514ca06a"));
-        using var dir = new TempFolder();
-        // Two cut-outs over a plain-coloured still, composed as compose-dataset does, then placed side by side.
         var fg = Directory.CreateDirectory(dir.File("fg")).FullName;
         foreach (var name in new[] { "p3m_p_22fc0130", "p3m_p_514ca06a" })
         {
@@ -31,11 +29,32 @@ public sealed class SubjectConvertTests
         }
         var bg = Directory.CreateDirectory(dir.File("bg")).FullName;
         PngFile.WriteRgb(Path.Combine(bg, "wall.png"), 64, 36, Enumerable.Range(0, 64 * 36 * 3).Select(i => (byte)(90 + i % 3 * 40 + i / (64 * 3) % 9)).ToArray());
-        DatasetComposer.Run(new ComposeOptions { Foregrounds = fg, Backgrounds = bg, Output = dir.File("ds"), Width = 640, Height = 360, Frames = 6 });
+        DatasetComposer.Run(new ComposeOptions { Foregrounds = fg, Backgrounds = bg, Output = dir.File("ds"), Width = 640, Height = 360, Frames = count });
         var clips = Directory.GetDirectories(dir.File("ds")).Order(StringComparer.Ordinal).ToArray();
-        var frames = PersonPair.Build(clips[0], clips[1], 6);
+        var frames = PersonPair.Build(clips[0], clips[1], count);
         var input = Directory.CreateDirectory(dir.File("com")).FullName;
         for (int i = 0; i < frames.Count; i++) PngFile.WriteRgb(Path.Combine(input, $"{i:D4}.png"), 640, 360, frames[i].Rgb);
+        return (input, frames);
+    }
+
+    [SkippableFact]
+    public void APointOnNobodyInTheFirstFrameNamesThePeopleFoundThere()
+    {
+        using var dir = new TempFolder();
+        var (input, _) = TwoPeople(dir, 3);
+        var r = CliRunner.Run("convert", input, "--subject", "3,3", "--output-alpha", dir.File("a"), "--threads", "2");
+        _log.WriteLine($"exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.StdErr.Trim().Split('\n'));
+        Assert.Contains("--subject 3,3: nobody stands at that point in frame 0, the frame a point is read in; people found there: 0 at (", line);
+        Assert.False(Directory.Exists(dir.File("a")));
+    }
+
+    [SkippableFact]
+    public void TheOtherPersonIsRemovedAndTheChosenOneKept()
+    {
+        using var dir = new TempFolder();
+        var (input, frames) = TwoPeople(dir, 6);
         var (left, right) = (Box(frames[0].LeftAlpha), Box(frames[0].RightAlpha));
 
         var alone = CliRunner.Run("convert", input, "--output-alpha", dir.File("alone"), "--threads", "2");
