@@ -71,6 +71,27 @@ public static class SharedOptions
             catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
         });
 
+    public static readonly Option<string?> SubjectMask = OptionValues.Path("--subject-mask",
+        "keep the person this mask of the first frame marks (a greyscale PNG of the frame's size, above 127 on the person), " +
+        "followed as with --subject", "FILE.png");
+
+    /// <summary>The person to keep, from <c>--subject</c> or <c>--subject-mask</c> (read now); null = everyone.</summary>
+    /// <exception cref="MediaFormatException">The mask file cannot be read.</exception>
+    public static SubjectChoice? ReadSubject(ParseResult parse)
+    {
+        var mask = parse.GetValue(SubjectMask);
+        if (mask is null) return parse.GetValue(Subject);
+        if (parse.GetValue(Subject) is not null) throw new UsageException("give either --subject or --subject-mask, not both");
+        try
+        {
+            return SubjectChoice.FromMask(mask, parse.GetValue(MaxPixels) ?? Conversion.ConvertLimits.DefaultMaxPixels);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(ParameterFlags.Say(e));
+        }
+    }
+
     public static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress, stats lines or summary");
 
     /// <summary>The options that make up <see cref="MattingSettings"/>, for a command that mattes.</summary>

@@ -20,6 +20,7 @@ internal static class PathCollisions
         if (options.Background.FilePath is { } background && File.Exists(background)) inputs.Add(("the Background", background));
         if (options.Plate is { } plate && plate.Plate != PlateMode.Auto) inputs.Add(("the Plate", plate.Plate));
         if (options.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
+        if (options.Subject?.MaskPath is { } mask) inputs.Add(("the SubjectMask", mask));
         return inputs;
     }
 

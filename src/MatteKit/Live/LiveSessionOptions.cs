@@ -54,6 +54,7 @@ internal sealed record LiveSessionOptions
         foreach (var file in Conversion.PathCollisions.FilesRead(Input)) inputs.Add(("the input", file));
         if (Matter.Background.FilePath is { } background && File.Exists(background)) inputs.Add(("the Background", background));
         if (Matter.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
+        if (Matter.Subject?.MaskPath is { } mask) inputs.Add(("the SubjectMask", mask));
         var outputs = Outputs.Select(o => (Option: "Outputs", Path: (string?)o))
             .Concat(new (string Option, string? Path)[] { ("OutputAlpha", OutputAlpha), ("OutputForeground", OutputForeground), ("StatsFile", StatsFile) })
             .SelectMany(o => o.Path is { } path && !LiveOutput.IsUrl(path) ? new[] { (o.Option, path) } : []).ToList();

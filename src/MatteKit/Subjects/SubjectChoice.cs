@@ -4,17 +4,20 @@ using System.Globalization;
 namespace MatteKit;
 
 /// <summary>
-/// Which person to keep (<c>--subject</c>): the largest, the one nearest the frame's centre, the one at a point of
-/// the first frame in which anyone is seen, or the detector's N-th person there (0 = its best score).
+/// Which person to keep (<c>--subject</c>): the largest, the one nearest the frame's centre, the detector's N-th person
+/// (0 = its best score) in the first frame in which anyone is seen; or the one at a point of the first frame, or the one
+/// a mask of the first frame covers (<see cref="FromMask"/>).
 /// </summary>
 public sealed record SubjectChoice
 {
-    private SubjectChoice(SubjectChoiceKind kind, float x = 0, float y = 0, int index = 0)
+    private SubjectChoice(SubjectChoiceKind kind, float x = 0, float y = 0, int index = 0, string? maskPath = null, Media.GrayImage? mask = null)
     {
         Kind = kind;
         X = x;
         Y = y;
         Index = index;
+        MaskPath = maskPath;
+        Mask = mask;
     }
 
     internal SubjectChoiceKind Kind { get; }
@@ -26,10 +29,30 @@ public sealed record SubjectChoice
     /// <summary>The detector's index (for <see cref="SubjectChoiceKind.Index"/>): people above the score threshold, best first.</summary>
     internal int Index { get; }
 
+    /// <summary>The mask file (for <see cref="SubjectChoiceKind.Mask"/>).</summary>
+    internal string? MaskPath { get; }
+
+    /// <summary>The mask, the first frame's size: above 127 is the person.</summary>
+    internal Media.GrayImage? Mask { get; }
+
     public static SubjectChoice Largest { get; } = new(SubjectChoiceKind.Largest);
     public static SubjectChoice Center { get; } = new(SubjectChoiceKind.Center);
     public static SubjectChoice AtPoint(float x, float y) => new(SubjectChoiceKind.Point, x, y);
     public static SubjectChoice AtIndex(int index) => new(SubjectChoiceKind.Index, index: index);
+
+    /// <summary>
+    /// The person a mask of the first frame covers: a greyscale PNG of the frame's size, above 127 where the person is
+    /// (as video object segmentation takes a first-frame mask). Read now, so that a bad file fails before any work.
+    /// </summary>
+    /// <exception cref="MediaFormatException">The file is not a greyscale PNG that can be read.</exception>
+    /// <exception cref="ArgumentException">The mask marks no pixel.</exception>
+    public static SubjectChoice FromMask(string path, long maxPixels = Media.PixelLimit.Default)
+    {
+        var mask = Media.PngFile.ReadGray(path, maxPixels);
+        if (!mask.Pixels.AsSpan().ContainsAnyInRange((byte)128, (byte)255))
+            throw new ArgumentException($"SubjectMask {path}: the mask marks nobody (no pixel above 127)", "SubjectMask");
+        return new(SubjectChoiceKind.Mask, maskPath: path, mask: mask);
+    }
 
     /// <summary><c>largest</c>, <c>center</c>, <c>X,Y</c> (pixels) or <c>N</c> (0 to 5).</summary>
     /// <exception cref="ArgumentException">One line naming the text and what is accepted.</exception>
@@ -51,6 +74,7 @@ public sealed record SubjectChoice
         SubjectChoiceKind.Largest => "largest",
         SubjectChoiceKind.Center => "center",
         SubjectChoiceKind.Point => string.Create(CultureInfo.InvariantCulture, $"{X},{Y}"),
+        SubjectChoiceKind.Mask => $"mask {MaskPath}",
         _ => Index.ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -7,4 +7,5 @@ internal enum SubjectChoiceKind
     Center,
     Point,
     Index,
+    Mask,
 }

@@ -78,6 +78,9 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             if (_choice.Kind == SubjectChoiceKind.Point && !(_choice.X < first.Width && _choice.Y < first.Height))
                 throw new SubjectChoiceException($"Subject {_choice}: the point lies outside the frame ({first.Width}x{first.Height}); " +
                     $"give X below {first.Width} and Y below {first.Height}");
+            if (_choice.Mask is { } mask && (mask.Width, mask.Height) != (first.Width, first.Height))
+                throw new SubjectChoiceException($"SubjectMask {_choice.MaskPath}: the mask is {mask.Width}x{mask.Height}, the frames " +
+                    $"{first.Width}x{first.Height}; give a mask of the first frame at its size");
             _following.Value = new SubjectTracker(_choice, first.Width, first.Height);
         }
         _inner.Matte(slots);
@@ -90,7 +93,7 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             var state = tracker.Update(people);
             // A point is read in the first frame: nobody there means no one was chosen, and a later frame's person
             // at that spot (someone walking in, or across) would be the wrong one.
-            if (started && i == 0 && _choice.Kind == SubjectChoiceKind.Point && tracker.FirstSeen is null)
+            if (started && i == 0 && _choice.Kind is SubjectChoiceKind.Point or SubjectChoiceKind.Mask && tracker.FirstSeen is null)
                 throw new SubjectChoiceException(NobodyAtThePoint(people, slot.Index));
             if (_choice.Kind == SubjectChoiceKind.Index && tracker.FirstSeen is null)
             {
@@ -109,11 +112,13 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     {
         // Numbered as N chooses them (best score first), so that the line's numbers can be given back as --subject N.
         var found = people.Where(p => p.Score >= SubjectTracker.AcquireScore).OrderByDescending(p => p.Score).ToList();
-        string where = $"Subject {_choice}: nobody stands at that point in frame {frame}, the frame a point is read in; ";
+        string where = _choice.Kind == SubjectChoiceKind.Mask
+            ? $"SubjectMask {_choice.MaskPath}: no one found in frame {frame}, the frame a mask is of, holds at least {SubjectTracker.MinMaskShare * 100:0}% of the mask in their box; "
+            : $"Subject {_choice}: nobody stands at that point in frame {frame}, the frame a point is read in; ";
         return found.Count == 0
             ? where + "nobody was found there (give largest, center or N to take the first person seen)"
             : where + $"people found there: {string.Join("; ", found.Select((p, k) => $"{k} at ({p.Box.Left:0},{p.Box.Top:0})-({p.Box.Right:0},{p.Box.Bottom:0})"))} " +
-              "(give a point inside one of them, or its number)";
+              $"(give {(_choice.Kind == SubjectChoiceKind.Mask ? "a mask over" : "a point inside")} one of them, or its number)";
     }
 
     // A frame made up to warm or time the network (live): the detector runs on it as on any frame (its first run

@@ -123,9 +123,40 @@ internal sealed class SubjectTracker
                 var containing = people.Where(p => p.Box.Contains(_choice.X, _choice.Y)).ToList();
                 return containing.Count > 0 ? containing.MinBy(p => p.Box.Area) : null;
             }
+            case SubjectChoiceKind.Mask:
+            {
+                // The person whose box holds most of the mask, when that is at least half of it.
+                var covered = people.Select(p => (Person: p, Share: MaskShare(p.Box))).Where(c => c.Share >= MinMaskShare).ToList();
+                return covered.Count > 0 ? covered.MaxBy(c => c.Share).Person : null;
+            }
             default:
                 return _choice.Index < people.Count ? people[_choice.Index] : null;
         }
+    }
+
+    /// <summary>The least share of a subject mask's pixels a person's box must hold to be the one it marks.</summary>
+    public const double MinMaskShare = 0.5;
+
+    private double MaskShare(PersonBox box)
+    {
+        var mask = _choice.Mask ?? throw new InvalidOperationException("a mask choice carries its mask");
+        int left = Math.Clamp((int)box.Left, 0, mask.Width), right = Math.Clamp((int)Math.Ceiling(box.Right), 0, mask.Width);
+        int top = Math.Clamp((int)box.Top, 0, mask.Height), bottom = Math.Clamp((int)Math.Ceiling(box.Bottom), 0, mask.Height);
+        long inside = 0, all = 0;
+        for (int y = 0; y < mask.Height; y++)
+        {
+            var row = mask.Pixels.AsSpan(y * mask.Width, mask.Width);
+            all += Count(row);
+            if (y >= top && y < bottom && right > left) inside += Count(row[left..right]);
+        }
+        return all == 0 ? 0 : (double)inside / all;
+    }
+
+    private static int Count(ReadOnlySpan<byte> row)
+    {
+        int n = 0;
+        foreach (byte b in row) if (b > 127) n++;
+        return n;
     }
 
     private void Take(PersonDetection detection, bool first)

@@ -51,6 +51,47 @@ public sealed class SubjectConvertTests
     }
 
     [SkippableFact]
+    public void AMaskOfTheFirstFrameChoosesThePersonItMarks()
+    {
+        using var dir = new TempFolder();
+        var (input, frames) = TwoPeople(dir, 4);
+        // The right person's own alpha in frame 0 as the mask, as a user would paint or export it.
+        PngFile.WriteGray(dir.File("right.png"), 640, 360, frames[0].RightAlpha);
+        var kept = CliRunner.Run("convert", input, "--subject-mask", dir.File("right.png"), "--output-alpha", dir.File("kept"), "--threads", "2");
+        _log.WriteLine(kept.StdOut + kept.StdErr);
+        Assert.True(kept.ExitCode == 0, kept.StdErr);
+        Assert.Contains($"subject (mask {dir.File("right.png")}): chosen at frame 0;", kept.StdOut);
+        var (left, right) = (Box(frames[0].LeftAlpha), Box(frames[0].RightAlpha));
+        var alpha = PngFile.ReadGray(Path.Combine(dir.File("kept"), "0000.png")).Pixels;
+        _log.WriteLine($"frame 0 MAD x1e3: other's box {Mad(alpha, null, left) * 1e3:0.00}, chosen {Mad(alpha, frames[0].RightAlpha, right) * 1e3:0.00}");
+        Assert.True(Mad(alpha, null, left) < 0.005, "the other person keeps alpha");
+        Assert.True(Mad(alpha, frames[0].RightAlpha, right) < 0.1, "the chosen person lost alpha");
+
+        // A mask over the wall marks nobody the detector finds; one of the wrong size is refused before any work.
+        var wall = new byte[640 * 360];
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) wall[y * 640 + x] = 255;
+        PngFile.WriteGray(dir.File("wall.png"), 640, 360, wall);
+        PngFile.WriteGray(dir.File("small.png"), 64, 36, new byte[64 * 36].Select(_ => (byte)255).ToArray());
+        PngFile.WriteGray(dir.File("empty.png"), 640, 360, new byte[640 * 360]);
+        foreach (var (mask, expected) in new[]
+                 {
+                     ("wall.png", "no one found in frame 0, the frame a mask is of, holds at least 50% of the mask in their box; people found there: 0 at ("),
+                     ("small.png", "the mask is 64x36, the frames 640x360"),
+                     ("empty.png", "the mask marks nobody (no pixel above 127)"),
+                 })
+        {
+            var r = CliRunner.Run("convert", input, "--subject-mask", dir.File(mask), "--output-alpha", dir.File("x"), "--threads", "2");
+            _log.WriteLine($"{mask}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains($"--subject-mask {dir.File(mask)}: {expected}", r.StdErr);
+            Assert.False(Directory.Exists(dir.File("x")));
+        }
+        var both = CliRunner.Run("convert", input, "--subject", "largest", "--subject-mask", dir.File("right.png"), "--output-alpha", dir.File("x"));
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("give either --subject or --subject-mask, not both", both.StdErr);
+    }
+
+    [SkippableFact]
     public void TheOtherPersonIsRemovedAndTheChosenOneKept()
     {
         using var dir = new TempFolder();
