@@ -39,7 +39,7 @@ internal static class ExportOnnxCommand
         {
             throw new UsageException(ParameterFlags.Say(e));
         }
-        double ratio = parse.GetValue(SharedOptions.DownsampleRatio) ?? RvmGeometry.AutoRatio(width, height);
+        double ratio = parse.RatioOrAuto(SharedOptions.DownsampleRatio) ?? RvmGeometry.AutoRatio(width, height);
         var refiner = parse.GetValue(SharedOptions.Refiner);
         bool fp16 = parse.GetValue(Fp16);
 

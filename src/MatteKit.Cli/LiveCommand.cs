@@ -112,11 +112,20 @@ internal static class LiveCommand
             Console.Error.WriteLine($"mattekit: preview at {string.Join(" or ", preview.PageUrls)}" + (at.IsLoopback ? "" :
                 " (open to the network: anyone who reaches it and has this address, its token included, sees the input and steers the session)"));
         }
-        var stats = LiveSession.Run(options, line => Console.Error.WriteLine(ParameterFlags.Say(line)), viewer: preview is null ? null : frames.Offer, started: m =>
+        LiveStats stats;
+        try
         {
-            Volatile.Write(ref running, m);
-            preview?.Attach(m);
-        }, cancel);
+            stats = LiveSession.Run(options, line => Console.Error.WriteLine(ParameterFlags.Say(line)), viewer: preview is null ? null : frames.Offer, started: m =>
+            {
+                Volatile.Write(ref running, m);
+                preview?.Attach(m);
+            }, cancel);
+        }
+        catch (MatteKit.Subjects.SubjectChoiceException e)
+        {
+            // Only the first frame can tell that --subject asks for someone who is not there: a usage error, as in convert.
+            throw new UsageException(ParameterFlags.Say(e));
+        }
         Volatile.Write(ref running, null);
         if (!quiet)
         {

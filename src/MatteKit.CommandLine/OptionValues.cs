@@ -81,14 +81,21 @@ public static class OptionValues
         => Parsed<T?>(name, help, helpName, text => choices.TryGetValue(text.ToLowerInvariant(), out var v) ? v
             : throw new UsageException($"{name} must be {Either(choices.Keys)}, got '{text}'"), null, choices.Keys.ToArray());
 
-    /// <summary>auto (null), or a number; that it lies in (0, 1] is the library's to check.</summary>
+    /// <summary>
+    /// auto, or a number; that it lies in (0, 1] is the library's to check. auto parses to NaN (a parser cannot give
+    /// null here: System.CommandLine then converts the word itself and fails), which <see cref="RatioOrAuto"/> turns into null.
+    /// </summary>
     public static Option<double?> Ratio(string name, string help)
         => Parsed<double?>(name, help, "R|auto", text =>
         {
-            if (text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
+            if (text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return double.NaN;
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && double.IsFinite(r)
                 ? r : throw new UsageException($"{name} must be auto or a number in (0, 1], got '{text}'");
         }, null, "auto", "1", "0.5", "0.375", "0.25");
+
+    /// <summary>A ratio option's value: null for auto (given or not), else the number.</summary>
+    public static double? RatioOrAuto(this ParseResult parse, Option<double?> option)
+        => parse.GetValue(option) is { } r && !double.IsNaN(r) ? r : null;
 
     public static string Either(IEnumerable<string> names)
     {

@@ -41,20 +41,27 @@ public static partial class ParameterFlags
     /// <summary>
     /// The error's message with each parameter name the table knows replaced by its flag, and .NET's
     /// "(Parameter 'X')" suffix dropped. A name inside a path or a quoted value (<c>/clips/Input/a.mp4</c>,
-    /// <c>'Weights'</c>) is left alone. Only errors about the options (<see cref="ArgumentException"/>) have every name
-    /// rewritten; a file's problem (which may quote ffmpeg's words) has the compound ones (<c>ReadTimeout</c>, not
+    /// <c>'Weights'</c>) is left alone. An error about the options (<see cref="ArgumentException"/>, or a file's error
+    /// caused by one, as a plan's field out of bounds) has every name rewritten. A file's own problem (which may quote
+    /// ffmpeg's words) has its file name left as it is and, after it, the compound names (<c>ReadTimeout</c>, not
     /// <c>Input</c>) and those it says it names (<see cref="MediaFormatException.Parameters"/>).
     /// </summary>
     public static string Say(Exception error)
     {
+        if (error is MediaFormatException file)
+        {
+            bool causedByOptions = file.InnerException is ArgumentException;
+            return $"{file.File}: {Rewrite(file.Problem, name => causedByOptions || file.Parameters.Contains(name) || name.Skip(1).Any(char.IsUpper))}";
+        }
         string message = error.Message;
-        if (error is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
-            message = message[..^$" (Parameter '{name}')".Length];
+        if (error is ArgumentException { ParamName: { } param } && message.EndsWith($" (Parameter '{param}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{param}')".Length];
         bool aboutOptions = error is ArgumentException;
-        var named = error is MediaFormatException file ? file.Parameters : Array.Empty<string>();
-        return Name().Replace(message, m => Flags.TryGetValue(m.Value, out var flag)
-                                            && (aboutOptions || named.Contains(m.Value) || m.Value.Skip(1).Any(char.IsUpper)) ? flag : m.Value);
+        return Rewrite(message, name => aboutOptions || name.Skip(1).Any(char.IsUpper));
     }
+
+    private static string Rewrite(string text, Func<string, bool> mapped)
+        => Name().Replace(text, m => Flags.TryGetValue(m.Value, out var flag) && mapped(m.Value) ? flag : m.Value);
 
     /// <summary>A line the library reports (a live session's end), in the command line's words.</summary>
     public static string Say(string line) => Say(new ArgumentException(line));

@@ -103,7 +103,7 @@ public static class SharedOptions
         Model = parse.GetValue(Model) ?? MatteModel.Rvm,
         Weights = parse.GetValue(Weights),
         Refiner = parse.GetValue(Refiner),
-        DownsampleRatio = parse.GetValue(DownsampleRatio),
+        DownsampleRatio = parse.RatioOrAuto(DownsampleRatio),
         Threads = parse.GetValue(Threads) ?? 0,
         MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
         MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,

@@ -185,23 +185,44 @@ internal sealed record ConversionPlan
     {
         string full = Path.GetFullPath(planPath);
         if (!File.Exists(full)) throw new MediaFormatException(planPath, "no such plan (make one with mattekit plan)");
+        var bytes = InputFile.ReadAllBytes(full, MaxPlanBytes, "a plan");
+        // The format first: a plan another version wrote is told as such, not as damaged fields.
+        switch (FormatOf(bytes))
+        {
+            case null: throw new MediaFormatException(full, "is not a MatteKit plan (not a JSON object)");
+            case not CurrentFormat: throw new MediaFormatException(full, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
+        }
         ConversionPlan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<ConversionPlan>(InputFile.ReadAllBytes(full, MaxPlanBytes, "a plan"), Json);
+            plan = JsonSerializer.Deserialize<ConversionPlan>(bytes, Json);
         }
         catch (JsonException e)
         {
             // A field our converters refused says what it holds; the serializer's own messages end with the path.
-            throw PlanJson.Field(e) is { } field && !e.Message.Contains(" Path: ", StringComparison.Ordinal)
-                ? PlanCheck.Damaged(full, field, e.Message)
-                : new MediaFormatException(full, $"is not a MatteKit plan ({e.Message})");
+            throw PlanJson.Field(e) is not { } field ? new MediaFormatException(full, $"is not a MatteKit plan ({e.Message})")
+                : e.Message.Contains(" Path: ", StringComparison.Ordinal) ? PlanCheck.Damaged(full, field, "is not a value of its kind, or not a field of a plan")
+                : PlanCheck.Damaged(full, field, e.Message);
         }
-        if (plan is null || plan.Format != CurrentFormat)
-            throw new MediaFormatException(full, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
+        if (plan is null) throw new MediaFormatException(full, "is not a MatteKit plan (null)");
         plan = plan with { PlanPath = full };
         PlanCheck.Check(plan);
         return plan.Sealed();
+    }
+
+    /// <summary>The plan's <c>format</c> field (0 when it has none or not a whole number); null when the file is no JSON object.</summary>
+    private static int? FormatOf(byte[] bytes)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(bytes);
+            if (json.RootElement.ValueKind != JsonValueKind.Object) return null;
+            return json.RootElement.TryGetProperty("format", out var format) && format.TryGetInt32(out int value) ? value : 0;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The largest plan file read: its chunks at their most, with room to spare.</summary>

@@ -43,11 +43,11 @@ internal static class PlanCheck
             // A value out of its bounds: named as the plan's field, the problem in the library's words.
             string problem = e.Message.EndsWith($" (Parameter '{e.ParamName}')", StringComparison.Ordinal)
                 ? e.Message[..^$" (Parameter '{e.ParamName}')".Length] : e.Message;
-            throw Damaged(at, field, $"is out of bounds: {problem}");
+            throw new MediaFormatException(at, $"{field} is out of bounds: {problem}; the plan is damaged (plan again)", e);
         }
         catch (ArgumentException e)
         {
-            throw new MediaFormatException(at, $"{e.Message} (as its options and outputs say; plan again)");
+            throw new MediaFormatException(at, $"{e.Message} (as its options and outputs say; plan again)", e);
         }
     }
 

@@ -31,6 +31,8 @@ internal static class PlanJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new EnumNames(), new BackgroundText(), new SizeText() },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutChunkOwnFields } },
+        // A field the plan does not have (a chunk's own, plate mode, a subject, a typo) is refused, not ignored.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     private static void LeaveOutChunkOwnFields(JsonTypeInfo info)

@@ -70,6 +70,8 @@ public sealed record Background
             return double.TryParse(text.AsSpan(5), NumberStyles.Float, CultureInfo.InvariantCulture, out double sigma) && sigma > 0 && sigma <= MaxBlurSigma
                 ? new(text, blurSigma: sigma)
                 : throw new ArgumentException($"background '{text}': blur:SIGMA needs SIGMA, the blur's radius in pixels, in (0, {MaxBlurSigma}]");
+        // A colour that is not one is a mistyped colour, not a file name.
+        if (text.StartsWith('#') && !File.Exists(text)) throw new ArgumentException($"background '{text}' is not {Choices} (a colour is #RRGGBB)");
         return new(text, file: text);
     }
 

@@ -54,4 +54,12 @@ internal static class ConvertLimits
 
     /// <summary>The longest read timeout: a day (the timers that enforce it take no more than about 24 days).</summary>
     public static readonly TimeSpan MaxReadTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>The one check of a read timeout (convert's and live's).</summary>
+    /// <exception cref="ArgumentException">Not in (0, <see cref="MaxReadTimeout"/>].</exception>
+    internal static void CheckReadTimeout(TimeSpan timeout)
+    {
+        if (!(timeout > TimeSpan.Zero && timeout <= MaxReadTimeout))
+            throw new ArgumentException($"ReadTimeout must be positive and at most {MaxReadTimeout.TotalSeconds:0} s, got {timeout.TotalSeconds} s", "ReadTimeout");
+    }
 }

@@ -124,8 +124,7 @@ public sealed record ConvertOptions
             throw new ArgumentException($"{nameof(H264Preset)} must be one of {string.Join(", ", VideoContainer.H264Presets)}, got '{preset}'", nameof(H264Preset));
         if (SeqChunk is < 1 or > ConvertLimits.MaxSeqChunk)
             throw new ArgumentException($"{nameof(SeqChunk)} must be a whole number from 1 to {ConvertLimits.MaxSeqChunk}, got {SeqChunk}", nameof(SeqChunk));
-        if (!(ReadTimeout > TimeSpan.Zero && ReadTimeout <= ConvertLimits.MaxReadTimeout))
-            throw new ArgumentException($"{nameof(ReadTimeout)} must be positive and at most {ConvertLimits.MaxReadTimeout.TotalSeconds:0} s, got {ReadTimeout.TotalSeconds} s", nameof(ReadTimeout));
+        ConvertLimits.CheckReadTimeout(ReadTimeout);
         if (StartSeconds is { } start && !(start >= 0 && double.IsFinite(start)))
             throw new ArgumentException($"{nameof(StartSeconds)} must be a number of seconds >= 0, got {start}", nameof(StartSeconds));
         if (DurationSeconds is { } d && !(d > 0 && double.IsFinite(d)))
@@ -149,7 +148,7 @@ public sealed record ConvertOptions
         ValidateModel();
         if (Subject is not null && (Frames is { Start: > 0 } || Warmup > 0))
             throw new ArgumentException($"{nameof(Subject)} follows one person from the first frame on; a chunk of a longer run ({nameof(Frames)}, {nameof(Warmup)}, " +
-                "workers, plan) cannot know whom the earlier chunks followed, so convert in one pass", nameof(Subject));
+                "Workers, plan) cannot know whom the earlier chunks followed, so convert in one pass", nameof(Subject));
         PathCollisions.Check(this);
     }
 

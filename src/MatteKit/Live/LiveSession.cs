@@ -143,7 +143,7 @@ internal static class LiveSession
         }
         catch (Exception e)
         {
-            failure = e;
+            failure = Unwrapped(e);
             ended = $"the session failed: {Cause(e)}";
         }
 
@@ -155,15 +155,17 @@ internal static class LiveSession
             }
             catch (Exception e) when (failure is null)
             {
-                failure = e;
+                failure = Unwrapped(e);
                 ended = $"the session failed: {Cause(e)}";
             }
             catch (Exception)
             {
                 // The same failure, already caught from Submit.
             }
-            // Each output is finished even when another fails to: what they hold is kept under their names.
-            foreach (var output in outputs)
+            // Each output is finished even when another fails to: what they hold is kept under their names. A session
+            // that failed before its first frame came out keeps nothing (its outputs are discarded by Dispose).
+            bool nothingMatted = failure is not null && matter.Stats.FramesOut == 0;
+            foreach (var output in nothingMatted ? Array.Empty<LiveOutput>() : outputs)
             {
                 try
                 {
@@ -216,6 +218,10 @@ internal static class LiveSession
     }
 
     /// <summary>The innermost message: LiveMatter wraps its worker's failure in "the live session failed: ...".</summary>
+    // A failure of the worker arrives wrapped (the matter's InvalidOperationException); a wrong option found on the first
+    // frame (a subject that is not there) is the option's error, as convert gives it.
+    private static Exception Unwrapped(Exception e) => e is InvalidOperationException { InnerException: ArgumentException inner } ? inner : e;
+
     private static string Cause(Exception e) => (e is InvalidOperationException { InnerException: { } inner } ? inner : e).Message.ReplaceLineEndings(" ");
 
     private static List<(string Target, bool V4l2, LiveOutputRole Role)> Targets(LiveSessionOptions options)

@@ -44,8 +44,7 @@ internal sealed record LiveSessionOptions
         if (InputSize is { } s && (long)s.Width * s.Height > Matter.Matting.MaxPixels)
             throw new ArgumentException($"InputSize {s.Width}x{s.Height} is above the limit of {Matter.Matting.MaxPixels} pixels (MaxPixels)");
         if (Encoding.Crf is not null && Encoding.Mbps is not null) throw new ArgumentException("give either Mbps or Crf, not both");
-        if (!(ReadTimeout > TimeSpan.Zero && ReadTimeout <= Conversion.ConvertLimits.MaxReadTimeout))
-            throw new ArgumentException($"ReadTimeout must be positive and at most {Conversion.ConvertLimits.MaxReadTimeout.TotalSeconds:0} s");
+        Conversion.ConvertLimits.CheckReadTimeout(ReadTimeout);
         if (Duration is { } d && d <= TimeSpan.Zero) throw new ArgumentException("Duration must be positive");
         bool stream = Input == "-" || Input.Contains("://", StringComparison.Ordinal) || Input.StartsWith("/dev/", StringComparison.Ordinal) || InputFormat is not null;
         if (!stream && !Realtime)

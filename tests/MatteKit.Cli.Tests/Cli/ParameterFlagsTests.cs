@@ -1,6 +1,7 @@
 using MatteKit.CommandLine;
 using MatteKit.Conversion;
 using MatteKit.Media;
+using MatteKit.Tests.TestSupport;
 using Xunit;
 
 namespace MatteKit.Tests.Cli;
@@ -37,6 +38,34 @@ public sealed class ParameterFlagsTests
         // ffmpeg's own words ("Input #0") may follow a file's name: only unmistakable names are rewritten there.
         var error = new MediaFormatException("clip.mp4", "Input #0 sent no frame for 10 s; ReadTimeout sets the limit");
         Assert.Equal("clip.mp4: Input #0 sent no frame for 10 s; --read-timeout sets the limit", ParameterFlags.Say(error));
+    }
+
+    [Fact]
+    public void AFileNamedLikeAParameterKeepsItsName()
+        => Assert.Equal("ReadTimeout: no such file or folder", ParameterFlags.Say(new MediaFormatException("ReadTimeout", "no such file or folder")));
+
+    [Fact]
+    public void AFilesErrorCausedByAnOptionSpeaksInFlags()
+    {
+        var cause = new ArgumentException("Threads must be a whole number from 1 to 2, got 9999", "Threads");
+        var error = new MediaFormatException("plan.json", "options.matting.threads is out of bounds: Threads must be a whole number from 1 to 2, got 9999", cause);
+        Assert.Equal("plan.json: options.matting.threads is out of bounds: --threads must be a whole number from 1 to 2, got 9999", ParameterFlags.Say(error));
+    }
+
+    [SkippableFact]
+    public void RatioAutoGivenIsRatioAutoLeftOut()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        string sample = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+        foreach (var (name, ratio) in new[] { ("given", new[] { "--downsample-ratio", "AUTO" }), ("left", Array.Empty<string>()) })
+        {
+            var r = CliRunner.Run(new[] { "convert", sample, "--output-alpha", dir.File(name), "--duration", "0.2", "--threads", "2", "--quiet" }.Concat(ratio).ToArray());
+            Assert.True(r.ExitCode == 0, r.StdErr);
+        }
+        Assert.Equal(Directory.GetFiles(dir.File("left")).Order().Select(File.ReadAllBytes).SelectMany(b => b), Directory.GetFiles(dir.File("given")).Order().Select(File.ReadAllBytes).SelectMany(b => b));
+        var export = CliRunner.Run("export-onnx", "--size", "64x48", "--downsample-ratio", "auto", "--out", dir.File("x.onnx"), "--quiet");
+        Assert.True(export.ExitCode == 0, export.StdErr);
     }
 
     [Fact]

@@ -53,6 +53,13 @@ public sealed class LiveSubjectTests
         _log.WriteLine($"mean alpha over {outputs.Count} frame(s): other person's box {other:0.000}, chosen person's box {chosen:0.000}");
         Assert.True(other < 0.01, $"the other person keeps alpha {other:0.000}");
         Assert.True(chosen > 0.2, $"the chosen person has alpha {chosen:0.000} only");
+
+        // A point on nobody in the first frame: a usage error as in convert, and no output left behind.
+        var nobody = CliRunner.Run("live", dir.File("two.mp4"), "--realtime", "--subject", "3,3", "--output-alpha", dir.File("none.mkv"), "--threads", "2");
+        _log.WriteLine($"exit {nobody.ExitCode}: {nobody.StdErr.Trim()}");
+        Assert.Equal(2, nobody.ExitCode);
+        Assert.Contains("--subject 3,3: nobody stands at that point in frame 0", nobody.StdErr);
+        Assert.False(File.Exists(dir.File("none.mkv")));
     }
 
     private static (int L, int T, int R, int B) Box(byte[] alpha)
