@@ -15,33 +15,11 @@ public sealed class SubjectConvertTests
 
     public SubjectConvertTests(ITestOutputHelper log) => _log = log;
 
-    /// <summary>Two cut-outs over a plain-coloured still, composed as compose-dataset does, then placed side by side (640x360 PNGs).</summary>
-    private static (string Input, IReadOnlyList<PersonPair.Frame> Frames) TwoPeople(TempFolder dir, int count)
-    {
-        var mattes = SharedData.Path("media", "matting");
-        SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_22fc0130"));
-        SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_514ca06a"));
-        var fg = Directory.CreateDirectory(dir.File("fg")).FullName;
-        foreach (var name in new[] { "p3m_p_22fc0130", "p3m_p_514ca06a" })
-        {
-            Directory.CreateDirectory(Path.Combine(fg, name));
-            foreach (var file in Directory.GetFiles(Path.Combine(mattes, name))) File.Copy(file, Path.Combine(fg, name, Path.GetFileName(file)));
-        }
-        var bg = Directory.CreateDirectory(dir.File("bg")).FullName;
-        PngFile.WriteRgb(Path.Combine(bg, "wall.png"), 64, 36, Enumerable.Range(0, 64 * 36 * 3).Select(i => (byte)(90 + i % 3 * 40 + i / (64 * 3) % 9)).ToArray());
-        DatasetComposer.Run(new ComposeOptions { Foregrounds = fg, Backgrounds = bg, Output = dir.File("ds"), Width = 640, Height = 360, Frames = count });
-        var clips = Directory.GetDirectories(dir.File("ds")).Order(StringComparer.Ordinal).ToArray();
-        var frames = PersonPair.Build(clips[0], clips[1], count);
-        var input = Directory.CreateDirectory(dir.File("com")).FullName;
-        for (int i = 0; i < frames.Count; i++) PngFile.WriteRgb(Path.Combine(input, $"{i:D4}.png"), 640, 360, frames[i].Rgb);
-        return (input, frames);
-    }
-
     [SkippableFact]
     public void APointOnNobodyInTheFirstFrameNamesThePeopleFoundThere()
     {
         using var dir = new TempFolder();
-        var (input, _) = TwoPeople(dir, 3);
+        var (input, _) = TwoPeopleClip.Build(dir, 3);
         var r = CliRunner.Run("convert", input, "--subject", "3,3", "--output-alpha", dir.File("a"), "--threads", "2");
         _log.WriteLine($"exit {r.ExitCode}: {r.StdErr.Trim()}");
         Assert.Equal(2, r.ExitCode);
@@ -54,7 +32,7 @@ public sealed class SubjectConvertTests
     public void AMaskOfTheFirstFrameChoosesThePersonItMarks()
     {
         using var dir = new TempFolder();
-        var (input, frames) = TwoPeople(dir, 4);
+        var (input, frames) = TwoPeopleClip.Build(dir, 4);
         // The right person's own alpha in frame 0 as the mask, as a user would paint or export it.
         PngFile.WriteGray(dir.File("right.png"), 640, 360, frames[0].RightAlpha);
         var kept = CliRunner.Run("convert", input, "--subject-mask", dir.File("right.png"), "--output-alpha", dir.File("kept"), "--threads", "2");
@@ -95,7 +73,7 @@ public sealed class SubjectConvertTests
     public void TheOtherPersonIsRemovedAndTheChosenOneKept()
     {
         using var dir = new TempFolder();
-        var (input, frames) = TwoPeople(dir, 6);
+        var (input, frames) = TwoPeopleClip.Build(dir, 6);
         var (left, right) = (Box(frames[0].LeftAlpha), Box(frames[0].RightAlpha));
 
         var alone = CliRunner.Run("convert", input, "--output-alpha", dir.File("alone"), "--threads", "2");
@@ -149,20 +127,7 @@ public sealed class SubjectConvertTests
         Assert.Contains("--subject follows one person from the first frame on", r.StdErr);
     }
 
-    private static (int L, int T, int R, int B) Box(byte[] alpha)
-    {
-        int l = 640, t = 360, r = -1, b = -1;
-        for (int y = 0; y < 360; y++)
-            for (int x = 0; x < 640; x++)
-                if (alpha[y * 640 + x] > 0) (l, t, r, b) = (Math.Min(l, x), Math.Min(t, y), Math.Max(r, x + 1), Math.Max(b, y + 1));
-        return (l, t, r, b);
-    }
+    private static (int L, int T, int R, int B) Box(byte[] alpha) => TwoPeopleClip.Box(alpha);
 
-    private static double Mad(byte[] predicted, byte[]? truth, (int L, int T, int R, int B) box)
-    {
-        double sum = 0;
-        for (int y = box.T; y < box.B; y++)
-            for (int x = box.L; x < box.R; x++) sum += Math.Abs(predicted[y * 640 + x] - (truth?[y * 640 + x] ?? 0)) / 255.0;
-        return sum / ((box.R - box.L) * (box.B - box.T));
-    }
+    private static double Mad(byte[] predicted, byte[]? truth, (int L, int T, int R, int B) box) => TwoPeopleClip.Mad(predicted, truth, box);
 }

@@ -1,5 +1,3 @@
-using MatteKit.Datasets;
-using MatteKit.Media;
 using MatteKit.Tests.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -21,26 +19,11 @@ public sealed class LiveSubjectTests
     public void OnlyTheChosenPersonIsMattedLive()
     {
         MediaTools.SkipIfMissing();
-        var mattes = SharedData.Path("media", "matting");
-        SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_22fc0130"));
-        SharedData.SkipIfMissing(Path.Combine(mattes, "p3m_p_514ca06a"));
         using var dir = new TempFolder();
-        var fg = Directory.CreateDirectory(dir.File("fg")).FullName;
-        foreach (var name in new[] { "p3m_p_22fc0130", "p3m_p_514ca06a" })
-        {
-            Directory.CreateDirectory(Path.Combine(fg, name));
-            foreach (var file in Directory.GetFiles(Path.Combine(mattes, name))) File.Copy(file, Path.Combine(fg, name, Path.GetFileName(file)));
-        }
-        var bg = Directory.CreateDirectory(dir.File("bg")).FullName;
-        PngFile.WriteRgb(Path.Combine(bg, "wall.png"), 64, 36, Enumerable.Range(0, 64 * 36 * 3).Select(i => (byte)(90 + i % 3 * 40 + i / (64 * 3) % 9)).ToArray());
-        DatasetComposer.Run(new ComposeOptions { Foregrounds = fg, Backgrounds = bg, Output = dir.File("ds"), Width = 640, Height = 360, Frames = 8 });
-        var clips = Directory.GetDirectories(dir.File("ds")).Order(StringComparer.Ordinal).ToArray();
-        var frames = PersonPair.Build(clips[0], clips[1], 8);
-        var pngs = Directory.CreateDirectory(dir.File("com")).FullName;
-        for (int i = 0; i < frames.Count; i++) PngFile.WriteRgb(Path.Combine(pngs, $"{i:D4}.png"), 640, 360, frames[i].Rgb);
+        var (pngs, frames) = TwoPeopleClip.Build(dir, 8);
         // A slow rate, so that a busy 2-core machine mattes most frames rather than dropping them.
         MediaTools.Ffmpeg("-framerate", "4", "-i", Path.Combine(pngs, "%04d.png"), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv444p", dir.File("two.mp4"));
-        var (left, right) = (Box(frames[0].LeftAlpha), Box(frames[0].RightAlpha));
+        var (left, right) = (TwoPeopleClip.Box(frames[0].LeftAlpha), TwoPeopleClip.Box(frames[0].RightAlpha));
         string point = $"{(right.L + right.R) / 2},{(right.T + right.B) / 2}";
 
         var r = CliRunner.Run("live", dir.File("two.mp4"), "--realtime", "--subject", point, "--output-alpha", dir.File("pha.mkv"),
@@ -60,15 +43,6 @@ public sealed class LiveSubjectTests
         Assert.Equal(2, nobody.ExitCode);
         Assert.Contains("--subject 3,3: nobody stands at that point in frame 0", nobody.StdErr);
         Assert.False(File.Exists(dir.File("none.mkv")));
-    }
-
-    private static (int L, int T, int R, int B) Box(byte[] alpha)
-    {
-        int l = 640, t = 360, r = -1, b = -1;
-        for (int y = 0; y < 360; y++)
-            for (int x = 0; x < 640; x++)
-                if (alpha[y * 640 + x] > 0) (l, t, r, b) = (Math.Min(l, x), Math.Min(t, y), Math.Max(r, x + 1), Math.Max(b, y + 1));
-        return (l, t, r, b);
     }
 
     private static double Mean(byte[] alpha, (int L, int T, int R, int B) box)
