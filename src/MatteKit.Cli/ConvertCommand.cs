@@ -131,7 +131,7 @@ internal static class ConvertCommand
             NoAudio = parse.GetValue(NoAudio),
             Subject = SharedOptions.ReadSubject(parse),
             Plate = PlateModeFlags.Read(parse),
-            ReadTimeout = SharedOptions.ReadReadTimeout(parse),
+            ReadTimeout = SharedOptions.ReadReadTimeout(parse, ConvertLimits.DefaultReadTimeout),
         };
         // Every check of the options, their bounds and their paths is the library's; here it is a usage error (exit 2).
         try

@@ -75,7 +75,7 @@ internal static class LiveCommand
             OutputForeground = parse.GetValue(OutputForeground),
             OutputV4l2 = parse.GetValue(OutputV4l2),
             StatsFile = parse.GetValue(Stats),
-            ReadTimeout = SharedOptions.ReadReadTimeout(parse),
+            ReadTimeout = SharedOptions.ReadReadTimeout(parse, LiveSessionOptions.DefaultReadTimeout),
             Reconnect = parse.GetValue(Reconnect),
             Duration = parse.GetValue(Duration) is { } d ? TimeSpan.FromSeconds(d) : null,
             Encoding = new LiveEncoding { Crf = parse.GetValue(SharedOptions.Crf), Mbps = parse.GetValue(SharedOptions.Mbps) },

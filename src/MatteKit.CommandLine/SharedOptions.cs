@@ -54,7 +54,8 @@ public static class SharedOptions
         $"{ConvertLimits.DefaultMaxPixels} (above 8K DCI)", 1);
 
     public static readonly Option<double?> ReadTimeout = OptionValues.PositiveNumber("--read-timeout",
-        $"give up on an input that sends nothing this long (default {ConvertLimits.DefaultReadTimeout.TotalSeconds:0})", "SECONDS");
+        $"give up on an input that sends nothing this long (default {ConvertLimits.DefaultReadTimeout.TotalSeconds:0} for convert, " +
+        $"{Live.LiveSessionOptions.DefaultReadTimeout.TotalSeconds:0} for live)", "SECONDS");
 
     public static readonly Option<int?> Crf = OptionValues.WholeNumber("--crf",
         $"constant quality of video outputs, 0 to {ConvertLimits.MaxCrf} (default: H.264 18 for convert, 23 for live; VP9 30)", 0);
@@ -63,8 +64,9 @@ public static class SharedOptions
         "video bit rate in Mbit/s instead (fractions allowed)");
 
     public static readonly Option<SubjectChoice?> Subject = OptionValues.Parsed<SubjectChoice?>("--subject",
-        "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center, X,Y (pixels of the first frame " +
-        "where anyone is seen) or N (the detector's N-th person there, 0 = best score); alpha is 0 elsewhere", "WHO",
+        "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center or N (the detector's N-th " +
+        "person, 0 = best score) in the first frame where anyone is seen, or X,Y (pixels of the first frame, where someone must stand); " +
+        "alpha is 0 elsewhere", "WHO",
         text =>
         {
             try { return SubjectChoice.Parse(text); }
@@ -110,7 +112,7 @@ public static class SharedOptions
         MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
     };
 
-    /// <summary>The read timeout as given, or the default.</summary>
-    public static TimeSpan ReadReadTimeout(ParseResult parse)
-        => parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)) : ConvertLimits.DefaultReadTimeout;
+    /// <summary>The read timeout as given, or the command's default.</summary>
+    public static TimeSpan ReadReadTimeout(ParseResult parse, TimeSpan fallback)
+        => parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)) : fallback;
 }

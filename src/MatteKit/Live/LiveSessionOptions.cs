@@ -24,7 +24,10 @@ internal sealed record LiveSessionOptions
     public string? OutputV4l2 { get; init; }
     public LiveEncoding Encoding { get; init; } = new();
     public string? StatsFile { get; init; }
-    public TimeSpan ReadTimeout { get; init; } = Conversion.ConvertLimits.DefaultReadTimeout;
+    public TimeSpan ReadTimeout { get; init; } = DefaultReadTimeout;
+
+    /// <summary>Live gives up on a silent input sooner than convert: a stalled camera or stream should be noticed.</summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(10);
     public bool Reconnect { get; init; }
 
     /// <summary>Stop after this long (a recording of fixed length); null = until the input ends or a signal.</summary>
