@@ -84,6 +84,7 @@ internal static class LiveCommand
             {
                 Matting = SharedOptions.ReadMatting(parse),
                 Subject = SharedOptions.ReadSubject(parse),
+                SubjectChangeable = parse.GetValue(PreviewAt) is not null, // the page may choose someone with a click
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
                 Background = parse.GetRequiredValue(SharedOptions.Background),
                 ResetOnSceneCut = !parse.GetValue(KeepStateAtCuts),

@@ -46,9 +46,13 @@ public sealed partial class LivePreviewProcess : IDisposable
 
     /// <summary>Starts <c>live SAMPLE --realtime --loop --preview PREVIEW ARGS</c> and waits (at most a minute) for the page's address.</summary>
     public static LivePreviewProcess Start(string preview, IReadOnlyDictionary<string, string>? environment, params string[] args)
+        => StartOn(Sample, preview, environment, args);
+
+    /// <summary>As <see cref="Start"/>, on another input file.</summary>
+    public static LivePreviewProcess StartOn(string input, string preview, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var cli = CliRunner.Start(environment ?? new Dictionary<string, string>(),
-            new[] { "live", Sample, "--realtime", "--loop", "--preview", preview, "--threads", "2", "--quiet" }.Concat(args).ToArray());
+            new[] { "live", input, "--realtime", "--loop", "--preview", preview, "--threads", "2", "--quiet" }.Concat(args).ToArray());
         var live = new LivePreviewProcess(cli);
         var announced = new ManualResetEventSlim();
         cli.ErrorDataReceived += (_, e) =>

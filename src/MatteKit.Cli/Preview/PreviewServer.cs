@@ -244,6 +244,7 @@ internal sealed class PreviewServer : IDisposable
             {
                 LiveStatsJson.WriteCounts(json, matter.Stats);
                 json.WriteString("background", matter.Background);
+                if (matter.Subject is { } subject) json.WriteString("subject", subject);
                 json.WriteString("ratio_asked", matter.DownsampleRatio is { } r ? r.ToString(CultureInfo.InvariantCulture) : "auto");
                 if (matter.RatioFailure is { } failure) json.WriteString("ratio_failure", failure);
                 json.WriteBoolean("transparent", matter.Transparent);
@@ -275,13 +276,15 @@ internal sealed class PreviewServer : IDisposable
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new FormatException("send a JSON object: {\"background\": ..., \"ratio\": ..., \"reset\": true}");
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException("send a JSON object: {\"background\": ..., \"ratio\": ..., \"reset\": true, \"subject\": \"X,Y\" or null}");
             // Only settings, never a path: the page must not make this process open (or say whether there is) a file.
             if (root.TryGetProperty("background", out var background))
                 matter.SetBackground(CompositionBackground.ParseSetting(background.GetString() ?? ""));
             if (root.TryGetProperty("ratio", out var ratio))
                 matter.SetDownsampleRatio(ratio.ValueKind == JsonValueKind.String && ratio.GetString() == "auto" ? null : ratio.GetDouble());
             if (root.TryGetProperty("reset", out var reset) && reset.GetBoolean()) matter.Reset();
+            if (root.TryGetProperty("subject", out var subject))
+                matter.SetSubject(subject.ValueKind == JsonValueKind.Null ? null : SubjectChoice.Parse(subject.GetString() ?? ""));
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
         {

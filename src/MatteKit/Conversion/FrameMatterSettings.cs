@@ -42,6 +42,9 @@ internal sealed record FrameMatterSettings
     /// <summary>The person to keep (<c>--subject</c>); null = everyone.</summary>
     public SubjectChoice? Subject { get; init; }
 
+    /// <summary>Whether the person may be chosen later (a live page): the detector is loaded even without a subject.</summary>
+    public bool SubjectChangeable { get; init; }
+
     /// <summary>The settings <paramref name="options"/> give.</summary>
     public static FrameMatterSettings From(ConvertOptions options) => new()
     {
@@ -64,7 +67,7 @@ internal sealed record FrameMatterSettings
         IFrameMatter matter = Plate is { } plate ? OpenPlate(plate)
             : Matting.Model == MatteModel.Rvm ? OpenRvm()
             : OpenSelfie();
-        return Subject is { } subject ? SubjectFrameMatter.Wrap(matter, subject, Matting.Threads) : matter;
+        return Subject is not null || SubjectChangeable ? SubjectFrameMatter.Wrap(matter, Subject, Matting.Threads) : matter;
     }
 
     // ffmpeg children and the decode/encode threads share the cores with inference (convert and live alike):

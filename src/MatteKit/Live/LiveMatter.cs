@@ -24,10 +24,13 @@ public sealed class LiveMatter : IDisposable
     private readonly LiveRatioController _ratios;
     private readonly LiveWorker _worker;
 
+    private readonly Subjects.SubjectFollowing? _following; // whom the runner keeps, when a subject may be chosen
+
     private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, IFrameMatter matter, CompositionBackground background)
     {
         _options = options;
-        _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve: options.Subject is null, _gate, _counters);
+        _following = (matter as Subjects.SubjectFrameMatter)?.Following;
+        _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve: options.Subject is null && !options.SubjectChangeable, _gate, _counters);
         _worker = new LiveWorker(options, onFrame, background, _gate, _ratios, _counters);
     }
 
@@ -64,6 +67,7 @@ public sealed class LiveMatter : IDisposable
     {
         Matting = options.Matting,
         Subject = options.Subject,
+        SubjectChangeable = options.SubjectChangeable,
         MaxCachedSizes = 2,
     };
 
@@ -112,6 +116,22 @@ public sealed class LiveMatter : IDisposable
             throw new ArgumentException($"frame of {width}x{height} needs {width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
         return _worker.Submit(rgb24, width, height);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="subject"/> from the next frame on (null: everyone), followed afresh; a point is read in that
+    /// frame, and until someone stands there alpha is 0. Needs a session started with a subject or
+    /// <see cref="LiveMatterOptions.SubjectChangeable"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The session has no person detector.</exception>
+    public void SetSubject(SubjectChoice? subject)
+    {
+        var following = _following ?? throw new InvalidOperationException(
+            "this session follows nobody: start it with a subject (or with the page, which may choose one) to choose people");
+        _worker.RequestSubject(following, subject);
+    }
+
+    /// <summary>Whom the session keeps now (null: everyone), as text; null too when it cannot choose.</summary>
+    public string? Subject => _worker.SubjectText(_following);
 
     /// <summary>Forgets the recurrent state before the next frame (a scene cut, a new person).</summary>
     public void Reset() => _worker.RequestReset();

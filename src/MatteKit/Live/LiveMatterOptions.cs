@@ -49,6 +49,12 @@ public sealed record LiveMatterOptions
     /// </summary>
     public SubjectChoice? Subject { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="LiveMatter.SetSubject"/> may choose a person later (the preview page's click): the person
+    /// detector is loaded even without <see cref="Subject"/>, and frames are never matted at half their size.
+    /// </summary>
+    public bool SubjectChangeable { get; init; }
+
     /// <summary>The composition's background (a colour, transparent, the frame blurred, an image or a video).</summary>
     public Background Background { get; init; } = Background.Green;
 

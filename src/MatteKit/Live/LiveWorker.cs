@@ -114,6 +114,21 @@ internal sealed class LiveWorker : IDisposable
         return true;
     }
 
+    private (Subjects.SubjectFollowing Following, SubjectChoice? Choice)? _subjectRequest;
+
+    /// <summary>From the next frame on, <paramref name="choice"/> is kept (null: everyone).</summary>
+    public void RequestSubject(Subjects.SubjectFollowing following, SubjectChoice? choice)
+    {
+        lock (_gate) _subjectRequest = (following, choice);
+    }
+
+    /// <summary>The subject asked for last, as text ("everyone" for none); null without a detector.</summary>
+    public string? SubjectText(Subjects.SubjectFollowing? following)
+    {
+        if (following is null) return null;
+        lock (_gate) return (_subjectRequest is { } asked ? asked.Choice : following.Choice)?.ToString() ?? "everyone";
+    }
+
     /// <summary>The recurrent state is forgotten before the next frame.</summary>
     public void RequestReset()
     {
@@ -216,6 +231,11 @@ internal sealed class LiveWorker : IDisposable
             _nextBackground = null;
         }
         _ratios.SwapPending();
+        if (_subjectRequest is { } subject)
+        {
+            subject.Following.Choose(subject.Choice);
+            _subjectRequest = null;
+        }
         if (_resetRequested)
         {
             _ratios.ResetSequence();

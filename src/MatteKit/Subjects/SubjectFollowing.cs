@@ -1,0 +1,35 @@
+namespace MatteKit.Subjects;
+
+/// <summary>
+/// Whom a <see cref="SubjectFrameMatter"/> keeps and how far it has followed them, shared by the runners opened from
+/// one another (a change of ratio keeps the person), and changed between frames when a live session's page chooses
+/// someone else (<see cref="Choose"/>).
+/// </summary>
+internal sealed class SubjectFollowing
+{
+    public SubjectFollowing(SubjectChoice? choice, bool strict)
+    {
+        Choice = choice;
+        Strict = strict;
+    }
+
+    /// <summary>The person to keep; null = everyone (the frames pass through).</summary>
+    public SubjectChoice? Choice { get; private set; }
+
+    /// <summary>Null until the first frame after a choice; then the tracker of that person.</summary>
+    public SubjectTracker? Tracker { get; set; }
+
+    /// <summary>
+    /// A choice nobody in its first frame matches is an error (the command line's: the user named someone who is not
+    /// there). A choice made on the page is not: it waits for someone to stand at the point.
+    /// </summary>
+    public bool Strict { get; private set; }
+
+    /// <summary>From the next frame on (called between frames): <paramref name="choice"/>, followed afresh; null = everyone.</summary>
+    public void Choose(SubjectChoice? choice)
+    {
+        Choice = choice;
+        Tracker = null;
+        Strict = false;
+    }
+}
