@@ -21,8 +21,7 @@ public sealed class LiveSubjectTests
         MediaTools.SkipIfMissing();
         using var dir = new TempFolder();
         var (pngs, frames) = TwoPeopleClip.Build(dir, 8);
-        // A slow rate, so that a busy 2-core machine mattes most frames rather than dropping them.
-        MediaTools.Ffmpeg("-framerate", "4", "-i", Path.Combine(pngs, "%04d.png"), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv444p", dir.File("two.mp4"));
+        TwoPeopleClip.Video(dir, pngs);
         var (left, right) = (TwoPeopleClip.Box(frames[0].LeftAlpha), TwoPeopleClip.Box(frames[0].RightAlpha));
         string point = $"{(right.L + right.R) / 2},{(right.T + right.B) / 2}";
 

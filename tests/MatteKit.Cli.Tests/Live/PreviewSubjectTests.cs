@@ -24,7 +24,7 @@ public sealed class PreviewSubjectTests
         HeadlessChromium.SkipIfMissing();
         using var dir = new TempFolder();
         var (pngs, frames) = TwoPeopleClip.Build(dir, 8);
-        MediaTools.Ffmpeg("-framerate", "4", "-i", Path.Combine(pngs, "%04d.png"), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv444p", dir.File("two.mp4"));
+        TwoPeopleClip.Video(dir, pngs);
         // The middle of each person's box (a third of its width, half its height): mostly the person, whatever the pose.
         static (int L, int T, int R, int B) Middle((int L, int T, int R, int B) b)
             => (b.L + (b.R - b.L) / 3, b.T + (b.B - b.T) / 4, b.R - (b.R - b.L) / 3, b.B - (b.B - b.T) / 4);
