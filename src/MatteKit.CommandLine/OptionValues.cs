@@ -16,7 +16,10 @@ public static class OptionValues
 
     public static Option<bool> Flag(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };
 
-    /// <summary>An option whose text <paramref name="parse"/> turns into a value; a <see cref="UsageException"/> is its error.</summary>
+    /// <summary>
+    /// An option whose text <paramref name="parse"/> turns into a value; a <see cref="UsageException"/> is its error, and so
+    /// is an <see cref="ArgumentException"/> from a library parser (<c>Background.Parse</c>), in flags' words.
+    /// </summary>
     public static Option<T> Parsed<T>(string name, string help, string helpName, Func<string, T> parse, Func<T>? fallback = null,
         params string[] completions)
     {
@@ -30,6 +33,11 @@ public static class OptionValues
             catch (UsageException e)
             {
                 result.AddError(e.Message);
+                return default!;
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(ParameterFlags.Say(e));
                 return default!;
             }
         };

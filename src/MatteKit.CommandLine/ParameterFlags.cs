@@ -53,18 +53,15 @@ public static partial class ParameterFlags
             bool causedByOptions = file.InnerException is ArgumentException;
             return $"{file.File}: {Rewrite(file.Problem, name => causedByOptions || file.Parameters.Contains(name) || name.Skip(1).Any(char.IsUpper))}";
         }
-        string message = error.Message;
-        if (error is ArgumentException { ParamName: { } param } && message.EndsWith($" (Parameter '{param}')", StringComparison.Ordinal))
-            message = message[..^$" (Parameter '{param}')".Length];
-        bool aboutOptions = error is ArgumentException;
-        return Rewrite(message, name => aboutOptions || name.Skip(1).Any(char.IsUpper));
+        if (error is ArgumentException options) return Rewrite(ArgumentProblem.Of(options), _ => true);
+        return Rewrite(error.Message, name => name.Skip(1).Any(char.IsUpper));
     }
 
     private static string Rewrite(string text, Func<string, bool> mapped)
         => Name().Replace(text, m => Flags.TryGetValue(m.Value, out var flag) && mapped(m.Value) ? flag : m.Value);
 
     /// <summary>A line the library reports (a live session's end), in the command line's words.</summary>
-    public static string Say(string line) => Say(new ArgumentException(line));
+    public static string Say(string line) => Rewrite(line, _ => true);
 
     // A PascalCase word not part of a path, a file name, a quoted value or a longer word.
     [GeneratedRegex(@"(?<![\w/\\.'""-])[A-Z][A-Za-z0-9]*(?![\w/\\'""-]|\.\w)")]

@@ -18,11 +18,7 @@ public static class SharedOptions
     public static readonly Option<Background> Background = OptionValues.Parsed("--background",
         "green (default, 120,255,155), black, white, #RRGGBB, blur[:SIGMA] (the input itself blurred, SIGMA in pixels, default 16), " +
         "an image (scaled to cover, centre-cropped), a video (looped or cut to the input's length), or transparent (.webm VP9 " +
-        "with alpha, .mov ProRes 4444, .gif, RGBA PNGs)", "BG", text =>
-        {
-            try { return Conversion.Background.Parse(text); }
-            catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
-        }, () => Conversion.Background.Green);
+        "with alpha, .mov ProRes 4444, .gif, RGBA PNGs)", "BG", Conversion.Background.Parse, () => Conversion.Background.Green);
 
     public static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
         "inference threads (libtorch threads for train), 1 to the cores present (default: one per core)", 1);
@@ -66,12 +62,7 @@ public static class SharedOptions
     public static readonly Option<SubjectChoice?> Subject = OptionValues.Parsed<SubjectChoice?>("--subject",
         "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center or N (the detector's N-th " +
         "person, 0 = best score) in the first frame where anyone is seen, or X,Y (pixels of the first frame, where someone must stand); " +
-        "alpha is 0 elsewhere", "WHO",
-        text =>
-        {
-            try { return SubjectChoice.Parse(text); }
-            catch (ArgumentException e) { throw new UsageException(ParameterFlags.Say(e)); }
-        });
+        "alpha is 0 elsewhere", "WHO", SubjectChoice.Parse);
 
     public static readonly Option<string?> SubjectMask = OptionValues.Path("--subject-mask",
         "keep the person this mask of the first frame marks (a greyscale PNG of the frame's size, above 127 on the person), " +

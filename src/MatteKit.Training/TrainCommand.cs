@@ -23,11 +23,7 @@ internal static class TrainCommand
         var segmentation = Many("--segmentation", "segmentation samples (folders with image.* + mask.png) and mask sequences (images/ + masks/); repeatable");
         var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha), scored every --valid-every steps; the best weights are kept in --out", "DIR");
         var preset = OptionValues.Parsed("--preset", "finetune (default: stage-4 rates after a warm-up, frozen batch norm, 256x256, T=4), stage1, stage2, stage3, stage4 (the paper's stages)",
-            "NAME", text =>
-            {
-                try { return TrainingPreset.Named(text); }
-                catch (ArgumentException e) { throw new UsageException(e.Message); }
-            }, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
+            "NAME", TrainingPreset.Named, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
         var minutes = OptionValues.PositiveNumber("--minutes", "time budget in minutes");
         var steps = OptionValues.LongNumber("--steps", "step budget (total, a resumed run included)", 1);
         var size = OptionValues.Size("--size", "low-resolution training size (default: the preset's)", TrainOptions.MinSide, TrainOptions.MaxSide);

@@ -41,9 +41,7 @@ internal static class PlanCheck
         catch (ArgumentException e) when (FieldOf(e) is { } field)
         {
             // A value out of its bounds: named as the plan's field, the problem in the library's words.
-            string problem = e.Message.EndsWith($" (Parameter '{e.ParamName}')", StringComparison.Ordinal)
-                ? e.Message[..^$" (Parameter '{e.ParamName}')".Length] : e.Message;
-            throw new MediaFormatException(at, $"{field} is out of bounds: {problem}; the plan is damaged (plan again)", e);
+            throw new MediaFormatException(at, $"{field} is out of bounds: {ArgumentProblem.Of(e)}; the plan is damaged (plan again)", e);
         }
         catch (ArgumentException e)
         {

@@ -10,8 +10,10 @@ namespace MatteKit;
 /// </summary>
 public sealed record SubjectChoice
 {
-    private SubjectChoice(SubjectChoiceKind kind, float x = 0, float y = 0, int index = 0, string? maskPath = null, Media.GrayImage? mask = null)
+    private SubjectChoice(SubjectChoiceKind kind, float x = 0, float y = 0, int index = 0, string? maskPath = null, Media.GrayImage? mask = null,
+        long maskMarked = 0)
     {
+        MaskMarked = maskMarked;
         Kind = kind;
         X = x;
         Y = y;
@@ -35,6 +37,17 @@ public sealed record SubjectChoice
     /// <summary>The mask, the first frame's size: above 127 is the person.</summary>
     internal Media.GrayImage? Mask { get; }
 
+    /// <summary>How many of <see cref="Mask"/>'s pixels mark the person (above 127).</summary>
+    internal long MaskMarked { get; }
+
+    /// <summary>How many pixels of a mask row mark the person (above 127).</summary>
+    internal static int Marked(ReadOnlySpan<byte> row)
+    {
+        int n = 0;
+        foreach (byte b in row) if (b > 127) n++;
+        return n;
+    }
+
     public static SubjectChoice Largest { get; } = new(SubjectChoiceKind.Largest);
     public static SubjectChoice Center { get; } = new(SubjectChoiceKind.Center);
     public static SubjectChoice AtPoint(float x, float y) => new(SubjectChoiceKind.Point, x, y);
@@ -49,9 +62,9 @@ public sealed record SubjectChoice
     public static SubjectChoice FromMask(string path, long maxPixels = Media.PixelLimit.Default)
     {
         var mask = Media.PngFile.ReadGray(path, maxPixels);
-        if (!mask.Pixels.AsSpan().ContainsAnyInRange((byte)128, (byte)255))
-            throw new ArgumentException($"SubjectMask {path}: the mask marks nobody (no pixel above 127)", "SubjectMask");
-        return new(SubjectChoiceKind.Mask, maskPath: path, mask: mask);
+        long marked = Marked(mask.Pixels);
+        if (marked == 0) throw new ArgumentException($"SubjectMask {path}: the mask marks nobody (no pixel above 127)", "SubjectMask");
+        return new(SubjectChoiceKind.Mask, maskPath: path, mask: mask, maskMarked: marked);
     }
 
     /// <summary><c>largest</c>, <c>center</c>, <c>X,Y</c> (pixels) or <c>N</c> (0 to 5).</summary>

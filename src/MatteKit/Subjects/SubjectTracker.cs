@@ -142,21 +142,9 @@ internal sealed class SubjectTracker
         var mask = _choice.Mask ?? throw new InvalidOperationException("a mask choice carries its mask");
         int left = Math.Clamp((int)box.Left, 0, mask.Width), right = Math.Clamp((int)Math.Ceiling(box.Right), 0, mask.Width);
         int top = Math.Clamp((int)box.Top, 0, mask.Height), bottom = Math.Clamp((int)Math.Ceiling(box.Bottom), 0, mask.Height);
-        long inside = 0, all = 0;
-        for (int y = 0; y < mask.Height; y++)
-        {
-            var row = mask.Pixels.AsSpan(y * mask.Width, mask.Width);
-            all += Count(row);
-            if (y >= top && y < bottom && right > left) inside += Count(row[left..right]);
-        }
-        return all == 0 ? 0 : (double)inside / all;
-    }
-
-    private static int Count(ReadOnlySpan<byte> row)
-    {
-        int n = 0;
-        foreach (byte b in row) if (b > 127) n++;
-        return n;
+        long inside = 0;
+        for (int y = top; y < bottom && right > left; y++) inside += SubjectChoice.Marked(mask.Pixels.AsSpan(y * mask.Width + left, right - left));
+        return _choice.MaskMarked == 0 ? 0 : (double)inside / _choice.MaskMarked;
     }
 
     private void Take(PersonDetection detection, bool first)
