@@ -185,17 +185,16 @@ internal sealed record ConversionPlan
     {
         string full = Path.GetFullPath(planPath);
         if (!File.Exists(full)) throw new MediaFormatException(planPath, "no such plan (make one with mattekit plan)");
-        var bytes = InputFile.ReadAllBytes(full, MaxPlanBytes, "a plan");
+        using var document = JsonOf(InputFile.ReadAllBytes(full, MaxPlanBytes, "a plan"), full);
         // The format first: a plan another version wrote is told as such, not as damaged fields.
-        switch (FormatOf(bytes))
-        {
-            case null: throw new MediaFormatException(full, "is not a MatteKit plan (not a JSON object)");
-            case not CurrentFormat: throw new MediaFormatException(full, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
-        }
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new MediaFormatException(full, "is not a MatteKit plan (not a JSON object)");
+        if (!(root.TryGetProperty("format", out var format) && format.TryGetInt32(out int version) && version == CurrentFormat))
+            throw new MediaFormatException(full, $"is not a plan of format {CurrentFormat} (made by another MatteKit version?); plan again");
         ConversionPlan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<ConversionPlan>(bytes, Json);
+            plan = root.Deserialize<ConversionPlan>(Json);
         }
         catch (JsonException e)
         {
@@ -210,18 +209,16 @@ internal sealed record ConversionPlan
         return plan.Sealed();
     }
 
-    /// <summary>The plan's <c>format</c> field (0 when it has none or not a whole number); null when the file is no JSON object.</summary>
-    private static int? FormatOf(byte[] bytes)
+    /// <summary>The plan's bytes as JSON, read once (the format is looked at before the fields are).</summary>
+    private static JsonDocument JsonOf(byte[] bytes, string path)
     {
         try
         {
-            using var json = JsonDocument.Parse(bytes);
-            if (json.RootElement.ValueKind != JsonValueKind.Object) return null;
-            return json.RootElement.TryGetProperty("format", out var format) && format.TryGetInt32(out int value) ? value : 0;
+            return JsonDocument.Parse(bytes);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return null;
+            throw new MediaFormatException(path, $"is not a MatteKit plan ({e.Message})");
         }
     }
 

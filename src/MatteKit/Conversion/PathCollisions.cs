@@ -15,12 +15,19 @@ internal static class PathCollisions
     /// <summary>What a conversion with <paramref name="options"/> reads, by role: every file its input names, the background image, plate and weights.</summary>
     internal static List<(string Role, string Path)> Inputs(ConvertOptions options)
     {
-        var inputs = new List<(string Role, string Path)>();
-        foreach (var file in FilesRead(options.Input)) inputs.Add(("the input", file));
-        if (options.Background.FilePath is { } background && File.Exists(background)) inputs.Add(("the Background", background));
+        var inputs = Inputs(options.Input, options.Background, options.Matting, options.Subject);
         if (options.Plate is { } plate && plate.Plate != PlateMode.Auto) inputs.Add(("the Plate", plate.Plate));
-        if (options.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
-        if (options.Subject?.MaskPath is { } mask) inputs.Add(("the SubjectMask", mask));
+        return inputs;
+    }
+
+    /// <summary>What convert and live both read, by role: every file the input names, the background's file, the weights and the subject's mask.</summary>
+    internal static List<(string Role, string Path)> Inputs(string input, Background background, MattingSettings matting, SubjectChoice? subject)
+    {
+        var inputs = new List<(string Role, string Path)>();
+        foreach (var file in FilesRead(input)) inputs.Add(("the input", file));
+        if (background.FilePath is { } picture && File.Exists(picture)) inputs.Add(("the Background", picture));
+        if (matting.Weights is { } weights) inputs.Add(("the Weights", weights));
+        if (subject?.MaskPath is { } mask) inputs.Add(("the SubjectMask", mask));
         return inputs;
     }
 

@@ -52,11 +52,7 @@ internal sealed record LiveSessionOptions
         bool stream = Input == "-" || Input.Contains("://", StringComparison.Ordinal) || Input.StartsWith("/dev/", StringComparison.Ordinal) || InputFormat is not null;
         if (!stream && !Realtime)
             throw new ArgumentException($"{Input}: a file is read as fast as it decodes; give Realtime to play it at its own rate (or use mattekit convert)");
-        var inputs = new List<(string, string)>();
-        foreach (var file in Conversion.PathCollisions.FilesRead(Input)) inputs.Add(("the input", file));
-        if (Matter.Background.FilePath is { } background && File.Exists(background)) inputs.Add(("the Background", background));
-        if (Matter.Matting.Weights is { } weights) inputs.Add(("the Weights", weights));
-        if (Matter.Subject?.MaskPath is { } mask) inputs.Add(("the SubjectMask", mask));
+        var inputs = Conversion.PathCollisions.Inputs(Input, Matter.Background, Matter.Matting, Matter.Subject);
         var outputs = Outputs.Select(o => (Option: "Outputs", Path: (string?)o))
             .Concat(new (string Option, string? Path)[] { ("OutputAlpha", OutputAlpha), ("OutputForeground", OutputForeground), ("StatsFile", StatsFile) })
             .SelectMany(o => o.Path is { } path && !LiveOutput.IsUrl(path) ? new[] { (o.Option, path) } : []).ToList();
