@@ -284,7 +284,13 @@ internal sealed class PreviewServer : IDisposable
                 matter.SetDownsampleRatio(ratio.ValueKind == JsonValueKind.String && ratio.GetString() == "auto" ? null : ratio.GetDouble());
             if (root.TryGetProperty("reset", out var reset) && reset.GetBoolean()) matter.Reset();
             if (root.TryGetProperty("subject", out var subject))
-                matter.SetSubject(subject.ValueKind == JsonValueKind.Null ? null : SubjectChoice.Parse(subject.GetString() ?? ""));
+                matter.SetSubject(subject.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.String when subject.GetString() == "everyone" => null, // as the stats say it
+                    JsonValueKind.String => SubjectChoice.Parse(subject.GetString()!),
+                    _ => throw new FormatException("subject must be a string (largest, center, N, X,Y or everyone) or null"),
+                });
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
         {

@@ -123,10 +123,15 @@ public sealed class LiveMatter : IDisposable
     /// <see cref="LiveMatterOptions.SubjectChangeable"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The session has no person detector.</exception>
+    /// <exception cref="ArgumentException">A point outside the frames seen so far, or a mask of another size.</exception>
     public void SetSubject(SubjectChoice? subject)
     {
         var following = _following ?? throw new InvalidOperationException(
             "this session follows nobody: start it with a subject (or with the page, which may choose one) to choose people");
+        // Refused now, on the caller's thread: on the worker it would wait for someone at a point nobody can stand on.
+        (int width, int height) = Stats is { Width: > 0 } seen ? (seen.Width, seen.Height) : (0, 0);
+        if (width > 0 && subject?.Fits(width, height) == false)
+            throw new ArgumentException($"Subject {subject}: it does not fit the frames ({width}x{height})", "Subject");
         _worker.RequestSubject(following, subject);
     }
 

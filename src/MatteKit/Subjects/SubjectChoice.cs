@@ -82,6 +82,14 @@ public sealed record SubjectChoice
         throw new ArgumentException($"Subject must be largest, center, X,Y (pixels of the first frame, both >= 0) or N (0 to {MoveNetDecoder.MaxPeople - 1}), got '{text}'");
     }
 
+    /// <summary>Whether the choice can be made in a <paramref name="width"/> x <paramref name="height"/> frame (a point inside it, a mask of its size).</summary>
+    internal bool Fits(int width, int height) => Kind switch
+    {
+        SubjectChoiceKind.Point => X < width && Y < height,
+        SubjectChoiceKind.Mask => Mask is { } m && (m.Width, m.Height) == (width, height),
+        _ => true,
+    };
+
     public override string ToString() => Kind switch
     {
         SubjectChoiceKind.Largest => "largest",

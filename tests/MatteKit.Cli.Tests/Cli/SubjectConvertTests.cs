@@ -64,6 +64,9 @@ public sealed class SubjectConvertTests
             Assert.Contains($"--subject-mask {dir.File(mask)}: {expected}", r.StdErr);
             Assert.False(Directory.Exists(dir.File("x")));
         }
+        var unnamed = CliRunner.Run("convert", input, "--subject-mask", "", "--output-alpha", dir.File("x"));
+        Assert.Equal(2, unnamed.ExitCode);
+        Assert.Contains("--subject-mask needs a file name", unnamed.StdErr);
         var both = CliRunner.Run("convert", input, "--subject", "largest", "--subject-mask", dir.File("right.png"), "--output-alpha", dir.File("x"));
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("give either --subject or --subject-mask, not both", both.StdErr);

@@ -42,6 +42,21 @@ public sealed class PreviewSubjectTests
         Assert.True(browser.WaitFor($"{Left()} > 40 && {Right()} > 40", TimeSpan.FromSeconds(30)),
             $"both people matted at first: left {browser.Evaluate(Left())}, right {browser.Evaluate(Right())}");
 
+        // Requests the page does not make: a point off the frame, a subject that is no text; "everyone" as the stats say it.
+        foreach (var (body, status, expected) in new[]
+                 {
+                     ("{\"subject\": \"1e30,1e30\"}", 400, "does not fit the frames (640x360)"),
+                     ("{\"subject\": 12345}", 400, "subject must be a string"),
+                     ("{\"subject\": \"everyone\"}", 200, ""),
+                 })
+        {
+            var answer = live.PostJson($"/control?token={live.Token}", body);
+            string text = answer.Content.ReadAsStringAsync().Result;
+            _log.WriteLine($"{body}: {(int)answer.StatusCode} {text}");
+            Assert.Equal(status, (int)answer.StatusCode);
+            Assert.Contains(expected, text);
+        }
+
         // A click on the right person, on the composition as drawn (smaller than the frame: the page scales the point back).
         int x = (right.L + right.R) / 2, y = (right.T + right.B) / 2;
         browser.Evaluate($@"(() => {{ const c = document.getElementById('composition'); const box = c.getBoundingClientRect();
