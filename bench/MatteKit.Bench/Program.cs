@@ -8,7 +8,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench seams [--chunk 10]  (chunked conversion against one pass)
 //                                   MatteKit.Bench masks --true DIR[,DIR] [--weights RVM.pth] [--threads 2] [--frames N]  (person masks against ground truth)
 //                                   MatteKit.Bench selfie [--sizes 640x360,1280x720] [--frames 40] [--rounds 3]  (selfie models against RVM, ms per frame)
-//                                   MatteKit.Bench subject --true DIR [--pairs 6] [--frames 12] [--sheet FILE.png]  (--subject on two people with separate truth)
+//                                   MatteKit.Bench subject [--input VIDEO] [--frames 40] [--threads 2]  (what --subject costs a frame against RVM, 640x360 and 1280x720)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);

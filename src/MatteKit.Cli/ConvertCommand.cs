@@ -79,7 +79,7 @@ internal static class ConvertCommand
                  {
                      InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type,
                      SharedOptions.Mbps, SharedOptions.Crf, Preset, SharedOptions.Background, InputResize, SeqChunk, Start, Duration, Frames, Warmup,
-                     WarmupOrderOption, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask,
+                     WarmupOrderOption, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.ReadTimeout).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);

@@ -52,7 +52,7 @@ internal static class LiveCommand
         foreach (var option in new Option[]
                  {
                      InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, SharedOptions.Background,
-                     MaxLatency, Stats, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.ReadTimeout, Reconnect, Duration, SharedOptions.Crf, SharedOptions.Mbps, PreviewAt, KeepStateAtCuts,
+                     MaxLatency, Stats, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.ReadTimeout, Reconnect, Duration, SharedOptions.Crf, SharedOptions.Mbps, PreviewAt, KeepStateAtCuts,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);

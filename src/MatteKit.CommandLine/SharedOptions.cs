@@ -68,9 +68,21 @@ public static class SharedOptions
         "keep the person this mask of the first frame marks (a greyscale PNG of the frame's size, above 127 on the person), " +
         "followed as with --subject", "FILE.png");
 
+    public static readonly Option<int?> SubjectFrame = OptionValues.WholeNumber("--subject-frame",
+        "read --subject or --subject-mask in this frame (counted from 0) instead of the first; in a file the person is also kept " +
+        "in the frames before it, from the first one they are followed in (a stream keeps them from this frame on)", 0);
+
     /// <summary>The person to keep, from <c>--subject</c> or <c>--subject-mask</c> (read now); null = everyone.</summary>
     /// <exception cref="MediaFormatException">The mask file cannot be read.</exception>
     public static SubjectChoice? ReadSubject(ParseResult parse)
+    {
+        var choice = ReadChoice(parse);
+        if (parse.GetValue(SubjectFrame) is not { } frame) return choice;
+        if (choice is null) throw new UsageException("--subject-frame needs --subject or --subject-mask");
+        return choice.InFrame(frame);
+    }
+
+    private static SubjectChoice? ReadChoice(ParseResult parse)
     {
         var mask = parse.GetValue(SubjectMask);
         if (mask is null) return parse.GetValue(Subject);

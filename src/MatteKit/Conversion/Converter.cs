@@ -49,6 +49,7 @@ public static class Converter
             if (background.IsVideo && options.Frames is { Start: > 0 })
                 throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
                     "give a colour, an image or blur, or convert in one pass");
+            options = WithSubjectFound(options, cancel);
             source = FrameSource.Open(options, cancel);
             var targets = OutputTarget.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
@@ -94,5 +95,18 @@ public static class Converter
             background?.Dispose();
             source?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A file's subject is found by a pass over the frames up to the one the choice is read in, so that the main pass
+    /// keeps them from the first frame they are followed in (and, walking in, before MoveNet saw them). A stream cannot
+    /// be read twice: there the choice is read in its frame and kept from then on.
+    /// </summary>
+    private static ConvertOptions WithSubjectFound(ConvertOptions options, CancellationToken cancel)
+    {
+        if (options.Subject is not { } choice || FrameSource.IsStream(options.Input)) return options;
+        using var source = FrameSource.Open(options, cancel);
+        using var abort = cancel.Register(source.Abort);
+        return options with { Subject = Subjects.SubjectFinder.Find(choice, source.Read, options.Matting.Threads, cancel) };
     }
 }

@@ -6,7 +6,8 @@ namespace MatteKit;
 /// <summary>
 /// Which person to keep (<c>--subject</c>): the largest, the one nearest the frame's centre, the detector's N-th person
 /// (0 = its best score) in the first frame in which anyone is seen; or the one at a point of the first frame, or the one
-/// a mask of the first frame covers (<see cref="FromMask"/>).
+/// a mask of the first frame covers (<see cref="FromMask"/>). <see cref="InFrame"/> reads the choice in a later frame
+/// instead; a file's earlier frames then keep that person too, from the first frame they are followed in.
 /// </summary>
 public sealed record SubjectChoice
 {
@@ -23,6 +24,30 @@ public sealed record SubjectChoice
     }
 
     internal SubjectChoiceKind Kind { get; }
+
+    /// <summary>The frame (counted from 0) the choice is read in; the point and the mask are of that frame.</summary>
+    public int FrameIndex { get; private init; }
+
+    /// <summary>The person the tracker follows under this id (<see cref="SubjectChoiceKind.Track"/>).</summary>
+    internal int TrackId { get; private init; }
+
+    /// <summary>The same choice read in frame <paramref name="frame"/> (counted from 0) instead of the first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The frame is negative.</exception>
+    public SubjectChoice InFrame(int frame) => frame >= 0
+        ? this with { FrameIndex = frame }
+        : throw new ArgumentOutOfRangeException(nameof(frame), frame, $"SubjectFrame must be 0 or more, got {frame}");
+
+    /// <summary>
+    /// The person followed under <paramref name="id"/> from the first frame, as a pass before the main one found them;
+    /// <paramref name="entry"/> when they walk in at a side.
+    /// </summary>
+    internal SubjectChoice Tracked(int id, Subjects.SubjectEntry? entry) => new(SubjectChoiceKind.Track) { TrackId = id, Entry = entry, Description = ToString() };
+
+    /// <summary>How a person found by a pass before the main one walked in, if they did (<see cref="SubjectChoiceKind.Track"/>).</summary>
+    internal Subjects.SubjectEntry? Entry { get; private init; }
+
+    // What the user chose, kept for messages when the choice has been resolved into a track.
+    private string? Description { get; init; }
 
     /// <summary>The point, in pixels of the first frame (for <see cref="SubjectChoiceKind.Point"/>).</summary>
     internal float X { get; }
@@ -90,7 +115,9 @@ public sealed record SubjectChoice
         _ => true,
     };
 
-    public override string ToString() => Kind switch
+    public override string ToString() => Description ?? (FrameIndex > 0 ? $"{Named()} in frame {FrameIndex}" : Named());
+
+    private string Named() => Kind switch
     {
         SubjectChoiceKind.Largest => "largest",
         SubjectChoiceKind.Center => "center",

@@ -8,4 +8,7 @@ internal enum SubjectChoiceKind
     Point,
     Index,
     Mask,
+
+    /// <summary>A person the tracker follows, found by a pass over the frames before the main one (<see cref="SubjectChoice.FrameIndex"/> past 0).</summary>
+    Track,
 }

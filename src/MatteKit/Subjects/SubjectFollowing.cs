@@ -17,7 +17,17 @@ internal sealed class SubjectFollowing
     public SubjectChoice? Choice { get; private set; }
 
     /// <summary>Null until the first frame after a choice; then the tracker of that person.</summary>
-    public SubjectTracker? Tracker { get; set; }
+    public SubjectTracker? Tracker { get; private set; }
+
+    /// <summary>What is remembered of the people's masks while following them; set with <see cref="Tracker"/>.</summary>
+    public SubjectOwnership? Ownership { get; private set; }
+
+    /// <summary>Starts following <see cref="Choice"/> in frames of this size.</summary>
+    public SubjectTracker Start(SubjectChoice choice, int width, int height)
+    {
+        Ownership = new SubjectOwnership();
+        return Tracker = new SubjectTracker(choice, width, height);
+    }
 
     /// <summary>
     /// A choice nobody in its first frame matches is an error (the command line's: the user named someone who is not
@@ -30,6 +40,7 @@ internal sealed class SubjectFollowing
     {
         Choice = choice;
         Tracker = null;
+        Ownership = null;
         Strict = false;
     }
 }

@@ -1,35 +1,23 @@
 namespace MatteKit.Subjects;
 
 /// <summary>
-/// Follows one person from frame to frame. The subject is chosen (<see cref="SubjectChoice"/>) in the first frame
-/// where anyone scores at least <see cref="AcquireScore"/>; afterwards each frame's detections are matched against
-/// where it is heading (its last box moved by its recent motion) by box overlap and keypoint similarity, and only a
-/// detection that matches is taken: another person is never switched to. Unmatched, the subject coasts for
-/// <see cref="GraceFrames"/> frames, then is lost (its region empty) until a detection matches it where it was
-/// lost. The region (box and confident keypoints, grown) follows the detections smoothly.
+/// Follows the chosen person among everyone <see cref="PeopleTracker"/> follows. The subject is chosen
+/// (<see cref="SubjectChoice"/>) in the first frame from the choice's <see cref="SubjectChoice.FrameIndex"/> on where
+/// anyone scores at least <see cref="PeopleTracker.AcquireScore"/> (or is the track a pass before found);
+/// from then on the subject is that person's track, so another person is never switched to: when the subject is not
+/// seen they coast for <see cref="PeopleTracker.GraceFrames"/> frames, then are lost (nothing kept) until the tracker
+/// recognises them again.
 /// </summary>
 internal sealed class SubjectTracker
 {
-    /// <summary>Least person score that can start a track.</summary>
-    public const float AcquireScore = 0.04f;
-    /// <summary>Least person score a matching detection needs once tracking (small or turned people score low).</summary>
-    public const float TrackScore = 0.02f;
-    /// <summary>Least similarity (half box overlap, half keypoint similarity) for a detection to be the subject.</summary>
-    public const float MatchThreshold = 0.25f;
-    public const int GraceFrames = 15;
     private const float KeypointScore = 0.2f;
     private const float Growth = 0.1f;
-    private const float RegionSmoothing = 0.5f;
-    private const float MotionSmoothing = 0.5f;
 
     private readonly SubjectChoice _choice;
-    private readonly List<(int First, int Last)> _lostSpans = new();
-    private PersonDetection? _last;
-    private PersonBox? _region;
-    private (float X, float Y) _motion;
-    private int _frame = -1, _missed;
-
+    private readonly PeopleTracker _people = new();
+    private readonly List<(int First, int Last)> _lostSpans = new(), _hiddenSpans = new();
     private readonly (float X, float Y) _centre;
+    private PersonTrack? _subject;
 
     /// <param name="choice">Whom to follow.</param>
     /// <param name="frameWidth">The frames' width: <see cref="SubjectChoiceKind.Center"/> means the frame's centre.</param>
@@ -40,6 +28,15 @@ internal sealed class SubjectTracker
         _centre = (frameWidth / 2f, frameHeight / 2f);
     }
 
+    /// <summary>The id of the person followed as the subject; null while searching.</summary>
+    public int? SubjectId => _subject?.Id;
+
+    /// <summary>The person followed as the subject; null while searching.</summary>
+    public PersonTrack? Subject => _subject;
+
+    /// <summary>Everyone followed, the subject among them.</summary>
+    public IReadOnlyList<PersonTrack> People => _people.People;
+
     public SubjectStatus Status { get; private set; } = SubjectStatus.Searching;
 
     /// <summary>The frame (counted from 0 by <see cref="Update"/>) where the subject was chosen; null while searching.</summary>
@@ -48,85 +45,106 @@ internal sealed class SubjectTracker
     public int CoastedFrames { get; private set; }
     public int LostFrames { get; private set; }
 
-    /// <summary>The frame spans where the subject was lost (region empty), first and last frame of each.</summary>
+    /// <summary>The frame spans where the subject was lost (nothing kept), first and last frame of each.</summary>
     public IReadOnlyList<(int First, int Last)> LostSpans => _lostSpans;
+
+    /// <summary>The frame spans where the subject was followed but hidden behind someone (nothing of them kept).</summary>
+    public IReadOnlyList<(int First, int Last)> HiddenSpans => _hiddenSpans;
+
+    /// <summary>Notes that the subject, followed at <paramref name="frame"/>, was hidden there.</summary>
+    public void Hidden(int frame)
+    {
+        if (_hiddenSpans.Count > 0 && _hiddenSpans[^1].Last == frame - 1) _hiddenSpans[^1] = (_hiddenSpans[^1].First, frame);
+        else _hiddenSpans.Add((frame, frame));
+    }
 
     /// <summary>Raised when the subject is lost (after the grace period), with the frame; and when it is found again.</summary>
     public event Action<SubjectStatus, int>? Changed;
 
-    /// <summary>One frame's detections (any order, any scores).</summary>
-    public SubjectState Update(IReadOnlyList<PersonDetection> people)
+    /// <summary>Finds the people in one frame (interleaved RGB) and follows them; returns the result and what was found.</summary>
+    public (SubjectState State, IReadOnlyList<PersonDetection> People) Observe(PersonDetector detector, ReadOnlySpan<byte> rgb24, int width, int height)
     {
-        _frame++;
-        if (Status == SubjectStatus.Searching)
-        {
-            var chosen = Choose(people.Where(p => p.Score >= AcquireScore).OrderByDescending(p => p.Score).ToList());
-            if (chosen is null) return new SubjectState(SubjectStatus.Searching, null, null, _frame);
-            FirstSeen = _frame;
-            Take(chosen, first: true);
-            return Result(chosen);
-        }
+        var people = detector.Detect(rgb24, width, height);
+        var colours = new float[]?[people.Count];
+        for (int p = 0; p < people.Count; p++) colours[p] = TorsoColours.Of(rgb24, width, height, people[p]);
+        return (Update(people, colours), people);
+    }
 
-        var predicted = Predicted();
-        PersonDetection? match = null;
-        float best = MatchThreshold;
-        foreach (var p in people)
+    /// <summary>One frame's detections (any order, any scores) and their torso colours (see <see cref="PeopleTracker.Update"/>).</summary>
+    public SubjectState Update(IReadOnlyList<PersonDetection> people, IReadOnlyList<float[]?>? appearances = null)
+    {
+        var visible = _people.Update(people, appearances);
+        int frame = _people.Frame;
+        if (_subject is null && _choice.Kind == SubjectChoiceKind.Track)
         {
-            if (p.Score < TrackScore) continue;
-            float s = Similarity(predicted, p);
-            if (s >= best) (best, match) = (s, p);
+            _subject = visible.FirstOrDefault(p => p.Id == _choice.TrackId);
+            if (_subject is null)
+            {
+                // Walking in, before MoveNet saw enough of them: where their motion says they were.
+                if (_choice.Entry?.At(frame) is not { } expected) return new SubjectState(SubjectStatus.Searching, null, null, frame, null, visible);
+                CoastedFrames++;
+                return new SubjectState(SubjectStatus.Coasting, RegionOf(expected), null, frame, PersonTrack.Expected(expected, frame), visible);
+            }
+            _people.Pinned = _subject;
+            FirstSeen = frame;
         }
-        if (match is not null)
+        if (_subject is null)
         {
-            if (Status == SubjectStatus.Lost) Changed?.Invoke(SubjectStatus.Tracked, _frame);
-            Take(match, first: false);
-            return Result(match);
+            // Before the frame the choice is read in, everyone is followed and nobody chosen.
+            if (frame < _choice.FrameIndex) return new SubjectState(SubjectStatus.Searching, null, null, frame, null, visible);
+            _subject = Choose(visible.Where(p => p.Matched is { } m && m.Score >= PeopleTracker.AcquireScore)
+                .OrderByDescending(p => p.Matched!.Score).ToList());
+            if (_subject is null) return new SubjectState(SubjectStatus.Searching, null, null, frame, null, visible);
+            _people.Pinned = _subject;
+            FirstSeen = frame;
         }
-
-        _missed++;
-        if (_missed <= GraceFrames)
+        var others = visible.Where(p => p != _subject).ToList();
+        if (_subject.Seen)
         {
-            // Coasting: the region keeps moving as the subject was.
+            if (Status == SubjectStatus.Lost) Changed?.Invoke(SubjectStatus.Tracked, frame);
+            Status = SubjectStatus.Tracked;
+            TrackedFrames++;
+            return new SubjectState(Status, RegionOf(_subject.Detection), _subject.Matched, frame, _subject, others);
+        }
+        if (_subject.Visible)
+        {
             Status = SubjectStatus.Coasting;
             CoastedFrames++;
-            var r = _region ?? throw new InvalidOperationException("a subject past searching has a region (Take sets it)");
-            _region = new PersonBox(r.Left + _motion.X, r.Top + _motion.Y, r.Right + _motion.X, r.Bottom + _motion.Y);
-            return new SubjectState(Status, _region, null, _frame);
+            return new SubjectState(Status, RegionOf(_subject.Detection), null, frame, _subject, others);
         }
         if (Status != SubjectStatus.Lost)
         {
-            _lostSpans.Add((_frame, _frame));
-            Changed?.Invoke(SubjectStatus.Lost, _frame);
+            _lostSpans.Add((frame, frame));
+            Changed?.Invoke(SubjectStatus.Lost, frame);
         }
         else
         {
-            _lostSpans[^1] = (_lostSpans[^1].First, _frame);
+            _lostSpans[^1] = (_lostSpans[^1].First, frame);
         }
         Status = SubjectStatus.Lost;
         LostFrames++;
-        return new SubjectState(Status, null, null, _frame);
+        return new SubjectState(Status, null, null, frame, null, others);
     }
 
-    private SubjectState Result(PersonDetection detection) => new(SubjectStatus.Tracked, _region, detection, _frame);
-
-    private PersonDetection? Choose(List<PersonDetection> people)
+    /// <summary>The person the choice names among those seen this frame (best score first), or null.</summary>
+    private PersonTrack? Choose(List<PersonTrack> people)
     {
         if (people.Count == 0) return null;
         switch (_choice.Kind)
         {
             case SubjectChoiceKind.Largest:
-                return people.MaxBy(p => p.Box.Area);
+                return people.MaxBy(p => p.Detection.Box.Area);
             case SubjectChoiceKind.Center:
-                return people.MinBy(p => Distance(p.Box.CenterX, p.Box.CenterY, _centre.X, _centre.Y));
+                return people.MinBy(p => Distance(p.Detection.Box.CenterX, p.Detection.Box.CenterY, _centre.X, _centre.Y));
             case SubjectChoiceKind.Point:
             {
-                var containing = people.Where(p => p.Box.Contains(_choice.X, _choice.Y)).ToList();
-                return containing.Count > 0 ? containing.MinBy(p => p.Box.Area) : null;
+                var containing = people.Where(p => p.Detection.Box.Contains(_choice.X, _choice.Y)).ToList();
+                return containing.Count > 0 ? containing.MinBy(p => p.Detection.Box.Area) : null;
             }
             case SubjectChoiceKind.Mask:
             {
                 // The person whose box holds most of the mask, when that is at least half of it.
-                var covered = people.Select(p => (Person: p, Share: MaskShare(p.Box))).Where(c => c.Share >= MinMaskShare).ToList();
+                var covered = people.Select(p => (Person: p, Share: MaskShare(p.Detection.Box))).Where(c => c.Share >= MinMaskShare).ToList();
                 return covered.Count > 0 ? covered.MaxBy(c => c.Share).Person : null;
             }
             default:
@@ -147,54 +165,6 @@ internal sealed class SubjectTracker
         return _choice.MaskMarked == 0 ? 0 : (double)inside / _choice.MaskMarked;
     }
 
-    private void Take(PersonDetection detection, bool first)
-    {
-        var target = RegionOf(detection);
-        if (!first && _last is not null)
-        {
-            float dx = detection.Box.CenterX - _last.Box.CenterX, dy = detection.Box.CenterY - _last.Box.CenterY;
-            // Motion per frame, averaged over the frames since the last sighting.
-            int frames = _missed + 1;
-            _motion = (_motion.X + MotionSmoothing * (dx / frames - _motion.X), _motion.Y + MotionSmoothing * (dy / frames - _motion.Y));
-        }
-        _region = first || _region is null || Status == SubjectStatus.Lost ? target : Blend(_region.Value, target);
-        _last = detection;
-        _missed = 0;
-        Status = SubjectStatus.Tracked;
-        TrackedFrames++;
-    }
-
-    /// <summary>The last sighting moved by the motion since: where the subject should be now.</summary>
-    private PersonDetection Predicted()
-    {
-        var last = _last ?? throw new InvalidOperationException("a subject past searching has been seen (Take sets it)");
-        int frames = Status == SubjectStatus.Lost ? 0 : _missed + 1;
-        float mx = _motion.X * frames, my = _motion.Y * frames;
-        var b = last.Box;
-        return last with
-        {
-            Box = new PersonBox(b.Left + mx, b.Top + my, b.Right + mx, b.Bottom + my),
-            Keypoints = last.Keypoints.Select(k => k with { X = k.X + mx, Y = k.Y + my }).ToArray(),
-        };
-    }
-
-    /// <summary>Half the box overlap, half the keypoint similarity (COCO's OKS with a single spread) where both are confident.</summary>
-    internal static float Similarity(PersonDetection a, PersonDetection b)
-    {
-        float overlap = a.Box.Overlap(b.Box);
-        float scale = MathF.Sqrt(Math.Max(a.Box.Area, 1f)) * 0.1f, sum = 0;
-        int shared = 0;
-        for (int k = 0; k < Math.Min(a.Keypoints.Count, b.Keypoints.Count); k++)
-        {
-            var (p, q) = (a.Keypoints[k], b.Keypoints[k]);
-            if (p.Score < KeypointScore || q.Score < KeypointScore) continue;
-            float d2 = (p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y);
-            sum += MathF.Exp(-d2 / (2 * scale * scale));
-            shared++;
-        }
-        return shared == 0 ? overlap : 0.5f * overlap + 0.5f * sum / shared;
-    }
-
     /// <summary>The box and the confident keypoints, grown by a tenth of their size on every side.</summary>
     internal static PersonBox RegionOf(PersonDetection d)
     {
@@ -210,10 +180,6 @@ internal sealed class SubjectTracker
         float gx = (right - left) * Growth, gy = (bottom - top) * Growth;
         return new PersonBox(left - gx, top - gy, right + gx, bottom + gy);
     }
-
-    private static PersonBox Blend(PersonBox a, PersonBox b) => new(
-        a.Left + RegionSmoothing * (b.Left - a.Left), a.Top + RegionSmoothing * (b.Top - a.Top),
-        a.Right + RegionSmoothing * (b.Right - a.Right), a.Bottom + RegionSmoothing * (b.Bottom - a.Bottom));
 
     private static float Distance(float x1, float y1, float x2, float y2) => MathF.Sqrt((x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2));
 }

@@ -105,13 +105,13 @@ public sealed class SubjectTrackerTests
             if (state.Status == SubjectStatus.Lost) Assert.Null(state.Region);
         }
         Assert.Equal(SubjectStatus.Lost, tracker.Status);
-        Assert.Equal(new[] { (20 + SubjectTracker.GraceFrames, 59) }, tracker.LostSpans);
+        Assert.Equal(new[] { (20 + PeopleTracker.GraceFrames, 59) }, tracker.LostSpans);
         // It comes back in where it left.
         var back = Person(600, 240);
         var found = tracker.Update(new[] { other, back });
         Assert.Equal(SubjectStatus.Tracked, found.Status);
         Assert.Same(back, found.Detection);
-        Assert.Equal(new[] { (SubjectStatus.Lost, 20 + SubjectTracker.GraceFrames), (SubjectStatus.Tracked, 60) }, events);
+        Assert.Equal(new[] { (SubjectStatus.Lost, 20 + PeopleTracker.GraceFrames), (SubjectStatus.Tracked, 60) }, events);
     }
 
     [Theory]
@@ -134,17 +134,38 @@ public sealed class SubjectTrackerTests
     }
 
     [Fact]
-    public void TheMaskKeepsTheRegionFeathersItsEdgeAndClearsTheRest()
+    public void ColoursTellTwoPeopleApartWhenOneTurnsBackWhereTheyCross()
     {
-        const int w = 100, h = 60;
-        var alpha = Enumerable.Repeat((byte)200, w * h).ToArray();
-        SubjectMask.Apply(new PersonBox(20, 10, 80, 50), alpha, w, h);
-        Assert.Equal(200, alpha[30 * w + 50]);          // inside, far from the edge
-        Assert.Equal(0, alpha[30 * w + 5]);             // outside
-        Assert.Equal(0, alpha[55 * w + 50]);
-        Assert.InRange(alpha[30 * w + 21], 1, 199);     // on the feathered edge
-        for (int x = 20; x < 50; x++) Assert.True(alpha[30 * w + x] <= alpha[30 * w + x + 1], "the ramp rises towards the inside");
-        SubjectMask.Apply(null, alpha, w, h);
-        Assert.All(alpha, v => Assert.Equal(0, v));
+        // The subject walks up to someone standing still and, one box on the other, turns back. Motion alone would
+        // send the subject on past the other; the torso colours say which detection is whom.
+        var red = new float[TorsoColours.Bins];
+        var blue = new float[TorsoColours.Bins];
+        red[48] = 1;
+        blue[3] = 1;
+        var tracker = new SubjectTracker(SubjectChoice.AtPoint(100, 250), W, H);
+        float subjectX = 100;
+        for (int f = 0; f < 60; f++)
+        {
+            subjectX += f < 30 ? 8 : -8;
+            var subject = Person(subjectX, 220);
+            var other = Person(340, 220);
+            var state = tracker.Update(new[] { other, subject }, new[] { blue, red });
+            Assert.NotEqual(SubjectStatus.Lost, state.Status);
+            if (state.Detection is { } seen) Assert.True(seen == subject, $"frame {f}: the subject was taken at x {seen.Box.CenterX}, not {subjectX}");
+            if (f == 59) Assert.Same(subject, state.Detection);
+        }
+    }
+
+    [Fact]
+    public void PartOfSomeoneFollowedIsNotANewPerson()
+    {
+        var people = new PeopleTracker();
+        var adult = Person(300, 220);
+        people.Update(new[] { adult });
+        // A second, smaller box inside the first (a half-seen arm, or a duplicate) matches nobody and starts nobody.
+        var part = new PersonDetection(0.3f, new PersonBox(290, 200, 330, 300), adult.Keypoints.Select(k => k with { X = k.X + 200 }).ToArray());
+        var seen = people.Update(new[] { adult, part });
+        Assert.Single(seen);
+        Assert.Single(people.People);
     }
 }
