@@ -22,7 +22,8 @@ public sealed class PersonSegmenterTests
 
     /// <remarks>
     /// The region covering a 256x256 frame exactly crops it unchanged, so the network sees the fixture's pixels.
-    /// Measured against TensorFlow.js: probabilities within TODO, landmarks within TODO, flag within TODO.
+    /// Measured against TensorFlow.js: probabilities within 5.2e-4 (no pixel changes side of 0.5), landmarks within
+    /// 7.6e-4 (x and y in crop pixels), the flag equal to 6 digits.
     /// </remarks>
     [Fact]
     public void NetworkMatchesTensorFlowJs()
@@ -47,17 +48,18 @@ public sealed class PersonSegmenterTests
         double worstLandmark = landmarks.Select((v, i) => (double)Math.Abs(v - crop.Landmarks[i])).Max();
         float flag = FloatFile.Read(Fixture("pose", "tfjs_ops_lite_flag.f32"))[0];
         _log.WriteLine($"probability max |diff| {worst:E2}, {flipped} of {person} person pixels changed side of 0.5; " +
-            $"landmarks max |diff| {worstLandmark:E2}; flag {crop.Presence:0.000000} (tfjs {flag:0.000000})");
-        Assert.True(worst < 1e-3, $"probabilities differ by {worst:E2}");
-        Assert.True(flipped <= 2, $"{flipped} pixels changed side of 0.5");
-        Assert.True(worstLandmark < 1e-2, $"landmarks differ by {worstLandmark:E2}");
+            $"landmarks max |diff| {worstLandmark:E2}; flag {crop.Presence:0.000000} (tfjs {flag:0.000000}, |diff| {Math.Abs(crop.Presence - flag):E1})");
+        Assert.True(worst < 2e-3, $"probabilities differ by {worst:E2}");
+        Assert.True(flipped <= 3, $"{flipped} pixels changed side of 0.5");
+        Assert.True(worstLandmark < 5e-3, $"landmarks differ by {worstLandmark:E2}");
         Assert.True(Math.Abs(crop.Presence - flag) < 1e-5, $"flag {crop.Presence}, tfjs {flag}");
         Assert.True(person > s * s / 10, "the fixture's crop shows a person");
     }
 
     /// <remarks>
     /// Two shared P3M cut-outs side by side (TwoPeopleClip, 640x360), each with exact truth: MoveNet finds them, each
-    /// region is made from their keypoints, and each mask is compared with that person's truth. Measured: TODO.
+    /// region is made from their keypoints, and each mask is compared with that person's truth. Measured: IoU 0.969
+    /// (left) and 0.977 (right), mean probability over the other person 0.0000 for both.
     /// </remarks>
     [Fact]
     public void EachPersonsMaskCoversThemAndNotTheOther()
@@ -94,7 +96,7 @@ public sealed class PersonSegmenterTests
             }
             double iou = both / (double)either, meanOverOther = overOther / otherPixels;
             _log.WriteLine($"{name}: MoveNet {detection.Score:0.00}, region {roi}, flag {crop.Presence:0.000}; IoU {iou:0.000}, mean over the other person {meanOverOther:0.0000}");
-            Assert.True(iou >= 0.5, $"{name}: IoU {iou:0.000}");
+            Assert.True(iou >= 0.92, $"{name}: IoU {iou:0.000}");
             Assert.True(meanOverOther <= 0.02, $"{name}: mean {meanOverOther:0.0000} over the other person");
         }
     }
@@ -120,7 +122,10 @@ public sealed class PersonSegmenterTests
         Assert.All(crop.Rgb, v => Assert.InRange(v, (byte)10, (byte)240));
     }
 
-    /// <summary>Not a check: prints the time of one person's Segment (crop and network) and of one Render at two frame sizes.</summary>
+    /// <summary>
+    /// Not a check: prints the time of one person's Segment (crop and network), of its crop alone and of one Render
+    /// at two frame sizes.
+    /// </summary>
     [Fact]
     public void PrintsTimings()
     {
@@ -135,7 +140,9 @@ public sealed class PersonSegmenterTests
             CropMask.Render(crop.Mask, roi, mask, w, h);
             const int runs = 20;
             var segment = new double[runs];
+            var cropOnly = new double[runs];
             var render = new double[runs];
+            var cropRgb = new byte[PoseRoi.CropSide * PoseRoi.CropSide * 3];
             for (int i = 0; i < runs; i++)
             {
                 var clock = Stopwatch.StartNew();
@@ -144,8 +151,11 @@ public sealed class PersonSegmenterTests
                 clock.Restart();
                 CropMask.Render(crop.Mask, roi, mask, w, h);
                 render[i] = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                RoiCrop.Sample(rgb, w, h, roi, cropRgb);
+                cropOnly[i] = clock.Elapsed.TotalMilliseconds;
             }
-            _log.WriteLine($"{w}x{h}, region side {roi.Side:0}: Segment median {Median(segment):0.00} ms (min {segment.Min():0.00}), Render median {Median(render):0.00} ms (min {render.Min():0.00})");
+            _log.WriteLine($"{w}x{h}, region side {roi.Side:0}: Segment median {Median(segment):0.00} ms (min {segment.Min():0.00}; its crop {Median(cropOnly):0.00} ms), Render median {Median(render):0.00} ms (min {render.Min():0.00})");
         }
     }
 
