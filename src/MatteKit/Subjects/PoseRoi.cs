@@ -79,6 +79,24 @@ internal readonly record struct PoseRoi(float CenterX, float CenterY, float Side
         return new PoseRoi(centre.X, centre.Y, 2 * radius * ReachBeyondKeypoints * Scale, rotation);
     }
 
+    /// <summary>
+    /// The region MediaPipe tracks a person with on the next frame: from the landmark model's two auxiliary
+    /// landmarks (33, the hips' centre, and 34, a point on the circle round the body, along its axis), brought to
+    /// the frame through <paramref name="crop"/>'s region, by the same rules as a detection (side twice their
+    /// distance times <see cref="Scale"/>, turned so that 33 to 34 points up in the crop). Null when the two
+    /// points coincide or are not finite.
+    /// </summary>
+    public static PoseRoi? FromAuxiliaryLandmarks(PersonCrop crop)
+    {
+        const int hipCentre = 33, bodyTop = 34, values = PoseLandmarkGraph.LandmarkValues;
+        var l = crop.Landmarks;
+        var (x0, y0) = crop.Roi.ToFrame(l[hipCentre * values], l[hipCentre * values + 1]);
+        var (x1, y1) = crop.Roi.ToFrame(l[bodyTop * values], l[bodyTop * values + 1]);
+        float radius = Distance(x0, y0, x1, y1);
+        if (!(radius > 0) || !float.IsFinite(radius) || !float.IsFinite(x0) || !float.IsFinite(y0)) return null;
+        return new PoseRoi(x0, y0, 2 * radius * Scale, Normalise(MathF.PI / 2 - MathF.Atan2(-(y1 - y0), x1 - x0)));
+    }
+
     /// <summary>The box's centre, its longer side times <see cref="Scale"/>, upright.</summary>
     public static PoseRoi FromBox(PersonBox box)
         => new(box.CenterX, box.CenterY, Math.Max(box.Width, box.Height) * Scale, 0);

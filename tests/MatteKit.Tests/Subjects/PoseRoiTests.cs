@@ -106,6 +106,28 @@ public sealed class PoseRoiTests
     }
 
     [Theory]
+    [InlineData(0f)]
+    [InlineData(0.8f)]
+    public void AuxiliaryLandmarksGiveTheNextRegion(float rotation)
+    {
+        // Landmark 33 at the crop's centre, 34 80 crop pixels straight above: the same centre and turn, side
+        // 2 x 80 crop pixels x Scale.
+        var roi = new PoseRoi(300, 200, 512, rotation);
+        var landmarks = new float[39 * 5];
+        (landmarks[33 * 5], landmarks[33 * 5 + 1]) = (128, 128);
+        (landmarks[34 * 5], landmarks[34 * 5 + 1]) = (128, 48);
+        var crop = new PersonCrop(roi, new float[256 * 256], new byte[256 * 256 * 3], 1, landmarks);
+        var next = PoseRoi.FromAuxiliaryLandmarks(crop)!.Value;
+        Assert.Equal(300f, next.CenterX, 3);
+        Assert.Equal(200f, next.CenterY, 3);
+        Assert.Equal(rotation, next.Rotation, 4);
+        Assert.Equal(2 * 80 * 2 * PoseRoi.Scale, next.Side, 2);
+
+        (landmarks[34 * 5], landmarks[34 * 5 + 1]) = (128, 128);
+        Assert.Null(PoseRoi.FromAuxiliaryLandmarks(crop));
+    }
+
+    [Theory]
     [InlineData(float.NaN, 1f, 0f)]
     [InlineData(1f, 0f, 0f)]
     [InlineData(1f, -5f, 0f)]
