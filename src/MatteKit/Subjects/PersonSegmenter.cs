@@ -80,7 +80,7 @@ internal sealed class PersonSegmenter : IDisposable
 
     public void Dispose()
     {
-        _session?.Dispose();
+        _session.Dispose();
         _options.Dispose();
     }
 

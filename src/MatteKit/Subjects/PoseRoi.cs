@@ -131,6 +131,12 @@ internal readonly record struct PoseRoi(float CenterX, float CenterY, float Side
         }
     }
 
+    /// <summary>
+    /// The same region in a frame resized by <paramref name="factor"/> (pixel centres at +0.5 in both, as resizing
+    /// with half-pixel centres keeps them), e.g. to render a mask at a network's smaller size.
+    /// </summary>
+    public PoseRoi Scaled(float factor) => new(CenterX * factor, CenterY * factor, Side * factor, Rotation);
+
     /// <summary>Throws unless the region can be sampled: a finite centre and rotation, a finite side above 0.</summary>
     public void Validate(string paramName)
     {

@@ -45,6 +45,17 @@ public sealed class PoseRoiTests
     }
 
     [Fact]
+    public void ScaledRegionCoversTheSameContent()
+    {
+        var roi = new PoseRoi(300, 200, 412, 0.7f);
+        var half = roi.Scaled(0.5f);
+        var (x, y) = roi.ToFrame(10, 250);
+        var (xh, yh) = half.ToFrame(10, 250);
+        Assert.Equal(x / 2, xh, 3);
+        Assert.Equal(y / 2, yh, 3);
+    }
+
+    [Fact]
     public void BoundsHoldTheTurnedSquare()
     {
         var roi = new PoseRoi(10, 20, 100, MathF.PI / 4);
