@@ -91,5 +91,6 @@ for (const o of vec(sg, 3)) {
 (async () => {
   const data = await values.get(output).data();
   fs.writeFileSync(outPath, Buffer.from(data.buffer));
-  console.log(`${modelPath}: ${values.get(output).shape}, centre ${data[(H >> 1) * W + (W >> 1)]}`);
+  const centre = data.length === H * W ? (H >> 1) * W + (W >> 1) : 0; // a mask's centre, else the first value
+  console.log(`${modelPath}: ${values.get(output).shape}, value ${centre} ${data[centre]}`);
 })();
