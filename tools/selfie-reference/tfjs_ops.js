@@ -1,10 +1,10 @@
-// Runs a MediaPipe selfie .tflite file with TensorFlow.js operators (NHWC, TensorFlow's own padding and resize
+// Runs a MediaPipe selfie (or BlazePose landmark) .tflite file with TensorFlow.js operators (NHWC, TensorFlow's own padding and resize
 // rules), reading the FlatBuffer independently of MatteKit's C# reader: an operator-by-operator reference for the
 // TFLite translation, including the custom Convolution2DTransposeBias that TFLite's own runtime lacks.
-// Usage: node tfjs_ops.js MODEL.tflite INPUT.rgb OUTPUT.f32
+// Usage: node tfjs_ops.js MODEL.tflite INPUT.rgb OUTPUT.f32 [INDEX]: writes the model's output INDEX (default 0).
 const tf = require('@tensorflow/tfjs');
 const fs = require('fs');
-const [modelPath, inputPath, outPath] = process.argv.slice(2);
+const [modelPath, inputPath, outPath, outIndex] = process.argv.slice(2);
 const b = fs.readFileSync(modelPath);
 const u32 = o => b.readUInt32LE(o), i32 = o => b.readInt32LE(o);
 function field(t, i) {
@@ -43,7 +43,7 @@ const get = k => values.has(k) ? values.get(k) : constant(k);
 const act = (y, a) => a === 0 ? y : a === 1 ? tf.relu(y) : a === 3 ? tf.relu6(y) : (() => { throw new Error('activation ' + a); })();
 const pad = p => p === 0 ? 'same' : 'valid';
 
-const input = ints(sg, 1)[0], output = ints(sg, 2)[0];
+const input = ints(sg, 1)[0], output = ints(sg, 2)[Number(outIndex ?? 0)];
 const [, H, W] = tensors[input].shape;
 const rgb = fs.readFileSync(inputPath);
 values.set(input, tf.tensor(Float32Array.from(rgb, v => v / 255), [1, H, W, 3]));
@@ -77,6 +77,13 @@ for (const o of vec(sg, 3)) {
       y = tf.add(tf.conv2dTranspose(get(ins[0]), k, tensors[outs[0]].shape, [sh, sw], raw.readInt32LE(0) === 1 ? 'same' : 'valid'), get(ins[2]));
       break;
     }
+    case 34: { // PAD, constant int32 paddings [4, 2], zeros
+      const p = constant(ins[1]);
+      y = tf.pad(get(ins[0]), [[p[0], p[1]], [p[2], p[3]], [p[4], p[5]], [p[6], p[7]]]);
+      break;
+    }
+    case 17: y = tf.maxPool(get(ins[0]), [int(opt, 4, 1), int(opt, 3, 1)], [int(opt, 2, 1), int(opt, 1, 1)], pad(byte(opt, 0, 0))); break; // MAX_POOL_2D
+    case 22: y = tf.reshape(get(ins[0]), tensors[outs[0]].shape); break; // RESHAPE to the shape the file stores
     default: throw new Error('operator ' + code);
   }
   values.set(outs[0], y);
@@ -84,5 +91,6 @@ for (const o of vec(sg, 3)) {
 (async () => {
   const data = await values.get(output).data();
   fs.writeFileSync(outPath, Buffer.from(data.buffer));
-  console.log(`${modelPath}: ${values.get(output).shape}, centre ${data[(H >> 1) * W + (W >> 1)]}`);
+  const centre = data.length === H * W ? (H >> 1) * W + (W >> 1) : 0; // a mask's centre, else the first value
+  console.log(`${modelPath}: ${values.get(output).shape}, value ${centre} ${data[centre]}`);
 })();

@@ -1,3 +1,4 @@
+using MatteKit.Layers;
 using MatteKit.Onnx;
 using MatteKit.Rvm;
 using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;

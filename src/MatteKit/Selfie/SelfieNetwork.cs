@@ -1,4 +1,5 @@
 using System.Reflection;
+using MatteKit.Layers;
 using MatteKit.Onnx;
 using MatteKit.Weights;
 using DataType = MatteKit.Onnx.Protobuf.TensorProto.Types.DataType;

@@ -2,14 +2,14 @@ using System.Buffers.Binary;
 using MatteKit.Onnx;
 using MatteKit.Weights;
 
-namespace MatteKit.Selfie;
+namespace MatteKit.Layers;
 
 /// <summary>
 /// Writes a TFLite subgraph into MatteKit's ONNX graph, operator by operator, in NCHW: TFLite's NHWC tensors of
 /// rank 4 become NCHW values and its kernels are transposed once here (OHWI to OIHW, 1HWC to C1HW), so ONNX
 /// Runtime runs the model in its own layout. Every computed shape is checked against the shape the file stores.
-/// The operators are those of MediaPipe's selfie segmentation models; any other is named in a
-/// <see cref="WeightsFormatException"/>.
+/// The operators are those of MediaPipe's selfie segmentation and BlazePose GHUM landmark models; any other is
+/// named in a <see cref="WeightsFormatException"/>.
 /// </summary>
 internal sealed class TfliteTranslator
 {
@@ -50,12 +50,68 @@ internal sealed class TfliteTranslator
     {
         if (model.Inputs.Count != 1 || model.Outputs.Count != 1)
             throw new WeightsFormatException(model.Source, $"expected one input and one output, the model has {model.Inputs.Count} and {model.Outputs.Count}");
+        return Translate(g, model, input, model.Tensors[model.Outputs[0]].Name)[0];
+    }
+
+    /// <summary>
+    /// The model outputs named <paramref name="outputs"/> (tensor names as the file stores them, NCHW for rank 4),
+    /// in that order, computed from <paramref name="input"/>, the NCHW form of the model's single input. Only the
+    /// operators these outputs depend on are translated, so heads the caller does not read cost nothing.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">
+    /// A name that is not one of the model's outputs, or anything in the file that does not make a network (as for
+    /// <see cref="Translate(GraphBuilder, TfliteModel, GraphValue)"/>).
+    /// </exception>
+    public static GraphValue[] Translate(GraphBuilder g, TfliteModel model, GraphValue input, params string[] outputs)
+    {
+        if (model.Inputs.Count != 1)
+            throw new WeightsFormatException(model.Source, $"expected one input, the model has {model.Inputs.Count}");
+        var wanted = outputs.Select(name => OutputTensor(model, name)).ToArray();
         var translator = new TfliteTranslator(g, model);
         var inputTensor = model.Tensors[model.Inputs[0]];
         translator.Expect(inputTensor, input);
         translator._values[inputTensor.Index] = input;
-        foreach (var op in model.Operators) translator.Emit(op);
-        return translator.Value(model.Outputs[0]);
+        var needed = NeededOperators(model, wanted);
+        foreach (var op in model.Operators)
+        {
+            if (needed[op.Index]) translator.Emit(op);
+        }
+        return wanted.Select(translator.Value).ToArray();
+    }
+
+    private static int OutputTensor(TfliteModel model, string name)
+    {
+        foreach (int o in model.Outputs)
+        {
+            if (model.Tensors[o].Name == name) return o;
+        }
+        string known = string.Join(", ", model.Outputs.Select(o => $"'{model.Tensors[o].Name}'"));
+        throw new WeightsFormatException(model.Source, $"the model has no output '{name}' (its outputs: {known})");
+    }
+
+    /// <summary>Which operators (by index) the tensors <paramref name="wanted"/> are computed through.</summary>
+    private static bool[] NeededOperators(TfliteModel model, IEnumerable<int> wanted)
+    {
+        var writer = new Dictionary<int, TfliteOperator>();
+        foreach (var op in model.Operators)
+        {
+            foreach (int t in op.Outputs)
+            {
+                if (t >= 0) writer[t] = op;
+            }
+        }
+        var needed = new bool[model.Operators.Count];
+        var pending = new Stack<int>(wanted);
+        while (pending.TryPop(out int tensor))
+        {
+            if (!writer.TryGetValue(tensor, out var op) || needed[op.Index]) continue;
+            needed[op.Index] = true;
+            foreach (int t in op.Inputs)
+            {
+                if (t >= 0) pending.Push(t);
+            }
+        }
+        return needed;
     }
 
     /// <summary>The NHWC shape a model input stores, as NCHW.</summary>
@@ -87,6 +143,9 @@ internal sealed class TfliteTranslator
                 TfliteOp.Mean => Mean(op),
                 TfliteOp.ResizeBilinear => ResizeBilinear(op),
                 TfliteOp.Custom when op.CustomCode == TransposeConvBias => TransposeConvolution(op),
+                TfliteOp.Pad => Pad(op),
+                TfliteOp.MaxPool2D => MaxPool(op),
+                TfliteOp.Reshape => Reshape(op),
                 _ => throw Unsupported(op, "is not one MatteKit translates"),
             };
             var output = _model.Tensors[op.Outputs[0]];
@@ -172,6 +231,50 @@ internal sealed class TfliteTranslator
         if (totalH < 0 || totalW < 0) throw Unsupported(op, $"writes {output}, larger than its input and kernel give");
         var pads = ((int)(totalH / 2), (int)(totalW / 2), (int)(totalH - totalH / 2), (int)(totalW - totalW / 2));
         return _g.ConvTranspose(x, weight, bias, (strideH, strideW), pads);
+    }
+
+    /// <summary>
+    /// PAD with zeros on height and width only (constant int32 paddings [4, 2], NHWC order): BlazePose pads before
+    /// its stride-2 VALID convolutions. Padding of the batch or channels is not translated.
+    /// </summary>
+    private GraphValue Pad(TfliteOperator op)
+    {
+        var x = Image(op, 0);
+        if (op.Inputs.Length > 2 && op.Inputs[2] >= 0) throw Unsupported(op, "pads with a given value; only zeros are translated");
+        var p = _model.Ints(Tensor(Input(op, 1)));
+        if (p.Length != 8 || p.Any(v => v < 0 || v > MaxStride))
+            throw Unsupported(op, $"has paddings [{string.Join(", ", p.Take(8))}]; expected [4, 2] of 0 to {MaxStride}");
+        if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0)
+            throw Unsupported(op, $"pads [{string.Join(", ", p)}]; only height and width are translated");
+        return _g.Pad(x, p[2], p[4], p[3], p[5]);
+    }
+
+    /// <summary>MAX_POOL_2D with a square window and stride and VALID padding (BlazePose's 2x2, stride 2), no activation.</summary>
+    private GraphValue MaxPool(TfliteOperator op)
+    {
+        var x = Image(op, 0);
+        var options = Options(op);
+        int fh = options.Int32(FilterHField), fw = options.Int32(FilterWField);
+        var stride = Strides(op, options);
+        if (fh != fw || fh < 1 || fh > MaxStride || stride.H != stride.W || options.Byte(PaddingField) != ValidPadding || options.Byte(PoolActivationField) != 0)
+            throw Unsupported(op, $"max-pools {fw}x{fh}, strides {stride.W}x{stride.H}; only a square window and stride, VALID, no activation, are translated");
+        if (x.Dim(2) < fh || x.Dim(3) < fw) throw Unsupported(op, $"max-pools {fw}x{fh} over {x}, smaller than the window");
+        return _g.MaxPool(x, fh, stride.H, 0);
+    }
+
+    /// <summary>
+    /// RESHAPE of an image of one pixel ([1, 1, 1, C] NHWC, [1, C, 1, 1] here) to a vector ([1, C]): the heads of
+    /// BlazePose. NHWC and NCHW hold a 1x1 image's values in the same order, so no transpose is needed; a reshape of
+    /// a larger image would need one and is not translated.
+    /// </summary>
+    private GraphValue Reshape(TfliteOperator op)
+    {
+        var x = Image(op, 0);
+        var output = _model.Tensors[op.Outputs[0]];
+        if (x.Dim(2) != 1 || x.Dim(3) != 1)
+            throw Unsupported(op, $"reshapes {x}; only an image of one pixel is translated");
+        if (output.Rank == 4) throw Unsupported(op, "reshapes to rank 4; only a reshape to a vector is translated");
+        return _g.Reshape(x, output.Shape.Select(d => (long)d).ToArray());
     }
 
     private GraphValue AveragePool(TfliteOperator op)
