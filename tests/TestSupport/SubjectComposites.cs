@@ -35,8 +35,9 @@ internal static class SubjectComposites
         switch (name)
         {
             case "SideBySide":
-                other = (Man, 0.85, (f, _) => 0.28 * Width + Sway(f, 0));
-                chosen = (Woman, 0.78, (f, _) => 0.74 * Width + Sway(f, 1.3));
+                // Close enough that the boxes around them nearly touch; their alphas do not overlap.
+                other = (Man, 0.85, (f, _) => 0.37 * Width + Sway(f, 0));
+                chosen = (Woman, 0.78, (f, _) => 0.66 * Width + Sway(f, 1.3));
                 break;
             case "CrossingChosenFront":
             case "CrossingChosenBehind":
