@@ -36,8 +36,8 @@ internal static class SubjectComposites
         {
             case "SideBySide":
                 // Close enough that the boxes around them nearly touch; their alphas do not overlap.
-                other = (Man, 0.85, (f, _) => 0.37 * Width + Sway(f, 0));
-                chosen = (Woman, 0.78, (f, _) => 0.66 * Width + Sway(f, 1.3));
+                other = (Man, 0.85, (f, _) => 0.40 * Width + Sway(f, 0));
+                chosen = (Woman, 0.78, (f, _) => 0.63 * Width + Sway(f, 1.3));
                 break;
             case "CrossingChosenFront":
             case "CrossingChosenBehind":

@@ -68,6 +68,7 @@ public sealed class SubjectCompositeTests
         {
             case "SideBySide":
                 Assert.Equal(0, overlapping);
+                Assert.Equal(0, OtherHiddenFrames(clip));
                 break;
             case "CrossingChosenFront":
                 Assert.Equal(0, overlapping); // in front: never hidden
