@@ -6,7 +6,7 @@ namespace MatteKit.Tests.TestSupport;
 
 /// <summary>
 /// Composite clips of two people with separate truth per person, for scoring a matte locked to one of them (issue
-/// 26): two shared P3M cut-outs scaled to 45-85% of the frame height, moved frame by frame over the shared atrium
+/// 26): two shared P3M cut-outs scaled to 38% (the child) to 85% of the frame height, moved frame by frame over the shared atrium
 /// photo, one in front of the other. Each case is <see cref="FrameCount"/> PNG frames of <see cref="Width"/> x
 /// <see cref="Height"/>, deterministic (no randomness), with each person's visible alpha per frame.
 /// The cut-outs are ones MoveNet finds alone in the frame (SubjectCompositeTests checks it): a man from the knees up
