@@ -24,6 +24,8 @@ internal sealed class PeopleTracker
     public const int GraceFrames = 15;
     /// <summary>Share of the smaller box inside the other at which two people overlap.</summary>
     public const float OverlapShare = 0.3f;
+    /// <summary>Share below which a person is clear of everyone (what is seen of them then is theirs alone).</summary>
+    public const float ClearShare = 0.05f;
     /// <summary>Frames a lost person is remembered (ten seconds at 30 frames a second).</summary>
     public const int RememberFrames = 300;
     /// <summary>People remembered at once: MoveNet finds at most six a frame, and the lost wait for a while.</summary>
@@ -85,11 +87,15 @@ internal sealed class PeopleTracker
 
     private void MarkOverlaps(PersonDetection[] predicted)
     {
-        foreach (var p in _people) p.Overlapped = false;
+        foreach (var p in _people) p.Crowding = 0;
         for (int a = 0; a < _people.Count; a++)
             for (int b = a + 1; b < _people.Count; b++)
-                if (_people[a].Visible && _people[b].Visible && Share(predicted[a].Box, predicted[b].Box) > OverlapShare)
-                    _people[a].Overlapped = _people[b].Overlapped = true;
+                if (_people[a].Visible && _people[b].Visible)
+                {
+                    float share = Share(predicted[a].Box, predicted[b].Box);
+                    _people[a].Crowding = Math.Max(_people[a].Crowding, share);
+                    _people[b].Crowding = Math.Max(_people[b].Crowding, share);
+                }
     }
 
     /// <summary>How well a detection fits a person, or null when it cannot be them.</summary>

@@ -60,8 +60,17 @@ internal sealed class PersonTrack
     /// <summary>The last sighting clear of others, where it was (a person lost for long is looked for there too).</summary>
     public PersonDetection LastClear => _clear;
 
-    /// <summary>Whether the person's box overlaps another's this frame (set by the tracker before the position is taken).</summary>
-    public bool Overlapped { get; set; }
+    /// <summary>
+    /// How much of the person's box (or another's, the smaller) the nearest other person's box covers this frame, 0 to
+    /// 1; set by the tracker before the position is taken.
+    /// </summary>
+    public float Crowding { get; set; }
+
+    /// <summary>Whether the person's box overlaps another's this frame (<see cref="PeopleTracker.OverlapShare"/>).</summary>
+    public bool Overlapped => Crowding > PeopleTracker.OverlapShare;
+
+    /// <summary>Whether the person is seen this frame with nobody's box near theirs (<see cref="PeopleTracker.ClearShare"/>).</summary>
+    public bool SeenClear => Seen && Crowding < PeopleTracker.ClearShare;
 
     /// <summary>Frames since the person was last seen.</summary>
     public int Missed { get; private set; }

@@ -2,25 +2,31 @@ namespace MatteKit.Subjects;
 
 /// <summary>
 /// Restricts RVM's alpha to the subject, pixel by pixel. Each person near the subject gets a segmentation mask from
-/// BlazePose in their own region (<see cref="PersonSegmenter"/>); the subject keeps RVM's alpha inside their mask
-/// (grown a little, so hair and edges that the coarse mask misses keep RVM's values) and loses it where another
-/// person's mask says the pixel is theirs:
-/// <code>keep = grown(m_s) * product over others o of (o in front ? 1 - m_o : 1 - m_o * (1 - m_s))</code>
+/// BlazePose in their own region (<see cref="PersonSegmenter"/>). A pixel inside one person's mask (above one half) is
+/// theirs; inside two, it is the one in front's. Pixels in no mask (hair, fingers and edges the coarse mask misses,
+/// and the background, where RVM's alpha is 0 anyway) go to the nearest owner, the subject only within
+/// <see cref="ReachShare"/> of their region's side. The subject keeps RVM's alpha on their pixels, 0 elsewhere.
 /// Where two people's boxes overlap heavily a single-person model segments both, so there each person's mask is the
 /// one taken when they were last clear of others, moved along with them, and who is in front is decided by which of
 /// the two remembered crops matches the frame's colours where the masks overlap (the one in front is the one seen).
+/// With fresh masks, who is in front at a pixel is whose mask is surer there.
 /// </summary>
 internal sealed class SubjectOwnership
 {
-    /// <summary>How far the subject's mask is grown, in pixels of the 256-pixel crop (a few pixels of the frame).</summary>
-    public const int GrowCropPixels = 3;
+    /// <summary>How far from their mask the subject keeps alpha, as a share of their region's side (hair that flies out).</summary>
+    public const float ReachShare = 0.08f;
     /// <summary>Share of the subject's own mask kept, below which the subject counts as hidden in that frame.</summary>
     public const float VisibleShare = 0.05f;
 
+    private const byte Nobody = 0, Subject = 1, Other = 2;
+    private const float Inside = 0.5f;
+
     private readonly Dictionary<int, PersonCrop> _clear = new();
-    private float[] _grown = [], _subject = [], _other = [], _keep = [];
-    private readonly float[] _grownCrop = new float[PoseRoi.CropSide * PoseRoi.CropSide];
-    private readonly float[] _rowMax = new float[PoseRoi.CropSide * PoseRoi.CropSide];
+    private readonly Dictionary<int, (double Other, double Subject)> _depth = new();
+    private readonly Dictionary<int, (float X, float Y)> _drift = new();
+    private float[] _subject = [], _other = [];
+    private byte[] _owner = [];
+    private int[] _toSubject = [], _toOther = [];
 
     /// <summary>The share of the subject's mask kept in the last frame (0 when not followed).</summary>
     public float LastVisibleShare { get; private set; }
@@ -37,16 +43,20 @@ internal sealed class SubjectOwnership
             return;
         }
         int pixels = width * height;
-        if (_keep.Length != pixels) (_grown, _subject, _other, _keep) = (new float[pixels], new float[pixels], new float[pixels], new float[pixels]);
+        if (_owner.Length != pixels) (_subject, _other, _owner, _toSubject, _toOther) = (new float[pixels], new float[pixels], new byte[pixels], new int[pixels], new int[pixels]);
 
         var s = CropOf(segmenter, subject, rgb24, width, height);
         var box = Clip(s.Roi.Bounds, width, height);
-        Grow(s.Mask);
-        Clear(_grown, box, width);
         Clear(_subject, box, width);
-        CropMask.Render(_grownCrop, s.Roi, _grown, width, height);
         CropMask.Render(s.Mask, s.Roi, _subject, width, height);
-        Copy(_grown, _keep, box, width);
+        long own = 0;
+        for (int y = box.Top; y < box.Bottom; y++)
+            for (int i = y * width + box.Left, end = y * width + box.Right; i < end; i++)
+            {
+                bool inside = _subject[i] >= Inside;
+                _owner[i] = inside ? Subject : Nobody;
+                if (inside) own++;
+            }
 
         foreach (var other in state.Others)
         {
@@ -54,24 +64,37 @@ internal sealed class SubjectOwnership
             // still segmented while clear of others, so that a mask is remembered for when they come close.
             var bounds = PoseRoi.FromDetection(other.Detection).Bounds;
             bool near = Intersects(bounds, s.Roi.Bounds);
-            if (!near && !(other.Seen && !other.Overlapped && Intersects(bounds, Grown(s.Roi.Bounds, 0.5f)))) continue;
+            if (!near && !(other.SeenClear && Intersects(bounds, Grown(s.Roi.Bounds, 0.5f)))) continue;
             var o = CropOf(segmenter, other, rgb24, width, height);
             if (!near) continue;
             Clear(_other, box, width);
             CropMask.Render(o.Mask, o.Roi, _other, width, height);
-            bool? otherInFront = s.Carried && o.Carried ? InFront(o, s, rgb24, box, width) : null;
+            bool? otherInFront = s.Carried && o.Carried ? InFront(other.Id, o, s, rgb24, box, width) : Apart(other.Id);
+            // Hands and forearms are what a mask most often misses, and they reach out towards a neighbour: the other
+            // person's limbs, where MoveNet sees them clear of the subject, are theirs even inside the subject's mask.
+            if (other.Seen && !other.Overlapped && other.Matched is { } seen)
+                Limbs(seen, LimbShare * o.Roi.Side, subject.Matched, LimbShare * s.Roi.Side, box, width);
+            if (Environment.GetEnvironmentVariable("DEBUG_OWN") is not null) Console.Error.WriteLine($"f{state.Frame} s#{subject.Id} seen={subject.Seen} ov={subject.Overlapped} carried={s.Carried} roi=({s.Roi.CenterX:0},{s.Roi.CenterY:0},{s.Roi.Side:0},{s.Roi.Rotation:0.00}) v=({subject.Velocity.X:0.0},{subject.Velocity.Y:0.0}) | o#{other.Id} seen={other.Seen} ov={other.Overlapped} carried={o.Carried} roi=({o.Roi.CenterX:0},{o.Roi.CenterY:0},{o.Roi.Side:0},{o.Roi.Rotation:0.00}) v=({other.Velocity.X:0.0},{other.Velocity.Y:0.0}) front={otherInFront}");
             for (int y = box.Top; y < box.Bottom; y++)
                 for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
                 {
                     float mo = _other[i];
-                    if (mo <= 0) continue;
-                    float ms = _subject[i];
-                    bool front = otherInFront ?? mo > ms;
-                    _keep[i] *= front ? 1 - mo : 1 - mo * (1 - ms);
+                    if (mo < Inside || _owner[i] == Other) continue;
+                    if (_owner[i] == Nobody) _owner[i] = Other;
+                    else if (otherInFront is { } front)
+                    {
+                        if (front) _owner[i] = Other;
+                    }
+                    else if (mo > _subject[i]) _owner[i] = Other;
                 }
         }
 
-        double own = 0, kept = 0;
+        if (Environment.GetEnvironmentVariable("DEBUG_OWNMAP") is { } dump) { var m = new byte[pixels]; for (int y = box.Top; y < box.Bottom; y++) for (int i = y * width + box.Left, end = y * width + box.Right; i < end; i++) m[i] = (byte)(_owner[i] * 120); Media.PngFile.WriteGray($"{dump}/own{state.Frame:D4}.png", width, height, m); }
+        // Pixels in no mask go to the nearest owner: chamfer distances (3 a step, 4 a diagonal) to each.
+        Distances(Subject, _toSubject, box, width);
+        Distances(Other, _toOther, box, width);
+        float reach = 3 * ReachShare * s.Roi.Side;
+        long kept = 0;
         for (int y = 0; y < height; y++)
         {
             var row = alpha.Slice(y * width, width);
@@ -84,13 +107,116 @@ internal sealed class SubjectOwnership
             row[box.Right..].Clear();
             for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
             {
-                float keep = Math.Clamp(_keep[i], 0, 1);
-                own += _subject[i];
-                kept += _subject[i] * keep;
-                row[x] = (byte)(row[x] * keep + 0.5f);
+                switch (_owner[i])
+                {
+                    case Subject:
+                        kept++;
+                        break;
+                    case Other:
+                        row[x] = 0;
+                        break;
+                    default:
+                        int d = _toSubject[i];
+                        // Fades over the last quarter of the reach, so the limit never shows as a line in hair.
+                        float keep = d >= _toOther[i] ? 0 : Math.Clamp(4 * (1 - d / reach), 0, 1);
+                        row[x] = (byte)(row[x] * keep + 0.5f);
+                        break;
+                }
             }
         }
-        LastVisibleShare = own > 0 ? (float)(kept / own) : 0;
+        LastVisibleShare = own > 0 ? (float)kept / own : 0;
+    }
+
+    /// <summary>Marks the other person's confident limbs (capsules around elbow-wrist and the like) as theirs, except where the subject's own limbs lie.</summary>
+    private void Limbs(PersonDetection other, float radius, PersonDetection? subject, float subjectRadius, (int Left, int Top, int Right, int Bottom) box, int width)
+    {
+        foreach (var (p, q) in LimbSegments(other))
+        {
+            int x0 = Math.Max(box.Left, (int)(Math.Min(p.X, q.X) - radius)), x1 = Math.Min(box.Right, (int)(Math.Max(p.X, q.X) + radius) + 1);
+            int y0 = Math.Max(box.Top, (int)(Math.Min(p.Y, q.Y) - radius)), y1 = Math.Min(box.Bottom, (int)(Math.Max(p.Y, q.Y) + radius) + 1);
+            for (int y = y0; y < y1; y++)
+                for (int x = x0; x < x1; x++)
+                {
+                    if (SegmentDistance(x + 0.5f, y + 0.5f, p, q) > radius) continue;
+                    if (subject is not null && OnLimb(subject, x + 0.5f, y + 0.5f, subjectRadius)) continue;
+                    _owner[y * width + x] = Other;
+                }
+        }
+    }
+
+    /// <summary>
+    /// A person's confident limbs as segments: upper and lower arms and legs, and the hands and feet, which COCO does
+    /// not mark, as the forearm and shin carried on by <see cref="HandShare"/> of their length.
+    /// </summary>
+    private static IEnumerable<(Keypoint P, Keypoint Q)> LimbSegments(PersonDetection person)
+    {
+        foreach (var (a, b) in LimbKeypoints)
+        {
+            var (p, q) = (person.Keypoints[a], person.Keypoints[b]);
+            if (p.Score < LimbScore || q.Score < LimbScore) continue;
+            yield return (p, q);
+            if (b is 9 or 10 or 15 or 16) yield return (q, q with { X = q.X + HandShare * (q.X - p.X), Y = q.Y + HandShare * (q.Y - p.Y) });
+        }
+    }
+
+    private static bool OnLimb(PersonDetection person, float x, float y, float radius)
+    {
+        foreach (var (p, q) in LimbSegments(person))
+            if (SegmentDistance(x, y, p, q) <= radius) return true;
+        return false;
+    }
+
+    private static float SegmentDistance(float x, float y, Keypoint p, Keypoint q)
+    {
+        float dx = q.X - p.X, dy = q.Y - p.Y, length2 = dx * dx + dy * dy;
+        float t = length2 > 0 ? Math.Clamp(((x - p.X) * dx + (y - p.Y) * dy) / length2, 0, 1) : 0;
+        float ex = p.X + t * dx - x, ey = p.Y + t * dy - y;
+        return MathF.Sqrt(ex * ex + ey * ey);
+    }
+
+    /// <summary>COCO's arms and legs: shoulder-elbow, elbow-wrist, hip-knee, knee-ankle on each side.</summary>
+    private static readonly (int A, int B)[] LimbKeypoints = [(5, 7), (7, 9), (6, 8), (8, 10), (11, 13), (13, 15), (12, 14), (14, 16)];
+
+    /// <summary>A limb's half width, as a share of the person's region side (an arm is about a twentieth of it).</summary>
+    private const float LimbShare = 0.02f;
+    private const float LimbScore = 0.3f;
+    /// <summary>A hand's (or foot's) reach past the wrist (ankle), as a share of the forearm (shin).</summary>
+    private const float HandShare = 0.45f;
+
+    /// <summary>Chamfer distance (3 a step, 4 a diagonal) of each pixel of the box to the nearest pixel <paramref name="owner"/> owns.</summary>
+    private void Distances(byte owner, int[] distance, (int Left, int Top, int Right, int Bottom) box, int width)
+    {
+        const int far = int.MaxValue / 2;
+        for (int y = box.Top; y < box.Bottom; y++)
+            for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
+            {
+                int d = _owner[i] == owner ? 0 : far;
+                if (d > 0)
+                {
+                    if (x > box.Left) d = Math.Min(d, distance[i - 1] + 3);
+                    if (y > box.Top)
+                    {
+                        d = Math.Min(d, distance[i - width] + 3);
+                        if (x > box.Left) d = Math.Min(d, distance[i - width - 1] + 4);
+                        if (x + 1 < box.Right) d = Math.Min(d, distance[i - width + 1] + 4);
+                    }
+                }
+                distance[i] = d;
+            }
+        for (int y = box.Bottom - 1; y >= box.Top; y--)
+            for (int x = box.Right - 1, i = y * width + box.Right - 1; x >= box.Left; x--, i--)
+            {
+                int d = distance[i];
+                if (d == 0) continue;
+                if (x + 1 < box.Right) d = Math.Min(d, distance[i + 1] + 3);
+                if (y + 1 < box.Bottom)
+                {
+                    d = Math.Min(d, distance[i + width] + 3);
+                    if (x + 1 < box.Right) d = Math.Min(d, distance[i + width + 1] + 4);
+                    if (x > box.Left) d = Math.Min(d, distance[i + width - 1] + 4);
+                }
+                distance[i] = d;
+            }
     }
 
     /// <summary>A person's mask this frame: taken now when they are seen clear of others, else the one remembered from then, moved with them.</summary>
@@ -98,29 +224,112 @@ internal sealed class SubjectOwnership
     {
         var roi = PoseRoi.FromDetection(person.Detection);
         if (!(person.Seen && !person.Overlapped) && _clear.TryGetValue(person.Id, out var remembered))
-            return (remembered.Mask, remembered.Rgb, roi, true);
+        {
+            // Remembered where the person was clear; the region now is that one moved along the person's motion (the
+            // same keypoints, shifted), then matched to the frame, since a motion fitted to a few frames drifts.
+            var (dx, dy) = _drift.GetValueOrDefault(person.Id);
+            var (sx, sy) = Align(remembered, roi with { CenterX = roi.CenterX + dx, CenterY = roi.CenterY + dy }, rgb24, width, height);
+            _drift[person.Id] = (dx + sx, dy + sy);
+            return (remembered.Mask, remembered.Rgb, roi with { CenterX = roi.CenterX + dx + sx, CenterY = roi.CenterY + dy + sy }, true);
+        }
+        _drift.Remove(person.Id);
         var crop = segmenter.Segment(rgb24, width, height, roi);
-        if (person.Seen && !person.Overlapped) _clear[person.Id] = crop;
+        // Only a mask taken with nobody near is remembered: close to someone, the model's mask may hold part of them.
+        if (person.SeenClear) _clear[person.Id] = crop;
         return (crop.Mask, crop.Rgb, roi, false);
     }
+
+    /// <summary>How far a remembered crop lies from where the frame shows it: the shift (within <see cref="AlignReach"/> pixels) that best matches its colours.</summary>
+    private static (int X, int Y) Align(PersonCrop remembered, PoseRoi roi, ReadOnlySpan<byte> rgb24, int width, int height)
+    {
+        // The person's pixels on a coarse grid of the crop, where they land in the frame unshifted.
+        var samples = new List<(int X, int Y, int Colour)>();
+        const int step = 4, side = PoseRoi.CropSide;
+        for (int v = step / 2; v < side; v += step)
+            for (int u = step / 2; u < side; u += step)
+            {
+                if (remembered.Mask[v * side + u] < Inside) continue;
+                var (x, y) = roi.ToFrame(u + 0.5f, v + 0.5f);
+                samples.Add(((int)MathF.Floor(x), (int)MathF.Floor(y), (v * side + u) * 3));
+            }
+        if (samples.Count == 0) return (0, 0);
+        var rgb = remembered.Rgb;
+        float Cost(int sx, int sy, ReadOnlySpan<byte> frame)
+        {
+            long sum = 0;
+            int n = 0;
+            foreach (var (x0, y0, c) in samples)
+            {
+                int x = x0 + sx, y = y0 + sy;
+                if ((uint)x >= (uint)width || (uint)y >= (uint)height) continue;
+                int f = (y * width + x) * 3;
+                // Truncated: the part of someone hidden behind another person costs the same wherever it is put.
+                sum += Math.Min(AlignTruncation, Math.Abs(frame[f] - rgb[c]) + Math.Abs(frame[f + 1] - rgb[c + 1]) + Math.Abs(frame[f + 2] - rgb[c + 2]));
+                n++;
+            }
+            return n == 0 ? float.MaxValue : (float)sum / n;
+        }
+        (int X, int Y) best = (0, 0);
+        float bestCost = Cost(0, 0, rgb24);
+        for (int sy = -AlignReach; sy <= AlignReach; sy += 2)
+            for (int sx = -AlignReach; sx <= AlignReach; sx += 2)
+            {
+                float c = Cost(sx, sy, rgb24);
+                if (c < bestCost) (best, bestCost) = ((sx, sy), c);
+            }
+        var coarse = best;
+        for (int sy = coarse.Y - 1; sy <= coarse.Y + 1; sy++)
+            for (int sx = coarse.X - 1; sx <= coarse.X + 1; sx++)
+            {
+                float c = Cost(sx, sy, rgb24);
+                if (c < bestCost) (best, bestCost) = ((sx, sy), c);
+            }
+        // Someone mostly hidden matches nowhere well, and a shift would follow whoever passes in front: they keep to
+        // their motion until enough of them shows again.
+        int matching = 0;
+        foreach (var (x0, y0, c) in samples)
+        {
+            int x = x0 + best.X, y = y0 + best.Y;
+            if ((uint)x >= (uint)width || (uint)y >= (uint)height) continue;
+            int f = (y * width + x) * 3;
+            if (Math.Abs(rgb24[f] - rgb[c]) + Math.Abs(rgb24[f + 1] - rgb[c + 1]) + Math.Abs(rgb24[f + 2] - rgb[c + 2]) < AlignTruncation / 2) matching++;
+        }
+        return matching >= AlignVisibleShare * samples.Count ? best : (0, 0);
+    }
+
+    /// <summary>Share of a remembered person's pixels that must match the frame somewhere for the shift to be taken.</summary>
+    private const float AlignVisibleShare = 0.4f;
+
+    /// <summary>Pixels a remembered crop is searched each way from where the person's motion puts it, each frame.</summary>
+    private const int AlignReach = 8;
+    private const int AlignTruncation = 90;
 
     /// <summary>
     /// Whether the other person is in front of the subject: over the pixels both remembered masks claim, the one in
     /// front is the one whose remembered colours the frame shows.
     /// </summary>
-    private bool InFront((float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) subject,
+    private bool InFront(int otherId, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) subject,
         ReadOnlySpan<byte> rgb24, (int Left, int Top, int Right, int Bottom) box, int width)
     {
-        double otherError = 0, subjectError = 0;
+        // Summed over the frames the two have overlapped: where their paths first meet the shared pixels are few.
+        var (otherError, subjectError) = _depth.GetValueOrDefault(otherId);
         for (int y = box.Top; y < box.Bottom; y += 2)
             for (int x = box.Left; x < box.Right; x += 2)
             {
                 int i = y * width + x;
-                if (_subject[i] < 0.5f || _other[i] < 0.5f) continue;
+                if (_subject[i] < Inside || _other[i] < Inside) continue;
                 otherError += ColourError(rgb24, i, other.Rgb, other.Roi, x, y);
                 subjectError += ColourError(rgb24, i, subject.Rgb, subject.Roi, x, y);
             }
+        _depth[otherId] = (otherError, subjectError);
         return otherError < subjectError;
+    }
+
+    /// <summary>Forgets who was in front of the subject once the two no longer overlap; null (decided pixel by pixel).</summary>
+    private bool? Apart(int otherId)
+    {
+        _depth.Remove(otherId);
+        return null;
     }
 
     private static int ColourError(ReadOnlySpan<byte> rgb24, int pixel, byte[] crop, PoseRoi roi, int x, int y)
@@ -131,30 +340,12 @@ internal sealed class SubjectOwnership
         return Math.Abs(rgb24[f] - crop[c]) + Math.Abs(rgb24[f + 1] - crop[c + 1]) + Math.Abs(rgb24[f + 2] - crop[c + 2]);
     }
 
-    /// <summary>The crop mask's maximum over a square of <see cref="GrowCropPixels"/> each way (two passes), into the grown crop.</summary>
-    private void Grow(float[] mask)
-    {
-        const int n = PoseRoi.CropSide, r = GrowCropPixels;
-        for (int y = 0; y < n; y++)
-            for (int x = 0; x < n; x++)
-            {
-                float m = 0;
-                for (int k = Math.Max(0, x - r); k <= Math.Min(n - 1, x + r); k++) m = Math.Max(m, mask[y * n + k]);
-                _rowMax[y * n + x] = m;
-            }
-        for (int y = 0; y < n; y++)
-            for (int x = 0; x < n; x++)
-            {
-                float m = 0;
-                for (int k = Math.Max(0, y - r); k <= Math.Min(n - 1, y + r); k++) m = Math.Max(m, _rowMax[k * n + x]);
-                _grownCrop[y * n + x] = m;
-            }
-    }
-
     /// <summary>Drops what is remembered of people the tracker no longer follows.</summary>
     private void Forget(IReadOnlyList<PersonTrack> everyone)
     {
         foreach (int id in _clear.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _clear.Remove(id);
+        foreach (int id in _depth.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _depth.Remove(id);
+        foreach (int id in _drift.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _drift.Remove(id);
     }
 
     private static (int Left, int Top, int Right, int Bottom) Clip(PersonBox b, int width, int height)
@@ -175,10 +366,5 @@ internal sealed class SubjectOwnership
     private static void Clear(float[] buffer, (int Left, int Top, int Right, int Bottom) box, int width)
     {
         for (int y = box.Top; y < box.Bottom; y++) buffer.AsSpan(y * width + box.Left, box.Right - box.Left).Clear();
-    }
-
-    private static void Copy(float[] from, float[] to, (int Left, int Top, int Right, int Bottom) box, int width)
-    {
-        for (int y = box.Top; y < box.Bottom; y++) from.AsSpan(y * width + box.Left, box.Right - box.Left).CopyTo(to.AsSpan(y * width + box.Left));
     }
 }

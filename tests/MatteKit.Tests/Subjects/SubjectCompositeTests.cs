@@ -35,9 +35,15 @@ public sealed class SubjectCompositeTests
         var score = SubjectScore.Measure(W, H, ours, rvm, clip.Chosen, clip.Other);
         _log.WriteLine($"point ({clip.Point.X},{clip.Point.Y}) in frame {clip.PointFrame}");
         _log.WriteLine(score.Line(name));
+        // The best a hard split of RVM's alpha can do: each pixel to whoever's visible truth is larger.
+        var ideal = rvm.Select((a, f) => a.Select((v, i) => clip.Chosen[f][i] > 0 && clip.Chosen[f][i] >= clip.Other[f][i] ? v : (byte)0).ToArray()).ToList();
+        _log.WriteLine("IDEAL " + SubjectScore.Measure(W, H, ideal, rvm, clip.Chosen, clip.Other).Line(name));
+        if (Environment.GetEnvironmentVariable("DEBUG_KEEP") is { } keep) { Directory.CreateDirectory(keep + "/" + name); foreach (var d in Directory.GetDirectories(dir.Path)) CopyAll(d, keep + "/" + name + "/" + Path.GetFileName(d)); for (int f = 0; f < clip.FrameCount; f++) { PngFile.WriteGray(keep + "/" + name + $"/chosen{f:D4}.png", W, H, clip.Chosen[f]); PngFile.WriteGray(keep + "/" + name + $"/other{f:D4}.png", W, H, clip.Other[f]); } }
         var failures = score.Failures();
         Assert.True(failures.Count == 0, $"{name}: {string.Join("; ", failures)}");
     }
+
+    private static void CopyAll(string from, string to) { Directory.CreateDirectory(to); foreach (var f in Directory.GetFiles(from)) File.Copy(f, to + "/" + Path.GetFileName(f), true); foreach (var d in Directory.GetDirectories(from)) CopyAll(d, to + "/" + Path.GetFileName(d)); }
 
     /// <summary>
     /// The composites are fit for the check: each person alone is found by MoveNet (score above 0.2) with the
