@@ -139,12 +139,14 @@ internal sealed record SubjectScore(
     public double MadRatio => RvmAwayMad > 0 ? ChosenMad / RvmAwayMad : ChosenMad > 0 ? double.PositiveInfinity : 1;
 
     /// <summary>The goals this score misses, one phrase each; empty when it meets them all.</summary>
-    public IReadOnlyList<string> Failures()
+    /// <param name="madRatio">The MAD ratio allowed: the issue's <see cref="MadGoal"/> unless a case is held to what was measured.</param>
+    /// <param name="missing">Frames missing the subject allowed: the none unless a case is held to what was measured.</param>
+    public IReadOnlyList<string> Failures(double madRatio = MadGoal, int missing = 0)
     {
         var failures = new List<string>();
         if (OtherMeanAlpha > OtherGoal) failures.Add(F($"other person's mean alpha {OtherMeanAlpha:0.000} > {OtherGoal}"));
-        if (ChosenMad > MadGoal * RvmAwayMad) failures.Add(F($"chosen MAD x1e3 {ChosenMad * 1e3:0.0} > {MadGoal} x RVM's {RvmAwayMad * 1e3:0.0}"));
-        if (MissingFrames.Count > 0) failures.Add($"subject missing in {MissingFrames.Count} of {VisibleFrames} visible frames");
+        if (ChosenMad > madRatio * RvmAwayMad) failures.Add(F($"chosen MAD x1e3 {ChosenMad * 1e3:0.0} > {madRatio} x RVM's {RvmAwayMad * 1e3:0.0}"));
+        if (MissingFrames.Count > missing) failures.Add($"subject missing in {MissingFrames.Count} of {VisibleFrames} visible frames");
         if (SwitchFrames.Count > 0) failures.Add($"{SwitchFrames.Count} identity switch(es)");
         return failures;
     }

@@ -74,7 +74,6 @@ internal sealed class SubjectOwnership
             // person's limbs, where MoveNet sees them clear of the subject, are theirs even inside the subject's mask.
             if (other.Seen && !other.Overlapped && other.Matched is { } seen)
                 Limbs(seen, LimbShare * o.Roi.Side, subject.Matched, LimbShare * s.Roi.Side, box, width);
-            if (Environment.GetEnvironmentVariable("DEBUG_OWN") is not null) Console.Error.WriteLine($"f{state.Frame} s#{subject.Id} seen={subject.Seen} ov={subject.Overlapped} carried={s.Carried} roi=({s.Roi.CenterX:0},{s.Roi.CenterY:0},{s.Roi.Side:0},{s.Roi.Rotation:0.00}) v=({subject.Velocity.X:0.0},{subject.Velocity.Y:0.0}) | o#{other.Id} seen={other.Seen} ov={other.Overlapped} carried={o.Carried} roi=({o.Roi.CenterX:0},{o.Roi.CenterY:0},{o.Roi.Side:0},{o.Roi.Rotation:0.00}) v=({other.Velocity.X:0.0},{other.Velocity.Y:0.0}) front={otherInFront}");
             for (int y = box.Top; y < box.Bottom; y++)
                 for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
                 {
@@ -87,9 +86,9 @@ internal sealed class SubjectOwnership
                     }
                     else if (mo > _subject[i]) _owner[i] = Other;
                 }
+            if (otherInFront is not null) SettleEdge(o, s, rgb24, box, width);
         }
 
-        if (Environment.GetEnvironmentVariable("DEBUG_OWNMAP") is { } dump) { var m = new byte[pixels]; for (int y = box.Top; y < box.Bottom; y++) for (int i = y * width + box.Left, end = y * width + box.Right; i < end; i++) m[i] = (byte)(_owner[i] * 120); Media.PngFile.WriteGray($"{dump}/own{state.Frame:D4}.png", width, height, m); }
         // Pixels in no mask go to the nearest owner: chamfer distances (3 a step, 4 a diagonal) to each.
         Distances(Subject, _toSubject, box, width);
         Distances(Other, _toOther, box, width);
@@ -127,9 +126,45 @@ internal sealed class SubjectOwnership
         LastVisibleShare = own > 0 ? (float)kept / own : 0;
     }
 
+    /// <summary>
+    /// Where two remembered masks meet, a few pixels either side of the line between the subject's pixels and the
+    /// other's: a remembered mask, moved, misses the person's edge by a few pixels, while the frame shows who is there.
+    /// Each such pixel goes to the one whose remembered colours it shows, when those tell clearly.
+    /// </summary>
+    private void SettleEdge((float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) subject,
+        ReadOnlySpan<byte> rgb24, (int Left, int Top, int Right, int Bottom) box, int width)
+    {
+        Distances(Subject, _toSubject, box, width);
+        Distances(Other, _toOther, box, width);
+        int band = 3 * EdgeBand;
+        for (int y = box.Top; y < box.Bottom; y++)
+            for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
+            {
+                bool near = _owner[i] == Other ? _toSubject[i] <= band : _owner[i] == Subject && _toOther[i] <= band;
+                if (!near || _other[i] < Inside && _subject[i] < Inside) continue;
+                int toOther = ColourError(rgb24, i, other.Rgb, other.Roi, x, y), toSubject = ColourError(rgb24, i, subject.Rgb, subject.Roi, x, y);
+                if (toSubject + SeenMargin < toOther) _owner[i] = Subject;
+                else if (toOther + SeenMargin < toSubject) _owner[i] = Other;
+            }
+    }
+
+    /// <summary>Pixels either side of where two remembered masks meet that the frame's colours may give to the other one.</summary>
+    private const int EdgeBand = 4;
+    /// <summary>How much closer (summed over R, G and B) one remembered colour must be than the other's to say who is seen at a pixel.</summary>
+    private const int SeenMargin = 30;
+
     /// <summary>Marks the other person's confident limbs (capsules around elbow-wrist and the like) as theirs, except where the subject's own limbs lie.</summary>
     private void Limbs(PersonDetection other, float radius, PersonDetection? subject, float subjectRadius, (int Left, int Top, int Right, int Bottom) box, int width)
     {
+        // The head: a disc on the confident face keypoints (a mask beside someone else's hair may leave a face out).
+        var face = other.Keypoints.Take(5).Where(k => k.Score >= LimbScore).ToList();
+        if (face.Count > 0)
+        {
+            float cx = face.Average(k => k.X), cy = face.Average(k => k.Y), r = HeadShare / LimbShare * radius;
+            for (int y = Math.Max(box.Top, (int)(cy - r)); y < Math.Min(box.Bottom, (int)(cy + r) + 1); y++)
+                for (int x = Math.Max(box.Left, (int)(cx - r)); x < Math.Min(box.Right, (int)(cx + r) + 1); x++)
+                    if ((x + 0.5f - cx) * (x + 0.5f - cx) + (y + 0.5f - cy) * (y + 0.5f - cy) <= r * r) _owner[y * width + x] = Other;
+        }
         foreach (var (p, q) in LimbSegments(other))
         {
             int x0 = Math.Max(box.Left, (int)(Math.Min(p.X, q.X) - radius)), x1 = Math.Min(box.Right, (int)(Math.Max(p.X, q.X) + radius) + 1);
@@ -180,6 +215,8 @@ internal sealed class SubjectOwnership
     /// <summary>A limb's half width, as a share of the person's region side (an arm is about a twentieth of it).</summary>
     private const float LimbShare = 0.02f;
     private const float LimbScore = 0.3f;
+    /// <summary>A head's radius around the face keypoints, as a share of the person's region side.</summary>
+    private const float HeadShare = 0.035f;
     /// <summary>A hand's (or foot's) reach past the wrist (ankle), as a share of the forearm (shin).</summary>
     private const float HandShare = 0.45f;
 
