@@ -106,6 +106,41 @@ public sealed class SubjectConvertTests
         Assert.True(chosenKept / n < chosenAlone / n + 0.003, $"chosen person: {chosenKept / n:0.0000} against {chosenAlone / n:0.0000} alone");
     }
 
+    /// <summary>
+    /// <c>--subject-frame</c>: the point is read in a later frame, and the person found there is kept from the first
+    /// frame on (a pass before finds them); a frame past the end, or nobody at the point there, is one line and exit 2.
+    /// </summary>
+    [SkippableFact]
+    public void APointInALaterFrameKeepsThatPersonFromTheFirst()
+    {
+        using var dir = new TempFolder();
+        var (input, frames) = TwoPeopleClip.Build(dir, 4);
+        var right = Box(frames[3].RightAlpha);
+        string point = $"{(right.L + right.R) / 2},{(right.T + right.B) / 2}";
+        var kept = CliRunner.Run("convert", input, "--subject", point, "--subject-frame", "3", "--output-alpha", dir.File("kept"), "--threads", "2");
+        _log.WriteLine(kept.StdOut + kept.StdErr);
+        Assert.True(kept.ExitCode == 0, kept.StdErr);
+        Assert.Contains($"subject ({point} in frame 3): chosen at frame 0;", kept.StdOut);
+        var first = PngFile.ReadGray(Path.Combine(dir.File("kept"), "0000.png")).Pixels;
+        Assert.True(Mad(first, null, Box(frames[0].LeftAlpha)) < 0.005, "the other person keeps alpha in frame 0");
+        Assert.True(Mad(first, frames[0].RightAlpha, Box(frames[0].RightAlpha)) < 0.1, "the chosen person is not kept in frame 0");
+
+        foreach (var (args, expected) in new[]
+                 {
+                     (new[] { "--subject", point, "--subject-frame", "9" }, "--subject-frame 9: the input has 4 frame(s) (0 to 3); give a frame inside it"),
+                     (new[] { "--subject", "3,3", "--subject-frame", "2" }, "--subject 3,3 in frame 2: nobody stands at that point in frame 2, the frame a point is read in; people found there: 0 at ("),
+                     (new[] { "--subject-frame", "2" }, "--subject-frame needs --subject or --subject-mask"),
+                     (new[] { "--subject", "largest", "--subject-frame", "-1" }, "--subject-frame"),
+                 })
+        {
+            var r = CliRunner.Run(new[] { "convert", input, "--output-alpha", dir.File("x"), "--threads", "2" }.Concat(args).ToArray());
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+            Assert.False(Directory.Exists(dir.File("x")));
+        }
+    }
+
     [Theory]
     [InlineData("--subject", "biggest", "--subject must be largest, center, X,Y")]
     [InlineData("--frames", "1:2", "--subject follows one person from the first frame on")]
