@@ -30,7 +30,6 @@ internal sealed class PeopleTracker
     public const int RememberFrames = 300;
     /// <summary>People remembered at once: MoveNet finds at most six a frame, and the lost wait for a while.</summary>
     public const int MaxPeople = 24;
-    private const float KeypointScore = 0.2f;
 
     private readonly List<PersonTrack> _people = new();
     private int _nextId;
@@ -75,9 +74,9 @@ internal sealed class PeopleTracker
         for (int d = 0; d < detections.Count; d++)
         {
             if (used[d] || detections[d].Score < AcquireScore) continue;
-            // Part of someone already followed (half hidden, or a second box on one body) is not a new person: as
-            // another person it would take pixels from the one it is part of.
-            if (_people.Any(p => p.Visible && Share(p.Detection.Box, detections[d].Box) > OverlapShare)) continue;
+            // A second box on a body already followed (its keypoints where that person's are) is not a new person: as
+            // another person it would take pixels from the one it duplicates. Someone half hidden behind them is.
+            if (_people.Any(p => p.Visible && Share(p.Detection.Box, detections[d].Box) > OverlapShare && Similarity(p.Detection, detections[d]) >= MatchThreshold)) continue;
             _people.Add(new PersonTrack(_nextId++, detections[d], appearances?[d], Frame));
         }
         _people.RemoveAll(p => p != Pinned && p.Missed > RememberFrames);
@@ -129,7 +128,7 @@ internal sealed class PeopleTracker
         for (int k = 0; k < Math.Min(a.Keypoints.Count, b.Keypoints.Count); k++)
         {
             var (p, q) = (a.Keypoints[k], b.Keypoints[k]);
-            if (p.Score < KeypointScore || q.Score < KeypointScore) continue;
+            if (p.Score < Keypoint.ConfidentScore || q.Score < Keypoint.ConfidentScore) continue;
             float d2 = (p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y);
             sum += MathF.Exp(-d2 / (2 * scale * scale));
             shared++;

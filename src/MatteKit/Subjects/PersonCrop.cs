@@ -18,7 +18,7 @@ internal sealed class PersonCrop
     }
 
     /// <summary>The region the crop was taken from.</summary>
-    public PoseRoi Roi { get; }
+    public PoseRoi Roi { get; private set; }
 
     /// <summary><see cref="PoseRoi.CropSide"/> squared person probabilities, 0 to 1, row-major in crop pixels.</summary>
     public float[] Mask { get; }
@@ -27,11 +27,31 @@ internal sealed class PersonCrop
     public byte[] Rgb { get; }
 
     /// <summary>The pose flag, 0 to 1: how sure the network is that a person fills the region (MediaPipe drops one below 0.5).</summary>
-    public float Presence { get; }
+    public float Presence { get; private set; }
 
     /// <summary>
     /// 39 landmarks of 5 values as the model gives them: x and y in crop pixels, z, the visibility logit and the
     /// presence logit (33 body points, then the auxiliary ones).
     /// </summary>
     public float[] Landmarks { get; }
+
+    /// <summary>An empty crop to fill (<see cref="PersonSegmenter.Segment(ReadOnlySpan{byte}, int, int, PoseRoi, PersonCrop)"/>), so that a frame's crops need no new arrays.</summary>
+    public static PersonCrop Blank()
+    {
+        const int pixels = PoseRoi.CropSide * PoseRoi.CropSide;
+        return new PersonCrop(default, new float[pixels], new byte[pixels * 3], 0, new float[PoseLandmarkGraph.Landmarks * PoseLandmarkGraph.LandmarkValues]);
+    }
+
+    /// <summary>Takes <paramref name="roi"/>, <paramref name="presence"/> and copies of the arrays' values.</summary>
+    public void Fill(PoseRoi roi, ReadOnlySpan<float> mask, ReadOnlySpan<byte> rgb, float presence, ReadOnlySpan<float> landmarks)
+    {
+        mask.CopyTo(Mask);
+        rgb.CopyTo(Rgb);
+        landmarks.CopyTo(Landmarks);
+        Roi = roi;
+        Presence = presence;
+    }
+
+    /// <summary>Makes this crop a copy of <paramref name="other"/>.</summary>
+    public void CopyFrom(PersonCrop other) => Fill(other.Roi, other.Mask, other.Rgb, other.Presence, other.Landmarks);
 }

@@ -68,6 +68,14 @@ internal sealed class PersonSegmenter : IDisposable
     /// <exception cref="ArgumentException">The frame's bytes do not match its size, or the region is not finite or has no area.</exception>
     public PersonCrop Segment(ReadOnlySpan<byte> rgb24, int width, int height, PoseRoi roi)
     {
+        var crop = PersonCrop.Blank();
+        Segment(rgb24, width, height, roi, crop);
+        return crop;
+    }
+
+    /// <summary>As <see cref="Segment(ReadOnlySpan{byte}, int, int, PoseRoi)"/>, into <paramref name="into"/>: a crop's arrays are large enough to be worth reusing frame after frame.</summary>
+    public void Segment(ReadOnlySpan<byte> rgb24, int width, int height, PoseRoi roi, PersonCrop into)
+    {
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"frame of {width}x{height}");
         if (rgb24.Length != (long)width * height * 3)
             throw new ArgumentException($"frame of {width}x{height} needs {(long)width * height * 3} RGB bytes, got {rgb24.Length}", nameof(rgb24));
@@ -75,7 +83,7 @@ internal sealed class PersonSegmenter : IDisposable
         RoiCrop.Sample(rgb24, width, height, roi, _crop);
         RgbPlanes.Split(_crop, _planes);
         _session.Run();
-        return new PersonCrop(roi, (float[])_mask.Clone(), (byte[])_crop.Clone(), _flag[0], (float[])_landmarks.Clone());
+        into.Fill(roi, _mask, _crop, _flag[0], _landmarks);
     }
 
     public void Dispose()

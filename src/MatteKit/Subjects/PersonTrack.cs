@@ -12,6 +12,10 @@ internal sealed class PersonTrack
     // Centres from frames where the person was seen clear of others: their motion is fitted to these.
     private readonly Queue<(int Frame, float X, float Y)> _centres = new();
     private PersonDetection _clear;
+    private int _blind;
+
+    /// <summary>Frames of overlap after which a person's position is read from the detections again.</summary>
+    public const int MaxBlindFrames = 30;
     private int _clearFrame;
 
     public PersonTrack(int id, PersonDetection detection, float[]? appearance, int frame)
@@ -81,6 +85,12 @@ internal sealed class PersonTrack
     /// <summary>Pixels per frame, fitted to the last clear sightings.</summary>
     public (float X, float Y) Velocity { get; private set; }
 
+    /// <summary>Sightings that fit the motion a person came in with (<see cref="EntryVelocity"/>).</summary>
+    public const int EntrySightings = 5;
+
+    /// <summary>The motion fitted to the person's first <see cref="EntrySightings"/> clear sightings; null until then.</summary>
+    public (float X, float Y)? EntryVelocity { get; private set; }
+
     /// <summary>The torso's colours, learnt from clear sightings; null when never seen well enough.</summary>
     public float[]? Appearance { get; private set; }
 
@@ -92,7 +102,10 @@ internal sealed class PersonTrack
     {
         Matched = detection;
         Missed = Seen ? 0 : Missed + 1;
-        if (detection is not null && !Overlapped)
+        _blind = Overlapped ? _blind + 1 : 0;
+        // Past a second of overlap (two people walking together, or one standing behind the other) a motion fitted
+        // before would carry them off: the detections are taken again.
+        if (detection is not null && (!Overlapped || _blind > MaxBlindFrames))
         {
             _clear = detection;
             _clearFrame = frame;
@@ -100,7 +113,8 @@ internal sealed class PersonTrack
             _centres.Enqueue((frame, detection.Box.CenterX, detection.Box.CenterY));
             while (_centres.Count > MotionHistory) _centres.Dequeue();
             Velocity = FittedVelocity();
-            if (appearance is not null)
+            if (EntryVelocity is null && _centres.Count >= EntrySightings) EntryVelocity = Velocity;
+            if (appearance is not null && !Overlapped)
             {
                 if (Appearance is null) Appearance = (float[])appearance.Clone();
                 else TorsoColours.Blend(Appearance, appearance, AppearanceWeight);

@@ -12,7 +12,7 @@ internal readonly record struct PoseRoi(float CenterX, float CenterY, float Side
     public const int CropSide = 256;
 
     /// <summary>A keypoint below this MoveNet score does not shape the region (MoveNet's own drawing threshold).</summary>
-    public const float KeypointThreshold = 0.2f;
+    public const float KeypointThreshold = Keypoint.ConfidentScore;
 
     /// <summary>
     /// MediaPipe's RectTransformationCalculator enlarges the body's circle by this much (tfjs-models BlazePose
@@ -138,6 +138,12 @@ internal readonly record struct PoseRoi(float CenterX, float CenterY, float Side
     public PoseRoi Scaled(float factor) => new(CenterX * factor, CenterY * factor, Side * factor, Rotation);
 
     /// <summary>Throws unless the region can be sampled: a finite centre and rotation, a finite side above 0.</summary>
+    /// <summary>Whether the region can be cropped: finite, and at least <see cref="MinSide"/> pixels a side (a detection with no confident keypoint and no box has none).</summary>
+    public bool IsUsable => float.IsFinite(CenterX) && float.IsFinite(CenterY) && float.IsFinite(Rotation) && float.IsFinite(Side) && Side >= MinSide;
+
+    /// <summary>The smallest region side worth a crop: below it the person covers a few pixels.</summary>
+    public const float MinSide = 8;
+
     public void Validate(string paramName)
     {
         if (!float.IsFinite(CenterX) || !float.IsFinite(CenterY) || !float.IsFinite(Rotation))

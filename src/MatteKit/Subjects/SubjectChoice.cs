@@ -38,10 +38,14 @@ public sealed record SubjectChoice
         : throw new ArgumentOutOfRangeException(nameof(frame), frame, $"SubjectFrame must be 0 or more, got {frame}");
 
     /// <summary>
-    /// The person followed under <paramref name="id"/> from the first frame, as a pass before the main one found them;
-    /// <paramref name="entry"/> when they walk in at a side.
+    /// The person followed under <paramref name="id"/> from the first frame, as a pass before the main one found them
+    /// at frame <paramref name="foundAt"/>; <paramref name="entry"/> when they walk in at a side.
     /// </summary>
-    internal SubjectChoice Tracked(int id, Subjects.SubjectEntry? entry) => new(SubjectChoiceKind.Track) { TrackId = id, Entry = entry, Description = ToString() };
+    internal SubjectChoice Tracked(int id, Subjects.SubjectEntry? entry, int foundAt)
+        => new(SubjectChoiceKind.Track) { TrackId = id, Entry = entry, FoundAt = foundAt, Description = ToString() };
+
+    /// <summary>The frame the pass before chose the person in (<see cref="SubjectChoiceKind.Track"/>): the main pass must have met them by then.</summary>
+    internal int FoundAt { get; private init; }
 
     /// <summary>How a person found by a pass before the main one walked in, if they did (<see cref="SubjectChoiceKind.Track"/>).</summary>
     internal Subjects.SubjectEntry? Entry { get; private init; }

@@ -10,10 +10,10 @@ internal static class SubjectChoiceCheck
     /// <summary>Before any work: a point nobody can stand on, or a mask of other frames, would keep nobody.</summary>
     public static void Fits(SubjectChoice choice, int width, int height)
     {
-        if (choice.Kind == SubjectChoiceKind.Point && !(choice.X < width && choice.Y < height))
+        if (choice.Kind == SubjectChoiceKind.Point && !choice.Fits(width, height))
             throw new SubjectChoiceException($"Subject {choice}: the point lies outside the frame ({width}x{height}); " +
                 $"give X below {width} and Y below {height}");
-        if (choice.Mask is { } mask && (mask.Width, mask.Height) != (width, height))
+        if (choice.Kind == SubjectChoiceKind.Mask && !choice.Fits(width, height) && choice.Mask is { } mask)
             throw new SubjectChoiceException($"SubjectMask {choice.MaskPath}: the mask is {mask.Width}x{mask.Height}, the frames " +
                 $"{width}x{height}; give a mask of the {(choice.FrameIndex > 0 ? "chosen" : "first")} frame at its size");
     }
@@ -36,6 +36,9 @@ internal static class SubjectChoiceCheck
                     $"the first where anyone is seen ({(seen == 1 ? "index 0" : $"indices 0 to {seen - 1}")}); give one of those, largest, center or X,Y");
         }
     }
+
+    /// <summary>The choice as its option names it in a message (the command line maps the property to its flag).</summary>
+    public static string Named(SubjectChoice choice) => choice.Kind == SubjectChoiceKind.Mask ? $"SubjectMask {choice.MaskPath}" : $"Subject {choice}";
 
     private static string NobodyAtThePoint(SubjectChoice choice, IReadOnlyList<PersonDetection> people, long frame)
     {

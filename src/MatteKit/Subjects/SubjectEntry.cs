@@ -19,11 +19,15 @@ internal sealed record SubjectEntry(int Frame, PersonDetection First, float Velo
             ? PersonTrack.Moved(First, -VelocityX * (Frame - frame), -VelocityY * (Frame - frame))
             : null;
 
-    /// <summary>The entry of someone first seen at a side of a <paramref name="width"/>-pixel frame and moving inwards; null otherwise.</summary>
+    /// <summary>
+    /// The entry of someone first seen at a side of a <paramref name="width"/>-pixel frame and moving inwards (by the
+    /// motion of their first sightings); null otherwise, or while that motion is not known.
+    /// </summary>
     public static SubjectEntry? Of(PersonTrack person, int width)
     {
+        if (person.EntryVelocity is not { } velocity) return null;
         var box = person.First.Box;
-        var (vx, vy) = person.Velocity;
+        var (vx, vy) = velocity;
         bool fromLeft = box.Left <= width * SideShare && vx > 0, fromRight = box.Right >= width * (1 - SideShare) && vx < 0;
         return fromLeft || fromRight ? new SubjectEntry(person.FirstFrame, person.First, vx, vy) : null;
     }

@@ -12,6 +12,9 @@ namespace MatteKit.Subjects;
 /// </summary>
 internal static class SubjectFinder
 {
+    /// <summary>Frames read past a person's first to learn the motion they came in with.</summary>
+    private const int EntryFrames = 8;
+
     /// <param name="choice">The user's choice, read in its frame.</param>
     /// <param name="read">Fills a slot with the next frame of the input, from the first; false after the last.</param>
     /// <param name="threads">ONNX Runtime threads for the person detector.</param>
@@ -23,7 +26,9 @@ internal static class SubjectFinder
         using var detector = PersonDetector.Load(threads);
         SubjectTracker? tracker = null;
         var slot = new FrameSlot();
-        int frames = 0;
+        int frames = 0, width = 0;
+        PersonTrack? found = null;
+        int foundAt = 0;
         while (read(slot))
         {
             cancel.ThrowIfCancellationRequested();
@@ -33,12 +38,20 @@ internal static class SubjectFinder
                 tracker = new SubjectTracker(choice, slot.Width, slot.Height);
             }
             var (state, people) = tracker.Observe(detector, slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
-            SubjectChoiceCheck.AfterFrame(choice, tracker, people, state.Frame, state.Frame);
-            if (tracker.Subject is { } subject) return choice.Tracked(subject.Id, SubjectEntry.Of(subject, slot.Width));
             frames++;
+            width = slot.Width;
+            if (found is null)
+            {
+                SubjectChoiceCheck.AfterFrame(choice, tracker, people, state.Frame, state.Frame);
+                if (tracker.Subject is not { } subject) continue;
+                (found, foundAt) = (subject, state.Frame);
+            }
+            // Read on until the motion the person came in with is known (a few frames), to tell whether they walked in.
+            if (found.EntryVelocity is not null || state.Frame >= found.FirstFrame + EntryFrames) break;
         }
-        throw new SubjectChoiceException(frames <= choice.FrameIndex
-            ? $"SubjectFrame {choice.FrameIndex}: the input has {frames} frame(s) (0 to {frames - 1}); give a frame inside it"
-            : $"Subject {choice}: nobody was found from frame {choice.FrameIndex} to the input's end (frame {frames - 1})");
+        if (found is not null) return choice.Tracked(found.Id, SubjectEntry.Of(found, width), foundAt);
+        throw new SubjectChoiceException(frames == 0 ? $"{SubjectChoiceCheck.Named(choice)}: there are no frames to choose in"
+            : frames <= choice.FrameIndex ? $"SubjectFrame {choice.FrameIndex}: {frames} frame(s) were read (0 to {frames - 1}); give a frame among them"
+            : $"{SubjectChoiceCheck.Named(choice)}: nobody was found from frame {choice.FrameIndex} to the last (frame {frames - 1})");
     }
 }

@@ -97,9 +97,10 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             var rgb = slot.Rgb.AsSpan(0, slot.Pixels * 3);
             var (state, people) = tracker.Observe(_detector, rgb, slot.Width, slot.Height);
             // A choice made on the page is not checked: it waits for someone to stand at the point.
-            if (_following.Strict) SubjectChoiceCheck.AfterFrame(choice, tracker, people, state.Frame, slot.Index);
+            // Frames are counted as followed (live drops some: there N is the N-th frame matted).
+            if (_following.Strict) SubjectChoiceCheck.AfterFrame(choice, tracker, people, state.Frame, state.Frame);
             ownership.Apply(_segmenter, state, tracker.People, rgb, slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
-            if (state.Subject is not null && ownership.LastVisibleShare < SubjectOwnership.VisibleShare) tracker.Hidden(state.Frame);
+            if (ownership.LastHidden) tracker.Hidden(state.Frame);
         }
     }
 
@@ -118,13 +119,15 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         string subject = t?.FirstSeen is not { } first
             ? $"subject ({choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
             : $"subject ({choice}): chosen at frame {first}; tracked {t.TrackedFrames}, coasting {t.CoastedFrames}, lost {t.LostFrames} frame(s)" +
-              (t.LostSpans.Count > 0 ? $" (alpha 0 at frames {Spans(t.LostSpans)})" : "") +
-              (t.HiddenSpans.Count > 0 ? $"; hidden behind someone at frames {Spans(t.HiddenSpans)}" : "");
+              (t.LostSpans.Count > 0 ? $" (alpha 0 at frames {Spans(t.LostSpans, t.LostFrames)})" : "") +
+              (t.HiddenSpans.Count > 0 ? $"; hidden behind someone in {t.HiddenFrames} frame(s): {Spans(t.HiddenSpans, t.HiddenFrames)}" : "");
         return _inner.Describe(frames) is { } inner ? inner + "; " + subject : subject;
     }
 
-    private static string Spans(IEnumerable<(int First, int Last)> spans)
-        => string.Join(", ", spans.Select(s => s.First == s.Last ? $"{s.First}" : $"{s.First}-{s.Last}"));
+    /// <summary>The spans kept, and "and more" when the frames they hold are fewer than <paramref name="frames"/>.</summary>
+    private static string Spans(IReadOnlyList<(int First, int Last)> spans, int frames)
+        => string.Join(", ", spans.Select(s => s.First == s.Last ? $"{s.First}" : $"{s.First}-{s.Last}")) +
+           (spans.Sum(s => s.Last - s.First + 1) < frames ? ", and more" : "");
 
     public void Dispose()
     {

@@ -15,13 +15,18 @@ internal sealed class SubjectOwnership
 {
     /// <summary>How far from their mask the subject keeps alpha, as a share of their region's side (hair that flies out).</summary>
     public const float ReachShare = 0.08f;
+    /// <summary>The pose flag below which a fresh mask is not taken as a person's (MediaPipe drops such people).</summary>
+    public const float MinPresence = 0.5f;
     /// <summary>Share of the subject's own mask kept, below which the subject counts as hidden in that frame.</summary>
     public const float VisibleShare = 0.05f;
 
     private const byte Nobody = 0, Subject = 1, Other = 2;
     private const float Inside = 0.5f;
 
-    private readonly Dictionary<int, PersonCrop> _clear = new();
+    // Per person: the crop taken when last seen clear of everyone, and where their box's centre was then.
+    private readonly Dictionary<int, (PersonCrop Crop, float X, float Y)> _clear = new();
+    // This frame's fresh crops, filled in place: two arrays of a quarter megabyte a person each frame would be garbage.
+    private readonly PersonCrop _subjectCrop = PersonCrop.Blank(), _otherCrop = PersonCrop.Blank();
     private readonly Dictionary<int, (double Other, double Subject)> _depth = new();
     private readonly Dictionary<int, (float X, float Y)> _drift = new();
     private float[] _subject = [], _other = [];
@@ -31,12 +36,16 @@ internal sealed class SubjectOwnership
     /// <summary>The share of the subject's mask kept in the last frame (0 when not followed).</summary>
     public float LastVisibleShare { get; private set; }
 
+    /// <summary>Whether, in the last frame, someone else took (almost) all of the subject's mask: the subject was hidden behind them.</summary>
+    public bool LastHidden { get; private set; }
+
     /// <summary>Multiplies <paramref name="alpha"/> by what is the subject's in this frame; clears it when nobody is followed.</summary>
     public void Apply(PersonSegmenter segmenter, SubjectState state, IReadOnlyList<PersonTrack> everyone, ReadOnlySpan<byte> rgb24, Span<byte> alpha, int width, int height)
     {
         if (alpha.Length != (long)width * height) throw new ArgumentException($"alpha of {alpha.Length} bytes for {width}x{height}", nameof(alpha));
         Forget(everyone);
         LastVisibleShare = 0;
+        LastHidden = false;
         if (state.Subject is not { } subject)
         {
             alpha.Clear();
@@ -45,7 +54,11 @@ internal sealed class SubjectOwnership
         int pixels = width * height;
         if (_owner.Length != pixels) (_subject, _other, _owner, _toSubject, _toOther) = (new float[pixels], new float[pixels], new byte[pixels], new int[pixels], new int[pixels]);
 
-        var s = CropOf(segmenter, subject, rgb24, width, height);
+        if (CropOf(segmenter, subject, rgb24, width, height, _subjectCrop) is not { } s)
+        {
+            alpha.Clear();
+            return;
+        }
         var box = Clip(s.Roi.Bounds, width, height);
         Clear(_subject, box, width);
         CropMask.Render(s.Mask, s.Roi, _subject, width, height);
@@ -62,11 +75,12 @@ internal sealed class SubjectOwnership
         {
             // Only someone whose region reaches the subject's can take the subject's pixels; someone approaching is
             // still segmented while clear of others, so that a mask is remembered for when they come close.
-            var bounds = PoseRoi.FromDetection(other.Detection).Bounds;
-            bool near = Intersects(bounds, s.Roi.Bounds);
-            if (!near && !(other.SeenClear && Intersects(bounds, Grown(s.Roi.Bounds, 0.5f)))) continue;
-            var o = CropOf(segmenter, other, rgb24, width, height);
-            if (!near) continue;
+            var region = RegionOf(other);
+            if (!region.IsUsable) continue;
+            bool near = Intersects(region.Bounds, s.Roi.Bounds);
+            if (!near && !(other.SeenClear && Intersects(region.Bounds, Grown(s.Roi.Bounds, 0.5f)))) continue;
+            // A fresh mask the model itself doubts (its pose flag under one half: nobody there) claims nothing.
+            if (CropOf(segmenter, other, rgb24, width, height, _otherCrop) is not { Presence: >= MinPresence } o || !near) continue;
             Clear(_other, box, width);
             CropMask.Render(o.Mask, o.Roi, _other, width, height);
             bool? otherInFront = s.Carried && o.Carried ? InFront(other.Id, o, s, rgb24, box, width) : Apart(other.Id);
@@ -109,7 +123,7 @@ internal sealed class SubjectOwnership
                 switch (_owner[i])
                 {
                     case Subject:
-                        kept++;
+                        if (_subject[i] >= Inside) kept++;
                         break;
                     case Other:
                         row[x] = 0;
@@ -124,6 +138,7 @@ internal sealed class SubjectOwnership
             }
         }
         LastVisibleShare = own > 0 ? (float)kept / own : 0;
+        LastHidden = own > 0 && LastVisibleShare < VisibleShare;
     }
 
     /// <summary>
@@ -131,7 +146,7 @@ internal sealed class SubjectOwnership
     /// other's: a remembered mask, moved, misses the person's edge by a few pixels, while the frame shows who is there.
     /// Each such pixel goes to the one whose remembered colours it shows, when those tell clearly.
     /// </summary>
-    private void SettleEdge((float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) subject,
+    private void SettleEdge((float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) subject,
         ReadOnlySpan<byte> rgb24, (int Left, int Top, int Right, int Bottom) box, int width)
     {
         Distances(Subject, _toSubject, box, width);
@@ -140,8 +155,10 @@ internal sealed class SubjectOwnership
         for (int y = box.Top; y < box.Bottom; y++)
             for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
             {
+                // Only this other person's pixels: those of someone else were settled against them.
+                if (_other[i] < Inside) continue;
                 bool near = _owner[i] == Other ? _toSubject[i] <= band : _owner[i] == Subject && _toOther[i] <= band;
-                if (!near || _other[i] < Inside && _subject[i] < Inside) continue;
+                if (!near) continue;
                 int toOther = ColourError(rgb24, i, other.Rgb, other.Roi, x, y), toSubject = ColourError(rgb24, i, subject.Rgb, subject.Roi, x, y);
                 if (toSubject + SeenMargin < toOther) _owner[i] = Subject;
                 else if (toOther + SeenMargin < toSubject) _owner[i] = Other;
@@ -256,24 +273,57 @@ internal sealed class SubjectOwnership
             }
     }
 
-    /// <summary>A person's mask this frame: taken now when they are seen clear of others, else the one remembered from then, moved with them.</summary>
-    private (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) CropOf(PersonSegmenter segmenter, PersonTrack person, ReadOnlySpan<byte> rgb24, int width, int height)
+    /// <summary>Whether a person's mask this frame is taken now (seen clear of others) or remembered.</summary>
+    private static bool Fresh(PersonTrack person) => person.Seen && !person.Overlapped;
+
+    /// <summary>
+    /// The region a person's remembered mask lies in now: where it was taken, moved as the person has moved since,
+    /// plus the drift found by matching it to the frame in earlier frames.
+    /// </summary>
+    private PoseRoi RememberedRegion(PersonTrack person, (PersonCrop Crop, float X, float Y) remembered)
     {
-        var roi = PoseRoi.FromDetection(person.Detection);
-        if (!(person.Seen && !person.Overlapped) && _clear.TryGetValue(person.Id, out var remembered))
+        var (dx, dy) = _drift.GetValueOrDefault(person.Id);
+        var roi = remembered.Crop.Roi;
+        return roi with
         {
-            // Remembered where the person was clear; the region now is that one moved along the person's motion (the
-            // same keypoints, shifted), then matched to the frame, since a motion fitted to a few frames drifts.
+            CenterX = roi.CenterX + person.Detection.Box.CenterX - remembered.X + dx,
+            CenterY = roi.CenterY + person.Detection.Box.CenterY - remembered.Y + dy,
+        };
+    }
+
+    /// <summary>Where a person's mask lies this frame, without segmenting them.</summary>
+    private PoseRoi RegionOf(PersonTrack person)
+        => !Fresh(person) && _clear.TryGetValue(person.Id, out var remembered) ? RememberedRegion(person, remembered) : PoseRoi.FromDetection(person.Detection);
+
+    /// <summary>
+    /// A person's mask this frame: taken now when they are seen clear of others, else the one remembered from then,
+    /// moved with them; null when their region cannot be cropped.
+    /// </summary>
+    private (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence)? CropOf(PersonSegmenter segmenter, PersonTrack person, ReadOnlySpan<byte> rgb24,
+        int width, int height, PersonCrop scratch)
+    {
+        if (!Fresh(person) && _clear.TryGetValue(person.Id, out var remembered))
+        {
+            // A motion fitted to a few frames drifts: the remembered crop is matched to the frame each time.
+            var moved = RememberedRegion(person, remembered);
+            if (!moved.IsUsable) return null;
+            var (sx, sy) = Align(remembered.Crop, moved, rgb24, width, height);
             var (dx, dy) = _drift.GetValueOrDefault(person.Id);
-            var (sx, sy) = Align(remembered, roi with { CenterX = roi.CenterX + dx, CenterY = roi.CenterY + dy }, rgb24, width, height);
             _drift[person.Id] = (dx + sx, dy + sy);
-            return (remembered.Mask, remembered.Rgb, roi with { CenterX = roi.CenterX + dx + sx, CenterY = roi.CenterY + dy + sy }, true);
+            return (remembered.Crop.Mask, remembered.Crop.Rgb, moved with { CenterX = moved.CenterX + sx, CenterY = moved.CenterY + sy }, true, 1);
         }
         _drift.Remove(person.Id);
-        var crop = segmenter.Segment(rgb24, width, height, roi);
+        var roi = PoseRoi.FromDetection(person.Detection);
+        if (!roi.IsUsable) return null;
+        segmenter.Segment(rgb24, width, height, roi, scratch);
         // Only a mask taken with nobody near is remembered: close to someone, the model's mask may hold part of them.
-        if (person.SeenClear) _clear[person.Id] = crop;
-        return (crop.Mask, crop.Rgb, roi, false);
+        if (person.SeenClear)
+        {
+            var kept = _clear.TryGetValue(person.Id, out var known) ? known.Crop : PersonCrop.Blank();
+            kept.CopyFrom(scratch);
+            _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY);
+        }
+        return (scratch.Mask, scratch.Rgb, roi, false, scratch.Presence);
     }
 
     /// <summary>How far a remembered crop lies from where the frame shows it: the shift (within <see cref="AlignReach"/> pixels) that best matches its colours.</summary>
@@ -345,7 +395,7 @@ internal sealed class SubjectOwnership
     /// Whether the other person is in front of the subject: over the pixels both remembered masks claim, the one in
     /// front is the one whose remembered colours the frame shows.
     /// </summary>
-    private bool InFront(int otherId, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried) subject,
+    private bool InFront(int otherId, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) subject,
         ReadOnlySpan<byte> rgb24, (int Left, int Top, int Right, int Bottom) box, int width)
     {
         // Summed over the frames the two have overlapped: where their paths first meet the shared pixels are few.

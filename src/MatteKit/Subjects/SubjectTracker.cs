@@ -10,7 +10,6 @@ namespace MatteKit.Subjects;
 /// </summary>
 internal sealed class SubjectTracker
 {
-    private const float KeypointScore = 0.2f;
     private const float Growth = 0.1f;
 
     private readonly SubjectChoice _choice;
@@ -54,9 +53,16 @@ internal sealed class SubjectTracker
     /// <summary>Notes that the subject, followed at <paramref name="frame"/>, was hidden there.</summary>
     public void Hidden(int frame)
     {
+        HiddenFrames++;
         if (_hiddenSpans.Count > 0 && _hiddenSpans[^1].Last == frame - 1) _hiddenSpans[^1] = (_hiddenSpans[^1].First, frame);
-        else _hiddenSpans.Add((frame, frame));
+        else if (_hiddenSpans.Count < MaxSpans) _hiddenSpans.Add((frame, frame));
     }
+
+    /// <summary>Frames where the subject was hidden behind someone (all of them, also past the spans kept).</summary>
+    public int HiddenFrames { get; private set; }
+
+    /// <summary>Spans kept of each kind: the summary lists these, and a long stream must not grow them without end.</summary>
+    public const int MaxSpans = 20;
 
     /// <summary>Raised when the subject is lost (after the grace period), with the frame; and when it is found again.</summary>
     public event Action<SubjectStatus, int>? Changed;
@@ -80,6 +86,10 @@ internal sealed class SubjectTracker
             _subject = visible.FirstOrDefault(p => p.Id == _choice.TrackId);
             if (_subject is null)
             {
+                // Both passes follow the same frames the same way; a person the pass before found and this one has
+                // not met by then would leave the output empty without a word.
+                if (frame >= _choice.FoundAt)
+                    throw new InvalidOperationException($"the person followed as {_choice} (id {_choice.TrackId}) by the pass before was not met again by frame {_choice.FoundAt}");
                 // Walking in, before MoveNet saw enough of them: where their motion says they were.
                 if (_choice.Entry?.At(frame) is not { } expected) return new SubjectState(SubjectStatus.Searching, null, null, frame, null, visible);
                 CoastedFrames++;
@@ -114,10 +124,10 @@ internal sealed class SubjectTracker
         }
         if (Status != SubjectStatus.Lost)
         {
-            _lostSpans.Add((frame, frame));
+            if (_lostSpans.Count < MaxSpans) _lostSpans.Add((frame, frame));
             Changed?.Invoke(SubjectStatus.Lost, frame);
         }
-        else
+        else if (_lostSpans.Count > 0 && _lostSpans[^1].Last == frame - 1)
         {
             _lostSpans[^1] = (_lostSpans[^1].First, frame);
         }
@@ -133,24 +143,27 @@ internal sealed class SubjectTracker
         switch (_choice.Kind)
         {
             case SubjectChoiceKind.Largest:
-                return people.MaxBy(p => p.Detection.Box.Area);
+                return people.MaxBy(p => Seen(p).Area);
             case SubjectChoiceKind.Center:
-                return people.MinBy(p => Distance(p.Detection.Box.CenterX, p.Detection.Box.CenterY, _centre.X, _centre.Y));
+                return people.MinBy(p => Distance(Seen(p).CenterX, Seen(p).CenterY, _centre.X, _centre.Y));
             case SubjectChoiceKind.Point:
             {
-                var containing = people.Where(p => p.Detection.Box.Contains(_choice.X, _choice.Y)).ToList();
-                return containing.Count > 0 ? containing.MinBy(p => p.Detection.Box.Area) : null;
+                var containing = people.Where(p => Seen(p).Contains(_choice.X, _choice.Y)).ToList();
+                return containing.Count > 0 ? containing.MinBy(p => Seen(p).Area) : null;
             }
             case SubjectChoiceKind.Mask:
             {
                 // The person whose box holds most of the mask, when that is at least half of it.
-                var covered = people.Select(p => (Person: p, Share: MaskShare(p.Detection.Box))).Where(c => c.Share >= MinMaskShare).ToList();
+                var covered = people.Select(p => (Person: p, Share: MaskShare(Seen(p)))).Where(c => c.Share >= MinMaskShare).ToList();
                 return covered.Count > 0 ? covered.MaxBy(c => c.Share).Person : null;
             }
             default:
                 return _choice.Index < people.Count ? people[_choice.Index] : null;
         }
     }
+
+    /// <summary>The box detected this frame (what the user saw, and what a refusal lists), not where the tracker puts them.</summary>
+    private static PersonBox Seen(PersonTrack person) => (person.Matched ?? person.Detection).Box;
 
     /// <summary>The least share of a subject mask's pixels a person's box must hold to be the one it marks.</summary>
     public const double MinMaskShare = 0.5;
@@ -171,7 +184,7 @@ internal sealed class SubjectTracker
         float left = d.Box.Left, top = d.Box.Top, right = d.Box.Right, bottom = d.Box.Bottom;
         foreach (var k in d.Keypoints)
         {
-            if (k.Score < KeypointScore) continue;
+            if (k.Score < Keypoint.ConfidentScore) continue;
             left = Math.Min(left, k.X);
             right = Math.Max(right, k.X);
             top = Math.Min(top, k.Y);

@@ -9,7 +9,6 @@ internal static class TorsoColours
 {
     private const int Levels = 4;                    // per channel: 64 bins, coarse enough for light and blur
     public const int Bins = Levels * Levels * Levels;
-    private const float KeypointScore = 0.2f;
     private const int MinPixels = 64;
 
     /// <summary>The normalised histogram of the person's torso; null when it covers too few pixels to say anything.</summary>
@@ -50,7 +49,7 @@ internal static class TorsoColours
     private static (float Left, float Top, float Right, float Bottom) TorsoBox(PersonDetection person)
     {
         var k = person.Keypoints;
-        if (k.Count >= 13 && new[] { 5, 6, 11, 12 }.All(i => k[i].Score >= KeypointScore))
+        if (k.Count >= 13 && new[] { 5, 6, 11, 12 }.All(i => k[i].Score >= Keypoint.ConfidentScore))
         {
             float left = new[] { 5, 6, 11, 12 }.Min(i => k[i].X), right = new[] { 5, 6, 11, 12 }.Max(i => k[i].X);
             float top = Math.Min(k[5].Y, k[6].Y), bottom = Math.Max(k[11].Y, k[12].Y);

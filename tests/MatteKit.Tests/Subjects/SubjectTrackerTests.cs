@@ -157,15 +157,19 @@ public sealed class SubjectTrackerTests
     }
 
     [Fact]
-    public void PartOfSomeoneFollowedIsNotANewPerson()
+    public void ASecondBoxOnOneBodyIsNotANewPersonButSomeoneBehindIs()
     {
         var people = new PeopleTracker();
         var adult = Person(300, 220);
         people.Update(new[] { adult });
-        // A second, smaller box inside the first (a half-seen arm, or a duplicate) matches nobody and starts nobody.
-        var part = new PersonDetection(0.3f, new PersonBox(290, 200, 330, 300), adult.Keypoints.Select(k => k with { X = k.X + 200 }).ToArray());
-        var seen = people.Update(new[] { adult, part });
-        Assert.Single(seen);
-        Assert.Single(people.People);
+        // A second, smaller box on the adult with the adult's keypoints (a duplicate) starts nobody.
+        var duplicate = new PersonDetection(0.3f, new PersonBox(290, 200, 330, 300), adult.Keypoints);
+        Assert.Single(people.Update(new[] { adult, duplicate }));
+        // A child half hidden behind the adult (a box inside the adult's, keypoints of its own) is someone else,
+        // also in the first frame anyone is seen, so that a point on the child can choose them.
+        var child = Person(310, 120);
+        Assert.Equal(2, people.Update(new[] { adult, child }).Count);
+        var fresh = new PeopleTracker();
+        Assert.Equal(2, fresh.Update(new[] { adult, child }).Count);
     }
 }
