@@ -15,7 +15,7 @@ internal sealed class PersonTrack
     private int _blind;
 
     /// <summary>Frames of overlap after which a person's position is read from the detections again.</summary>
-    public const int MaxBlindFrames = 30;
+    public const int MaxBlindFrames = 20;
     private int _clearFrame;
 
     public PersonTrack(int id, PersonDetection detection, float[]? appearance, int frame)
@@ -103,7 +103,7 @@ internal sealed class PersonTrack
         Matched = detection;
         Missed = Seen ? 0 : Missed + 1;
         _blind = Overlapped ? _blind + 1 : 0;
-        // Past a second of overlap (two people walking together, or one standing behind the other) a motion fitted
+        // Past two thirds of a second of overlap (two people walking together, or one standing behind the other) a motion fitted
         // before would carry them off: the detections are taken again.
         if (detection is not null && (!Overlapped || _blind > MaxBlindFrames))
         {

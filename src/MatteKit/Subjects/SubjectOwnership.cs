@@ -23,8 +23,8 @@ internal sealed class SubjectOwnership
     private const byte Nobody = 0, Subject = 1, Other = 2;
     private const float Inside = 0.5f;
 
-    // Per person: the crop taken when last seen clear of everyone, and where their box's centre was then.
-    private readonly Dictionary<int, (PersonCrop Crop, float X, float Y)> _clear = new();
+    // Per person: the crop taken when last seen clear of everyone, where their box's centre was then, and the frame.
+    private readonly Dictionary<int, (PersonCrop Crop, float X, float Y, int Frame)> _clear = new();
     // This frame's fresh crops, filled in place: two arrays of a quarter megabyte a person each frame would be garbage.
     private readonly PersonCrop _subjectCrop = PersonCrop.Blank(), _otherCrop = PersonCrop.Blank();
     private readonly Dictionary<int, (double Other, double Subject)> _depth = new();
@@ -54,7 +54,7 @@ internal sealed class SubjectOwnership
         int pixels = width * height;
         if (_owner.Length != pixels) (_subject, _other, _owner, _toSubject, _toOther) = (new float[pixels], new float[pixels], new byte[pixels], new int[pixels], new int[pixels]);
 
-        if (CropOf(segmenter, subject, rgb24, width, height, _subjectCrop) is not { } s)
+        if (CropOf(segmenter, subject, rgb24, width, height, state.Frame, _subjectCrop) is not { } s)
         {
             alpha.Clear();
             return;
@@ -75,12 +75,12 @@ internal sealed class SubjectOwnership
         {
             // Only someone whose region reaches the subject's can take the subject's pixels; someone approaching is
             // still segmented while clear of others, so that a mask is remembered for when they come close.
-            var region = RegionOf(other);
+            var region = RegionOf(other, state.Frame);
             if (!region.IsUsable) continue;
             bool near = Intersects(region.Bounds, s.Roi.Bounds);
             if (!near && !(other.SeenClear && Intersects(region.Bounds, Grown(s.Roi.Bounds, 0.5f)))) continue;
             // A fresh mask the model itself doubts (its pose flag under one half: nobody there) claims nothing.
-            if (CropOf(segmenter, other, rgb24, width, height, _otherCrop) is not { Presence: >= MinPresence } o || !near) continue;
+            if (CropOf(segmenter, other, rgb24, width, height, state.Frame, _otherCrop) is not { Presence: >= MinPresence } o || !near) continue;
             Clear(_other, box, width);
             CropMask.Render(o.Mask, o.Roi, _other, width, height);
             bool? otherInFront = s.Carried && o.Carried ? InFront(other.Id, o, s, rgb24, box, width) : Apart(other.Id);
@@ -280,7 +280,7 @@ internal sealed class SubjectOwnership
     /// The region a person's remembered mask lies in now: where it was taken, moved as the person has moved since,
     /// plus the drift found by matching it to the frame in earlier frames.
     /// </summary>
-    private PoseRoi RememberedRegion(PersonTrack person, (PersonCrop Crop, float X, float Y) remembered)
+    private PoseRoi RememberedRegion(PersonTrack person, (PersonCrop Crop, float X, float Y, int Frame) remembered)
     {
         var (dx, dy) = _drift.GetValueOrDefault(person.Id);
         var roi = remembered.Crop.Roi;
@@ -292,17 +292,27 @@ internal sealed class SubjectOwnership
     }
 
     /// <summary>Where a person's mask lies this frame, without segmenting them.</summary>
-    private PoseRoi RegionOf(PersonTrack person)
-        => !Fresh(person) && _clear.TryGetValue(person.Id, out var remembered) ? RememberedRegion(person, remembered) : PoseRoi.FromDetection(person.Detection);
+    private PoseRoi RegionOf(PersonTrack person, int frame)
+        => Remembered(person, frame) is { } remembered ? RememberedRegion(person, remembered) : PoseRoi.FromDetection(person.Detection);
+
+    /// <summary>
+    /// What is remembered of a person who is not seen clear of others now, if it is recent: people change pose (a jump,
+    /// a turn), and a mask older than <see cref="MaxRememberedAge"/> frames would cut them where they are now.
+    /// </summary>
+    private (PersonCrop Crop, float X, float Y, int Frame)? Remembered(PersonTrack person, int frame)
+        => !Fresh(person) && _clear.TryGetValue(person.Id, out var remembered) && frame - remembered.Frame <= MaxRememberedAge ? remembered : null;
+
+    /// <summary>Frames a remembered mask stands in for a person's own (two thirds of a second at 30 frames a second).</summary>
+    public const int MaxRememberedAge = 20;
 
     /// <summary>
     /// A person's mask this frame: taken now when they are seen clear of others, else the one remembered from then,
     /// moved with them; null when their region cannot be cropped.
     /// </summary>
     private (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence)? CropOf(PersonSegmenter segmenter, PersonTrack person, ReadOnlySpan<byte> rgb24,
-        int width, int height, PersonCrop scratch)
+        int width, int height, int frame, PersonCrop scratch)
     {
-        if (!Fresh(person) && _clear.TryGetValue(person.Id, out var remembered))
+        if (Remembered(person, frame) is { } remembered)
         {
             // A motion fitted to a few frames drifts: the remembered crop is matched to the frame each time.
             var moved = RememberedRegion(person, remembered);
@@ -321,7 +331,7 @@ internal sealed class SubjectOwnership
         {
             var kept = _clear.TryGetValue(person.Id, out var known) ? known.Crop : PersonCrop.Blank();
             kept.CopyFrom(scratch);
-            _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY);
+            _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY, frame);
         }
         return (scratch.Mask, scratch.Rgb, roi, false, scratch.Presence);
     }
@@ -409,8 +419,12 @@ internal sealed class SubjectOwnership
                 subjectError += ColourError(rgb24, i, subject.Rgb, subject.Roi, x, y);
             }
         _depth[otherId] = (otherError, subjectError);
-        return otherError < subjectError;
+        // Cutting the chosen person is the worse mistake: the other is in front only when their colours tell clearly.
+        return otherError < FrontEvidence * subjectError;
     }
+
+    /// <summary>How much better the other's remembered colours must match the overlap than the subject's to put them in front.</summary>
+    private const double FrontEvidence = 0.8;
 
     /// <summary>Forgets who was in front of the subject once the two no longer overlap; null (decided pixel by pixel).</summary>
     private bool? Apart(int otherId)

@@ -127,7 +127,7 @@ public sealed class SubjectConvertTests
 
         foreach (var (args, expected) in new[]
                  {
-                     (new[] { "--subject", point, "--subject-frame", "9" }, "--subject-frame 9: the input has 4 frame(s) (0 to 3); give a frame inside it"),
+                     (new[] { "--subject", point, "--subject-frame", "9" }, "--subject-frame 9: 4 frame(s) were read (0 to 3); give a frame among them"),
                      (new[] { "--subject", "3,3", "--subject-frame", "2" }, "--subject 3,3 in frame 2: nobody stands at that point in frame 2, the frame a point is read in; people found there: 0 at ("),
                      (new[] { "--subject-frame", "2" }, "--subject-frame needs --subject or --subject-mask"),
                      (new[] { "--subject", "largest", "--subject-frame", "-1" }, "--subject-frame"),
