@@ -9,6 +9,12 @@ internal readonly record struct PersonBox(float Left, float Top, float Right, fl
     public float CenterX => (Left + Right) / 2;
     public float CenterY => (Top + Bottom) / 2;
 
+    /// <summary>The box grown by <paramref name="share"/> of its width and height on every side.</summary>
+    public PersonBox Grown(float share) => new(Left - Width * share, Top - Height * share, Right + Width * share, Bottom + Height * share);
+
+    /// <summary>Whether the two boxes share any area.</summary>
+    public bool Intersects(PersonBox other) => Left < other.Right && other.Left < Right && Top < other.Bottom && other.Top < Bottom;
+
     public bool Contains(float x, float y) => x >= Left && x < Right && y >= Top && y < Bottom;
 
     /// <summary>Intersection over union, 0 when either box is empty.</summary>

@@ -21,7 +21,8 @@ internal sealed class SubjectOwnership
     public const float VisibleShare = 0.05f;
 
     private const byte Nobody = 0, Subject = 1, Other = 2;
-    private const float Inside = 0.5f;
+    /// <summary>The mask value from which a pixel is a person's.</summary>
+    public const float Inside = 0.5f;
 
     // Per person: the crop taken when last seen clear of everyone, where their box's centre was then, and the frame.
     private readonly Dictionary<int, (PersonCrop Crop, float X, float Y, int Frame)> _clear = new();
@@ -59,7 +60,7 @@ internal sealed class SubjectOwnership
             alpha.Clear();
             return;
         }
-        var box = Clip(s.Roi.Bounds, width, height);
+        var box = PixelBox.Within(s.Roi.Bounds, width, height);
         Clear(_subject, box, width);
         CropMask.Render(s.Mask, s.Roi, _subject, width, height);
         long own = 0;
@@ -77,8 +78,8 @@ internal sealed class SubjectOwnership
             // still segmented while clear of others, so that a mask is remembered for when they come close.
             var region = RegionOf(other, state.Frame);
             if (!region.IsUsable) continue;
-            bool near = Intersects(region.Bounds, s.Roi.Bounds);
-            if (!near && !(other.SeenClear && Intersects(region.Bounds, Grown(s.Roi.Bounds, 0.5f)))) continue;
+            bool near = region.Bounds.Intersects(s.Roi.Bounds);
+            if (!near && !(other.SeenClear && region.Bounds.Intersects(s.Roi.Bounds.Grown(0.5f)))) continue;
             // A fresh mask the model itself doubts (its pose flag under one half: nobody there) claims nothing.
             if (CropOf(segmenter, other, rgb24, width, height, state.Frame, _otherCrop) is not { Presence: >= MinPresence } o || !near) continue;
             Clear(_other, box, width);
@@ -87,7 +88,7 @@ internal sealed class SubjectOwnership
             // Hands and forearms are what a mask most often misses, and they reach out towards a neighbour: the other
             // person's limbs, where MoveNet sees them clear of the subject, are theirs even inside the subject's mask.
             if (other.Seen && !other.Overlapped && other.Matched is { } seen)
-                Limbs(seen, LimbShare * o.Roi.Side, subject.Matched, LimbShare * s.Roi.Side, box, width);
+                LimbCapsules.Mark(_owner, Other, seen, LimbCapsules.RadiusShare * o.Roi.Side, subject.Matched, LimbCapsules.RadiusShare * s.Roi.Side, box, width);
             for (int y = box.Top; y < box.Bottom; y++)
                 for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
                 {
@@ -104,8 +105,8 @@ internal sealed class SubjectOwnership
         }
 
         // Pixels in no mask go to the nearest owner: chamfer distances (3 a step, 4 a diagonal) to each.
-        Distances(Subject, _toSubject, box, width);
-        Distances(Other, _toOther, box, width);
+        ChamferDistance.To(_owner, Subject, _toSubject, box, width);
+        ChamferDistance.To(_owner, Other, _toOther, box, width);
         float reach = 3 * ReachShare * s.Roi.Side;
         long kept = 0;
         for (int y = 0; y < height; y++)
@@ -147,10 +148,10 @@ internal sealed class SubjectOwnership
     /// Each such pixel goes to the one whose remembered colours it shows, when those tell clearly.
     /// </summary>
     private void SettleEdge((float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) subject,
-        ReadOnlySpan<byte> rgb24, (int Left, int Top, int Right, int Bottom) box, int width)
+        ReadOnlySpan<byte> rgb24, PixelBox box, int width)
     {
-        Distances(Subject, _toSubject, box, width);
-        Distances(Other, _toOther, box, width);
+        ChamferDistance.To(_owner, Subject, _toSubject, box, width);
+        ChamferDistance.To(_owner, Other, _toOther, box, width);
         int band = 3 * EdgeBand;
         for (int y = box.Top; y < box.Bottom; y++)
             for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
@@ -169,109 +170,6 @@ internal sealed class SubjectOwnership
     private const int EdgeBand = 4;
     /// <summary>How much closer (summed over R, G and B) one remembered colour must be than the other's to say who is seen at a pixel.</summary>
     private const int SeenMargin = 30;
-
-    /// <summary>Marks the other person's confident limbs (capsules around elbow-wrist and the like) as theirs, except where the subject's own limbs lie.</summary>
-    private void Limbs(PersonDetection other, float radius, PersonDetection? subject, float subjectRadius, (int Left, int Top, int Right, int Bottom) box, int width)
-    {
-        // The head: a disc on the confident face keypoints (a mask beside someone else's hair may leave a face out).
-        var face = other.Keypoints.Take(5).Where(k => k.Score >= LimbScore).ToList();
-        if (face.Count > 0)
-        {
-            float cx = face.Average(k => k.X), cy = face.Average(k => k.Y), r = HeadShare / LimbShare * radius;
-            for (int y = Math.Max(box.Top, (int)(cy - r)); y < Math.Min(box.Bottom, (int)(cy + r) + 1); y++)
-                for (int x = Math.Max(box.Left, (int)(cx - r)); x < Math.Min(box.Right, (int)(cx + r) + 1); x++)
-                    if ((x + 0.5f - cx) * (x + 0.5f - cx) + (y + 0.5f - cy) * (y + 0.5f - cy) <= r * r) _owner[y * width + x] = Other;
-        }
-        foreach (var (p, q) in LimbSegments(other))
-        {
-            int x0 = Math.Max(box.Left, (int)(Math.Min(p.X, q.X) - radius)), x1 = Math.Min(box.Right, (int)(Math.Max(p.X, q.X) + radius) + 1);
-            int y0 = Math.Max(box.Top, (int)(Math.Min(p.Y, q.Y) - radius)), y1 = Math.Min(box.Bottom, (int)(Math.Max(p.Y, q.Y) + radius) + 1);
-            for (int y = y0; y < y1; y++)
-                for (int x = x0; x < x1; x++)
-                {
-                    if (SegmentDistance(x + 0.5f, y + 0.5f, p, q) > radius) continue;
-                    if (subject is not null && OnLimb(subject, x + 0.5f, y + 0.5f, subjectRadius)) continue;
-                    _owner[y * width + x] = Other;
-                }
-        }
-    }
-
-    /// <summary>
-    /// A person's confident limbs as segments: upper and lower arms and legs, and the hands and feet, which COCO does
-    /// not mark, as the forearm and shin carried on by <see cref="HandShare"/> of their length.
-    /// </summary>
-    private static IEnumerable<(Keypoint P, Keypoint Q)> LimbSegments(PersonDetection person)
-    {
-        foreach (var (a, b) in LimbKeypoints)
-        {
-            var (p, q) = (person.Keypoints[a], person.Keypoints[b]);
-            if (p.Score < LimbScore || q.Score < LimbScore) continue;
-            yield return (p, q);
-            if (b is 9 or 10 or 15 or 16) yield return (q, q with { X = q.X + HandShare * (q.X - p.X), Y = q.Y + HandShare * (q.Y - p.Y) });
-        }
-    }
-
-    private static bool OnLimb(PersonDetection person, float x, float y, float radius)
-    {
-        foreach (var (p, q) in LimbSegments(person))
-            if (SegmentDistance(x, y, p, q) <= radius) return true;
-        return false;
-    }
-
-    private static float SegmentDistance(float x, float y, Keypoint p, Keypoint q)
-    {
-        float dx = q.X - p.X, dy = q.Y - p.Y, length2 = dx * dx + dy * dy;
-        float t = length2 > 0 ? Math.Clamp(((x - p.X) * dx + (y - p.Y) * dy) / length2, 0, 1) : 0;
-        float ex = p.X + t * dx - x, ey = p.Y + t * dy - y;
-        return MathF.Sqrt(ex * ex + ey * ey);
-    }
-
-    /// <summary>COCO's arms and legs: shoulder-elbow, elbow-wrist, hip-knee, knee-ankle on each side.</summary>
-    private static readonly (int A, int B)[] LimbKeypoints = [(5, 7), (7, 9), (6, 8), (8, 10), (11, 13), (13, 15), (12, 14), (14, 16)];
-
-    /// <summary>A limb's half width, as a share of the person's region side (an arm is about a twentieth of it).</summary>
-    private const float LimbShare = 0.02f;
-    private const float LimbScore = 0.3f;
-    /// <summary>A head's radius around the face keypoints, as a share of the person's region side.</summary>
-    private const float HeadShare = 0.035f;
-    /// <summary>A hand's (or foot's) reach past the wrist (ankle), as a share of the forearm (shin).</summary>
-    private const float HandShare = 0.45f;
-
-    /// <summary>Chamfer distance (3 a step, 4 a diagonal) of each pixel of the box to the nearest pixel <paramref name="owner"/> owns.</summary>
-    private void Distances(byte owner, int[] distance, (int Left, int Top, int Right, int Bottom) box, int width)
-    {
-        const int far = int.MaxValue / 2;
-        for (int y = box.Top; y < box.Bottom; y++)
-            for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
-            {
-                int d = _owner[i] == owner ? 0 : far;
-                if (d > 0)
-                {
-                    if (x > box.Left) d = Math.Min(d, distance[i - 1] + 3);
-                    if (y > box.Top)
-                    {
-                        d = Math.Min(d, distance[i - width] + 3);
-                        if (x > box.Left) d = Math.Min(d, distance[i - width - 1] + 4);
-                        if (x + 1 < box.Right) d = Math.Min(d, distance[i - width + 1] + 4);
-                    }
-                }
-                distance[i] = d;
-            }
-        for (int y = box.Bottom - 1; y >= box.Top; y--)
-            for (int x = box.Right - 1, i = y * width + box.Right - 1; x >= box.Left; x--, i--)
-            {
-                int d = distance[i];
-                if (d == 0) continue;
-                if (x + 1 < box.Right) d = Math.Min(d, distance[i + 1] + 3);
-                if (y + 1 < box.Bottom)
-                {
-                    d = Math.Min(d, distance[i + width] + 3);
-                    if (x + 1 < box.Right) d = Math.Min(d, distance[i + width + 1] + 4);
-                    if (x > box.Left) d = Math.Min(d, distance[i + width - 1] + 4);
-                }
-                distance[i] = d;
-            }
-    }
 
     /// <summary>Whether a person's mask this frame is taken now (seen clear of others) or remembered.</summary>
     private static bool Fresh(PersonTrack person) => person.Seen && !person.Overlapped;
@@ -317,7 +215,7 @@ internal sealed class SubjectOwnership
             // A motion fitted to a few frames drifts: the remembered crop is matched to the frame each time.
             var moved = RememberedRegion(person, remembered);
             if (!moved.IsUsable) return null;
-            var (sx, sy) = Align(remembered.Crop, moved, rgb24, width, height);
+            var (sx, sy) = RememberedAlignment.Shift(remembered.Crop, moved, rgb24, width, height);
             var (dx, dy) = _drift.GetValueOrDefault(person.Id);
             _drift[person.Id] = (dx + sx, dy + sy);
             return (remembered.Crop.Mask, remembered.Crop.Rgb, moved with { CenterX = moved.CenterX + sx, CenterY = moved.CenterY + sy }, true, 1);
@@ -336,77 +234,12 @@ internal sealed class SubjectOwnership
         return (scratch.Mask, scratch.Rgb, roi, false, scratch.Presence);
     }
 
-    /// <summary>How far a remembered crop lies from where the frame shows it: the shift (within <see cref="AlignReach"/> pixels) that best matches its colours.</summary>
-    private static (int X, int Y) Align(PersonCrop remembered, PoseRoi roi, ReadOnlySpan<byte> rgb24, int width, int height)
-    {
-        // The person's pixels on a coarse grid of the crop, where they land in the frame unshifted.
-        var samples = new List<(int X, int Y, int Colour)>();
-        const int step = 4, side = PoseRoi.CropSide;
-        for (int v = step / 2; v < side; v += step)
-            for (int u = step / 2; u < side; u += step)
-            {
-                if (remembered.Mask[v * side + u] < Inside) continue;
-                var (x, y) = roi.ToFrame(u + 0.5f, v + 0.5f);
-                samples.Add(((int)MathF.Floor(x), (int)MathF.Floor(y), (v * side + u) * 3));
-            }
-        if (samples.Count == 0) return (0, 0);
-        var rgb = remembered.Rgb;
-        float Cost(int sx, int sy, ReadOnlySpan<byte> frame)
-        {
-            long sum = 0;
-            int n = 0;
-            foreach (var (x0, y0, c) in samples)
-            {
-                int x = x0 + sx, y = y0 + sy;
-                if ((uint)x >= (uint)width || (uint)y >= (uint)height) continue;
-                int f = (y * width + x) * 3;
-                // Truncated: the part of someone hidden behind another person costs the same wherever it is put.
-                sum += Math.Min(AlignTruncation, Math.Abs(frame[f] - rgb[c]) + Math.Abs(frame[f + 1] - rgb[c + 1]) + Math.Abs(frame[f + 2] - rgb[c + 2]));
-                n++;
-            }
-            return n == 0 ? float.MaxValue : (float)sum / n;
-        }
-        (int X, int Y) best = (0, 0);
-        float bestCost = Cost(0, 0, rgb24);
-        for (int sy = -AlignReach; sy <= AlignReach; sy += 2)
-            for (int sx = -AlignReach; sx <= AlignReach; sx += 2)
-            {
-                float c = Cost(sx, sy, rgb24);
-                if (c < bestCost) (best, bestCost) = ((sx, sy), c);
-            }
-        var coarse = best;
-        for (int sy = coarse.Y - 1; sy <= coarse.Y + 1; sy++)
-            for (int sx = coarse.X - 1; sx <= coarse.X + 1; sx++)
-            {
-                float c = Cost(sx, sy, rgb24);
-                if (c < bestCost) (best, bestCost) = ((sx, sy), c);
-            }
-        // Someone mostly hidden matches nowhere well, and a shift would follow whoever passes in front: they keep to
-        // their motion until enough of them shows again.
-        int matching = 0;
-        foreach (var (x0, y0, c) in samples)
-        {
-            int x = x0 + best.X, y = y0 + best.Y;
-            if ((uint)x >= (uint)width || (uint)y >= (uint)height) continue;
-            int f = (y * width + x) * 3;
-            if (Math.Abs(rgb24[f] - rgb[c]) + Math.Abs(rgb24[f + 1] - rgb[c + 1]) + Math.Abs(rgb24[f + 2] - rgb[c + 2]) < AlignTruncation / 2) matching++;
-        }
-        return matching >= AlignVisibleShare * samples.Count ? best : (0, 0);
-    }
-
-    /// <summary>Share of a remembered person's pixels that must match the frame somewhere for the shift to be taken.</summary>
-    private const float AlignVisibleShare = 0.4f;
-
-    /// <summary>Pixels a remembered crop is searched each way from where the person's motion puts it, each frame.</summary>
-    private const int AlignReach = 8;
-    private const int AlignTruncation = 90;
-
     /// <summary>
     /// Whether the other person is in front of the subject: over the pixels both remembered masks claim, the one in
     /// front is the one whose remembered colours the frame shows.
     /// </summary>
     private bool InFront(int otherId, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) subject,
-        ReadOnlySpan<byte> rgb24, (int Left, int Top, int Right, int Bottom) box, int width)
+        ReadOnlySpan<byte> rgb24, PixelBox box, int width)
     {
         // Summed over the frames the two have overlapped: where their paths first meet the shared pixels are few.
         var (otherError, subjectError) = _depth.GetValueOrDefault(otherId);
@@ -449,22 +282,7 @@ internal sealed class SubjectOwnership
         foreach (int id in _drift.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _drift.Remove(id);
     }
 
-    private static (int Left, int Top, int Right, int Bottom) Clip(PersonBox b, int width, int height)
-    {
-        int left = Math.Clamp((int)MathF.Floor(b.Left), 0, width), right = Math.Clamp((int)MathF.Ceiling(b.Right), left, width);
-        int top = Math.Clamp((int)MathF.Floor(b.Top), 0, height), bottom = Math.Clamp((int)MathF.Ceiling(b.Bottom), top, height);
-        return (left, top, right, bottom);
-    }
-
-    private static PersonBox Grown(PersonBox b, float share)
-    {
-        float gx = b.Width * share, gy = b.Height * share;
-        return new PersonBox(b.Left - gx, b.Top - gy, b.Right + gx, b.Bottom + gy);
-    }
-
-    private static bool Intersects(PersonBox a, PersonBox b) => a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
-
-    private static void Clear(float[] buffer, (int Left, int Top, int Right, int Bottom) box, int width)
+    private static void Clear(float[] buffer, PixelBox box, int width)
     {
         for (int y = box.Top; y < box.Bottom; y++) buffer.AsSpan(y * width + box.Left, box.Right - box.Left).Clear();
     }
