@@ -127,6 +127,11 @@ internal static class LiveCommand
             // Only the first frame can tell that --subject asks for someone who is not there: a usage error, as in convert.
             throw new UsageException(ParameterFlags.Say(e));
         }
+        catch (MatteKit.Live.LiveSessionException e) when (e.InnerException is MatteKit.Subjects.SubjectChoiceException)
+        {
+            // The same, found at a later frame (--subject-frame): still the option's error; the frames before are kept.
+            throw new UsageException(ParameterFlags.Say(e.Message));
+        }
         Volatile.Write(ref running, null);
         if (!quiet)
         {

@@ -61,11 +61,11 @@ public static class SharedOptions
 
     public static readonly Option<SubjectChoice?> Subject = OptionValues.Parsed<SubjectChoice?>("--subject",
         "keep one person only, found by MoveNet MultiPose and followed frame to frame: largest, center or N (the detector's N-th " +
-        "person, 0 = best score) in the first frame where anyone is seen, or X,Y (pixels of the first frame, where someone must stand); " +
+        "person, 0 = best score) in the first frame where anyone is seen, or X,Y (pixels of the first frame, or of --subject-frame's, where someone must stand); " +
         "alpha is 0 elsewhere", "WHO", SubjectChoice.Parse);
 
     public static readonly Option<string?> SubjectMask = OptionValues.Path("--subject-mask",
-        "keep the person this mask of the first frame marks (a greyscale PNG of the frame's size, above 127 on the person), " +
+        "keep the person this mask of the first frame (or of --subject-frame's) marks (a greyscale PNG of the frame's size, above 127 on the person), " +
         "followed as with --subject", "FILE.png");
 
     public static readonly Option<int?> SubjectFrame = OptionValues.WholeNumber("--subject-frame",

@@ -108,7 +108,7 @@ public sealed record SubjectChoice
             && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float y) && x >= 0 && y >= 0 && float.IsFinite(x) && float.IsFinite(y))
             return AtPoint(x, y);
         if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n < MoveNetDecoder.MaxPeople) return AtIndex(n);
-        throw new ArgumentException($"Subject must be largest, center, X,Y (pixels of the first frame, both >= 0) or N (0 to {MoveNetDecoder.MaxPeople - 1}), got '{text}'");
+        throw new ArgumentException($"Subject must be largest, center, X,Y (pixels of the frame it is read in, both >= 0) or N (0 to {MoveNetDecoder.MaxPeople - 1}), got '{text}'");
     }
 
     /// <summary>Whether the choice can be made in a <paramref name="width"/> x <paramref name="height"/> frame (a point inside it, a mask of its size).</summary>

@@ -33,9 +33,14 @@ internal static class SubjectChoiceCheck
             int seen = people.Count(p => p.Score >= PeopleTracker.AcquireScore);
             if (seen > 0)
                 throw new SubjectChoiceException($"Subject {choice.Index}: {seen} {(seen == 1 ? "person was" : "people were")} detected in frame {shownFrame}, " +
-                    $"the first where anyone is seen ({(seen == 1 ? "index 0" : $"indices 0 to {seen - 1}")}); give one of those, largest, center or X,Y");
+                    $"the first {(choice.FrameIndex > 0 ? $"from frame {choice.FrameIndex} on " : "")}where anyone is seen ({(seen == 1 ? "index 0" : $"indices 0 to {seen - 1}")}); " +
+                    "give one of those, largest, center or X,Y");
         }
     }
+
+    /// <summary>A box as the first and last whole pixels inside it, so that both printed corners can be given back as a point.</summary>
+    private static string Inside(PersonBox b)
+        => $"({Math.Ceiling(b.Left):0},{Math.Ceiling(b.Top):0})-({Math.Ceiling(b.Right) - 1:0},{Math.Ceiling(b.Bottom) - 1:0})";
 
     /// <summary>The choice as its option names it in a message (the command line maps the property to its flag).</summary>
     public static string Named(SubjectChoice choice) => choice.Kind == SubjectChoiceKind.Mask ? $"SubjectMask {choice.MaskPath}" : $"Subject {choice}";
@@ -49,7 +54,7 @@ internal static class SubjectChoiceCheck
             : $"Subject {choice}: nobody stands at that point in frame {frame}, the frame a point is read in; ";
         return found.Count == 0
             ? where + "nobody was found there (give largest, center or N to take the first person seen)"
-            : where + $"people found there: {string.Join("; ", found.Select((p, k) => $"{k} at ({p.Box.Left:0},{p.Box.Top:0})-({p.Box.Right:0},{p.Box.Bottom:0})"))} " +
+            : where + $"people found there: {string.Join("; ", found.Select((p, k) => $"{k} at {Inside(p.Box)}"))} " +
               $"(give {(choice.Kind == SubjectChoiceKind.Mask ? "a mask over" : "a point inside")} one of them, or its number)";
     }
 }

@@ -32,11 +32,9 @@ internal static class SubjectFinder
         while (read(slot))
         {
             cancel.ThrowIfCancellationRequested();
-            if (tracker is null)
-            {
-                SubjectChoiceCheck.Fits(choice, slot.Width, slot.Height);
-                tracker = new SubjectTracker(choice, slot.Width, slot.Height);
-            }
+            tracker ??= new SubjectTracker(choice, slot.Width, slot.Height);
+            // A point or a mask is of the frame it is read in (a folder's images may differ in size).
+            if (tracker.NextFrame == choice.FrameIndex) SubjectChoiceCheck.Fits(choice, slot.Width, slot.Height);
             var (state, people) = tracker.Observe(detector, slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
             frames++;
             width = slot.Width;

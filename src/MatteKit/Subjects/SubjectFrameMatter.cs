@@ -85,7 +85,6 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         if (_following.Tracker is null && slots.Count > 0)
         {
             var first = slots[0];
-            if (_following.Strict) SubjectChoiceCheck.Fits(choice, first.Width, first.Height);
             _following.Start(choice, first.Width, first.Height);
         }
         _inner.Matte(slots);
@@ -95,6 +94,8 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         {
             var slot = slots[i];
             var rgb = slot.Rgb.AsSpan(0, slot.Pixels * 3);
+            // A point or a mask is of the frame it is read in (a folder's images may differ in size).
+            if (_following.Strict && tracker.SubjectId is null && tracker.NextFrame == choice.FrameIndex) SubjectChoiceCheck.Fits(choice, slot.Width, slot.Height);
             var (state, people) = tracker.Observe(_detector, rgb, slot.Width, slot.Height);
             // A choice made on the page is not checked: it waits for someone to stand at the point.
             // Frames are counted as followed (live drops some: there N is the N-th frame matted).
@@ -117,7 +118,9 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         if (_following.Choice is not { } choice) return _inner.Describe(frames);
         var t = _following.Tracker;
         string subject = t?.FirstSeen is not { } first
-            ? $"subject ({choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
+            ? frames <= choice.FrameIndex
+                ? $"subject ({choice}): frame {choice.FrameIndex}, which the choice is read in, never came ({frames} frame(s) matted); alpha is 0 throughout"
+                : $"subject ({choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
             : $"subject ({choice}): chosen at frame {first}; tracked {t.TrackedFrames}, coasting {t.CoastedFrames}, lost {t.LostFrames} frame(s)" +
               (t.LostSpans.Count > 0 ? $" (alpha 0 at frames {Spans(t.LostSpans, t.LostFrames)})" : "") +
               (t.HiddenSpans.Count > 0 ? $"; hidden behind someone in {t.HiddenFrames} frame(s): {Spans(t.HiddenSpans, t.HiddenFrames)}" : "");

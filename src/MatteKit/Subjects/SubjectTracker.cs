@@ -27,6 +27,9 @@ internal sealed class SubjectTracker
         _centre = (frameWidth / 2f, frameHeight / 2f);
     }
 
+    /// <summary>The frame the next <see cref="Update"/> follows, counted from 0.</summary>
+    public int NextFrame => _people.Frame + 1;
+
     /// <summary>The id of the person followed as the subject; null while searching.</summary>
     public int? SubjectId => _subject?.Id;
 

@@ -141,6 +141,24 @@ public sealed class SubjectConvertTests
         }
     }
 
+    /// <summary>A point is checked against the frame it is read in: a folder's images may differ in size.</summary>
+    [SkippableFact]
+    public void APointIsOfTheFrameItIsReadIn()
+    {
+        using var dir = new TempFolder();
+        var folder = Directory.CreateDirectory(dir.File("mixed")).FullName;
+        PngFile.WriteRgb(Path.Combine(folder, "0001.png"), 64, 36, new byte[64 * 36 * 3]);
+        File.Copy(Image, Path.Combine(folder, "0002.png"));
+        var r = CliRunner.Run("convert", folder, "--subject", "256,256", "--subject-frame", "1", "--output-alpha", dir.File("a"), "--threads", "2");
+        _log.WriteLine($"exit {r.ExitCode}: {r.StdOut.Trim()} {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("subject (256,256 in frame 1): chosen at frame 1;", r.StdOut);
+        var wrong = CliRunner.Run("convert", folder, "--subject", "256,256", "--output-alpha", dir.File("b"), "--threads", "2");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("the point lies outside the frame (64x36)", wrong.StdErr);
+        Assert.False(Directory.Exists(dir.File("b")));
+    }
+
     [Theory]
     [InlineData("--subject", "biggest", "--subject must be largest, center, X,Y")]
     [InlineData("--frames", "1:2", "--subject follows one person from the first frame on")]
