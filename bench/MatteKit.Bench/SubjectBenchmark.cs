@@ -44,7 +44,7 @@ internal static class SubjectBenchmark
                 long t0 = Stopwatch.GetTimestamp();
                 matter.Process(rgb, w, h).AlphaToGray8(alpha);
                 long t1 = Stopwatch.GetTimestamp();
-                var (state, _) = tracker.Observe(detector, rgb, w, h);
+                var state = tracker.Follow(detector, slot, check: false);
                 long t2 = Stopwatch.GetTimestamp();
                 ownership.Apply(segmenter, state, tracker.People, rgb, alpha, w, h);
                 long t3 = Stopwatch.GetTimestamp();

@@ -100,11 +100,13 @@ public static class Converter
     /// <summary>
     /// A file's subject is found by a pass over the frames up to the one the choice is read in, so that the main pass
     /// keeps them from the first frame they are followed in (and, walking in, before MoveNet saw them). A stream cannot
-    /// be read twice: there the choice is read in its frame and kept from then on.
+    /// be read twice: there the choice is read in its frame and kept from then on. A point or mask of the first frame
+    /// needs no pass before: the person is followed from frame 0, so there is nothing earlier to keep.
     /// </summary>
     private static ConvertOptions WithSubjectFound(ConvertOptions options, CancellationToken cancel)
     {
         if (options.Subject is not { } choice || FrameSource.IsStream(options.Input)) return options;
+        if (choice is { FrameIndex: 0, Kind: Subjects.SubjectChoiceKind.Point or Subjects.SubjectChoiceKind.Mask }) return options;
         using var source = FrameSource.Open(options, cancel);
         using var abort = cancel.Register(source.Abort);
         return options with { Subject = Subjects.SubjectFinder.Find(choice, source.Read, options.Matting.Threads, cancel) };

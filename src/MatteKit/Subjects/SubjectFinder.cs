@@ -7,8 +7,9 @@ namespace MatteKit.Subjects;
 /// follows everyone from the first frame to the one the choice is read in, and names the person chosen there by the
 /// tracker's id. The main pass follows the same frames the same way (the tracker is deterministic), so it keeps that
 /// person from the first frame they are followed in, before the frame the user pointed at; and someone who walks in at
-/// a side is kept in the frames before MoveNet saw them (<see cref="SubjectEntry"/>). For a file, the pass runs even for
-/// a choice of the first frame: it costs one frame's detection there, and tells whether the person walked in.
+/// a side is kept in the frames before MoveNet saw them (<see cref="SubjectEntry"/>). For a file, the pass runs also for
+/// largest, center or N of the first frame where anyone is seen: a few frames' detection tells whether that person
+/// walked in.
 /// </summary>
 internal static class SubjectFinder
 {
@@ -33,14 +34,11 @@ internal static class SubjectFinder
         {
             cancel.ThrowIfCancellationRequested();
             tracker ??= new SubjectTracker(choice, slot.Width, slot.Height);
-            // A point or a mask is of the frame it is read in (a folder's images may differ in size).
-            if (tracker.NextFrame == choice.FrameIndex) SubjectChoiceCheck.Fits(choice, slot.Width, slot.Height);
-            var (state, people) = tracker.Observe(detector, slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
+            var state = tracker.Follow(detector, slot, check: true);
             frames++;
             width = slot.Width;
             if (found is null)
             {
-                SubjectChoiceCheck.AfterFrame(choice, tracker, people, state.Frame, state.Frame);
                 if (tracker.Subject is not { } subject) continue;
                 (found, foundAt) = (subject, state.Frame);
             }

@@ -93,14 +93,9 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         for (int i = 0; i < slots.Count; i++)
         {
             var slot = slots[i];
-            var rgb = slot.Rgb.AsSpan(0, slot.Pixels * 3);
-            // A point or a mask is of the frame it is read in (a folder's images may differ in size).
-            if (_following.Strict && tracker.SubjectId is null && tracker.NextFrame == choice.FrameIndex) SubjectChoiceCheck.Fits(choice, slot.Width, slot.Height);
-            var (state, people) = tracker.Observe(_detector, rgb, slot.Width, slot.Height);
             // A choice made on the page is not checked: it waits for someone to stand at the point.
-            // Frames are counted as followed (live drops some: there N is the N-th frame matted).
-            if (_following.Strict) SubjectChoiceCheck.AfterFrame(choice, tracker, people, state.Frame, state.Frame);
-            ownership.Apply(_segmenter, state, tracker.People, rgb, slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
+            var state = tracker.Follow(_detector, slot, check: _following.Strict);
+            ownership.Apply(_segmenter, state, tracker.People, slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
             if (ownership.LastHidden) tracker.Hidden(state.Frame);
         }
     }

@@ -34,9 +34,6 @@ internal sealed class SubjectOwnership
     private byte[] _owner = [];
     private int[] _toSubject = [], _toOther = [];
 
-    /// <summary>The share of the subject's mask kept in the last frame (0 when not followed).</summary>
-    public float LastVisibleShare { get; private set; }
-
     /// <summary>Whether, in the last frame, someone else took (almost) all of the subject's mask: the subject was hidden behind them.</summary>
     public bool LastHidden { get; private set; }
 
@@ -45,7 +42,6 @@ internal sealed class SubjectOwnership
     {
         if (alpha.Length != (long)width * height) throw new ArgumentException($"alpha of {alpha.Length} bytes for {width}x{height}", nameof(alpha));
         Forget(everyone);
-        LastVisibleShare = 0;
         LastHidden = false;
         if (state.Subject is not { } subject)
         {
@@ -94,12 +90,8 @@ internal sealed class SubjectOwnership
                 {
                     float mo = _other[i];
                     if (mo < Inside || _owner[i] == Other) continue;
-                    if (_owner[i] == Nobody) _owner[i] = Other;
-                    else if (otherInFront is { } front)
-                    {
-                        if (front) _owner[i] = Other;
-                    }
-                    else if (mo > _subject[i]) _owner[i] = Other;
+                    // In both masks: the one in front's; with fresh masks, whose mask is surer there.
+                    if (_owner[i] == Nobody || (otherInFront ?? mo > _subject[i])) _owner[i] = Other;
                 }
             if (otherInFront is not null) SettleEdge(o, s, rgb24, box, width);
         }
@@ -138,8 +130,7 @@ internal sealed class SubjectOwnership
                 }
             }
         }
-        LastVisibleShare = own > 0 ? (float)kept / own : 0;
-        LastHidden = own > 0 && LastVisibleShare < VisibleShare;
+        LastHidden = own > 0 && kept < VisibleShare * own;
     }
 
     /// <summary>

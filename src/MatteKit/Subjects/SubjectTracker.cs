@@ -1,3 +1,5 @@
+using MatteKit.Inference;
+
 namespace MatteKit.Subjects;
 
 /// <summary>
@@ -70,13 +72,23 @@ internal sealed class SubjectTracker
     /// <summary>Raised when the subject is lost (after the grace period), with the frame; and when it is found again.</summary>
     public event Action<SubjectStatus, int>? Changed;
 
-    /// <summary>Finds the people in one frame (interleaved RGB) and follows them; returns the result and what was found.</summary>
-    public (SubjectState State, IReadOnlyList<PersonDetection> People) Observe(PersonDetector detector, ReadOnlySpan<byte> rgb24, int width, int height)
+    /// <summary>
+    /// Finds the people in one frame and follows them. With <paramref name="check"/> (the user named someone) a choice
+    /// that cannot name anyone fails with one line (<see cref="SubjectChoiceCheck"/>): a point or mask that does not fit
+    /// the frame it is read in, or nobody there.
+    /// </summary>
+    public SubjectState Follow(PersonDetector detector, FrameSlot slot, bool check)
     {
-        var people = detector.Detect(rgb24, width, height);
+        // A point or a mask is of the frame it is read in (a folder's images may differ in size).
+        if (check && SubjectId is null && NextFrame == _choice.FrameIndex) SubjectChoiceCheck.Fits(_choice, slot.Width, slot.Height);
+        var rgb24 = slot.Rgb.AsSpan(0, slot.Pixels * 3);
+        var people = detector.Detect(rgb24, slot.Width, slot.Height);
         var colours = new float[]?[people.Count];
-        for (int p = 0; p < people.Count; p++) colours[p] = TorsoColours.Of(rgb24, width, height, people[p]);
-        return (Update(people, colours), people);
+        for (int p = 0; p < people.Count; p++) colours[p] = TorsoColours.Of(rgb24, slot.Width, slot.Height, people[p]);
+        var state = Update(people, colours);
+        // Frames are counted as followed (live drops some: there N is the N-th frame matted).
+        if (check) SubjectChoiceCheck.AfterFrame(_choice, this, people, state.Frame, state.Frame);
+        return state;
     }
 
     /// <summary>One frame's detections (any order, any scores) and their torso colours (see <see cref="PeopleTracker.Update"/>).</summary>
