@@ -32,6 +32,7 @@ internal static class SubjectBenchmark
             using var segmenter = PersonSegmenter.Load(threads);
             var tracker = new SubjectTracker(SubjectChoice.Largest, w, h);
             var ownership = new SubjectOwnership();
+            var keep = new SubjectKeep();
             var rvm = new List<double>();
             var pass = new List<double>();
             var follow = new List<double>();
@@ -46,7 +47,8 @@ internal static class SubjectBenchmark
                 long t1 = Stopwatch.GetTimestamp();
                 var state = tracker.Follow(detector, slot, check: false);
                 long t2 = Stopwatch.GetTimestamp();
-                ownership.Apply(segmenter, state, tracker.People, rgb, alpha, w, h);
+                ownership.Keep(segmenter, state, tracker.People, rgb, w, h, keep);
+                keep.ApplyTo(alpha);
                 long t3 = Stopwatch.GetTimestamp();
                 // The first frames load the sessions: not what a frame costs.
                 if (f < 3) continue;

@@ -33,14 +33,15 @@ internal static class LocalWorkers
         // Chunks of a quarter of each worker's share unless given: a slow chunk then holds up less of the end.
         var plan = PlanCommand.Make(options, chunkFrames ?? int.MaxValue, warmup, planPath, cancel);
         plan = plan.WithChunkFrames(chunkFrames ?? Math.Max(1, (int)Math.Ceiling(plan.Frames / (4.0 * workers))));
-        if (Earlier(planPath) is { } earlier && earlier.Fingerprint == plan.Fingerprint)
+        if (Earlier(planPath) is { } earlier && plan.IsThisWith(earlier, options.Subject))
         {
-            plan = earlier;
+            plan = earlier; // with its person pass, if it has one: done once
         }
         else
         {
             // Another command's plan (or a damaged one): its segments are of no use; removed by the names plans make.
             SegmentsFolder.Remove(plan.Segments);
+            plan = PlanCommand.WithSubjectPass(plan, options, quiet, cancel);
             plan.Save();
         }
         var todo = new Queue<PlanChunk>(plan.Chunks.Where(c => !plan.IsDone(c)));

@@ -30,9 +30,11 @@ internal static class PlanCommand
         var options = ConvertCommand.ReadOptions(parse);
         int chunkFrames = parse.GetValue(ConvertCommand.ChunkFrames) ?? throw new UsageException("--chunk-frames N is needed (frames per chunk)");
         string output = parse.GetValue(Out) ?? throw new UsageException("--out plan.json is needed");
-        var plan = Create(options, chunkFrames, ConvertCommand.GivenWarmup(parse) ?? DefaultWarmup, output, cancel);
-        if (!ConvertCommand.IsQuiet(parse))
+        bool quiet = ConvertCommand.IsQuiet(parse);
+        var plan = Create(options, chunkFrames, ConvertCommand.GivenWarmup(parse) ?? DefaultWarmup, output, quiet, cancel);
+        if (!quiet)
         {
+            if (plan.Subject is { } subject) Console.WriteLine($"person pass: {subject.Summary}");
             Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s) of {plan.ChunkFrames} frames ({plan.Frames} frames at {plan.FrameRate} fps), " +
                               $"warm-up {plan.Warmup} ({plan.WarmupOrder.ToString().ToLowerInvariant()})");
             Console.WriteLine($"run: mattekit chunk {plan.PlanPath} --index K (K = 0 to {plan.Chunks.Count - 1}, any order, any machine), then mattekit join {plan.PlanPath}");
@@ -40,12 +42,29 @@ internal static class PlanCommand
         return 0;
     }
 
-    /// <summary>The plan, written; its option errors as usage errors (exit 2).</summary>
-    internal static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, string output, CancellationToken cancel)
+    /// <summary>The plan with its person pass if a subject is chosen, written; its option errors as usage errors (exit 2).</summary>
+    internal static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, string output, bool quiet, CancellationToken cancel)
     {
-        var plan = Make(options, chunkFrames, warmup, output, cancel);
+        var plan = WithSubjectPass(Make(options, chunkFrames, warmup, output, cancel), options, quiet, cancel);
         plan.Save();
         return plan;
+    }
+
+    /// <summary>
+    /// With a subject, the plan's person pass over the whole input (detector and masks, no matting), its progress as
+    /// convert's; a choice that names nobody is a usage error (exit 2), as in convert.
+    /// </summary>
+    internal static ConversionPlan WithSubjectPass(ConversionPlan plan, ConvertOptions options, bool quiet, CancellationToken cancel)
+    {
+        if (options.Subject is not { } choice) return plan;
+        try
+        {
+            return plan.WithSubjectPass(choice, quiet ? null : new PlainProgress(), cancel);
+        }
+        catch (MatteKit.Subjects.SubjectChoiceException e)
+        {
+            throw new UsageException(ParameterFlags.Say(e));
+        }
     }
 
     /// <summary>The plan, not written yet; its option errors as usage errors (exit 2).</summary>

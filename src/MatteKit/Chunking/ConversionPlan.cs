@@ -40,6 +40,12 @@ internal sealed record ConversionPlan
     public required IReadOnlyList<PlanChunk> Chunks { get; init; }
 
     /// <summary>
+    /// With a subject: the person pass, run once over the whole input when planning (<see cref="WithSubjectPass"/>),
+    /// whose keep maps every chunk applies to its alpha; null = everyone.
+    /// </summary>
+    public PlannedSubject? Subject { get; init; }
+
+    /// <summary>
     /// The folder the chunks' segments and done markers go to: beside the plan, named after it (never read from
     /// the plan's content, so that an edited plan cannot point the join's clean-up at another folder).
     /// </summary>
@@ -58,26 +64,65 @@ internal sealed record ConversionPlan
     public string PlanPath { get; private init; } = "";
 
     /// <summary>
-    /// Checks the options once (probe, frame count, rate, outputs) and writes the plan to <paramref name="planPath"/>
-    /// (temporary name, then rename).
+    /// The same plan with its person pass: run once over the whole input (<see cref="PlanSubjectPass"/>), its keep maps
+    /// stored in <see cref="Segments"/>. Made before the plan is saved, so that a plan never names a pass not there.
+    /// </summary>
+    /// <exception cref="Subjects.SubjectChoiceException">The choice names nobody.</exception>
+    internal ConversionPlan WithSubjectPass(SubjectChoice choice, IProgress<ConvertProgress>? progress, CancellationToken cancel)
+    {
+        bool made = !Directory.Exists(Segments);
+        Directory.CreateDirectory(Segments);
+        try
+        {
+            var subject = PlanSubjectPass.Run(Options with { Subject = choice }, Segments, Frames, progress, cancel);
+            return (this with { Subject = subject }).Sealed();
+        }
+        catch when (made)
+        {
+            // The pass removed its blocks; a folder made for it alone goes too (never one that holds anything).
+            try
+            {
+                Directory.Delete(Segments);
+            }
+            catch (IOException)
+            {
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> (a plan left at the same path) is this plan with its person pass done: the same
+    /// input, options, outputs and chunks, and a pass for the same choice, or neither has a subject.
+    /// </summary>
+    internal bool IsThisWith(ConversionPlan other, SubjectChoice? choice)
+        => (other with { Subject = null }).Sealed().Fingerprint == (this with { Subject = null }).Sealed().Fingerprint
+           && other.Subject?.Choice == choice?.ToString() && other.HasItsPersonPass();
+
+    /// <summary>Whether every block of the person pass is in the segments folder as recorded (true without a subject).</summary>
+    internal bool HasItsPersonPass()
+    {
+        if (Subject is not { } subject) return true;
+        for (int i = 0; i < subject.Blocks.Count; i++)
+        {
+            string block = Path.Combine(Segments, Subjects.SubjectKeepWriter.BlockName(i));
+            if (!File.Exists(block)) return false;
+            using var stream = File.OpenRead(block);
+            if (Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant() != subject.Blocks[i]) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Checks the options once (probe, frame count, rate, outputs) and makes the plan, without writing it
+    /// (<see cref="Save"/>) and without its person pass (<see cref="WithSubjectPass"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An option a chunked run cannot take (one line).</exception>
     /// <exception cref="MediaFormatException">The input cannot be read or counted.</exception>
-    public static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, WarmupOrder order, string planPath, CancellationToken cancel = default)
-    {
-        var plan = Make(options, chunkFrames, warmup, order, planPath, cancel);
-        plan.Save();
-        return plan;
-    }
-
-    /// <summary>As <see cref="Create"/>, without writing it (<see cref="Save"/>).</summary>
     internal static ConversionPlan Make(ConvertOptions options, int chunkFrames, int warmup, WarmupOrder order, string planPath, CancellationToken cancel = default)
     {
         options.Validate();
         if (options.Plate is not null) throw new ArgumentException("a plan runs RVM; the background-plate mode is converted in one pass");
-        if (options.Subject is not null)
-            throw new ArgumentException("Subject follows one person from the first frame on; a plan's chunks cannot know whom the earlier " +
-                "chunks followed, so convert in one pass (without Workers or a plan)");
         if (options.StartSeconds is not null || options.DurationSeconds is not null || options.Frames is not null)
             throw new ArgumentException("a plan covers the whole input: StartSeconds, DurationSeconds and Frames are the chunks' own");
         if (FrameSource.IsStream(options.Input)) throw new ArgumentException($"{options.Input}: a plan needs a file or a folder of images, not a stream");
@@ -155,6 +200,7 @@ internal sealed record ConversionPlan
         {
             Input = Input, OutputAlpha = null, OutputForeground = null, OutputComposition = null, OutputSegmentation = null, OutputType = OutputType.Auto,
             StartSeconds = null, DurationSeconds = null, Frames = null, Warmup = 0, Plate = null, Subject = null,
+            StoredSubject = Subject is { } subject ? new Subjects.StoredSubject(Segments, subject.Blocks, Frames, subject.Choice) : null,
         };
         foreach (var output in Outputs)
             options = output.Role switch

@@ -1,6 +1,7 @@
 using MatteKit.Conversion;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
+using MatteKit.Subjects;
 
 namespace MatteKit.Chunking;
 
@@ -30,6 +31,7 @@ internal static class PlanCheck
         if (plan.Options.Background is null) throw Damaged(at, "options.background", "is missing");
         CheckOutputs(plan);
         CheckChunks(plan);
+        CheckSubject(plan);
 
         ConvertOptions options;
         try
@@ -114,6 +116,20 @@ internal static class PlanCheck
             next = chunk.End;
         }
         if (next != plan.Frames) throw Damaged(at, "chunks", $"end at frame {next} where the input has {plan.Frames} (chunks must cover every frame once)");
+    }
+
+    private static void CheckSubject(ConversionPlan plan)
+    {
+        if (plan.Subject is not { } subject) return;
+        string at = plan.PlanPath;
+        if (string.IsNullOrEmpty(subject.Choice) || subject.Choice.Length > 4096) throw Damaged(at, "subject.choice", "is missing or longer than 4096 characters");
+        if (subject.Summary is null || subject.Summary.Length > 4096) throw Damaged(at, "subject.summary", "is missing or longer than 4096 characters");
+        int blocks = (plan.Frames + SubjectKeepWriter.BlockFrames - 1) / SubjectKeepWriter.BlockFrames;
+        if (subject.Blocks is null || subject.Blocks.Count != blocks)
+            throw Damaged(at, "subject.blocks", $"holds {subject.Blocks?.Count ?? 0} hash(es) where {plan.Frames} frames take {blocks} block(s) of {SubjectKeepWriter.BlockFrames}");
+        for (int i = 0; i < blocks; i++)
+            if (subject.Blocks[i] is not { Length: 64 } hash || !hash.All(char.IsAsciiHexDigitLower))
+                throw Damaged(at, $"subject.blocks[{i}]", "is not a SHA-256 in lower-case hex");
     }
 
     /// <summary>A damaged plan field, as one line naming the plan and the field.</summary>

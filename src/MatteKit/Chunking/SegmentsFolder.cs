@@ -80,6 +80,6 @@ internal static partial class SegmentsFolder
     private static partial Regex FolderSegmentName();
 
     // Markers, video segments, join lists, Slurm's logs of the chunk and join jobs.
-    [GeneratedRegex(@"^(chunk\.\d{5}\.done|(alpha|foreground|composition|segmentation)\.\d{5}\.[A-Za-z0-9]{1,8}|\.join-[a-z]+-[0-9a-f]{32}\.txt|slurm-\d+_\d+\.out|slurm-join-\d+\.out)$")]
+    [GeneratedRegex(@"^(chunk\.\d{5}\.done|subject\.\d{5}\.keep|(alpha|foreground|composition|segmentation)\.\d{5}\.[A-Za-z0-9]{1,8}|\.join-[a-z]+-[0-9a-f]{32}\.txt|slurm-\d+_\d+\.out|slurm-join-\d+\.out)$")]
     private static partial Regex MadeFileName();
 }

@@ -91,6 +91,9 @@ public sealed record ConvertOptions
     /// <summary>Keep one person only (<c>--subject</c>): alpha is set to 0 outside the chosen person's region; null = everyone.</summary>
     public SubjectChoice? Subject { get; init; }
 
+    /// <summary>A plan's chunk with a subject: the person pass the plan stored, applied by frame index; null = none.</summary>
+    internal Subjects.StoredSubject? StoredSubject { get; init; }
+
     /// <summary>Background-plate mode (BackgroundMattingV2: which plate, its outputs, the refinement); null = RVM, no plate.</summary>
     public PlateMode? Plate { get; init; }
 
@@ -147,8 +150,9 @@ public sealed record ConvertOptions
         Plate?.Refinement.Validate();
         ValidateModel();
         if (Subject is not null && (Frames is { Start: > 0 } || Warmup > 0))
-            throw new ArgumentException($"{nameof(Subject)} follows one person from the first frame on; a chunk of a longer run ({nameof(Frames)}, {nameof(Warmup)}, " +
-                "Workers, plan) cannot know whom the earlier chunks followed, so convert in one pass", nameof(Subject));
+            throw new ArgumentException($"{nameof(Subject)} follows one person from the first frame on; a chunk of a longer run ({nameof(Frames)}, {nameof(Warmup)}) " +
+                "cannot know whom the earlier frames followed: convert in one pass, or make a plan (its person pass runs once over the whole input)", nameof(Subject));
+        if (Subject is not null && StoredSubject is not null) throw new ArgumentException("a chunk keeps the subject its plan stored, not one of its own", nameof(Subject));
         PathCollisions.Check(this);
     }
 

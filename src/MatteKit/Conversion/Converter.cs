@@ -103,7 +103,7 @@ public static class Converter
     /// be read twice: there the choice is read in its frame and kept from then on. A point or mask of the first frame
     /// needs no pass before: the person is followed from frame 0, so there is nothing earlier to keep.
     /// </summary>
-    private static ConvertOptions WithSubjectFound(ConvertOptions options, CancellationToken cancel)
+    internal static ConvertOptions WithSubjectFound(ConvertOptions options, CancellationToken cancel)
     {
         if (options.Subject is not { } choice || FrameSource.IsStream(options.Input)) return options;
         if (choice is { FrameIndex: 0, Kind: Subjects.SubjectChoiceKind.Point or Subjects.SubjectChoiceKind.Mask }) return options;

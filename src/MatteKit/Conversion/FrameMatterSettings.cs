@@ -42,6 +42,9 @@ internal sealed record FrameMatterSettings
     /// <summary>The person to keep (<c>--subject</c>); null = everyone.</summary>
     public SubjectChoice? Subject { get; init; }
 
+    /// <summary>A plan's chunk: the person pass the plan stored, applied frame by frame; null = none.</summary>
+    public StoredSubject? StoredSubject { get; init; }
+
     /// <summary>Whether the person may be chosen later (a live page): the detector is loaded even without a subject.</summary>
     public bool SubjectChangeable { get; init; }
 
@@ -56,6 +59,7 @@ internal sealed record FrameMatterSettings
         Plate = options.Plate,
         AutoPlate = () => (TemporalMedianPlate.Build(options, out var how), how),
         Subject = options.Subject,
+        StoredSubject = options.StoredSubject,
     };
 
     /// <summary>The runner these settings describe, loaded (weights read, sessions not yet built).</summary>
@@ -67,6 +71,7 @@ internal sealed record FrameMatterSettings
         IFrameMatter matter = Plate is { } plate ? OpenPlate(plate)
             : Matting.Model == MatteModel.Rvm ? OpenRvm()
             : OpenSelfie();
+        if (StoredSubject is { } stored) return StoredSubjectFrameMatter.Wrap(matter, stored, Matting.MaxPixels);
         return Subject is not null || SubjectChangeable ? SubjectFrameMatter.Wrap(matter, Subject, Matting.Threads) : matter;
     }
 

@@ -1,3 +1,5 @@
+using MatteKit.Inference;
+
 namespace MatteKit.Subjects;
 
 /// <summary>
@@ -34,6 +36,40 @@ internal sealed class SubjectFollowing
     /// there). A choice made on the page is not: it waits for someone to stand at the point.
     /// </summary>
     public bool Strict { get; private set; }
+
+    /// <summary>
+    /// Follows the people into this frame (the next of the input) and writes what of it is the chosen person's into
+    /// <paramref name="keep"/>: the one step of the person pass, whether alpha is kept at once (one pass) or stored for
+    /// a plan's chunks. Starts following at the first frame after a choice.
+    /// </summary>
+    public void Keep(PersonDetector detector, PersonSegmenter segmenter, FrameSlot slot, SubjectKeep keep)
+    {
+        if (Choice is not { } choice) throw new InvalidOperationException("nobody is chosen: every pixel is kept");
+        var tracker = Tracker ?? Start(choice, slot.Width, slot.Height);
+        // A choice made on the page is not checked: it waits for someone to stand at the point.
+        var state = tracker.Follow(detector, slot, check: Strict);
+        Ownership!.Keep(segmenter, state, tracker.People, slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height, keep);
+        if (Ownership.LastHidden) tracker.Hidden(state.Frame);
+    }
+
+    /// <summary>Where the subject was followed, lost and hidden over <paramref name="frames"/> frames (a summary line's part); null = everyone.</summary>
+    public string? Describe(int frames)
+    {
+        if (Choice is not { } choice) return null;
+        var t = Tracker;
+        return t?.FirstSeen is not { } first
+            ? frames <= choice.FrameIndex
+                ? $"subject ({choice}): frame {choice.FrameIndex}, which the choice is read in, never came ({frames} frame(s) matted); alpha is 0 throughout"
+                : $"subject ({choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
+            : $"subject ({choice}): chosen at frame {first}; tracked {t.TrackedFrames}, coasting {t.CoastedFrames}, lost {t.LostFrames} frame(s)" +
+              (t.LostSpans.Count > 0 ? $" (alpha 0 at frames {Spans(t.LostSpans, t.LostFrames)})" : "") +
+              (t.HiddenSpans.Count > 0 ? $"; hidden behind someone in {t.HiddenFrames} frame(s): {Spans(t.HiddenSpans, t.HiddenFrames)}" : "");
+    }
+
+    /// <summary>The spans kept, and "and more" when the frames they hold are fewer than <paramref name="frames"/>.</summary>
+    private static string Spans(IReadOnlyList<(int First, int Last)> spans, int frames)
+        => string.Join(", ", spans.Select(s => s.First == s.Last ? $"{s.First}" : $"{s.First}-{s.Last}")) +
+           (spans.Sum(s => s.Last - s.First + 1) < frames ? ", and more" : "");
 
     /// <summary>From the next frame on (called between frames): <paramref name="choice"/>, followed afresh; null = everyone.</summary>
     public void Choose(SubjectChoice? choice)

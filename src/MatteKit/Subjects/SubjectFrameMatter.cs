@@ -17,6 +17,7 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     // Shared with the runners opened from this one (OpenAnother, a change of ratio): the person followed stays the
     // one chosen, whichever network mattes them.
     private readonly SubjectFollowing _following;
+    private readonly SubjectKeep _keep = new();
 
     private SubjectFrameMatter(IFrameMatter inner, PersonDetector detector, PersonSegmenter segmenter, int threads, SubjectFollowing following)
     {
@@ -77,26 +78,12 @@ internal sealed class SubjectFrameMatter : IFrameMatter
             MatteBlank(slots);
             return;
         }
-        if (_following.Choice is not { } choice)
-        {
-            _inner.Matte(slots); // everyone
-            return;
-        }
-        if (_following.Tracker is null && slots.Count > 0)
-        {
-            var first = slots[0];
-            _following.Start(choice, first.Width, first.Height);
-        }
         _inner.Matte(slots);
-        // Set above for the first frame; with no frames there is nothing to follow.
-        if (_following is not { Tracker: { } tracker, Ownership: { } ownership }) return;
-        for (int i = 0; i < slots.Count; i++)
+        if (_following.Choice is null) return; // everyone
+        foreach (var slot in slots)
         {
-            var slot = slots[i];
-            // A choice made on the page is not checked: it waits for someone to stand at the point.
-            var state = tracker.Follow(_detector, slot, check: _following.Strict);
-            ownership.Apply(_segmenter, state, tracker.People, slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
-            if (ownership.LastHidden) tracker.Hidden(state.Frame);
+            _following.Keep(_detector, _segmenter, slot, _keep);
+            _keep.ApplyTo(slot.Alpha.AsSpan(0, slot.Pixels));
         }
     }
 
@@ -110,22 +97,9 @@ internal sealed class SubjectFrameMatter : IFrameMatter
 
     public string? Describe(int frames)
     {
-        if (_following.Choice is not { } choice) return _inner.Describe(frames);
-        var t = _following.Tracker;
-        string subject = t?.FirstSeen is not { } first
-            ? frames <= choice.FrameIndex
-                ? $"subject ({choice}): frame {choice.FrameIndex}, which the choice is read in, never came ({frames} frame(s) matted); alpha is 0 throughout"
-                : $"subject ({choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
-            : $"subject ({choice}): chosen at frame {first}; tracked {t.TrackedFrames}, coasting {t.CoastedFrames}, lost {t.LostFrames} frame(s)" +
-              (t.LostSpans.Count > 0 ? $" (alpha 0 at frames {Spans(t.LostSpans, t.LostFrames)})" : "") +
-              (t.HiddenSpans.Count > 0 ? $"; hidden behind someone in {t.HiddenFrames} frame(s): {Spans(t.HiddenSpans, t.HiddenFrames)}" : "");
+        if (_following.Describe(frames) is not { } subject) return _inner.Describe(frames);
         return _inner.Describe(frames) is { } inner ? inner + "; " + subject : subject;
     }
-
-    /// <summary>The spans kept, and "and more" when the frames they hold are fewer than <paramref name="frames"/>.</summary>
-    private static string Spans(IReadOnlyList<(int First, int Last)> spans, int frames)
-        => string.Join(", ", spans.Select(s => s.First == s.Last ? $"{s.First}" : $"{s.First}-{s.Last}")) +
-           (spans.Sum(s => s.Last - s.First + 1) < frames ? ", and more" : "");
 
     public void Dispose()
     {

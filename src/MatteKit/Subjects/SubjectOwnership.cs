@@ -5,7 +5,8 @@ namespace MatteKit.Subjects;
 /// BlazePose in their own region (<see cref="PersonSegmenter"/>). A pixel inside one person's mask (above one half) is
 /// theirs; inside two, it is the one in front's. Pixels in no mask (hair, fingers and edges the coarse mask misses,
 /// and the background, where RVM's alpha is 0 anyway) go to the nearest owner, the subject only within
-/// <see cref="ReachShare"/> of their region's side. The subject keeps RVM's alpha on their pixels, 0 elsewhere.
+/// <see cref="ReachShare"/> of their region's side. The subject keeps RVM's alpha on their pixels, 0 elsewhere
+/// (<see cref="SubjectKeep"/>: a map of the share kept, made from the frame's colours only).
 /// Where two people's boxes overlap heavily a single-person model segments both, so there each person's mask is the
 /// one taken when they were last clear of others, moved along with them, and who is in front is decided by which of
 /// the two remembered crops matches the frame's colours where the masks overlap (the one in front is the one seen).
@@ -37,25 +38,18 @@ internal sealed class SubjectOwnership
     /// <summary>Whether, in the last frame, someone else took (almost) all of the subject's mask: the subject was hidden behind them.</summary>
     public bool LastHidden { get; private set; }
 
-    /// <summary>Multiplies <paramref name="alpha"/> by what is the subject's in this frame; clears it when nobody is followed.</summary>
-    public void Apply(PersonSegmenter segmenter, SubjectState state, IReadOnlyList<PersonTrack> everyone, ReadOnlySpan<byte> rgb24, Span<byte> alpha, int width, int height)
+    /// <summary>Writes into <paramref name="keep"/> what of this frame is the subject's; nothing when nobody is followed.</summary>
+    public void Keep(PersonSegmenter segmenter, SubjectState state, IReadOnlyList<PersonTrack> everyone, ReadOnlySpan<byte> rgb24, int width, int height, SubjectKeep keep)
     {
-        if (alpha.Length != (long)width * height) throw new ArgumentException($"alpha of {alpha.Length} bytes for {width}x{height}", nameof(alpha));
+        if (rgb24.Length < (long)width * height * 3) throw new ArgumentException($"{rgb24.Length} RGB bytes for {width}x{height}", nameof(rgb24));
         Forget(everyone);
         LastHidden = false;
-        if (state.Subject is not { } subject)
-        {
-            alpha.Clear();
-            return;
-        }
+        keep.KeepNothing(width, height);
+        if (state.Subject is not { } subject) return;
         int pixels = width * height;
         if (_owner.Length != pixels) (_subject, _other, _owner, _toSubject, _toOther) = (new float[pixels], new float[pixels], new byte[pixels], new int[pixels], new int[pixels]);
 
-        if (CropOf(segmenter, subject, rgb24, width, height, state.Frame, _subjectCrop) is not { } s)
-        {
-            alpha.Clear();
-            return;
-        }
+        if (CropOf(segmenter, subject, rgb24, width, height, state.Frame, _subjectCrop) is not { } s) return;
         var box = PixelBox.Within(s.Roi.Bounds, width, height);
         Clear(_subject, box, width);
         CropMask.Render(s.Mask, s.Roi, _subject, width, height);
@@ -101,31 +95,26 @@ internal sealed class SubjectOwnership
         ChamferDistance.To(_owner, Other, _toOther, box, width);
         float reach = 3 * ReachShare * s.Roi.Side;
         long kept = 0;
-        for (int y = 0; y < height; y++)
+        keep.Reset(width, height, box);
+        for (int y = box.Top; y < box.Bottom; y++)
         {
-            var row = alpha.Slice(y * width, width);
-            if (y < box.Top || y >= box.Bottom)
-            {
-                row.Clear();
-                continue;
-            }
-            row[..box.Left].Clear();
-            row[box.Right..].Clear();
+            var row = keep.Row(y);
             for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
             {
                 switch (_owner[i])
                 {
                     case Subject:
+                        row[x - box.Left] = 255;
                         if (_subject[i] >= Inside) kept++;
                         break;
                     case Other:
-                        row[x] = 0;
+                        row[x - box.Left] = 0;
                         break;
                     default:
                         int d = _toSubject[i];
                         // Fades over the last quarter of the reach, so the limit never shows as a line in hair.
-                        float keep = d >= _toOther[i] ? 0 : Math.Clamp(4 * (1 - d / reach), 0, 1);
-                        row[x] = (byte)(row[x] * keep + 0.5f);
+                        float share = d >= _toOther[i] ? 0 : Math.Clamp(4 * (1 - d / reach), 0, 1);
+                        row[x - box.Left] = (byte)(share * 255 + 0.5f);
                         break;
                 }
             }
