@@ -61,6 +61,51 @@ internal sealed class SubjectKeep
         }
     }
 
+    /// <summary>
+    /// This frame's map from <paramref name="grid"/>, the same map worked out on every <paramref name="scale"/>-th pixel
+    /// (<see cref="WorkFrame"/>): bilinear between grid pixel centres, clamped at the box's edges, in whole numbers so
+    /// that 255 stays 255 and 0 stays 0.
+    /// </summary>
+    public void Upsample(SubjectKeep grid, int scale, int width, int height)
+    {
+        if (scale < 1) throw new ArgumentOutOfRangeException(nameof(scale), $"scale {scale}");
+        var g = grid.Box;
+        if (g.Right == g.Left || g.Bottom == g.Top)
+        {
+            KeepNothing(width, height);
+            return;
+        }
+        Reset(width, height, new PixelBox(Math.Min(g.Left * scale, width), Math.Min(g.Top * scale, height), Math.Min(g.Right * scale, width), Math.Min(g.Bottom * scale, height)));
+        int twice = 2 * scale, whole = twice * twice;
+        // Frame pixel x lies at (2x + 1 - k) / 2k in grid pixels (centres at whole numbers): the two grid columns
+        // around it and the weight of the second, in 2k-ths.
+        var (left, right, weight) = (new int[BoxWidth], new int[BoxWidth], new int[BoxWidth]);
+        for (int x = Box.Left; x < Box.Right; x++) (left[x - Box.Left], right[x - Box.Left], weight[x - Box.Left]) = Between(x, scale, g.Left, g.Right);
+        for (int y = Box.Top; y < Box.Bottom; y++)
+        {
+            var (top, bottom, wy) = Between(y, scale, g.Top, g.Bottom);
+            var upper = grid.Row(top);
+            var lower = grid.Row(bottom);
+            var row = Row(y);
+            for (int i = 0; i < row.Length; i++)
+            {
+                int l = left[i] - g.Left, r = right[i] - g.Left, wx = weight[i];
+                int a = upper[l] * (twice - wx) + upper[r] * wx, b = lower[l] * (twice - wx) + lower[r] * wx;
+                row[i] = (byte)((a * (twice - wy) + b * wy + whole / 2) / whole);
+            }
+        }
+    }
+
+    /// <summary>The grid rows (or columns) around frame row <paramref name="at"/>, clamped to [<paramref name="from"/>, <paramref name="to"/>), and the second one's weight in 2k-ths.</summary>
+    private static (int First, int Second, int Weight) Between(int at, int scale, int from, int to)
+    {
+        int twice = 2 * scale, position = 2 * at + 1 - scale;
+        int first = (int)Math.Floor(position / (double)twice), weight = position - first * twice;
+        if (first < from) return (from, from, 0);
+        if (first >= to - 1) return (to - 1, to - 1, 0);
+        return (first, first + 1, weight);
+    }
+
     /// <summary>The same map in another instance (its own values).</summary>
     public void CopyTo(SubjectKeep other)
     {

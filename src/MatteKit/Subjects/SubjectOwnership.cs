@@ -33,23 +33,32 @@ internal sealed class SubjectOwnership
     private readonly Dictionary<int, (float X, float Y)> _drift = new();
     private float[] _subject = [], _other = [];
     private byte[] _owner = [];
+    // The frame and the map on the work grid, when that is coarser than the frame.
+    private byte[] _workRgb = [];
+    private readonly SubjectKeep _workKeep = new();
     private int[] _toSubject = [], _toOther = [];
 
     /// <summary>Whether, in the last frame, someone else took (almost) all of the subject's mask: the subject was hidden behind them.</summary>
     public bool LastHidden { get; private set; }
 
     /// <summary>Writes into <paramref name="keep"/> what of this frame is the subject's; nothing when nobody is followed.</summary>
-    public void Keep(PersonSegmenter segmenter, SubjectState state, IReadOnlyList<PersonTrack> everyone, ReadOnlySpan<byte> rgb24, int width, int height, SubjectKeep keep)
+    public void Keep(PersonSegmenter segmenter, SubjectState state, IReadOnlyList<PersonTrack> everyone, ReadOnlySpan<byte> rgb24, int frameWidth, int frameHeight, SubjectKeep keep)
     {
-        if (rgb24.Length < (long)width * height * 3) throw new ArgumentException($"{rgb24.Length} RGB bytes for {width}x{height}", nameof(rgb24));
+        if (rgb24.Length < (long)frameWidth * frameHeight * 3) throw new ArgumentException($"{rgb24.Length} RGB bytes for {frameWidth}x{frameHeight}", nameof(rgb24));
         Forget(everyone);
         LastHidden = false;
-        keep.KeepNothing(width, height);
+        keep.KeepNothing(frameWidth, frameHeight);
         if (state.Subject is not { } subject) return;
+        // Who owns which pixel is worked out on a grid of at most WorkSide pixels a side (every k-th pixel), and the
+        // map brought back to the frame: the masks hold 256 pixels across a person, so a finer grid adds time, not detail.
+        var frame = new WorkFrame(rgb24, frameWidth, frameHeight);
+        int scale = frame.Scale, width = frame.Width, height = frame.Height;
+        var rgb = scale == 1 ? rgb24 : frame.Sampled(ref _workRgb);
         int pixels = width * height;
         if (_owner.Length != pixels) (_subject, _other, _owner, _toSubject, _toOther) = (new float[pixels], new float[pixels], new byte[pixels], new int[pixels], new int[pixels]);
 
-        if (CropOf(segmenter, subject, rgb24, width, height, state.Frame, _subjectCrop) is not { } s) return;
+        if (CropOf(segmenter, subject, rgb24, frame, rgb, state.Frame, _subjectCrop) is not { } fs) return;
+        var s = fs with { Roi = fs.Roi.Scaled(1f / scale) };
         var box = PixelBox.Within(s.Roi.Bounds, width, height);
         Clear(_subject, box, width);
         CropMask.Render(s.Mask, s.Roi, _subject, width, height);
@@ -68,17 +77,19 @@ internal sealed class SubjectOwnership
             // still segmented while clear of others, so that a mask is remembered for when they come close.
             var region = RegionOf(other, state.Frame);
             if (!region.IsUsable) continue;
-            bool near = region.Bounds.Intersects(s.Roi.Bounds);
-            if (!near && !(other.SeenClear && region.Bounds.Intersects(s.Roi.Bounds.Grown(0.5f)))) continue;
+            bool near = region.Bounds.Intersects(fs.Roi.Bounds);
+            if (!near && !(other.SeenClear && region.Bounds.Intersects(fs.Roi.Bounds.Grown(0.5f)))) continue;
             // A fresh mask the model itself doubts (its pose flag under one half: nobody there) claims nothing.
-            if (CropOf(segmenter, other, rgb24, width, height, state.Frame, _otherCrop) is not { Presence: >= MinPresence } o || !near) continue;
+            if (CropOf(segmenter, other, rgb24, frame, rgb, state.Frame, _otherCrop) is not { Presence: >= MinPresence } fo || !near) continue;
+            var o = fo with { Roi = fo.Roi.Scaled(1f / scale) };
             Clear(_other, box, width);
             CropMask.Render(o.Mask, o.Roi, _other, width, height);
-            bool? otherInFront = s.Carried && o.Carried ? InFront(other.Id, o, s, rgb24, box, width) : Apart(other.Id);
+            bool? otherInFront = s.Carried && o.Carried ? InFront(other.Id, o, s, rgb, box, width) : Apart(other.Id);
             // Hands and forearms are what a mask most often misses, and they reach out towards a neighbour: the other
             // person's limbs, where MoveNet sees them clear of the subject, are theirs even inside the subject's mask.
             if (other.Seen && !other.Overlapped && other.Matched is { } seen)
-                LimbCapsules.Mark(_owner, Other, seen, LimbCapsules.RadiusShare * o.Roi.Side, subject.Matched, LimbCapsules.RadiusShare * s.Roi.Side, box, width);
+                LimbCapsules.Mark(_owner, Other, seen.Scaled(1f / scale), LimbCapsules.RadiusShare * o.Roi.Side, subject.Matched?.Scaled(1f / scale),
+                    LimbCapsules.RadiusShare * s.Roi.Side, box, width);
             for (int y = box.Top; y < box.Bottom; y++)
                 for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
                 {
@@ -87,7 +98,7 @@ internal sealed class SubjectOwnership
                     // In both masks: the one in front's; with fresh masks, whose mask is surer there.
                     if (_owner[i] == Nobody || (otherInFront ?? mo > _subject[i])) _owner[i] = Other;
                 }
-            if (otherInFront is not null) SettleEdge(o, s, rgb24, box, width);
+            if (otherInFront is not null) SettleEdge(o, s, rgb, box, width);
         }
 
         // Pixels in no mask go to the nearest owner: chamfer distances (3 a step, 4 a diagonal) to each.
@@ -95,10 +106,11 @@ internal sealed class SubjectOwnership
         ChamferDistance.To(_owner, Other, _toOther, box, width);
         float reach = 3 * ReachShare * s.Roi.Side;
         long kept = 0;
-        keep.Reset(width, height, box);
+        var grid = scale == 1 ? keep : _workKeep;
+        grid.Reset(width, height, box);
         for (int y = box.Top; y < box.Bottom; y++)
         {
-            var row = keep.Row(y);
+            var row = grid.Row(y);
             for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
             {
                 switch (_owner[i])
@@ -119,6 +131,7 @@ internal sealed class SubjectOwnership
                 }
             }
         }
+        if (scale > 1) keep.Upsample(_workKeep, scale, frameWidth, frameHeight);
         LastHidden = own > 0 && kept < VisibleShare * own;
     }
 
@@ -187,15 +200,25 @@ internal sealed class SubjectOwnership
     /// A person's mask this frame: taken now when they are seen clear of others, else the one remembered from then,
     /// moved with them; null when their region cannot be cropped.
     /// </summary>
+    /// <param name="segmenter">Segments a person seen clear of others.</param>
+    /// <param name="person">Whose mask.</param>
+    /// <param name="rgb24">The frame, at its own size: a crop is taken from every pixel.</param>
+    /// <param name="frame">The frame's size and the grid the ownership is worked out on.</param>
+    /// <param name="grid">The frame on that grid, which a remembered crop is aligned to.</param>
+    /// <param name="index">The frame's index.</param>
+    /// <param name="scratch">Where a fresh crop goes.</param>
+    /// <returns>The mask, its colours and its region in frame pixels.</returns>
     private (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence)? CropOf(PersonSegmenter segmenter, PersonTrack person, ReadOnlySpan<byte> rgb24,
-        int width, int height, int frame, PersonCrop scratch)
+        WorkFrame frame, ReadOnlySpan<byte> grid, int index, PersonCrop scratch)
     {
-        if (Remembered(person, frame) is { } remembered)
+        int width = frame.FrameWidth, height = frame.FrameHeight;
+        if (Remembered(person, index) is { } remembered)
         {
             // A motion fitted to a few frames drifts: the remembered crop is matched to the frame each time.
             var moved = RememberedRegion(person, remembered);
             if (!moved.IsUsable) return null;
-            var (sx, sy) = RememberedAlignment.Shift(remembered.Crop, moved, rgb24, width, height);
+            var (gx, gy) = RememberedAlignment.Shift(remembered.Crop, moved.Scaled(1f / frame.Scale), grid, frame.Width, frame.Height);
+            var (sx, sy) = (gx * frame.Scale, gy * frame.Scale);
             var (dx, dy) = _drift.GetValueOrDefault(person.Id);
             _drift[person.Id] = (dx + sx, dy + sy);
             return (remembered.Crop.Mask, remembered.Crop.Rgb, moved with { CenterX = moved.CenterX + sx, CenterY = moved.CenterY + sy }, true, 1);
@@ -209,7 +232,7 @@ internal sealed class SubjectOwnership
         {
             var kept = _clear.TryGetValue(person.Id, out var known) ? known.Crop : PersonCrop.Blank();
             kept.CopyFrom(scratch);
-            _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY, frame);
+            _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY, index);
         }
         return (scratch.Mask, scratch.Rgb, roi, false, scratch.Presence);
     }

@@ -47,6 +47,41 @@ public sealed class SubjectKeepTests
         Assert.Throws<ArgumentException>(() => full.Reset(Width, Height, new PixelBox(0, 0, Width + 1, Height)));
     }
 
+    [Theory]
+    [InlineData(2, 19, 12, 1, 2, 18, 11)]
+    [InlineData(3, 13, 8, 0, 0, 13, 8)]
+    [InlineData(2, 19, 12, 4, 3, 5, 9)]
+    public void UpsampleIsBilinearBetweenGridCentresClampedAtTheBox(int scale, int gridWidth, int gridHeight, int left, int top, int right, int bottom)
+    {
+        var random = new Random(30 + scale);
+        var grid = new SubjectKeep();
+        grid.Reset(gridWidth, gridHeight, new PixelBox(left, top, right, bottom));
+        random.NextBytes(grid.Values);
+        // A frame whose size is not a multiple of the grid's: the last grid pixels cover fewer frame pixels.
+        int width = gridWidth * scale - 1, height = gridHeight * scale - 1;
+        var keep = new SubjectKeep();
+        keep.Upsample(grid, scale, width, height);
+        Assert.Equal(new PixelBox(left * scale, top * scale, Math.Min(right * scale, width), Math.Min(bottom * scale, height)), keep.Box);
+        for (int y = keep.Box.Top; y < keep.Box.Bottom; y++)
+            for (int x = keep.Box.Left; x < keep.Box.Right; x++)
+            {
+                double gx = Math.Clamp((x + 0.5) / scale - 0.5, left, right - 1), gy = Math.Clamp((y + 0.5) / scale - 0.5, top, bottom - 1);
+                int x0 = (int)Math.Floor(gx), y0 = (int)Math.Floor(gy), x1 = Math.Min(x0 + 1, right - 1), y1 = Math.Min(y0 + 1, bottom - 1);
+                double fx = gx - x0, fy = gy - y0;
+                double At(int u, int v) => grid.Row(v)[u - left];
+                double expected = (At(x0, y0) * (1 - fx) + At(x1, y0) * fx) * (1 - fy) + (At(x0, y1) * (1 - fx) + At(x1, y1) * fx) * fy;
+                Assert.True(Math.Abs(keep.Row(y)[x - keep.Box.Left] - expected) <= 0.5 + 1e-9, $"({x}, {y}): {keep.Row(y)[x - keep.Box.Left]}, bilinear {expected:0.00}");
+            }
+
+        // All 255 stays 255 exactly; an empty grid keeps nothing.
+        grid.Values.AsSpan().Fill(255);
+        keep.Upsample(grid, scale, width, height);
+        Assert.All(keep.Values.AsSpan(0, keep.BoxWidth * keep.BoxHeight).ToArray(), v => Assert.Equal(255, v));
+        grid.KeepNothing(gridWidth, gridHeight);
+        keep.Upsample(grid, scale, width, height);
+        Assert.Equal(default, keep.Box);
+    }
+
     [Fact]
     public void BlocksReadBackEveryFrameExactly()
     {
