@@ -79,7 +79,7 @@ internal static class ConvertCommand
                  {
                      InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type,
                      SharedOptions.Mbps, SharedOptions.Crf, Preset, SharedOptions.Background, InputResize, SeqChunk, Start, Duration, Frames, Warmup,
-                     WarmupOrderOption, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame,
+                     WarmupOrderOption, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.SubjectTime,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.ReadTimeout).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);
@@ -129,7 +129,7 @@ internal static class ConvertCommand
             Warmup = parse.GetValue(Warmup) ?? 0,
             WarmupOrder = parse.GetValue(WarmupOrderOption) ?? WarmupOrder.Forward,
             NoAudio = parse.GetValue(NoAudio),
-            Subject = SharedOptions.ReadSubject(parse),
+            Subject = SharedOptions.ReadSubject(parse, withTime: true),
             Plate = PlateModeFlags.Read(parse),
             ReadTimeout = SharedOptions.ReadReadTimeout(parse, ConvertLimits.DefaultReadTimeout),
         };

@@ -83,7 +83,7 @@ internal static class LiveCommand
             Matter = new LiveMatterOptions
             {
                 Matting = SharedOptions.ReadMatting(parse),
-                Subject = SharedOptions.ReadSubject(parse),
+                Subject = SharedOptions.ReadSubject(parse, withTime: false),
                 SubjectChangeable = parse.GetValue(PreviewAt) is not null, // the page may choose someone with a click
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
                 Background = parse.GetRequiredValue(SharedOptions.Background),

@@ -72,14 +72,24 @@ public static class SharedOptions
         "read --subject or --subject-mask in this frame (counted from 0) instead of the first; in a file the person is also kept " +
         "in the frames before it, from the first one they are followed in (a stream keeps them from this frame on)", 0);
 
+    public static readonly Option<double?> SubjectTime = OptionValues.Seconds("--subject-time",
+        "read --subject or --subject-mask in the frame shown this many seconds after the first converted (found from the input's " +
+        "frame rate) instead of the first; as --subject-frame otherwise");
+
     /// <summary>The person to keep, from <c>--subject</c> or <c>--subject-mask</c> (read now); null = everyone.</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="withTime">Whether the command has <see cref="SubjectTime"/> (convert and plan, not live, which counts the frames it mattes).</param>
     /// <exception cref="MediaFormatException">The mask file cannot be read.</exception>
-    public static SubjectChoice? ReadSubject(ParseResult parse)
+    public static SubjectChoice? ReadSubject(ParseResult parse, bool withTime)
     {
         var choice = ReadChoice(parse);
-        if (parse.GetValue(SubjectFrame) is not { } frame) return choice;
-        if (choice is null) throw new UsageException("--subject-frame needs --subject or --subject-mask");
-        return choice.InFrame(frame);
+        var frame = parse.GetValue(SubjectFrame);
+        var seconds = withTime ? parse.GetValue(SubjectTime) : null;
+        if (frame is null && seconds is null) return choice;
+        string flag = frame is not null ? "--subject-frame" : "--subject-time";
+        if (choice is null) throw new UsageException($"{flag} needs --subject or --subject-mask");
+        if (frame is not null && seconds is not null) throw new UsageException("give either --subject-frame or --subject-time, not both");
+        return frame is { } f ? choice.InFrame(f) : choice.AtTime(seconds!.Value);
     }
 
     private static SubjectChoice? ReadChoice(ParseResult parse)

@@ -51,6 +51,8 @@ public static class Converter
                     "give a colour, an image or blur, or convert in one pass");
             options = WithSubjectFound(options, cancel);
             source = FrameSource.Open(options, cancel);
+            // A stream's choice at a time: its frame is known once the stream's rate is.
+            if (options.Subject is { NeedsRate: true } timed) options = options with { Subject = timed.AtRate(source.FrameRate.PerSecond) };
             var targets = OutputTarget.For(options, source, background.Transparent);
             cancel.ThrowIfCancellationRequested();
             using IFrameMatter matter = FrameMatterSettings.From(options).Open();
@@ -106,9 +108,9 @@ public static class Converter
     internal static ConvertOptions WithSubjectFound(ConvertOptions options, CancellationToken cancel)
     {
         if (options.Subject is not { } choice || FrameSource.IsStream(options.Input)) return options;
-        if (choice is { FrameIndex: 0, Kind: Subjects.SubjectChoiceKind.Point or Subjects.SubjectChoiceKind.Mask }) return options;
+        if (choice is { FrameIndex: 0, NeedsRate: false, Kind: Subjects.SubjectChoiceKind.Point or Subjects.SubjectChoiceKind.Mask }) return options;
         using var source = FrameSource.Open(options, cancel);
         using var abort = cancel.Register(source.Abort);
-        return options with { Subject = Subjects.SubjectFinder.Find(choice, source.Read, options.Matting.Threads, cancel) };
+        return options with { Subject = Subjects.SubjectFinder.Find(choice.AtRate(source.FrameRate.PerSecond), source.Read, options.Matting.Threads, cancel) };
     }
 }

@@ -137,7 +137,6 @@ internal readonly record struct PoseRoi(float CenterX, float CenterY, float Side
     /// </summary>
     public PoseRoi Scaled(float factor) => new(CenterX * factor, CenterY * factor, Side * factor, Rotation);
 
-    /// <summary>Throws unless the region can be sampled: a finite centre and rotation, a finite side above 0.</summary>
     /// <summary>Whether the region can be cropped: finite, and at least <see cref="MinSide"/> pixels a side (a detection with no confident keypoint and no box has none).</summary>
     public bool IsUsable => float.IsFinite(CenterX) && float.IsFinite(CenterY) && float.IsFinite(Rotation) && float.IsFinite(Side) && Side >= MinSide;
 

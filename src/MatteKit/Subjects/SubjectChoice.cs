@@ -38,6 +38,34 @@ public sealed record SubjectChoice
         : throw new ArgumentOutOfRangeException(nameof(frame), frame, $"SubjectFrame must be 0 or more, got {frame}");
 
     /// <summary>
+    /// The same choice read in the frame shown <paramref name="seconds"/> after the first (the frame is found from the
+    /// input's frame rate when it is opened: the one whose time span holds that instant).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The time is negative or not finite.</exception>
+    public SubjectChoice AtTime(double seconds) => seconds >= 0 && double.IsFinite(seconds)
+        ? this with { Seconds = seconds, FrameIndex = 0, _timed = false }
+        : throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"SubjectTime must be a number of seconds, 0 or more, got {seconds}");
+
+    /// <summary>The time given with <see cref="AtTime"/>; null when the choice is of a frame (or the first).</summary>
+    public double? Seconds { get; private init; }
+
+    /// <summary>Whether the time still waits for the input's frame rate to name its frame (<see cref="AtRate"/>).</summary>
+    internal bool NeedsRate => Seconds is not null && !_timed;
+
+    private bool _timed;
+
+    /// <summary>The choice with its time turned into a frame at <paramref name="framesPerSecond"/>; itself when it has no time.</summary>
+    /// <exception cref="ArgumentException">The time is past the frames MatteKit counts (one line).</exception>
+    internal SubjectChoice AtRate(double framesPerSecond)
+    {
+        if (!NeedsRate) return this;
+        double frame = Math.Floor(Seconds!.Value * framesPerSecond + 1e-6);
+        if (!(frame <= int.MaxValue))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"SubjectTime {Seconds} is frame {frame} at {framesPerSecond:0.###} frames a second, past the frames MatteKit counts"), "SubjectTime");
+        return this with { FrameIndex = (int)frame, _timed = true };
+    }
+
+    /// <summary>
     /// The person followed under <paramref name="id"/> from the first frame, as a pass before the main one found them
     /// at frame <paramref name="foundAt"/>; <paramref name="entry"/> when they walk in at a side.
     /// </summary>
@@ -119,7 +147,14 @@ public sealed record SubjectChoice
         _ => true,
     };
 
-    public override string ToString() => Description ?? (FrameIndex > 0 ? $"{Named()} in frame {FrameIndex}" : Named());
+    public override string ToString() => Description
+        ?? (Seconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $"{Named()} at {seconds} s")
+            : FrameIndex > 0 ? $"{Named()} in frame {FrameIndex}" : Named());
+
+    /// <summary>The frame the choice is read in, as the user named it (for messages): <c>SubjectFrame 12</c>, or <c>SubjectTime 0.5 (frame 12)</c>.</summary>
+    internal string FrameNamed => Seconds is { } seconds
+        ? string.Create(CultureInfo.InvariantCulture, $"SubjectTime {seconds} (frame {FrameIndex})")
+        : $"SubjectFrame {FrameIndex}";
 
     private string Named() => Kind switch
     {

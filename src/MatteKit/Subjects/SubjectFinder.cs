@@ -47,7 +47,7 @@ internal static class SubjectFinder
         }
         if (found is not null) return choice.Tracked(found.Id, SubjectEntry.Of(found, width), foundAt);
         throw new SubjectChoiceException(frames == 0 ? $"{SubjectChoiceCheck.Named(choice)}: there are no frames to choose in"
-            : frames <= choice.FrameIndex ? $"SubjectFrame {choice.FrameIndex}: {frames} frame(s) were read (0 to {frames - 1}); give a frame among them"
+            : frames <= choice.FrameIndex ? $"{choice.FrameNamed}: {frames} frame(s) were read (0 to {frames - 1}); give a frame among them"
             : $"{SubjectChoiceCheck.Named(choice)}: nobody was found from frame {choice.FrameIndex} to the last (frame {frames - 1})");
     }
 }

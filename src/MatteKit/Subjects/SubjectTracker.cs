@@ -26,6 +26,7 @@ internal sealed class SubjectTracker
     public SubjectTracker(SubjectChoice choice, int frameWidth, int frameHeight)
     {
         _choice = choice ?? throw new ArgumentNullException(nameof(choice));
+        if (choice.NeedsRate) throw new ArgumentException($"{choice}: the time is turned into a frame once the frame rate is known (SubjectChoice.AtRate)", nameof(choice));
         _centre = (frameWidth / 2f, frameHeight / 2f);
     }
 

@@ -125,9 +125,20 @@ public sealed class SubjectConvertTests
         Assert.True(Mad(first, null, Box(frames[0].LeftAlpha)) < 0.005, "the other person keeps alpha in frame 0");
         Assert.True(Mad(first, frames[0].RightAlpha, Box(frames[0].RightAlpha)) < 0.1, "the chosen person is not kept in frame 0");
 
+        // The same frame named by its time: a folder of images runs at 30 frames a second, so 0.1 s is frame 3.
+        var timed = CliRunner.Run("convert", input, "--subject", point, "--subject-time", "0.1", "--output-alpha", dir.File("timed"), "--threads", "2");
+        Assert.True(timed.ExitCode == 0, timed.StdErr);
+        Assert.Contains($"subject ({point} at 0.1 s): chosen at frame 0;", timed.StdOut);
+        for (int i = 0; i < frames.Count; i++)
+            Assert.True(PngFile.ReadGray(Path.Combine(dir.File("kept"), $"{i:D4}.png")).Pixels.AsSpan().SequenceEqual(PngFile.ReadGray(Path.Combine(dir.File("timed"), $"{i:D4}.png")).Pixels),
+                $"frame {i}: --subject-time 0.1 keeps otherwise than --subject-frame 3");
+
         foreach (var (args, expected) in new[]
                  {
                      (new[] { "--subject", point, "--subject-frame", "9" }, "--subject-frame 9: 4 frame(s) were read (0 to 3); give a frame among them"),
+                     (new[] { "--subject", point, "--subject-time", "9" }, "--subject-time 9 (frame 270): 4 frame(s) were read (0 to 3); give a frame among them"),
+                     (new[] { "--subject", point, "--subject-time", "0.1", "--subject-frame", "3" }, "give either --subject-frame or --subject-time, not both"),
+                     (new[] { "--subject-time", "1" }, "--subject-time needs --subject or --subject-mask"),
                      (new[] { "--subject", "3,3", "--subject-frame", "2" }, "--subject 3,3 in frame 2: nobody stands at that point in frame 2, the frame a point is read in; people found there: 0 at ("),
                      (new[] { "--subject-frame", "2" }, "--subject-frame needs --subject or --subject-mask"),
                      (new[] { "--subject", "largest", "--subject-frame", "-1" }, "--subject-frame"),
