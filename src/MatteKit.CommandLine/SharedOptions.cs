@@ -45,6 +45,20 @@ public static class SharedOptions
         "selfie models: guided (default; the edge follows the picture) or bilinear (the network's mask enlarged)", "EDGE",
         new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
 
+    public static readonly Option<double?> AlphaChoke = OptionValues.Number("--alpha-choke",
+        $"shrink the matte by this many pixels (negative: grow it), grey-level so soft edges stay soft; -{Compositing.AlphaEdges.MaxPixels} to {Compositing.AlphaEdges.MaxPixels}");
+
+    public static readonly Option<double?> AlphaFeather = OptionValues.Number("--alpha-feather",
+        $"soften the matte's edge by a Gaussian of this sigma in pixels, 0 to {Compositing.AlphaEdges.MaxPixels}");
+
+    public static readonly Option<(double Low, double High)?> AlphaLevels = OptionValues.Parsed<(double Low, double High)?>("--alpha-levels",
+        "alpha at or below LOW becomes 0, at or above HIGH becomes 1, linear between (0 <= LOW < HIGH <= 1; 0.05:1 removes faint haze)", "LOW:HIGH",
+        text => text.Split(':') is [var low, var high]
+                && double.TryParse(low, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double l)
+                && double.TryParse(high, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double h)
+                && double.IsFinite(l) && double.IsFinite(h)
+            ? (l, h) : throw new UsageException($"--alpha-levels must be LOW:HIGH, two numbers from 0 to 1, got '{text}'"));
+
     public static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
         $"largest frame accepted (input, resize, background), checked against each file's header before decoding; default " +
         $"{ConvertLimits.DefaultMaxPixels} (above 8K DCI)", 1);
@@ -111,7 +125,7 @@ public static class SharedOptions
     public static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress, stats lines or summary");
 
     /// <summary>The options that make up <see cref="MattingSettings"/>, for a command that mattes.</summary>
-    public static IEnumerable<Option> Matting => new Option[] { Model, Weights, Refiner, DownsampleRatio, Threads, MaskSmoothing, MaskEdge, MaxPixels };
+    public static IEnumerable<Option> Matting => new Option[] { Model, Weights, Refiner, DownsampleRatio, Threads, MaskSmoothing, MaskEdge, AlphaChoke, AlphaFeather, AlphaLevels, MaxPixels };
 
     /// <summary>The matting settings as given (defaults for what was not); unchecked.</summary>
     public static MattingSettings ReadMatting(ParseResult parse) => new()
@@ -124,6 +138,10 @@ public static class SharedOptions
         MaskSmoothing = (float)(parse.GetValue(MaskSmoothing) ?? 0),
         MaskEdge = parse.GetValue(MaskEdge) ?? SelfieEdge.GuidedFilter,
         MaxPixels = parse.GetValue(MaxPixels) ?? ConvertLimits.DefaultMaxPixels,
+        AlphaChoke = (float)(parse.GetValue(AlphaChoke) ?? 0),
+        AlphaFeather = (float)(parse.GetValue(AlphaFeather) ?? 0),
+        AlphaLevelLow = (float)(parse.GetValue(AlphaLevels)?.Low ?? 0),
+        AlphaLevelHigh = (float)(parse.GetValue(AlphaLevels)?.High ?? 1),
     };
 
     /// <summary>The read timeout as given, or the command's default.</summary>

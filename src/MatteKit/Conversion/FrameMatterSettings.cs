@@ -71,8 +71,9 @@ internal sealed record FrameMatterSettings
         IFrameMatter matter = Plate is { } plate ? OpenPlate(plate)
             : Matting.Model == MatteModel.Rvm ? OpenRvm()
             : OpenSelfie();
-        if (StoredSubject is { } stored) return StoredSubjectFrameMatter.Wrap(matter, stored, Matting.MaxPixels);
-        return Subject is not null || SubjectChangeable ? SubjectFrameMatter.Wrap(matter, Subject, Matting.Threads) : matter;
+        if (StoredSubject is { } stored) matter = StoredSubjectFrameMatter.Wrap(matter, stored, Matting.MaxPixels);
+        else if (Subject is not null || SubjectChangeable) matter = SubjectFrameMatter.Wrap(matter, Subject, Matting.Threads);
+        return EdgeFrameMatter.Wrap(matter, Matting);
     }
 
     // ffmpeg children and the decode/encode threads share the cores with inference (convert and live alike):

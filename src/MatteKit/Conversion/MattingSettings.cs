@@ -36,6 +36,22 @@ public sealed record MattingSettings
     /// <summary>Selfie models: how the mask is brought to the frame's size.</summary>
     public SelfieEdge MaskEdge { get; init; } = SelfieEdge.GuidedFilter;
 
+    /// <summary>
+    /// Edge control: pixels to shrink the matte by (grey-level erosion with a disc, so soft edges stay soft); negative
+    /// grows it; at most <see cref="Compositing.AlphaEdges.MaxPixels"/> either way. Applied to the final alpha at full
+    /// resolution, after <see cref="AlphaLevelLow"/> and <see cref="AlphaLevelHigh"/> and before <see cref="AlphaFeather"/>.
+    /// </summary>
+    public float AlphaChoke { get; init; }
+
+    /// <summary>Edge control: the sigma, in pixels, of a Gaussian that softens the matte's edge; 0 = none.</summary>
+    public float AlphaFeather { get; init; }
+
+    /// <summary>Edge control: alpha (0 to 1) at or below which it becomes 0 (faint haze gone); linear up to <see cref="AlphaLevelHigh"/>.</summary>
+    public float AlphaLevelLow { get; init; }
+
+    /// <summary>Edge control: alpha (0 to 1) at or above which it becomes 1.</summary>
+    public float AlphaLevelHigh { get; init; } = 1;
+
     /// <summary>Largest frame accepted, in pixels (inputs, resizes and backgrounds), checked before pixels are allocated.</summary>
     public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
 
@@ -47,6 +63,13 @@ public sealed record MattingSettings
             throw new ArgumentException($"{nameof(Threads)} must be a whole number from 1 to {ConvertLimits.MaxThreads} (the cores present), got {Threads}", nameof(Threads));
         ValidateRatio(DownsampleRatio);
         if (MaxPixels < 1) throw new ArgumentException($"{nameof(MaxPixels)} must be at least 1, got {MaxPixels}", nameof(MaxPixels));
+        float most = Compositing.AlphaEdges.MaxPixels;
+        if (!(Math.Abs(AlphaChoke) <= most))
+            throw new ArgumentException($"{nameof(AlphaChoke)} must be a number of pixels from -{most} to {most}, got {AlphaChoke}", nameof(AlphaChoke));
+        if (!(AlphaFeather >= 0 && AlphaFeather <= most))
+            throw new ArgumentException($"{nameof(AlphaFeather)} must be a number of pixels from 0 to {most}, got {AlphaFeather}", nameof(AlphaFeather));
+        if (!(AlphaLevelLow >= 0 && AlphaLevelLow < AlphaLevelHigh && AlphaLevelHigh <= 1))
+            throw new ArgumentException($"the alpha levels must be LOW:HIGH with 0 <= LOW < HIGH <= 1, got {AlphaLevelLow}:{AlphaLevelHigh}", nameof(AlphaLevelLow));
         if (Model == MatteModel.Rvm)
         {
             if (MaskSmoothing != 0) throw new ArgumentException($"{nameof(MaskSmoothing)} is for the selfie models ({nameof(Model)} selfie or selfie-landscape)", nameof(MaskSmoothing));
@@ -69,6 +92,15 @@ public sealed record MattingSettings
         if (ratio is { } r && !(r > 0 && r <= 1))
             throw new ArgumentException($"{nameof(DownsampleRatio)} must be auto or a number in (0, 1], got {r}", nameof(DownsampleRatio));
     }
+
+    /// <summary>Whether any edge control changes the alpha.</summary>
+    internal bool HasEdgeControls => Compositing.AlphaEdges.Changes(AlphaChoke, AlphaFeather, AlphaLevelLow, AlphaLevelHigh);
+
+    /// <summary>The edge controls these settings ask for; null when they change nothing.</summary>
+    internal Compositing.AlphaEdges? Edges()
+        => HasEdgeControls
+            ? new Compositing.AlphaEdges(AlphaChoke, AlphaFeather, AlphaLevelLow, AlphaLevelHigh)
+            : null;
 
     /// <summary>The selfie segmenter a selfie <see cref="Model"/> names: <see cref="Weights"/> when given (a .tflite), else the embedded model.</summary>
     internal SelfieSegmenter OpenSelfie(SelfieOptions options)
