@@ -51,6 +51,9 @@ internal static class ConvertCommand
     private static readonly Option<WarmupOrder?> WarmupOrderOption = OptionValues.Choice("--warmup-order",
         "forward (default): the frames before the first; reverse: the frames after it, last to first", "ORDER",
         new Dictionary<string, WarmupOrder> { ["forward"] = WarmupOrder.Forward, ["reverse"] = WarmupOrder.Reverse });
+    private static readonly Option<int?> Priming = OptionValues.WholeNumber("--priming",
+        $"RVM: prime the recurrent state on the input's first N frames, run backwards and discarded, before frame 0 (files and folders; " +
+        $"0 to {ConvertLimits.MaxWarmup}, default {ConvertLimits.DefaultPriming}; 0 starts from a zero state as the official converter does)", 0);
     private static readonly Option<bool> NoAudio = OptionValues.Flag("--no-audio",
         "leave the input's audio out (kept by default: copied when the container allows, re-encoded otherwise)");
 
@@ -79,7 +82,7 @@ internal static class ConvertCommand
                  {
                      InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type,
                      SharedOptions.Mbps, SharedOptions.Crf, Preset, SharedOptions.Background, InputResize, SeqChunk, Start, Duration, Frames, Warmup,
-                     WarmupOrderOption, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.SubjectTime,
+                     WarmupOrderOption, Priming, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.SubjectTime,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.ReadTimeout).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);
@@ -129,6 +132,7 @@ internal static class ConvertCommand
             Warmup = parse.GetValue(Warmup) ?? 0,
             WarmupOrder = parse.GetValue(WarmupOrderOption) ?? WarmupOrder.Forward,
             NoAudio = parse.GetValue(NoAudio),
+            Priming = parse.GetValue(Priming) ?? ConvertLimits.DefaultPriming,
             Subject = SharedOptions.ReadSubject(parse, withTime: true),
             Plate = PlateModeFlags.Read(parse),
             ReadTimeout = SharedOptions.ReadReadTimeout(parse, ConvertLimits.DefaultReadTimeout),

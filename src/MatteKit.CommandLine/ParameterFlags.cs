@@ -21,7 +21,7 @@ public static partial class ParameterFlags
         ["SegmentationThreshold"] = "--segmentation-threshold", ["Background"] = "--background", ["OutputVideoMbps"] = "--output-video-mbps",
         ["Crf"] = "--crf", ["H264Preset"] = "--x264-preset", ["InputResize"] = "--input-resize", ["SeqChunk"] = "--seq-chunk",
         ["ReadTimeout"] = "--read-timeout", ["StartSeconds"] = "--start", ["DurationSeconds"] = "--duration", ["Frames"] = "--frames",
-        ["Warmup"] = "--warmup", ["WarmupOrder"] = "--warmup-order", ["NoAudio"] = "--no-audio", ["Subject"] = "--subject", ["SubjectMask"] = "--subject-mask", ["SubjectFrame"] = "--subject-frame", ["SubjectTime"] = "--subject-time",
+        ["Warmup"] = "--warmup", ["WarmupOrder"] = "--warmup-order", ["NoAudio"] = "--no-audio", ["Priming"] = "--priming", ["Subject"] = "--subject", ["SubjectMask"] = "--subject-mask", ["SubjectFrame"] = "--subject-frame", ["SubjectTime"] = "--subject-time",
         ["Plate"] = "--background-plate", ["OutputType"] = "--output-type",
         // PlateMode and PlateMatterOptions
         ["OutputError"] = "--output-error", ["OutputRefined"] = "--output-refined", ["RefineSamplePixels"] = "--refine-sample-pixels",

@@ -22,6 +22,12 @@ internal static class ConvertLimits
     /// <summary>The most warm-up frames before a chunk (<c>--warmup</c>); the paper's error settles within about 15.</summary>
     public const int MaxWarmup = 60;
 
+    /// <summary>
+    /// <see cref="ConvertOptions.Priming"/> unless given: 15 frames, where the paper's error curve has flattened; on 13 clips
+    /// with exact truth it lowered the first 15 frames' MAD by 3.4% on average (docs/convert.md).
+    /// </summary>
+    public const int DefaultPriming = 15;
+
     /// <summary>The most memory reverse warm-up may hold (it keeps W + 1 decoded frames).</summary>
     public const long MaxWarmupBytes = 2L << 30;
 

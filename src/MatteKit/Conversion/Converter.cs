@@ -50,7 +50,7 @@ public static class Converter
                 throw new ArgumentException($"--frames {options.Frames}: a video background would restart at its first frame in each chunk; " +
                     "give a colour, an image or blur, or convert in one pass");
             options = WithSubjectFound(options, cancel);
-            source = FrameSource.Open(options, cancel);
+            source = FrameSource.Open(options, cancel, prime: true);
             // A stream's choice at a time: its frame is known once the stream's rate is.
             if (options.Subject is { NeedsRate: true } timed) options = options with { Subject = timed.AtRate(source.FrameRate.PerSecond) };
             var targets = OutputTarget.For(options, source, background.Transparent);

@@ -44,7 +44,10 @@ internal abstract class FrameSource : IDisposable
     {
     }
 
-    public static FrameSource Open(ConvertOptions options, CancellationToken cancel = default)
+    /// <param name="options">What to read.</param>
+    /// <param name="cancel">Stops the reading.</param>
+    /// <param name="prime">Frame 0 is primed (<see cref="ConvertOptions.Priming"/>): the conversion's own source, not a pass that only looks at the frames.</param>
+    public static FrameSource Open(ConvertOptions options, CancellationToken cancel = default, bool prime = false)
     {
         var input = options.Input;
         string? filter = options.InputResize is { } r ? $"scale={r.Width}:{r.Height}" : null;
@@ -58,15 +61,17 @@ internal abstract class FrameSource : IDisposable
                 .ToList();
             if (files.Count == 0)
                 throw new MediaFormatException(input, $"folder holds no images ({string.Join(", ", ImageExtensions)})");
-            if (ChunkWindow.For(options, files.Count) is { } window)
+            if (ChunkWindow.For(options, files.Count, prime) is { } window)
                 return new WarmupFrameSource(new ImageFrameSource(files.Skip(window.DecodeFrom).Take(window.DecodeCount).ToList(), options, cancel) { Name = input },
                     window) { Name = input };
             return new ImageFrameSource(files, options, cancel) { Name = input };
         }
         if (!File.Exists(input)) throw new MediaFormatException(input, "no such file or folder");
         if (IsImage(input)) return new ImageFrameSource(new[] { input }, options, cancel) { Name = input };
-        var video = VideoFrameSource.OpenFile(input, options, filter, cancel, out var chunk);
-        return chunk is { } w ? new WarmupFrameSource(video, w) { Name = input } : video;
+        var video = VideoFrameSource.OpenFile(input, options, filter, cancel, out var chunk, prime);
+        if (chunk is { } w) return new WarmupFrameSource(video, w) { Name = input };
+        // Not counted (no Frames or Warmup): the first frames are held as they come and replayed backwards.
+        return prime && options.PrimingFrames > 0 ? new WarmupFrameSource(video, ChunkWindow.Primed(options.PrimingFrames)) { Name = input } : video;
     }
 
     /// <summary>Stdin, a URL or a device: read by ffmpeg as it comes, with nothing to probe or compare beforehand.</summary>

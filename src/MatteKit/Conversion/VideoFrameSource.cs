@@ -24,7 +24,8 @@ internal sealed class VideoFrameSource : FrameSource
     /// <param name="filter">An ffmpeg filter to apply while decoding (the resize), or null.</param>
     /// <param name="cancel">Stops probing and decoding.</param>
     /// <param name="window">The chunk and warm-up decoded (<c>--frames</c>, <c>--warmup</c>); null = the whole input.</param>
-    public static VideoFrameSource OpenFile(string path, ConvertOptions options, string? filter, CancellationToken cancel, out ChunkWindow? window)
+    /// <param name="prime">A window starting at frame 0 primes it (<see cref="ConvertOptions.Priming"/>).</param>
+    public static VideoFrameSource OpenFile(string path, ConvertOptions options, string? filter, CancellationToken cancel, out ChunkWindow? window, bool prime = false)
     {
         var info = MediaProbe.Probe(path, options.ReadTimeout, cancel);
         var (width, height) = info.DisplaySize;
@@ -41,7 +42,7 @@ internal sealed class VideoFrameSource : FrameSource
             if (constant is not null)
                 throw new MediaFormatException(path, "has a variable frame rate: Frames and Warmup count frames of a constant-rate input " +
                     "(convert it to a constant rate first, e.g. ffmpeg -i IN -fps_mode cfr -r RATE OUT)") { Parameters = [nameof(ConvertOptions.Frames), nameof(ConvertOptions.Warmup)] };
-            var chunk = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false))
+            var chunk = ChunkWindow.For(options, EstimateFrames(info, rate, null, null, false), prime)
                 ?? throw new InvalidOperationException("Frames or Warmup gave no chunk window");
             window = chunk;
             // Frame n shows at n / rate from the input's start (ffmpeg adds the start time to -ss): seeking half a

@@ -7,7 +7,8 @@ namespace MatteKit.Conversion;
 /// A chunk of an input with RVM's recurrent state primed first: the warm-up frames come out marked
 /// <see cref="FrameSlot.Warmup"/> (matted, never written), then the chunk's frames numbered from its start.
 /// Reverse order keeps the first W + 1 frames in memory to hand them out last to first (bounded by
-/// <see cref="ConvertLimits.MaxWarmup"/> and the pixel limit); forward order streams.
+/// <see cref="ConvertLimits.MaxWarmup"/> and the pixel limit); forward order streams, after the priming of frame 0
+/// (<see cref="ChunkWindow.Priming"/>: its first P + 1 frames held, P..1 handed out as warm-up, then 0 on).
 /// </summary>
 internal sealed class WarmupFrameSource : FrameSource
 {
@@ -23,7 +24,7 @@ internal sealed class WarmupFrameSource : FrameSource
     {
         _inner = inner;
         _window = window;
-        FrameCountEstimate = window.Count;
+        FrameCountEstimate = window.Count == int.MaxValue ? inner.FrameCountEstimate : window.Count;
         AudioPath = inner.AudioPath;
         AudioCodec = inner.AudioCodec;
         Color = inner.Color;
@@ -37,7 +38,8 @@ internal sealed class WarmupFrameSource : FrameSource
         if (!_primed)
         {
             _primed = true;
-            if (_window.Order == WarmupOrder.Reverse && _window.Warmup > 0) Hold();
+            int held = _window.Order == WarmupOrder.Reverse ? _window.Warmup : _window.Priming;
+            if (held > 0) Hold(held);
         }
         if (_fromHeld.TryDequeue(out var next))
         {
@@ -53,20 +55,30 @@ internal sealed class WarmupFrameSource : FrameSource
         return Mark(slot, warmup);
     }
 
-    // Reverse: the first W + 1 frames are read now; W..1 prime the state, then 0.. start the chunk.
-    private void Hold()
+    // The first W + 1 frames are read now: W..1 prime the state (reverse warm-up, or the priming of frame 0), then
+    // they are handed out from frame 0 on, as warm-up before the chunk's start (forward) or as the chunk.
+    private void Hold(int warmup)
     {
-        while (_held.Count <= _window.Warmup && _inner.Read(_reading))
+        while (_held.Count <= warmup)
         {
-            long bytes = (long)_reading.Pixels * 3 * (_window.Warmup + 1);
-            if (bytes > ConvertLimits.MaxWarmupBytes)
-                throw new MediaFormatException(Name, $"Warmup {_window.Warmup} in reverse order holds {_window.Warmup + 1} frames of " +
+            // Priming holds fewer frames of a frame size that big: the state is primed less, the run goes on.
+            if (_window.Priming > 0 && _held.Count > 0 && (long)_held[0].Rgb.Length * (_held.Count + 1) > ConvertLimits.MaxWarmupBytes) break;
+            if (!_inner.Read(_reading)) break;
+            long bytes = (long)_reading.Pixels * 3 * (warmup + 1);
+            if (_window.Priming == 0 && bytes > ConvertLimits.MaxWarmupBytes)
+                throw new MediaFormatException(Name, $"Warmup {warmup} in reverse order holds {warmup + 1} frames of " +
                     $"{_reading.Width}x{_reading.Height} ({bytes >> 20} MB), above {ConvertLimits.MaxWarmupBytes >> 20} MB; lower Warmup or give WarmupOrder forward") { Parameters = [nameof(ConvertOptions.Warmup)] };
             _held.Add((_reading.Rgb.AsSpan(0, _reading.Pixels * 3).ToArray(), _reading.Width, _reading.Height, _reading.SourceName));
-            _innerRead++;
         }
+        _innerRead = _held.Count;
         for (int i = _held.Count - 1; i >= 1; i--) _fromHeld.Enqueue((i, true));
-        for (int i = 0; i < Math.Min(_held.Count, _window.Count); i++) _fromHeld.Enqueue((i, false));
+        int chunk = 0;
+        for (int i = 0; i < _held.Count && chunk < _window.Count; i++)
+        {
+            bool before = _window.Order == WarmupOrder.Forward && i < _window.Warmup;
+            _fromHeld.Enqueue((i, before));
+            if (!before) chunk++;
+        }
     }
 
     private bool Mark(FrameSlot slot, bool warmup)

@@ -82,6 +82,8 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         if (_following.Choice is null) return; // everyone
         foreach (var slot in slots)
         {
+            // A warm-up frame primes the network only: it is never written, and the people are followed in order.
+            if (slot.Warmup) continue;
             _following.Keep(_detector, _segmenter, slot, _keep);
             _keep.ApplyTo(slot.Alpha.AsSpan(0, slot.Pixels));
         }

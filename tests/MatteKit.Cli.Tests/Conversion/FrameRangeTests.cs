@@ -110,11 +110,61 @@ public sealed class FrameRangeTests
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
+    /// <summary>
+    /// The priming of frame 0 (the conversion's own source): the input's frames P..1 as warm-up, then every frame from 0;
+    /// a chunk whose forward warm-up reaches frame 0 is primed the same way before it, one that does not is not; a
+    /// pass that only looks at the frames is never primed.
+    /// </summary>
+    [SkippableFact]
+    public void FrameZeroIsPrimedOnTheOpeningFramesBackwards()
+    {
+        MediaTools.SkipIfMissing();
+        var all = Read(new ConvertOptions { Input = Sample, OutputAlpha = "x", InputResize = (64, 64) }).Select(f => f.Rgb).ToList();
+        Assert.Equal(30, all.Count);
+        var primed = Read(new ConvertOptions { Input = Sample, OutputAlpha = "x", InputResize = (64, 64), Priming = 4 }, prime: true);
+        Assert.Equal(new[] { 4, 3, 2, 1 }.Concat(Enumerable.Range(0, 30)), primed.Select(f => Which(all, f.Rgb)));
+        Assert.Equal(Enumerable.Repeat(true, 4).Concat(Enumerable.Repeat(false, 30)), primed.Select(f => f.Warmup));
+        Assert.Equal(Enumerable.Range(0, 30), primed.Where(f => !f.Warmup).Select(f => f.Index));
+        // A chunk from frame 5 whose warm-up of 6 reaches frame 0: primed, then 0..4 warm it up.
+        var reaching = Read(new ConvertOptions { Input = Sample, OutputAlpha = "x", Frames = new FrameRange(5, 8), Warmup = 6, InputResize = (64, 64), Priming = 3 }, prime: true);
+        Assert.Equal(new[] { 3, 2, 1, 0, 1, 2, 3, 4, 5, 6, 7 }, reaching.Select(f => Which(all, f.Rgb)));
+        Assert.Equal(new[] { 5, 6, 7 }, reaching.Where(f => !f.Warmup).Select(f => f.Index));
+        // One whose warm-up starts after frame 0: as before.
+        Assert.Equal(new[] { 7, 8, 9, 10, 11 }, Read(new ConvertOptions { Input = Sample, OutputAlpha = "x", Frames = new FrameRange(9, 12), Warmup = 2,
+            InputResize = (64, 64), Priming = 3 }, prime: true).Select(f => Which(all, f.Rgb)));
+        // Not the conversion's own source, or --priming 0: no priming.
+        Assert.Equal(30, Read(new ConvertOptions { Input = Sample, OutputAlpha = "x", InputResize = (64, 64), Priming = 4 }).Count);
+        Assert.Equal(30, Read(new ConvertOptions { Input = Sample, OutputAlpha = "x", InputResize = (64, 64), Priming = 0 }, prime: true).Count);
+    }
+
+    /// <summary>One pass primes frame 0 as a chunk of the whole input primed in reverse does: the same alpha, byte for byte; <c>--priming 0</c> differs.</summary>
+    [SkippableFact]
+    public void OnePassIsPrimedByDefaultAndPrimingZeroIsTheZeroState()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        string[] common = { "--input-resize", "128x128", "--output-type", "png_sequence", "--quiet", "--threads", "2" };
+        Assert.Equal(0, CliRunner.Run(new[] { "convert", Sample, "--output-alpha", dir.File("default") }.Concat(common).ToArray()).ExitCode);
+        Assert.Equal(0, CliRunner.Run(new[] { "convert", Sample, "--output-alpha", dir.File("reverse"), "--frames", "0:30", "--warmup", "15", "--warmup-order", "reverse", "--priming", "0" }.Concat(common).ToArray()).ExitCode);
+        Assert.Equal(0, CliRunner.Run(new[] { "convert", Sample, "--output-alpha", dir.File("zero"), "--priming", "0" }.Concat(common).ToArray()).ExitCode);
+        int same = 0;
+        for (int i = 0; i < 30; i++)
+        {
+            var primed = File.ReadAllBytes(Path.Combine(dir.File("default"), $"{i:D4}.png"));
+            Assert.True(primed.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir.File("reverse"), $"{i:D4}.png"))), $"frame {i} differs from the reverse warm-up");
+            if (primed.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir.File("zero"), $"{i:D4}.png")))) same++;
+        }
+        Assert.True(same < 5, $"{same} of 30 frames are the same primed and from a zero state");
+        var bad = CliRunner.Run("convert", Sample, "--output-alpha", dir.File("x"), "--priming", "61");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--priming must be a whole number from 0 to 60, got 61", bad.StdErr);
+    }
+
     private sealed record Frame(byte[] Rgb, int Index, bool Warmup);
 
-    private static List<Frame> Read(ConvertOptions options)
+    private static List<Frame> Read(ConvertOptions options, bool prime = false)
     {
-        using var source = FrameSource.Open(options);
+        using var source = FrameSource.Open(options, prime: prime);
         var frames = new List<Frame>();
         var slot = new FrameSlot();
         while (source.Read(slot)) frames.Add(new Frame(slot.Rgb.AsSpan(0, slot.Pixels * 3).ToArray(), slot.Index, slot.Warmup));
