@@ -10,6 +10,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench selfie [--sizes 640x360,1280x720] [--frames 40] [--rounds 3]  (selfie models against RVM, ms per frame)
 //                                   MatteKit.Bench subject [--input VIDEO] [--frames 40] [--threads 2]  (what --subject costs a frame against RVM, 640x360 and 1280x720)
 //                                   MatteKit.Bench priming [--warmups 15] [--frames 40] [--clips 12]  (the state primed on a clip's opening frames against none, on clips with exact truth)
+//                                   MatteKit.Bench foreground [--frames 20] [--clips 12]  (network against estimated foreground at soft edges, on clips with exact truth)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
@@ -20,6 +21,7 @@ if (args.FirstOrDefault() == "masks") return MaskBenchmark.Run(args[1..], shared
 if (args.FirstOrDefault() == "selfie") return SelfieBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "subject") return SubjectBenchmark.Run(args[1..]);
 if (args.FirstOrDefault() == "priming") return PrimingBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "foreground") return ForegroundBenchmark.Run(args[1..], shared);
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";

@@ -59,6 +59,11 @@ public static class SharedOptions
                 && double.IsFinite(l) && double.IsFinite(h)
             ? (l, h) : throw new UsageException($"--alpha-levels must be LOW:HIGH, two numbers from 0 to 1, got '{text}'"));
 
+    public static readonly Option<ForegroundChoice?> Foreground = OptionValues.Choice("--foreground",
+        "network (default): the network's foreground colour; estimate: re-estimated from the frame and the final alpha, " +
+        "which takes the old background's colour out of soft edges (foreground output and composition)", "SOURCE",
+        new Dictionary<string, ForegroundChoice> { ["network"] = ForegroundChoice.Network, ["estimate"] = ForegroundChoice.Estimate });
+
     public static readonly Option<long?> MaxPixels = OptionValues.LongNumber("--max-pixels",
         $"largest frame accepted (input, resize, background), checked against each file's header before decoding; default " +
         $"{ConvertLimits.DefaultMaxPixels} (above 8K DCI)", 1);
@@ -125,7 +130,7 @@ public static class SharedOptions
     public static readonly Option<bool> Quiet = OptionValues.Flag("--quiet", "no progress, stats lines or summary");
 
     /// <summary>The options that make up <see cref="MattingSettings"/>, for a command that mattes.</summary>
-    public static IEnumerable<Option> Matting => new Option[] { Model, Weights, Refiner, DownsampleRatio, Threads, MaskSmoothing, MaskEdge, AlphaChoke, AlphaFeather, AlphaLevels, MaxPixels };
+    public static IEnumerable<Option> Matting => new Option[] { Model, Weights, Refiner, DownsampleRatio, Threads, MaskSmoothing, MaskEdge, AlphaChoke, AlphaFeather, AlphaLevels, Foreground, MaxPixels };
 
     /// <summary>The matting settings as given (defaults for what was not); unchecked.</summary>
     public static MattingSettings ReadMatting(ParseResult parse) => new()
@@ -142,6 +147,7 @@ public static class SharedOptions
         AlphaFeather = (float)(parse.GetValue(AlphaFeather) ?? 0),
         AlphaLevelLow = (float)(parse.GetValue(AlphaLevels)?.Low ?? 0),
         AlphaLevelHigh = (float)(parse.GetValue(AlphaLevels)?.High ?? 1),
+        EstimateForeground = parse.GetValue(Foreground) == ForegroundChoice.Estimate,
     };
 
     /// <summary>The read timeout as given, or the command's default.</summary>

@@ -73,7 +73,7 @@ internal sealed record FrameMatterSettings
             : OpenSelfie();
         if (StoredSubject is { } stored) matter = StoredSubjectFrameMatter.Wrap(matter, stored, Matting.MaxPixels);
         else if (Subject is not null || SubjectChangeable) matter = SubjectFrameMatter.Wrap(matter, Subject, Matting.Threads);
-        return EdgeFrameMatter.Wrap(matter, Matting);
+        return FinishingFrameMatter.Wrap(matter, Matting);
     }
 
     // ffmpeg children and the decode/encode threads share the cores with inference (convert and live alike):

@@ -52,6 +52,13 @@ public sealed record MattingSettings
     /// <summary>Edge control: alpha (0 to 1) at or above which it becomes 1.</summary>
     public float AlphaLevelHigh { get; init; } = 1;
 
+    /// <summary>
+    /// Re-estimate the foreground's colour from the frame and the final alpha (fast multi-level foreground estimation)
+    /// instead of taking the network's: the old background's colour leaves soft edges (<c>--foreground estimate</c>).
+    /// Used by the foreground output and the composition.
+    /// </summary>
+    public bool EstimateForeground { get; init; }
+
     /// <summary>Largest frame accepted, in pixels (inputs, resizes and backgrounds), checked before pixels are allocated.</summary>
     public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
 

@@ -7,9 +7,10 @@ using Xunit.Abstractions;
 namespace MatteKit.Tests.Cli;
 
 /// <summary>
-/// <c>--alpha-choke</c>, <c>--alpha-feather</c> and <c>--alpha-levels</c> as a user gives them: the alpha output and
-/// the composition are the network's alpha with the controls applied (in the library's order), and a value out of
-/// bounds is one line and exit 2 with nothing written.
+/// <c>--alpha-choke</c>, <c>--alpha-feather</c>, <c>--alpha-levels</c> and <c>--foreground estimate</c> as a user gives
+/// them: the alpha output and the composition are the network's alpha with the controls applied (in the library's
+/// order), the estimated foreground is the one the frame and that alpha give, and a value out of bounds is one line and
+/// exit 2 with nothing written.
 /// </summary>
 public sealed class AlphaEdgeControlTests
 {
@@ -41,6 +42,26 @@ public sealed class AlphaEdgeControlTests
         var composed = new byte[fgr.Length];
         Compositor.OverColor(fgr, edged, RgbColor.Green, composed);
         Assert.Equal(composed, PngFile.ReadRgb(dir.File("com.png")).Pixels);
+    }
+
+    /// <summary><c>--foreground estimate</c>: the foreground output is the estimate from the frame and the (edge-controlled) alpha written beside it.</summary>
+    [Fact]
+    public void AnEstimatedForegroundIsTheOneTheFrameAndTheAlphaGive()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("convert", Sample, "--output-alpha", dir.File("pha.png"), "--output-foreground", dir.File("fgr.png"),
+            "--foreground", "estimate", "--alpha-levels", "0.02:1", "--threads", "2");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("alpha edges: levels 0.02:1; foreground estimated from the frame and the alpha", r.StdOut);
+        var frame = PngFile.ReadRgb(Sample);
+        var alpha = PngFile.ReadGray(dir.File("pha.png")).Pixels;
+        var expected = new byte[frame.Pixels.Length];
+        new ForegroundEstimation().Estimate(frame.Pixels, alpha, frame.Width, frame.Height, expected);
+        Assert.Equal(expected, PngFile.ReadRgb(dir.File("fgr.png")).Pixels);
+        var bad = CliRunner.Run("convert", Sample, "--output-alpha", dir.File("x.png"), "--foreground", "guess");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--foreground must be", bad.StdErr);
     }
 
     [Theory]
