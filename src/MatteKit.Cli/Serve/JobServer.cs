@@ -16,7 +16,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
@@ -109,7 +109,9 @@ internal sealed class JobServer : IDisposable
             .WithName("GetPreview").WithSummary("The input's first frame as PNG (for choosing the subject)").Produces(200, contentType: "image/png").Produces<ErrorView>(404);
         _app.MapDelete("/api/jobs/{id}", (string id) => _runner.Remove(id) ? Results.NoContent() : NotFound(id))
             .WithName("DeleteJob").WithSummary("Cancels a waiting or running job (its files removed), or removes a finished one").Produces(204).Produces<ErrorView>(404);
-        _app.MapFallback(() => Refuse(404, "not found: the API is under /api/jobs, described at /api/openapi.json"));
+        // Not for POST: a job sent as another type than multipart is answered 415 by routing (the Accepts above), not 404.
+        _app.MapFallback(() => Refuse(404, "not found: the API is under /api/jobs, described at /api/openapi.json"))
+            .WithMetadata(new HttpMethodMetadata(new[] { "GET", "HEAD", "DELETE", "PUT", "PATCH" }));
     }
 
     /// <summary>Where the server answers (the port the system picked, when asked for 0).</summary>
