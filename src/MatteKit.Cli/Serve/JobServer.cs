@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net.ServerSentEvents;
 using System.Net.Sockets;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -91,6 +92,7 @@ internal sealed class JobServer : IDisposable
         _app = builder.Build();
         _app.Use(GateAsync);
         _app.MapOpenApi("/api/openapi.json");
+        _app.MapGet("/", (HttpContext context) => Page(context)).ExcludeFromDescription();
         _app.MapPost("/api/jobs", (Delegate)(Func<HttpContext, Task<IResult>>)CreateAsync)
             .WithName("CreateJob").WithSummary("Upload an input with its options; the job is queued")
             .Accepts<IFormFile>("multipart/form-data")
@@ -112,6 +114,26 @@ internal sealed class JobServer : IDisposable
         // Not for POST: a job sent as another type than multipart is answered 415 by routing (the Accepts above), not 404.
         _app.MapFallback(() => Refuse(404, "not found: the API is under /api/jobs, described at /api/openapi.json"))
             .WithMetadata(new HttpMethodMetadata(new[] { "GET", "HEAD", "DELETE", "PUT", "PATCH" }));
+    }
+
+    private static readonly Lazy<byte[]> PageBytes = new(() =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("MatteKit.Cli.Serve.serve.html")
+                           ?? throw new InvalidOperationException("the serve page is missing from the build");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    // The page and its script are one file; it loads nothing from anywhere, and the policy says so to the browser.
+    private static IResult Page(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' blob: data:; " +
+                                        "media-src 'self' blob:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-store";
+        return TypedResults.Bytes(PageBytes.Value, "text/html; charset=utf-8");
     }
 
     /// <summary>Where the server answers (the port the system picked, when asked for 0).</summary>
