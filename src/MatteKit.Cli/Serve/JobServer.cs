@@ -267,7 +267,7 @@ internal sealed class JobServer : IDisposable
         }
         catch (UsageException e)
         {
-            return Refuse(400, e.Message);
+            return Refuse(400, InFolder(job, e.Message));
         }
         string? background = null, input = null;
         long allowance = _settings.MaxUploadBytes;
@@ -296,19 +296,28 @@ internal sealed class JobServer : IDisposable
         ConvertOptions options;
         try
         {
+            await Task.Run(() =>
+            {
+                UploadedMedia.Check(input, "input", cancel);
+                if (background is not null) UploadedMedia.Check(background, "background", cancel);
+            }, cancel);
             options = JobOptionsJson.Read(json, input, job.Folder, background);
             _runner.Enqueue(job, options);
         }
         catch (UsageException e)
         {
-            return Refuse(400, e.Message);
+            return Refuse(400, InFolder(job, e.Message));
         }
         catch (ArgumentException e)
         {
-            return Refuse(400, ParameterFlags.Say(e));
+            return Refuse(400, InFolder(job, ParameterFlags.Say(e)));
         }
         return null;
     }
+
+    /// <summary>A message with the job's files named as they are in its folder: a client need not learn where the server keeps jobs.</summary>
+    private static string InFolder(Job job, string message)
+        => message.Replace(job.Folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(job.Folder, ".", StringComparison.Ordinal);
 
     private static (string? Name, string? FileName) PartName(MultipartSection section)
     {

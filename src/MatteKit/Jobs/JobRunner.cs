@@ -239,15 +239,26 @@ internal sealed partial class JobRunner : IDisposable
         {
             job.MarkCancelled();
         }
-        catch (Exception e) when (e is MediaFormatException or WeightsFormatException or ArgumentException or IOException
-                                      or UnauthorizedAccessException or InvalidOperationException or OutOfMemoryException)
+        catch (Exception e)
         {
             // A run cancelled halfway can fail in its own words (an ffmpeg child killed): it was still cancelled.
+            // Any other failure is the job's alone (a bug included): the runner goes on with the next one.
             if (cancel.IsCancellationRequested) job.MarkCancelled();
-            else job.MarkFailed(_options.DescribeError?.Invoke(e) ?? e.Message);
+            else job.MarkFailed(Describe(job, e));
         }
         // Nothing of a job that did not finish is worth keeping: its input, temporaries and partial outputs go.
         RemoveFolder(job.Folder);
+    }
+
+    /// <summary>
+    /// A failure in one line, its files named as they are in the job's folder (the caller need not learn where the
+    /// runner keeps its jobs); an error that is not the input's or the options' says its type.
+    /// </summary>
+    private string Describe(Job job, Exception e)
+    {
+        bool expected = e is MediaFormatException or WeightsFormatException or ArgumentException or IOException or UnauthorizedAccessException;
+        string line = expected ? _options.DescribeError?.Invoke(e) ?? e.Message : $"internal error ({e.GetType().Name}: {e.Message})";
+        return line.Replace(job.Folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(job.Folder, ".", StringComparison.Ordinal);
     }
 
     private void CheckFreeSpace(Job job)

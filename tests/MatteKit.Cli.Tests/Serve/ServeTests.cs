@@ -211,6 +211,32 @@ public sealed class ServeTests
     }
 
     [SkippableFact]
+    public void AnUploadThatNamesOtherFilesOrIsNoVideoIsRefused()
+    {
+        MediaTools.SkipIfMissing();
+        using var serve = ServeProcess.Start();
+        // An HLS playlist naming a file of this machine by its full path, uploaded under a video's name.
+        string playlist = serve.Scratch.File("list.m3u8");
+        MediaTools.Ffmpeg("-i", ServeProcess.Sample, "-c", "copy", "-f", "hls", "-hls_time", "10", "-hls_list_size", "0", playlist);
+        string segment = Directory.EnumerateFiles(serve.Scratch.Path, "*.ts").Single();
+        string disguised = serve.Scratch.File("holiday.mp4");
+        File.WriteAllText(disguised, File.ReadAllText(playlist).Replace(Path.GetFileName(segment), segment));
+        var (status, body) = serve.Submit(Composition, disguised);
+        _log.WriteLine($"a playlist: {status} {body}");
+        Assert.Equal(400, status);
+        Assert.Contains("'hls' is not taken", body);
+
+        string text = serve.Scratch.File("notes.mp4");
+        File.WriteAllText(text, "not a video");
+        (status, body) = serve.Submit(Composition, text);
+        _log.WriteLine($"a text file: {status} {body}");
+        Assert.Equal(400, status);
+        Assert.Contains("input: not a video or image", body);
+        Assert.DoesNotContain(serve.Data, body);
+        Assert.Empty(serve.JobFolders());
+    }
+
+    [SkippableFact]
     public void AForeignHostOrOriginIsRefused()
     {
         MediaTools.SkipIfMissing();
