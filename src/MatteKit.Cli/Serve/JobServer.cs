@@ -168,6 +168,7 @@ internal sealed class JobServer : IDisposable
         }
         if (_token is not null && !HasToken(request))
         {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
             await WriteRefusalAsync(context, 401, "this server needs its token: send Authorization: Bearer TOKEN (or ?token=TOKEN)");
             return;
         }
