@@ -268,7 +268,7 @@ internal sealed partial class JobRunner : IDisposable
         long free = new DriveInfo(Path.GetFullPath(job.Folder)).AvailableFreeSpace;
         long needed = _options.MinFreeBytes + input;
         if (free < needed)
-            throw new IOException($"{_options.Folder}: {free >> 20} MB free, a job needs at least {needed >> 20} MB (its input's size and {_options.MinFreeBytes >> 20} MB for the outputs)");
+            throw new IOException($"the jobs' disk has {free >> 20} MB free, a job needs at least {needed >> 20} MB (its input's size and {_options.MinFreeBytes >> 20} MB for the outputs)");
     }
 
     private static void RemoveFolder(string folder)

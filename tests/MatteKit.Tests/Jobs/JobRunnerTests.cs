@@ -159,6 +159,23 @@ public sealed class JobRunnerTests
         Assert.False(Directory.Exists(image.Folder));
     }
 
+    [SkippableFact]
+    public void AJobFailsBeforeItStartsWhenTheDiskHasNoRoom()
+    {
+        MediaTools.SkipIfMissing();
+        using var temp = new TempFolder();
+        // More free space asked for than any disk has.
+        using var runner = new JobRunner(new JobRunnerOptions { Folder = temp.File("jobs"), MinFreeBytes = 1L << 60 });
+        var job = Copying(runner, Image, ".png");
+        WaitUntil(() => job.IsFinished, "the job");
+        string? error = job.Snapshot().Error;
+        _log.WriteLine(error);
+        Assert.Equal(JobState.Failed, job.State);
+        Assert.Contains("MB free, a job needs at least", error);
+        Assert.DoesNotContain(temp.Path, error);
+        Assert.False(Directory.Exists(job.Folder));
+    }
+
     [Fact]
     public void TheFolderIsOneRunnersAndWhatAPreviousOneLeftIsRemoved()
     {
