@@ -5,21 +5,21 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
 //                                   MatteKit.Bench live [options of LiveBenchmark.cs]
+//                                   MatteKit.Bench serve [--seconds 10] [--queued 50] [--cli MatteKit.Cli.dll]  (serve's overhead against convert, memory with jobs queued)
 //                                   MatteKit.Bench seams [--chunk 10]  (chunked conversion against one pass)
 //                                   MatteKit.Bench masks --true DIR[,DIR] [--weights RVM.pth] [--threads 2] [--frames N]  (person masks against ground truth)
 //                                   MatteKit.Bench selfie [--sizes 640x360,1280x720] [--frames 40] [--rounds 3]  (selfie models against RVM, ms per frame)
 //                                   MatteKit.Bench subject [--input VIDEO] [--frames 40] [--threads 2]  (what --subject costs a frame against RVM, 640x360 and 1280x720)
-//                                   MatteKit.Bench serve [--seconds 10] [--queued 50] [--cli MatteKit.Cli.dll]  (serve's overhead against convert, memory with jobs queued)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
 string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
 if (args.FirstOrDefault() == "live") return LiveBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "serve") return ServeBenchmark.Run(args[1..], shared, FindRepoRoot());
 if (args.FirstOrDefault() == "seams") return SeamBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "masks") return MaskBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "selfie") return SelfieBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "subject") return SubjectBenchmark.Run(args[1..]);
-if (args.FirstOrDefault() == "serve") return ServeBenchmark.Run(args[1..], shared, FindRepoRoot());
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";
