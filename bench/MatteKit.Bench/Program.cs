@@ -5,6 +5,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
 //                                   MatteKit.Bench live [options of LiveBenchmark.cs]
+//                                   MatteKit.Bench serve [--seconds 10] [--queued 50] [--cli MatteKit.Cli.dll]  (serve's overhead against convert, memory with jobs queued)
 //                                   MatteKit.Bench seams [--chunk 10]  (chunked conversion against one pass)
 //                                   MatteKit.Bench masks --true DIR[,DIR] [--weights RVM.pth] [--threads 2] [--frames N]  (person masks against ground truth)
 //                                   MatteKit.Bench selfie [--sizes 640x360,1280x720] [--frames 40] [--rounds 3]  (selfie models against RVM, ms per frame)
@@ -16,6 +17,7 @@ using MatteKit.Bench;
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
 string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
 if (args.FirstOrDefault() == "live") return LiveBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "serve") return ServeBenchmark.Run(args[1..], shared, FindRepoRoot());
 if (args.FirstOrDefault() == "seams") return SeamBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "masks") return MaskBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "selfie") return SelfieBenchmark.Run(args[1..], shared);

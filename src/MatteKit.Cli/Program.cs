@@ -38,6 +38,7 @@ try
         ExportOnnxCommand.Build(),
         ComposeDatasetCommand.Build(interruption.Token),
         EvaluateCommand.Build(),
+        MatteKit.Cli.Serve.ServeCommand.Build(interruption.Token),
         // Listed for --help; `mattekit train ...` is handed to the training program before parsing (TrainForwarder).
         new Command("train", $"fine-tune RVM on your own footage (runs {TrainForwarder.ProgramName}, installed separately: {TrainForwarder.Install}); 'mattekit train --help' for its options"),
     };

@@ -1,20 +1,16 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MatteKit.Conversion;
+using MatteKit.Cli.Web;
 using MatteKit.Live;
 using MatteKit.Media.Ffmpeg;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace MatteKit.Cli.Preview;
 
@@ -47,16 +43,7 @@ internal sealed class PreviewServer : IDisposable
     /// <summary>Connections open at once, idle or not (the request slots, with room for refused ones); more are closed.</summary>
     private const int MaxConnections = 64;
 
-    /// <summary>A request's line and headers together; a browser sends its cookies for the host (localhost's may be many).</summary>
-    private const int MaxHeadBytes = 32 * 1024;
-
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(2);
-
-    /// <summary>How long a connection may take to send a request's line and headers; past it Kestrel answers 408 and closes it.</summary>
-    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a connection may wait idle for its next request (the page asks again at once).</summary>
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The most a request may take from the moment it is handled, its body and answer included (a 32 MB upload over
@@ -89,42 +76,17 @@ internal sealed class PreviewServer : IDisposable
         _token = Encoding.ASCII.GetBytes(token);
         _app = Build(address);
         _app.Use(GateAsync);
-        _app.MapGet("/", context => AnswerAsync(context, 200, "text/html; charset=utf-8", Page.Value));
+        _app.MapGet("/", context => RequestRules.AnswerAsync(context, 200, "text/html; charset=utf-8", Page.Value));
         _app.MapGet("/frame", SendFrameAsync);
-        _app.MapGet("/stats", context => AnswerAsync(context, 200, "application/json", StatsJson()));
+        _app.MapGet("/stats", context => RequestRules.AnswerAsync(context, 200, "application/json", StatsJson()));
         _app.MapPost("/control", ControlAsync);
         _app.MapPost("/background", UploadAsync);
-        _app.MapFallback("{*path}", context => AnswerAsync(context, 404, "text/plain", "not found"));
+        _app.MapFallback("{*path}", context => RequestRules.AnswerAsync(context, 404, "text/plain", "not found"));
     }
 
-    // The least of ASP.NET Core: no configuration read (no appsettings.json nor ASPNETCORE_ variables from wherever
-    // mattekit runs), no logging (the CLI prints its own lines), no signal handling (Interruption's); Kestrel, HTTP/1.1
-    // only, with its limits, and routing for the few endpoints.
+    // Kestrel with its bounds (LocalWebHost), routing for the few endpoints.
     private static WebApplication Build(PreviewAddress address)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            var limits = kestrel.Limits;
-            limits.MaxConcurrentConnections = MaxConnections;
-            limits.MaxConcurrentUpgradedConnections = 0;
-            limits.MaxRequestHeadersTotalSize = MaxHeadBytes;
-            limits.MaxRequestLineSize = 8 * 1024;
-            limits.RequestHeadersTimeout = HeadTimeout;
-            limits.KeepAliveTimeout = IdleTimeout;
-            // The largest body any endpoint takes; each lowers it to its own before reading.
-            limits.MaxRequestBodySize = MaxUploadBytes;
-            // A body (or a reader of the answer) slower than 240 bytes a second after 5 s is cut off with 408.
-            limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
-            limits.MinResponseDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
-            // [::] takes IPv4 connections too (Kestrel listens dual-mode there), as the printed 127.0.0.1 address needs.
-            kestrel.Listen(address.Address, address.Port, listen => listen.Protocols = HttpProtocols.Http1);
-        });
-        builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton<IHostLifetime, PageLifetime>();
-        return builder.Build();
-    }
+        => LocalWebHost.CreateBuilder(address.Address, address.Port, MaxConnections, MaxUploadBytes).Build();
 
     /// <summary>The secret every request must carry; part of <see cref="PageUrls"/>.</summary>
     public string Token { get; }
@@ -158,14 +120,14 @@ internal sealed class PreviewServer : IDisposable
     private async Task GateAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (_address.IsLoopback && !IsLoopbackHost(request.Host.Value))
+        if (_address.IsLoopback && !RequestRules.IsLoopbackHost(request.Host.Value))
         {
-            await AnswerAsync(context, 403, "text/plain", "this page answers only to a loopback host name");
+            await RequestRules.AnswerAsync(context, 403, "text/plain", "this page answers only to a loopback host name");
             return;
         }
         if (!HasToken(request))
         {
-            await AnswerAsync(context, 403, "text/plain", "open the page at the address mattekit printed: it carries the session's token");
+            await RequestRules.AnswerAsync(context, 403, "text/plain", "open the page at the address mattekit printed: it carries the session's token");
             return;
         }
         bool change = HttpMethods.IsPost(request.Method);
@@ -173,7 +135,7 @@ internal sealed class PreviewServer : IDisposable
         var allowed = !change ? ReadDeadline : request.Path == "/background" ? UploadDeadline : ControlDeadline;
         if (!slots.Wait(0))
         {
-            await AnswerAsync(context, 503, "text/plain", "busy");
+            await RequestRules.AnswerAsync(context, 503, "text/plain", "busy");
             return;
         }
         var connection = context.RequestAborted;
@@ -196,7 +158,7 @@ internal sealed class PreviewServer : IDisposable
             else
             {
                 context.RequestAborted = connection;
-                await AnswerAsync(context, 408, "text/plain", $"the request took longer than {allowed.TotalSeconds:0} s");
+                await RequestRules.AnswerAsync(context, 408, "text/plain", $"the request took longer than {allowed.TotalSeconds:0} s");
             }
         }
         finally
@@ -206,16 +168,7 @@ internal sealed class PreviewServer : IDisposable
     }
 
     private bool HasToken(HttpRequest request)
-        => request.Query.TryGetValue("token", out var given) && given.Count == 1
-           && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given[0] ?? ""), _token);
-
-    /// <summary>Whether a Host header names loopback (localhost, 127.x, [::1]), with or without a port.</summary>
-    internal static bool IsLoopbackHost(string? host)
-    {
-        if (string.IsNullOrEmpty(host)) return false;
-        string name = host.StartsWith('[') && host.IndexOf(']') > 0 ? host[1..host.IndexOf(']')] : host.Split(':')[0];
-        return name == "localhost" || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
-    }
+        => request.Query.TryGetValue("token", out var given) && given.Count == 1 && RequestRules.IsToken(given[0], _token);
 
     private async Task SendFrameAsync(HttpContext context)
     {
@@ -231,7 +184,7 @@ internal sealed class PreviewServer : IDisposable
         response.Headers["X-Height"] = frame.Height.ToString(CultureInfo.InvariantCulture);
         response.Headers["X-Index"] = frame.Index.ToString(CultureInfo.InvariantCulture);
         response.Headers["X-Composition-Channels"] = frame.CompositionChannels.ToString(CultureInfo.InvariantCulture);
-        await AnswerAsync(context, 200, "application/octet-stream", frame.Data.AsMemory(0, frame.Length));
+        await RequestRules.AnswerAsync(context, 200, "application/octet-stream", frame.Data.AsMemory(0, frame.Length));
     }
 
     private byte[] StatsJson()
@@ -261,14 +214,14 @@ internal sealed class PreviewServer : IDisposable
     private async Task ControlAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!IsType(request, "application/json") || request.ContentLength is not (>= 0 and <= MaxControlBytes))
+        if (!RequestRules.IsType(request, "application/json") || request.ContentLength is not (>= 0 and <= MaxControlBytes))
         {
-            await AnswerAsync(context, 415, "text/plain", $"send a JSON object of at most {MaxControlBytes} bytes as application/json, with its length");
+            await RequestRules.AnswerAsync(context, 415, "text/plain", $"send a JSON object of at most {MaxControlBytes} bytes as application/json, with its length");
             return;
         }
         if (Volatile.Read(ref _matter) is not { } matter)
         {
-            await AnswerAsync(context, 503, "text/plain", "the session is still starting");
+            await RequestRules.AnswerAsync(context, 503, "text/plain", "the session is still starting");
             return;
         }
         var body = await ReadBodyAsync(context, MaxControlBytes);
@@ -294,23 +247,23 @@ internal sealed class PreviewServer : IDisposable
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
         {
-            await AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
+            await RequestRules.AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
             return;
         }
-        await AnswerAsync(context, 200, "application/json", StatsJson());
+        await RequestRules.AnswerAsync(context, 200, "application/json", StatsJson());
     }
 
     private async Task UploadAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!IsType(request, "application/octet-stream") || request.ContentLength is not (>= 1 and <= MaxUploadBytes))
+        if (!RequestRules.IsType(request, "application/octet-stream") || request.ContentLength is not (>= 1 and <= MaxUploadBytes))
         {
-            await AnswerAsync(context, 415, "text/plain", $"send the image's bytes as application/octet-stream with their length, at most {MaxUploadBytes >> 20} MB");
+            await RequestRules.AnswerAsync(context, 415, "text/plain", $"send the image's bytes as application/octet-stream with their length, at most {MaxUploadBytes >> 20} MB");
             return;
         }
         if (Volatile.Read(ref _matter) is not { } matter)
         {
-            await AnswerAsync(context, 503, "text/plain", "the session is still starting");
+            await RequestRules.AnswerAsync(context, 503, "text/plain", "the session is still starting");
             return;
         }
         var bytes = await ReadBodyAsync(context, MaxUploadBytes);
@@ -323,10 +276,10 @@ internal sealed class PreviewServer : IDisposable
         }
         catch (Exception e) when (e is ArgumentException or MediaFormatException)
         {
-            await AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
+            await RequestRules.AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
             return;
         }
-        await AnswerAsync(context, 200, "application/json", StatsJson());
+        await RequestRules.AnswerAsync(context, 200, "application/json", StatsJson());
     }
 
     // The whole body, of the length it declared (checked against its cap before; Kestrel holds it to the cap too).
@@ -338,23 +291,6 @@ internal sealed class PreviewServer : IDisposable
         int got = await context.Request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, context.RequestAborted);
         if (got != body.Length) throw new IOException($"the body ended after {got} of {body.Length} bytes");
         return body;
-    }
-
-    private static bool IsType(HttpRequest request, string type)
-        => request.ContentType?.Split(';')[0].Trim().Equals(type, StringComparison.OrdinalIgnoreCase) == true;
-
-    private static Task AnswerAsync(HttpContext context, int status, string type, string body)
-        => AnswerAsync(context, status, type, Encoding.UTF8.GetBytes(body));
-
-    private static Task AnswerAsync(HttpContext context, int status, string type, ReadOnlyMemory<byte> body)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = type;
-        response.ContentLength = body.Length;
-        // A refused request's body may be unread: closing the connection after the answer spares reading it.
-        if (status >= 400) response.Headers.Connection = "close";
-        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     private static readonly Lazy<byte[]> Page = new(() =>

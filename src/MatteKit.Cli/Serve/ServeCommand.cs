@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Net;
+using MatteKit.Jobs;
+
+namespace MatteKit.Cli.Serve;
+
+/// <summary>
+/// <c>mattekit serve</c>: matting jobs over HTTP (<see cref="JobServer"/> in front of a <see cref="JobRunner"/>) until
+/// a signal; then every job is cancelled, every job's files removed, and the exit code is 130. Loopback unless an
+/// address is given, and off loopback only with a token.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>The shortest token taken: 16 characters (a guessable one would open the machine's CPU and disk to anyone).</summary>
+    private const int MinTokenLength = 16;
+
+    private static readonly Option<IPAddress?> Address = OptionValues.Parsed<IPAddress?>("--address",
+        "the address to listen on (default 127.0.0.1; 0.0.0.0 or :: for every interface, which needs --token)", "ADDR",
+        text => text == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(text.Trim('[', ']'), out var ip) ? ip
+            : throw new UsageException($"--address: '{text}' is not an IP address (give 127.0.0.1, 0.0.0.0 or this machine's address)"));
+
+    private static readonly Option<int?> Port = OptionValues.WholeNumber("--port", "the port (default 8080; 0 = any free one, printed at start)", 0);
+
+    private static readonly Option<string?> Data = OptionValues.Path("--data",
+        "the folder of the jobs' files (default: mattekit/serve in the user's cache folder); emptied of what an earlier serve left, " +
+        "and removed job by job", "DIR");
+
+    private static readonly Option<string?> Token = OptionValues.Path("--token",
+        $"a secret of at least {MinTokenLength} characters every request must carry (Authorization: Bearer TOKEN, or ?token=TOKEN); " +
+        "needed off loopback", "TOKEN");
+
+    private static readonly Option<int?> MaxUploadMb = OptionValues.WholeNumber("--max-upload-mb",
+        "the largest upload taken, in MB (default 2048); larger ones get 413 and leave nothing on disk", 1);
+
+    private static readonly Option<int?> Jobs = OptionValues.WholeNumber("--jobs", "jobs converted at the same time (default 1)", 1);
+
+    private static readonly Option<int?> MaxQueued = OptionValues.WholeNumber("--max-queued",
+        "jobs waiting beyond those running (default 16); one more gets 429", 0);
+
+    public static Command Build(CancellationToken cancel)
+    {
+        var command = new Command("serve", "matting jobs over HTTP: a JSON API (described at /api/openapi.json) and a page at /")
+        {
+            Address, Port, Data, Token, MaxUploadMb, Jobs, MaxQueued,
+        };
+        command.SetAction(parse => Run(parse, cancel));
+        return command;
+    }
+
+    /// <summary>Where jobs are kept by default: the user's cache folder (XDG_CACHE_HOME, ~/.cache, or LocalApplicationData).</summary>
+    private static string DefaultData()
+    {
+        string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(cache) || !Path.IsPathRooted(cache))
+            cache = OperatingSystem.IsWindows()
+                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "mattekit", "serve");
+    }
+
+    private static int Run(ParseResult parse, CancellationToken cancel)
+    {
+        var address = parse.GetValue(Address) ?? IPAddress.Loopback;
+        string? token = parse.GetValue(Token);
+        if (token is not null && token.Length < MinTokenLength)
+            throw new UsageException($"--token must be at least {MinTokenLength} characters, got {token.Length}");
+        if (token is not null && token.Any(c => c is < '!' or > '~'))
+            throw new UsageException("--token must be printable ASCII without spaces");
+        if (!IPAddress.IsLoopback(address) && token is null)
+            throw new UsageException($"--address {address}: off loopback every request must carry a token; give --token (at least {MinTokenLength} characters)");
+        int jobs = parse.GetValue(Jobs) ?? 1;
+        if (jobs > Environment.ProcessorCount)
+            throw new UsageException($"--jobs must be a whole number from 1 to {Environment.ProcessorCount} (the cores present), got {jobs}");
+        var settings = new ServeSettings(address, parse.GetValue(Port) ?? 8080, token, (long)(parse.GetValue(MaxUploadMb) ?? 2048) << 20);
+        if (settings.Port > 65535) throw new UsageException($"--port must be a whole number from 0 to 65535, got {settings.Port}");
+        string folder = Path.GetFullPath(parse.GetValue(Data) ?? DefaultData());
+
+        using var runner = new JobRunner(new JobRunnerOptions
+        {
+            Folder = folder,
+            ConcurrentJobs = jobs,
+            MaxQueued = parse.GetValue(MaxQueued) ?? 16,
+            DescribeError = ParameterFlags.Say,
+        });
+        int unfinished;
+        using (var server = JobServer.Start(settings, runner))
+        {
+            string shown = string.Join(" ", server.Urls);
+            Console.Error.WriteLine($"mattekit serve: listening at {shown} (jobs in {folder}); Ctrl-C stops it and removes every job");
+            cancel.WaitHandle.WaitOne();
+            unfinished = runner.Jobs.Count(j => !j.IsFinished);
+        }
+        runner.Dispose();
+        Console.Error.WriteLine($"mattekit: stopped; {unfinished} unfinished job(s) cancelled, every job's files removed");
+        return Interruption.ExitCode;
+    }
+}
