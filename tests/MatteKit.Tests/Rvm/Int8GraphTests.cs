@@ -89,14 +89,17 @@ public sealed class Int8GraphTests
     }
 
     /// <summary>
-    /// Int8 against float32, each from a fresh state, on the reference case <c>a</c> (512x288, ratio 1, six frames of
-    /// the official teaser), with ranges calibrated on another case (<c>c</c>).
+    /// Int8 against float32, each from a fresh state, on the reference cases <c>a</c> (512x288, ratio 1, six frames of
+    /// the official teaser) and <c>b</c> (1280x720, ratio 0.375, shared/ only), with ranges calibrated on another case
+    /// (<c>c</c>).
     /// </summary>
-    [SkippableFact]
-    public void Int8AlphaStaysCloseToFloat32OnAReferenceCase()
+    [SkippableTheory]
+    [InlineData("a")]
+    [InlineData("b")]
+    public void Int8AlphaStaysCloseToFloat32OnAReferenceCase(string name)
     {
+        var test = SharedData.ReferenceCaseOrSkip(SharedData.Reference("rvm_mobilenetv3"), name);
         var ranges = CalibrateOnCase("c");
-        var test = SharedData.ReferenceCaseOrSkip(SharedData.Reference("rvm_mobilenetv3"), "a");
         using var fp32 = VideoMatter.Load(TestWeights.Default, new MatterOptions { Threads = 2 });
         using var int8 = VideoMatter.Load(TestWeights.Default, new MatterOptions { Threads = 2, Int8Ranges = ranges });
         double sum = 0, max = 0;
@@ -115,7 +118,7 @@ public sealed class Int8GraphTests
             count += a.Length;
         }
         double mean = sum / count;
-        _log.WriteLine($"case a, {test.Frames.Length} frames, int8 (calibrated on case c) against float32: mean |d alpha| {mean:F4}, max {max:F3}");
+        _log.WriteLine($"case {name} ({test}), {test.Frames.Length} frames, int8 (calibrated on case c) against float32: mean |d alpha| {mean:F4}, max {max:F3}");
         Assert.True(mean < MeanTolerance, $"mean |d alpha| {mean:F4} over {MeanTolerance}");
     }
 
