@@ -30,9 +30,6 @@ internal sealed partial class GraphBuilder
     /// <summary>Whether ops are being emitted for int8 (or measured for it, while calibrating).</summary>
     internal bool InInt8Region => _int8 is not null && _int8Depth > 0;
 
-    /// <summary>Quantization sites reached so far (the calibration outputs, or the ranges used).</summary>
-    internal int QuantizationSites => _site;
-
     /// <summary>Refuses ranges calibrated for another graph (other weights, another backbone): every range must have been used.</summary>
     internal void CheckAllSitesReached()
     {
