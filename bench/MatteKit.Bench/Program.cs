@@ -1,6 +1,7 @@
 using MatteKit.Bench;
 
 // mattekit benchmark program. Usage: MatteKit.Bench [network] [--frames N] [--warmup N] [--threads 1,2] [--heights 288,720,1080,2160] [--shared DIR]
+//                                   MatteKit.Bench network --precision fp32,int8 [--calibration-frames 20] [--heights 288,720] ...
 //                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
 //                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
@@ -32,6 +33,9 @@ bool spin = true;
 int repeats = 3;
 string? official = null;
 int[]? heights = null;
+string[]? precisions = null;
+int calibrationFrames = 20;
+bool profile = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -45,6 +49,9 @@ for (int i = 0; i < args.Length; i++)
         case "--repeats": repeats = int.Parse(args[++i]); break;
         case "--official": official = args[++i]; break;
         case "--heights": heights = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--precision": precisions = args[++i].Split(','); break;
+        case "--calibration-frames": calibrationFrames = int.Parse(args[++i]); break;
+        case "--profile": profile = true; break;
         default: mode = args[i]; break;
     }
 }
@@ -57,6 +64,12 @@ switch (mode)
 {
     case "network" when chunkLengths is not null:
         ChunkBenchmark.Run(shared, frames, warmup, threads, chunkLengths, spin);
+        return 0;
+    case "int8-sites":
+        Int8SiteProbe.Run(shared);
+        return 0;
+    case "network" when precisions is not null:
+        PrecisionBenchmark.Run(shared, frames, warmup, threads, heights, precisions, calibrationFrames, profile);
         return 0;
     case "network":
         NetworkBenchmark.Run(shared, frames, warmup, threads, heights);

@@ -1,3 +1,4 @@
+using MatteKit.Onnx;
 using MatteKit.Rvm;
 using Microsoft.ML.OnnxRuntime;
 
@@ -12,11 +13,13 @@ internal sealed class GraphEngine : IMatteEngine
 {
     private readonly RvmNetwork _network;
     private readonly SessionOptions _sessionOptions;
+    private readonly Int8Quantization? _int8;
     private readonly SessionCache<MatteSession> _sessions;
     private MatteSession? _current;
 
-    public GraphEngine(RvmNetwork network, SessionOptions sessionOptions, int maxCachedSizes)
+    public GraphEngine(RvmNetwork network, SessionOptions sessionOptions, int maxCachedSizes, Int8Quantization? int8 = null)
     {
+        _int8 = int8;
         _network = network;
         _sessionOptions = sessionOptions;
         _sessions = new SessionCache<MatteSession>(maxCachedSizes);
@@ -78,7 +81,7 @@ internal sealed class GraphEngine : IMatteEngine
     private MatteSession Switch(int width, int height, double ratio, NetworkPass pass, MatteOutputs outputs, int frames)
     {
         var session = _sessions.Get(s => Fits(s, width, height, ratio, pass, outputs, frames),
-            () => new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions),
+            () => new MatteSession(_network, _network.Geometry(width, height, ratio), pass, outputs, frames, _sessionOptions, _int8),
             s =>
             {
                 // The official model carries one state through both passes and any chunking; another size breaks the sequence.

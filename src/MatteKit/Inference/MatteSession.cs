@@ -1,3 +1,4 @@
+using MatteKit.Onnx;
 using MatteKit.Rvm;
 using Microsoft.ML.OnnxRuntime;
 
@@ -20,13 +21,14 @@ internal sealed class MatteSession : IDisposable
     private readonly Array[] _results;
     private readonly FedBackBuffers[] _states = new FedBackBuffers[4];
 
-    public MatteSession(RvmNetwork network, RvmGeometry geometry, NetworkPass pass, MatteOutputs outputs, int frames, SessionOptions options)
+    public MatteSession(RvmNetwork network, RvmGeometry geometry, NetworkPass pass, MatteOutputs outputs, int frames, SessionOptions options,
+        Int8Quantization? int8 = null)
     {
         Geometry = geometry;
         Pass = pass;
         Outputs = outputs;
         Frames = frames;
-        var graph = RvmGraph.Build(network, geometry, SourceFormat.PlanarBytes, pass, frames, outputs);
+        var graph = RvmGraph.Build(network, geometry, SourceFormat.PlanarBytes, pass, frames, outputs, int8);
         ConvMultiplyAdds = graph.ConvMultiplyAdds;
         _session = BoundSession.FromGraph(graph.OnnxBytes, options);
         try

@@ -22,4 +22,10 @@ public sealed record MatterOptions
     /// filter. Not for ONNX files, which run the refiner they were exported with.
     /// </summary>
     public RvmRefiner? Refiner { get; init; }
+
+    /// <summary>
+    /// Calibrated activation ranges: when set, the encoder and LR-ASPP run in int8 (see
+    /// <see cref="Onnx.Int8Quantization"/>); null = float32 throughout.
+    /// </summary>
+    internal Onnx.ActivationRanges? Int8Ranges { get; init; }
 }

@@ -1,4 +1,5 @@
 using MatteKit.Inference;
+using MatteKit.Onnx;
 using MatteKit.Rvm;
 using Microsoft.ML.OnnxRuntime;
 
@@ -54,7 +55,8 @@ public sealed class VideoMatter : IDisposable
     {
         options ??= new MatterOptions();
         var network = RvmNetwork.FromWeights(weights, options.Refiner);
-        return new VideoMatter(so => new GraphEngine(network, so, options.MaxCachedSizes), options);
+        var int8 = options.Int8Ranges is { } ranges ? Int8Quantization.With(ranges) : null;
+        return new VideoMatter(so => new GraphEngine(network, so, options.MaxCachedSizes, int8), options);
     }
 
     /// <summary>Where the weights came from.</summary>

@@ -73,9 +73,11 @@ internal sealed class ConvLayer
     /// </summary>
     public GraphValue Forward(GraphBuilder g, GraphValue x, int stride = 1, int dilation = 1, int groups = 1, int? padding = null)
     {
+        int pad = padding ?? (KernelSize - 1) / 2 * dilation;
+        if (g.InInt8Region)
+            return g.QuantizedConv(x, _weight, _shape, _bias, (stride, stride), (pad, pad), dilation, groups, _shape[1] - _zeroInputChannels);
         var weight = g.SharedInitializer(_name + ".weight", _weight, _shape.Select(d => (long)d).ToArray());
         var bias = _bias is null ? null : g.SharedInitializer(_name + ".bias", _bias, _bias.Length);
-        int pad = padding ?? (KernelSize - 1) / 2 * dilation;
         return g.Conv(x, weight, bias, (stride, stride), (pad, pad), dilation, groups, _shape[1] - _zeroInputChannels);
     }
 }

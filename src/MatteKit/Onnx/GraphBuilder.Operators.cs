@@ -37,10 +37,10 @@ internal sealed partial class GraphBuilder
             Attr("group", (long)groups));
     }
 
-    public GraphValue Relu(GraphValue x) => Unary("Relu", x);
-    public GraphValue Sigmoid(GraphValue x) => Unary("Sigmoid", x);
+    public GraphValue Relu(GraphValue x) => InInt8Region ? Quantized(Unary("Relu", x)) : Unary("Relu", x);
+    public GraphValue Sigmoid(GraphValue x) => InInt8Region ? QuantizedFixed(Unary("Sigmoid", Quantized(x)), 0f, 1f) : Unary("Sigmoid", x);
     public GraphValue Tanh(GraphValue x) => Unary("Tanh", x);
-    public GraphValue HardSwish(GraphValue x) => Unary("HardSwish", x);
+    public GraphValue HardSwish(GraphValue x) => InInt8Region ? HardSwishInt8(x) : Unary("HardSwish", x);
     public GraphValue Identity(GraphValue x, string? name = null)
     {
         if (name is null) return Unary("Identity", x);
@@ -54,11 +54,11 @@ internal sealed partial class GraphBuilder
 
     /// <summary><c>relu6(x + 3) / 6</c>, as ONNX HardSigmoid with alpha 1/6, beta 1/2.</summary>
     public GraphValue HardSigmoid(GraphValue x)
-        => Node("HardSigmoid", new[] { x }, x.Shape, x.ElementType, Attr("alpha", 1f / 6f), Attr("beta", 0.5f));
+        => InInt8Region ? HardSigmoidInt8(Quantized(x)) : Node("HardSigmoid", new[] { x }, x.Shape, x.ElementType, Attr("alpha", 1f / 6f), Attr("beta", 0.5f));
 
-    public GraphValue Add(GraphValue a, GraphValue b) => Binary("Add", a, b);
+    public GraphValue Add(GraphValue a, GraphValue b) => InInt8Region ? BinaryInt8("Add", a, b) : Binary("Add", a, b);
     public GraphValue Sub(GraphValue a, GraphValue b) => Binary("Sub", a, b);
-    public GraphValue Mul(GraphValue a, GraphValue b) => Binary("Mul", a, b);
+    public GraphValue Mul(GraphValue a, GraphValue b) => InInt8Region ? BinaryInt8("Mul", a, b) : Binary("Mul", a, b);
     public GraphValue Div(GraphValue a, GraphValue b) => Binary("Div", a, b);
 
     public GraphValue Clip(GraphValue x, float min, float max)
@@ -161,7 +161,10 @@ internal sealed partial class GraphBuilder
     }
 
     public GraphValue GlobalAveragePool(GraphValue x)
-        => Node("GlobalAveragePool", new[] { x }, new[] { x.Dim(0), x.Dim(1), 1L, 1L }, x.ElementType);
+    {
+        if (InInt8Region) return Quantized(Node("GlobalAveragePool", new[] { Quantized(x) }, new[] { x.Dim(0), x.Dim(1), 1L, 1L }, x.ElementType));
+        return Node("GlobalAveragePool", new[] { x }, new[] { x.Dim(0), x.Dim(1), 1L, 1L }, x.ElementType);
+    }
 
     /// <summary>Matrix product with numpy's rules: the last two axes multiply, leading axes broadcast.</summary>
     public GraphValue MatMul(GraphValue a, GraphValue b)

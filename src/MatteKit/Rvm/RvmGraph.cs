@@ -12,17 +12,18 @@ namespace MatteKit.Rvm;
 internal static class RvmGraph
 {
     public static ModelGraph Build(RvmNetwork network, RvmGeometry geo, SourceFormat format, NetworkPass pass = NetworkPass.Matting,
-        int frames = 1, MatteOutputs outputs = MatteOutputs.Combined)
+        int frames = 1, MatteOutputs outputs = MatteOutputs.Combined, Int8Quantization? int8 = null)
     {
         if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "at least one frame per call");
         network.CheckPass(pass);
-        var g = new GraphBuilder(network.Backbone == RvmBackbone.ResNet50 ? "rvm_resnet50" : "rvm_mobilenetv3");
+        var g = new GraphBuilder(network.Backbone == RvmBackbone.ResNet50 ? "rvm_resnet50" : "rvm_mobilenetv3", int8);
         var frame = g.Input("src", format == SourceFormat.PlanarFloat ? DataType.Float : DataType.Uint8, frames, 3, geo.FrameHeight, geo.FrameWidth);
         var states = new GraphValue[4];
         for (int i = 0; i < 4; i++)
             states[i] = g.Input($"r{i + 1}i", DataType.Float, geo.StateShapes[i].Select(d => (long)d).ToArray());
 
         var (result, next) = network.Forward(g, Prepare(g, frame, geo), states, pass);
+        g.CheckAllSitesReached();
         if (pass == NetworkPass.Segmentation)
         {
             // The official head's raw logits at network resolution, and for users a probability map at frame size.

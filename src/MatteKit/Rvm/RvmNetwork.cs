@@ -91,8 +91,16 @@ internal sealed class RvmNetwork
     internal (GraphValue Result, GraphValue[] States) Forward(GraphBuilder g, NetworkInput input, IReadOnlyList<GraphValue> states, NetworkPass pass)
     {
         var image = input.Downsampled;
-        var (f1, f2, f3, f4) = _encoder.Forward(g, image);
-        f4 = _aspp.Forward(g, f4);
+        GraphValue f1, f2, f3, f4;
+        // In an int8 graph the encoder and LR-ASPP run in integers. The decoder and the refiner stay float: their convs
+        // have 16 to 40 channels, where ONNX Runtime's int8 kernels measured no faster than its blocked float ones (the
+        // output block's two 3x3 convs: 10.8 ms in int8 against about 12 in float at 512x288, plus 4.3 ms for the
+        // uint8 resize before them), and the ConvGRUs carry their state from frame to frame.
+        using (g.Int8Region())
+        {
+            (f1, f2, f3, f4) = _encoder.Forward(g, image);
+            f4 = _aspp.Forward(g, f4);
+        }
         var (hidden, next) = _decoder.Forward(g, image, f1, f2, f3, f4, states);
         if (pass == NetworkPass.Segmentation) return (SegmentationHead.Forward(g, hidden), next);
         var projected = _projectMat.Forward(g, hidden);
