@@ -26,6 +26,8 @@ internal static class JobOptionsJson
         ["subject_frame"] = "--subject-frame", ["subject_time"] = "--subject-time", ["crf"] = "--crf", ["output_video_mbps"] = "--output-video-mbps",
         ["x264_preset"] = "--x264-preset", ["input_resize"] = "--input-resize", ["seq_chunk"] = "--seq-chunk", ["start"] = "--start",
         ["duration"] = "--duration", ["no_audio"] = "--no-audio", ["segmentation_threshold"] = "--segmentation-threshold",
+        ["priming"] = "--priming", ["alpha_choke"] = "--alpha-choke", ["alpha_feather"] = "--alpha-feather", ["alpha_levels"] = "--alpha-levels",
+        ["foreground"] = "--foreground",
     };
 
     /// <summary>The outputs a job may ask for, each with its flag.</summary>
