@@ -46,7 +46,7 @@ public static class SharedOptions
         new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
 
     public static readonly Option<double?> AlphaChoke = OptionValues.Number("--alpha-choke",
-        $"shrink the matte by this many pixels (negative: grow it), grey-level so soft edges stay soft; -{Compositing.AlphaEdges.MaxPixels} to {Compositing.AlphaEdges.MaxPixels}");
+        $"shrink the matte by this many whole pixels (negative: grow it), grey-level so soft edges stay soft; -{Compositing.AlphaEdges.MaxPixels} to {Compositing.AlphaEdges.MaxPixels}");
 
     public static readonly Option<double?> AlphaFeather = OptionValues.Number("--alpha-feather",
         $"soften the matte's edge by a Gaussian of this sigma in pixels, 0 to {Compositing.AlphaEdges.MaxPixels}");

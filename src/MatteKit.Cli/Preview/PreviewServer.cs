@@ -302,19 +302,6 @@ internal sealed class PreviewServer : IDisposable
         return copy.ToArray();
     });
 
-    public void Dispose()
-    {
-        // At once: the session that fed the page has ended, and a long poll still waiting is cut off with it.
-        using var now = new CancellationTokenSource();
-        now.Cancel();
-        try
-        {
-            _app.StopAsync(now.Token).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is OperationCanceledException or AggregateException or InvalidOperationException)
-        {
-            // Not started (a failed start), or requests cut off on the way out.
-        }
-        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    // At once: the session that fed the page has ended, and a long poll still waiting is cut off with it.
+    public void Dispose() => LocalWebHost.StopNow(_app);
 }

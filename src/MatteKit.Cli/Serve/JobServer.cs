@@ -461,19 +461,6 @@ internal sealed class JobServer : IDisposable
         return png.ToArray();
     }
 
-    public void Dispose()
-    {
-        // At once: open event streams and downloads are cut off.
-        using var now = new CancellationTokenSource();
-        now.Cancel();
-        try
-        {
-            _app.StopAsync(now.Token).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is OperationCanceledException or AggregateException or InvalidOperationException)
-        {
-            // Not started (a failed start), or requests cut off on the way out.
-        }
-        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    // At once: open event streams and downloads are cut off.
+    public void Dispose() => LocalWebHost.StopNow(_app);
 }

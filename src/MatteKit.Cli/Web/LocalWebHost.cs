@@ -24,6 +24,22 @@ internal static class LocalWebHost
     /// <summary>How long a connection may wait idle for its next request (a page asks again at once).</summary>
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Stops <paramref name="app"/> at once, cutting off the requests still open, and disposes it.</summary>
+    public static void StopNow(WebApplication app)
+    {
+        using var now = new CancellationTokenSource();
+        now.Cancel();
+        try
+        {
+            app.StopAsync(now.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException or InvalidOperationException)
+        {
+            // Not started (a failed start), or requests cut off on the way out.
+        }
+        app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
     /// <param name="address">Where to listen; [::] takes IPv4 connections too (Kestrel listens dual-mode there).</param>
     /// <param name="port">The port; 0 = one the system picks (the started server's addresses say which).</param>
     /// <param name="maxConnections">Connections open at once, idle or not; more are closed.</param>

@@ -16,7 +16,8 @@ namespace MatteKit.Chunking;
 /// </summary>
 internal sealed record ConversionPlan
 {
-    public const int CurrentFormat = 2;
+    /// <summary>3: a person pass (<see cref="Subject"/>) and <see cref="ConvertOptions.Priming"/> (a format-2 plan's chunks were not primed).</summary>
+    public const int CurrentFormat = 3;
 
     /// <summary>The most chunks a plan may hold (each is a job on a cluster).</summary>
     public const int MaxChunks = 100_000;
@@ -100,18 +101,7 @@ internal sealed record ConversionPlan
            && other.Subject?.Choice == choice?.ToString() && other.HasItsPersonPass();
 
     /// <summary>Whether every block of the person pass is in the segments folder as recorded (true without a subject).</summary>
-    internal bool HasItsPersonPass()
-    {
-        if (Subject is not { } subject) return true;
-        for (int i = 0; i < subject.Blocks.Count; i++)
-        {
-            string block = Path.Combine(Segments, Subjects.SubjectKeepWriter.BlockName(i));
-            if (!File.Exists(block)) return false;
-            using var stream = File.OpenRead(block);
-            if (Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant() != subject.Blocks[i]) return false;
-        }
-        return true;
-    }
+    internal bool HasItsPersonPass() => Subject is not { } subject || Subjects.SubjectKeepReader.AllIntact(Segments, subject.Blocks);
 
     /// <summary>
     /// Checks the options once (probe, frame count, rate, outputs) and makes the plan, without writing it

@@ -35,18 +35,18 @@ internal static class PlanSubjectPass
         var keep = new SubjectKeep();
         using var writer = new SubjectKeepWriter(folder);
         var slot = new FrameSlot();
-        bool more = false;
+        bool longer = false; // the input holds more frames than the plan counts
         while (source.Read(slot))
         {
             cancel.ThrowIfCancellationRequested();
-            if (more = writer.Frames == frames) break;
+            if (longer = writer.Frames == frames) break;
             following.Keep(detector, segmenter, slot, keep);
             writer.Add(keep);
             progress?.Report(new ConvertProgress(writer.Frames, frames, clock.Elapsed));
         }
         cancel.ThrowIfCancellationRequested();
-        if (more || writer.Frames != frames)
-            throw new MediaFormatException(options.Input, $"the person pass read {(more ? "more than " + frames : writer.Frames.ToString())} frame(s) where the plan counts {frames}; plan again");
+        if (longer || writer.Frames != frames)
+            throw new MediaFormatException(options.Input, $"the person pass read {(longer ? "more than " + frames : writer.Frames.ToString())} frame(s) where the plan counts {frames}; plan again");
         writer.Complete();
         return new PlannedSubject(choice.ToString(), following.Describe(frames) ?? "", writer.Hashes.ToArray());
     }

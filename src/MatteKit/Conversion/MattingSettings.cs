@@ -37,7 +37,7 @@ public sealed record MattingSettings
     public SelfieEdge MaskEdge { get; init; } = SelfieEdge.GuidedFilter;
 
     /// <summary>
-    /// Edge control: pixels to shrink the matte by (grey-level erosion with a disc, so soft edges stay soft); negative
+    /// Edge control: whole pixels to shrink the matte by (grey-level erosion with a disc, so soft edges stay soft); negative
     /// grows it; at most <see cref="Compositing.AlphaEdges.MaxPixels"/> either way. Applied to the final alpha at full
     /// resolution, after <see cref="AlphaLevelLow"/> and <see cref="AlphaLevelHigh"/> and before <see cref="AlphaFeather"/>.
     /// </summary>
@@ -71,8 +71,8 @@ public sealed record MattingSettings
         ValidateRatio(DownsampleRatio);
         if (MaxPixels < 1) throw new ArgumentException($"{nameof(MaxPixels)} must be at least 1, got {MaxPixels}", nameof(MaxPixels));
         float most = Compositing.AlphaEdges.MaxPixels;
-        if (!(Math.Abs(AlphaChoke) <= most))
-            throw new ArgumentException($"{nameof(AlphaChoke)} must be a number of pixels from -{most} to {most}, got {AlphaChoke}", nameof(AlphaChoke));
+        if (!(Math.Abs(AlphaChoke) <= most && AlphaChoke == MathF.Round(AlphaChoke)))
+            throw new ArgumentException($"{nameof(AlphaChoke)} must be a whole number of pixels from -{most} to {most}, got {AlphaChoke}", nameof(AlphaChoke));
         if (!(AlphaFeather >= 0 && AlphaFeather <= most))
             throw new ArgumentException($"{nameof(AlphaFeather)} must be a number of pixels from 0 to {most}, got {AlphaFeather}", nameof(AlphaFeather));
         if (!(AlphaLevelLow >= 0 && AlphaLevelLow < AlphaLevelHigh && AlphaLevelHigh <= 1))

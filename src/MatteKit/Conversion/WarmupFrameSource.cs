@@ -47,6 +47,12 @@ internal sealed class WarmupFrameSource : FrameSource
             if (slot.Rgb.Length < rgb.Length) slot.Rgb = new byte[rgb.Length];
             rgb.CopyTo(slot.Rgb, 0);
             (slot.Width, slot.Height, slot.SourceName) = (width, height, name);
+            // Handed out: the held frames (up to 2 GB) are not kept for the rest of the run.
+            if (_fromHeld.Count == 0)
+            {
+                _held.Clear();
+                _held.TrimExcess();
+            }
             return Mark(slot, next.Warmup);
         }
         if (_chunkOut >= _window.Count || !_inner.Read(slot)) return false;
@@ -57,16 +63,16 @@ internal sealed class WarmupFrameSource : FrameSource
 
     // The first W + 1 frames are read now: W..1 prime the state (reverse warm-up, or the priming of frame 0), then
     // they are handed out from frame 0 on, as warm-up before the chunk's start (forward) or as the chunk.
-    private void Hold(int warmup)
+    private void Hold(int frames)
     {
-        while (_held.Count <= warmup)
+        while (_held.Count <= frames)
         {
             // Priming holds fewer frames of a frame size that big: the state is primed less, the run goes on.
             if (_window.Priming > 0 && _held.Count > 0 && (long)_held[0].Rgb.Length * (_held.Count + 1) > ConvertLimits.MaxWarmupBytes) break;
             if (!_inner.Read(_reading)) break;
-            long bytes = (long)_reading.Pixels * 3 * (warmup + 1);
+            long bytes = (long)_reading.Pixels * 3 * (frames + 1);
             if (_window.Priming == 0 && bytes > ConvertLimits.MaxWarmupBytes)
-                throw new MediaFormatException(Name, $"Warmup {warmup} in reverse order holds {warmup + 1} frames of " +
+                throw new MediaFormatException(Name, $"Warmup {frames} in reverse order holds {frames + 1} frames of " +
                     $"{_reading.Width}x{_reading.Height} ({bytes >> 20} MB), above {ConvertLimits.MaxWarmupBytes >> 20} MB; lower Warmup or give WarmupOrder forward") { Parameters = [nameof(ConvertOptions.Warmup)] };
             _held.Add((_reading.Rgb.AsSpan(0, _reading.Pixels * 3).ToArray(), _reading.Width, _reading.Height, _reading.SourceName));
         }

@@ -8,17 +8,16 @@ namespace MatteKit.Subjects;
 /// map the plan's person pass stored for that frame (by its index in the whole input), so that the joined output is
 /// the one pass's. Warm-up frames are matted only to prime the network: their alpha is never written, so it is left.
 /// </summary>
-internal sealed class StoredSubjectFrameMatter : IFrameMatter
+internal sealed class StoredSubjectFrameMatter : FrameMatterWrapper
 {
-    private readonly IFrameMatter _inner;
     private readonly StoredSubject _stored;
     private readonly SubjectKeepReader _reader;
     private readonly SubjectKeep _keep = new();
     private readonly long _maxPixels;
 
     private StoredSubjectFrameMatter(IFrameMatter inner, StoredSubject stored, long maxPixels)
+        : base(inner)
     {
-        _inner = inner;
         _stored = stored;
         _maxPixels = maxPixels;
         _reader = new SubjectKeepReader(stored.Folder, stored.Hashes, stored.Frames, maxPixels);
@@ -38,25 +37,12 @@ internal sealed class StoredSubjectFrameMatter : IFrameMatter
         }
     }
 
-    public int FramesPerCall => _inner.FramesPerCall;
-    public double ResolvedRatio => _inner.ResolvedRatio;
-    public (int Width, int Height) NetworkSize => _inner.NetworkSize;
-    public string WeightsSource => _inner.WeightsSource;
-    public bool HasRatio => _inner.HasRatio;
 
-    public double? Ratio
+    public override IFrameMatter OpenAnother() => Wrap(Inner.OpenAnother(), _stored, _maxPixels);
+
+    public override void Matte(IReadOnlyList<FrameSlot> slots)
     {
-        get => _inner.Ratio;
-        set => _inner.Ratio = value;
-    }
-
-    public void Reset() => _inner.Reset();
-
-    public IFrameMatter OpenAnother() => Wrap(_inner.OpenAnother(), _stored, _maxPixels);
-
-    public void Matte(IReadOnlyList<FrameSlot> slots)
-    {
-        _inner.Matte(slots);
+        Inner.Matte(slots);
         foreach (var slot in slots)
         {
             if (slot.Warmup || slot.IsBlank) continue;
@@ -69,15 +55,11 @@ internal sealed class StoredSubjectFrameMatter : IFrameMatter
         }
     }
 
-    public string? Describe(int frames)
-    {
-        string subject = $"subject ({_stored.Choice}): kept as the plan's person pass found them";
-        return _inner.Describe(frames) is { } inner ? inner + "; " + subject : subject;
-    }
+    protected override string DescribeOwn(int frames) => $"subject ({_stored.Choice}): kept as the plan's person pass found them";
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _inner.Dispose();
+        base.Dispose();
         _reader.Dispose();
     }
 }

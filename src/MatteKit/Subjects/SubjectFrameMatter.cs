@@ -7,9 +7,8 @@ namespace MatteKit.Subjects;
 /// in each, the tracker follows the chosen one, and alpha is kept inside that person's region only. The summary
 /// line says where the subject was lost.
 /// </summary>
-internal sealed class SubjectFrameMatter : IFrameMatter
+internal sealed class SubjectFrameMatter : FrameMatterWrapper
 {
-    private readonly IFrameMatter _inner;
     private readonly PersonDetector _detector;
     private readonly PersonSegmenter _segmenter;
     private readonly int _threads;
@@ -20,8 +19,8 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     private readonly SubjectKeep _keep = new();
 
     private SubjectFrameMatter(IFrameMatter inner, PersonDetector detector, PersonSegmenter segmenter, int threads, SubjectFollowing following)
+        : base(inner)
     {
-        _inner = inner;
         _detector = detector;
         _segmenter = segmenter;
         _threads = threads;
@@ -51,34 +50,20 @@ internal sealed class SubjectFrameMatter : IFrameMatter
         }
     }
 
-    public int FramesPerCall => _inner.FramesPerCall;
-    public double ResolvedRatio => _inner.ResolvedRatio;
-    public (int Width, int Height) NetworkSize => _inner.NetworkSize;
-    public string WeightsSource => _inner.WeightsSource;
-    public bool HasRatio => _inner.HasRatio;
 
-    public double? Ratio
-    {
-        get => _inner.Ratio;
-        set => _inner.Ratio = value;
-    }
-
-    /// <summary>The inner matter's state only: the person followed stays the one chosen.</summary>
-    public void Reset() => _inner.Reset();
-
-    public IFrameMatter OpenAnother() => Wrap(_inner.OpenAnother(), _threads, _following);
+    public override IFrameMatter OpenAnother() => Wrap(Inner.OpenAnother(), _threads, _following);
 
     /// <summary>Whom it keeps, shared with the runners opened from it.</summary>
     public SubjectFollowing Following => _following;
 
-    public void Matte(IReadOnlyList<FrameSlot> slots)
+    public override void Matte(IReadOnlyList<FrameSlot> slots)
     {
         if (slots.Count > 0 && slots[0].IsBlank)
         {
             MatteBlank(slots);
             return;
         }
-        _inner.Matte(slots);
+        Inner.Matte(slots);
         if (_following.Choice is null) return; // everyone
         foreach (var slot in slots)
         {
@@ -93,19 +78,15 @@ internal sealed class SubjectFrameMatter : IFrameMatter
     // and its time are what is wanted), but nobody is followed from it.
     private void MatteBlank(IReadOnlyList<FrameSlot> slots)
     {
-        _inner.Matte(slots);
+        Inner.Matte(slots);
         foreach (var slot in slots) _detector.Detect(slot.Rgb.AsSpan(0, slot.Pixels * 3), slot.Width, slot.Height);
     }
 
-    public string? Describe(int frames)
-    {
-        if (_following.Describe(frames) is not { } subject) return _inner.Describe(frames);
-        return _inner.Describe(frames) is { } inner ? inner + "; " + subject : subject;
-    }
+    protected override string? DescribeOwn(int frames) => _following.Describe(frames);
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _inner.Dispose();
+        base.Dispose();
         _detector.Dispose();
         _segmenter.Dispose();
     }

@@ -77,11 +77,11 @@ internal sealed class SubjectKeepReader : IDisposable
         _reader?.Dispose();
         _reader = null;
         _blockPath = Path.Combine(_folder, SubjectKeepWriter.BlockName(block));
-        if (!File.Exists(_blockPath)) throw new MediaFormatException(_blockPath, "is missing: the plan's person pass is not all there (plan again)");
-        string hash;
-        using (var stream = File.OpenRead(_blockPath)) hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-        if (hash != _hashes[block]) throw new MediaFormatException(_blockPath, "is not the block of the person pass the plan recorded (changed or damaged; plan again)");
-        _reader = new BinaryReader(new ZLibStream(File.OpenRead(_blockPath), CompressionMode.Decompress));
+        // Read once: the bytes hashed are the bytes decompressed, whatever happens to the file meanwhile.
+        var (found, bytes) = Intact(_blockPath, _hashes[block]);
+        if (!found) throw new MediaFormatException(_blockPath, "is missing: the plan's person pass is not all there (plan again)");
+        if (bytes is null) throw new MediaFormatException(_blockPath, "is not the block of the person pass the plan recorded (changed or damaged; plan again)");
+        _reader = new BinaryReader(new ZLibStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress));
         try
         {
             Span<byte> magic = stackalloc byte[SubjectKeepWriter.Magic.Length];
@@ -95,6 +95,20 @@ internal sealed class SubjectKeepReader : IDisposable
             throw Damaged("is not a block of keep maps", e);
         }
         (_block, _next) = (block, block * SubjectKeepWriter.BlockFrames);
+    }
+
+    /// <summary>Whether every block is in <paramref name="folder"/> as <paramref name="hashes"/> recorded.</summary>
+    public static bool AllIntact(string folder, IReadOnlyList<string> hashes)
+        => hashes.Select((hash, i) => Intact(Path.Combine(folder, SubjectKeepWriter.BlockName(i)), hash)).All(block => block.Bytes is not null);
+
+    /// <summary>Whether the block is there, and its bytes when it is the one recorded (null when another, or too large to be one).</summary>
+    private static (bool Found, byte[]? Bytes) Intact(string path, string hash)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists) return (false, null);
+        if (file.Length > SubjectKeepWriter.MaxBlockBytes) return (true, null);
+        var bytes = File.ReadAllBytes(path);
+        return (true, SubjectKeepWriter.HashOf(new MemoryStream(bytes)) == hash ? bytes : null);
     }
 
     private MediaFormatException Damaged(string problem, Exception? inner = null) => new(_blockPath, $"{problem} (a damaged person pass; plan again)", inner);

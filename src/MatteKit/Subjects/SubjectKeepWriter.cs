@@ -31,6 +31,15 @@ internal sealed class SubjectKeepWriter : IDisposable
 
     public SubjectKeepWriter(string folder) => _folder = folder;
 
+    /// <summary>
+    /// The largest block file read: keep maps compress to a few kilobytes a frame, so a block this large is not one
+    /// (the reader holds a block in memory to hash and read the same bytes).
+    /// </summary>
+    public const long MaxBlockBytes = 256L << 20;
+
+    /// <summary>A block's SHA-256 as the plan records it (lower-case hex).</summary>
+    public static string HashOf(Stream block) => Convert.ToHexString(SHA256.HashData(block)).ToLowerInvariant();
+
     /// <summary>The file name of block <paramref name="index"/>.</summary>
     public static string BlockName(int index) => $"subject.{index:D5}.keep";
 
@@ -74,7 +83,7 @@ internal sealed class SubjectKeepWriter : IDisposable
         (_writer, _zlib, _raw) = (null, null, null);
         _file!.Commit();
         _finished.Add(_file.FinalPath);
-        using (var stream = File.OpenRead(_file.FinalPath)) _hashes.Add(Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant());
+        using (var stream = File.OpenRead(_file.FinalPath)) _hashes.Add(HashOf(stream));
         _file.Dispose();
         _file = null;
     }

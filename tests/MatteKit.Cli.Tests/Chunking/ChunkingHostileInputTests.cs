@@ -303,7 +303,7 @@ public sealed class ChunkingHostileInputTests
                      ("options.matting.threads", p => p["options"]!["matting"]!["threads"] = 9999),
                      ("options.plate", p => p["options"]!["plate"] = "smuggled"),
                      ("options.output_alpha", p => p["options"]!["output_alpha"] = "/tmp/elsewhere.mp4"),
-                     ("plan of format 2", p => p["format"] = 1),
+                     ("plan of format 3", p => p["format"] = 2),
                      ("options", p => p["options"] = null),
                      ("input", p => p["input"] = null),
                      ("frames", p => p["frames"] = -3),

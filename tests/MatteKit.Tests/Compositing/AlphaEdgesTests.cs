@@ -88,10 +88,11 @@ public sealed class AlphaEdgesTests
     }
 
     [Theory]
-    [InlineData(65f, 0f, 0f, 1f, "AlphaChoke must be a number of pixels from -64 to 64, got 65")]
+    [InlineData(65f, 0f, 0f, 1f, "AlphaChoke must be a whole number of pixels from -64 to 64, got 65")]
+    [InlineData(0.5f, 0f, 0f, 1f, "AlphaChoke must be a whole number of pixels from -64 to 64, got 0.5")]
     [InlineData(0f, -1f, 0f, 1f, "AlphaFeather must be a number of pixels from 0 to 64, got -1")]
     [InlineData(0f, 0f, 0.5f, 0.5f, "the alpha levels must be LOW:HIGH with 0 <= LOW < HIGH <= 1, got 0.5:0.5")]
-    [InlineData(float.NaN, 0f, 0f, 1f, "AlphaChoke must be a number of pixels from -64 to 64, got NaN")]
+    [InlineData(float.NaN, 0f, 0f, 1f, "AlphaChoke must be a whole number of pixels from -64 to 64, got NaN")]
     public void OutOfBoundsSettingsAreOneLine(float choke, float feather, float low, float high, string message)
     {
         var e = Assert.Throws<ArgumentException>(() => new MattingSettings { AlphaChoke = choke, AlphaFeather = feather, AlphaLevelLow = low, AlphaLevelHigh = high }.Validate());

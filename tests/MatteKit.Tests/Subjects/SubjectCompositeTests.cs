@@ -27,13 +27,14 @@ public sealed class SubjectCompositeTests
     /// RVM's alpha could do are printed beside): side by side, the chosen MAD is 1.39x RVM's (the other man's hand and
     /// forearm beside her, which neither mask holds well); crossing in front, 1.34x (her hand and hair over him); and
     /// in the short occlusion, 3 frames where only slivers of the child show between the man's arm and body (the man's
-    /// remembered mask covers the gap) keep less than half of her.
+    /// remembered mask covers the gap) keep less than half of her, 4 since RVM is primed by default (2026-12-07: frames
+    /// 19, 20, 26, 27; frame 26 keeps just under half with the primed network's alpha).
     /// </remarks>
     [SkippableTheory]
     [InlineData("SideBySide", 1.45, 0)]
     [InlineData("CrossingChosenFront", 1.4, 0)]
     [InlineData("CrossingChosenBehind", SubjectScore.MadGoal, 0)]
-    [InlineData("ShortOcclusion", SubjectScore.MadGoal, 3)]
+    [InlineData("ShortOcclusion", SubjectScore.MadGoal, 4)]
     public void TheMatteKeepsOnlyThePersonChosenByAPoint(string name, double madRatio, int missing)
     {
         using var dir = new TempFolder();
