@@ -211,7 +211,13 @@ internal sealed class JobServer : IDisposable
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
             return Refuse(415, "send a job as multipart/form-data: a part 'options' (JSON), then 'input' (the video or image)");
         if (request.ContentLength > maxBody) return TooLarge();
+        long expected = request.ContentLength ?? maxBody;
+        if (!_runner.HasRoomFor(expected)) return Refuse(507, "the server's disk has no room for this upload now; try again once jobs are removed");
         if (!_uploads.Wait(0)) return Refuse(503, "busy: other uploads are under way; try again shortly");
+        // An upload holds one of few slots: one that trickles in (below 1 MB/s on the whole) is cut off, not waited for.
+        var seconds = TimeSpan.FromSeconds(60 + expected / (1 << 20));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(seconds);
         try
         {
             Job job;
@@ -226,13 +232,17 @@ internal sealed class JobServer : IDisposable
             bool queued = false;
             try
             {
-                var result = await ReceiveAsync(context, job, boundary);
+                var result = await ReceiveAsync(context, job, boundary, deadline.Token);
                 queued = result is null;
                 return result ?? TypedResults.Created($"/api/jobs/{job.Id}", new JobCreated(job.Id, "queued"));
             }
             catch (BadHttpRequestException e) when (e.StatusCode == 413)
             {
                 return TooLarge();
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                return Refuse(408, $"the upload took longer than {seconds.TotalSeconds:0} s (at least 1 MB/s is expected); nothing was kept");
             }
             catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
             {
@@ -252,9 +262,8 @@ internal sealed class JobServer : IDisposable
     private IResult TooLarge() => Refuse(413, $"the upload is larger than {_settings.MaxUploadBytes >> 20} MB (--max-upload-mb)");
 
     /// <summary>Reads the parts into the job's folder and queues it; null once queued, else the refusal.</summary>
-    private async Task<IResult?> ReceiveAsync(HttpContext context, Job job, string boundary)
+    private async Task<IResult?> ReceiveAsync(HttpContext context, Job job, string boundary, CancellationToken cancel)
     {
-        var cancel = context.RequestAborted;
         var reader = new MultipartReader(boundary, context.Request.Body) { HeadersCountLimit = 8, HeadersLengthLimit = 8 * 1024 };
         var section = await reader.ReadNextSectionAsync(cancel);
         if (section is null || PartName(section) is not ("options", _))

@@ -17,7 +17,7 @@ namespace MatteKit.Jobs;
 internal sealed partial class JobRunner : IDisposable
 {
     private const string LockName = ".mattekit-jobs.lock";
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
     private readonly JobRunnerOptions _options;
     private readonly FileStream _lock;
@@ -146,18 +146,20 @@ internal sealed partial class JobRunner : IDisposable
     public bool Cancel(string id)
     {
         Job? job = Find(id);
-        if (job is null || job.IsFinished) return false;
+        if (job is null) return false;
         bool wasWaiting;
+        // Under the gate, as the end of a run is: a job either finishes done or is cancelled, never both.
         lock (_gate)
         {
+            if (job.IsFinished) return false;
             wasWaiting = job.State == JobState.Queued;
             if (wasWaiting)
             {
                 job.MarkCancelled();
                 _queued--;
             }
+            job.Cancellation.Cancel();
         }
-        job.Cancellation.Cancel();
         if (wasWaiting) RemoveFolder(job.Folder);
         return true;
     }
@@ -176,12 +178,19 @@ internal sealed partial class JobRunner : IDisposable
         return true;
     }
 
-    /// <summary>Forgets the jobs finished longer ago than the retention, with their folders.</summary>
+    /// <summary>
+    /// Forgets, with their folders, the jobs finished longer ago than the retention, and the earliest finished beyond
+    /// the most kept (<see cref="JobRunnerOptions.MaxFinished"/>).
+    /// </summary>
     public void RemoveExpired()
     {
         var cutoff = DateTimeOffset.UtcNow - _options.Retention;
         List<Job> expired;
-        lock (_gate) expired = _jobs.Values.Where(j => j.Listed && j.FinishedBefore(cutoff)).ToList();
+        lock (_gate)
+        {
+            var finished = _jobs.Values.Where(j => j.Listed && j.FinishedBefore(DateTimeOffset.MaxValue)).OrderBy(j => j.Created).ToList();
+            expired = finished.Where(j => j.FinishedBefore(cutoff)).Union(finished.Take(Math.Max(0, finished.Count - _options.MaxFinished))).ToList();
+        }
         foreach (var job in expired) Forget(job);
     }
 
@@ -222,6 +231,7 @@ internal sealed partial class JobRunner : IDisposable
             {
                 lock (_gate) _running--;
             }
+            RemoveExpired();
         }
     }
 
@@ -232,8 +242,15 @@ internal sealed partial class JobRunner : IDisposable
         {
             CheckFreeSpace(job);
             var summary = Converter.Run(job.Options!, job, cancel);
-            job.MarkDone(summary);
-            return;
+            lock (_gate)
+            {
+                if (!cancel.IsCancellationRequested)
+                {
+                    job.MarkDone(summary);
+                    return;
+                }
+            }
+            job.MarkCancelled(); // cancelled as it finished: its outputs go with it
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -260,6 +277,10 @@ internal sealed partial class JobRunner : IDisposable
         string line = expected ? _options.DescribeError?.Invoke(e) ?? e.Message : $"internal error ({e.GetType().Name}: {e.Message})";
         return line.Replace(job.Folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(job.Folder, ".", StringComparison.Ordinal);
     }
+
+    /// <summary>Whether the jobs' disk has room for an upload of <paramref name="bytes"/> and the outputs' margin.</summary>
+    public bool HasRoomFor(long bytes)
+        => _options.MinFreeBytes == 0 || new DriveInfo(_options.Folder).AvailableFreeSpace >= bytes + _options.MinFreeBytes;
 
     private void CheckFreeSpace(Job job)
     {
@@ -306,6 +327,8 @@ internal sealed partial class JobRunner : IDisposable
         {
             if (!job.IsFinished) job.MarkCancelled();
             RemoveFolder(job.Folder);
+            // A worker that did not stop in time may have written into it meanwhile.
+            if (Directory.Exists(job.Folder)) RemoveFolder(job.Folder);
         }
         _lock.Dispose();
     }

@@ -43,6 +43,21 @@ public sealed class JobRunnerTests
         }
     }
 
+    /// <summary>Beyond the most finished jobs kept, the earliest is forgotten with its folder: what finished jobs hold on disk is bounded.</summary>
+    [Fact]
+    public void OnlyTheMostFinishedJobsKeptStay()
+    {
+        using var temp = new TempFolder();
+        using var runner = new JobRunner(new JobRunnerOptions { Folder = temp.File("jobs"), MaxFinished = 2 });
+        var jobs = Enumerable.Range(0, 3).Select(_ => Copying(runner, Image, ".png")).ToList();
+        WaitUntil(() => jobs.All(j => j.IsFinished), "three image jobs");
+        WaitUntil(() => runner.Jobs.Count == 2, "the earliest finished job forgotten");
+        Assert.Equal(jobs.Skip(1).Select(j => j.Id), runner.Jobs.Select(j => j.Id));
+        Assert.False(Directory.Exists(jobs[0].Folder));
+        Assert.All(jobs.Skip(1), j => Assert.True(Directory.Exists(j.Folder)));
+        Assert.Throws<ArgumentException>(() => new JobRunnerOptions { Folder = temp.File("x"), MaxFinished = 0 }.Validate());
+    }
+
     [SkippableFact]
     public void AJobIsConvertedIntoItsFolderWithItsProgress()
     {
