@@ -98,7 +98,7 @@ internal sealed record ConversionPlan
     /// </summary>
     internal bool IsThisWith(ConversionPlan other, SubjectChoice? choice)
         => (other with { Subject = null }).Sealed().Fingerprint == (this with { Subject = null }).Sealed().Fingerprint
-           && other.Subject?.Choice == choice?.ToString() && other.HasItsPersonPass();
+           && other.Subject?.Choice == choice?.ToString() && other.Subject?.MaskSha256 == choice?.MaskSha256 && other.HasItsPersonPass();
 
     /// <summary>Whether every block of the person pass is in the segments folder as recorded (true without a subject).</summary>
     internal bool HasItsPersonPass() => Subject is not { } subject || Subjects.SubjectKeepReader.AllIntact(Segments, subject.Blocks);

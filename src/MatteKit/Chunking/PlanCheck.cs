@@ -123,6 +123,8 @@ internal static class PlanCheck
         if (plan.Subject is not { } subject) return;
         string at = plan.PlanPath;
         if (string.IsNullOrEmpty(subject.Choice) || subject.Choice.Length > 4096) throw Damaged(at, "subject.choice", "is missing or longer than 4096 characters");
+        if (subject.MaskSha256 is { } mask && !(mask.Length == 64 && mask.All(char.IsAsciiHexDigitLower)))
+            throw Damaged(at, "subject.mask_sha256", "is not a SHA-256 in lower-case hex");
         if (subject.Summary is null || subject.Summary.Length > 4096) throw Damaged(at, "subject.summary", "is missing or longer than 4096 characters");
         int blocks = (plan.Frames + SubjectKeepWriter.BlockFrames - 1) / SubjectKeepWriter.BlockFrames;
         if (subject.Blocks is null || subject.Blocks.Count != blocks)

@@ -48,6 +48,6 @@ internal static class PlanSubjectPass
         if (longer || writer.Frames != frames)
             throw new MediaFormatException(options.Input, $"the person pass read {(longer ? "more than " + frames : writer.Frames.ToString())} frame(s) where the plan counts {frames}; plan again");
         writer.Complete();
-        return new PlannedSubject(choice.ToString(), following.Describe(frames) ?? "", writer.Hashes.ToArray());
+        return new PlannedSubject(choice.ToString(), choice.MaskSha256, following.Describe(frames) ?? "", writer.Hashes.ToArray());
     }
 }

@@ -88,6 +88,11 @@ public sealed record SubjectChoice
     /// <summary>The detector's index (for <see cref="SubjectChoiceKind.Index"/>): people above the score threshold, best first.</summary>
     internal int Index { get; }
 
+    /// <summary>The SHA-256 (lower-case hex) of the mask's pixels and size; null for a choice that is not a mask.</summary>
+    internal string? MaskSha256 => Mask is { } m
+        ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(m.Pixels.Concat(BitConverter.GetBytes(m.Width)).Concat(BitConverter.GetBytes(m.Height)).ToArray())).ToLowerInvariant()
+        : null;
+
     /// <summary>The mask file (for <see cref="SubjectChoiceKind.Mask"/>).</summary>
     internal string? MaskPath { get; }
 
