@@ -21,14 +21,21 @@ internal static class RequestRules
 
     /// <summary>
     /// Whether a Host header names the server bound to <paramref name="bound"/>: a loopback name for a loopback
-    /// address, the address itself otherwise; on every interface (0.0.0.0, ::) any name (the token guards it then).
+    /// address, the address itself otherwise; on every interface (0.0.0.0, ::) a loopback name, this machine's name or
+    /// one of its interfaces' addresses (a name another site's DNS points here is refused: DNS rebinding).
     /// </summary>
     public static bool NamesServer(string? host, IPAddress bound)
     {
-        if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any)) return !string.IsNullOrEmpty(host);
+        if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+            return IsLoopbackHost(host) || (HostName(host) is { } named
+                && (named.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(named, out var own) && OwnAddresses.Value.Contains(own))));
         if (IPAddress.IsLoopback(bound)) return IsLoopbackHost(host);
         return HostName(host) is { } name && IPAddress.TryParse(name, out var ip) && ip.Equals(bound);
     }
+
+    /// <summary>This machine's interfaces' addresses (read once: a server's addresses do not change while it runs).</summary>
+    private static readonly Lazy<HashSet<IPAddress>> OwnAddresses = new(() => System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+        .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address).ToHashSet());
 
     /// <summary>The name of a Host header, less its port and an IPv6 address's brackets; null when empty.</summary>
     private static string? HostName(string? host)
