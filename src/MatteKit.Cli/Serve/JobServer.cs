@@ -53,8 +53,6 @@ internal sealed class JobServer : IDisposable
 
     private static readonly string[] VideoExtensions = { ".mp4", ".m4v", ".mkv", ".mov", ".webm", ".avi", ".gif", ".mpg", ".mpeg", ".ts", ".mts", ".flv", ".wmv", ".ogv", ".3gp" };
 
-    private static readonly string[] ImageExtensions = { ".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff" };
-
     /// <summary>The API's JSON: snake_case names, text as it is (an apostrophe in a message stays one).</summary>
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -277,7 +275,7 @@ internal sealed class JobServer : IDisposable
         }
         catch (UsageException e)
         {
-            return Refuse(400, InFolder(job, e.Message));
+            return Refuse(400, job.Relative(e.Message));
         }
         string? background = null, input = null;
         long allowance = _settings.MaxUploadBytes;
@@ -286,13 +284,13 @@ internal sealed class JobServer : IDisposable
             var (name, fileName) = PartName(section);
             if (name == "background" && background is null)
             {
-                if (Extension(fileName, ImageExtensions) is not { Length: > 0 } extension)
-                    return Refuse(400, $"background: upload an image ({string.Join(", ", ImageExtensions)}) with its file name");
+                if (Extension(fileName, FrameSource.ImageExtensions) is not { Length: > 0 } extension)
+                    return Refuse(400, $"background: upload an image ({string.Join(", ", FrameSource.ImageExtensions)}) with its file name");
                 background = Path.Combine(job.Folder, "background" + extension);
             }
             else if (name == "input")
             {
-                input = Path.Combine(job.Folder, "input" + Extension(fileName, VideoExtensions.Concat(ImageExtensions)));
+                input = Path.Combine(job.Folder, "input" + Extension(fileName, VideoExtensions.Concat(FrameSource.ImageExtensions)));
             }
             else
             {
@@ -316,18 +314,14 @@ internal sealed class JobServer : IDisposable
         }
         catch (UsageException e)
         {
-            return Refuse(400, InFolder(job, e.Message));
+            return Refuse(400, job.Relative(e.Message));
         }
         catch (ArgumentException e)
         {
-            return Refuse(400, InFolder(job, ParameterFlags.Say(e)));
+            return Refuse(400, job.Relative(ParameterFlags.Say(e)));
         }
         return null;
     }
-
-    /// <summary>A message with the job's files named as they are in its folder: a client need not learn where the server keeps jobs.</summary>
-    private static string InFolder(Job job, string message)
-        => message.Replace(job.Folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(job.Folder, ".", StringComparison.Ordinal);
 
     private static (string? Name, string? FileName) PartName(MultipartSection section)
     {

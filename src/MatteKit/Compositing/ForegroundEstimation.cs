@@ -88,47 +88,42 @@ internal sealed class ForegroundEstimation
         }
     }
 
-    // One sweep in place (each pixel uses its neighbours' newest values): per pixel, the 2x2 system
+    // One sweep in place (each pixel uses its neighbours' newest values): per pixel and channel, the 2x2 system
     // [a^2 + W, a(1-a); a(1-a), (1-a)^2 + W] [F; B] = [a I + sum w F_j; (1-a) I + sum w B_j], W = sum w.
     private void Iterate(int w, int h)
     {
+        Span<int> near = stackalloc int[4];
+        Span<float> weight = stackalloc float[4];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
-                int i = y * w + x;
-                float a = _alpha[i];
-                float weights = 0;
-                float f0 = 0, f1 = 0, f2 = 0, b0 = 0, b1 = 0, b2 = 0;
-                void Neighbour(int j, ref float weights, ref float f0, ref float f1, ref float f2, ref float b0, ref float b1, ref float b2)
-                {
-                    float wj = Floor + AlphaWeight * MathF.Abs(a - _alpha[j]);
-                    weights += wj;
-                    f0 += wj * _f[3 * j]; f1 += wj * _f[3 * j + 1]; f2 += wj * _f[3 * j + 2];
-                    b0 += wj * _b[3 * j]; b1 += wj * _b[3 * j + 1]; b2 += wj * _b[3 * j + 2];
-                }
-                if (x > 0) Neighbour(i - 1, ref weights, ref f0, ref f1, ref f2, ref b0, ref b1, ref b2);
-                if (x < w - 1) Neighbour(i + 1, ref weights, ref f0, ref f1, ref f2, ref b0, ref b1, ref b2);
-                if (y > 0) Neighbour(i - w, ref weights, ref f0, ref f1, ref f2, ref b0, ref b1, ref b2);
-                if (y < h - 1) Neighbour(i + w, ref weights, ref f0, ref f1, ref f2, ref b0, ref b1, ref b2);
+                int i = y * w + x, count = 0;
+                if (x > 0) near[count++] = i - 1;
+                if (x < w - 1) near[count++] = i + 1;
+                if (y > 0) near[count++] = i - w;
+                if (y < h - 1) near[count++] = i + w;
+                float a = _alpha[i], weights = 0;
+                for (int k = 0; k < count; k++) weights += weight[k] = Floor + AlphaWeight * MathF.Abs(a - _alpha[near[k]]);
                 float a00 = a * a + weights, a01 = a * (1 - a), a11 = (1 - a) * (1 - a) + weights;
-                float determinant = a00 * a11 - a01 * a01;
-                if (determinant < 1e-9f)
+                float determinant = a00 * a11 - a01 * a01, inverse = 1 / determinant;
+                for (int c = 0; c < 3; c++)
                 {
-                    // No neighbour (a 1x1 level) and alpha 0 or 1: the one colour seen is both.
-                    for (int c = 0; c < 3; c++) _f[3 * i + c] = _b[3 * i + c] = _image[3 * i + c];
-                    continue;
-                }
-                float inverse = 1 / determinant;
-                Solve(i, 0, a, f0, b0);
-                Solve(i, 1, a, f1, b1);
-                Solve(i, 2, a, f2, b2);
-
-                void Solve(int pixel, int c, float alpha, float fs, float bs)
-                {
-                    float image = _image[3 * pixel + c];
-                    float r0 = alpha * image + fs, r1 = (1 - alpha) * image + bs;
-                    _f[3 * pixel + c] = Math.Clamp((a11 * r0 - a01 * r1) * inverse, 0, 1);
-                    _b[3 * pixel + c] = Math.Clamp((a00 * r1 - a01 * r0) * inverse, 0, 1);
+                    int p = 3 * i + c;
+                    if (determinant < 1e-9f)
+                    {
+                        // No neighbour (a 1x1 level) and alpha 0 or 1: the one colour seen is both.
+                        _f[p] = _b[p] = _image[p];
+                        continue;
+                    }
+                    float fs = 0, bs = 0;
+                    for (int k = 0; k < count; k++)
+                    {
+                        fs += weight[k] * _f[3 * near[k] + c];
+                        bs += weight[k] * _b[3 * near[k] + c];
+                    }
+                    float r0 = a * _image[p] + fs, r1 = (1 - a) * _image[p] + bs;
+                    _f[p] = Math.Clamp((a11 * r0 - a01 * r1) * inverse, 0, 1);
+                    _b[p] = Math.Clamp((a00 * r1 - a01 * r0) * inverse, 0, 1);
                 }
             }
     }

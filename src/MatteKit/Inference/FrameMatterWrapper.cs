@@ -12,6 +12,10 @@ internal abstract class FrameMatterWrapper : IFrameMatter
     /// <summary>The runner whose frames this one takes further.</summary>
     public IFrameMatter Inner { get; }
 
+    /// <summary><paramref name="matter"/> or the first runner of type <typeparamref name="T"/> it wraps, however deep; null when none.</summary>
+    public static T? Find<T>(IFrameMatter matter) where T : class, IFrameMatter
+        => matter as T ?? (matter is FrameMatterWrapper wrapper ? Find<T>(wrapper.Inner) : null);
+
     public int FramesPerCall => Inner.FramesPerCall;
     public double ResolvedRatio => Inner.ResolvedRatio;
     public (int Width, int Height) NetworkSize => Inner.NetworkSize;

@@ -47,7 +47,14 @@ internal sealed class Job : IProgress<ConvertProgress>
         get { lock (_gate) return _state; }
     }
 
-    public bool IsFinished => State is JobState.Done or JobState.Failed or JobState.Cancelled;
+    public bool IsFinished => IsFinal(State);
+
+    /// <summary>Whether a job in this state has ended (done, failed or cancelled): the one definition of it.</summary>
+    internal static bool IsFinal(JobState state) => state is JobState.Done or JobState.Failed or JobState.Cancelled;
+
+    /// <summary>A message with this job's files named as they are in its folder: a caller need not learn where the runner keeps jobs.</summary>
+    public string Relative(string message)
+        => message.Replace(Folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(Folder, ".", StringComparison.Ordinal);
 
     /// <summary>The job as it is now, every field from the same moment.</summary>
     public JobSnapshot Snapshot()
@@ -111,7 +118,7 @@ internal sealed class Job : IProgress<ConvertProgress>
         lock (_gate)
         {
             // A final state stays: a late progress report of a cancelled run does not revive it.
-            if (_state is JobState.Done or JobState.Failed or JobState.Cancelled) return;
+            if (IsFinal(_state)) return;
             change();
             _version++;
             woken = _changed;

@@ -188,7 +188,7 @@ internal sealed partial class JobRunner : IDisposable
         List<Job> expired;
         lock (_gate)
         {
-            var finished = _jobs.Values.Where(j => j.Listed && j.FinishedBefore(DateTimeOffset.MaxValue)).OrderBy(j => j.Created).ToList();
+            var finished = _jobs.Values.Where(j => j.Listed && j.IsFinished).OrderBy(j => j.Created).ToList();
             expired = finished.Where(j => j.FinishedBefore(cutoff)).Union(finished.Take(Math.Max(0, finished.Count - _options.MaxFinished))).ToList();
         }
         foreach (var job in expired) Forget(job);
@@ -275,18 +275,20 @@ internal sealed partial class JobRunner : IDisposable
     {
         bool expected = e is MediaFormatException or WeightsFormatException or ArgumentException or IOException or UnauthorizedAccessException;
         string line = expected ? _options.DescribeError?.Invoke(e) ?? e.Message : $"internal error ({e.GetType().Name}: {e.Message})";
-        return line.Replace(job.Folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace(job.Folder, ".", StringComparison.Ordinal);
+        return job.Relative(line);
     }
 
     /// <summary>Whether the jobs' disk has room for an upload of <paramref name="bytes"/> and the outputs' margin.</summary>
-    public bool HasRoomFor(long bytes)
-        => _options.MinFreeBytes == 0 || new DriveInfo(_options.Folder).AvailableFreeSpace >= bytes + _options.MinFreeBytes;
+    public bool HasRoomFor(long bytes) => _options.MinFreeBytes == 0 || FreeBytes >= bytes + _options.MinFreeBytes;
+
+    /// <summary>What the jobs' disk has free now.</summary>
+    private long FreeBytes => new DriveInfo(_options.Folder).AvailableFreeSpace;
 
     private void CheckFreeSpace(Job job)
     {
         if (_options.MinFreeBytes == 0) return;
         long input = File.Exists(job.Options!.Input) ? new FileInfo(job.Options.Input).Length : 0;
-        long free = new DriveInfo(Path.GetFullPath(job.Folder)).AvailableFreeSpace;
+        long free = FreeBytes;
         long needed = _options.MinFreeBytes + input;
         if (free < needed)
             throw new IOException($"the jobs' disk has {free >> 20} MB free, a job needs at least {needed >> 20} MB (its input's size and {_options.MinFreeBytes >> 20} MB for the outputs)");

@@ -6,5 +6,5 @@ namespace MatteKit.Jobs;
 internal sealed record JobSnapshot(string Id, JobState State, JobProgress Progress, string? Error, DateTimeOffset Created,
     DateTimeOffset? Finished, ConvertSummary? Summary, int Version)
 {
-    public bool IsFinished => State is JobState.Done or JobState.Failed or JobState.Cancelled;
+    public bool IsFinished => Job.IsFinal(State);
 }

@@ -29,7 +29,7 @@ public sealed class LiveMatter : IDisposable
     private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, IFrameMatter matter, CompositionBackground background)
     {
         _options = options;
-        _following = ((matter as Conversion.FinishingFrameMatter)?.Inner ?? matter) is Subjects.SubjectFrameMatter subject ? subject.Following : null;
+        _following = FrameMatterWrapper.Find<Subjects.SubjectFrameMatter>(matter)?.Following;
         // A point and the edge controls are in the frame's pixels: never matted at half the frame's size.
         bool mayHalve = options.Subject is null && !options.SubjectChangeable && !options.Matting.HasEdgeControls;
         _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve, _gate, _counters);

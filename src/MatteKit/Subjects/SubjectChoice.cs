@@ -89,9 +89,18 @@ public sealed record SubjectChoice
     internal int Index { get; }
 
     /// <summary>The SHA-256 (lower-case hex) of the mask's pixels and size; null for a choice that is not a mask.</summary>
-    internal string? MaskSha256 => Mask is { } m
-        ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(m.Pixels.Concat(BitConverter.GetBytes(m.Width)).Concat(BitConverter.GetBytes(m.Height)).ToArray())).ToLowerInvariant()
-        : null;
+    internal string? MaskSha256
+    {
+        get
+        {
+            if (Mask is not { } m) return null;
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            hash.AppendData(m.Pixels);
+            hash.AppendData(BitConverter.GetBytes(m.Width));
+            hash.AppendData(BitConverter.GetBytes(m.Height));
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+    }
 
     /// <summary>The mask file (for <see cref="SubjectChoiceKind.Mask"/>).</summary>
     internal string? MaskPath { get; }
