@@ -17,6 +17,9 @@ namespace MatteKit.Jobs;
 internal sealed partial class JobRunner : IDisposable
 {
     private const string LockName = ".mattekit-jobs.lock";
+
+    /// <summary>The file each job folder is made with: only folders holding it are a runner's to remove at start.</summary>
+    private const string MarkerName = ".mattekit-job";
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
     private readonly JobRunnerOptions _options;
@@ -46,7 +49,10 @@ internal sealed partial class JobRunner : IDisposable
         {
             throw new IOException($"{options.Folder}: another mattekit keeps its jobs there ({e.Message.TrimEnd('.')})", e);
         }
-        foreach (var leftover in Directory.EnumerateDirectories(options.Folder).Where(d => JobId().IsMatch(Path.GetFileName(d))))
+        // What a runner killed outright left: its job folders, known by their names and the marker in them (a folder
+        // of the user's that only looks like one is never touched).
+        foreach (var leftover in Directory.EnumerateDirectories(options.Folder)
+                     .Where(d => JobId().IsMatch(Path.GetFileName(d)) && File.Exists(Path.Combine(d, MarkerName)) && new DirectoryInfo(d).LinkTarget is null))
             RemoveFolder(leftover);
         _workers = Enumerable.Range(0, options.ConcurrentJobs)
             .Select(i => new Thread(Work) { IsBackground = true, Name = $"mattekit job {i}" }).ToArray();
@@ -86,6 +92,7 @@ internal sealed partial class JobRunner : IDisposable
             string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var job = new Job(id, Path.Combine(_options.Folder, id), DateTimeOffset.UtcNow);
             Directory.CreateDirectory(job.Folder);
+            File.WriteAllBytes(Path.Combine(job.Folder, MarkerName), []);
             _jobs.Add(id, job);
             _reserved++;
             return job;

@@ -99,15 +99,24 @@ internal sealed class SubjectKeepReader : IDisposable
 
     /// <summary>Whether every block is in <paramref name="folder"/> as <paramref name="hashes"/> recorded.</summary>
     public static bool AllIntact(string folder, IReadOnlyList<string> hashes)
-        => hashes.Select((hash, i) => Intact(Path.Combine(folder, SubjectKeepWriter.BlockName(i)), hash)).All(block => block.Bytes is not null);
+    {
+        try
+        {
+            return hashes.Select((hash, i) => Intact(Path.Combine(folder, SubjectKeepWriter.BlockName(i)), hash)).All(block => block.Bytes is not null);
+        }
+        catch (MediaFormatException)
+        {
+            return false; // not a regular file, or too large to be a block
+        }
+    }
 
-    /// <summary>Whether the block is there, and its bytes when it is the one recorded (null when another, or too large to be one).</summary>
+    /// <summary>Whether the block is there, and its bytes when it is the one recorded (null when another).</summary>
+    /// <exception cref="MediaFormatException">Not a regular file (a FIFO, a device, a folder) or too large to be a block: one line.</exception>
     private static (bool Found, byte[]? Bytes) Intact(string path, string hash)
     {
-        var file = new FileInfo(path);
-        if (!file.Exists) return (false, null);
-        if (file.Length > SubjectKeepWriter.MaxBlockBytes) return (true, null);
-        var bytes = File.ReadAllBytes(path);
+        if (!Path.Exists(path)) return (false, null);
+        // As every file a user can put in place: only a regular file, never more than a block can hold.
+        var bytes = InputFile.ReadAllBytes(path, SubjectKeepWriter.MaxBlockBytes, "a block of keep maps");
         return (true, SubjectKeepWriter.HashOf(new MemoryStream(bytes)) == hash ? bytes : null);
     }
 

@@ -198,14 +198,21 @@ public sealed class JobRunnerTests
         string jobs = temp.File("jobs");
         string leftover = Path.Combine(jobs, new string('a', 32));
         string notAJob = Path.Combine(jobs, "keep-me");
+        // A folder of the user's that only looks like a job's (its name): never a runner's to remove.
+        string looksLikeAJob = Path.Combine(jobs, new string('b', 32));
         Directory.CreateDirectory(leftover);
         Directory.CreateDirectory(notAJob);
+        Directory.CreateDirectory(looksLikeAJob);
+        File.WriteAllText(Path.Combine(looksLikeAJob, "notes.txt"), "the user's");
+        // As a runner makes a job's folder: with its marker.
+        File.WriteAllBytes(Path.Combine(leftover, ".mattekit-job"), []);
         File.WriteAllText(Path.Combine(leftover, "input.mp4"), "left by a runner killed outright");
         Job reserved;
         using (var runner = new JobRunner(new JobRunnerOptions { Folder = jobs }))
         {
             Assert.False(Directory.Exists(leftover));
             Assert.True(Directory.Exists(notAJob));
+            Assert.True(File.Exists(Path.Combine(looksLikeAJob, "notes.txt")));
             var second = Assert.Throws<IOException>(() => new JobRunner(new JobRunnerOptions { Folder = jobs }));
             _log.WriteLine(second.Message);
             reserved = runner.Reserve();

@@ -146,7 +146,21 @@ public sealed class SubjectKeepTests
             .Read(SubjectKeepWriter.BlockFrames, keep));
         Assert.StartsWith($"{second}: is not a block of keep maps", truncated.Message);
 
+        // Not a regular file where a block should be: one line, never a read without end (a FIFO) or of all memory (/dev/zero).
         File.Delete(second);
+        File.CreateSymbolicLink(second, "/dev/zero");
+        var device = Assert.Throws<MediaFormatException>(() => new SubjectKeepReader(dir.Path, hashes, SubjectKeepWriter.BlockFrames + 1, PixelLimit.Default).Read(SubjectKeepWriter.BlockFrames, keep));
+        Assert.Equal($"{second}: is a device, not a block of keep maps; only regular files are read", device.Message);
+        Assert.False(SubjectKeepReader.AllIntact(dir.Path, hashes));
+        File.Delete(second);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", second)) mkfifo.WaitForExit();
+        var fifo = Assert.Throws<MediaFormatException>(() => new SubjectKeepReader(dir.Path, hashes, SubjectKeepWriter.BlockFrames + 1, PixelLimit.Default).Read(SubjectKeepWriter.BlockFrames, keep));
+        Assert.StartsWith($"{second}: is a FIFO (named pipe)", fifo.Message);
+        File.Delete(second);
+        Directory.CreateDirectory(second);
+        Assert.StartsWith($"{second}: is a folder", Assert.Throws<MediaFormatException>(
+            () => new SubjectKeepReader(dir.Path, hashes, SubjectKeepWriter.BlockFrames + 1, PixelLimit.Default).Read(SubjectKeepWriter.BlockFrames, keep)).Message);
+        Directory.Delete(second);
         var missing = Assert.Throws<MediaFormatException>(() => new SubjectKeepReader(dir.Path, hashes, SubjectKeepWriter.BlockFrames + 1, PixelLimit.Default).Read(SubjectKeepWriter.BlockFrames, keep));
         Assert.Equal($"{second}: is missing: the plan's person pass is not all there (plan again)", missing.Message);
         Assert.Throws<ArgumentException>(() => new SubjectKeepReader(dir.Path, hashes, 3 * SubjectKeepWriter.BlockFrames, PixelLimit.Default));
