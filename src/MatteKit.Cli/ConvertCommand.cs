@@ -28,8 +28,16 @@ internal static class ConvertCommand
     private static readonly Option<double?> SegmentationThreshold = OptionValues.Number("--segmentation-threshold",
         "binary mask: 255 where the probability is >= T (0..1)");
     private static readonly Option<OutputType?> Type = OptionValues.Choice("--output-type",
-        "video or png_sequence (default: from each PATH's extension)", "TYPE",
-        new Dictionary<string, OutputType> { ["video"] = OutputType.Video, ["png_sequence"] = OutputType.PngSequence });
+        "video, png_sequence, or exr_sequence (folders of OpenEXR frames: half float, linear-light colour, alpha in A, premultiplied; " +
+        "the alpha output as one channel, Y) (default: from each PATH's extension)", "TYPE",
+        new Dictionary<string, OutputType> { ["video"] = OutputType.Video, ["png_sequence"] = OutputType.PngSequence, ["exr_sequence"] = OutputType.ExrSequence });
+    private static readonly Option<int?> BitDepth = OptionValues.Choice("--bit-depth",
+        "8 (default) or 16: 16-bit PNGs, or ProRes 4444 (.mov) with 16-bit alpha, from the network's unrounded results; " +
+        "H.264, VP9 and GIF hold 8 bits", "BITS", new Dictionary<string, int> { ["8"] = 8, ["16"] = 16 });
+    private static readonly Option<AlphaMode?> AlphaModeOption = OptionValues.Choice("--alpha-mode",
+        "straight or premultiplied colour in outputs with alpha (a composition over --background transparent, an EXR foreground); " +
+        "default: each format's convention (EXR premultiplied, PNG and video straight)", "MODE",
+        new Dictionary<string, AlphaMode> { ["straight"] = AlphaMode.Straight, ["premultiplied"] = AlphaMode.Premultiplied });
     private static readonly Option<string?> Preset = OptionValues.Parsed<string?>("--x264-preset",
         $"H.264 encoder speed: {string.Join(", ", VideoContainer.H264Presets)} (default veryfast); faster leaves more CPU to " +
         "matting, slower makes smaller files at the same --crf", "NAME",
@@ -80,7 +88,7 @@ internal static class ConvertCommand
     {
         foreach (var option in new Option[]
                  {
-                     InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type,
+                     InputSource, OutputComposition, OutputAlpha, OutputForeground, OutputSegmentation, SegmentationThreshold, Type, BitDepth, AlphaModeOption,
                      SharedOptions.Mbps, SharedOptions.Crf, Preset, SharedOptions.Background, InputResize, SeqChunk, Start, Duration, Frames, Warmup,
                      WarmupOrderOption, Priming, NoAudio, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.SubjectTime,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.ReadTimeout).Append(SharedOptions.Quiet))
@@ -119,6 +127,8 @@ internal static class ConvertCommand
             OutputSegmentation = parse.GetValue(OutputSegmentation),
             SegmentationThreshold = (float?)parse.GetValue(SegmentationThreshold),
             OutputType = parse.GetValue(Type) ?? OutputType.Auto,
+            BitDepth = parse.GetValue(BitDepth) ?? 8,
+            AlphaMode = parse.GetValue(AlphaModeOption),
             OutputVideoMbps = parse.GetValue(SharedOptions.Mbps),
             Crf = parse.GetValue(SharedOptions.Crf),
             H264Preset = parse.GetValue(Preset),

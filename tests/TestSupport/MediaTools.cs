@@ -57,6 +57,27 @@ public static class MediaTools
         return Enumerable.Range(0, bytes.Length / size).Select(i => bytes.AsSpan(i * size, size).ToArray()).ToList();
     }
 
+    /// <summary>
+    /// The first frame of <paramref name="path"/> decoded by ffmpeg as float planes (<paramref name="pixelFormat"/>:
+    /// grayf32le, gbrpf32le or gbrapf32le, planes in ffmpeg's order G, B, R, A), each <c>width * height</c> values.
+    /// </summary>
+    public static float[][] DecodeFloatPlanes(string path, string pixelFormat, int width, int height)
+    {
+        int planes = pixelFormat switch { "grayf32le" => 1, "gbrpf32le" => 3, _ => 4 };
+        var bytes = RunBytes("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", pixelFormat, "pipe:1");
+        int size = width * height;
+        Assert.Equal(planes * size * 4, bytes.Length);
+        var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+        return Enumerable.Range(0, planes).Select(p => floats.AsSpan(p * size, size).ToArray()).ToArray();
+    }
+
+    /// <summary>The first frame of <paramref name="path"/> as 16-bit samples (<paramref name="pixelFormat"/>: gray16le, rgb48le, rgba64le), interleaved.</summary>
+    public static ushort[] Decode16(string path, string pixelFormat)
+    {
+        var bytes = RunBytes("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", pixelFormat, "pipe:1");
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bytes).ToArray();
+    }
+
     /// <summary>Runs ffmpeg to make a test input; fails the test if ffmpeg does.</summary>
     public static void Ffmpeg(params string[] args) => RunText("ffmpeg", new[] { "-nostdin", "-v", "error", "-y" }.Concat(args).ToArray());
 

@@ -88,6 +88,48 @@ internal static class Compositor
         }
     }
 
+    /// <summary>Straight RGBA made premultiplied in place: each colour times its alpha, rounded (<c>c * a / 255</c>).</summary>
+    public static void Premultiply(Span<byte> rgba)
+    {
+        for (int i = 0; i + 3 < rgba.Length; i += 4)
+        {
+            int a = rgba[i + 3];
+            if (a == 255) continue;
+            for (int c = 0; c < 3; c++) rgba[i + c] = (byte)((rgba[i + c] * a + 127) / 255);
+        }
+    }
+
+    /// <summary>Unrounded straight RGBA (0..1) made premultiplied in place.</summary>
+    public static void Premultiply(Span<float> rgba)
+    {
+        for (int i = 0; i + 3 < rgba.Length; i += 4)
+            for (int c = 0; c < 3; c++) rgba[i + c] *= rgba[i + 3];
+    }
+
+    /// <summary>
+    /// The unrounded composition of a deep output: <c>fgr * a + bg * (1 - a)</c> with the foreground (interleaved RGB) and
+    /// alpha in 0..1, over <paramref name="backgroundRgb"/> (8-bit, the frame's size) or, when that is empty,
+    /// <paramref name="background"/>.
+    /// </summary>
+    public static void OverDeep(ReadOnlySpan<float> foregroundRgb, ReadOnlySpan<float> alpha, ReadOnlySpan<byte> backgroundRgb, RgbColor background,
+        Span<float> destinationRgb)
+    {
+        if (foregroundRgb.Length < alpha.Length * 3 || destinationRgb.Length < alpha.Length * 3)
+            throw new ArgumentException("foreground, alpha and destination sizes do not agree");
+        bool image = !backgroundRgb.IsEmpty;
+        if (image && backgroundRgb.Length < alpha.Length * 3) throw new ArgumentException("background is smaller than the frame", nameof(backgroundRgb));
+        Span<float> colour = [background.R / 255f, background.G / 255f, background.B / 255f];
+        for (int i = 0; i < alpha.Length; i++)
+        {
+            float a = alpha[i];
+            for (int c = 0; c < 3; c++)
+            {
+                float b = image ? backgroundRgb[3 * i + c] / 255f : colour[c];
+                destinationRgb[3 * i + c] = foregroundRgb[3 * i + c] * a + b * (1 - a);
+            }
+        }
+    }
+
     private static Vector128<byte>[] MakeRgbaGather()
     {
         // Index 255 selects nothing (Shuffle gives 0 there), so the four parts OR together.

@@ -15,13 +15,36 @@ internal sealed class ForegroundEstimation
     /// <summary>Iterations on levels up to <see cref="SmallSide"/> pixels a side, and above (the paper's defaults).</summary>
     private const int SmallIterations = 10, LargeIterations = 2, SmallSide = 32;
 
-    private float[] _image = [], _alpha = [], _f = [], _b = [], _f2 = [], _b2 = [];
+    private float[] _image = [], _alpha = [], _f = [], _b = [], _f2 = [], _b2 = [], _fullAlpha = [];
 
     /// <summary>Writes the estimated foreground of <paramref name="rgb24"/> under <paramref name="alpha"/> into <paramref name="foreground"/> (RGB, 8 bits).</summary>
     public void Estimate(ReadOnlySpan<byte> rgb24, ReadOnlySpan<byte> alpha, int width, int height, Span<byte> foreground)
     {
         int pixels = width * height;
-        if (rgb24.Length < pixels * 3 || alpha.Length < pixels || foreground.Length < pixels * 3)
+        if (foreground.Length < pixels * 3 || alpha.Length < pixels) throw new ArgumentException($"buffers too small for {width}x{height}");
+        Grow(ref _fullAlpha, pixels);
+        for (int i = 0; i < pixels; i++) _fullAlpha[i] = alpha[i] / 255f;
+        Solve(rgb24, _fullAlpha, width, height);
+        for (int i = 0; i < pixels * 3; i++) foreground[i] = (byte)Math.Clamp(MathF.Round(_f[i] * 255), 0, 255);
+    }
+
+    /// <summary>
+    /// As <see cref="Estimate(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, int, Span{byte})"/> from an unrounded alpha
+    /// (0..1) into an unrounded foreground (interleaved RGB, 0..1), for deep outputs.
+    /// </summary>
+    public void Estimate(ReadOnlySpan<byte> rgb24, ReadOnlySpan<float> alpha, int width, int height, Span<float> foreground)
+    {
+        int pixels = width * height;
+        if (foreground.Length < pixels * 3) throw new ArgumentException($"buffers too small for {width}x{height}");
+        Solve(rgb24, alpha, width, height);
+        _f.AsSpan(0, pixels * 3).CopyTo(foreground);
+    }
+
+    // The estimate into _f: interleaved RGB, 0..1.
+    private void Solve(ReadOnlySpan<byte> rgb24, ReadOnlySpan<float> alpha, int width, int height)
+    {
+        int pixels = width * height;
+        if (rgb24.Length < pixels * 3 || alpha.Length < pixels)
             throw new ArgumentException($"buffers too small for {width}x{height}");
         Grow(ref _image, pixels * 3);
         Grow(ref _alpha, pixels);
@@ -49,7 +72,6 @@ internal sealed class ForegroundEstimation
             for (int k = 0; k < iterations; k++) Iterate(w, h);
             (w0, h0) = (w, h);
         }
-        for (int i = 0; i < pixels * 3; i++) foreground[i] = (byte)Math.Clamp(MathF.Round(_f[i] * 255), 0, 255);
     }
 
     private static void Grow(ref float[] buffer, int length)
@@ -58,7 +80,7 @@ internal sealed class ForegroundEstimation
     }
 
     /// <summary>The frame and alpha at w x h, each level pixel the frame pixel under its centre.</summary>
-    private void Sample(ReadOnlySpan<byte> rgb24, ReadOnlySpan<byte> alpha, int width, int height, int w, int h)
+    private void Sample(ReadOnlySpan<byte> rgb24, ReadOnlySpan<float> alpha, int width, int height, int w, int h)
     {
         for (int y = 0; y < h; y++)
         {
@@ -66,7 +88,7 @@ internal sealed class ForegroundEstimation
             for (int x = 0; x < w; x++)
             {
                 int sx = Math.Min(width - 1, (int)((x + 0.5) * width / w)), s = sy * width + sx, d = y * w + x;
-                _alpha[d] = alpha[s] / 255f;
+                _alpha[d] = alpha[s];
                 for (int c = 0; c < 3; c++) _image[3 * d + c] = rgb24[3 * s + c] / 255f;
             }
         }

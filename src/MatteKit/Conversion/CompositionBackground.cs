@@ -102,14 +102,30 @@ internal sealed class CompositionBackground : IDisposable
         var alpha = frame.Alpha.AsSpan(0, pixels);
         if (Transparent)
             Compositor.ToRgba(fgr, alpha, destination);
-        else if (_blur is { } blur)
-            Compositor.OverImage(fgr, alpha, Blurred(blur, frame), destination);
-        else if (_still is { } still)
-            Compositor.OverImage(fgr, alpha, CoveredStill(still, frame.Width, frame.Height), destination);
-        else if (_file is not { } file)
-            Compositor.OverColor(fgr, alpha, _color, destination);
+        else if (Picture(frame) is { IsEmpty: false } picture)
+            Compositor.OverImage(fgr, alpha, picture, destination);
         else
-            Compositor.OverImage(fgr, alpha, NextPicture(file, frame.Width, frame.Height), destination);
+            Compositor.OverColor(fgr, alpha, _color, destination);
+    }
+
+    /// <summary>
+    /// The composition of a deep output, unrounded: RGB over the background from the unrounded foreground and alpha
+    /// (<paramref name="foregroundRgb"/>, <paramref name="alpha"/>, 0..1). Not for a transparent background (that is
+    /// the foreground with its alpha).
+    /// </summary>
+    public void ComposeDeep(FrameSlot frame, ReadOnlySpan<float> foregroundRgb, ReadOnlySpan<float> alpha, Span<float> destinationRgb)
+    {
+        if (Transparent) throw new InvalidOperationException("a transparent composition is the foreground with its alpha");
+        Compositor.OverDeep(foregroundRgb, alpha, Picture(frame), _color, destinationRgb);
+    }
+
+    /// <summary>The background's pixels for this frame (RGB, the frame's size); empty for a colour.</summary>
+    private ReadOnlySpan<byte> Picture(FrameSlot frame)
+    {
+        if (_blur is { } blur) return Blurred(blur, frame);
+        if (_still is { } still) return CoveredStill(still, frame.Width, frame.Height);
+        if (_file is { } file) return NextPicture(file, frame.Width, frame.Height);
+        return default;
     }
 
     private ReadOnlySpan<byte> Blurred(BackgroundBlur blur, FrameSlot frame)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MatteKit.Inference;
+using MatteKit.Media.Ffmpeg;
 
 namespace MatteKit.Conversion;
 
@@ -21,6 +22,7 @@ internal sealed class ConversionPipeline
     private readonly int _queueDepth;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private byte[] _composition = Array.Empty<byte>();
+    private readonly DeepOutputValues _deep = new();
     private long _decodeTicks, _inferenceTicks, _encodeTicks;
     private int _framesDone;
 
@@ -162,6 +164,7 @@ internal sealed class ConversionPipeline
     private bool DecodeInto(FrameSlot slot)
     {
         long t = Stopwatch.GetTimestamp();
+        slot.HasDeep = false; // the runner that mattes it says again whether it kept the unrounded results
         bool got = _source.Read(slot);
         _decodeTicks += Stopwatch.GetTimestamp() - t;
         return got;
@@ -181,28 +184,33 @@ internal sealed class ConversionPipeline
         int pixels = slot.Pixels;
         foreach (var (sink, role) in _outputs)
         {
+            if (sink.Deep)
+            {
+                sink.PutDeep(_deep.For(slot, role, sink.Layout.Channels(), _background), slot);
+                continue;
+            }
             switch (role)
             {
                 case OutputRole.Alpha:
-                    sink.Write(slot.Alpha.AsSpan(0, pixels), slot);
+                    sink.Put(slot.Alpha.AsSpan(0, pixels), slot);
                     break;
                 case OutputRole.Foreground:
-                    sink.Write(slot.Foreground.AsSpan(0, pixels * 3), slot);
+                    sink.Put(slot.Foreground.AsSpan(0, pixels * 3), slot);
                     break;
                 case OutputRole.Segmentation:
-                    sink.Write(slot.Segmentation.AsSpan(0, pixels), slot);
+                    sink.Put(slot.Segmentation.AsSpan(0, pixels), slot);
                     break;
                 case OutputRole.Error:
-                    sink.Write(slot.Error.AsSpan(0, pixels), slot);
+                    sink.Put(slot.Error.AsSpan(0, pixels), slot);
                     break;
                 case OutputRole.Refined:
-                    sink.Write(slot.Refined.AsSpan(0, pixels), slot);
+                    sink.Put(slot.Refined.AsSpan(0, pixels), slot);
                     break;
                 case OutputRole.Composition:
                     int size = pixels * (_background.Transparent ? 4 : 3);
                     if (_composition.Length < size) _composition = new byte[size];
                     _background.Compose(slot, _composition.AsSpan(0, size));
-                    sink.Write(_composition.AsSpan(0, size), slot);
+                    sink.Put(_composition.AsSpan(0, size), slot);
                     break;
             }
         }

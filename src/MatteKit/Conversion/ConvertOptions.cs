@@ -24,6 +24,26 @@ public sealed record ConvertOptions
     public OutputType OutputType { get; init; } = OutputType.Auto;
 
     /// <summary>
+    /// Bits per sample of PNG and ProRes (.mov) outputs: 8 (default) or 16. 16 keeps the network's unrounded alpha and
+    /// foreground: PNGs of 16 bits, ProRes 4444 with 16-bit alpha (ffmpeg's encoder takes 10-bit samples). H.264, VP9 and
+    /// GIF hold 8 bits; OpenEXR (<see cref="OutputType.ExrSequence"/>) is half float whatever this says.
+    /// </summary>
+    public int BitDepth { get; init; } = 8;
+
+    /// <summary>
+    /// How outputs with alpha (a composition over a transparent background; an EXR foreground) store colour; null = each
+    /// format's convention: premultiplied in OpenEXR (in linear light), straight in PNG and video.
+    /// </summary>
+    public AlphaMode? AlphaMode { get; init; }
+
+    /// <summary>Whether an output is deeper than 8 bits, so the runner keeps its unrounded results.</summary>
+    internal bool HasDeepOutput => BitDepth == 16 || OutputType == OutputType.ExrSequence;
+
+    /// <summary>Whether an output holds alpha beside colour, for <see cref="AlphaMode"/>.</summary>
+    internal bool HasOutputWithAlpha
+        => (OutputComposition is not null && Background.IsTransparent) || (OutputForeground is not null && OutputType == OutputType.ExrSequence);
+
+    /// <summary>
     /// Segmentation pass output (8-bit grey: PNG, PNG frames or a video, same rule as <see cref="OutputAlpha"/>): the person probability map, or a binary mask with
     /// <see cref="SegmentationThreshold"/>. Needs weights with the segmentation head (the official .pth files).
     /// </summary>
@@ -128,6 +148,14 @@ public sealed record ConvertOptions
             throw new ArgumentException($"{nameof(SegmentationThreshold)} needs {nameof(OutputSegmentation)}", nameof(SegmentationThreshold));
         if (SegmentationThreshold is { } threshold && !(threshold >= 0 && threshold <= 1))
             throw new ArgumentException($"{nameof(SegmentationThreshold)} must be a number in [0, 1], got {threshold}", nameof(SegmentationThreshold));
+        if (BitDepth is not (8 or 16))
+            throw new ArgumentException($"{nameof(BitDepth)} must be 8 or 16, got {BitDepth}", nameof(BitDepth));
+        if (BitDepth == 16 && OutputType == OutputType.ExrSequence)
+            throw new ArgumentException($"{nameof(BitDepth)} is for PNG and ProRes outputs; {nameof(OutputType.ExrSequence)} is half float", nameof(BitDepth));
+        if (AlphaMode is { } mode && !Enum.IsDefined(mode))
+            throw new ArgumentException($"{nameof(AlphaMode)} must be straight or premultiplied, got {(int)mode}", nameof(AlphaMode));
+        if (AlphaMode is not null && !HasOutputWithAlpha)
+            throw new ArgumentException($"{nameof(AlphaMode)} is for outputs with alpha: a composition over a transparent background, or an EXR foreground; none is asked", nameof(AlphaMode));
         if (OutputVideoMbps is not null && Crf is not null)
             throw new ArgumentException($"give either {nameof(OutputVideoMbps)} or {nameof(Crf)}, not both", nameof(Crf));
         if (OutputVideoMbps is { } mbps && !(mbps > 0 && mbps <= 10_000))

@@ -37,8 +37,16 @@ internal sealed class FinishingFrameMatter : FrameMatterWrapper
         {
             if (slot.Warmup || slot.Alpha.Length < slot.Pixels) continue;
             _edges?.Apply(slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
-            if (_foreground is not null && slot.Foreground.Length >= slot.Pixels * 3)
+            if (slot.HasDeep) _edges?.Apply(slot.AlphaDeep.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
+            if (_foreground is null || slot.Foreground.Length < slot.Pixels * 3) continue;
+            if (!slot.HasDeep)
+            {
                 _foreground.Estimate(slot.Rgb, slot.Alpha, slot.Width, slot.Height, slot.Foreground);
+                continue;
+            }
+            // Once, from the unrounded alpha; the 8-bit foreground is that estimate rounded.
+            _foreground.Estimate(slot.Rgb, slot.AlphaDeep, slot.Width, slot.Height, slot.ForegroundDeep);
+            UnitToBytes.Gray8(slot.ForegroundDeep.AsSpan(0, slot.Pixels * 3), slot.Foreground);
         }
     }
 

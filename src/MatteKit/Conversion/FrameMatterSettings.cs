@@ -45,6 +45,9 @@ internal sealed record FrameMatterSettings
     /// <summary>A plan's chunk: the person pass the plan stored, applied frame by frame; null = none.</summary>
     public StoredSubject? StoredSubject { get; init; }
 
+    /// <summary>Whether an output is deeper than 8 bits: the network's unrounded alpha and foreground are kept (<see cref="FrameSlot.HasDeep"/>).</summary>
+    public bool Deep { get; init; }
+
     /// <summary>Whether the person may be chosen later (a live page): the detector is loaded even without a subject.</summary>
     public bool SubjectChangeable { get; init; }
 
@@ -60,6 +63,7 @@ internal sealed record FrameMatterSettings
         AutoPlate = () => (TemporalMedianPlate.Build(options, out var how), how),
         Subject = options.Subject,
         StoredSubject = options.StoredSubject,
+        Deep = options.HasDeepOutput,
     };
 
     /// <summary>The runner these settings describe, loaded (weights read, sessions not yet built).</summary>
@@ -80,7 +84,7 @@ internal sealed record FrameMatterSettings
     // spinning ORT workers would take time from them (measured on 2 cores: 720p pipeline 3.3 -> 4.8 fps without spinning).
     private RvmFrameMatter OpenRvm()
         => RvmFrameMatter.Load(Matting.Weights, new MatterOptions { Threads = Matting.Threads, Refiner = Matting.Refiner, SpinWhileIdle = false, MaxCachedSizes = MaxCachedSizes },
-            MattingPass, Segmentation, SegmentationThreshold, Matting.DownsampleRatio, FramesPerCall);
+            MattingPass, Segmentation, SegmentationThreshold, Matting.DownsampleRatio, FramesPerCall, Deep);
 
     private SelfieFrameMatter OpenSelfie()
     {
@@ -97,6 +101,6 @@ internal sealed record FrameMatterSettings
         Func<(RgbImage Plate, string Description)> plate = !auto ? () => (PlateFrameMatter.ReadPlate(mode.Plate), mode.Plate)
             : AutoPlate ?? throw new ArgumentException($"Plate {PlateMode.Auto} needs an input to take the plate from");
         return PlateFrameMatter.Load(Matting.Weights, mode.Refinement with { Threads = Matting.Threads }, mode.Plate, plate,
-            mode.ResizePlate, mode.OutputError is not null, mode.OutputRefined is not null);
+            mode.ResizePlate, mode.OutputError is not null, mode.OutputRefined is not null, Deep);
     }
 }

@@ -3,18 +3,19 @@ using MatteKit.Media.Ffmpeg;
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// What one requested output will be (video in a container, folder of PNGs, or one PNG), decided and checked
-/// before any weights are loaded or frames decoded, so that a wrong path fails at once.
+/// What one requested output will be (video in a container, folder of PNGs or EXRs, or one PNG), its depth and alpha
+/// mode, decided and checked before any weights are loaded or frames decoded, so that a wrong path fails at once.
 /// </summary>
 internal sealed class OutputTarget
 {
-    private OutputTarget(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout)
+    private OutputTarget(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout, bool exr = false)
     {
         Role = role;
         Path = path;
         Container = container;
         SinglePng = singlePng;
         Layout = layout;
+        Exr = exr;
     }
 
     public OutputRole Role { get; }
@@ -23,15 +24,28 @@ internal sealed class OutputTarget
     public bool SinglePng { get; }
     public PixelLayout Layout { get; }
 
+    /// <summary>A folder of OpenEXR frames.</summary>
+    public bool Exr { get; }
+
+    /// <summary>RGBA written premultiplied: the alpha mode asked, else the format's convention (EXR yes, PNG and video no).</summary>
+    public bool Premultiply { get; private init; }
+
     public static List<OutputTarget> For(ConvertOptions options, FrameSource source, bool transparent)
     {
         var targets = new List<OutputTarget>();
         void Add(string? path, OutputRole role, PixelLayout layout)
         {
-            if (path is not null) targets.Add(Decide(path, role, layout, options.OutputType, source.IsSingleImage));
+            if (path is null) return;
+            var target = Decide(path, role, options.BitDepth == 16 ? layout.Deep() : layout, options.OutputType, source.IsSingleImage);
+            var mode = options.AlphaMode ?? (target.Exr ? AlphaMode.Premultiplied : AlphaMode.Straight);
+            targets.Add(new OutputTarget(target.Role, target.Path, target.Container, target.SinglePng, target.Layout, target.Exr)
+            {
+                Premultiply = mode == AlphaMode.Premultiplied && target.Layout.HasAlpha(),
+            });
         }
         Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);
-        Add(options.OutputForeground, OutputRole.Foreground, PixelLayout.Rgb24);
+        // An EXR foreground carries its alpha, as compositors take it.
+        Add(options.OutputForeground, OutputRole.Foreground, options.OutputType == OutputType.ExrSequence ? PixelLayout.Rgba32 : PixelLayout.Rgb24);
         Add(options.OutputComposition, OutputRole.Composition, transparent ? PixelLayout.Rgba32 : PixelLayout.Rgb24);
         Add(options.OutputSegmentation, OutputRole.Segmentation, PixelLayout.Gray8);
         Add(options.Plate?.OutputError, OutputRole.Error, PixelLayout.Gray8);
@@ -49,6 +63,12 @@ internal sealed class OutputTarget
         bool isPng = ext.Equals(".png", StringComparison.OrdinalIgnoreCase);
         string supported = $"use {VideoContainer.KnownExtensions} for a video, a folder for PNG frames, or .png for a single image input";
 
+        if (type == OutputType.ExrSequence)
+        {
+            if (ext.Length > 0 && !Directory.Exists(path))
+                throw new MediaFormatException(path, "an EXR output is a folder of frames; give a folder name without an extension");
+            return new OutputTarget(role, path, null, false, layout, exr: true);
+        }
         if (type == OutputType.PngSequence || (type == OutputType.Auto && container is null && !isPng))
         {
             if (type == OutputType.Auto && ext.Length > 0 && !Directory.Exists(path))
@@ -65,7 +85,9 @@ internal sealed class OutputTarget
             throw new MediaFormatException(path, ext.Length == 0
                 ? $"a video output needs a video extension ({VideoContainer.KnownExtensions})"
                 : $"unsupported output extension '{ext}' for a video ({supported})");
-        if (layout == PixelLayout.Rgba32 && !container.SupportsAlpha)
+        if (layout.IsDeep() && container.Name != "mov")
+            throw new MediaFormatException(path, $"{container.Name} video holds 8 bits; for 16 bits use .mov (ProRes 4444), a folder of PNGs or an EXR sequence");
+        if (layout.HasAlpha() && !container.SupportsAlpha)
             throw new MediaFormatException(path, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444), .gif or a folder of PNGs");
         // A missing ffmpeg is reported now rather than after the weights are loaded and the first frame decoded.
         _ = FfmpegTools.Ffmpeg;
@@ -74,8 +96,9 @@ internal sealed class OutputTarget
 
     public FrameSink Open(int width, int height, FrameSource source, ConvertOptions options)
     {
-        if (SinglePng) return new PngFileSink(Path, Layout);
-        if (Container is null) return new PngSequenceSink(Path, Layout);
+        if (Exr) return new ExrSequenceSink(Path, Layout, Premultiply);
+        if (SinglePng) return new PngFileSink(Path, Layout, Premultiply);
+        if (Container is null) return new PngSequenceSink(Path, Layout, Premultiply);
         var encoding = new VideoEncoding
         {
             Width = width,
@@ -92,6 +115,6 @@ internal sealed class OutputTarget
             AudioStartSeconds = options.StartSeconds ?? (options.Frames is { } f ? f.Start / source.FrameRate.PerSecond : null),
             AudioDurationSeconds = options.DurationSeconds ?? (options.Frames is { } g ? source.FrameCountEstimate / source.FrameRate.PerSecond : null),
         };
-        return new VideoFrameSink(Path, Container, encoding);
+        return new VideoFrameSink(Path, Container, encoding, Premultiply);
     }
 }

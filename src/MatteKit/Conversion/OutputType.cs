@@ -7,4 +7,7 @@ public enum OutputType
     Auto,
     Video,
     PngSequence,
+
+    /// <summary>A folder of OpenEXR frames: half float, linear-light colour, premultiplied alpha by default.</summary>
+    ExrSequence,
 }

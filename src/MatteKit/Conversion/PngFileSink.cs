@@ -9,12 +9,12 @@ internal sealed class PngFileSink : FrameSink
 {
     private readonly OutputFile _file;
 
-    public PngFileSink(string path, PixelLayout layout) : base(path, layout)
+    public PngFileSink(string path, PixelLayout layout, bool premultiply) : base(path, layout, premultiply)
     {
         _file = new OutputFile(path);
     }
 
-    public override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
+    protected override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
         => PngWriting.Write(_file.WorkingPath, Layout, frame.Width, frame.Height, pixels);
 
     public override void Commit() => _file.Commit();

@@ -13,12 +13,12 @@ internal sealed class PngSequenceSink : FrameSink
 {
     private readonly OutputFolder _folder;
 
-    public PngSequenceSink(string path, PixelLayout layout) : base(path, layout)
+    public PngSequenceSink(string path, PixelLayout layout, bool premultiply) : base(path, layout, premultiply)
     {
         _folder = new OutputFolder(path);
     }
 
-    public override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
+    protected override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
     {
         var name = frame.SourceName is { } source
             ? System.IO.Path.ChangeExtension(source, ".png")

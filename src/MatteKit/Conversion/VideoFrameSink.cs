@@ -10,13 +10,13 @@ internal sealed class VideoFrameSink : FrameSink
     private readonly int _width;
     private readonly int _height;
 
-    public VideoFrameSink(string path, VideoContainer container, VideoEncoding encoding) : base(path, encoding.Layout)
+    public VideoFrameSink(string path, VideoContainer container, VideoEncoding encoding, bool premultiply) : base(path, encoding.Layout, premultiply)
     {
         _encoder = new VideoEncoder(path, container, encoding);
         (_width, _height) = (encoding.Width, encoding.Height);
     }
 
-    public override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
+    protected override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
     {
         if (frame.Width != _width || frame.Height != _height)
             throw new MediaFormatException(frame.SourceName ?? $"frame {frame.Index}",

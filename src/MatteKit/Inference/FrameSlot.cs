@@ -13,6 +13,19 @@ internal sealed class FrameSlot
     public byte[] Segmentation = Array.Empty<byte>();
     public byte[] Error = Array.Empty<byte>();
     public byte[] Refined = Array.Empty<byte>();
+
+    /// <summary>
+    /// The network's alpha before it was rounded to 8 bits (0..1), for outputs deeper than 8 bits (16-bit PNG and ProRes,
+    /// OpenEXR); valid when <see cref="HasDeep"/>. Whatever changes <see cref="Alpha"/> after the network (a subject kept,
+    /// the edge controls) changes this too.
+    /// </summary>
+    public float[] AlphaDeep = Array.Empty<float>();
+
+    /// <summary>The network's foreground before rounding: interleaved RGB, 0..1, sRGB-encoded as <see cref="Foreground"/>.</summary>
+    public float[] ForegroundDeep = Array.Empty<float>();
+
+    /// <summary>Whether the runner filled <see cref="AlphaDeep"/> and <see cref="ForegroundDeep"/> for this frame.</summary>
+    public bool HasDeep;
     public int Width;
     public int Height;
     public int Index;
@@ -43,6 +56,14 @@ internal sealed class FrameSlot
     {
         EnsureMap(ref Alpha);
         if (Foreground.Length < Pixels * 3) Foreground = new byte[Pixels * 3];
+    }
+
+    /// <summary>Makes the deep buffers (once; slots are reused) and marks them filled: the caller fills them now.</summary>
+    public void EnsureDeepBuffers()
+    {
+        if (AlphaDeep.Length < Pixels) AlphaDeep = new float[Pixels];
+        if (ForegroundDeep.Length < Pixels * 3) ForegroundDeep = new float[Pixels * 3];
+        HasDeep = true;
     }
 
     /// <summary>Grows a one-channel buffer of this slot to the frame size (once; slots are reused).</summary>

@@ -26,17 +26,18 @@ internal sealed class PlateFrameMatter : IFrameMatter
     /// <param name="resizePlate">Scale a plate of another size to the frame's instead of refusing it.</param>
     /// <param name="outputError">Fill <see cref="FrameSlot.Error"/>.</param>
     /// <param name="outputRefined">Fill <see cref="FrameSlot.Refined"/>.</param>
+    /// <param name="deep">Keep the unrounded alpha and foreground too (<see cref="FrameSlot.HasDeep"/>).</param>
     /// <exception cref="MediaFormatException">The plate cannot be read or made.</exception>
     /// <exception cref="ArgumentException">No weights given (where to get them is the message).</exception>
     public static PlateFrameMatter Load(string? weightsPath, PlateMatterOptions refinement, string plateName,
-        Func<(RgbImage Plate, string Description)> plate, bool resizePlate, bool outputError, bool outputRefined)
+        Func<(RgbImage Plate, string Description)> plate, bool resizePlate, bool outputError, bool outputRefined, bool deep = false)
     {
         if (weightsPath is null) throw new ArgumentException(BgmNetwork.DownloadHint);
         var matter = PlateMatter.Load(weightsPath, refinement);
         try
         {
             var (image, description) = plate();
-            return new PlateFrameMatter(matter, refinement, plateName, image, description, resizePlate, outputError, outputRefined);
+            return new PlateFrameMatter(matter, refinement, plateName, image, description, resizePlate, outputError, outputRefined) { Deep = deep };
         }
         catch
         {
@@ -85,6 +86,9 @@ internal sealed class PlateFrameMatter : IFrameMatter
 
     public IFrameMatter OpenAnother() => throw new InvalidOperationException("background-plate mode has no ratio to open another session for");
 
+    /// <summary>Keep the unrounded alpha and foreground for deep outputs too (<see cref="FrameSlot.HasDeep"/>).</summary>
+    public bool Deep { get; init; }
+
     public double ResolvedRatio { get; private set; }
     public (int Width, int Height) NetworkSize { get; private set; }
 
@@ -100,8 +104,15 @@ internal sealed class PlateFrameMatter : IFrameMatter
         if (_plate.Width != slot.Width || _plate.Height != slot.Height) _plate = FitPlate(slot);
         slot.EnsureMatteBuffers();
         var result = _matter.Process(slot.Rgb.AsSpan(0, slot.Pixels * 3), _plate.Pixels, slot.Width, slot.Height);
-        result.AlphaToGray8(slot.Alpha);
-        result.ForegroundToRgb24(slot.Foreground);
+        if (Deep)
+        {
+            DeepPlanes.Keep(result.Alpha, result.Foreground, slot);
+        }
+        else
+        {
+            result.AlphaToGray8(slot.Alpha);
+            result.ForegroundToRgb24(slot.Foreground);
+        }
         if (_outputError)
         {
             slot.EnsureMap(ref slot.Error);

@@ -12,11 +12,13 @@ internal sealed class RvmFrameMatter : IFrameMatter
     private readonly float? _segmentationThreshold;
     private readonly Func<VideoMatter> _open;
     private readonly double? _loadedRatio; // the settings' ratio, for OpenAnother (Ratio may be changing meanwhile)
+    private readonly bool _deep;
     private byte[] _chunk = Array.Empty<byte>();
 
-    private RvmFrameMatter(Func<VideoMatter> open, bool matting, bool segmentation, float? segmentationThreshold, double? ratio, int framesPerCall)
+    private RvmFrameMatter(Func<VideoMatter> open, bool matting, bool segmentation, float? segmentationThreshold, double? ratio, int framesPerCall, bool deep)
     {
         FramesPerCall = framesPerCall;
+        _deep = deep;
         _open = open;
         _segmentationThreshold = segmentationThreshold;
         Ratio = _loadedRatio = ratio;
@@ -41,18 +43,19 @@ internal sealed class RvmFrameMatter : IFrameMatter
     /// are read once, for both passes and for <see cref="OpenAnother"/>): the matting pass when
     /// <paramref name="matting"/>, the segmentation pass when <paramref name="segmentation"/> (a mask at
     /// <paramref name="segmentationThreshold"/>, else the probability), at <paramref name="ratio"/> (null: auto),
-    /// up to <paramref name="framesPerCall"/> frames per network call.
+    /// up to <paramref name="framesPerCall"/> frames per network call; with <paramref name="deep"/>, the unrounded alpha and
+    /// foreground too (<see cref="FrameSlot.HasDeep"/>).
     /// </summary>
     public static RvmFrameMatter Load(string? weightsPath, MatterOptions options, bool matting, bool segmentation,
-        float? segmentationThreshold, double? ratio, int framesPerCall)
+        float? segmentationThreshold, double? ratio, int framesPerCall, bool deep = false)
     {
         var weights = weightsPath is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(weightsPath);
         VideoMatter Open() => weights is null ? VideoMatter.Load(weightsPath, options) : VideoMatter.Load(weights, options);
-        return new RvmFrameMatter(Open, matting, segmentation, segmentationThreshold, ratio, framesPerCall);
+        return new RvmFrameMatter(Open, matting, segmentation, segmentationThreshold, ratio, framesPerCall, deep);
     }
 
     public IFrameMatter OpenAnother()
-        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, _loadedRatio, FramesPerCall);
+        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, _loadedRatio, FramesPerCall, _deep);
 
     public bool HasRatio => true;
 
@@ -108,6 +111,11 @@ internal sealed class RvmFrameMatter : IFrameMatter
             for (int i = 0; i < count; i++) slots[start + i].Rgb.AsSpan(0, frameBytes).CopyTo(_chunk.AsSpan(i * frameBytes));
             frames = _chunk.AsSpan(0, count * frameBytes);
         }
+        if (_deep)
+        {
+            MatteDeep(matter, frames, slots, start, count);
+            return;
+        }
         // Bytes straight from the network: converting there runs on every inference thread.
         var result = matter.ProcessChunkToBytes(frames, count, first.Width, first.Height, Ratio);
         for (int i = 0; i < count; i++)
@@ -117,6 +125,22 @@ internal sealed class RvmFrameMatter : IFrameMatter
             result.ForegroundRgb24.Slice(i * frameBytes, frameBytes).CopyTo(slot.Foreground);
         }
         ResolvedRatio = result.DownsampleRatio;
+    }
+
+    // The float results kept for deep outputs, and rounded here to the 8-bit buffers the other outputs read (half to even,
+    // as the network's own conversion to bytes rounds).
+    private void MatteDeep(VideoMatter matter, ReadOnlySpan<byte> frames, IReadOnlyList<FrameSlot> slots, int start, int count)
+    {
+        var first = slots[start];
+        var chunk = matter.ProcessChunk(frames, count, first.Width, first.Height, Ratio);
+        for (int i = 0; i < count; i++)
+        {
+            var slot = slots[start + i];
+            slot.EnsureDeepBuffers();
+            var result = chunk.Frame(i);
+            DeepPlanes.Keep(result.Alpha, result.Foreground, slot);
+        }
+        ResolvedRatio = chunk.DownsampleRatio;
     }
 
     private void Segment(VideoMatter segmenter, FrameSlot slot)

@@ -17,7 +17,7 @@ namespace MatteKit.Media;
 /// chunk; everything else (including grey/RGB colour-key tRNS) gets alpha 255. <see cref="ReadGray(string, long)"/>
 /// accepts only greyscale images (types 0 and 4, and palettes whose every entry is grey) and drops alpha.
 /// Palette indices beyond the end of PLTE read as black.</para>
-/// <para><b>Writing</b> produces 8-bit, non-interlaced PNGs tagged sRGB, choosing a filter per row by the usual
+/// <para><b>Writing</b> produces 8-bit (or, by <see cref="Write16"/>, 16-bit) non-interlaced PNGs tagged sRGB, choosing a filter per row by the usual
 /// minimum-sum-of-absolute-differences heuristic, compressed with <see cref="CompressionLevel.Fastest"/> unless
 /// told otherwise. The file is written under a temporary name next to the target (<see cref="OutputFile"/>)
 /// and moved over the target only when complete, so a half-written file never stands under the final name.</para>
@@ -75,6 +75,18 @@ internal static class PngFile
     /// <summary>Writes 8-bit RGBA (<c>width * height * 4</c> bytes, interleaved, row-major) as a PNG.</summary>
     public static void WriteRgba(string path, int width, int height, ReadOnlySpan<byte> rgba,
         CompressionLevel level = CompressionLevel.Fastest) => PngWriter.WriteFile(path, width, height, rgba, 4, level);
+
+    /// <summary>
+    /// Writes 16-bit samples (<paramref name="channels"/> = 1 grey, 3 RGB or 4 RGBA per pixel, interleaved, row-major) as
+    /// a 16-bit PNG.
+    /// </summary>
+    public static void Write16(string path, int width, int height, int channels, ReadOnlySpan<ushort> samples,
+        CompressionLevel level = CompressionLevel.Fastest)
+    {
+        var bytes = new byte[samples.Length * 2];
+        for (int i = 0; i < samples.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2 * i), samples[i]);
+        PngWriter.WriteFile(path, width, height, bytes, channels, level, bitDepth: 16);
+    }
 
     /// <summary>Writes one 8-bit channel (<c>width * height</c> bytes, row-major) as a greyscale PNG.</summary>
     public static void WriteGray(string path, int width, int height, ReadOnlySpan<byte> gray,

@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace MatteKit.Media;
 
 /// <summary>
-/// Encodes 8-bit grey, RGB or RGBA as a non-interlaced PNG tagged sRGB, a filter chosen per row by the
+/// Encodes 8- or 16-bit grey, RGB or RGBA as a non-interlaced PNG tagged sRGB, a filter chosen per row by the
 /// minimum-sum-of-absolute-differences heuristic, written through <see cref="OutputFile"/> (temporary name, renamed
 /// when complete).
 /// </summary>
@@ -12,32 +12,34 @@ internal static class PngWriter
 {
     private const int IdatChunkSize = 1 << 16;
 
+    // pixels: samples row by row; 16-bit ones big-endian, as PNG stores them.
     internal static void WriteFile(string path, int width, int height, ReadOnlySpan<byte> pixels, int channels,
-        CompressionLevel level)
+        CompressionLevel level, int bitDepth = 8)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Validate(width, height, pixels.Length, channels);
+        Validate(width, height, pixels.Length, channels, bitDepth);
         using var file = new OutputFile(path);
         using (var fs = new FileStream(file.WorkingPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            Write(fs, width, height, pixels, channels, level);
+            Write(fs, width, height, pixels, channels, level, bitDepth);
         file.Commit();
     }
 
-    private static void Validate(int width, int height, int length, int channels)
+    private static void Validate(int width, int height, int length, int channels, int bitDepth)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        long expected = (long)width * height * channels;
+        if (bitDepth is not (8 or 16)) throw new ArgumentOutOfRangeException(nameof(bitDepth), bitDepth, "8 or 16 bits");
+        long expected = (long)width * height * channels * (bitDepth / 8);
         if (length != expected)
             throw new ArgumentException(
-                $"{width}x{height} pixels with {channels} channel(s) need {expected} bytes, got {length}");
+                $"{width}x{height} pixels with {channels} channel(s) of {bitDepth} bits need {expected} bytes, got {length}");
     }
 
-    /// <summary>Writes an 8-bit PNG (1 = grey, 3 = RGB, 4 = RGBA channels) to <paramref name="output"/>.</summary>
+    /// <summary>Writes an 8- or 16-bit PNG (1 = grey, 3 = RGB, 4 = RGBA channels) to <paramref name="output"/>.</summary>
     internal static void Write(Stream output, int width, int height, ReadOnlySpan<byte> pixels, int channels,
-        CompressionLevel level = CompressionLevel.Fastest)
+        CompressionLevel level = CompressionLevel.Fastest, int bitDepth = 8)
     {
-        Validate(width, height, pixels.Length, channels);
+        Validate(width, height, pixels.Length, channels, bitDepth);
         byte colourType = channels switch
         {
             1 => 0,
@@ -50,7 +52,7 @@ internal static class PngWriter
         Span<byte> ihdr = stackalloc byte[13];
         BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
         BinaryPrimitives.WriteUInt32BigEndian(ihdr[4..], (uint)height);
-        ihdr[8] = 8;
+        ihdr[8] = (byte)bitDepth;
         ihdr[9] = colourType;
         ihdr[10] = ihdr[11] = ihdr[12] = 0;
         WriteChunk(output, "IHDR"u8, ihdr);
@@ -58,7 +60,8 @@ internal static class PngWriter
         // so viewers that colour-manage show them as they are.
         WriteChunk(output, "sRGB"u8, [0]);
 
-        int stride = width * channels;
+        // Filters work on bytes, with the previous pixel a whole pixel's bytes back.
+        int bytesPerPixel = channels * bitDepth / 8, stride = width * bytesPerPixel;
         var candidates = new byte[5][];
         for (int f = 0; f < 5; f++)
         {
@@ -75,7 +78,7 @@ internal static class PngWriter
                 {
                     ReadOnlySpan<byte> cur = pixels.Slice(y * stride, stride);
                     ReadOnlySpan<byte> prev = y == 0 ? zeroRow : pixels.Slice((y - 1) * stride, stride);
-                    int best = ChooseFilter(cur, prev, channels, candidates);
+                    int best = ChooseFilter(cur, prev, bytesPerPixel, candidates);
                     z.Write(candidates[best]);
                 }
             }

@@ -71,6 +71,7 @@ internal sealed class SubjectFrameMatter : FrameMatterWrapper
             if (slot.Warmup) continue;
             _following.Keep(_detector, _segmenter, slot, _keep);
             _keep.ApplyTo(slot.Alpha.AsSpan(0, slot.Pixels));
+            if (slot.HasDeep) _keep.ApplyTo(slot.AlphaDeep.AsSpan(0, slot.Pixels));
         }
     }
 

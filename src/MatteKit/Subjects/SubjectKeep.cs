@@ -37,9 +37,15 @@ internal sealed class SubjectKeep
     public Span<byte> Row(int y) => Values.AsSpan((y - Box.Top) * BoxWidth, BoxWidth);
 
     /// <summary>Multiplies <paramref name="alpha"/> (the frame's, <see cref="Width"/> x <see cref="Height"/>) by the share kept, rounded.</summary>
-    public void ApplyTo(Span<byte> alpha)
+    // 255 keeps alpha as it is and 0 clears it; between, the product rounded to the nearest.
+    public void ApplyTo(Span<byte> alpha) => Apply(alpha, static (a, k) => (byte)((a * k + 127) / 255));
+
+    /// <summary>As <see cref="ApplyTo(Span{byte})"/> on the unrounded alpha (0..1) of a deep output.</summary>
+    public void ApplyTo(Span<float> alpha) => Apply(alpha, static (a, k) => a * k / 255f);
+
+    private void Apply<T>(Span<T> alpha, Func<T, int, T> scale)
     {
-        if (alpha.Length != (long)Width * Height) throw new ArgumentException($"alpha of {alpha.Length} bytes for a {Width}x{Height} keep map", nameof(alpha));
+        if (alpha.Length != (long)Width * Height) throw new ArgumentException($"alpha of {alpha.Length} values for a {Width}x{Height} keep map", nameof(alpha));
         for (int y = 0; y < Height; y++)
         {
             var row = alpha.Slice(y * Width, Width);
@@ -53,11 +59,7 @@ internal sealed class SubjectKeep
             var keep = Row(y);
             var inside = row[Box.Left..Box.Right];
             for (int x = 0; x < inside.Length; x++)
-            {
-                int k = keep[x];
-                // 255 keeps alpha as it is and 0 clears it; between, the product rounded to the nearest.
-                if (k != 255) inside[x] = (byte)((inside[x] * k + 127) / 255);
-            }
+                if (keep[x] != 255) inside[x] = scale(inside[x], keep[x]);
         }
     }
 

@@ -52,7 +52,7 @@ internal sealed class VideoContainer
     /// <summary>ffmpeg output arguments: codec, pixel format and quality for the video, then the audio handling.</summary>
     internal IEnumerable<string> CodecArguments(VideoEncoding e)
     {
-        bool alpha = e.Layout == PixelLayout.Rgba32;
+        bool alpha = e.Layout.HasAlpha();
         bool even = e.Width % 2 == 0 && e.Height % 2 == 0;
         var args = new List<string>();
         if (Name != "gif")
@@ -77,10 +77,13 @@ internal sealed class VideoContainer
                 args.AddRange(Quality(e, defaultCrf: 30, crfNeedsZeroBitrate: true));
                 break;
             case "mov":
-                // ProRes has fixed-quality profiles: 3 = 422 HQ, 4 = 4444 (the one that carries alpha).
+                // ProRes has fixed-quality profiles: 3 = 422 HQ, 4 = 4444 (the one that carries alpha, at 16 bits: its
+                // deepest). 16-bit input goes to 4444 too, colour at 4:4:4; ffmpeg's encoder takes 10-bit samples.
                 args.AddRange(alpha
                     ? new[] { "-c:v", "prores_ks", "-profile:v", "4", "-pix_fmt", "yuva444p10le", "-alpha_bits", "16" }
-                    : new[] { "-c:v", "prores_ks", "-profile:v", "3", "-pix_fmt", "yuv422p10le" });
+                    : e.Layout.IsDeep()
+                        ? new[] { "-c:v", "prores_ks", "-profile:v", "4", "-pix_fmt", "yuv444p10le" }
+                        : new[] { "-c:v", "prores_ks", "-profile:v", "3", "-pix_fmt", "yuv422p10le" });
                 break;
             case "gif":
                 // One palette per frame keeps the filter streaming (a global palette would hold every frame in memory).
