@@ -53,11 +53,16 @@ public static class SharedOptions
 
     public static readonly Option<(double Low, double High)?> AlphaLevels = OptionValues.Parsed<(double Low, double High)?>("--alpha-levels",
         "alpha at or below LOW becomes 0, at or above HIGH becomes 1, linear between (0 <= LOW < HIGH <= 1; 0.05:1 removes faint haze)", "LOW:HIGH",
-        text => text.Split(':') is [var low, var high]
-                && double.TryParse(low, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double l)
-                && double.TryParse(high, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double h)
-                && double.IsFinite(l) && double.IsFinite(h)
-            ? (l, h) : throw new UsageException($"--alpha-levels must be LOW:HIGH, two numbers from 0 to 1, got '{text}'"));
+        text => ParseLevels(text, "--alpha-levels"));
+
+    /// <summary>LOW:HIGH, two finite numbers (their bounds are the library's to check): the flag's, and the live page's <c>alpha_levels</c>.</summary>
+    /// <exception cref="UsageException">Not two numbers; the message names <paramref name="name"/>.</exception>
+    public static (double Low, double High) ParseLevels(string text, string name)
+        => text.Split(':') is [var low, var high]
+           && double.TryParse(low, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double l)
+           && double.TryParse(high, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double h)
+           && double.IsFinite(l) && double.IsFinite(h)
+            ? (l, h) : throw new UsageException($"{name} must be LOW:HIGH, two numbers from 0 to 1, got '{text}'");
 
     public static readonly Option<ForegroundChoice?> Foreground = OptionValues.Choice("--foreground",
         "network (default): the network's foreground colour; estimate: re-estimated from the frame and the final alpha, " +

@@ -198,6 +198,10 @@ internal sealed class PreviewServer : IDisposable
                 LiveStatsJson.WriteCounts(json, matter.Stats);
                 json.WriteString("background", matter.Background);
                 if (matter.Subject is { } subject) json.WriteString("subject", subject);
+                var edges = matter.FinishingSettings;
+                json.WriteNumber("alpha_choke", edges.AlphaChoke);
+                json.WriteNumber("alpha_feather", edges.AlphaFeather);
+                json.WriteString("alpha_levels", $"{edges.AlphaLevelLow.ToString(CultureInfo.InvariantCulture)}:{edges.AlphaLevelHigh.ToString(CultureInfo.InvariantCulture)}");
                 json.WriteString("ratio_asked", matter.DownsampleRatio is { } r ? r.ToString(CultureInfo.InvariantCulture) : "auto");
                 if (matter.RatioFailure is { } failure) json.WriteString("ratio_failure", failure);
                 json.WriteBoolean("transparent", matter.Transparent);
@@ -236,6 +240,7 @@ internal sealed class PreviewServer : IDisposable
             if (root.TryGetProperty("ratio", out var ratio))
                 matter.SetDownsampleRatio(ratio.ValueKind == JsonValueKind.String && ratio.GetString() == "auto" ? null : ratio.GetDouble());
             if (root.TryGetProperty("reset", out var reset) && reset.GetBoolean()) matter.Reset();
+            SetEdges(matter, root);
             if (root.TryGetProperty("subject", out var subject))
                 matter.SetSubject(subject.ValueKind switch
                 {
@@ -245,12 +250,25 @@ internal sealed class PreviewServer : IDisposable
                     _ => throw new FormatException("subject must be a string (largest, center, N, X,Y or everyone) or null"),
                 });
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException or UsageException)
         {
             await RequestRules.AnswerAsync(context, 400, "text/plain", ParameterFlags.Say(e));
             return;
         }
         await RequestRules.AnswerAsync(context, 200, "application/json", StatsJson());
+    }
+
+    // The edge controls: alpha_choke (whole pixels), alpha_feather (sigma), alpha_levels ("LOW:HIGH"); one missing keeps its value.
+    private static void SetEdges(LiveMatter matter, JsonElement root)
+    {
+        bool choke = root.TryGetProperty("alpha_choke", out var chokeValue), feather = root.TryGetProperty("alpha_feather", out var featherValue),
+            levels = root.TryGetProperty("alpha_levels", out var levelsValue);
+        if (!choke && !feather && !levels) return;
+        var now = matter.FinishingSettings;
+        var (low, high) = levels
+            ? SharedOptions.ParseLevels(levelsValue.ValueKind == JsonValueKind.String ? levelsValue.GetString()! : throw new FormatException("alpha_levels must be a string LOW:HIGH"), "alpha_levels")
+            : (now.AlphaLevelLow, now.AlphaLevelHigh);
+        matter.SetAlphaEdges(choke ? chokeValue.GetSingle() : now.AlphaChoke, feather ? featherValue.GetSingle() : now.AlphaFeather, (float)low, (float)high);
     }
 
     private async Task UploadAsync(HttpContext context)

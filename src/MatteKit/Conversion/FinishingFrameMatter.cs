@@ -7,32 +7,44 @@ namespace MatteKit.Conversion;
 /// What finishes whatever another runner mattes, kept to a person or not: the edge controls on the alpha
 /// (<see cref="MattingSettings.AlphaChoke"/>, <see cref="MattingSettings.AlphaFeather"/>, the levels), then the
 /// foreground re-estimated from the frame and that final alpha (<see cref="MattingSettings.EstimateForeground"/>).
-/// Every output and the composition take these. Wraps the outermost runner, so it is the last word on the matte.
+/// Every output and the composition take these, the unrounded values of deep outputs too. Wraps the outermost runner,
+/// so it is the last word on the matte. The settings are read from <see cref="Controls"/> at each call.
 /// </summary>
 internal sealed class FinishingFrameMatter : FrameMatterWrapper
 {
-    private readonly MattingSettings _settings;
-    private readonly AlphaEdges? _edges;
-    private readonly ForegroundEstimation? _foreground;
+    private MattingSettings? _applied;
+    private AlphaEdges? _edges;
+    private ForegroundEstimation? _foreground;
 
-    private FinishingFrameMatter(IFrameMatter inner, MattingSettings settings)
+    private FinishingFrameMatter(IFrameMatter inner, FinishingControls controls)
         : base(inner)
     {
-        _settings = settings;
-        _edges = settings.Edges();
-        _foreground = settings.EstimateForeground ? new ForegroundEstimation() : null;
+        Controls = controls;
     }
 
-    /// <summary><paramref name="inner"/> finished as the settings ask; itself when they ask nothing.</summary>
-    public static IFrameMatter Wrap(IFrameMatter inner, MattingSettings settings)
-        => settings.HasEdgeControls || settings.EstimateForeground ? new FinishingFrameMatter(inner, settings) : inner;
+    /// <summary>The settings this runner and the others of its session read.</summary>
+    public FinishingControls Controls { get; }
 
+    /// <summary>
+    /// <paramref name="inner"/> finished as the settings ask; itself when they ask nothing and may not change
+    /// (<paramref name="changeable"/>: a session whose settings may change later is always wrapped).
+    /// </summary>
+    public static IFrameMatter Wrap(IFrameMatter inner, MattingSettings settings, bool changeable = false)
+        => changeable || settings.HasEdgeControls || settings.EstimateForeground ? new FinishingFrameMatter(inner, new FinishingControls(settings)) : inner;
 
-    public override IFrameMatter OpenAnother() => Wrap(Inner.OpenAnother(), _settings);
+    public override IFrameMatter OpenAnother() => new FinishingFrameMatter(Inner.OpenAnother(), Controls);
 
     public override void Matte(IReadOnlyList<FrameSlot> slots)
     {
         Inner.Matte(slots);
+        var settings = Controls.Settings;
+        if (!ReferenceEquals(settings, _applied))
+        {
+            // The steps keep their buffers between frames; they are made again only when the settings change.
+            _applied = settings;
+            _edges = settings.Edges();
+            _foreground = settings.EstimateForeground ? _foreground ?? new ForegroundEstimation() : null;
+        }
         foreach (var slot in slots)
         {
             if (slot.Warmup || slot.Alpha.Length < slot.Pixels) continue;
@@ -50,9 +62,11 @@ internal sealed class FinishingFrameMatter : FrameMatterWrapper
         }
     }
 
-    protected override string DescribeOwn(int frames)
+    protected override string? DescribeOwn(int frames) => Describe(Controls.Settings);
+
+    /// <summary>The finishing settings in words (<c>alpha edges: levels 0.05:0.9, choke -2 px</c>); null when they ask nothing.</summary>
+    public static string? Describe(MattingSettings s)
     {
-        var s = _settings;
         var parts = new List<string>();
         if (s.AlphaLevelLow > 0 || s.AlphaLevelHigh < 1) parts.Add($"levels {s.AlphaLevelLow:0.###}:{s.AlphaLevelHigh:0.###}");
         if (s.AlphaChoke != 0) parts.Add($"choke {s.AlphaChoke:0.##} px");
@@ -60,6 +74,6 @@ internal sealed class FinishingFrameMatter : FrameMatterWrapper
         var said = new List<string>();
         if (parts.Count > 0) said.Add("alpha edges: " + string.Join(", ", parts));
         if (s.EstimateForeground) said.Add("foreground estimated from the frame and the alpha");
-        return string.Join("; ", said);
+        return said.Count == 0 ? null : string.Join("; ", said);
     }
 }

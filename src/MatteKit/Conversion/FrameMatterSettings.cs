@@ -51,6 +51,9 @@ internal sealed record FrameMatterSettings
     /// <summary>Whether the person may be chosen later (a live page): the detector is loaded even without a subject.</summary>
     public bool SubjectChangeable { get; init; }
 
+    /// <summary>Whether the finishing settings (edge controls, foreground estimation) may change while frames flow (live).</summary>
+    public bool FinishingChangeable { get; init; }
+
     /// <summary>The settings <paramref name="options"/> give.</summary>
     public static FrameMatterSettings From(ConvertOptions options) => new()
     {
@@ -77,7 +80,7 @@ internal sealed record FrameMatterSettings
             : OpenSelfie();
         if (StoredSubject is { } stored) matter = StoredSubjectFrameMatter.Wrap(matter, stored, Matting.MaxPixels);
         else if (Subject is not null || SubjectChangeable) matter = SubjectFrameMatter.Wrap(matter, Subject, Matting.Threads);
-        return FinishingFrameMatter.Wrap(matter, Matting);
+        return FinishingFrameMatter.Wrap(matter, Matting, FinishingChangeable);
     }
 
     // ffmpeg children and the decode/encode threads share the cores with inference (convert and live alike):

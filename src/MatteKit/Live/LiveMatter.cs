@@ -25,13 +25,15 @@ public sealed class LiveMatter : IDisposable
     private readonly LiveWorker _worker;
 
     private readonly Subjects.SubjectFollowing? _following; // whom the runner keeps, when a subject may be chosen
+    private readonly FinishingControls _finishing; // the edge controls every runner of the session reads
 
     private LiveMatter(LiveMatterOptions options, Action<LiveFrame> onFrame, IFrameMatter matter, CompositionBackground background)
     {
         _options = options;
         _following = FrameMatterWrapper.Find<Subjects.SubjectFrameMatter>(matter)?.Following;
+        _finishing = (FrameMatterWrapper.Find<FinishingFrameMatter>(matter) ?? throw new InvalidOperationException("a live runner is always finished")).Controls;
         // A point and the edge controls are in the frame's pixels: never matted at half the frame's size.
-        bool mayHalve = options.Subject is null && !options.SubjectChangeable && !options.Matting.HasEdgeControls;
+        bool mayHalve() => options.Subject is null && !options.SubjectChangeable && !_finishing.Settings.HasEdgeControls;
         _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve, _gate, _counters);
         _worker = new LiveWorker(options, onFrame, background, _gate, _ratios, _counters);
     }
@@ -70,6 +72,7 @@ public sealed class LiveMatter : IDisposable
         Matting = options.Matting,
         Subject = options.Subject,
         SubjectChangeable = options.SubjectChangeable,
+        FinishingChangeable = true, // SetAlphaEdges
         MaxCachedSizes = 2,
     };
 
@@ -139,6 +142,34 @@ public sealed class LiveMatter : IDisposable
 
     /// <summary>Whom the session keeps now (null: everyone), as text; null too when it cannot choose.</summary>
     public string? Subject => _worker.SubjectText(_following);
+
+    /// <summary>
+    /// Changes the edge controls from the next frame on (as <see cref="MattingSettings.AlphaChoke"/>,
+    /// <see cref="MattingSettings.AlphaFeather"/>, <see cref="MattingSettings.AlphaLevelLow"/> and
+    /// <see cref="MattingSettings.AlphaLevelHigh"/>; 0, 0, 0, 1 turns them off). They are in the frame's pixels, so a session
+    /// that mattes at half the frame's size (the live default on a CPU too slow for it, without a subject, the page or edge
+    /// controls at the start) refuses them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value out of its bounds (the message names the setting).</exception>
+    /// <exception cref="InvalidOperationException">The session mattes at half the frame's size.</exception>
+    public void SetAlphaEdges(float choke, float feather, float levelLow, float levelHigh)
+    {
+        var next = _finishing.Settings with { AlphaChoke = choke, AlphaFeather = feather, AlphaLevelLow = levelLow, AlphaLevelHigh = levelHigh };
+        next.Validate();
+        lock (_gate)
+        {
+            if (next.HasEdgeControls && _ratios.MattedAtHalfSize)
+                throw new InvalidOperationException("this session mattes at half the frame's size on this CPU; edge controls are in the frame's pixels: " +
+                                                    "start it with edge controls, a subject or the page to keep the full size");
+            _finishing.Settings = next;
+        }
+    }
+
+    /// <summary>The finishing settings in force (the edge controls and the foreground's source of the matting settings).</summary>
+    internal MattingSettings FinishingSettings => _finishing.Settings;
+
+    /// <summary>The edge controls and foreground estimation in force, in words (<c>alpha edges: choke 2 px</c>); null when none.</summary>
+    public string? AlphaEdges => FinishingFrameMatter.Describe(_finishing.Settings);
 
     /// <summary>Forgets the recurrent state before the next frame (a scene cut, a new person).</summary>
     public void Reset() => _worker.RequestReset();

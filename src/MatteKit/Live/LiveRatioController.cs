@@ -34,15 +34,16 @@ internal sealed class LiveRatioController : IDisposable
     private double? _ratio; // asked for; the worker runs _matter at _matterRatio until the session for _ratio is swapped in
     private double? _matterRatio; // null = the auto side's ratio
     private bool _calibrated, _stepPending, _halved;
-    private readonly bool _mayHalve;
+    private readonly Func<bool> _mayHalve;
     private long _framesSinceSwap, _overloadedFrames, _ratioVersion;
 
     /// <summary>
     /// Over <paramref name="matter"/>, which it then owns, starting at <paramref name="ratio"/> (null: the live default).
     /// <paramref name="mayHalve"/>: whether frames may be matted at half their size (not when the runner reads frame
-    /// coordinates, as a subject chosen by a point does).
+    /// coordinates, as a subject chosen by a point does, or works in the frame's pixels, as the edge controls do), asked
+    /// when the size is chosen.
     /// </summary>
-    public LiveRatioController(IFrameMatter matter, double? ratio, double targetFps, bool mayHalve, object gate, LiveCounters counters)
+    public LiveRatioController(IFrameMatter matter, double? ratio, double targetFps, Func<bool> mayHalve, object gate, LiveCounters counters)
     {
         _matter = matter;
         _mayHalve = mayHalve;
@@ -190,7 +191,7 @@ internal sealed class LiveRatioController : IDisposable
         long start = Stopwatch.GetTimestamp();
         bool fits = CalibrateAt(width, height, start);
         // Also when time ran out before anything fitted (a busy machine): the search at half size then times one side.
-        if (!fits && _mayHalve && Math.Min(width, height) >= MinHalvedSide)
+        if (!fits && _mayHalve() && Math.Min(width, height) >= MinHalvedSide)
         {
             var (hw, hh) = HalfResolution.Size(width, height);
             _halved = true;

@@ -58,9 +58,7 @@ public sealed class PreviewPageTests
                 Assert.True(browser.WaitFor("window.mattekitPreview && window.mattekitPreview.framesDrawn >= 5", TimeSpan.FromSeconds(60)),
                     $"frames drawn: {browser.Evaluate("window.mattekitPreview && window.mattekitPreview.framesDrawn")}");
                 // The alpha drawn is a person's: neither all background nor all foreground.
-                double alphaMean = browser.Evaluate(@"(() => { const c = document.getElementById('alpha');
-                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let s = 0;
-                    for (let i = 0; i < d.length; i += 4) s += d[i]; return s / (d.length / 4); })()")!.GetValue<double>();
+                double alphaMean = AlphaMean(browser);
                 _log.WriteLine($"alpha canvas mean {alphaMean:F1}");
                 Assert.InRange(alphaMean, 5, 250);
                 // The stats move.
@@ -77,6 +75,18 @@ public sealed class PreviewPageTests
                     $"background: {browser.Evaluate("window.mattekitPreview.stats.background")}");
                 long drawn = browser.Evaluate("window.mattekitPreview.framesDrawn")!.GetValue<long>();
                 Assert.True(browser.WaitFor($"window.mattekitPreview.framesDrawn > {drawn + 3}", TimeSpan.FromSeconds(15)), "frames stopped after the change");
+                // The edge controls: a choke of 64 pixels shrinks the person drawn in the alpha view; "no edge controls" undoes it.
+                browser.Evaluate("document.getElementById('choke').value = 64; document.getElementById('setEdges').click()");
+                Assert.True(browser.WaitFor("window.mattekitPreview.stats.alpha_choke === 64", TimeSpan.FromSeconds(10)),
+                    $"choke: {browser.Evaluate("window.mattekitPreview.stats.alpha_choke")}");
+                drawn = browser.Evaluate("window.mattekitPreview.framesDrawn")!.GetValue<long>();
+                Assert.True(browser.WaitFor($"window.mattekitPreview.framesDrawn > {drawn + 3}", TimeSpan.FromSeconds(15)), "frames stopped after the edges changed");
+                double chokedMean = AlphaMean(browser);
+                _log.WriteLine($"alpha canvas mean with a 64-pixel choke {chokedMean:F1} (was {alphaMean:F1})");
+                Assert.True(chokedMean < 0.7 * alphaMean, $"alpha mean {chokedMean:F1} after a 64-pixel choke, {alphaMean:F1} before");
+                Assert.Contains("edges: choke 64 px", browser.Evaluate("document.getElementById('stats').textContent")!.GetValue<string>());
+                browser.Evaluate("document.getElementById('noEdges').click()");
+                Assert.True(browser.WaitFor("window.mattekitPreview.stats.alpha_choke === 0", TimeSpan.FromSeconds(10)), "no edge controls did not take");
                 var png = browser.Screenshot();
                 string output = Path.Combine(AppContext.BaseDirectory, "test-output");
                 Directory.CreateDirectory(output);
@@ -91,6 +101,9 @@ public sealed class PreviewPageTests
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
             var bad = http.PostAsync($"http://127.0.0.1:{port}/control?{token}", new StringContent("{\"background\":\"blur:0\"}", Encoding.UTF8, "application/json")).Result;
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var badChoke = http.PostAsync($"http://127.0.0.1:{port}/control?{token}", new StringContent("{\"alpha_choke\":65}", Encoding.UTF8, "application/json")).Result;
+            Assert.Equal(HttpStatusCode.BadRequest, badChoke.StatusCode);
+            _log.WriteLine($"choke 65: {badChoke.Content.ReadAsStringAsync().Result}");
 
             using (var term = Process.Start("kill", new[] { "-INT", cli.Id.ToString() })) term.WaitForExit();
             Assert.True(cli.WaitForExit(TimeSpan.FromSeconds(10)), "live did not stop");
@@ -105,6 +118,12 @@ public sealed class PreviewPageTests
         using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
         Assert.True(stats.RootElement.GetProperty("resets").GetInt64() >= 1);
     }
+
+    // The mean of the alpha view's grey, 0..255.
+    private static double AlphaMean(HeadlessChromium browser)
+        => browser.Evaluate(@"(() => { const c = document.getElementById('alpha');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let s = 0;
+            for (let i = 0; i < d.length; i += 4) s += d[i]; return s / (d.length / 4); })()")!.GetValue<double>();
 
     [Fact]
     public void PreviewAddressIsLoopbackUnlessGivenAndChecked()

@@ -65,4 +65,43 @@ public sealed class HalfResolutionTests
         fast.Stop();
         Assert.False(fast.Stats.MattedAtHalfSize);
     }
+
+    /// <summary>
+    /// The edge controls changed while frames flow (<see cref="LiveMatter.SetAlphaEdges"/>): taken from the next frame on,
+    /// equal to the same controls applied to the frame's alpha; out of bounds, or asked of a session that mattes at half
+    /// the frame's size (the controls are in the frame's pixels), refused.
+    /// </summary>
+    [Fact]
+    public async Task EdgeControlsChangeFromTheNextFrameAndAHalvedSessionRefusesThem()
+    {
+        var person = global::MatteKit.Media.PngFile.ReadRgb(Path.Combine(global::MatteKit.Tests.TestSupport.SharedData.RepoRoot, "samples", "astronaut.png"));
+        var rgb = global::MatteKit.Media.BilinearResize.Rgb(person, 160, 160).Pixels;
+        var alphas = new List<byte[]>();
+        using (var live = LiveMatter.Start(new LiveMatterOptions { TargetFps = 1, Matting = new() { Threads = 1, DownsampleRatio = 0.5 } }, f => alphas.Add(f.Alpha.ToArray())))
+        {
+            await live.Prepare(160, 160).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Null(live.AlphaEdges);
+            live.Submit(rgb, 160, 160);
+            while (live.Stats.FramesOut < 1) await Task.Delay(20);
+            live.Reset();
+            live.SetAlphaEdges(3, 1.5f, 0.05f, 0.9f);
+            Assert.Equal("alpha edges: levels 0.05:0.9, choke 3 px, feather 1.5 px", live.AlphaEdges);
+            live.Submit(rgb, 160, 160);
+            live.Stop();
+            Assert.Throws<ArgumentException>(() => live.SetAlphaEdges(65, 0, 0, 1));
+        }
+        Assert.Equal(2, alphas.Count);
+        // The same frame from a reset state: the second is the first with the controls applied.
+        var expected = alphas[0].ToArray();
+        new global::MatteKit.Compositing.AlphaEdges(3, 1.5f, 0.05f, 0.9f).Apply(expected, 160, 160);
+        Assert.Equal(expected, alphas[1]);
+        Assert.NotEqual(alphas[0], alphas[1]);
+
+        using var halved = LiveMatter.Start(new LiveMatterOptions { TargetFps = 1000, MaxLatency = TimeSpan.FromSeconds(5), Matting = new() { Threads = 1 } }, _ => { });
+        await halved.Prepare(320, 240).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(halved.Stats.MattedAtHalfSize);
+        var e = Assert.Throws<InvalidOperationException>(() => halved.SetAlphaEdges(2, 0, 0, 1));
+        Assert.Contains("half the frame's size", e.Message);
+        halved.SetAlphaEdges(0, 0, 0, 1); // none: nothing to refuse
+    }
 }
