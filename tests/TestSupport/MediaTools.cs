@@ -71,6 +71,16 @@ public static class MediaTools
         return Enumerable.Range(0, planes).Select(p => floats.AsSpan(p * size, size).ToArray()).ToArray();
     }
 
+    /// <summary>The first video stream's colour tags as ffprobe reads them: matrix, range, primaries, transfer.</summary>
+    public static (string Matrix, string Range, string Primaries, string Transfer) ColorTags(string path)
+    {
+        var text = RunText("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=color_space,color_range,color_primaries,color_transfer",
+            "-of", "json", path);
+        using var doc = JsonDocument.Parse(text);
+        var s = doc.RootElement.GetProperty("streams")[0];
+        return (Str(s, "color_space"), Str(s, "color_range"), Str(s, "color_primaries"), Str(s, "color_transfer"));
+    }
+
     /// <summary>The first frame of <paramref name="path"/> as 16-bit samples (<paramref name="pixelFormat"/>: gray16le, rgb48le, rgba64le), interleaved.</summary>
     public static ushort[] Decode16(string path, string pixelFormat)
     {

@@ -72,6 +72,8 @@ public sealed class DeepOutputCliTests
         _log.WriteLine($"{video.Codec} {video.PixelFormat}, {video.Frames} frames");
         Assert.Equal("prores", video.Codec);
         Assert.Equal("yuva444p12le", video.PixelFormat);
+        // Tagged as the input's colour (an untagged 512x512 clip: BT.601 as SMPTE 170M, tv range), as 8-bit video is.
+        Assert.Equal(("smpte170m", "tv", "smpte170m", "smpte170m"), MediaTools.ColorTags(mov));
         var rgba = MediaTools.Decode16(mov, "rgba64le");
         int levels = Enumerable.Range(0, rgba.Length / 4).Select(i => rgba[4 * i + 3]).Where(v => v is > 0 and < 65535).Distinct().Count();
         _log.WriteLine($"distinct soft alpha levels in frame 0: {levels}");

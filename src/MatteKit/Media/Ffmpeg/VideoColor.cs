@@ -56,6 +56,12 @@ internal sealed record VideoColor(string Matrix, string Range, string Primaries,
     /// <summary>Filter that turns RGB frames into Y'CbCr with this matrix and range (the encoder's pixel format follows it).</summary>
     public string EncodeFilter => $"scale=out_color_matrix={ScaleMatrix}:out_range={Range}";
 
+    /// <summary>
+    /// The conversion of <see cref="EncodeFilter"/> with the tags also set on the frames: ffmpeg's ProRes encoders take the
+    /// colour from the frames, not from the output options (with only those, ffprobe read the .mov as unknown).
+    /// </summary>
+    public string EncodeFilterTaggingFrames => $"{EncodeFilter},setparams=colorspace={Matrix}:range={Range}:color_primaries={Primaries}:color_trc={Transfer}";
+
     /// <summary>The output tags.</summary>
     public IEnumerable<string> TagArguments()
         => new[] { "-colorspace", Matrix, "-color_range", Range, "-color_primaries", Primaries, "-color_trc", Transfer };

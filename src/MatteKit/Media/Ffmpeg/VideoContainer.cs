@@ -60,7 +60,7 @@ internal sealed class VideoContainer
             // swscale's default is BT.601 whatever the size; convert with the input's own matrix and range and tag
             // the stream, so that players decode it as they decode the input.
             var color = e.Color ?? VideoColor.ForSize(e.Width, e.Height);
-            args.AddRange(new[] { "-vf", color.EncodeFilter });
+            args.AddRange(new[] { "-vf", Name == "mov" ? color.EncodeFilterTaggingFrames : color.EncodeFilter });
             args.AddRange(color.TagArguments());
         }
         switch (Name)
