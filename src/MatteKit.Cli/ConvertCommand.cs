@@ -156,6 +156,12 @@ internal static class ConvertCommand
         {
             throw new UsageException(ParameterFlags.Say(e));
         }
+        // The default primes where it can and says nothing elsewhere; a number the user gave that would do nothing is said.
+        if (parse.GetValue(Priming) is > 0 && options.PrimingFrames == 0)
+            throw new UsageException("--priming primes RVM on a file or a folder of images; " +
+                                     (options.Plate is not null ? "the background-plate mode has no recurrent state"
+                                         : options.Matting.Model != MatteModel.Rvm ? "a selfie model has no recurrent state"
+                                         : "a stream is read once") + " (give --priming 0 or leave it out)");
         return options;
     }
 

@@ -165,6 +165,10 @@ public sealed class ConvertCommandTests
         Expect(2, "--downsample-ratio", "convert", Sample, "--output-alpha", dir.File("a.png"), "--downsample-ratio", "2");
         Expect(2, "same path", "convert", Sample, "--output-alpha", dir.File("a.png"), "--output-foreground", dir.File("a.png"));
         Expect(1, "background", "convert", Sample, "--output-composition", dir.File("a.png"), "--background", "plaid");
+        // A priming the user asked for that would do nothing is said, not ignored.
+        Expect(2, "--priming primes RVM on a file or a folder of images; a stream is read once", "convert", "-", "--output-alpha", dir.File("a.mp4"), "--priming", "5");
+        Expect(2, "--priming primes RVM on a file or a folder of images; a selfie model has no recurrent state",
+            "convert", Sample, "--output-alpha", dir.File("a.png"), "--model", "selfie", "--priming", "5");
         Assert.False(File.Exists(dir.File("a.png")));
     }
 
