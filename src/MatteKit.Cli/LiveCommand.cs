@@ -43,6 +43,9 @@ internal static class LiveCommand
         "a page to watch and steer the session (composition, alpha, input, stats; background colour, blur or uploaded image, ratio, reset) at " +
         "http://127.0.0.1:PORT/ with a random token that every request needs (the address printed at start carries it); another address " +
         "only when given ([::1]:PORT, or 0.0.0.0:PORT to open it to the network)", "[ADDR:]PORT", PreviewAddress.Parse);
+    private static readonly Option<bool> Retime = OptionValues.Flag("--retime",
+        "search for the network size again (the live default ratio) instead of taking the one found by an earlier run on this machine " +
+        "with the same weights, threads, size and rate (remembered in ~/.cache/mattekit/live-network-sides.json)");
     private static readonly Option<bool> KeepStateAtCuts = OptionValues.Flag("--no-scene-cut-reset",
         "keep the recurrent state across scene cuts (by default a frame unlike the one before resets it)");
 
@@ -52,7 +55,7 @@ internal static class LiveCommand
         foreach (var option in new Option[]
                  {
                      InputFormat, InputSize, InputFps, Realtime, Loop, Output, OutputAlpha, OutputForeground, OutputV4l2, SharedOptions.Background,
-                     MaxLatency, Stats, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.ReadTimeout, Reconnect, Duration, SharedOptions.Crf, SharedOptions.Mbps, PreviewAt, KeepStateAtCuts,
+                     MaxLatency, Stats, SharedOptions.Subject, SharedOptions.SubjectMask, SharedOptions.SubjectFrame, SharedOptions.ReadTimeout, Reconnect, Duration, SharedOptions.Crf, SharedOptions.Mbps, PreviewAt, KeepStateAtCuts, Retime,
                  }.Concat(SharedOptions.Matting).Append(SharedOptions.Quiet))
             command.Add(option);
         command.Add(Input);
@@ -88,6 +91,9 @@ internal static class LiveCommand
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
                 Background = parse.GetRequiredValue(SharedOptions.Background),
                 ResetOnSceneCut = !parse.GetValue(KeepStateAtCuts),
+                // Searched again with --retime, and the result remembered for the next run.
+                NetworkSideMemoryFile = CacheFolder.Path("live-network-sides.json"),
+                RetimeNetworkSide = parse.GetValue(Retime),
             },
         };
         try
@@ -138,7 +144,8 @@ internal static class LiveCommand
             Console.WriteLine($"live: {stats.FramesIn} frame(s) in, {stats.FramesOut} out, {stats.Dropped} dropped " +
                               $"({(stats.FramesIn == 0 ? 0 : 100.0 * stats.Dropped / stats.FramesIn):0.0}%, {stats.DroppedAtStart} before the first output); " +
                               $"{stats.FpsOut:0.0} fps out; latency p50 {stats.LatencyP50Ms:0.0} ms, p95 {stats.LatencyP95Ms:0.0} ms, max {stats.LatencyMaxMs:0.0} ms; " +
-                              $"ratio {stats.DownsampleRatio:0.###} (network at {stats.NetworkWidth}x{stats.NetworkHeight}, {stats.NetworkMs:0.0} ms a frame)");
+                              $"ratio {stats.DownsampleRatio:0.###} (network at {stats.NetworkWidth}x{stats.NetworkHeight}, {stats.NetworkMs:0.0} ms a frame" +
+                              (stats.NetworkSideRemembered ? ", its size remembered from an earlier run: --retime searches again" : "") + ")");
             Console.Out.Flush();
         }
         return 0;

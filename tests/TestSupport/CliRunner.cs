@@ -24,6 +24,9 @@ public static class CliRunner
         }
     }
 
+    /// <summary>The cache folder the programs run by the tests use (XDG_CACHE_HOME).</summary>
+    public static readonly string TestCache = Path.Combine(Path.GetTempPath(), "mattekit-test-cache");
+
     public static Result Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string>(), args);
 
     /// <summary>The training program (<c>mattekit-train</c>) as a user runs it.</summary>
@@ -75,6 +78,8 @@ public static class CliRunner
         }
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // The programs' cache (live's remembered network sizes, serve's default data) is the tests' own, not the user's.
+        psi.Environment["XDG_CACHE_HOME"] = TestCache;
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         return Process.Start(psi)!;
     }

@@ -48,17 +48,6 @@ internal static class ServeCommand
         return command;
     }
 
-    /// <summary>Where jobs are kept by default: the user's cache folder (XDG_CACHE_HOME, ~/.cache, or LocalApplicationData).</summary>
-    private static string DefaultData()
-    {
-        string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrEmpty(cache) || !Path.IsPathRooted(cache))
-            cache = OperatingSystem.IsWindows()
-                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(cache, "mattekit", "serve");
-    }
-
     private static int Run(ParseResult parse, CancellationToken cancel)
     {
         var address = parse.GetValue(Address) ?? IPAddress.Loopback;
@@ -74,7 +63,7 @@ internal static class ServeCommand
             throw new UsageException($"--jobs must be a whole number from 1 to {Environment.ProcessorCount} (the cores present), got {jobs}");
         var settings = new ServeSettings(address, parse.GetValue(Port) ?? 8080, token, (long)(parse.GetValue(MaxUploadMb) ?? 2048) << 20);
         if (settings.Port > 65535) throw new UsageException($"--port must be a whole number from 0 to 65535, got {settings.Port}");
-        string folder = Path.GetFullPath(parse.GetValue(Data) ?? DefaultData());
+        string folder = Path.GetFullPath(parse.GetValue(Data) ?? CacheFolder.Path("serve")); // the user's cache folder by default
 
         using var runner = new JobRunner(new JobRunnerOptions
         {

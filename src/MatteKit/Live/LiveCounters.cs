@@ -68,7 +68,7 @@ internal sealed class LiveCounters
     }
 
     /// <summary>The numbers now, with what the ratio controller says of the frames' size and matting.</summary>
-    public LiveStats Snapshot((int Width, int Height) frameSize, bool mattedAtHalfSize)
+    public LiveStats Snapshot((int Width, int Height) frameSize, bool mattedAtHalfSize, bool sideRemembered = false)
     {
         long now = Stopwatch.GetTimestamp();
         int recent = 0;
@@ -89,6 +89,7 @@ internal sealed class LiveCounters
             SessionsBuilt = SessionsBuilt,
             SceneCuts = SceneCuts,
             MattedAtHalfSize = mattedAtHalfSize,
+            NetworkSideRemembered = sideRemembered,
             LatencyP50Ms = _latency.Percentile(0.5),
             LatencyP95Ms = _latency.Percentile(0.95),
             LatencyMaxMs = _latency.MaxMs,

@@ -34,7 +34,11 @@ public sealed class LiveMatter : IDisposable
         _finishing = (FrameMatterWrapper.Find<FinishingFrameMatter>(matter) ?? throw new InvalidOperationException("a live runner is always finished")).Controls;
         // A point and the edge controls are in the frame's pixels: never matted at half the frame's size.
         bool mayHalve() => options.Subject is null && !options.SubjectChangeable && !_finishing.Settings.HasEdgeControls;
-        _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve, _gate, _counters);
+        var memory = options.NetworkSideMemoryFile is { } file ? new NetworkSideMemory(file) : null;
+        var m = options.Matting;
+        string pipeline = $"{m.Threads} threads, refiner {m.Refiner?.ToString() ?? "default"}, subject {options.Subject is not null || options.SubjectChangeable}, " +
+                          $"edges {m.HasEdgeControls}, foreground {(m.EstimateForeground ? "estimate" : "network")}";
+        _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve, _gate, _counters, memory, pipeline, options.RetimeNetworkSide);
         _worker = new LiveWorker(options, onFrame, background, _gate, _ratios, _counters);
     }
 
@@ -106,6 +110,18 @@ public sealed class LiveMatter : IDisposable
     {
         CheckSize(width, height);
         return _worker.Prepare(width, height);
+    }
+
+    /// <summary>
+    /// While an input of unknown size opens (a stream): builds the session for the frame size this machine's last run with
+    /// these settings saw, when its network side is remembered (<see cref="LiveMatterOptions.NetworkSideMemoryFile"/>), so
+    /// that the first frames are not dropped while it is built if the size is the same. Does nothing otherwise.
+    /// </summary>
+    internal void PrepareRememberedSize()
+    {
+        (int Width, int Height)? size;
+        lock (_gate) size = _ratios.RememberedSize();
+        if (size is { } s && (long)s.Width * s.Height <= _options.Matting.MaxPixels) _worker.PrepareGuess(s.Width, s.Height);
     }
 
     /// <summary>
@@ -222,7 +238,7 @@ public sealed class LiveMatter : IDisposable
     /// <summary>The numbers so far.</summary>
     public LiveStats Stats
     {
-        get { lock (_gate) return _counters.Snapshot(_ratios.FrameSize, _ratios.MattedAtHalfSize); }
+        get { lock (_gate) return _counters.Snapshot(_ratios.FrameSize, _ratios.MattedAtHalfSize, _ratios.SideRemembered); }
     }
 
     /// <summary>Mattes the frame still waiting, then stops the worker. Rethrows a failure of the session.</summary>

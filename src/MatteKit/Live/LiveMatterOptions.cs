@@ -55,6 +55,17 @@ public sealed record LiveMatterOptions
     /// </summary>
     public bool SubjectChangeable { get; init; }
 
+    /// <summary>
+    /// A file where the live default's network side is remembered between runs, keyed by the machine, the weights, the
+    /// threads, the pipeline, the frame size and the rate: a session that finds its key there builds one network session
+    /// instead of searching (up to four builds, while a stream's first frames are dropped). Null (the library's default):
+    /// search every time; <c>mattekit live</c> gives one in the user's cache folder (<c>--retime</c> searches again).
+    /// </summary>
+    public string? NetworkSideMemoryFile { get; init; }
+
+    /// <summary>With <see cref="NetworkSideMemoryFile"/>: search even where a side is remembered, and remember what the search finds.</summary>
+    public bool RetimeNetworkSide { get; init; }
+
     /// <summary>The composition's background (a colour, transparent, the frame blurred, an image or a video).</summary>
     public Background Background { get; init; } = Background.Green;
 

@@ -35,6 +35,9 @@ internal sealed class LiveRatioController : IDisposable
     private double? _matterRatio; // null = the auto side's ratio
     private bool _calibrated, _stepPending, _halved;
     private readonly Func<bool> _mayHalve;
+    private readonly NetworkSideMemory? _memory; // the side found by earlier runs, or null: search every time
+    private readonly string _pipeline;
+    private readonly bool _retime; // search even where the memory holds a side
     private long _framesSinceSwap, _overloadedFrames, _ratioVersion;
 
     /// <summary>
@@ -43,8 +46,12 @@ internal sealed class LiveRatioController : IDisposable
     /// coordinates, as a subject chosen by a point does, or works in the frame's pixels, as the edge controls do), asked
     /// when the size is chosen.
     /// </summary>
-    public LiveRatioController(IFrameMatter matter, double? ratio, double targetFps, Func<bool> mayHalve, object gate, LiveCounters counters)
+    public LiveRatioController(IFrameMatter matter, double? ratio, double targetFps, Func<bool> mayHalve, object gate, LiveCounters counters,
+        NetworkSideMemory? memory = null, string pipeline = "", bool retime = false)
     {
+        _memory = memory;
+        _retime = retime;
+        _pipeline = pipeline;
         _matter = matter;
         _mayHalve = mayHalve;
         _gate = gate;
@@ -64,6 +71,9 @@ internal sealed class LiveRatioController : IDisposable
 
     /// <summary>Under the lock: why the last change of ratio could not be made; null when none failed.</summary>
     public string? RatioFailure { get; private set; }
+
+    /// <summary>Whether the live default's side came from an earlier run (<see cref="NetworkSideMemory"/>) instead of a search.</summary>
+    public bool SideRemembered { get; private set; }
 
     /// <summary>Under the lock: whether frames are matted at half their size now.</summary>
     public bool MattedAtHalfSize => _halved && _matterRatio is null;
@@ -111,6 +121,21 @@ internal sealed class LiveRatioController : IDisposable
         if (_matterRatio is null && !_calibrated) Calibrate(width, height);
         else Warm(_matter, width, height, _matterRatio, _auto.Side);
     }
+
+    /// <summary>
+    /// While the input opens: the session for a size it may have is built now where that size's side is remembered (not
+    /// halved), so that the first frames are not dropped while it is built; nothing is chosen by it.
+    /// </summary>
+    public void PrepareGuess(int width, int height)
+    {
+        if (_memory is null || _retime || _calibrated || _matterRatio is not null) return;
+        if (_memory.Recall(NetworkSideMemory.Key(_matter.WeightsSource, _pipeline, width, height, _targetFps)) is { Halved: false } known)
+            Warm(_matter, width, height, null, known.Side);
+    }
+
+    /// <summary>The frame size of the newest side remembered for this session's machine, weights, pipeline and rate; null when none.</summary>
+    public (int Width, int Height)? RememberedSize()
+        => _memory is null || _retime || _matterRatio is not null ? null : _memory.NewestSize(_matter.WeightsSource, _pipeline, _targetFps);
 
     /// <summary>Before a frame of this size is matted: the live default ratio is chosen if that is still to be done.</summary>
     public void EnsureCalibrated(int width, int height)
@@ -188,14 +213,26 @@ internal sealed class LiveRatioController : IDisposable
     // frame is matted at half its size instead, and the search runs again there.
     private void Calibrate(int width, int height)
     {
-        long start = Stopwatch.GetTimestamp();
-        bool fits = CalibrateAt(width, height, start);
-        // Also when time ran out before anything fitted (a busy machine): the search at half size then times one side.
-        if (!fits && _mayHalve() && Math.Min(width, height) >= MinHalvedSide)
+        string? key = _memory is null ? null : NetworkSideMemory.Key(_matter.WeightsSource, _pipeline, width, height, _targetFps);
+        if (key is not null && !_retime && _memory!.Recall(key) is { } known && (!known.Halved || _mayHalve() && Math.Min(width, height) >= MinHalvedSide))
         {
-            var (hw, hh) = HalfResolution.Size(width, height);
-            _halved = true;
-            CalibrateAt(hw, hh, start);
+            // One session built instead of up to four: what a stream's first frames were dropped for.
+            _auto.Accept(known.Side);
+            _halved = known.Halved;
+            SideRemembered = true;
+        }
+        else
+        {
+            long start = Stopwatch.GetTimestamp();
+            bool fits = CalibrateAt(width, height, start);
+            // Also when time ran out before anything fitted (a busy machine): the search at half size then times one side.
+            if (!fits && _mayHalve() && Math.Min(width, height) >= MinHalvedSide)
+            {
+                var (hw, hh) = HalfResolution.Size(width, height);
+                _halved = true;
+                CalibrateAt(hw, hh, start);
+            }
+            if (key is not null) _memory!.Remember(key, _auto.Side, _halved);
         }
         Warm(_matter, width, height, null, _auto.Side);
         _calibrated = true;

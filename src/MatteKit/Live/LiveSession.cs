@@ -78,6 +78,11 @@ internal static class LiveSession
         {
             matter.Prepare(size.Width, size.Height);
         }
+        else
+        {
+            // A stream's size is known once it decodes: meanwhile the session for the size seen last time is built.
+            matter.PrepareRememberedSize();
+        }
         if (options.Duration is { } duration) until.CancelAfter(duration);
         FrameRate? probedRate = info?.FrameRate;
 

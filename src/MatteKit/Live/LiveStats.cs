@@ -30,6 +30,9 @@ public sealed record LiveStats
     /// </summary>
     public bool MattedAtHalfSize { get; init; }
 
+    /// <summary>Whether the live default's network side was taken from an earlier run (<see cref="LiveMatterOptions.NetworkSideMemoryFile"/>) rather than searched for.</summary>
+    public bool NetworkSideRemembered { get; init; }
+
     /// <summary>Scene cuts found, each a state reset (<see cref="LiveMatterOptions.ResetOnSceneCut"/>).</summary>
     public long SceneCuts { get; init; }
 

@@ -27,6 +27,7 @@ internal static class LiveStatsJson
         json.WriteNumber("resets", stats.Resets);
         json.WriteNumber("scene_cuts", stats.SceneCuts);
         json.WriteBoolean("matted_at_half_size", stats.MattedAtHalfSize);
+        json.WriteBoolean("network_side_remembered", stats.NetworkSideRemembered);
         json.WriteNumber("ratio_changes", stats.RatioChanges);
         json.WriteNumber("sessions_built", stats.SessionsBuilt);
     }

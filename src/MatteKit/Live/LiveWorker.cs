@@ -31,6 +31,7 @@ internal sealed class LiveWorker : IDisposable
     private byte[] _composition = Array.Empty<byte>();
     private LiveSlot? _waiting;
     private (int Width, int Height)? _prepare;
+    private (int Width, int Height)? _guess; // a size the input may have (the last one remembered), prepared while it opens
     private bool _stopping, _resetRequested;
     private ExceptionDispatchInfo? _failure;
 
@@ -74,6 +75,20 @@ internal sealed class LiveWorker : IDisposable
             Monitor.PulseAll(_gate);
         }
         return ready.Task;
+    }
+
+    /// <summary>
+    /// Builds the session for a size the input may turn out to have, while it opens (a stream's size is known only once
+    /// it decodes): only where the side for that size is remembered, and nothing is decided by it.
+    /// </summary>
+    public void PrepareGuess(int width, int height)
+    {
+        lock (_gate)
+        {
+            if (_stopping || _failure is not null || _prepare is not null || _ratios.FrameSize.Width != 0) return;
+            _guess = (width, height);
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>See <see cref="LiveMatter.Submit"/>: the size and length checked by the caller.</summary>
@@ -190,17 +205,24 @@ internal sealed class LiveWorker : IDisposable
             while (true)
             {
                 LiveSlot? slot;
-                (int Width, int Height)? prepare;
+                (int Width, int Height)? prepare, guess;
                 lock (_gate)
                 {
-                    while (_waiting is null && _prepare is null && !_stopping && _failure is null) Monitor.Wait(_gate);
+                    while (_waiting is null && _prepare is null && _guess is null && !_stopping && _failure is null) Monitor.Wait(_gate);
                     if (_failure is not null) return;
                     prepare = _prepare;
                     _prepare = null;
+                    guess = prepare is null ? _guess : null;
+                    _guess = null;
                     slot = _waiting;
                     _waiting = null;
-                    if (slot is null && prepare is null) return; // stopping, nothing left
+                    if (slot is null && prepare is null && guess is null) return; // stopping, nothing left
                     SwapPending();
+                }
+                if (guess is { } guessed && slot is null)
+                {
+                    _ratios.PrepareGuess(guessed.Width, guessed.Height);
+                    continue;
                 }
                 if (prepare is { } size && slot is null)
                 {

@@ -1,0 +1,85 @@
+using MatteKit.Live;
+using MatteKit.Tests.TestSupport;
+using Xunit;
+
+namespace MatteKit.Tests.Live;
+
+/// <summary>
+/// The live default's network side remembered between runs: recalled by its whole key only, newest first and at most
+/// 64 entries, a damaged, oversized or foreign file read as empty and rewritten, an unwritable place refused quietly;
+/// and a second session with the same settings takes the side the first one's search found (a third, told to retime,
+/// searches again).
+/// </summary>
+public sealed class NetworkSideMemoryTests
+{
+    [Fact]
+    public void RecallsByTheWholeKeyNewestFirstAndKeepsAtMostSixtyFour()
+    {
+        using var dir = new TempFolder();
+        var memory = new NetworkSideMemory(dir.File("sub/sides.json"));
+        string a = NetworkSideMemory.Key("w", "2 threads", 640, 360, 30), b = NetworkSideMemory.Key("w", "2 threads", 1280, 720, 30);
+        Assert.Null(memory.Recall(a));
+        Assert.True(memory.Remember(a, 256, false));
+        Assert.True(memory.Remember(b, 160, true));
+        Assert.Equal((256, false), memory.Recall(a));
+        Assert.Equal((160, true), memory.Recall(b));
+        Assert.Null(memory.Recall(NetworkSideMemory.Key("w", "1 threads", 640, 360, 30)));
+        Assert.Equal((1280, 720), memory.NewestSize("w", "2 threads", 30));
+        Assert.Null(memory.NewestSize("w", "2 threads", 25));
+        memory.Remember(a, 224, false);
+        Assert.Equal((224, false), memory.Recall(a));
+        Assert.Equal((640, 360), memory.NewestSize("w", "2 threads", 30));
+        for (int i = 0; i < 70; i++) memory.Remember(NetworkSideMemory.Key("w", "2 threads", 100 + i, 100, 30), 128, false);
+        Assert.Null(memory.Recall(a)); // the oldest went
+        Assert.Equal((128, false), memory.Recall(NetworkSideMemory.Key("w", "2 threads", 169, 100, 30)));
+        Assert.Empty(Directory.GetFiles(dir.File("sub"), "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"entries\": 3}")]
+    [InlineData("{\"entries\": [{\"key\": \"k\", \"side\": 1000, \"halved\": false}, {\"key\": \"k\", \"side\": \"x\"}]}")]
+    public void ADamagedFileIsReadAsEmptyAndRewritten(string text)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("sides.json"), text);
+        var memory = new NetworkSideMemory(dir.File("sides.json"));
+        Assert.Null(memory.Recall("k"));
+        Assert.True(memory.Remember("k", 192, false));
+        Assert.Equal((192, false), memory.Recall("k"));
+    }
+
+    [Fact]
+    public void AnOversizedFileIsNotReadAndAnUnwritablePlaceIsRefusedQuietly()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("big.json"), "{\"entries\": [" + new string(' ', (int)NetworkSideMemory.MaxBytes) + "]}");
+        Assert.Null(new NetworkSideMemory(dir.File("big.json")).Recall("k"));
+        File.WriteAllText(dir.File("file"), "");
+        var nowhere = new NetworkSideMemory(dir.File("file/sides.json")); // a file where the folder should be
+        Assert.False(nowhere.Remember("k", 192, false));
+        Assert.Null(nowhere.Recall("k"));
+    }
+
+    [Fact]
+    public async Task ASecondSessionTakesTheSideTheFirstFoundAndRetimingSearchesAgain()
+    {
+        using var dir = new TempFolder();
+        var options = new LiveMatterOptions { TargetFps = 1, Matting = new() { Threads = 1 }, NetworkSideMemoryFile = dir.File("sides.json") };
+        async Task<LiveStats> Session(LiveMatterOptions o)
+        {
+            using var live = LiveMatter.Start(o, _ => { });
+            await live.Prepare(160, 96).WaitAsync(TimeSpan.FromSeconds(60));
+            live.Submit(new byte[160 * 96 * 3], 160, 96);
+            live.Stop();
+            return live.Stats;
+        }
+        var first = await Session(options);
+        Assert.False(first.NetworkSideRemembered);
+        Assert.True(File.Exists(dir.File("sides.json")));
+        var second = await Session(options);
+        Assert.True(second.NetworkSideRemembered);
+        Assert.Equal(first.NetworkWidth, second.NetworkWidth);
+        Assert.False((await Session(options with { RetimeNetworkSide = true })).NetworkSideRemembered);
+    }
+}
