@@ -15,6 +15,11 @@ internal static class BgmNetworkWeights
     /// <summary>The backbone an official BGMv2 state dict was trained with, read off its keys.</summary>
     public static BgmBackbone BackboneOf(WeightSet weights)
     {
+        // RVM's MobileNetV3 shares the backbone key names: the decoder's tell the two apart.
+        if (!weights.Contains("decoder.conv4.weight"))
+            throw new WeightsFormatException(weights.Source, weights.Contains("project_mat.conv.weight")
+                ? "a Robust Video Matting model, not BackgroundMattingV2"
+                : "not a BackgroundMattingV2 state dict (tensor 'decoder.conv4.weight' is missing)");
         if (weights.Contains("backbone.features.0.0.weight")) return BgmBackbone.MobileNetV2;
         if (weights.Contains("backbone.layer3.22.conv1.weight")) return BgmBackbone.ResNet101;
         if (weights.Contains("backbone.layer3.5.conv1.weight")) return BgmBackbone.ResNet50;
