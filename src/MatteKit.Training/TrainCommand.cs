@@ -35,7 +35,7 @@ internal static class TrainCommand
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
         var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
         var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);
-        var model = OptionValues.Choice("--model", "rvm (default: Robust Video Matting) or bgmv2 (BackgroundMattingV2: frame and background plate; trains its base network)",
+        var model = OptionValues.Choice("--model", "rvm (default: Robust Video Matting) or bgmv2 (BackgroundMattingV2, frame and background plate: trains its base network and writes the official MattingBase state dict, which the refine stage starts from)",
             "NAME", new Dictionary<string, TrainModel> { ["rvm"] = TrainModel.Rvm, ["bgmv2"] = TrainModel.Bgmv2 });
         var stage = OptionValues.Parsed<string?>("--stage", "bgmv2: base (the base network; the only stage so far)", "NAME",
             text => text, null, "base");

@@ -101,8 +101,6 @@ internal sealed class TrainOptions
     {
         if (Stage is not null && Stage != "base")
             throw new ArgumentException($"--stage {Stage}: only 'base' (the base network) can be trained so far");
-        if (Backbone is not null && Backbone != BgmBackbone.MobileNetV2 && Backbone != BgmBackbone.ResNet50)
-            throw new ArgumentException($"--backbone: mobilenetv2 or resnet50");
         var unsupported = new (string Option, bool Given)[]
         {
             ("--preset", PresetGiven), ("--seq-length", SequenceLength is not null), ("--hr-size", HighSize is not null),
