@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MatteKit.Bgm;
 using MatteKit.CommandLine;
 using MatteKit.Training.Data;
 using MatteKit.Training.Recipe;
@@ -34,16 +35,27 @@ internal static class TrainCommand
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
         var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
         var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);
+        var model = OptionValues.Choice("--model", "rvm (default: Robust Video Matting) or bgmv2 (BackgroundMattingV2, frame and background plate: trains its base network and writes the official MattingBase state dict, which the refine stage starts from)",
+            "NAME", new Dictionary<string, TrainModel> { ["rvm"] = TrainModel.Rvm, ["bgmv2"] = TrainModel.Bgmv2 });
+        var stage = OptionValues.Parsed<string?>("--stage", "bgmv2: base (the base network; the only stage so far)", "NAME",
+            text => text, null, "base");
+        var backbone = OptionValues.Choice("--backbone", "bgmv2 without --weights: mobilenetv2 (default) or resnet50",
+            "NAME", new Dictionary<string, BgmBackbone> { ["mobilenetv2"] = BgmBackbone.MobileNetV2, ["resnet50"] = BgmBackbone.ResNet50 });
 
-        var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU)")
+        var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU), or train BGMv2's base network (--model bgmv2)")
         {
             output, SharedOptions.Weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, highSize, highSeqLength, SharedOptions.Threads, resume, report, validEvery, seed, SharedOptions.Quiet,
+            model, stage, backbone,
         };
         command.SetAction(parse =>
         {
             var options = new TrainOptions
             {
                 Output = parse.GetValue(output) ?? throw new InvalidOperationException("the parser requires --out"),
+                Model = parse.GetValue(model) ?? TrainModel.Rvm,
+                Stage = parse.GetValue(stage),
+                Backbone = parse.GetValue(backbone),
+                PresetGiven = parse.GetResult(preset) is { Implicit: false },
                 Weights = parse.GetValue(SharedOptions.Weights),
                 Cutouts = parse.GetValue(cutouts) ?? Array.Empty<string>(),
                 Backgrounds = parse.GetValue(backgrounds) ?? Array.Empty<string>(),
@@ -67,10 +79,10 @@ internal static class TrainCommand
             try
             {
                 options.Validate();
-                StepMemory.Check(options);
+                if (options.Model == TrainModel.Rvm) StepMemory.Check(options);
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
-            return Run(options, interruption);
+            return options.Model == TrainModel.Bgmv2 ? RunBgm(options, interruption) : Run(options, interruption);
         });
         return command;
     }
@@ -110,6 +122,33 @@ internal static class TrainCommand
             default:
                 log.WriteLine($"mattekit train: {Failure(result)}; stopped after {result.Step} steps, " +
                               (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
+                return 1;
+        }
+    }
+
+    private static int RunBgm(TrainOptions options, TrainingInterruption interruption)
+    {
+        var log = Console.Error;
+        var trainer = new BgmTrainer(options, interruption, log);
+        trainer.Prepare();
+        OutputPreflight.Check(options, trainer.StateBytes, checkpoint: false);
+        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, Array.Empty<string>(), options.Width, options.Height, interruption.Quit);
+        interruption.Quit.ThrowIfCancellationRequested();
+        if (!options.Quiet)
+            foreach (var line in data.Descriptions) log.WriteLine(line);
+        var result = trainer.Run(data);
+        switch (result.End)
+        {
+            case TrainingEnd.Finished:
+                foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+                Console.Out.WriteLine($"wrote {options.Output} (BGMv2 base network)");
+                return 0;
+            case TrainingEnd.Stopped:
+                foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output}");
+                return TrainingInterruption.ExitCode;
+            default:
+                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}");
                 return 1;
         }
     }

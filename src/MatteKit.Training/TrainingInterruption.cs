@@ -29,6 +29,7 @@ internal sealed class TrainingInterruption : IDisposable
     private readonly Stopwatch _sinceLastInterrupt = new();
     private readonly object _gate = new();
     private volatile bool _training, _stopRequested;
+    private string _written = "a checkpoint", _writtenAgain = "the checkpoint";
 
     public TrainingInterruption()
     {
@@ -45,6 +46,13 @@ internal sealed class TrainingInterruption : IDisposable
     /// <summary>From now on a first signal stops training gracefully instead of cancelling.</summary>
     public void TrainingStarted() => _training = true;
 
+    /// <summary>As <see cref="TrainingStarted()"/>, for a run that writes <paramref name="written"/> when stopped, not a checkpoint.</summary>
+    public void TrainingStarted(string written)
+    {
+        (_written, _writtenAgain) = (written, written);
+        _training = true;
+    }
+
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
@@ -58,12 +66,12 @@ internal sealed class TrainingInterruption : IDisposable
             if (_training && !_stopRequested)
             {
                 _stopRequested = true;
-                Console.Error.WriteLine("\nmattekit train: stopping after the current pass; writing a checkpoint (a second Ctrl-C abandons the pass under way)");
+                Console.Error.WriteLine($"\nmattekit train: stopping after the current pass; writing {_written} (a second Ctrl-C abandons the pass under way)");
                 return;
             }
             if (_quit.IsCancellationRequested) return;
             Console.Error.WriteLine(_training
-                ? "\nmattekit train: abandoning the pass under way at the next operation; writing the checkpoint"
+                ? $"\nmattekit train: abandoning the pass under way at the next operation; writing {_writtenAgain}"
                 : "\nmattekit train: cancelling");
             _quit.Cancel();
         }

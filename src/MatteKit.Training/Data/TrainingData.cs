@@ -41,16 +41,7 @@ internal sealed class TrainingData
     /// <summary>One matting batch <c>[1, T, C, h, w]</c>: source, true foreground, true alpha.</summary>
     public (Tensor Source, Tensor Foreground, Tensor Alpha) NextMatting(TrainingRandom rng, int frames, int width, int height)
     {
-        // One item drawn uniformly over all sources' items.
-        int pick = rng.Next(_matting.Sum(m => m.Count));
-        var source = _matting[0];
-        foreach (var m in _matting)
-        {
-            source = m;
-            if (pick < m.Count) break;
-            pick -= m.Count;
-        }
-        var seq = source.Read(pick, rng, frames);
+        var seq = NextSequence(rng, frames);
 
         var layers = seq.Composite is null ? new[] { seq.Foreground, seq.Alpha } : new[] { seq.Foreground, seq.Alpha, seq.Composite };
         layers = Augmentation.ResizedCrop(rng, layers, width, height);
@@ -73,6 +64,41 @@ internal sealed class TrainingData
         }
         var paused = Augmentation.Pause(rng, new[] { src, fgr, pha });
         return (paused[0].unsqueeze(0), paused[1].unsqueeze(0), paused[2].unsqueeze(0));
+    }
+
+    /// <summary>
+    /// One BGMv2 sample <c>[C, h, w]</c>: source, plate, true foreground, true alpha. The ground truth (one frame,
+    /// a clip's composite not used) and a background are cropped, flipped and colour-jittered each on its own, the
+    /// source composited over the background; the plate is the same background with its own sensor noise.
+    /// </summary>
+    public (Tensor Source, Tensor Plate, Tensor Foreground, Tensor Alpha) NextPlateMatting(TrainingRandom rng, int width, int height)
+    {
+        var backgrounds = _backgrounds ?? throw new InvalidOperationException("plate training composites over backgrounds (checked with the options)");
+        var seq = NextSequence(rng, 1);
+        var layers = Augmentation.ResizedCrop(rng, new[] { seq.Foreground, seq.Alpha }, width, height);
+        layers = Augmentation.MaybeFlip(rng, layers);
+        var fgr = Augmentation.Colour(rng, layers[0]);
+        var pha = layers[1].clamp(0, 1);
+        var b = Augmentation.ResizedCrop(rng, new[] { backgrounds.Read(rng, 1) }, width, height);
+        b = Augmentation.MaybeFlip(rng, b);
+        var background = Augmentation.Colour(rng, b[0]);
+        var src = Augmentation.Noise(rng, fgr * pha + background * (1 - pha));
+        var plate = Augmentation.Noise(rng, background);
+        return (src[0], plate[0], fgr[0], pha[0]);
+    }
+
+    /// <summary>One ground-truth item drawn uniformly over all sources' items, <paramref name="frames"/> long.</summary>
+    private MattingSequence NextSequence(TrainingRandom rng, int frames)
+    {
+        int pick = rng.Next(_matting.Sum(m => m.Count));
+        var source = _matting[0];
+        foreach (var m in _matting)
+        {
+            source = m;
+            if (pick < m.Count) break;
+            pick -= m.Count;
+        }
+        return source.Read(pick, rng, frames);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace MatteKit.Training.Network;
 /// <summary>
 /// RVM's ResNet50 encoder (torchvision's, the last stage dilated instead of strided): features after the stem
 /// (1/2), layer1 (1/4), layer2 (1/8) and layer4 (1/16). Unlike MobileNetV3, the official ResNet50 encoder does not
-/// normalise its input.
+/// normalise its input. BGMv2 uses the same encoder with a 6-channel stem (frame and plate).
 /// </summary>
 internal sealed class ResNet50Backbone : Module<Tensor, Tensor[]>, IBackbone
 {
@@ -15,9 +15,9 @@ internal sealed class ResNet50Backbone : Module<Tensor, Tensor[]>, IBackbone
 
     private readonly Module<Tensor, Tensor> _conv1, _bn1, _layer1, _layer2, _layer3, _layer4;
 
-    public ResNet50Backbone() : base(nameof(ResNet50Backbone))
+    public ResNet50Backbone(long inputChannels = 3) : base(nameof(ResNet50Backbone))
     {
-        _conv1 = Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        _conv1 = Conv2d(inputChannels, 64, 7, stride: 2, padding: 3, bias: false);
         _bn1 = BatchNorm2d(64);
         long inChannels = 64, dilation = 1;
         Module<Tensor, Tensor> Layer(long planes, int blocks, long stride, bool dilate)

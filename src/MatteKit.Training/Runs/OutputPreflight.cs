@@ -23,15 +23,13 @@ internal static class OutputPreflight
     private const double StepsPerSecondBound = 10;
 
     /// <param name="stateBytes">The network's tensors: --out holds them once, the checkpoint thrice (with Adam's two moments).</param>
-    public static void Check(TrainOptions options, long stateBytes)
+    /// <param name="checkpoint">Whether the run writes a checkpoint (BGMv2's base stage does not).</param>
+    public static void Check(TrainOptions options, long stateBytes, bool checkpoint = true)
     {
         long steps = options.Steps ?? (long)Math.Ceiling((options.Minutes ?? throw new InvalidOperationException("Validate requires --minutes or --steps")) * 60 * StepsPerSecondBound);
         long history = steps * HistoryBytesPerStep;
-        var outputs = new List<(string Option, string Path, long Bytes)>
-        {
-            ("--out", options.Output, stateBytes + (1 << 20)),
-            ("the checkpoint", options.CheckpointPath, 3 * stateBytes + history + (1 << 20)),
-        };
+        var outputs = new List<(string Option, string Path, long Bytes)> { ("--out", options.Output, stateBytes + (1 << 20)) };
+        if (checkpoint) outputs.Add(("the checkpoint", options.CheckpointPath, 3 * stateBytes + history + (1 << 20)));
         if (options.Report is not null) outputs.Add(("--report", options.Report, ReportBaseBytes + history));
 
         foreach (var (option, path, _) in outputs)

@@ -1,3 +1,4 @@
+using MatteKit.Bgm;
 using MatteKit.Conversion;
 using MatteKit.Training.Recipe;
 
@@ -18,6 +19,16 @@ internal sealed class TrainOptions
     public const long MaxBatchPixels = 64L * 1024 * 1024;
 
     public required string Output { get; init; }
+    public TrainModel Model { get; init; } = TrainModel.Rvm;
+
+    /// <summary>BGMv2: the stage (only <c>base</c> so far); null when not given.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>BGMv2: the backbone (mobilenetv2 or resnet50) when not read off --weights; null when not given.</summary>
+    public BgmBackbone? Backbone { get; init; }
+
+    /// <summary>Whether --preset was given (BGMv2 has no presets).</summary>
+    public bool PresetGiven { get; init; }
     public string? Weights { get; init; }
     public IReadOnlyList<string> Cutouts { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> Backgrounds { get; init; } = Array.Empty<string>();
@@ -51,6 +62,9 @@ internal sealed class TrainOptions
     /// <exception cref="ArgumentException">One line naming the option and the problem (a usage error).</exception>
     public void Validate()
     {
+        if (Model == TrainModel.Rvm && (Stage is not null || Backbone is not null))
+            throw new ArgumentException($"{(Stage is not null ? "--stage" : "--backbone")} is for --model bgmv2");
+        if (Model == TrainModel.Bgmv2) ValidateBgm();
         if (!Output.EndsWith(".pth", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {Output}: must end in .pth");
         if (Minutes is null && Steps is null) throw new ArgumentException("give a budget: --minutes N or --steps N");
         if (Minutes is not null && Steps is not null) throw new ArgumentException("--minutes and --steps: give one budget, not both");
@@ -77,5 +91,23 @@ internal sealed class TrainOptions
         if (Report is not null) outputs.Add(("--report", Report));
         PathCollisions.Check(Weights is null ? Array.Empty<(string, string)>() : new[] { ("the --weights", Weights) }, outputs);
         if (Resume is not null) PathCollisions.Check(new[] { ("the --resume checkpoint", Resume) }, outputs.Where(o => o.Item1 != "the checkpoint").ToList());
+    }
+
+    /// <summary>
+    /// BGMv2 trains its base network on single composites over --backgrounds (each background is also the plate):
+    /// the options of RVM's recipe, validation, resume and the report do not apply to it (yet).
+    /// </summary>
+    private void ValidateBgm()
+    {
+        if (Stage is not null && Stage != "base")
+            throw new ArgumentException($"--stage {Stage}: only 'base' (the base network) can be trained so far");
+        var unsupported = new (string Option, bool Given)[]
+        {
+            ("--preset", PresetGiven), ("--seq-length", SequenceLength is not null), ("--hr-size", HighSize is not null),
+            ("--hr-seq-length", HighSequenceLength is not null), ("--segmentation", Segmentation.Count > 0), ("--valid", Valid is not null),
+            ("--resume", Resume is not null), ("--report", Report is not null),
+        }.Where(o => o.Given).Select(o => o.Option).ToList();
+        if (unsupported.Count > 0) throw new ArgumentException($"{string.Join(", ", unsupported)}: not available with --model bgmv2 (it trains the base network on single composites)");
+        if (Backgrounds.Count == 0) throw new ArgumentException("--model bgmv2 composites every sample over --backgrounds (the background is also the plate): give --backgrounds DIR");
     }
 }

@@ -1,0 +1,146 @@
+using MatteKit.Bgm;
+using MatteKit.Tests.TestSupport;
+using MatteKit.Training.Bgm;
+using MatteKit.Weights;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+using PatchRefiner = MatteKit.Training.Bgm.PatchRefiner;
+
+namespace MatteKit.Tests.Training;
+
+/// <summary>
+/// <c>mattekit train --model bgmv2 --stage base</c> as a user runs it: a few steps at a small size write a
+/// <c>MattingBase</c> state dict with the official keys (from no weights and from official weights), and what it
+/// does not do is refused in one line before any data loads.
+/// </summary>
+[Trait("Needs", "shared")]
+[Collection(TorchCollection.Name)]
+public sealed class BgmTrainCommandTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+    private readonly ITestOutputHelper _log;
+
+    public BgmTrainCommandTests(ITestOutputHelper log) => _log = log;
+
+    [SkippableFact]
+    public void BaseStageWritesTheOfficialMattingBaseStateDict()
+    {
+        var official = SharedData.Path("models", "bgmv2_mobilenetv2_synthetic.pth");
+        SharedData.SkipIfMissing(official);
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        var fresh = temp.File("fresh.pth");
+        var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--out", fresh, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "3", "--size", "128x128", "--threads", "2");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("3 steps in", r.StdOut);
+        Assert.Contains("default initialisation", r.StdOut);
+
+        // From official weights (a whole MattingRefine state dict: its refiner is not trained in this stage).
+        var tuned = temp.File("tuned.pth");
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--weights", official, "--out", tuned, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+
+        var officialKeys = PyTorchCheckpoint.Read(official).Keys.Where(k => !k.StartsWith("refiner.", StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        using var scope = NewDisposeScope();
+        foreach (var path in new[] { fresh, tuned })
+        {
+            var written = PyTorchCheckpoint.Read(path);
+            Assert.Equal(officialKeys, written.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList());
+            Assert.Empty(BgmNetworkWeights.Load(new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null), written));
+            // The official train_refine.py starts the whole network from it, the refiner fresh.
+            var whole = new BgmMattingNetwork(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, 80_000, 0.1f));
+            Assert.All(BgmNetworkWeights.Load(whole, written), k => Assert.StartsWith("refiner.", k));
+        }
+        // Training moved the official weights.
+        var before = PyTorchCheckpoint.Read(official).Get("decoder.conv4.weight").Data;
+        var after = PyTorchCheckpoint.Read(tuned).Get("decoder.conv4.weight").Data;
+        Assert.False(before.AsSpan().SequenceEqual(after));
+    }
+
+    /// <summary>Ctrl-C (SIGINT) during training: the step under way finishes, the weights so far go to --out, exit 130.</summary>
+    [SkippableFact]
+    public void InterruptWritesTheWeightsSoFar()
+    {
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png");
+        var output = temp.File("stopped.pth");
+        using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer, new[] { "--model", "bgmv2", "--out", output,
+            "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", "100000", "--size", "128x128", "--threads", "2" });
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = new System.Text.StringBuilder();
+        using var started = new ManualResetEventSlim();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+            if (e.Data.StartsWith("step ", StringComparison.Ordinal)) started.Set();
+        };
+        p.BeginErrorReadLine();
+        try
+        {
+            Assert.True(started.Wait(TimeSpan.FromMinutes(2)), "training did not start: " + stderr);
+            using (var kill = System.Diagnostics.Process.Start("kill", new[] { "-INT", p.Id.ToString() })) kill.WaitForExit();
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "did not exit within a minute: " + stderr);
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+        p.WaitForExit();
+        string err;
+        lock (stderr) err = stderr.ToString();
+        _log.WriteLine(stdout.Result + err);
+        Assert.Equal(130, p.ExitCode);
+        Assert.Matches("stopped at step [1-9][0-9]*; the weights so far are in", err);
+        Assert.Contains("writing the weights so far to --out", err);
+        Assert.Empty(BgmNetworkWeights.Load(new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null), PyTorchCheckpoint.Read(output)));
+    }
+
+    public static IEnumerable<object[]> Refused() => new[]
+    {
+        new object[] { 2, "--stage refine: only 'base'", new[] { "--model", "bgmv2", "--stage", "refine" } },
+        new object[] { 2, "--valid: not available with --model bgmv2", new[] { "--model", "bgmv2", "--valid", "v" } },
+        new object[] { 2, "--preset, --seq-length: not available with --model bgmv2", new[] { "--model", "bgmv2", "--preset", "stage1", "--seq-length", "2" } },
+        new object[] { 2, "--stage is for --model bgmv2", new[] { "--stage", "base" } },
+        new object[] { 2, "--backbone is for --model bgmv2", new[] { "--backbone", "resnet50" } },
+        new object[] { 2, "--model must be", new[] { "--model", "modnet" } },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Refused))]
+    public void RefusesWhatTheBaseStageDoesNotDo(int exitCode, string message, string[] args)
+    {
+        using var temp = new TempFolder();
+        var r = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--out", temp.File("x.pth"), "--cutouts", temp.File("c"), "--backgrounds", temp.File("b"), "--steps", "1" }).ToArray());
+        _log.WriteLine(r.StdErr);
+        AssertOneLine(r, exitCode, message);
+    }
+
+    [SkippableFact]
+    public void NeedsBackgroundsAndBgmWeights()
+    {
+        using var temp = new TempFolder();
+        var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", temp.File("x.pth"), "--cutouts", temp.File("c"), "--steps", "1");
+        AssertOneLine(r, 2, "give --backgrounds DIR");
+
+        var rvm = SharedData.Path("models", "rvm_mobilenetv3_fgf.pth");
+        SharedData.SkipIfMissing(rvm);
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--weights", rvm, "--out", temp.File("x.pth"), "--cutouts", temp.File("c"), "--backgrounds", temp.File("b"), "--steps", "1");
+        _log.WriteLine(r.StdErr);
+        AssertOneLine(r, 1, "a Robust Video Matting model, not BackgroundMattingV2");
+    }
+
+    private static void AssertOneLine(CliRunner.Result r, int exitCode, string expected)
+    {
+        Assert.True(r.ExitCode == exitCode, $"exit {r.ExitCode}: {r.StdErr}");
+        Assert.Single(r.StdErr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", r.StdErr);
+        Assert.Contains(expected, r.StdErr);
+    }
+}
