@@ -22,7 +22,7 @@ public static partial class ParameterFlags
         ["Crf"] = "--crf", ["H264Preset"] = "--x264-preset", ["InputResize"] = "--input-resize", ["SeqChunk"] = "--seq-chunk",
         ["ReadTimeout"] = "--read-timeout", ["StartSeconds"] = "--start", ["DurationSeconds"] = "--duration", ["Frames"] = "--frames",
         ["Warmup"] = "--warmup", ["WarmupOrder"] = "--warmup-order", ["NoAudio"] = "--no-audio", ["Priming"] = "--priming", ["Subject"] = "--subject", ["SubjectMask"] = "--subject-mask", ["SubjectFrame"] = "--subject-frame", ["SubjectTime"] = "--subject-time",
-        ["Plate"] = "--background-plate", ["OutputType"] = "--output-type", ["BitDepth"] = "--bit-depth", ["AlphaMode"] = "--alpha-mode",
+        ["Plate"] = "--background-plate", ["OutputType"] = "--output-type", ["BitDepth"] = "--bit-depth", ["PremultiplyAlpha"] = "--alpha-mode",
         // PlateMode and PlateMatterOptions
         ["OutputError"] = "--output-error", ["OutputRefined"] = "--output-refined", ["RefineSamplePixels"] = "--refine-sample-pixels",
         ["RefineThreshold"] = "--refine-threshold", ["BackboneScale"] = "--backbone-scale", ["ResizePlate"] = "--plate-resize", ["RefineMode"] = "--refine-mode",

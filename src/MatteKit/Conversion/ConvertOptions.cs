@@ -31,15 +31,16 @@ public sealed record ConvertOptions
     public int BitDepth { get; init; } = 8;
 
     /// <summary>
-    /// How outputs with alpha (a composition over a transparent background; an EXR foreground) store colour; null = each
-    /// format's convention: premultiplied in OpenEXR (in linear light), straight in PNG and video.
+    /// Whether outputs with alpha (a composition over a transparent background; an EXR foreground) store colour
+    /// multiplied by alpha (true) or straight, beside it (false); null = each format's convention: premultiplied in OpenEXR
+    /// (in linear light there), straight in PNG and video (premultiplied there means the stored values times alpha).
     /// </summary>
-    public AlphaMode? AlphaMode { get; init; }
+    public bool? PremultiplyAlpha { get; init; }
 
     /// <summary>Whether an output is deeper than 8 bits, so the runner keeps its unrounded results.</summary>
     internal bool HasDeepOutput => BitDepth == 16 || OutputType == OutputType.ExrSequence;
 
-    /// <summary>Whether an output holds alpha beside colour, for <see cref="AlphaMode"/>.</summary>
+    /// <summary>Whether an output holds alpha beside colour, for <see cref="PremultiplyAlpha"/>.</summary>
     internal bool HasOutputWithAlpha
         => (OutputComposition is not null && Background.IsTransparent) || (OutputForeground is not null && OutputType == OutputType.ExrSequence);
 
@@ -152,10 +153,8 @@ public sealed record ConvertOptions
             throw new ArgumentException($"{nameof(BitDepth)} must be 8 or 16, got {BitDepth}", nameof(BitDepth));
         if (BitDepth == 16 && OutputType == OutputType.ExrSequence)
             throw new ArgumentException($"{nameof(BitDepth)} is for PNG and ProRes outputs; {nameof(OutputType.ExrSequence)} is half float", nameof(BitDepth));
-        if (AlphaMode is { } mode && !Enum.IsDefined(mode))
-            throw new ArgumentException($"{nameof(AlphaMode)} must be straight or premultiplied, got {(int)mode}", nameof(AlphaMode));
-        if (AlphaMode is not null && !HasOutputWithAlpha)
-            throw new ArgumentException($"{nameof(AlphaMode)} is for outputs with alpha: a composition over a transparent background, or an EXR foreground; none is asked", nameof(AlphaMode));
+        if (PremultiplyAlpha is not null && !HasOutputWithAlpha)
+            throw new ArgumentException($"{nameof(PremultiplyAlpha)} is for outputs with alpha: a composition over a transparent background, or an EXR foreground; none is asked", nameof(PremultiplyAlpha));
         if (OutputVideoMbps is not null && Crf is not null)
             throw new ArgumentException($"give either {nameof(OutputVideoMbps)} or {nameof(Crf)}, not both", nameof(Crf));
         if (OutputVideoMbps is { } mbps && !(mbps > 0 && mbps <= 10_000))

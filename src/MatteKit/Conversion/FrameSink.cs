@@ -27,7 +27,7 @@ internal abstract class FrameSink : IDisposable
 
     public PixelLayout Layout { get; }
 
-    /// <summary>RGBA is written premultiplied (<see cref="AlphaMode.Premultiplied"/>); otherwise straight.</summary>
+    /// <summary>RGBA is written premultiplied (<see cref="ConvertOptions.PremultiplyAlpha"/>); otherwise straight.</summary>
     public bool Premultiply { get; }
 
     /// <summary>Takes the unrounded values (<see cref="PutDeep"/>) rather than 8-bit pixels.</summary>

@@ -37,10 +37,10 @@ internal sealed class OutputTarget
         {
             if (path is null) return;
             var target = Decide(path, role, options.BitDepth == 16 ? layout.Deep() : layout, options.OutputType, source.IsSingleImage);
-            var mode = options.AlphaMode ?? (target.Exr ? AlphaMode.Premultiplied : AlphaMode.Straight);
+            bool premultiply = options.PremultiplyAlpha ?? target.Exr;
             targets.Add(new OutputTarget(target.Role, target.Path, target.Container, target.SinglePng, target.Layout, target.Exr)
             {
-                Premultiply = mode == AlphaMode.Premultiplied && target.Layout.HasAlpha(),
+                Premultiply = premultiply && target.Layout.HasAlpha(),
             });
         }
         Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);

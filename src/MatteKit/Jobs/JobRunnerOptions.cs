@@ -16,7 +16,9 @@ internal sealed record JobRunnerOptions
     public int MaxFinished { get; init; } = 32;
 
     /// <summary>How long a finished job (done, failed, cancelled) and its files are kept.</summary>
-    public TimeSpan Retention { get; init; } = TimeSpan.FromHours(24);
+    public TimeSpan Retention { get; init; } = DefaultRetention;
+
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(24);
 
     /// <summary>
     /// Free space the job folder's disk must have, beyond the job's input size, when a job starts; less fails the job

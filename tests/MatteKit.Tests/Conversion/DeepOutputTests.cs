@@ -42,7 +42,7 @@ public sealed class DeepOutputTests
         });
         Converter.Run(new ConvertOptions
         {
-            Input = Sample, OutputForeground = dir.File("straight"), OutputType = OutputType.ExrSequence, AlphaMode = AlphaMode.Straight, Matting = settings, Priming = 0,
+            Input = Sample, OutputForeground = dir.File("straight"), OutputType = OutputType.ExrSequence, PremultiplyAlpha = false, Matting = settings, Priming = 0,
         });
         Converter.Run(new ConvertOptions { Input = Sample, OutputAlpha = dir.File("alpha16.png"), BitDepth = 16, Matting = settings, Priming = 0 });
 
@@ -82,11 +82,11 @@ public sealed class DeepOutputTests
     [Theory]
     [InlineData(24, OutputType.Auto, null, "out.mp4", "BitDepth must be 8 or 16, got 24")]
     [InlineData(16, OutputType.ExrSequence, null, "out", "BitDepth is for PNG and ProRes outputs; ExrSequence is half float")]
-    [InlineData(8, OutputType.Auto, AlphaMode.Premultiplied, "out.png", "AlphaMode is for outputs with alpha")]
-    public void ContradictionsAreRefusedBeforeAnythingIsRead(int bits, OutputType type, AlphaMode? mode, string output, string message)
+    [InlineData(8, OutputType.Auto, true, "out.png", "PremultiplyAlpha is for outputs with alpha")]
+    public void ContradictionsAreRefusedBeforeAnythingIsRead(int bits, OutputType type, bool? premultiply, string output, string message)
     {
         using var dir = new TempFolder();
-        var options = new ConvertOptions { Input = Sample, OutputAlpha = dir.File(output), BitDepth = bits, OutputType = type, AlphaMode = mode };
+        var options = new ConvertOptions { Input = Sample, OutputAlpha = dir.File(output), BitDepth = bits, OutputType = type, PremultiplyAlpha = premultiply };
         var e = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Contains(message, e.Message);
     }
