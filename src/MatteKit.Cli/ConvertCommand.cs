@@ -32,12 +32,12 @@ internal static class ConvertCommand
         "the alpha output as one channel, Y) (default: from each PATH's extension)", "TYPE",
         new Dictionary<string, OutputType> { ["video"] = OutputType.Video, ["png_sequence"] = OutputType.PngSequence, ["exr_sequence"] = OutputType.ExrSequence });
     private static readonly Option<int?> BitDepth = OptionValues.Choice("--bit-depth",
-        "8 (default) or 16: 16-bit PNGs, or ProRes 4444 (.mov) with 16-bit alpha, from the network's unrounded results; " +
+        "8 (default) or 16: 16-bit PNGs, or ProRes 4444 (.mov) at 10 bits with a 16-bit alpha plane (ffmpeg's encoder takes 10-bit samples), from the network's unrounded results; " +
         "H.264, VP9 and GIF hold 8 bits", "BITS", new Dictionary<string, int> { ["8"] = 8, ["16"] = 16 });
-    private static readonly Option<bool?> AlphaModeOption = OptionValues.Choice("--alpha-mode",
+    private static readonly Option<AlphaModeChoice?> AlphaModeOption = OptionValues.Choice("--alpha-mode",
         "straight or premultiplied colour in outputs with alpha (a composition over --background transparent, an EXR foreground); " +
         "default: each format's convention (EXR premultiplied, PNG and video straight)", "MODE",
-        new Dictionary<string, bool> { ["straight"] = false, ["premultiplied"] = true });
+        new Dictionary<string, AlphaModeChoice> { ["straight"] = AlphaModeChoice.Straight, ["premultiplied"] = AlphaModeChoice.Premultiplied });
     private static readonly Option<string?> Preset = OptionValues.Parsed<string?>("--x264-preset",
         $"H.264 encoder speed: {string.Join(", ", VideoContainer.H264Presets)} (default veryfast); faster leaves more CPU to " +
         "matting, slower makes smaller files at the same --crf", "NAME",
@@ -128,7 +128,7 @@ internal static class ConvertCommand
             SegmentationThreshold = (float?)parse.GetValue(SegmentationThreshold),
             OutputType = parse.GetValue(Type) ?? OutputType.Auto,
             BitDepth = parse.GetValue(BitDepth) ?? 8,
-            PremultiplyAlpha = parse.GetValue(AlphaModeOption),
+            PremultiplyAlpha = parse.GetValue(AlphaModeOption) is { } mode ? mode == AlphaModeChoice.Premultiplied : null,
             OutputVideoMbps = parse.GetValue(SharedOptions.Mbps),
             Crf = parse.GetValue(SharedOptions.Crf),
             H264Preset = parse.GetValue(Preset),

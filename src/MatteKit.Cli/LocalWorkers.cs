@@ -50,7 +50,8 @@ internal static class LocalWorkers
         string? failure = null;
         try
         {
-            while ((todo.Count > 0 || running.Count > 0) && !cancel.IsCancellationRequested)
+            // After a failure nothing more is started: wait for the running chunks, then say so.
+            while (((failure is null && todo.Count > 0) || running.Count > 0) && !cancel.IsCancellationRequested)
             {
                 while (failure is null && running.Count < workers && todo.TryDequeue(out var chunk)) running.Add((Start(plan, chunk), chunk));
                 Thread.Sleep(50);

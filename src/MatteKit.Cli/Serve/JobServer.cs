@@ -310,6 +310,7 @@ internal sealed class JobServer : IDisposable
                 if (background is not null) UploadedMedia.Check(background, "background", cancel);
             }, cancel);
             options = JobOptionsJson.Read(json, input, job.Folder, background);
+            await Task.Run(() => CheckAgainstInput(options, input, cancel), cancel);
             _runner.Enqueue(job, options);
         }
         catch (UsageException e)
@@ -322,6 +323,25 @@ internal sealed class JobServer : IDisposable
         }
         return null;
     }
+
+    /// <summary>
+    /// What only the input can tell, told at upload rather than by a job that fails later: a single-image output (png) needs
+    /// an image input, and a subject's point must lie in its frame.
+    /// </summary>
+    /// <exception cref="UsageException">One line, naming the option.</exception>
+    private static void CheckAgainstInput(ConvertOptions options, string input, CancellationToken cancel)
+    {
+        bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(input), StringComparer.OrdinalIgnoreCase);
+        foreach (var output in new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation })
+            if (!image && output is not null && output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"outputs: {Path.GetFileNameWithoutExtension(output)} as png needs an image input; this input is a video (mp4, m4v, mkv, webm, mov or gif)");
+        if (options.Subject is not { } subject) return;
+        var size = Media.Ffmpeg.MediaProbe.Probe(input, UploadProbeTimeout, cancel).DisplaySize;
+        if (!subject.Fits(size.Width, size.Height))
+            throw new UsageException($"subject {subject}: outside the input's frame ({size.Width}x{size.Height})");
+    }
+
+    private static readonly TimeSpan UploadProbeTimeout = TimeSpan.FromSeconds(20);
 
     private static (string? Name, string? FileName) PartName(MultipartSection section)
     {

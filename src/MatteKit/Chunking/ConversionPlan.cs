@@ -116,7 +116,7 @@ internal sealed record ConversionPlan
         if (options.StartSeconds is not null || options.DurationSeconds is not null || options.Frames is not null)
             throw new ArgumentException("a plan covers the whole input: StartSeconds, DurationSeconds and Frames are the chunks' own");
         if (FrameSource.IsStream(options.Input)) throw new ArgumentException($"{options.Input}: a plan needs a file or a folder of images, not a stream");
-        if (options.OutputType == OutputType.ExrSequence) throw new ArgumentException("a plan writes videos or folders of PNGs; convert EXR sequences in one pass");
+        if (options.OutputType == OutputType.ExrSequence) throw new ArgumentException("a plan writes videos or folders of PNGs; convert EXR sequences in one pass, without workers");
         if (warmup is < 0 or > ConvertLimits.MaxWarmup) throw new ArgumentException($"Warmup must be a whole number from 0 to {ConvertLimits.MaxWarmup}, got {warmup}");
         string input = Path.GetFullPath(options.Input);
         var outputs = new List<PlannedOutput>();
@@ -128,6 +128,7 @@ internal sealed record ConversionPlan
             if (container is null && path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && options.OutputType != OutputType.PngSequence)
                 throw new ArgumentException($"{path}: a single .png is one image; a plan writes videos or folders of PNGs");
             if (container?.Name == "gif") throw new ArgumentException($"{path}: GIF segments cannot be joined without re-encoding (one palette each); convert in one pass");
+            if (container is not null) OutputTarget.CheckDepth(path, container, options.BitDepth == 16);
             outputs.Add(new PlannedOutput(role, Path.GetFullPath(path), container is null));
         }
 

@@ -25,7 +25,7 @@ public sealed record ConvertOptions
 
     /// <summary>
     /// Bits per sample of PNG and ProRes (.mov) outputs: 8 (default) or 16. 16 keeps the network's unrounded alpha and
-    /// foreground: PNGs of 16 bits, ProRes 4444 with 16-bit alpha (ffmpeg's encoder takes 10-bit samples). H.264, VP9 and
+    /// foreground: PNGs of 16 bits; ProRes 4444 with a 16-bit alpha plane, both at 10 bits (what ffmpeg's encoder takes). H.264, VP9 and
     /// GIF hold 8 bits; OpenEXR (<see cref="OutputType.ExrSequence"/>) is half float whatever this says.
     /// </summary>
     public int BitDepth { get; init; } = 8;
@@ -152,7 +152,7 @@ public sealed record ConvertOptions
         if (BitDepth is not (8 or 16))
             throw new ArgumentException($"{nameof(BitDepth)} must be 8 or 16, got {BitDepth}", nameof(BitDepth));
         if (BitDepth == 16 && OutputType == OutputType.ExrSequence)
-            throw new ArgumentException($"{nameof(BitDepth)} is for PNG and ProRes outputs; {nameof(OutputType.ExrSequence)} is half float", nameof(BitDepth));
+            throw new ArgumentException($"{nameof(BitDepth)} is for PNG and ProRes outputs; an EXR sequence ({nameof(OutputType)} exr_sequence) is half float", nameof(BitDepth));
         if (PremultiplyAlpha is not null && !HasOutputWithAlpha)
             throw new ArgumentException($"{nameof(PremultiplyAlpha)} is for outputs with alpha: a composition over a transparent background, or an EXR foreground; none is asked", nameof(PremultiplyAlpha));
         if (OutputVideoMbps is not null && Crf is not null)

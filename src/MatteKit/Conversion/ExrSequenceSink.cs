@@ -1,4 +1,3 @@
-using System.Globalization;
 using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
@@ -6,7 +5,7 @@ using MatteKit.Media.Ffmpeg;
 namespace MatteKit.Conversion;
 
 /// <summary>
-/// A folder of OpenEXR frames (named as <see cref="PngSequenceSink"/> names PNGs, with .exr): half floats, colour in
+/// A folder of OpenEXR frames (named by <see cref="FrameFileNames"/>): half floats, colour in
 /// linear light (the sRGB values decoded; sRGB's primaries, which are Rec. 709's, EXR's default), alpha as it is. RGB
 /// outputs are R, G, B; RGBA ones add A, premultiplied in linear light by default as EXR's convention has it; a grey
 /// output (the alpha matte, a mask) is one channel, Y.
@@ -14,6 +13,7 @@ namespace MatteKit.Conversion;
 internal sealed class ExrSequenceSink : FrameSink
 {
     private readonly OutputFolder _folder;
+    private readonly FrameFileNames _names = new(".exr");
     private float[][] _planes = [];
 
     public ExrSequenceSink(string path, PixelLayout layout, bool premultiply) : base(path, layout, premultiply)
@@ -45,10 +45,7 @@ internal sealed class ExrSequenceSink : FrameSink
             if (channels == 4) _planes[3][i] = a;
         }
         string[] names = channels switch { 1 => ["Y"], 3 => ["R", "G", "B"], _ => ["R", "G", "B", "A"] };
-        var name = frame.SourceName is { } source
-            ? System.IO.Path.ChangeExtension(source, ".exr")
-            : frame.Index.ToString("D4", CultureInfo.InvariantCulture) + ".exr";
-        ExrFile.Write(_folder.FilePath(name), frame.Width, frame.Height, names.Select((n, c) => (n, _planes[c])).ToArray());
+        ExrFile.Write(_folder.FilePath(_names.For(frame)), frame.Width, frame.Height, names.Select((n, c) => (n, _planes[c])).ToArray());
     }
 
     protected override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)

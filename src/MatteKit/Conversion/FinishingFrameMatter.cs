@@ -48,8 +48,16 @@ internal sealed class FinishingFrameMatter : FrameMatterWrapper
         foreach (var slot in slots)
         {
             if (slot.Warmup || slot.Alpha.Length < slot.Pixels) continue;
-            _edges?.Apply(slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
-            if (slot.HasDeep) _edges?.Apply(slot.AlphaDeep.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
+            if (_edges is not null && slot.HasDeep)
+            {
+                // On the unrounded alpha, then rounded into the 8-bit one: both say the same.
+                _edges.Apply(slot.AlphaDeep.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
+                UnitToBytes.Gray8(slot.AlphaDeep.AsSpan(0, slot.Pixels), slot.Alpha);
+            }
+            else
+            {
+                _edges?.Apply(slot.Alpha.AsSpan(0, slot.Pixels), slot.Width, slot.Height);
+            }
             if (_foreground is null || slot.Foreground.Length < slot.Pixels * 3) continue;
             if (!slot.HasDeep)
             {

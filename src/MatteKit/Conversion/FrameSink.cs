@@ -61,6 +61,9 @@ internal abstract class FrameSink : IDisposable
             Compositor.Premultiply(_values.AsSpan(0, values.Length));
             values = _values.AsSpan(0, values.Length);
         }
+        // Past 2 GB a frame's samples fit no array (a frame over 268 megapixels, RGBA, with --max-pixels raised).
+        if (values.Length > Array.MaxLength / 2)
+            throw new MediaFormatException(Path, $"a frame of {frame.Width}x{frame.Height} is too large to write at 16 bits");
         if (_bytes.Length < 2 * values.Length) _bytes = new byte[2 * values.Length];
         for (int i = 0; i < values.Length; i++)
         {

@@ -8,7 +8,7 @@ namespace MatteKit.Conversion;
 /// </summary>
 internal sealed class OutputTarget
 {
-    private OutputTarget(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout, bool exr = false)
+    private OutputTarget(OutputRole role, string path, VideoContainer? container, bool singlePng, PixelLayout layout, bool? premultiply, bool exr = false)
     {
         Role = role;
         Path = path;
@@ -16,6 +16,7 @@ internal sealed class OutputTarget
         SinglePng = singlePng;
         Layout = layout;
         Exr = exr;
+        Premultiply = (premultiply ?? exr) && layout.HasAlpha();
     }
 
     public OutputRole Role { get; }
@@ -28,20 +29,15 @@ internal sealed class OutputTarget
     public bool Exr { get; }
 
     /// <summary>RGBA written premultiplied: the alpha mode asked, else the format's convention (EXR yes, PNG and video no).</summary>
-    public bool Premultiply { get; private init; }
+    public bool Premultiply { get; }
 
     public static List<OutputTarget> For(ConvertOptions options, FrameSource source, bool transparent)
     {
         var targets = new List<OutputTarget>();
         void Add(string? path, OutputRole role, PixelLayout layout)
         {
-            if (path is null) return;
-            var target = Decide(path, role, options.BitDepth == 16 ? layout.Deep() : layout, options.OutputType, source.IsSingleImage);
-            bool premultiply = options.PremultiplyAlpha ?? target.Exr;
-            targets.Add(new OutputTarget(target.Role, target.Path, target.Container, target.SinglePng, target.Layout, target.Exr)
-            {
-                Premultiply = premultiply && target.Layout.HasAlpha(),
-            });
+            if (path is not null)
+                targets.Add(Decide(path, role, options.BitDepth == 16 ? layout.Deep() : layout, options.OutputType, source.IsSingleImage, options.PremultiplyAlpha));
         }
         Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);
         // An EXR foreground carries its alpha, as compositors take it.
@@ -53,7 +49,8 @@ internal sealed class OutputTarget
         return targets;
     }
 
-    private static OutputTarget Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage)
+    // premultiply: as asked (ConvertOptions.PremultiplyAlpha); null = the format's convention.
+    private static OutputTarget Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage, bool? premultiply)
     {
         var full = System.IO.Path.GetFullPath(path);
         var parent = Media.ParentFolder.Of(path);
@@ -63,35 +60,47 @@ internal sealed class OutputTarget
         bool isPng = ext.Equals(".png", StringComparison.OrdinalIgnoreCase);
         string supported = $"use {VideoContainer.KnownExtensions} for a video, a folder for PNG frames, or .png for a single image input";
 
+        bool isExr = ext.Equals(".exr", StringComparison.OrdinalIgnoreCase);
         if (type == OutputType.ExrSequence)
         {
-            if (ext.Length > 0 && !Directory.Exists(path))
-                throw new MediaFormatException(path, "an EXR output is a folder of frames; give a folder name without an extension");
-            return new OutputTarget(role, path, null, false, layout, exr: true);
+            if (isExr && !Directory.Exists(path))
+                throw new MediaFormatException(path, "an EXR output is a folder of frames; give a folder name, not a .exr file");
+            return new OutputTarget(role, path, null, false, layout, premultiply, exr: true);
         }
+        if (type == OutputType.Auto && isExr && !Directory.Exists(path))
+            throw new MediaFormatException(path, "OpenEXR outputs are folders of frames (the EXR sequence output type), not a .exr file");
         if (type == OutputType.PngSequence || (type == OutputType.Auto && container is null && !isPng))
         {
             if (type == OutputType.Auto && ext.Length > 0 && !Directory.Exists(path))
                 throw new MediaFormatException(path, $"unsupported output extension '{ext}' ({supported})");
-            return new OutputTarget(role, path, null, false, layout);
+            return new OutputTarget(role, path, null, false, layout, premultiply);
         }
         if (type == OutputType.Auto && isPng)
         {
             if (!singleImage)
                 throw new MediaFormatException(path, "a .png output needs a single image input; give a folder for PNG frames or a video file");
-            return new OutputTarget(role, path, null, true, layout);
+            return new OutputTarget(role, path, null, true, layout, premultiply);
         }
         if (container is null)
             throw new MediaFormatException(path, ext.Length == 0
                 ? $"a video output needs a video extension ({VideoContainer.KnownExtensions})"
                 : $"unsupported output extension '{ext}' for a video ({supported})");
-        if (layout.IsDeep() && container.Name != "mov")
-            throw new MediaFormatException(path, $"{container.Name} video holds 8 bits; for 16 bits use .mov (ProRes 4444), a folder of PNGs or an EXR sequence");
+        CheckDepth(path, container, layout.IsDeep());
         if (layout.HasAlpha() && !container.SupportsAlpha)
             throw new MediaFormatException(path, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444), .gif or a folder of PNGs");
+        if (layout.HasAlpha() && premultiply == true && container.Name == "gif")
+            throw new MediaFormatException(path, "a GIF's transparency is on or off, so its colour cannot be premultiplied; premultiplied colour is for PNG, ProRes, VP9 and EXR");
         // A missing ffmpeg is reported now rather than after the weights are loaded and the first frame decoded.
         _ = FfmpegTools.Ffmpeg;
-        return new OutputTarget(role, path, container, false, layout);
+        return new OutputTarget(role, path, container, false, layout, premultiply);
+    }
+
+    /// <summary>The one rule on a deep video: only ProRes (.mov) holds more than 8 bits (a plan's outputs are checked by it too).</summary>
+    /// <exception cref="MediaFormatException">Another container.</exception>
+    internal static void CheckDepth(string path, VideoContainer container, bool deep)
+    {
+        if (deep && container.Name != "mov")
+            throw new MediaFormatException(path, $"{container.Name} video holds 8 bits; for 16 bits use .mov (ProRes 4444), a folder of PNGs or an EXR sequence");
     }
 
     public FrameSink Open(int width, int height, FrameSource source, ConvertOptions options)

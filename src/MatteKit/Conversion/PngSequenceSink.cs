@@ -1,4 +1,3 @@
-using System.Globalization;
 using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Media.Ffmpeg;
@@ -12,6 +11,7 @@ namespace MatteKit.Conversion;
 internal sealed class PngSequenceSink : FrameSink
 {
     private readonly OutputFolder _folder;
+    private readonly FrameFileNames _names = new(".png");
 
     public PngSequenceSink(string path, PixelLayout layout, bool premultiply) : base(path, layout, premultiply)
     {
@@ -20,10 +20,7 @@ internal sealed class PngSequenceSink : FrameSink
 
     protected override void Write(ReadOnlySpan<byte> pixels, FrameSlot frame)
     {
-        var name = frame.SourceName is { } source
-            ? System.IO.Path.ChangeExtension(source, ".png")
-            : frame.Index.ToString("D4", CultureInfo.InvariantCulture) + ".png";
-        PngWriting.Write(_folder.FilePath(name), Layout, frame.Width, frame.Height, pixels);
+        PngWriting.Write(_folder.FilePath(_names.For(frame)), Layout, frame.Width, frame.Height, pixels);
     }
 
     public override void Commit() => _folder.Commit();

@@ -135,10 +135,8 @@ internal sealed class RvmFrameMatter : IFrameMatter
         var chunk = matter.ProcessChunk(frames, count, first.Width, first.Height, Ratio);
         for (int i = 0; i < count; i++)
         {
-            var slot = slots[start + i];
-            slot.EnsureDeepBuffers();
             var result = chunk.Frame(i);
-            DeepPlanes.Keep(result.Alpha, result.Foreground, slot);
+            DeepPlanes.Keep(result.Alpha, result.Foreground, slots[start + i]);
         }
         ResolvedRatio = chunk.DownsampleRatio;
     }

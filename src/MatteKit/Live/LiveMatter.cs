@@ -174,7 +174,8 @@ public sealed class LiveMatter : IDisposable
         next.Validate();
         lock (_gate)
         {
-            if (next.HasEdgeControls && _ratios.MattedAtHalfSize)
+            // Also at a fixed ratio: going back to the default would halve the frames again.
+            if (next.HasEdgeControls && _ratios.HalvesAtDefault)
                 throw new InvalidOperationException("this session mattes at half the frame's size on this CPU; edge controls are in the frame's pixels: " +
                                                     "start it with edge controls, a subject or the page to keep the full size");
             _finishing.Settings = next;

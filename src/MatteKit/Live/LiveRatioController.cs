@@ -78,6 +78,9 @@ internal sealed class LiveRatioController : IDisposable
     /// <summary>Under the lock: whether frames are matted at half their size now.</summary>
     public bool MattedAtHalfSize => _halved && _matterRatio is null;
 
+    /// <summary>Under the lock: whether the live default mattes at half the frame's size (now, or again when the default ratio is asked for).</summary>
+    public bool HalvesAtDefault => _halved;
+
     /// <summary>Under the lock: the ratio asked for and the one running must leave the network at least a pixel of this frame.</summary>
     /// <exception cref="ArgumentException">One of them does not.</exception>
     public void CheckRatioFits(int width, int height)
@@ -218,7 +221,7 @@ internal sealed class LiveRatioController : IDisposable
         {
             // One session built instead of up to four: what a stream's first frames were dropped for.
             _auto.Accept(known.Side);
-            _halved = known.Halved;
+            lock (_gate) _halved = known.Halved && _mayHalve();
             SideRemembered = true;
         }
         else
@@ -226,10 +229,14 @@ internal sealed class LiveRatioController : IDisposable
             long start = Stopwatch.GetTimestamp();
             bool fits = CalibrateAt(width, height, start);
             // Also when time ran out before anything fitted (a busy machine): the search at half size then times one side.
-            if (!fits && _mayHalve() && Math.Min(width, height) >= MinHalvedSide)
+            // Decided under the lock, where edge controls are set (LiveMatter.SetAlphaEdges): either those come first and
+            // the frame is never halved, or the halving does and they are refused.
+            bool halve = false;
+            if (!fits && Math.Min(width, height) >= MinHalvedSide)
+                lock (_gate) halve = _halved = _mayHalve();
+            if (halve)
             {
                 var (hw, hh) = HalfResolution.Size(width, height);
-                _halved = true;
                 CalibrateAt(hw, hh, start);
             }
             if (key is not null) _memory!.Remember(key, _auto.Side, _halved);

@@ -83,6 +83,7 @@ internal static class PngFile
     public static void Write16(string path, int width, int height, int channels, ReadOnlySpan<ushort> samples,
         CompressionLevel level = CompressionLevel.Fastest)
     {
+        if (samples.Length > Array.MaxLength / 2) throw new ArgumentException($"{samples.Length} samples are too many for one 16-bit PNG", nameof(samples));
         var bytes = new byte[samples.Length * 2];
         for (int i = 0; i < samples.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2 * i), samples[i]);
         PngWriter.WriteFile(path, width, height, bytes, channels, level, bitDepth: 16);

@@ -51,8 +51,7 @@ internal sealed class StoredSubjectFrameMatter : FrameMatterWrapper
             _reader.Read(slot.Index, _keep);
             if ((_keep.Width, _keep.Height) != (slot.Width, slot.Height))
                 throw new MediaFormatException(_stored.Folder, $"the plan's person pass saw frame {slot.Index} as {_keep.Width}x{_keep.Height}, this chunk decodes it as {slot.Width}x{slot.Height} (plan again)");
-            _keep.ApplyTo(slot.Alpha.AsSpan(0, slot.Pixels));
-            if (slot.HasDeep) _keep.ApplyTo(slot.AlphaDeep.AsSpan(0, slot.Pixels));
+            _keep.ApplyTo(slot);
         }
     }
 

@@ -70,8 +70,7 @@ internal sealed class SubjectFrameMatter : FrameMatterWrapper
             // A warm-up frame primes the network only: it is never written, and the people are followed in order.
             if (slot.Warmup) continue;
             _following.Keep(_detector, _segmenter, slot, _keep);
-            _keep.ApplyTo(slot.Alpha.AsSpan(0, slot.Pixels));
-            if (slot.HasDeep) _keep.ApplyTo(slot.AlphaDeep.AsSpan(0, slot.Pixels));
+            _keep.ApplyTo(slot);
         }
     }
 

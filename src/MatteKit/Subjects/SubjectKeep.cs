@@ -1,3 +1,4 @@
+using MatteKit.Inference;
 namespace MatteKit.Subjects;
 
 /// <summary>
@@ -37,13 +38,44 @@ internal sealed class SubjectKeep
     public Span<byte> Row(int y) => Values.AsSpan((y - Box.Top) * BoxWidth, BoxWidth);
 
     /// <summary>Multiplies <paramref name="alpha"/> (the frame's, <see cref="Width"/> x <see cref="Height"/>) by the share kept, rounded.</summary>
-    // 255 keeps alpha as it is and 0 clears it; between, the product rounded to the nearest.
-    public void ApplyTo(Span<byte> alpha) => Apply(alpha, static (a, k) => (byte)((a * k + 127) / 255));
+    public void ApplyTo(Span<byte> alpha) => Apply<byte, ByteShare>(alpha);
 
     /// <summary>As <see cref="ApplyTo(Span{byte})"/> on the unrounded alpha (0..1) of a deep output.</summary>
-    public void ApplyTo(Span<float> alpha) => Apply(alpha, static (a, k) => a * k / 255f);
+    public void ApplyTo(Span<float> alpha) => Apply<float, FloatShare>(alpha);
 
-    private void Apply<T>(Span<T> alpha, Func<T, int, T> scale)
+    /// <summary>
+    /// A slot's alpha: the unrounded one where the runner kept it (then rounded into the 8-bit one, so both say the same),
+    /// else the 8-bit one.
+    /// </summary>
+    public void ApplyTo(FrameSlot slot)
+    {
+        if (!slot.HasDeep)
+        {
+            ApplyTo(slot.Alpha.AsSpan(0, slot.Pixels));
+            return;
+        }
+        ApplyTo(slot.AlphaDeep.AsSpan(0, slot.Pixels));
+        UnitToBytes.Gray8(slot.AlphaDeep.AsSpan(0, slot.Pixels), slot.Alpha);
+    }
+
+    // The share kept, as a type so that each element type gets its own loop (no call per pixel).
+    private interface IShare<T>
+    {
+        static abstract T Times(T alpha, int keep);
+    }
+
+    // 255 keeps alpha as it is and 0 clears it; between, the product rounded to the nearest.
+    private readonly struct ByteShare : IShare<byte>
+    {
+        public static byte Times(byte alpha, int keep) => (byte)((alpha * keep + 127) / 255);
+    }
+
+    private readonly struct FloatShare : IShare<float>
+    {
+        public static float Times(float alpha, int keep) => alpha * keep / 255f;
+    }
+
+    private void Apply<T, TShare>(Span<T> alpha) where TShare : IShare<T>
     {
         if (alpha.Length != (long)Width * Height) throw new ArgumentException($"alpha of {alpha.Length} values for a {Width}x{Height} keep map", nameof(alpha));
         for (int y = 0; y < Height; y++)
@@ -59,7 +91,7 @@ internal sealed class SubjectKeep
             var keep = Row(y);
             var inside = row[Box.Left..Box.Right];
             for (int x = 0; x < inside.Length; x++)
-                if (keep[x] != 255) inside[x] = scale(inside[x], keep[x]);
+                if (keep[x] != 255) inside[x] = TShare.Times(inside[x], keep[x]);
         }
     }
 

@@ -130,12 +130,32 @@ public sealed class DeepOutputCliTests
         Assert.True(soft > 100, $"only {soft} soft pixels to tell the modes apart");
     }
 
+    /// <summary>Two images named alike but for their extension would be one frame file: refused, naming both, nothing written.</summary>
+    [Fact]
+    public void ImagesNamedAlikeButForTheirExtensionAreRefused()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.File("in"));
+        File.Copy(Sample, dir.File("in/x.png"));
+        MediaTools.SkipIfMissing();
+        MediaTools.Ffmpeg("-i", Sample, dir.File("in/x.jpg"));
+        var r = CliRunner.Run("convert", dir.File("in"), "--output-alpha", dir.File("out"), "--output-type", "exr_sequence", "--threads", "2", "--quiet");
+        _log.WriteLine($"exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("x.png: would be written as x.exr, as x.jpg was: rename one of the two images", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
     [Theory]
     [InlineData(2, "--alpha-mode is for outputs with alpha", "convert", "{sample}", "--output-alpha", "{dir}/a.png", "--alpha-mode", "premultiplied")]
-    [InlineData(2, "--bit-depth is for PNG and ProRes outputs", "convert", "{sample}", "--output-alpha", "{dir}/a", "--bit-depth", "16", "--output-type", "exr_sequence")]
+    [InlineData(2, "--bit-depth is for PNG and ProRes outputs; an EXR sequence (--output-type exr_sequence) is half float", "convert", "{sample}", "--output-alpha", "{dir}/a", "--bit-depth", "16", "--output-type", "exr_sequence")]
     [InlineData(2, "--bit-depth must be 8 or 16, got '12'", "convert", "{sample}", "--output-alpha", "{dir}/a.png", "--bit-depth", "12")]
     [InlineData(1, "mp4 video holds 8 bits; for 16 bits use .mov (ProRes 4444)", "convert", "{clip}", "--output-alpha", "{dir}/a.mp4", "--bit-depth", "16")]
+    [InlineData(1, "OpenEXR outputs are folders of frames", "convert", "{clip}", "--output-alpha", "{dir}/a.exr")]
+    [InlineData(1, "its colour cannot be premultiplied", "convert", "{clip}", "--output-composition", "{dir}/c.gif", "--background", "transparent", "--alpha-mode", "premultiplied")]
     [InlineData(1, "an EXR output is a folder of frames", "convert", "{clip}", "--output-alpha", "{dir}/a.exr", "--output-type", "exr_sequence")]
+    [InlineData(1, "mp4 video holds 8 bits", "convert", "{clip}", "--output-alpha", "{dir}/a.mp4", "--bit-depth", "16", "--workers", "2", "--threads", "2")]
+    [InlineData(1, "webm video holds 8 bits", "plan", "{clip}", "--output-alpha", "{dir}/a.webm", "--bit-depth", "16", "--chunk-frames", "10", "--out", "{dir}/plan.json")]
     [InlineData(2, "a plan writes videos or folders of PNGs; convert EXR sequences in one pass", "plan", "{clip}", "--output-alpha", "{dir}/a", "--output-type", "exr_sequence", "--chunk-frames", "10", "--out", "{dir}/plan.json")]
     public void WhatCannotBeIsOneLineAndNothingWritten(int exitCode, string message, params string[] args)
     {

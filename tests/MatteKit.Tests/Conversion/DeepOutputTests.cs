@@ -81,7 +81,7 @@ public sealed class DeepOutputTests
 
     [Theory]
     [InlineData(24, OutputType.Auto, null, "out.mp4", "BitDepth must be 8 or 16, got 24")]
-    [InlineData(16, OutputType.ExrSequence, null, "out", "BitDepth is for PNG and ProRes outputs; ExrSequence is half float")]
+    [InlineData(16, OutputType.ExrSequence, null, "out", "BitDepth is for PNG and ProRes outputs; an EXR sequence (OutputType exr_sequence) is half float")]
     [InlineData(8, OutputType.Auto, true, "out.png", "PremultiplyAlpha is for outputs with alpha")]
     public void ContradictionsAreRefusedBeforeAnythingIsRead(int bits, OutputType type, bool? premultiply, string output, string message)
     {

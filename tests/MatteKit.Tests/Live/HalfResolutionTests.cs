@@ -103,5 +103,8 @@ public sealed class HalfResolutionTests
         var e = Assert.Throws<InvalidOperationException>(() => halved.SetAlphaEdges(2, 0, 0, 1));
         Assert.Contains("half the frame's size", e.Message);
         halved.SetAlphaEdges(0, 0, 0, 1); // none: nothing to refuse
+        // At a fixed ratio too: the default, asked for again, would halve the frames once more.
+        halved.SetDownsampleRatio(0.5);
+        Assert.Throws<InvalidOperationException>(() => halved.SetAlphaEdges(2, 0, 0, 1));
     }
 }
