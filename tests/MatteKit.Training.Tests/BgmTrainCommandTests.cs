@@ -9,9 +9,10 @@ using PatchRefiner = MatteKit.Training.Bgm.PatchRefiner;
 namespace MatteKit.Tests.Training;
 
 /// <summary>
-/// <c>mattekit train --model bgmv2 --stage base</c> as a user runs it: a few steps at a small size write a
-/// <c>MattingBase</c> state dict with the official keys (from no weights and from official weights), and what it
-/// does not do is refused in one line before any data loads.
+/// <c>mattekit train --model bgmv2</c> as a user runs it: a few steps at a small size write a <c>MattingBase</c>
+/// state dict with the official keys (--stage base, from no weights and from official weights) or a whole
+/// <c>MattingRefine</c> one that <c>mattekit convert --background-plate</c> runs (--stage refine, both stages), and
+/// what it does not do is refused in one line before any data loads.
 /// </summary>
 [Trait("Needs", "shared")]
 [Collection(TorchCollection.Name)]
@@ -40,7 +41,7 @@ public sealed class BgmTrainCommandTests
 
         // From official weights (a whole MattingRefine state dict: its refiner is not trained in this stage).
         var tuned = temp.File("tuned.pth");
-        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--weights", official, "--out", tuned, "--cutouts", cutouts, "--backgrounds", backgrounds,
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--weights", official, "--out", tuned, "--cutouts", cutouts, "--backgrounds", backgrounds,
             "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
         _log.WriteLine(r.StdOut + r.StdErr);
         Assert.True(r.ExitCode == 0, r.StdErr);
@@ -53,13 +54,56 @@ public sealed class BgmTrainCommandTests
             Assert.Equal(officialKeys, written.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList());
             Assert.Empty(BgmNetworkWeights.Load(new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null), written));
             // The official train_refine.py starts the whole network from it, the refiner fresh.
-            var whole = new BgmMattingNetwork(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, 80_000, 0.1f));
-            Assert.All(BgmNetworkWeights.Load(whole, written), k => Assert.StartsWith("refiner.", k));
+            Assert.All(BgmNetworkWeights.Load(WholeNetwork(), written), k => Assert.StartsWith("refiner.", k));
         }
         // Training moved the official weights.
         var before = PyTorchCheckpoint.Read(official).Get("decoder.conv4.weight").Data;
         var after = PyTorchCheckpoint.Read(tuned).Get("decoder.conv4.weight").Data;
         Assert.False(before.AsSpan().SequenceEqual(after));
+    }
+
+    /// <summary>
+    /// --stage refine from a base stage's output: the whole network (the refiner fresh) trains with the refine rates
+    /// at twice --size, and --out holds the official MattingRefine keys, which plate mode runs.
+    /// </summary>
+    [SkippableFact]
+    public void RefineStageWritesAWholeNetworkThatPlateModeRuns()
+    {
+        var official = SharedData.Path("models", "bgmv2_mobilenetv2_synthetic.pth");
+        SharedData.SkipIfMissing(official);
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        var basePth = temp.File("base.pth");
+        var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--out", basePth, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("MattingBase", r.StdOut);
+
+        var refined = temp.File("refined.pth");
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--weights", basePth, "--out", refined, "--cutouts", cutouts,
+            "--backgrounds", backgrounds, "--steps", "2", "--size", "128x128", "--threads", "2");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("refine stage: 2 steps in", r.StdOut);
+        Assert.Contains("batch 2 of 256x256 (the base network at 64x64", r.StdOut);
+        Assert.Contains("(--weights has none): refiner.conv1, refiner.bn1", r.StdOut);
+        Assert.DoesNotContain("base stage", r.StdOut);
+        Assert.Contains("MattingRefine", r.StdOut);
+        var written = PyTorchCheckpoint.Read(refined);
+        Assert.Equal(PyTorchCheckpoint.Read(official).Keys.Order(StringComparer.Ordinal), written.Keys.Order(StringComparer.Ordinal));
+        using (NewDisposeScope()) Assert.Empty(BgmNetworkWeights.Load(WholeNetwork(), written));
+
+        var frames = TrainingSets.Compose(temp, "frames", cutouts, backgrounds, "160x128", 1);
+        var clip = Directory.GetDirectories(frames).Single();
+        var alpha = temp.File("alpha.png");
+        var c = CliRunner.Run("convert", Path.Combine(clip, "com", "0000.png"), "--background-plate", Path.Combine(clip, "bgr", "0000.png"),
+            "--weights", refined, "--output-alpha", alpha, "--threads", "2");
+        _log.WriteLine(c.StdOut + c.StdErr);
+        Assert.True(c.ExitCode == 0, c.StdErr);
+        Assert.Contains("BackgroundMattingV2 MobileNetV2", c.StdOut);
+        var image = MatteKit.Media.PngFile.ReadGray(alpha);
+        Assert.Equal((160, 128), (image.Width, image.Height));
     }
 
     /// <summary>Ctrl-C (SIGINT) during training: the step under way finishes, the weights so far go to --out, exit 130.</summary>
@@ -97,14 +141,18 @@ public sealed class BgmTrainCommandTests
         lock (stderr) err = stderr.ToString();
         _log.WriteLine(stdout.Result + err);
         Assert.Equal(130, p.ExitCode);
-        Assert.Matches("stopped at step [1-9][0-9]*; the weights so far are in", err);
+        Assert.Matches("stopped at step [1-9][0-9]*; the weights so far are in .*MattingRefine", err);
         Assert.Contains("writing the weights so far to --out", err);
-        Assert.Empty(BgmNetworkWeights.Load(new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null), PyTorchCheckpoint.Read(output)));
+        // Without --stage the run trains both stages, so --out holds the whole network even when stopped in the base stage.
+        Assert.Contains("stopped in the base stage", stdout.Result);
+        Assert.Empty(BgmNetworkWeights.Load(WholeNetwork(), PyTorchCheckpoint.Read(output)));
     }
 
     public static IEnumerable<object[]> Refused() => new[]
     {
-        new object[] { 2, "--stage refine: only 'base'", new[] { "--model", "bgmv2", "--stage", "refine" } },
+        new object[] { 2, "--stage top: expected base", new[] { "--model", "bgmv2", "--stage", "top" } },
+        new object[] { 2, "--hr-size is the refine stage's size: --stage base has none", new[] { "--model", "bgmv2", "--stage", "base", "--hr-size", "256x256" } },
+        new object[] { 2, "--hr-size 258x256: the refiner needs sides that are multiples of 4", new[] { "--model", "bgmv2", "--hr-size", "258x256" } },
         new object[] { 2, "--valid: not available with --model bgmv2", new[] { "--model", "bgmv2", "--valid", "v" } },
         new object[] { 2, "--preset, --seq-length: not available with --model bgmv2", new[] { "--model", "bgmv2", "--preset", "stage1", "--seq-length", "2" } },
         new object[] { 2, "--stage is for --model bgmv2", new[] { "--stage", "base" } },
@@ -135,6 +183,9 @@ public sealed class BgmTrainCommandTests
         _log.WriteLine(r.StdErr);
         AssertOneLine(r, 1, "a Robust Video Matting model, not BackgroundMattingV2");
     }
+
+    private static BgmMattingNetwork WholeNetwork() =>
+        new(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, 80_000, 0.1f));
 
     private static void AssertOneLine(CliRunner.Result r, int exitCode, string expected)
     {
