@@ -131,7 +131,7 @@ internal static class TrainCommand
         var log = Console.Error;
         var trainer = new BgmTrainer(options, interruption, log);
         trainer.Prepare();
-        OutputPreflight.Check(options, trainer.StateBytes, checkpoint: false);
+        OutputPreflight.Check(options, trainer.StateBytes);
         // Loaded for the larger of the stages' sizes.
         var (width, height) = options.TrainsBgmRefine ? options.RefineSize : (options.Width, options.Height);
         if (options.TrainsBgmBase) (width, height) = (Math.Max(width, options.Width), Math.Max(height, options.Height));
@@ -141,18 +141,22 @@ internal static class TrainCommand
             foreach (var line in data.Descriptions) log.WriteLine(line);
         string written = trainer.WritesWholeNetwork ? "BGMv2 whole network, MattingRefine" : "BGMv2 base network, MattingBase";
         var result = trainer.Run(data);
+        var checkpoint = result.CheckpointPath is { } saved
+            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
+            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
         switch (result.End)
         {
             case TrainingEnd.Finished:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                Console.Out.WriteLine($"wrote {options.Output} ({written})");
+                Console.Out.WriteLine($"wrote {options.Output} ({written}), checkpoint {result.CheckpointPath}");
                 return 0;
             case TrainingEnd.Stopped:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output} ({written})");
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output} ({written}); {checkpoint}");
                 return TrainingInterruption.ExitCode;
             default:
-                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}");
+                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}, " +
+                              (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
                 return 1;
         }
     }

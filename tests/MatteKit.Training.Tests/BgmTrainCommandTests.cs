@@ -145,7 +145,65 @@ public sealed class BgmTrainCommandTests
         Assert.Contains("writing the weights so far to --out", err);
         // Without --stage the run trains both stages, so --out holds the whole network even when stopped in the base stage.
         Assert.Contains("stopped in the base stage", stdout.Result);
-        Assert.Empty(BgmNetworkWeights.Load(WholeNetwork(), PyTorchCheckpoint.Read(output)));
+        using (NewDisposeScope()) Assert.Empty(BgmNetworkWeights.Load(WholeNetwork(), PyTorchCheckpoint.Read(output)));
+
+        // Resumed with a budget whose first half ends one step later: that base step, then the refine stage.
+        int done = int.Parse(System.Text.RegularExpressions.Regex.Match(err, "stopped at step ([0-9]+)").Groups[1].Value);
+        var checkpoint = Path.ChangeExtension(output, ".ckpt");
+        Assert.Contains($"checkpoint {checkpoint} (continue with --resume", err);
+        var resumed = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", (2 * done + 2).ToString(), "--size", "128x128", "--threads", "2", "--resume", checkpoint, "--quiet");
+        _log.WriteLine(resumed.StdOut + resumed.StdErr);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.Contains($"resumed from {checkpoint} at step {done} (base stage)", resumed.StdOut);
+        Assert.Contains("base stage: 1 steps this run", resumed.StdOut);
+        Assert.Contains($"refine stage: {done + 1} steps this run", resumed.StdOut);
+
+        // A checkpoint of another stage or size is refused by name, not resumed into a different run.
+        var other = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "100", "--size", "128x128", "--resume", checkpoint, "--quiet");
+        Assert.True(other.ExitCode == 1, other.StdErr);
+        Assert.Contains("resume with the same --stage, --backbone, --size and --hr-size", other.StdErr);
+    }
+
+    /// <summary>4 refine steps straight and 2 + 2 resumed give the same tensors (ASPP's dropout, Adam and the data stream resumed).</summary>
+    [SkippableFact]
+    public void ResumeContinuesExactlyWhereTheCheckpointStopped()
+    {
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        string straight = temp.File("straight.pth"), resumed = temp.File("resumed.pth");
+        string[] Args(string output, int steps) => new[] { "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts,
+            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" };
+        var a = CliRunner.RunTrainer(Limit, Args(straight, 4));
+        Assert.True(a.ExitCode == 0, a.StdErr);
+        var b1 = CliRunner.RunTrainer(Limit, Args(resumed, 2));
+        Assert.True(b1.ExitCode == 0, b1.StdErr);
+        var b2 = CliRunner.RunTrainer(Limit, Args(resumed, 4).Concat(new[] { "--resume", Path.ChangeExtension(resumed, ".ckpt") }).ToArray());
+        _log.WriteLine(b2.StdOut + b2.StdErr);
+        Assert.True(b2.ExitCode == 0, b2.StdErr);
+        Assert.Contains("resumed from", b2.StdOut);
+        Assert.Contains("refine stage: 2 steps this run", b2.StdOut);
+
+        var x = PyTorchCheckpoint.Read(straight);
+        var y = PyTorchCheckpoint.Read(resumed);
+        int differing = x.Keys.Count(k => !x.Get(k).Data.AsSpan().SequenceEqual(y.Get(k).Data));
+        _log.WriteLine($"4 steps straight vs 2 + 2 resumed: {differing} of {x.Count} tensors differ");
+        Assert.Equal(0, differing);
+
+        // A checkpoint cut short, and a file that is none, are one line each naming the file.
+        var cut = temp.File("cut.ckpt");
+        var whole = File.ReadAllBytes(Path.ChangeExtension(straight, ".ckpt"));
+        File.WriteAllBytes(cut, whole.AsSpan(0, whole.Length / 2).ToArray());
+        var notOne = temp.File("none.ckpt");
+        File.WriteAllText(notOne, "not a checkpoint");
+        foreach (var (file, message) in new[] { (cut, "cut short"), (notOne, "not a MatteKit BGMv2 training checkpoint") })
+        {
+            var r = CliRunner.RunTrainer(Limit, Args(temp.File("x.pth"), 6).Concat(new[] { "--resume", file }).ToArray());
+            AssertOneLine(r, 1, message);
+            Assert.Contains(file, r.StdErr);
+        }
     }
 
     public static IEnumerable<object[]> Refused() => new[]

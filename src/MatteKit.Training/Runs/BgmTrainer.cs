@@ -17,7 +17,8 @@ namespace MatteKit.Training.Runs;
 /// norm and batches of <see cref="TrainOptions.BgmBatchSize"/> composites; without --stage the base stage takes the
 /// first half of the budget (steps or minutes), the refine stage the rest. Stops at the budget or on a signal and
 /// writes the weights so far to --out: a <c>MattingRefine</c> state dict when the refine stage is part of the run,
-/// else a <c>MattingBase</c> one (official keys and order).
+/// else a <c>MattingBase</c> one (official keys and order), and a checkpoint beside it that --resume continues
+/// exactly (the stage under way, its Adam, the data stream and libtorch's generator).
 /// </summary>
 internal sealed class BgmTrainer
 {
@@ -38,6 +39,10 @@ internal sealed class BgmTrainer
     private readonly TextWriter _log;
     private BgmMattingNetwork? _network;
     private long _step;
+    private BgmCheckpoint? _start;
+    private BgmOptimizer? _resumedOptimizer;
+    private Tensor? _resumedGenerator;
+    private readonly List<double> _baseLosses = new(), _refineLosses = new();
 
     public BgmTrainer(TrainOptions options, TrainingInterruption interruption, TextWriter log)
     {
@@ -53,7 +58,7 @@ internal sealed class BgmTrainer
     /// <summary>Whether --out gets the whole network (the refine stage is part of the run).</summary>
     public bool WritesWholeNetwork => _o.TrainsBgmRefine;
 
-    /// <summary>The starting weights (when given) and the network: checked before the data loads.</summary>
+    /// <summary>The starting weights (when given), the network and a --resume checkpoint: checked before the data loads.</summary>
     public void Prepare()
     {
         set_num_threads(_o.Threads);
@@ -70,36 +75,74 @@ internal sealed class BgmTrainer
             Summary.Add($"no --weights: the {backbone} network starts from PyTorch's default initialisation (the official recipe starts its backbone from ImageNet weights)");
         else if (BgmNetworkWeights.Load(network, weights) is { Count: > 0 } fresh)
             Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
+        if (_o.Resume is not null)
+        {
+            (_start, _resumedOptimizer, _resumedGenerator) = BgmCheckpoint.Read(_o.Resume, network, header =>
+            {
+                var (refineWidth, refineHeight) = _o.RefineSize;
+                if (header.Backbone != backbone.ToString() || header.Stages != StagesName || header.Width != _o.Width || header.Height != _o.Height
+                    || (_o.TrainsBgmRefine && (header.RefineWidth != refineWidth || header.RefineHeight != refineHeight)))
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {Media.PrintableText.Excerpt(header.Stages, 20)} stages of a " +
+                        $"{Media.PrintableText.Excerpt(header.Backbone, 20)} network at {header.Width}x{header.Height} (refine {header.RefineWidth}x{header.RefineHeight}); " +
+                        "resume with the same --stage, --backbone, --size and --hr-size");
+                if (!(header.Stage == Stage.Base.Name && _o.TrainsBgmBase) && !(header.Stage == Stage.Refine.Name && _o.TrainsBgmRefine))
+                    throw new ArgumentException($"--resume {_o.Resume}: stage '{Media.PrintableText.Excerpt(header.Stage, 20)}' is not one of this run's");
+                return NewOptimizer(network, header.Stage == Stage.Refine.Name);
+            });
+            _baseLosses.AddRange(_start.BaseLosses);
+            _refineLosses.AddRange(_start.RefineLosses);
+            Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage)");
+        }
         StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
         _network = network;
     }
 
-    /// <summary>Trains until the budget, a signal or a failure; writes --out unless writing failed.</summary>
+    /// <summary>The stages of this run as the checkpoint names them.</summary>
+    private string StagesName => _o.Stage ?? "both";
+
+    private static BgmOptimizer NewOptimizer(BgmMattingNetwork network, bool refine) =>
+        new(network, refine ? BgmOptimizer.OfficialRefine : BgmOptimizer.OfficialBase, trainsRefiner: refine);
+
+    /// <summary>Trains until the budget, a signal or a failure; writes --out unless writing failed, and the checkpoint.</summary>
     public TrainingResult Run(TrainingData data)
     {
         if (_network is not { } network) throw new InvalidOperationException("Prepare comes before Run");
-        var random = new TrainingRandom(_o.Seed);
+        var random = new TrainingRandom(_start?.RandomState ?? _o.Seed);
+        if (_resumedGenerator is { } generatorState)
+            using (var generator = Generator.Default) generator.set_state(generatorState);
         network.train();
-        _step = 0;
-        var clock = Stopwatch.StartNew();
+        _step = _start?.Step ?? 0;
+        var clock = new RunClock(_start?.Seconds ?? 0);
         var end = TrainingEnd.Finished;
         Exception? failure = null;
         Stage? current = null;
         _interruption.TrainingStarted("the weights so far to --out");
         var progress = new TrainingProgress(_o, _log);
         var stages = new List<Stage>();
-        if (_o.TrainsBgmBase) stages.Add(Stage.Base);
+        if (_o.TrainsBgmBase && _start?.Stage != Stage.Refine.Name) stages.Add(Stage.Base);
         if (_o.TrainsBgmRefine) stages.Add(Stage.Refine);
+        var saved = new SavedState(random.State, GeneratorState());
         try
         {
             for (int i = 0; i < stages.Count && end == TrainingEnd.Finished; i++)
             {
-                bool last = i == stages.Count - 1;
+                bool last = stages[i] == Stage.Refine || !_o.TrainsBgmRefine;
                 // Without --stage the base stage gets the first half of the budget and the refine stage the rest.
                 long? stepLimit = _o.Steps is { } s ? (last ? s : s / 2) : null;
                 double? secondsLimit = _o.Minutes is { } m ? (last ? m * 60 : m * 30) : null;
                 current = stages[i];
-                (end, failure) = RunStage(stages[i], network, data, random, stepLimit, secondsLimit, clock, progress);
+                var optimizer = i == 0 && _resumedOptimizer is not null ? _resumedOptimizer : NewOptimizer(network, stages[i] == Stage.Refine);
+                _resumedOptimizer = null;
+                try
+                {
+                    (end, failure) = RunStage(stages[i], network, optimizer, data, random, stepLimit, secondsLimit, clock, progress, saved);
+                }
+                finally
+                {
+                    // The checkpoint of the stage under way holds its Adam; a finished stage's is not needed again.
+                    if (end != TrainingEnd.Finished || last || _interruption.Quit.IsCancellationRequested) SaveCheckpoint(current, network, optimizer, saved, clock.Seconds, ref failure);
+                    optimizer.Dispose();
+                }
             }
         }
         catch (OperationCanceledException) when (_interruption.Quit.IsCancellationRequested)
@@ -110,6 +153,7 @@ internal sealed class BgmTrainer
 
         if (end == TrainingEnd.Stopped && current == Stage.Base && _o.TrainsBgmRefine)
             Summary.Add("stopped in the base stage: the refiner in --out has not been trained (its initialisation)");
+        if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
         if (end is TrainingEnd.Finished or TrainingEnd.Stopped)
         {
             try
@@ -121,22 +165,21 @@ internal sealed class BgmTrainer
                 (end, failure) = (TrainingEnd.OutputFailed, e as MediaFormatException ?? new MediaFormatException(_o.Output, "cannot be written: " + e.Message));
             }
         }
-        return new TrainingResult(end, _step, null, failure);
+        return new TrainingResult(end, _step, CheckpointPath, failure);
     }
 
     /// <summary>
     /// One stage with its own Adam, until the step count of the run reaches <paramref name="stepLimit"/>, the clock
     /// <paramref name="secondsLimit"/>, a signal or a data failure.
     /// </summary>
-    private (TrainingEnd End, Exception? Failure) RunStage(Stage stage, BgmMattingNetwork network, TrainingData data, TrainingRandom random,
-        long? stepLimit, double? secondsLimit, Stopwatch clock, TrainingProgress progress)
+    private (TrainingEnd End, Exception? Failure) RunStage(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, TrainingData data, TrainingRandom random,
+        long? stepLimit, double? secondsLimit, RunClock clock, TrainingProgress progress, SavedState saved)
     {
         bool refine = stage == Stage.Refine;
         var (width, height) = refine ? _o.RefineSize : (_o.Width, _o.Height);
-        using var optimizer = new BgmOptimizer(network, refine ? BgmOptimizer.OfficialRefine : BgmOptimizer.OfficialBase, trainsRefiner: refine);
         long first = _step;
-        double started = clock.Elapsed.TotalSeconds;
-        var totals = new List<double>();
+        double started = clock.Seconds;
+        var totals = refine ? _refineLosses : _baseLosses;
         Dictionary<string, double>? lastLosses = null;
         var end = TrainingEnd.Stopped;
         Exception? failure = null;
@@ -145,8 +188,10 @@ internal sealed class BgmTrainer
         {
             while (true)
             {
+                // What a checkpoint resumes from: the streams as they are before this step draws anything.
+                saved.Set(random.State, GeneratorState());
                 if (stepLimit is { } maxSteps && _step >= maxSteps) { end = TrainingEnd.Finished; break; }
-                if (secondsLimit is { } seconds && clock.Elapsed.TotalSeconds >= seconds) { end = TrainingEnd.Finished; break; }
+                if (secondsLimit is { } seconds && clock.Seconds >= seconds) { end = TrainingEnd.Finished; break; }
                 if (_interruption.StopRequested) break;
                 using var scope = NewDisposeScope();
                 Tensor src, bgr, fgr, pha;
@@ -183,22 +228,82 @@ internal sealed class BgmTrainer
                 _step++;
                 lastLosses = new Dictionary<string, double>(terms.Values()) { ["total"] = terms.Total.item<float>() };
                 totals.Add(lastLosses["total"]);
-                progress.Report(_step, clock.Elapsed.TotalSeconds, lastLosses);
+                progress.Report(_step, clock.Seconds, lastLosses);
             }
         }
         finally
         {
-            double seconds = clock.Elapsed.TotalSeconds - started;
+            double seconds = clock.Seconds - started;
             long steps = _step - first;
             string extra = refine
                 ? $" (the base network at {(int)Math.Floor(width * BackboneScale)}x{(int)Math.Floor(height * BackboneScale)}; {(patches == 0 ? 0 : 100.0 * refinedPatches / patches):F0}% of the 4x4 patches refined)"
                 : "";
-            Summary.Add($"{stage.Name} stage: {steps} steps in {seconds:F0} s ({steps / Math.Max(1e-9, seconds):F2} steps/s), BGMv2 {network.Backbone} {stage.Network}, " +
+            Summary.Add($"{stage.Name} stage: {steps} steps{(_start is null ? "" : " this run")} in {seconds:F0} s ({steps / Math.Max(1e-9, seconds):F2} steps/s), BGMv2 {network.Backbone} {stage.Network}, " +
                         $"batch {TrainOptions.BgmBatchSize} of {width}x{height}{extra}, rates {optimizer.Rates}, {_o.Threads} threads");
             if (totals.Count > 0) Summary.Add($"{stage.Name} loss curve (mean total loss of each tenth of its steps): {string.Join(" ", Curve(totals).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
             if (lastLosses is not null) Summary.Add($"{stage.Name} last losses: " + string.Join(", ", lastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}")));
         }
         return (end, failure);
+    }
+
+    /// <summary>Where the checkpoint went (null when nothing took it), set by the last save.</summary>
+    private string? CheckpointPath { get; set; }
+
+    /// <summary>
+    /// Writes the checkpoint beside --out, or, when that fails, into the temporary folder or the working folder, so
+    /// that the steps taken are not lost; the first failure is kept in <paramref name="failure"/>.
+    /// </summary>
+    private void SaveCheckpoint(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, SavedState saved, double seconds, ref Exception? failure)
+    {
+        var (refineWidth, refineHeight) = _o.RefineSize;
+        var header = new BgmCheckpoint
+        {
+            Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
+            RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
+            BaseLosses = _baseLosses, RefineLosses = _refineLosses,
+        };
+        var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{_step}-{Environment.ProcessId}.ckpt";
+        CheckpointPath = null;
+        foreach (var path in new[] { _o.CheckpointPath, Path.Combine(Path.GetTempPath(), name), Path.Combine(Environment.CurrentDirectory, name) })
+        {
+            try
+            {
+                header.Save(path, network, optimizer, saved.Generator);
+                CheckpointPath = path;
+                return;
+            }
+            catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+            {
+                failure ??= e as MediaFormatException ?? new MediaFormatException(path, "cannot be written: " + e.Message.ReplaceLineEndings(" "));
+            }
+        }
+    }
+
+    private static Tensor GeneratorState()
+    {
+        using var generator = Generator.Default;
+        return generator.get_state();
+    }
+
+    /// <summary>The random streams as they were before the step under way drew from them (kept outside dispose scopes).</summary>
+    private sealed class SavedState(ulong random, Tensor generator)
+    {
+        public ulong Random { get; private set; } = random;
+        public Tensor Generator { get; private set; } = generator;
+
+        public void Set(ulong random, Tensor generator)
+        {
+            Generator.Dispose();
+            (Random, Generator) = (random, generator);
+        }
+    }
+
+    /// <summary>Seconds of training, earlier runs of a resumed one included.</summary>
+    private sealed class RunClock(double before)
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+        public double Seconds => before + _watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>The means of up to <see cref="CurvePoints"/> equal runs of consecutive values.</summary>

@@ -110,7 +110,7 @@ internal sealed class TrainOptions
 
     /// <summary>
     /// BGMv2 trains on single composites over --backgrounds (each background is also the plate):
-    /// the options of RVM's recipe, validation, resume and the report do not apply to it (yet).
+    /// the options of RVM's recipe, validation and the report do not apply to it (yet).
     /// </summary>
     private void ValidateBgm()
     {
@@ -126,7 +126,7 @@ internal sealed class TrainOptions
         {
             ("--preset", PresetGiven), ("--seq-length", SequenceLength is not null),
             ("--hr-seq-length", HighSequenceLength is not null), ("--segmentation", Segmentation.Count > 0), ("--valid", Valid is not null),
-            ("--resume", Resume is not null), ("--report", Report is not null),
+            ("--report", Report is not null),
         }.Where(o => o.Given).Select(o => o.Option).ToList();
         if (unsupported.Count > 0) throw new ArgumentException($"{string.Join(", ", unsupported)}: not available with --model bgmv2 (it trains on single composites)");
         if (Backgrounds.Count == 0) throw new ArgumentException("--model bgmv2 composites every sample over --backgrounds (the background is also the plate): give --backgrounds DIR");
