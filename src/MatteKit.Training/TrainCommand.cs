@@ -29,20 +29,20 @@ internal static class TrainCommand
         var steps = OptionValues.LongNumber("--steps", "step budget (total, a resumed run included)", 1);
         var size = OptionValues.Size("--size", "low-resolution training size (default: the preset's)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
-        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's)", TrainOptions.MinSide, TrainOptions.MaxSide);
+        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default twice --size)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
         var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
         var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
         var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);
-        var model = OptionValues.Choice("--model", "rvm (default: Robust Video Matting) or bgmv2 (BackgroundMattingV2, frame and background plate: trains its base network and writes the official MattingBase state dict, which the refine stage starts from)",
+        var model = OptionValues.Choice("--model", "rvm (default: Robust Video Matting) or bgmv2 (BackgroundMattingV2, frame and background plate: writes the official MattingRefine state dict that convert --background-plate runs, or MattingBase with --stage base)",
             "NAME", new Dictionary<string, TrainModel> { ["rvm"] = TrainModel.Rvm, ["bgmv2"] = TrainModel.Bgmv2 });
-        var stage = OptionValues.Parsed<string?>("--stage", "bgmv2: base (the base network; the only stage so far)", "NAME",
-            text => text, null, "base");
+        var stage = OptionValues.Parsed<string?>("--stage", "bgmv2: base (the base network at --size) or refine (the whole network with the refiner at --hr-size, from --weights or fresh); default: base for the first half of the budget, then refine", "NAME",
+            text => text, null, "base", "refine");
         var backbone = OptionValues.Choice("--backbone", "bgmv2 without --weights: mobilenetv2 (default) or resnet50",
             "NAME", new Dictionary<string, BgmBackbone> { ["mobilenetv2"] = BgmBackbone.MobileNetV2, ["resnet50"] = BgmBackbone.ResNet50 });
 
-        var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU), or train BGMv2's base network (--model bgmv2)")
+        var command = new Command("train", "fine-tune RVM on your own footage (the paper's losses and recipe, TorchSharp on the CPU), or train BGMv2 (--model bgmv2)")
         {
             output, SharedOptions.Weights, cutouts, backgrounds, clips, segmentation, valid, preset, minutes, steps, size, seqLength, highSize, highSeqLength, SharedOptions.Threads, resume, report, validEvery, seed, SharedOptions.Quiet,
             model, stage, backbone,
@@ -131,24 +131,32 @@ internal static class TrainCommand
         var log = Console.Error;
         var trainer = new BgmTrainer(options, interruption, log);
         trainer.Prepare();
-        OutputPreflight.Check(options, trainer.StateBytes, checkpoint: false);
-        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, Array.Empty<string>(), options.Width, options.Height, interruption.Quit);
+        OutputPreflight.Check(options, trainer.StateBytes);
+        // Loaded for the larger of the stages' sizes.
+        var (width, height) = options.TrainsBgmRefine ? options.RefineSize : (options.Width, options.Height);
+        if (options.TrainsBgmBase) (width, height) = (Math.Max(width, options.Width), Math.Max(height, options.Height));
+        var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, Array.Empty<string>(), width, height, interruption.Quit);
         interruption.Quit.ThrowIfCancellationRequested();
         if (!options.Quiet)
             foreach (var line in data.Descriptions) log.WriteLine(line);
+        string written = trainer.WritesWholeNetwork ? "BGMv2 whole network, MattingRefine" : "BGMv2 base network, MattingBase";
         var result = trainer.Run(data);
+        var checkpoint = result.CheckpointPath is { } saved
+            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
+            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
         switch (result.End)
         {
             case TrainingEnd.Finished:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                Console.Out.WriteLine($"wrote {options.Output} (BGMv2 base network)");
+                Console.Out.WriteLine($"wrote {options.Output} ({written}), checkpoint {result.CheckpointPath}");
                 return 0;
             case TrainingEnd.Stopped:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output}");
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output} ({written}); {checkpoint}");
                 return TrainingInterruption.ExitCode;
             default:
-                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}");
+                log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}, " +
+                              (result.CheckpointPath is null ? checkpoint : $"the network is kept in the {checkpoint}"));
                 return 1;
         }
     }

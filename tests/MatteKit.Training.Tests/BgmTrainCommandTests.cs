@@ -9,9 +9,10 @@ using PatchRefiner = MatteKit.Training.Bgm.PatchRefiner;
 namespace MatteKit.Tests.Training;
 
 /// <summary>
-/// <c>mattekit train --model bgmv2 --stage base</c> as a user runs it: a few steps at a small size write a
-/// <c>MattingBase</c> state dict with the official keys (from no weights and from official weights), and what it
-/// does not do is refused in one line before any data loads.
+/// <c>mattekit train --model bgmv2</c> as a user runs it: a few steps at a small size write a <c>MattingBase</c>
+/// state dict with the official keys (--stage base, from no weights and from official weights) or a whole
+/// <c>MattingRefine</c> one that <c>mattekit convert --background-plate</c> runs (--stage refine, both stages), and
+/// what it does not do is refused in one line before any data loads.
 /// </summary>
 [Trait("Needs", "shared")]
 [Collection(TorchCollection.Name)]
@@ -40,7 +41,7 @@ public sealed class BgmTrainCommandTests
 
         // From official weights (a whole MattingRefine state dict: its refiner is not trained in this stage).
         var tuned = temp.File("tuned.pth");
-        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--weights", official, "--out", tuned, "--cutouts", cutouts, "--backgrounds", backgrounds,
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--weights", official, "--out", tuned, "--cutouts", cutouts, "--backgrounds", backgrounds,
             "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
         _log.WriteLine(r.StdOut + r.StdErr);
         Assert.True(r.ExitCode == 0, r.StdErr);
@@ -53,13 +54,56 @@ public sealed class BgmTrainCommandTests
             Assert.Equal(officialKeys, written.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList());
             Assert.Empty(BgmNetworkWeights.Load(new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null), written));
             // The official train_refine.py starts the whole network from it, the refiner fresh.
-            var whole = new BgmMattingNetwork(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, 80_000, 0.1f));
-            Assert.All(BgmNetworkWeights.Load(whole, written), k => Assert.StartsWith("refiner.", k));
+            Assert.All(BgmNetworkWeights.Load(WholeNetwork(), written), k => Assert.StartsWith("refiner.", k));
         }
         // Training moved the official weights.
         var before = PyTorchCheckpoint.Read(official).Get("decoder.conv4.weight").Data;
         var after = PyTorchCheckpoint.Read(tuned).Get("decoder.conv4.weight").Data;
         Assert.False(before.AsSpan().SequenceEqual(after));
+    }
+
+    /// <summary>
+    /// --stage refine from a base stage's output: the whole network (the refiner fresh) trains with the refine rates
+    /// at twice --size, and --out holds the official MattingRefine keys, which plate mode runs.
+    /// </summary>
+    [SkippableFact]
+    public void RefineStageWritesAWholeNetworkThatPlateModeRuns()
+    {
+        var official = SharedData.Path("models", "bgmv2_mobilenetv2_synthetic.pth");
+        SharedData.SkipIfMissing(official);
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        var basePth = temp.File("base.pth");
+        var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--out", basePth, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("MattingBase", r.StdOut);
+
+        var refined = temp.File("refined.pth");
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--weights", basePth, "--out", refined, "--cutouts", cutouts,
+            "--backgrounds", backgrounds, "--steps", "2", "--size", "128x128", "--threads", "2");
+        _log.WriteLine(r.StdOut + r.StdErr);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("refine stage: 2 steps in", r.StdOut);
+        Assert.Contains("batch 2 of 256x256 (the base network at 64x64", r.StdOut);
+        Assert.Contains("(--weights has none): refiner.conv1, refiner.bn1", r.StdOut);
+        Assert.DoesNotContain("base stage", r.StdOut);
+        Assert.Contains("MattingRefine", r.StdOut);
+        var written = PyTorchCheckpoint.Read(refined);
+        Assert.Equal(PyTorchCheckpoint.Read(official).Keys.Order(StringComparer.Ordinal), written.Keys.Order(StringComparer.Ordinal));
+        using (NewDisposeScope()) Assert.Empty(BgmNetworkWeights.Load(WholeNetwork(), written));
+
+        var frames = TrainingSets.Compose(temp, "frames", cutouts, backgrounds, "160x128", 1);
+        var clip = Directory.GetDirectories(frames).Single();
+        var alpha = temp.File("alpha.png");
+        var c = CliRunner.Run("convert", Path.Combine(clip, "com", "0000.png"), "--background-plate", Path.Combine(clip, "bgr", "0000.png"),
+            "--weights", refined, "--output-alpha", alpha, "--threads", "2");
+        _log.WriteLine(c.StdOut + c.StdErr);
+        Assert.True(c.ExitCode == 0, c.StdErr);
+        Assert.Contains("BackgroundMattingV2 MobileNetV2", c.StdOut);
+        var image = MatteKit.Media.PngFile.ReadGray(alpha);
+        Assert.Equal((160, 128), (image.Width, image.Height));
     }
 
     /// <summary>Ctrl-C (SIGINT) during training: the step under way finishes, the weights so far go to --out, exit 130.</summary>
@@ -97,14 +141,76 @@ public sealed class BgmTrainCommandTests
         lock (stderr) err = stderr.ToString();
         _log.WriteLine(stdout.Result + err);
         Assert.Equal(130, p.ExitCode);
-        Assert.Matches("stopped at step [1-9][0-9]*; the weights so far are in", err);
+        Assert.Matches("stopped at step [1-9][0-9]*; the weights so far are in .*MattingRefine", err);
         Assert.Contains("writing the weights so far to --out", err);
-        Assert.Empty(BgmNetworkWeights.Load(new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null), PyTorchCheckpoint.Read(output)));
+        // Without --stage the run trains both stages, so --out holds the whole network even when stopped in the base stage.
+        Assert.Contains("stopped in the base stage", stdout.Result);
+        using (NewDisposeScope()) Assert.Empty(BgmNetworkWeights.Load(WholeNetwork(), PyTorchCheckpoint.Read(output)));
+
+        // Resumed with a budget whose first half ends one step later: that base step, then the refine stage.
+        int done = int.Parse(System.Text.RegularExpressions.Regex.Match(err, "stopped at step ([0-9]+)").Groups[1].Value);
+        var checkpoint = Path.ChangeExtension(output, ".ckpt");
+        Assert.Contains($"checkpoint {checkpoint} (continue with --resume", err);
+        var resumed = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", (2 * done + 2).ToString(), "--size", "128x128", "--threads", "2", "--resume", checkpoint, "--quiet");
+        _log.WriteLine(resumed.StdOut + resumed.StdErr);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.Contains($"resumed from {checkpoint} at step {done} (base stage)", resumed.StdOut);
+        Assert.Contains("base stage: 1 steps this run", resumed.StdOut);
+        Assert.Contains($"refine stage: {done + 1} steps this run", resumed.StdOut);
+
+        // A checkpoint of another stage or size is refused by name, not resumed into a different run.
+        var other = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "100", "--size", "128x128", "--resume", checkpoint, "--quiet");
+        Assert.True(other.ExitCode == 1, other.StdErr);
+        Assert.Contains("resume with the same --stage, --backbone, --size and --hr-size", other.StdErr);
+    }
+
+    /// <summary>4 refine steps straight and 2 + 2 resumed give the same tensors (ASPP's dropout, Adam and the data stream resumed).</summary>
+    [SkippableFact]
+    public void ResumeContinuesExactlyWhereTheCheckpointStopped()
+    {
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        string straight = temp.File("straight.pth"), resumed = temp.File("resumed.pth");
+        string[] Args(string output, int steps) => new[] { "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts,
+            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" };
+        var a = CliRunner.RunTrainer(Limit, Args(straight, 4));
+        Assert.True(a.ExitCode == 0, a.StdErr);
+        var b1 = CliRunner.RunTrainer(Limit, Args(resumed, 2));
+        Assert.True(b1.ExitCode == 0, b1.StdErr);
+        var b2 = CliRunner.RunTrainer(Limit, Args(resumed, 4).Concat(new[] { "--resume", Path.ChangeExtension(resumed, ".ckpt") }).ToArray());
+        _log.WriteLine(b2.StdOut + b2.StdErr);
+        Assert.True(b2.ExitCode == 0, b2.StdErr);
+        Assert.Contains("resumed from", b2.StdOut);
+        Assert.Contains("refine stage: 2 steps this run", b2.StdOut);
+
+        var x = PyTorchCheckpoint.Read(straight);
+        var y = PyTorchCheckpoint.Read(resumed);
+        int differing = x.Keys.Count(k => !x.Get(k).Data.AsSpan().SequenceEqual(y.Get(k).Data));
+        _log.WriteLine($"4 steps straight vs 2 + 2 resumed: {differing} of {x.Count} tensors differ");
+        Assert.Equal(0, differing);
+
+        // A checkpoint cut short, and a file that is none, are one line each naming the file.
+        var cut = temp.File("cut.ckpt");
+        var whole = File.ReadAllBytes(Path.ChangeExtension(straight, ".ckpt"));
+        File.WriteAllBytes(cut, whole.AsSpan(0, whole.Length / 2).ToArray());
+        var notOne = temp.File("none.ckpt");
+        File.WriteAllText(notOne, "not a checkpoint");
+        foreach (var (file, message) in new[] { (cut, "cut short"), (notOne, "not a MatteKit BGMv2 training checkpoint") })
+        {
+            var r = CliRunner.RunTrainer(Limit, Args(temp.File("x.pth"), 6).Concat(new[] { "--resume", file }).ToArray());
+            AssertOneLine(r, 1, message);
+            Assert.Contains(file, r.StdErr);
+        }
     }
 
     public static IEnumerable<object[]> Refused() => new[]
     {
-        new object[] { 2, "--stage refine: only 'base'", new[] { "--model", "bgmv2", "--stage", "refine" } },
+        new object[] { 2, "--stage top: expected base", new[] { "--model", "bgmv2", "--stage", "top" } },
+        new object[] { 2, "--hr-size is the refine stage's size: --stage base has none", new[] { "--model", "bgmv2", "--stage", "base", "--hr-size", "256x256" } },
+        new object[] { 2, "--hr-size 258x256: the refiner needs sides that are multiples of 4", new[] { "--model", "bgmv2", "--hr-size", "258x256" } },
         new object[] { 2, "--valid: not available with --model bgmv2", new[] { "--model", "bgmv2", "--valid", "v" } },
         new object[] { 2, "--preset, --seq-length: not available with --model bgmv2", new[] { "--model", "bgmv2", "--preset", "stage1", "--seq-length", "2" } },
         new object[] { 2, "--stage is for --model bgmv2", new[] { "--stage", "base" } },
@@ -135,6 +241,9 @@ public sealed class BgmTrainCommandTests
         _log.WriteLine(r.StdErr);
         AssertOneLine(r, 1, "a Robust Video Matting model, not BackgroundMattingV2");
     }
+
+    private static BgmMattingNetwork WholeNetwork() =>
+        new(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, 80_000, 0.1f));
 
     private static void AssertOneLine(CliRunner.Result r, int exitCode, string expected)
     {

@@ -55,17 +55,24 @@ internal static class Augmentation
     public static Tensor Colour(TrainingRandom rng, Tensor rgb)
     {
         if (rng.Chance(JitterProbability))
-        {
-            rgb = rgb * rng.Uniform(0.85, 1.15);
-            var mean = Gray(rgb).mean(new long[] { 1, 2, 3 }, keepdim: true);
-            rgb = (rgb - mean) * rng.Uniform(0.85, 1.15) + mean;
-            var gray = Gray(rgb);
-            rgb = (rgb - gray) * rng.Uniform(0.85, 1.15) + gray;
-            rgb = Hue(rgb, rng.Uniform(-0.05, 0.05));
-            rgb = rgb.clamp(0, 1);
-        }
+            rgb = Jitter(rgb, rng.Uniform(0.85, 1.15), rng.Uniform(0.85, 1.15), rng.Uniform(0.85, 1.15), rng.Uniform(-0.05, 0.05));
         if (rng.Chance(GrayscaleProbability)) rgb = Gray(rgb).expand(-1, 3, -1, -1);
         return rgb;
+    }
+
+    /// <summary>
+    /// Brightness (a factor), contrast and saturation (factors about the grey mean and the grey of each pixel) and a
+    /// hue rotation of <paramref name="hue"/> turns, in that order, clamped to 0..1.
+    /// </summary>
+    public static Tensor Jitter(Tensor rgb, double brightness, double contrast, double saturation, double hue)
+    {
+        rgb = rgb * brightness;
+        var mean = Gray(rgb).mean(new long[] { 1, 2, 3 }, keepdim: true);
+        rgb = (rgb - mean) * contrast + mean;
+        var gray = Gray(rgb);
+        rgb = (rgb - gray) * saturation + gray;
+        rgb = Hue(rgb, hue);
+        return rgb.clamp(0, 1);
     }
 
     /// <summary>Sharpness (blend with a 3x3 blur, factor 0.1 to 2; 0.1) and Gaussian blur (sigma 0.1 to 1.5; 0.02), the same on every layer.</summary>
@@ -88,9 +95,23 @@ internal static class Augmentation
     public static Tensor Noise(TrainingRandom rng, Tensor rgb)
     {
         if (!rng.Chance(NoiseProbability)) return rgb;
-        double sigma = rng.Uniform(0, 0.03);
+        return AddNoise(rng, rgb, rng.Uniform(0, 0.03));
+    }
+
+    /// <summary>Gaussian noise of <paramref name="sigma"/> (its own libtorch seed from the stream), clamped to 0..1.</summary>
+    public static Tensor AddNoise(TrainingRandom rng, Tensor rgb, double sigma)
+    {
         using var generator = new Generator((ulong)rng.NextSeed());
         return (rgb + randn(rgb.shape, generator: generator) * sigma).clamp(0, 1);
+    }
+
+    /// <summary>Each frame of <c>[T, C, H, W]</c> resampled bilinearly by one affine pose (the sampling transform).</summary>
+    public static Tensor Warp(Tensor x, Pose pose, GridSamplePaddingMode padding)
+    {
+        long frames = x.shape[0];
+        var theta = tensor(pose.Matrix()).reshape(1, 2, 3).expand(frames, 2, 3);
+        var grid = functional.affine_grid(theta, new[] { frames, 1, x.shape[2], x.shape[3] }, align_corners: false);
+        return functional.grid_sample(x, grid, GridSampleMode.Bilinear, padding, align_corners: false);
     }
 
     /// <summary>With probability 0.03 the sequence pauses: from a random frame on, one frame held for a random length.</summary>
@@ -167,7 +188,7 @@ internal static class Augmentation
     }
 
     /// <summary>One affine pose in normalised coordinates (the sampling transform of affine_grid).</summary>
-    private readonly record struct Pose(double Degrees, double Tx, double Ty, double Scale, double Shear)
+    internal readonly record struct Pose(double Degrees, double Tx, double Ty, double Scale, double Shear)
     {
         public static Pose Random(TrainingRandom rng) =>
             new(rng.Uniform(-5, 5), rng.Uniform(-0.1, 0.1), rng.Uniform(-0.1, 0.1), rng.Uniform(0.8, 1.1), rng.Uniform(-5, 5));

@@ -69,7 +69,8 @@ internal sealed class TrainingData
     /// <summary>
     /// One BGMv2 sample <c>[C, h, w]</c>: source, plate, true foreground, true alpha. The ground truth (one frame,
     /// a clip's composite not used) and a background are cropped, flipped and colour-jittered each on its own, the
-    /// source composited over the background; the plate is the same background with its own sensor noise.
+    /// source composited over the background; the plate is the same background, the differences between them those
+    /// of <see cref="PlateAugmentation"/> (shadow, noise, plate jitter and misalignment).
     /// </summary>
     public (Tensor Source, Tensor Plate, Tensor Foreground, Tensor Alpha) NextPlateMatting(TrainingRandom rng, int width, int height)
     {
@@ -82,8 +83,7 @@ internal sealed class TrainingData
         var b = Augmentation.ResizedCrop(rng, new[] { backgrounds.Read(rng, 1) }, width, height);
         b = Augmentation.MaybeFlip(rng, b);
         var background = Augmentation.Colour(rng, b[0]);
-        var src = Augmentation.Noise(rng, fgr * pha + background * (1 - pha));
-        var plate = Augmentation.Noise(rng, background);
+        var (src, plate, _) = PlateAugmentation.Apply(rng, fgr, pha, background);
         return (src[0], plate[0], fgr[0], pha[0]);
     }
 

@@ -6,8 +6,8 @@ namespace MatteKit.Training.Optimization;
 
 /// <summary>
 /// Adam (betas 0.9/0.999, eps 1e-8, no weight decay) with one parameter group per top-level module of a BGMv2
-/// network (backbone, aspp, decoder, and refiner when it has one), in the official order, as the official
-/// <c>train_base.py</c> and <c>train_refine.py</c> build it.
+/// network (backbone, aspp, decoder, and refiner when it has one and trains it), in the official order, as the
+/// official <c>train_base.py</c> and <c>train_refine.py</c> build it.
 /// </summary>
 internal sealed class BgmOptimizer : IDisposable
 {
@@ -20,9 +20,10 @@ internal sealed class BgmOptimizer : IDisposable
     private readonly Adam _adam;
     private readonly string[] _groupNames;
 
-    public BgmOptimizer(BgmMattingNetwork network, ModuleRates rates)
+    /// <param name="trainsRefiner">False for the base stage of a whole network: its refiner is not run, and not optimised.</param>
+    public BgmOptimizer(BgmMattingNetwork network, ModuleRates rates, bool trainsRefiner = true)
     {
-        _groupNames = BgmMattingNetwork.ModuleNames.Where(n => n != "refiner" || network.Refiner is not null).ToArray();
+        _groupNames = BgmMattingNetwork.ModuleNames.Where(n => n != "refiner" || (network.Refiner is not null && trainsRefiner)).ToArray();
         var groups = _groupNames
             .Select(name => new Adam.ParamGroup(network.ModuleParameters(name), new Adam.Options { LearningRate = rates.Of(name) }))
             .ToArray();

@@ -5,25 +5,44 @@ using MatteKit.Training.Data;
 using MatteKit.Training.Losses;
 using MatteKit.Training.Optimization;
 using static TorchSharp.torch;
+using PatchRefiner = MatteKit.Training.Bgm.PatchRefiner;
 
 namespace MatteKit.Training.Runs;
 
 /// <summary>
-/// BGMv2's base stage as the official <c>train_base.py</c> runs it: the base network (<c>MattingBase</c>) on frame
-/// and plate at the training size, train-mode batch norm, the official loss and Adam with the official rates per
-/// module, one step per batch of <see cref="BatchSize"/> composites. Stops at the step or time budget or on a
-/// signal and writes the weights so far to --out (a <c>MattingBase</c> state dict, official keys and order).
+/// BGMv2's two stages as the official scripts run them. Base (<c>train_base.py</c>): the base network on frame and
+/// plate at --size with the base loss and rates. Refine (<c>train_refine.py</c>): the whole network
+/// (<c>MattingRefine</c>, backbone scale 0.25, the refiner sampling 80,000 pixels a frame) at the refine size with
+/// the refine loss and rates, a fresh Adam, starting from the base stage's weights. Both stages use train-mode batch
+/// norm and batches of <see cref="TrainOptions.BgmBatchSize"/> composites; without --stage the base stage takes the
+/// first half of the budget (steps or minutes), the refine stage the rest. Stops at the budget or on a signal and
+/// writes the weights so far to --out: a <c>MattingRefine</c> state dict when the refine stage is part of the run,
+/// else a <c>MattingBase</c> one (official keys and order), and a checkpoint beside it that --resume continues
+/// exactly (the stage under way, its Adam, the data stream and libtorch's generator).
 /// </summary>
 internal sealed class BgmTrainer
 {
-    /// <summary>Composites per step (the official script takes 8 per GPU; 2 keeps a CPU step short).</summary>
-    public const int BatchSize = 2;
+    /// <summary>The official train_refine.py's refiner: sampling mode, 80,000 pixels (5,000 4x4 patches) a frame.</summary>
+    public const int RefineSamplePixels = 80_000;
+
+    /// <summary>train_refine.py's default threshold (stored nowhere in the weights; unused in sampling mode).</summary>
+    private const float RefineThreshold = 0.7f;
+
+    /// <summary>train_refine.py's backbone scale: the base network sees the frame at a quarter of its size.</summary>
+    public const double BackboneScale = 0.25;
+
+    /// <summary>The parts of the loss curve the summary prints per stage (means of equal runs of steps).</summary>
+    private const int CurvePoints = 10;
 
     private readonly TrainOptions _o;
     private readonly TrainingInterruption _interruption;
     private readonly TextWriter _log;
     private BgmMattingNetwork? _network;
-    private BgmOptimizer? _optimizer;
+    private long _step;
+    private BgmCheckpoint? _start;
+    private BgmOptimizer? _resumedOptimizer;
+    private Tensor? _resumedGenerator;
+    private readonly List<double> _baseLosses = new(), _refineLosses = new();
 
     public BgmTrainer(TrainOptions options, TrainingInterruption interruption, TextWriter log)
     {
@@ -36,7 +55,10 @@ internal sealed class BgmTrainer
     /// <summary>Bytes of the network's tensors (parameters and buffers), known after <see cref="Prepare"/>.</summary>
     public long StateBytes { get; private set; }
 
-    /// <summary>The base weights (when given), the network and Adam: checked before the data loads.</summary>
+    /// <summary>Whether --out gets the whole network (the refine stage is part of the run).</summary>
+    public bool WritesWholeNetwork => _o.TrainsBgmRefine;
+
+    /// <summary>The starting weights (when given), the network and a --resume checkpoint: checked before the data loads.</summary>
     public void Prepare()
     {
         set_num_threads(_o.Threads);
@@ -47,59 +69,80 @@ internal sealed class BgmTrainer
             throw new ArgumentException($"--backbone {asked.ToString().ToLowerInvariant()}: --weights {_o.Weights} holds a {backbone} network");
         if (backbone is not (BgmBackbone.MobileNetV2 or BgmBackbone.ResNet50))
             throw new ArgumentException($"--weights {_o.Weights}: a {backbone} network; training supports MobileNetV2 and ResNet-50");
-        var network = new BgmMattingNetwork(backbone, refiner: null);
+        var refiner = _o.TrainsBgmRefine ? new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, RefineSamplePixels, RefineThreshold) : null;
+        var network = new BgmMattingNetwork(backbone, refiner, BackboneScale);
         if (weights is null)
-            Summary.Add($"no --weights: the {backbone} base network starts from PyTorch's default initialisation (the official recipe starts its backbone from ImageNet weights)");
+            Summary.Add($"no --weights: the {backbone} network starts from PyTorch's default initialisation (the official recipe starts its backbone from ImageNet weights)");
         else if (BgmNetworkWeights.Load(network, weights) is { Count: > 0 } fresh)
-            Summary.Add($"started from PyTorch's default initialisation (the base has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
+            Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
+        if (_o.Resume is not null)
+        {
+            (_start, _resumedOptimizer, _resumedGenerator) = BgmCheckpoint.Read(_o.Resume, network, header =>
+            {
+                var (refineWidth, refineHeight) = _o.RefineSize;
+                if (header.Backbone != backbone.ToString() || header.Stages != StagesName || header.Width != _o.Width || header.Height != _o.Height
+                    || (_o.TrainsBgmRefine && (header.RefineWidth != refineWidth || header.RefineHeight != refineHeight)))
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {Media.PrintableText.Excerpt(header.Stages, 20)} stages of a " +
+                        $"{Media.PrintableText.Excerpt(header.Backbone, 20)} network at {header.Width}x{header.Height} (refine {header.RefineWidth}x{header.RefineHeight}); " +
+                        "resume with the same --stage, --backbone, --size and --hr-size");
+                if (!(header.Stage == Stage.Base.Name && _o.TrainsBgmBase) && !(header.Stage == Stage.Refine.Name && _o.TrainsBgmRefine))
+                    throw new ArgumentException($"--resume {_o.Resume}: stage '{Media.PrintableText.Excerpt(header.Stage, 20)}' is not one of this run's");
+                return NewOptimizer(network, header.Stage == Stage.Refine.Name);
+            });
+            _baseLosses.AddRange(_start.BaseLosses);
+            _refineLosses.AddRange(_start.RefineLosses);
+            Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage)");
+        }
         StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
-        (_network, _optimizer) = (network, new BgmOptimizer(network, BgmOptimizer.OfficialBase));
+        _network = network;
     }
 
-    /// <summary>Trains until the budget, a signal or a failure; writes --out unless writing failed.</summary>
+    /// <summary>The stages of this run as the checkpoint names them.</summary>
+    private string StagesName => _o.Stage ?? "both";
+
+    private static BgmOptimizer NewOptimizer(BgmMattingNetwork network, bool refine) =>
+        new(network, refine ? BgmOptimizer.OfficialRefine : BgmOptimizer.OfficialBase, trainsRefiner: refine);
+
+    /// <summary>Trains until the budget, a signal or a failure; writes --out unless writing failed, and the checkpoint.</summary>
     public TrainingResult Run(TrainingData data)
     {
-        if (_network is not { } network || _optimizer is not { } optimizer) throw new InvalidOperationException("Prepare comes before Run");
-        var random = new TrainingRandom(_o.Seed);
+        if (_network is not { } network) throw new InvalidOperationException("Prepare comes before Run");
+        var random = new TrainingRandom(_start?.RandomState ?? _o.Seed);
+        if (_resumedGenerator is { } generatorState)
+            using (var generator = Generator.Default) generator.set_state(generatorState);
         network.train();
-        long step = 0;
-        var clock = Stopwatch.StartNew();
-        var end = TrainingEnd.Stopped;
+        _step = _start?.Step ?? 0;
+        var clock = new RunClock(_start?.Seconds ?? 0);
+        var end = TrainingEnd.Finished;
         Exception? failure = null;
-        Dictionary<string, double>? last = null;
+        Stage? current = null;
         _interruption.TrainingStarted("the weights so far to --out");
         var progress = new TrainingProgress(_o, _log);
+        var stages = new List<Stage>();
+        if (_o.TrainsBgmBase && _start?.Stage != Stage.Refine.Name) stages.Add(Stage.Base);
+        if (_o.TrainsBgmRefine) stages.Add(Stage.Refine);
+        var saved = new SavedState(random.State, GeneratorState());
         try
         {
-            while (true)
+            for (int i = 0; i < stages.Count && end == TrainingEnd.Finished; i++)
             {
-                if (_o.Steps is { } maxSteps && step >= maxSteps) { end = TrainingEnd.Finished; break; }
-                if (_o.Minutes is { } minutes && clock.Elapsed.TotalSeconds >= minutes * 60) { end = TrainingEnd.Finished; break; }
-                if (_interruption.StopRequested) break;
-                using var scope = NewDisposeScope();
-                Tensor src, bgr, fgr, pha;
+                bool last = stages[i] == Stage.Refine || !_o.TrainsBgmRefine;
+                // Without --stage the base stage gets the first half of the budget and the refine stage the rest.
+                long? stepLimit = _o.Steps is { } s ? (last ? s : s / 2) : null;
+                double? secondsLimit = _o.Minutes is { } m ? (last ? m * 60 : m * 30) : null;
+                current = stages[i];
+                var optimizer = i == 0 && _resumedOptimizer is not null ? _resumedOptimizer : NewOptimizer(network, stages[i] == Stage.Refine);
+                _resumedOptimizer = null;
                 try
                 {
-                    var samples = Enumerable.Range(0, BatchSize).Select(_ => data.NextPlateMatting(random, _o.Width, _o.Height)).ToList();
-                    (src, bgr, fgr, pha) = (stack(samples.Select(s => s.Source)), stack(samples.Select(s => s.Plate)),
-                        stack(samples.Select(s => s.Foreground)), stack(samples.Select(s => s.Alpha)));
+                    (end, failure) = RunStage(stages[i], network, optimizer, data, random, stepLimit, secondsLimit, clock, progress, saved);
                 }
-                catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+                finally
                 {
-                    // A frame that passed the checks at load (its header) but not its decoding, or a file gone since.
-                    (end, failure) = (TrainingEnd.DataFailed, e);
-                    break;
+                    // The checkpoint of the stage under way holds its Adam; a finished stage's is not needed again.
+                    if (end != TrainingEnd.Finished || last || _interruption.Quit.IsCancellationRequested) SaveCheckpoint(current, network, optimizer, saved, clock.Seconds, ref failure);
+                    optimizer.Dispose();
                 }
-                optimizer.ZeroGrad();
-                var output = network.Base(src, bgr);
-                var terms = BgmBaseLoss.Compute(output.Alpha, output.Foreground, output.Error, pha, fgr);
-                terms.Total.backward();
-                // The backward pass runs inside libtorch and is not cut short; a second signal drops its gradients here.
-                _interruption.Quit.ThrowIfCancellationRequested();
-                optimizer.Step();
-                step++;
-                last = new Dictionary<string, double>(terms.Values()) { ["total"] = terms.Total.item<float>() };
-                progress.Report(step, clock.Elapsed.TotalSeconds, last);
             }
         }
         catch (OperationCanceledException) when (_interruption.Quit.IsCancellationRequested)
@@ -108,10 +151,9 @@ internal sealed class BgmTrainer
         }
         progress.Finish();
 
-        double seconds = clock.Elapsed.TotalSeconds;
-        Summary.Add($"{step} steps in {seconds:F0} s ({step / Math.Max(1e-9, seconds):F2} steps/s), BGMv2 {network.Backbone} base network, " +
-                    $"batch {BatchSize} of {_o.Width}x{_o.Height}, {_o.Threads} threads");
-        if (last is not null) Summary.Add("last losses: " + string.Join(", ", last.Select(kv => $"{kv.Key} {kv.Value:F4}")));
+        if (end == TrainingEnd.Stopped && current == Stage.Base && _o.TrainsBgmRefine)
+            Summary.Add("stopped in the base stage: the refiner in --out has not been trained (its initialisation)");
+        if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
         if (end is TrainingEnd.Finished or TrainingEnd.Stopped)
         {
             try
@@ -123,6 +165,161 @@ internal sealed class BgmTrainer
                 (end, failure) = (TrainingEnd.OutputFailed, e as MediaFormatException ?? new MediaFormatException(_o.Output, "cannot be written: " + e.Message));
             }
         }
-        return new TrainingResult(end, step, null, failure);
+        return new TrainingResult(end, _step, CheckpointPath, failure);
+    }
+
+    /// <summary>
+    /// One stage with its own Adam, until the step count of the run reaches <paramref name="stepLimit"/>, the clock
+    /// <paramref name="secondsLimit"/>, a signal or a data failure.
+    /// </summary>
+    private (TrainingEnd End, Exception? Failure) RunStage(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, TrainingData data, TrainingRandom random,
+        long? stepLimit, double? secondsLimit, RunClock clock, TrainingProgress progress, SavedState saved)
+    {
+        bool refine = stage == Stage.Refine;
+        var (width, height) = refine ? _o.RefineSize : (_o.Width, _o.Height);
+        long first = _step;
+        double started = clock.Seconds;
+        var totals = refine ? _refineLosses : _baseLosses;
+        Dictionary<string, double>? lastLosses = null;
+        var end = TrainingEnd.Stopped;
+        Exception? failure = null;
+        long refinedPatches = 0, patches = 0;
+        try
+        {
+            while (true)
+            {
+                // What a checkpoint resumes from: the streams as they are before this step draws anything.
+                saved.Set(random.State, GeneratorState());
+                if (stepLimit is { } maxSteps && _step >= maxSteps) { end = TrainingEnd.Finished; break; }
+                if (secondsLimit is { } seconds && clock.Seconds >= seconds) { end = TrainingEnd.Finished; break; }
+                if (_interruption.StopRequested) break;
+                using var scope = NewDisposeScope();
+                Tensor src, bgr, fgr, pha;
+                try
+                {
+                    var samples = Enumerable.Range(0, TrainOptions.BgmBatchSize).Select(_ => data.NextPlateMatting(random, width, height)).ToList();
+                    (src, bgr, fgr, pha) = (stack(samples.Select(s => s.Source)), stack(samples.Select(s => s.Plate)),
+                        stack(samples.Select(s => s.Foreground)), stack(samples.Select(s => s.Alpha)));
+                }
+                catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+                {
+                    // A frame that passed the checks at load (its header) but not its decoding, or a file gone since.
+                    (end, failure) = (TrainingEnd.DataFailed, e);
+                    break;
+                }
+                optimizer.ZeroGrad();
+                BgmLossTerms terms;
+                if (refine)
+                {
+                    var output = network.Refine(src, bgr);
+                    terms = BgmRefineLoss.Compute(output.Alpha, output.Foreground, output.AlphaSmall, output.ForegroundSmall, output.ErrorSmall, pha, fgr);
+                    refinedPatches += (long)output.Selected.sum().item<float>();
+                    patches += output.Selected.NumberOfElements;
+                }
+                else
+                {
+                    var output = network.Base(src, bgr);
+                    terms = BgmBaseLoss.Compute(output.Alpha, output.Foreground, output.Error, pha, fgr);
+                }
+                terms.Total.backward();
+                // The backward pass runs inside libtorch and is not cut short; a second signal drops its gradients here.
+                _interruption.Quit.ThrowIfCancellationRequested();
+                optimizer.Step();
+                _step++;
+                lastLosses = new Dictionary<string, double>(terms.Values()) { ["total"] = terms.Total.item<float>() };
+                totals.Add(lastLosses["total"]);
+                progress.Report(_step, clock.Seconds, lastLosses);
+            }
+        }
+        finally
+        {
+            double seconds = clock.Seconds - started;
+            long steps = _step - first;
+            string extra = refine
+                ? $" (the base network at {(int)Math.Floor(width * BackboneScale)}x{(int)Math.Floor(height * BackboneScale)}; {(patches == 0 ? 0 : 100.0 * refinedPatches / patches):F0}% of the 4x4 patches refined)"
+                : "";
+            Summary.Add($"{stage.Name} stage: {steps} steps{(_start is null ? "" : " this run")} in {seconds:F0} s ({steps / Math.Max(1e-9, seconds):F2} steps/s), BGMv2 {network.Backbone} {stage.Network}, " +
+                        $"batch {TrainOptions.BgmBatchSize} of {width}x{height}{extra}, rates {optimizer.Rates}, {_o.Threads} threads");
+            if (totals.Count > 0) Summary.Add($"{stage.Name} loss curve (mean total loss of each tenth of its steps): {string.Join(" ", Curve(totals).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+            if (lastLosses is not null) Summary.Add($"{stage.Name} last losses: " + string.Join(", ", lastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}")));
+        }
+        return (end, failure);
+    }
+
+    /// <summary>Where the checkpoint went (null when nothing took it), set by the last save.</summary>
+    private string? CheckpointPath { get; set; }
+
+    /// <summary>
+    /// Writes the checkpoint beside --out, or, when that fails, into the temporary folder or the working folder, so
+    /// that the steps taken are not lost; the first failure is kept in <paramref name="failure"/>.
+    /// </summary>
+    private void SaveCheckpoint(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, SavedState saved, double seconds, ref Exception? failure)
+    {
+        var (refineWidth, refineHeight) = _o.RefineSize;
+        var header = new BgmCheckpoint
+        {
+            Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
+            RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
+            BaseLosses = _baseLosses, RefineLosses = _refineLosses,
+        };
+        var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{_step}-{Environment.ProcessId}.ckpt";
+        CheckpointPath = null;
+        foreach (var path in new[] { _o.CheckpointPath, Path.Combine(Path.GetTempPath(), name), Path.Combine(Environment.CurrentDirectory, name) })
+        {
+            try
+            {
+                header.Save(path, network, optimizer, saved.Generator);
+                CheckpointPath = path;
+                return;
+            }
+            catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+            {
+                failure ??= e as MediaFormatException ?? new MediaFormatException(path, "cannot be written: " + e.Message.ReplaceLineEndings(" "));
+            }
+        }
+    }
+
+    private static Tensor GeneratorState()
+    {
+        using var generator = Generator.Default;
+        return generator.get_state();
+    }
+
+    /// <summary>The random streams as they were before the step under way drew from them (kept outside dispose scopes).</summary>
+    private sealed class SavedState(ulong random, Tensor generator)
+    {
+        public ulong Random { get; private set; } = random;
+        public Tensor Generator { get; private set; } = generator;
+
+        public void Set(ulong random, Tensor generator)
+        {
+            Generator.Dispose();
+            (Random, Generator) = (random, generator);
+        }
+    }
+
+    /// <summary>Seconds of training, earlier runs of a resumed one included.</summary>
+    private sealed class RunClock(double before)
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+        public double Seconds => before + _watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The means of up to <see cref="CurvePoints"/> equal runs of consecutive values.</summary>
+    public static IReadOnlyList<double> Curve(IReadOnlyList<double> values)
+    {
+        int points = Math.Min(CurvePoints, values.Count);
+        return Enumerable.Range(0, points).Select(p =>
+        {
+            int from = (int)((long)values.Count * p / points), to = (int)((long)values.Count * (p + 1) / points);
+            return values.Skip(from).Take(to - from).Average();
+        }).ToList();
+    }
+
+    private sealed record Stage(string Name, string Network)
+    {
+        public static readonly Stage Base = new("base", "base network");
+        public static readonly Stage Refine = new("refine", "whole network");
     }
 }

@@ -15,14 +15,23 @@ internal sealed class TrainOptions
 
     public const int MaxSteps = 10_000_000, MaxMinutes = 7 * 24 * 60, MaxSequenceLength = 100, MaxSide = 4096;
 
+    /// <summary>BGMv2: composites per step (the official scripts take 8 per GPU; 2 keeps a CPU step short).</summary>
+    public const int BgmBatchSize = 2;
+
     /// <summary>Pixels of one batch (frames x width x height) beyond which a CPU run would not fit in memory.</summary>
     public const long MaxBatchPixels = 64L * 1024 * 1024;
 
     public required string Output { get; init; }
     public TrainModel Model { get; init; } = TrainModel.Rvm;
 
-    /// <summary>BGMv2: the stage (only <c>base</c> so far); null when not given.</summary>
+    /// <summary>BGMv2: the stage, <c>base</c> or <c>refine</c>; null when not given (both in turn).</summary>
     public string? Stage { get; init; }
+
+    /// <summary>BGMv2: whether the base stage runs (<c>--stage base</c>, or both stages).</summary>
+    public bool TrainsBgmBase => Stage is null or "base";
+
+    /// <summary>BGMv2: whether the refine stage runs (<c>--stage refine</c>, or both stages); --out is then a whole network.</summary>
+    public bool TrainsBgmRefine => Stage is null or "refine";
 
     /// <summary>BGMv2: the backbone (mobilenetv2 or resnet50) when not read off --weights; null when not given.</summary>
     public BgmBackbone? Backbone { get; init; }
@@ -56,6 +65,12 @@ internal sealed class TrainOptions
     public int HighHeight => HighSize?.Height ?? Preset.HighHeight;
     public int HighFrames => HighSequenceLength ?? Preset.HighSequenceLength;
 
+    /// <summary>
+    /// BGMv2's refine stage size: --hr-size, else twice --size rounded down to multiples of 4 (the refiner's 4x4
+    /// patches), so that its base network, at a quarter of it, sees half the base stage's size.
+    /// </summary>
+    public (int Width, int Height) RefineSize => HighSize ?? (Math.Min(MaxSide, 2 * Width) / 4 * 4, Math.Min(MaxSide, 2 * Height) / 4 * 4);
+
     /// <summary>Where the resumable checkpoint goes: beside the output, <c>NAME.ckpt</c>.</summary>
     public string CheckpointPath => Path.ChangeExtension(Path.GetFullPath(Output), ".ckpt");
 
@@ -73,7 +88,7 @@ internal sealed class TrainOptions
         if (Width is < MinSide or > MaxSide || Height is < MinSide or > MaxSide)
             throw new ArgumentException($"--size {Width}x{Height}: each side must be {MinSide} to {MaxSide}");
         if (Frames is < 1 or > MaxSequenceLength) throw new ArgumentException($"--seq-length {Frames}: expected 1 to {MaxSequenceLength}");
-        if (!Preset.HighResolution && (HighSize is not null || HighSequenceLength is not null))
+        if (!Preset.HighResolution && ((HighSize is not null && Model != TrainModel.Bgmv2) || HighSequenceLength is not null))
             throw new ArgumentException($"--hr-size and --hr-seq-length are for the high-resolution pass of stage3 and stage4, not {Preset.Name}");
         if (HighFrames is < 0 or > MaxSequenceLength) throw new ArgumentException($"--hr-seq-length {HighFrames}: expected 1 to {MaxSequenceLength}");
         if (Preset.HighResolution && (HighWidth < Width || HighHeight < Height))
@@ -94,20 +109,26 @@ internal sealed class TrainOptions
     }
 
     /// <summary>
-    /// BGMv2 trains its base network on single composites over --backgrounds (each background is also the plate):
-    /// the options of RVM's recipe, validation, resume and the report do not apply to it (yet).
+    /// BGMv2 trains on single composites over --backgrounds (each background is also the plate):
+    /// the options of RVM's recipe, validation and the report do not apply to it (yet).
     /// </summary>
     private void ValidateBgm()
     {
-        if (Stage is not null && Stage != "base")
-            throw new ArgumentException($"--stage {Stage}: only 'base' (the base network) can be trained so far");
+        if (Stage is not null && Stage is not ("base" or "refine"))
+            throw new ArgumentException($"--stage {Stage}: expected base (the base network) or refine (the whole network with the refiner)");
+        if (HighSize is not null && !TrainsBgmRefine) throw new ArgumentException("--hr-size is the refine stage's size: --stage base has none");
+        var (refineWidth, refineHeight) = RefineSize;
+        if (TrainsBgmRefine && (refineWidth % 4 != 0 || refineHeight % 4 != 0))
+            throw new ArgumentException($"--hr-size {refineWidth}x{refineHeight}: the refiner needs sides that are multiples of 4");
+        if (TrainsBgmRefine && (long)BgmBatchSize * refineWidth * refineHeight > MaxBatchPixels)
+            throw new ArgumentException($"a refine batch of {BgmBatchSize} frames of {refineWidth}x{refineHeight} exceeds {MaxBatchPixels} pixels: lower --hr-size");
         var unsupported = new (string Option, bool Given)[]
         {
-            ("--preset", PresetGiven), ("--seq-length", SequenceLength is not null), ("--hr-size", HighSize is not null),
+            ("--preset", PresetGiven), ("--seq-length", SequenceLength is not null),
             ("--hr-seq-length", HighSequenceLength is not null), ("--segmentation", Segmentation.Count > 0), ("--valid", Valid is not null),
-            ("--resume", Resume is not null), ("--report", Report is not null),
+            ("--report", Report is not null),
         }.Where(o => o.Given).Select(o => o.Option).ToList();
-        if (unsupported.Count > 0) throw new ArgumentException($"{string.Join(", ", unsupported)}: not available with --model bgmv2 (it trains the base network on single composites)");
+        if (unsupported.Count > 0) throw new ArgumentException($"{string.Join(", ", unsupported)}: not available with --model bgmv2 (it trains on single composites)");
         if (Backgrounds.Count == 0) throw new ArgumentException("--model bgmv2 composites every sample over --backgrounds (the background is also the plate): give --backgrounds DIR");
     }
 }

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using MatteKit.Media;
+using MatteKit.Training.Bgm;
+using MatteKit.Training.Optimization;
+using static TorchSharp.torch;
+
+namespace MatteKit.Training.Runs;
+
+/// <summary>
+/// A resumable BGMv2 training state in one file: a JSON header (the run's options that shape it, the stage under
+/// way, step, time spent, the data stream's random state, the loss histories), then the network's tensors, the
+/// stage's Adam state and libtorch's generator state (ASPP's dropout draws from it), in TorchSharp's format.
+/// Written under a temporary name and renamed.
+/// </summary>
+internal sealed class BgmCheckpoint
+{
+    private const string Magic = "MATTEKIT-BGM-CHECKPOINT-1";
+
+    public required string Backbone { get; init; }
+
+    /// <summary>The stages the run trains: base, refine or both.</summary>
+    public required string Stages { get; init; }
+
+    /// <summary>The stage under way (base or refine).</summary>
+    public required string Stage { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required int RefineWidth { get; init; }
+    public required int RefineHeight { get; init; }
+    public required long Step { get; init; }
+    public required double Seconds { get; init; }
+    public required ulong RandomState { get; init; }
+    public List<double> BaseLosses { get; init; } = new();
+    public List<double> RefineLosses { get; init; } = new();
+
+    public void Save(string path, BgmMattingNetwork network, BgmOptimizer optimizer, Tensor generatorState)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(this);
+        var generator = generatorState.to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
+        OutputFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(header.Length);
+            writer.Write(header);
+            network.save(writer);
+            optimizer.Save(writer);
+            writer.Write(generator.Length);
+            writer.Write(generator);
+        });
+    }
+
+    /// <summary>
+    /// Reads the header, checks it with <paramref name="check"/> (which builds the stage's Adam for it), loads the
+    /// tensors into <paramref name="network"/> and that Adam, and returns the header, the Adam and the generator
+    /// state. Every failure is one line naming the file.
+    /// </summary>
+    /// <exception cref="MediaFormatException">The file cannot be resumed from.</exception>
+    public static (BgmCheckpoint Header, BgmOptimizer Optimizer, Tensor GeneratorState) Read(string path, BgmMattingNetwork network,
+        Func<BgmCheckpoint, BgmOptimizer> check)
+    {
+        if (!File.Exists(path)) throw new MediaFormatException(path, "checkpoint not found");
+        InputFile.RequireRegular(path, "a checkpoint");
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        BgmCheckpoint header;
+        try
+        {
+            if (reader.ReadString() != Magic) throw new FormatException();
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > 256 << 20) throw new FormatException();
+            header = JsonSerializer.Deserialize<BgmCheckpoint>(reader.ReadBytes(length)) ?? throw new FormatException(); // the JSON null
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException or ArgumentException)
+        {
+            throw new MediaFormatException(path, "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)");
+        }
+        var optimizer = check(header);
+        try
+        {
+            network.load(reader, strict: true);
+            optimizer.Load(reader);
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > 1 << 20) throw new FormatException($"generator state of {length} bytes");
+            var bytes = reader.ReadBytes(length);
+            if (bytes.Length != length) throw new EndOfStreamException();
+            return (header, optimizer, tensor(bytes, dtype: ScalarType.Byte));
+        }
+        catch (EndOfStreamException e)
+        {
+            optimizer.Dispose();
+            throw new MediaFormatException(path, "cut short: the file ends inside its tensors (a copy or write that did not finish)", e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException or OverflowException
+                                      or IndexOutOfRangeException or NotSupportedException or NotImplementedException or OutOfMemoryException)
+        {
+            optimizer.Dispose();
+            // TorchSharp's text quotes what it read as a name, which in a damaged file can be megabytes of binary.
+            throw new MediaFormatException(path, $"damaged, or written for another network ({PrintableText.Excerpt(e.Message, 120)})", e);
+        }
+    }
+}
