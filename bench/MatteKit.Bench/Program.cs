@@ -13,6 +13,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench subject [--input VIDEO] [--frames 40] [--threads 2]  (what --subject costs a frame against RVM, 640x360 and 1280x720)
 //                                   MatteKit.Bench priming [--warmups 15] [--frames 40] [--clips 12]  (the state primed on a clip's opening frames against none, on clips with exact truth)
 //                                   MatteKit.Bench foreground [--frames 20] [--clips 12]  (network against estimated foreground at soft edges, on clips with exact truth)
+//                                   MatteKit.Bench calibrate --out FILE [--calibration-frames 20]  (the embedded model's int8 activation ranges, as models/rvm_mobilenetv3/int8_ranges.txt holds them)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
@@ -25,6 +26,16 @@ if (args.FirstOrDefault() == "selfie") return SelfieBenchmark.Run(args[1..], sha
 if (args.FirstOrDefault() == "subject") return SubjectBenchmark.Run(args[1..]);
 if (args.FirstOrDefault() == "priming") return PrimingBenchmark.Run(args[1..], shared);
 if (args.FirstOrDefault() == "foreground") return ForegroundBenchmark.Run(args[1..], shared);
+if (args.FirstOrDefault() == "calibrate")
+{
+    // What --precision int8 runs with: written once, committed, and rebuilt the same by this command on the same frames.
+    string output = BenchArguments.Option(args, "--out") ?? throw new ArgumentException("calibrate needs --out FILE");
+    int perClip = int.Parse(BenchArguments.Option(args, "--calibration-frames") ?? "20", System.Globalization.CultureInfo.InvariantCulture);
+    var measured = PrecisionBenchmark.Calibrate(shared, perClip, PrecisionBenchmark.ShippedCalibrationClips);
+    File.WriteAllText(output, measured.ToText());
+    Console.WriteLine($"{measured.Count} activation ranges from {perClip} frames each of {string.Join(", ", PrecisionBenchmark.ShippedCalibrationClips)} at 512x288 -> {output}");
+    return 0;
+}
 int frames = 20, warmup = 5;
 int[] threads = { 1, 2 };
 string mode = "network";

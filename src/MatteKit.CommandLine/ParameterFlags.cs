@@ -14,7 +14,7 @@ public static partial class ParameterFlags
         // MattingSettings
         ["Model"] = "--model", ["Weights"] = "--weights", ["Refiner"] = "--refiner", ["DownsampleRatio"] = "--downsample-ratio",
         ["Threads"] = "--threads", ["MaskSmoothing"] = "--mask-smoothing", ["MaskEdge"] = "--mask-edge", ["MaxPixels"] = "--max-pixels",
-        ["AlphaChoke"] = "--alpha-choke", ["AlphaFeather"] = "--alpha-feather", ["AlphaLevelLow"] = "--alpha-levels", ["AlphaLevelHigh"] = "--alpha-levels", ["EstimateForeground"] = "--foreground",
+        ["AlphaChoke"] = "--alpha-choke", ["AlphaFeather"] = "--alpha-feather", ["AlphaLevelLow"] = "--alpha-levels", ["AlphaLevelHigh"] = "--alpha-levels", ["EstimateForeground"] = "--foreground", ["Int8"] = "--precision",
         // ConvertOptions
         ["Input"] = "INPUT", ["OutputAlpha"] = "--output-alpha", ["OutputForeground"] = "--output-foreground",
         ["OutputComposition"] = "--output-composition", ["OutputSegmentation"] = "--output-segmentation",

@@ -27,7 +27,7 @@ internal static class JobOptionsJson
         ["x264_preset"] = "--x264-preset", ["input_resize"] = "--input-resize", ["seq_chunk"] = "--seq-chunk", ["start"] = "--start",
         ["duration"] = "--duration", ["no_audio"] = "--no-audio", ["segmentation_threshold"] = "--segmentation-threshold",
         ["priming"] = "--priming", ["alpha_choke"] = "--alpha-choke", ["alpha_feather"] = "--alpha-feather", ["alpha_levels"] = "--alpha-levels",
-        ["foreground"] = "--foreground", ["bit_depth"] = "--bit-depth", ["alpha_mode"] = "--alpha-mode",
+        ["foreground"] = "--foreground", ["bit_depth"] = "--bit-depth", ["alpha_mode"] = "--alpha-mode", ["precision"] = "--precision",
     };
 
     /// <summary>The outputs a job may ask for, each with its flag.</summary>

@@ -143,6 +143,8 @@ public sealed record ConvertOptions
         Matting.Validate();
         if (Plate is not null && OutputSegmentation is not null)
             throw new ArgumentException($"{nameof(OutputSegmentation)} is an RVM output; it does not combine with {nameof(Plate)}", nameof(OutputSegmentation));
+        if (Plate is not null && Matting.Int8)
+            throw new ArgumentException($"{nameof(MattingSettings.Int8)} is for RVM; the background-plate mode runs in float32", nameof(MattingSettings.Int8));
         if (Plate is not null && Matting.DownsampleRatio is not null)
             throw new ArgumentException($"{nameof(MattingSettings.DownsampleRatio)} is for the RVM mode; with {nameof(Plate)} use {nameof(PlateMatterOptions.BackboneScale)}", nameof(MattingSettings.DownsampleRatio));
         if (SegmentationThreshold is not null && OutputSegmentation is null)

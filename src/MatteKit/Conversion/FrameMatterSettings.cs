@@ -86,7 +86,11 @@ internal sealed record FrameMatterSettings
     // ffmpeg children and the decode/encode threads share the cores with inference (convert and live alike):
     // spinning ORT workers would take time from them (measured on 2 cores: 720p pipeline 3.3 -> 4.8 fps without spinning).
     private RvmFrameMatter OpenRvm()
-        => RvmFrameMatter.Load(Matting.Weights, new MatterOptions { Threads = Matting.Threads, Refiner = Matting.Refiner, SpinWhileIdle = false, MaxCachedSizes = MaxCachedSizes },
+        => RvmFrameMatter.Load(Matting.Weights, new MatterOptions
+            {
+                Threads = Matting.Threads, Refiner = Matting.Refiner, SpinWhileIdle = false, MaxCachedSizes = MaxCachedSizes,
+                Int8Ranges = Matting.Int8 ? EmbeddedInt8Ranges.Load() : null,
+            },
             MattingPass, Segmentation, SegmentationThreshold, Matting.DownsampleRatio, FramesPerCall, Deep);
 
     private SelfieFrameMatter OpenSelfie()

@@ -59,6 +59,14 @@ public sealed record MattingSettings
     /// </summary>
     public bool EstimateForeground { get; init; }
 
+    /// <summary>
+    /// RVM: run the encoder and LR-ASPP in int8 (per-channel int8 weights, uint8 activations in ranges calibrated on real
+    /// frames and shipped with the embedded model); the ConvGRUs, decoder and refiner stay float32. The embedded model only.
+    /// Measured on a 2-core AMD EPYC: 1.08 to 1.15x the float32 speed, mean |d alpha| against float32 0.006 to 0.06 by clip
+    /// (docs/performance.md): float32 is the default.
+    /// </summary>
+    public bool Int8 { get; init; }
+
     /// <summary>Largest frame accepted, in pixels (inputs, resizes and backgrounds), checked before pixels are allocated.</summary>
     public long MaxPixels { get; init; } = ConvertLimits.DefaultMaxPixels;
 
@@ -77,6 +85,10 @@ public sealed record MattingSettings
             throw new ArgumentException($"{nameof(AlphaFeather)} must be a number of pixels from 0 to {most}, got {AlphaFeather}", nameof(AlphaFeather));
         if (!(AlphaLevelLow >= 0 && AlphaLevelLow < AlphaLevelHigh && AlphaLevelHigh <= 1))
             throw new ArgumentException($"the alpha levels must be LOW:HIGH with 0 <= LOW < HIGH <= 1, got {AlphaLevelLow}:{AlphaLevelHigh}", nameof(AlphaLevelLow));
+        if (Int8 && Model != MatteModel.Rvm)
+            throw new ArgumentException($"{nameof(Int8)} is for RVM; {nameof(Model)} {MatteModelNames.Of(Model)} runs in float32", nameof(Int8));
+        if (Int8 && Weights is not null)
+            throw new ArgumentException($"{nameof(Int8)} runs with activation ranges calibrated for the embedded model; {Weights} has none: leave out {nameof(Weights)} or {nameof(Int8)}", nameof(Int8));
         if (Model == MatteModel.Rvm)
         {
             if (MaskSmoothing != 0) throw new ArgumentException($"{nameof(MaskSmoothing)} is for the selfie models ({nameof(Model)} selfie or selfie-landscape)", nameof(MaskSmoothing));

@@ -13,12 +13,14 @@ internal sealed class RvmFrameMatter : IFrameMatter
     private readonly Func<VideoMatter> _open;
     private readonly double? _loadedRatio; // the settings' ratio, for OpenAnother (Ratio may be changing meanwhile)
     private readonly bool _deep;
+    private readonly bool _int8; // the encoder and LR-ASPP in int8: said on the summary line
     private byte[] _chunk = Array.Empty<byte>();
 
-    private RvmFrameMatter(Func<VideoMatter> open, bool matting, bool segmentation, float? segmentationThreshold, double? ratio, int framesPerCall, bool deep)
+    private RvmFrameMatter(Func<VideoMatter> open, bool matting, bool segmentation, float? segmentationThreshold, double? ratio, int framesPerCall, bool deep, bool int8)
     {
         FramesPerCall = framesPerCall;
         _deep = deep;
+        _int8 = int8;
         _open = open;
         _segmentationThreshold = segmentationThreshold;
         Ratio = _loadedRatio = ratio;
@@ -51,11 +53,11 @@ internal sealed class RvmFrameMatter : IFrameMatter
     {
         var weights = weightsPath is { } path && VideoMatter.IsOnnxFile(path) ? null : WeightsFile.LoadOrDefault(weightsPath);
         VideoMatter Open() => weights is null ? VideoMatter.Load(weightsPath, options) : VideoMatter.Load(weights, options);
-        return new RvmFrameMatter(Open, matting, segmentation, segmentationThreshold, ratio, framesPerCall, deep);
+        return new RvmFrameMatter(Open, matting, segmentation, segmentationThreshold, ratio, framesPerCall, deep, options.Int8Ranges is not null);
     }
 
     public IFrameMatter OpenAnother()
-        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, _loadedRatio, FramesPerCall, _deep);
+        => new RvmFrameMatter(_open, _matter is not null, _segmenter is not null, _segmentationThreshold, _loadedRatio, FramesPerCall, _deep, _int8);
 
     public bool HasRatio => true;
 
@@ -152,7 +154,7 @@ internal sealed class RvmFrameMatter : IFrameMatter
 
     private static bool SameSize(FrameSlot a, FrameSlot b) => a.Width == b.Width && a.Height == b.Height;
 
-    public string? Describe(int frames) => null;
+    public string? Describe(int frames) => _int8 ? "int8: the encoder and LR-ASPP quantized (embedded ranges)" : null;
 
     public void Dispose()
     {

@@ -37,7 +37,7 @@ public sealed class LiveMatter : IDisposable
         var memory = options.NetworkSideMemoryFile is { } file ? new NetworkSideMemory(file) : null;
         var m = options.Matting;
         string pipeline = $"{m.Threads} threads, refiner {m.Refiner?.ToString() ?? "default"}, subject {options.Subject is not null || options.SubjectChangeable}, " +
-                          $"edges {m.HasEdgeControls}, foreground {(m.EstimateForeground ? "estimate" : "network")}";
+                          $"edges {m.HasEdgeControls}, foreground {(m.EstimateForeground ? "estimate" : "network")}, {(m.Int8 ? "int8" : "fp32")}";
         _ratios = new LiveRatioController(matter, options.Matting.DownsampleRatio, options.TargetFps, mayHalve, _gate, _counters, memory, pipeline, options.RetimeNetworkSide);
         _worker = new LiveWorker(options, onFrame, background, _gate, _ratios, _counters);
     }

@@ -200,6 +200,7 @@ public sealed class ServeTests
                      ("{\"outputs\": {\"composition\": \"../../x.mp4\"}}", "outputs: composition must be one of"),
                      ("{\"background\": \"white\"}", "no output requested"),
                      ("not json", "options: not JSON"),
+                     ("{\"precision\": \"int4\", \"outputs\": {\"composition\": \"mp4\"}}", "--precision must be fp32 or int8, got 'int4'"),
                      // What only the uploaded input tells, told at upload rather than by a failing job.
                      ("{\"outputs\": {\"alpha\": \"png\"}}", "outputs: alpha as png needs an image input"),
                      ("{\"subject\": \"5000,10\", \"outputs\": {\"composition\": \"mp4\"}}", "subject 5000,10: outside the input's frame (512x512)"),
