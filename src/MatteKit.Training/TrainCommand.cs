@@ -102,9 +102,7 @@ internal static class TrainCommand
             foreach (var line in data.Descriptions.Append(validator is null ? "no validation (--valid DIR)" : $"{validator.ClipCount} validation clips"))
                 log.WriteLine(line);
         var result = trainer.Run(data, validator);
-        var checkpoint = result.CheckpointPath is { } saved
-            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
-            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
+        var checkpoint = CheckpointText(result);
         switch (result.End)
         {
             case TrainingEnd.Finished:
@@ -141,9 +139,7 @@ internal static class TrainCommand
             foreach (var line in data.Descriptions) log.WriteLine(line);
         string written = trainer.WritesWholeNetwork ? "BGMv2 whole network, MattingRefine" : "BGMv2 base network, MattingBase";
         var result = trainer.Run(data);
-        var checkpoint = result.CheckpointPath is { } saved
-            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
-            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
+        var checkpoint = CheckpointText(result);
         switch (result.End)
         {
             case TrainingEnd.Finished:
@@ -160,6 +156,12 @@ internal static class TrainCommand
                 return 1;
         }
     }
+
+    /// <summary>Where the run's checkpoint is and how to go on from it, or that none could be written.</summary>
+    private static string CheckpointText(TrainingResult result)
+        => result.CheckpointPath is { } saved
+            ? $"checkpoint {saved} (continue with --resume {saved} and the same options)"
+            : "no checkpoint could be written (beside --out, in the temporary folder or in the working folder)";
 
     private static string Failure(TrainingResult result)
         => (result.Failure ?? throw new InvalidOperationException($"a run that ended {result.End} carries its failure")).Message.ReplaceLineEndings(" ");

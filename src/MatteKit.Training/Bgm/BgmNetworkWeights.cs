@@ -33,33 +33,13 @@ internal static class BgmNetworkWeights
     /// </summary>
     public static IReadOnlyList<string> Load(BgmMattingNetwork network, WeightSet weights)
     {
-        var fresh = new List<string>();
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        using (no_grad())
-        {
-            foreach (var (key, tensor) in network.state_dict())
-            {
-                known.Add(key);
-                if (!weights.TryGet(key, out var source))
-                {
-                    fresh.Add(key);
-                    continue;
-                }
-                var expected = tensor.shape.Select(d => (int)d).ToArray();
-                // Scalars (num_batches_tracked) may come as [] or [1].
-                if (tensor.NumberOfElements != source.Data.Length || (expected.Length > 0 && !source.Shape.SequenceEqual(expected)))
-                    throw new WeightsFormatException(weights.Source,
-                        $"tensor '{key}' has shape {source.ShapeText}, the network needs [{string.Join(", ", expected)}]");
-                using var values = TorchSharp.torch.tensor(source.Data).reshape(tensor.shape);
-                tensor.copy_(values.to(tensor.dtype));
-            }
-        }
+        var fresh = Network.StateDictCopy.Into(network, weights, out var known);
         // A whole network's weights may start a base network (its refiner is not used); anything else is not this network's.
         var unknown = weights.Keys.Where(k => !known.Contains(k) && (network.Refiner is not null || !k.StartsWith("refiner.", StringComparison.Ordinal))).ToList();
         if (unknown.Count > 0)
             throw new WeightsFormatException(weights.Source,
                 $"{unknown.Count} tensors the BGMv2 {network.Backbone} network does not have, e.g. '{unknown[0]}'");
-        return fresh.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        return fresh;
     }
 
     /// <summary>

@@ -26,33 +26,13 @@ internal static class NetworkWeights
     public static MattingNetwork Create(WeightSet weights, RvmRefiner refiner, out IReadOnlyList<string> initialised)
     {
         var network = new MattingNetwork(RvmNetwork.BackboneOf(weights), refiner);
-        var fresh = new List<string>();
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        using (no_grad())
-        {
-            foreach (var (key, tensor) in network.state_dict())
-            {
-                known.Add(key);
-                if (!weights.TryGet(key, out var source))
-                {
-                    fresh.Add(key);
-                    continue;
-                }
-                var expected = tensor.shape.Select(d => (int)d).ToArray();
-                // Scalars (num_batches_tracked) may come as [] or [1].
-                if (tensor.NumberOfElements != source.Data.Length || (expected.Length > 0 && !source.Shape.SequenceEqual(expected)))
-                    throw new WeightsFormatException(weights.Source,
-                        $"tensor '{key}' has shape {source.ShapeText}, the network needs [{string.Join(", ", expected)}]");
-                using var values = TorchSharp.torch.tensor(source.Data).reshape(tensor.shape);
-                tensor.copy_(values.to(tensor.dtype));
-            }
-        }
+        var fresh = StateDictCopy.Into(network, weights, out var known);
         // Any other key would be silently dropped: a different refiner's is expected, anything else is not RVM's.
         var unknown = weights.Keys.Where(k => !known.Contains(k) && !k.StartsWith("refiner.", StringComparison.Ordinal)).ToList();
         if (unknown.Count > 0)
             throw new WeightsFormatException(weights.Source,
                 $"{unknown.Count} tensors the RVM network does not have, e.g. '{unknown[0]}' (not an RVM state dict)");
-        initialised = fresh.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        initialised = fresh;
         return network;
     }
 
