@@ -231,11 +231,13 @@ public sealed class BgmTrainCommandTests
             "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.StdErr);
 
-        // One input at the refine size (256x256) and at the base size (128x128), closed formulas in 0..1.
+        // One input for the whole network and one at the base size (128x128), closed formulas in 0..1. The whole network's
+        // is 512x512: at 256x256 (this run's --hr-size) a frame has 4,096 patches, fewer than the official sampling's
+        // 80,000 / 16 = 5,000, which the official topk refuses (its recipe crops to 1024-2048 a side).
         var folder = temp.File("io");
         Directory.CreateDirectory(folder);
-        WriteFloats(Path.Combine(folder, "src.bin"), Formula(3 * 256 * 256, 0.37));
-        WriteFloats(Path.Combine(folder, "bgr.bin"), Formula(3 * 256 * 256, 0.23));
+        WriteFloats(Path.Combine(folder, "src.bin"), Formula(3 * 512 * 512, 0.37));
+        WriteFloats(Path.Combine(folder, "bgr.bin"), Formula(3 * 512 * 512, 0.23));
         WriteFloats(Path.Combine(folder, "src_sm.bin"), Formula(3 * 128 * 128, 0.41));
         WriteFloats(Path.Combine(folder, "bgr_sm.bin"), Formula(3 * 128 * 128, 0.19));
         const string script = """
@@ -250,7 +252,7 @@ public sealed class BgmTrainCommandTests
             m = MattingRefine('mobilenetv2', backbone_scale=0.25, refine_mode='sampling', refine_sample_pixels=80_000)
             print('MattingRefine:', m.load_state_dict(torch.load(whole, map_location='cpu'), strict=True))
             m.eval()
-            src, bgr = read('src', (1, 3, 256, 256)), read('bgr', (1, 3, 256, 256))
+            src, bgr = read('src', (1, 3, 512, 512)), read('bgr', (1, 3, 512, 512))
             with torch.no_grad():
                 out = m(src, bgr)
             print('sampling forward:', [tuple(t.shape) for t in out], 'finite' if all(bool(torch.isfinite(t).all()) for t in out) else 'NOT FINITE')
@@ -275,7 +277,7 @@ public sealed class BgmTrainCommandTests
             Assert.True(python.ExitCode == 0, stderr.Result);
             Assert.Contains("MattingRefine: <All keys matched successfully>", stdout);
             Assert.Contains("MattingBase: <All keys matched successfully>", stdout);
-            Assert.Contains("sampling forward: [(1, 1, 256, 256), (1, 3, 256, 256), (1, 1, 64, 64), (1, 3, 64, 64), (1, 1, 64, 64), (1, 1, 64, 64)] finite", stdout);
+            Assert.Contains("sampling forward: [(1, 1, 512, 512), (1, 3, 512, 512), (1, 1, 128, 128), (1, 3, 128, 128), (1, 1, 128, 128), (1, 1, 128, 128)] finite", stdout);
         }
 
         // The official eval outputs against MatteKit's network on the same files.
@@ -284,12 +286,12 @@ public sealed class BgmTrainCommandTests
         var refineNetwork = new BgmMattingNetwork(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Full, 80_000, 0.1f));
         Assert.Empty(BgmNetworkWeights.Load(refineNetwork, PyTorchCheckpoint.Read(whole)));
         refineNetwork.eval();
-        var refined = refineNetwork.Refine(ReadFloats(folder, "src", 256), ReadFloats(folder, "bgr", 256));
+        var refined = refineNetwork.Refine(ReadFloats(folder, "src", 512), ReadFloats(folder, "bgr", 512));
         var baseNetwork = new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null);
         Assert.Empty(BgmNetworkWeights.Load(baseNetwork, PyTorchCheckpoint.Read(baseOnly)));
         baseNetwork.eval();
         var based = baseNetwork.Base(ReadFloats(folder, "src_sm", 128), ReadFloats(folder, "bgr_sm", 128));
-        foreach (var (name, ours, channels, side) in new[] { ("refine_pha", refined.Alpha, 1, 256), ("refine_fgr", refined.Foreground, 3, 256),
+        foreach (var (name, ours, channels, side) in new[] { ("refine_pha", refined.Alpha, 1, 512), ("refine_fgr", refined.Foreground, 3, 512),
                      ("base_pha", based.Alpha, 1, 128), ("base_fgr", based.Foreground, 3, 128), ("base_err", based.Error, 1, 128) })
         {
             double difference = (ours - ReadFloats(folder, name, side, channels)).abs().max().item<float>();
