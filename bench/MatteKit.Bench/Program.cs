@@ -15,6 +15,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench foreground [--frames 20] [--clips 12]  (network against estimated foreground at soft edges, on clips with exact truth)
 //                                   MatteKit.Bench calibrate --out FILE [--calibration-frames 20]  (the embedded model's int8 activation ranges, as models/rvm_mobilenetv3/int8_ranges.txt holds them)
 //                                   MatteKit.Bench train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official RVM_DIR]
+//                                   MatteKit.Bench bgm-train-step [--frames STEPS] [--warmup N] [--threads 2] [--repeats 3] [--official BGMV2_DIR]  (BGMv2's base and refine steps)
 // The convert mode parses its own options (its --frames and --threads mean other things).
 if (args.FirstOrDefault() == "convert") return ConvertBenchmark.Run(args[1..]);
 string shared = Environment.GetEnvironmentVariable("MATTEKIT_SHARED") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared"));
@@ -88,11 +89,14 @@ switch (mode)
     case "train-step":
         TrainStepBenchmark.Run(shared, frames, warmup, threads.Max(), repeats, official);
         return 0;
+    case "bgm-train-step":
+        BgmTrainStepBenchmark.Run(shared, frames, warmup, threads.Max(), repeats, official);
+        return 0;
     case "session-options":
         SessionOptionsBenchmark.Run(shared, frames, threads.Max());
         return 0;
     default:
-        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, seams, masks, selfie, subject, train-step)");
+        Console.Error.WriteLine($"bench: unknown mode '{mode}' (network, session-options, convert, live, seams, masks, selfie, subject, train-step, bgm-train-step)");
         return 2;
 }
 

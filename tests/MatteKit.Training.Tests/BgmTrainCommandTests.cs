@@ -206,6 +206,121 @@ public sealed class BgmTrainCommandTests
         }
     }
 
+    /// <summary>
+    /// The .pth files that train --model bgmv2 writes load in the official PyTorch code with strict=True: a run of
+    /// both stages into <c>MattingRefine('mobilenetv2', backbone_scale=0.25, refine_mode='sampling')</c> (the
+    /// training configuration, one eval forward) and a --stage base run into <c>MattingBase('mobilenetv2')</c>; and
+    /// in eval mode the official outputs equal MatteKit's network on the same weights and input (the refiner in full
+    /// mode there, so that no near-tie in the patch selection decides the comparison). Needs Debian's python3-torch
+    /// and python3-torchvision and the official code (MATTEKIT_BGM_CODE: the folder holding model/).
+    /// </summary>
+    [SkippableFact]
+    public void OfficialCodeLoadsTrainedWeightsStrictly()
+    {
+        var code = Environment.GetEnvironmentVariable("MATTEKIT_BGM_CODE");
+        Skip.If(code is null || !Directory.Exists(Path.Combine(code, "model")), "set MATTEKIT_BGM_CODE to a checkout of the official BackgroundMattingV2 code to run this check");
+        Skip.IfNot(PythonImports("torch, torchvision"), "Debian's python3-torch and python3-torchvision are not installed");
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        string whole = temp.File("both.pth"), baseOnly = temp.File("base.pth");
+        var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", whole, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "4", "--size", "128x128", "--threads", "2", "--quiet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--out", baseOnly, "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+
+        // One input for the whole network and one at the base size (128x128), closed formulas in 0..1. The whole network's
+        // is 512x512: at 256x256 (this run's --hr-size) a frame has 4,096 patches, fewer than the official sampling's
+        // 80,000 / 16 = 5,000, which the official topk refuses (its recipe crops to 1024-2048 a side).
+        var folder = temp.File("io");
+        Directory.CreateDirectory(folder);
+        WriteFloats(Path.Combine(folder, "src.bin"), Formula(3 * 512 * 512, 0.37));
+        WriteFloats(Path.Combine(folder, "bgr.bin"), Formula(3 * 512 * 512, 0.23));
+        WriteFloats(Path.Combine(folder, "src_sm.bin"), Formula(3 * 128 * 128, 0.41));
+        WriteFloats(Path.Combine(folder, "bgr_sm.bin"), Formula(3 * 128 * 128, 0.19));
+        const string script = """
+            import sys
+            import numpy as np, torch
+            code, whole, base, io = sys.argv[1:5]
+            sys.path.insert(0, code)
+            from model import MattingBase, MattingRefine
+            torch.set_num_threads(2)
+            read = lambda n, s: torch.from_numpy(np.fromfile(f'{io}/{n}.bin', dtype=np.float32).reshape(s))
+            def write(n, t): t.detach().contiguous().numpy().astype(np.float32).tofile(f'{io}/{n}.bin')
+            m = MattingRefine('mobilenetv2', backbone_scale=0.25, refine_mode='sampling', refine_sample_pixels=80_000)
+            print('MattingRefine:', m.load_state_dict(torch.load(whole, map_location='cpu'), strict=True))
+            m.eval()
+            src, bgr = read('src', (1, 3, 512, 512)), read('bgr', (1, 3, 512, 512))
+            with torch.no_grad():
+                out = m(src, bgr)
+            print('sampling forward:', [tuple(t.shape) for t in out], 'finite' if all(bool(torch.isfinite(t).all()) for t in out) else 'NOT FINITE')
+            m.refiner.mode = 'full'
+            with torch.no_grad():
+                pha, fgr = m(src, bgr)[:2]
+            write('refine_pha', pha); write('refine_fgr', fgr)
+            m = MattingBase('mobilenetv2')
+            print('MattingBase:', m.load_state_dict(torch.load(base, map_location='cpu'), strict=True))
+            m.eval()
+            with torch.no_grad():
+                pha, fgr, err, hid = m(read('src_sm', (1, 3, 128, 128)), read('bgr_sm', (1, 3, 128, 128)))
+            write('base_pha', pha); write('base_fgr', fgr); write('base_err', err)
+            """;
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", script, code!, whole, baseOnly, folder }, RedirectStandardOutput = true, RedirectStandardError = true };
+        using (var python = System.Diagnostics.Process.Start(psi)!)
+        {
+            var stderr = python.StandardError.ReadToEndAsync();
+            string stdout = python.StandardOutput.ReadToEnd();
+            python.WaitForExit();
+            _log.WriteLine(stdout + stderr.Result);
+            Assert.True(python.ExitCode == 0, stderr.Result);
+            Assert.Contains("MattingRefine: <All keys matched successfully>", stdout);
+            Assert.Contains("MattingBase: <All keys matched successfully>", stdout);
+            Assert.Contains("sampling forward: [(1, 1, 512, 512), (1, 3, 512, 512), (1, 1, 128, 128), (1, 3, 128, 128), (1, 1, 128, 128), (1, 1, 128, 128)] finite", stdout);
+        }
+
+        // The official eval outputs against MatteKit's network on the same files.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var refineNetwork = new BgmMattingNetwork(BgmBackbone.MobileNetV2, new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Full, 80_000, 0.1f));
+        Assert.Empty(BgmNetworkWeights.Load(refineNetwork, PyTorchCheckpoint.Read(whole)));
+        refineNetwork.eval();
+        var refined = refineNetwork.Refine(ReadFloats(folder, "src", 512), ReadFloats(folder, "bgr", 512));
+        var baseNetwork = new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null);
+        Assert.Empty(BgmNetworkWeights.Load(baseNetwork, PyTorchCheckpoint.Read(baseOnly)));
+        baseNetwork.eval();
+        var based = baseNetwork.Base(ReadFloats(folder, "src_sm", 128), ReadFloats(folder, "bgr_sm", 128));
+        foreach (var (name, ours, channels, side) in new[] { ("refine_pha", refined.Alpha, 1, 512), ("refine_fgr", refined.Foreground, 3, 512),
+                     ("base_pha", based.Alpha, 1, 128), ("base_fgr", based.Foreground, 3, 128), ("base_err", based.Error, 1, 128) })
+        {
+            double difference = (ours - ReadFloats(folder, name, side, channels)).abs().max().item<float>();
+            _log.WriteLine($"{name}: max |MatteKit - official| = {difference:E2} (MatteKit's values {ours.min().item<float>():F4} to {ours.max().item<float>():F4}, mean {ours.mean().item<float>():F4})");
+            Assert.True(difference < 1e-4, $"{name} differs by {difference}");
+        }
+    }
+
+    private static float[] Formula(int count, double c) =>
+        Enumerable.Range(0, count).Select(i => (float)(0.5 + 0.45 * Math.Sin(c * i + 0.5))).ToArray();
+
+    private static void WriteFloats(string path, float[] values) => File.WriteAllBytes(path, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+
+    private static Tensor ReadFloats(string folder, string name, int side, int channels = 3)
+    {
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, name + ".bin"))).ToArray();
+        return tensor(values).reshape(1, channels, side, side);
+    }
+
+    private static bool PythonImports(string modules)
+    {
+        if (!File.Exists("/usr/bin/python3")) return false;
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { ArgumentList = { "-c", "import " + modules }, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
     public static IEnumerable<object[]> Refused() => new[]
     {
         new object[] { 2, "--stage top: expected base", new[] { "--model", "bgmv2", "--stage", "top" } },
