@@ -9,7 +9,7 @@ namespace MatteKit.Live;
 /// sessions (about 1.7 s at 640x360 on a 2-core machine), and a stream's frames that arrive meanwhile are dropped. A
 /// session of the same machine, weights, threads, pipeline, frame size and rate takes the side found last time and builds
 /// one session. A small JSON file, at most <see cref="MaxEntries"/> entries (the oldest go), read whole within
-/// <see cref="MaxBytes"/> and written under a temporary name then renamed; a file that cannot be read or holds nonsense is
+/// <see cref="MaxBytes"/> (a regular file only: a FIFO or a device there is read as empty) and written under a temporary name then renamed; a file that cannot be read or holds nonsense is
 /// treated as empty (the search runs and rewrites it), and one that cannot be written is left as it is: a memory is only a
 /// short cut.
 /// </summary>
@@ -100,9 +100,9 @@ internal sealed class NetworkSideMemory(string path)
         var entries = new List<Entry>();
         try
         {
-            var info = new FileInfo(Path);
-            if (!info.Exists || info.Length > MaxBytes) return entries;
-            using var document = JsonDocument.Parse(File.ReadAllBytes(Path));
+            // Through the one reader of user-placed files: a FIFO or /dev/zero put there is refused, never waited on or read.
+            if (!File.Exists(Path) && !Directory.Exists(Path)) return entries;
+            using var document = JsonDocument.Parse(Media.InputFile.ReadAllBytes(Path, MaxBytes, "a live network-size memory"));
             if (!document.RootElement.TryGetProperty("entries", out var list) || list.ValueKind != JsonValueKind.Array) return entries;
             foreach (var e in list.EnumerateArray().Take(MaxEntries))
             {
@@ -115,7 +115,7 @@ internal sealed class NetworkSideMemory(string path)
                 entries.Add(new Entry(key.GetString()!, s, halved.GetBoolean()));
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or MediaFormatException)
         {
             entries.Clear();
         }

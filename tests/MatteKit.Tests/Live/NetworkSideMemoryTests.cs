@@ -49,6 +49,22 @@ public sealed class NetworkSideMemoryTests
         Assert.Equal((192, false), memory.Recall("k"));
     }
 
+    /// <summary>A FIFO or /dev/zero where the memory is (by mistake or malice) reads as empty at once: no wait, no endless read.</summary>
+    [SkippableFact]
+    public void AFifoOrADeviceThereIsReadAsEmptyAtOnce()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs and /dev/zero are tested on Linux");
+        using var dir = new TempFolder();
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", dir.File("fifo.json"))!) mkfifo.WaitForExit();
+        File.CreateSymbolicLink(dir.File("zero.json"), "/dev/zero");
+        foreach (var name in new[] { "fifo.json", "zero.json" })
+        {
+            var read = Task.Run(() => new NetworkSideMemory(dir.File(name)).Recall("k"));
+            Assert.True(read.Wait(TimeSpan.FromSeconds(10)), $"{name}: still reading after 10 s");
+            Assert.Null(read.Result);
+        }
+    }
+
     [Fact]
     public void AnOversizedFileIsNotReadAndAnUnwritablePlaceIsRefusedQuietly()
     {
