@@ -15,15 +15,11 @@ internal static class DeepPlanes
         slot.EnsureDeepBuffers();
         for (int i = 0; i < pixels; i++)
         {
-            float a = Math.Clamp(alpha[i], 0f, 1f);
-            slot.AlphaDeep[i] = a;
-            slot.Alpha[i] = UnitToBytes.ToByte(a);
-            for (int c = 0; c < 3; c++)
-            {
-                float v = Math.Clamp(foregroundPlanar[c * pixels + i], 0f, 1f);
-                slot.ForegroundDeep[3 * i + c] = v;
-                slot.Foreground[3 * i + c] = UnitToBytes.ToByte(v);
-            }
+            slot.AlphaDeep[i] = Math.Clamp(alpha[i], 0f, 1f);
+            for (int c = 0; c < 3; c++) slot.ForegroundDeep[3 * i + c] = Math.Clamp(foregroundPlanar[c * pixels + i], 0f, 1f);
         }
+        // Rounded as every 8-bit result is (UnitToBytes), value by value.
+        UnitToBytes.Gray8(slot.AlphaDeep.AsSpan(0, pixels), slot.Alpha);
+        UnitToBytes.Gray8(slot.ForegroundDeep.AsSpan(0, 3 * pixels), slot.Foreground);
     }
 }
