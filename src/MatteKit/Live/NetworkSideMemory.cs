@@ -55,19 +55,16 @@ internal sealed class NetworkSideMemory(string path)
             ["format"] = 1,
             ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject { ["key"] = e.Key, ["side"] = e.Side, ["halved"] = e.Halved }).ToArray()),
         };
-        string? temporary = null;
         try
         {
-            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-            Directory.CreateDirectory(folder);
-            temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
-            File.WriteAllText(temporary, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            File.Move(temporary, Path, overwrite: true);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            // Through the one writer of outputs: a temporary name no one can guess (a link put there in advance would be
+            // written through), renamed over the memory when complete.
+            Media.OutputFile.WriteAllText(Path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or MediaFormatException)
         {
-            if (temporary is not null) try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             return false;
         }
     }

@@ -65,6 +65,25 @@ public sealed class NetworkSideMemoryTests
         }
     }
 
+    /// <summary>
+    /// Links planted at guessable temporary names beside the memory (a shared cache folder) are never written through:
+    /// the file they point at stays as it was.
+    /// </summary>
+    [SkippableFact]
+    public void WritingNeverFollowsALinkPlantedBesideIt()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "symbolic links are tested on Linux");
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("victim.txt"), "keep me");
+        for (int pid = Environment.ProcessId - 5; pid <= Environment.ProcessId + 5; pid++)
+            File.CreateSymbolicLink(dir.File($".sides.json.{pid}.tmp"), dir.File("victim.txt"));
+        var memory = new NetworkSideMemory(dir.File("sides.json"));
+        Assert.True(memory.Remember("k", 192, false));
+        Assert.Equal("keep me", File.ReadAllText(dir.File("victim.txt")));
+        Assert.Equal((192, false), memory.Recall("k"));
+        Assert.Null(new FileInfo(dir.File("sides.json")).LinkTarget);
+    }
+
     [Fact]
     public void AnOversizedFileIsNotReadAndAnUnwritablePlaceIsRefusedQuietly()
     {
