@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MatteKit.Inference;
 using MatteKit.Media;
 using MatteKit.Rvm;
 
@@ -15,13 +16,13 @@ internal static class ExportOnnxCommand
 
     public static Command Build()
     {
-        // The same --downsample-ratio, --weights, --refiner and --quiet as convert: one declaration each.
+        // The same --downsample-ratio, --weights, --refiner, --precision and --quiet as convert: one declaration each.
         var command = new Command("export-onnx",
             "Write the RVM graph MatteKit builds for one frame size and one downsample ratio: static shapes and no dynamic ratio " +
             "input, for TensorRT, OpenVINO, mobile runtimes and other engines that need them. Inputs: src [1,3,H,W] RGB 0..1, " +
             "r1i..r4i at their full shapes (zeros for the first frame); outputs: fgr [1,3,H,W], pha [1,1,H,W], r1o..r4o (feed them " +
-            "back as r1i..r4i for the next frame)")
-        { Size, Out, SharedOptions.DownsampleRatio, SharedOptions.Weights, SharedOptions.Refiner, Fp16, SharedOptions.Quiet };
+            "back as r1i..r4i for the next frame). --precision int8 writes the int8 graph convert runs with it")
+        { Size, Out, SharedOptions.DownsampleRatio, SharedOptions.Weights, SharedOptions.Refiner, SharedOptions.Precision, Fp16, SharedOptions.Quiet };
         command.SetAction(Run);
         return command;
     }
@@ -31,9 +32,10 @@ internal static class ExportOnnxCommand
         var (width, height) = parse.GetValue(Size) ?? throw new UsageException("--size WxH is required (see mattekit export-onnx --help)");
         var output = parse.GetValue(Out) ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
         if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
+        var matting = SharedOptions.ReadMatting(parse);
         try
         {
-            SharedOptions.ReadMatting(parse).Validate(); // the one range check of the ratio, the threads and the rest
+            matting.Validate(); // the one range check of the ratio, the threads and the rest, and int8's embedded-model rule
         }
         catch (ArgumentException e)
         {
@@ -42,6 +44,7 @@ internal static class ExportOnnxCommand
         double ratio = parse.RatioOrAuto(SharedOptions.DownsampleRatio) ?? RvmGeometry.AutoRatio(width, height);
         var refiner = parse.GetValue(SharedOptions.Refiner);
         bool fp16 = parse.GetValue(Fp16);
+        if (fp16 && matting.Int8) throw new UsageException("--fp16 and --precision int8 exclude each other: a file is float16 or int8");
 
         var weightsPath = parse.GetValue(SharedOptions.Weights);
         if (weightsPath is not null && weightsPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
@@ -51,13 +54,13 @@ internal static class ExportOnnxCommand
 
         var network = RvmNetwork.FromWeights(WeightsFile.LoadOrDefault(weightsPath), refiner);
         var geometry = network.Geometry(width, height, ratio);
-        RvmOnnxExport.Write(output, network, width, height, ratio, fp16);
+        RvmOnnxExport.Write(output, network, width, height, ratio, fp16, matting.Int8 ? EmbeddedInt8Ranges.Load() : null);
         if (!parse.GetValue(SharedOptions.Quiet))
         {
             var refinerText = geometry.Refine ? (network.Refiner == RvmRefiner.DeepGuidedFilter ? "deep guided filter" : "fast guided filter") : "no refiner (ratio 1)";
             Console.WriteLine($"wrote {output} ({new FileInfo(output).Length / 1e6:F1} MB): RVM {network.Backbone}, {width}x{height} frames, " +
                 $"ratio {ratio.ToString("0.####", CultureInfo.InvariantCulture)} (network at {geometry.NetworkWidth}x{geometry.NetworkHeight}), " +
-                $"{refinerText}, {(fp16 ? "float16 in/out" : "float32")}");
+                $"{refinerText}, {(fp16 ? "float16 in/out" : matting.Int8 ? "int8: the encoder and LR-ASPP quantized (embedded ranges), float in/out" : "float32")}");
         }
         return 0;
     }

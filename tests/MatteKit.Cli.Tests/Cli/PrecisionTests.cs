@@ -7,7 +7,8 @@ namespace MatteKit.Tests.Cli;
 
 /// <summary>
 /// <c>--precision int8</c> as a user gives it: the embedded model with its shipped ranges, said on the summary line, its
-/// alpha near fp32's; with other weights, a selfie model or plate mode, one line and exit 2.
+/// alpha near fp32's; with other weights, a selfie model or plate mode, one line and exit 2. <c>export-onnx --precision int8</c>
+/// writes the int8 graph, for the embedded model only.
 /// </summary>
 public sealed class PrecisionTests
 {
@@ -49,5 +50,38 @@ public sealed class PrecisionTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(message, Assert.Single(r.StdErr.Trim().Split('\n')));
         Assert.False(File.Exists(dir.File("a.png")));
+    }
+
+    [Fact]
+    public void ExportOnnxWritesTheInt8Graph()
+    {
+        using var dir = new TempFolder();
+        var r = CliRunner.Run("export-onnx", "--size", "96x64", "--downsample-ratio", "0.5", "--out", dir.File("int8.onnx"), "--precision", "int8");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        _log.WriteLine(r.StdOut.Trim());
+        Assert.Contains("int8: the encoder and LR-ASPP quantized", r.StdOut);
+        var model = MatteKit.Onnx.Protobuf.ModelProto.Parser.ParseFrom(File.ReadAllBytes(dir.File("int8.onnx")));
+        Assert.Contains(model.Graph.Node, n => n.OpType == "QuantizeLinear");
+        Assert.Contains(model.MetadataProps, p => p.Key == "mattekit.precision" && p.Value.StartsWith("int8", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--precision runs with activation ranges calibrated for the embedded model", "--weights", "{onnx}")]
+    [InlineData("--precision runs with activation ranges calibrated for the embedded model", "--weights", "{json}")]
+    [InlineData("--fp16 and --precision int8 exclude each other", "--fp16", null)]
+    [InlineData("--precision must be fp32 or int8, got 'int4'", "--precision", "int4")]
+    public void ExportOnnxRefusesInt8WhereItHasNoRangesInOneLine(string message, string option, string? value)
+    {
+        using var dir = new TempFolder();
+        string onnx = Path.Combine(SharedData.RepoRoot, "tests", "MatteKit.Tests", "Fixtures", "missing.onnx");
+        string json = Path.Combine(SharedData.RepoRoot, "tests", "MatteKit.Tests", "Fixtures", "missing", "model.json");
+        var args = new List<string> { "export-onnx", "--size", "64x48", "--out", dir.File("a.onnx"), option };
+        if (value is not null) args.Add(value.Replace("{onnx}", onnx).Replace("{json}", json));
+        if (option != "--precision") args.AddRange(new[] { "--precision", "int8" });
+        var r = CliRunner.Run(args.ToArray());
+        _log.WriteLine($"exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.False(File.Exists(dir.File("a.onnx")));
     }
 }

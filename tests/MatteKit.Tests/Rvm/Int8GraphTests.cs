@@ -137,7 +137,7 @@ public sealed class Int8GraphTests
 
     // The shipped ranges come from the shared clips, not from the teaser the cases are cut from: measured 0.0211 (case a,
     // ratio 1) and 0.0091 (case b) on 2026-12-07, this 2-core AMD EPYC; the goal of 0.01 is not met on case a.
-    private const double ShippedMeanTolerance = 0.03;
+    internal const double ShippedMeanTolerance = 0.03;
 
     private static GraphProto Optimized(byte[] graph)
     {
