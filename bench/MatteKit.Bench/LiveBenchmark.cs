@@ -15,8 +15,10 @@ namespace MatteKit.Bench;
 /// session ended with, one frame after the other with nothing beside it (workers spinning and not), so the live
 /// figure reads against it. The ratio is the live default (timed for this CPU at start, lowered under load)
 /// unless --downsample-ratio fixes it.
+/// With <c>--precision fp32,int8</c> each source runs once per precision, one after the other (int8: the embedded model's
+/// shipped ranges, as <c>mattekit live --precision int8</c>), each with its own start-up search of the network side.
 /// Options: --shared DIR, --seconds S, --threads N (default 2), --sizes 640x360,1280x720, --max-latency-ms MS,
-/// --downsample-ratio R.
+/// --downsample-ratio R, --precision fp32[,int8] (default fp32).
 /// </summary>
 internal static class LiveBenchmark
 {
@@ -29,6 +31,12 @@ internal static class LiveBenchmark
         double? fixedRatio = BenchArguments.Option(args, "--downsample-ratio") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null;
         var sizes = (BenchArguments.Option(args, "--sizes") ?? "640x360,1280x720").Split(',')
             .Select(s => s.Split('x')).Select(p => (W: int.Parse(p[0], CultureInfo.InvariantCulture), H: int.Parse(p[1], CultureInfo.InvariantCulture))).ToArray();
+        var int8s = (BenchArguments.Option(args, "--precision") ?? "fp32").Split(',').Select(p => p switch
+        {
+            "fp32" => false,
+            "int8" => true,
+            _ => throw new ArgumentException($"--precision: fp32 or int8, got '{p}'"),
+        }).ToArray();
         string clip = Path.Combine(shared, "media", "clips", "talking_head_gesture_720p.mp4");
         if (!File.Exists(clip)) { Console.Error.WriteLine($"missing {clip} (give --shared DIR)"); return 1; }
 
@@ -39,20 +47,23 @@ internal static class LiveBenchmark
         try
         {
             Console.WriteLine();
-            Console.WriteLine("| source | matted at | ratio at the end (network) | ratio changes | network alone, spinning / not, ms | live network ms | frames in | out | fps out | dropped | p50 ms | p95 ms | max ms | CPU % of all cores |");
-            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            Console.WriteLine("| source | precision | matted at | ratio at the end (network) | ratio changes | network alone, spinning / not, ms | live network ms | frames in | out | fps out | dropped | p50 ms | p95 ms | max ms | CPU % of all cores |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var (w, h) in sizes)
             {
                 string source = Path.Combine(work.FullName, $"source_{w}x{h}.mp4");
                 MakeSource(clip, source, w, h, seconds + 2);
-                var (stats, cpu) = Live(source, Path.Combine(work.FullName, $"out_{w}x{h}.mkv"), seconds, threads, maxLatency, fixedRatio);
-                double ratio = stats.DownsampleRatio;
-                var (mw, mh) = stats.MattedAtHalfSize ? HalfResolution.Size(w, h) : (w, h);
-                double spinning = NetworkAlone(clip, mw, mh, ratio, threads, spin: true);
-                double quiet = NetworkAlone(clip, mw, mh, ratio, threads, spin: false);
-                Console.WriteLine($"| {w}x{h} | {mw}x{mh} | {ratio:0.###} ({stats.NetworkWidth}x{stats.NetworkHeight}) | {stats.RatioChanges} | {spinning:F1} / {quiet:F1} | {stats.NetworkMs:F1} | " +
-                                  $"{stats.FramesIn} | {stats.FramesOut} | {stats.FpsOut:F1} | {100.0 * stats.Dropped / Math.Max(1, stats.FramesIn):F1}% | " +
-                                  $"{stats.LatencyP50Ms:F0} | {stats.LatencyP95Ms:F0} | {stats.LatencyMaxMs:F0} | {cpu:F0} |");
+                foreach (bool int8 in int8s)
+                {
+                    var (stats, cpu) = Live(source, Path.Combine(work.FullName, $"out_{w}x{h}.mkv"), seconds, threads, maxLatency, fixedRatio, int8);
+                    double ratio = stats.DownsampleRatio;
+                    var (mw, mh) = stats.MattedAtHalfSize ? HalfResolution.Size(w, h) : (w, h);
+                    double spinning = NetworkAlone(clip, mw, mh, ratio, threads, spin: true, int8);
+                    double quiet = NetworkAlone(clip, mw, mh, ratio, threads, spin: false, int8);
+                    Console.WriteLine($"| {w}x{h} | {(int8 ? "int8" : "fp32")} | {mw}x{mh} | {ratio:0.###} ({stats.NetworkWidth}x{stats.NetworkHeight}) | {stats.RatioChanges} | {spinning:F1} / {quiet:F1} | {stats.NetworkMs:F1} | " +
+                                      $"{stats.FramesIn} | {stats.FramesOut} | {stats.FpsOut:F1} | {100.0 * stats.Dropped / Math.Max(1, stats.FramesIn):F1}% | " +
+                                      $"{stats.LatencyP50Ms:F0} | {stats.LatencyP95Ms:F0} | {stats.LatencyMaxMs:F0} | {cpu:F0} |");
+                }
             }
         }
         finally
@@ -62,7 +73,7 @@ internal static class LiveBenchmark
         return 0;
     }
 
-    private static (LiveStats Stats, double CpuPercent) Live(string source, string output, double seconds, int threads, double? maxLatency, double? ratio)
+    private static (LiveStats Stats, double CpuPercent) Live(string source, string output, double seconds, int threads, double? maxLatency, double? ratio, bool int8)
     {
         var options = new LiveSessionOptions
         {
@@ -72,7 +83,7 @@ internal static class LiveBenchmark
             Duration = TimeSpan.FromSeconds(seconds),
             Matter = new LiveMatterOptions
             {
-                Matting = new() { Threads = threads, DownsampleRatio = ratio },
+                Matting = new() { Threads = threads, DownsampleRatio = ratio, Int8 = int8 },
                 MaxLatency = maxLatency is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
             },
         };
@@ -128,10 +139,10 @@ internal static class LiveBenchmark
     }
 
     /// <summary>The network on decoded frames, one after the other: the median ms a frame over 60 after 5 untimed.</summary>
-    private static double NetworkAlone(string clip, int width, int height, double ratio, int threads, bool spin)
+    private static double NetworkAlone(string clip, int width, int height, double ratio, int threads, bool spin, bool int8)
     {
         var frames = ClipFrames.Decode(clip, width, height, 30);
-        using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, SpinWhileIdle = spin });
+        using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, SpinWhileIdle = spin, Int8Ranges = int8 ? EmbeddedInt8Ranges.Load() : null });
         var times = new List<double>();
         for (int i = 0; i < 65; i++)
         {

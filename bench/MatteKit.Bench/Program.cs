@@ -5,7 +5,7 @@ using MatteKit.Bench;
 //                                   MatteKit.Bench network --seq-chunk 1,2,4 [--no-spin] [--frames GROUPS] [--warmup GROUPS] ...
 //                                   MatteKit.Bench session-options [--frames N] [--threads 2]
 //                                   MatteKit.Bench convert [options of ConvertBenchmark.cs]
-//                                   MatteKit.Bench live [options of LiveBenchmark.cs]
+//                                   MatteKit.Bench live [--precision fp32,int8] [other options of LiveBenchmark.cs]
 //                                   MatteKit.Bench serve [--seconds 10] [--queued 50] [--cli MatteKit.Cli.dll]  (serve's overhead against convert, memory with jobs queued)
 //                                   MatteKit.Bench seams [--chunk 10]  (chunked conversion against one pass)
 //                                   MatteKit.Bench masks --true DIR[,DIR] [--weights RVM.pth] [--threads 2] [--frames N]  (person masks against ground truth)
