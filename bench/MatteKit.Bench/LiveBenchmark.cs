@@ -128,7 +128,37 @@ internal static class LiveBenchmark
         Console.WriteLine($"| full size, network 128x72 | {fullMad / n:F2} |");
         Console.WriteLine($"| half size, network 128x72, alpha enlarged | {halfMad / n:F2} |");
         Console.WriteLine($"| the two against each other | {between / n:F2} |");
+        PrecisionAtLiveSizes(shared, threads);
         return 0;
+    }
+
+    /// <summary>
+    /// What the live network side costs in quality with each precision, at 640x360 on 60 frames of the same clip: each
+    /// side (the sides the start-up search chooses between) in float32 and in int8 (shipped ranges), against convert's
+    /// default (float32, network side 512); MAD x1e3, frames in order, state carried. Read with the sides the search
+    /// chose (performance.md): whether int8 at its larger side beats float32 at its own.
+    /// </summary>
+    private static void PrecisionAtLiveSizes(string shared, int threads)
+    {
+        const int width = 640, height = 360;
+        string clip = Path.Combine(shared, "media", "clips", "juggle_fullbody_720p.mp4");
+        var frames = ClipFrames.Decode(clip, width, height, 60);
+        using var reference = VideoMatter.Load(options: new MatterOptions { Threads = threads });
+        var truth = frames.Select(f => reference.ProcessChunkToBytes(f, 1, width, height, null).AlphaGray8.ToArray()).ToList();
+        Console.WriteLine($"# live sides at {width}x{height}, {frames.Count} frames of {Path.GetFileName(clip)}, MAD x1e3 against convert's default (float32, network 512x288)");
+        Console.WriteLine("| network | float32 | int8 |");
+        Console.WriteLine("| --- | --- | --- |");
+        foreach (int side in new[] { 128, 160, 192, 224, 256, 288, 320 })
+        {
+            var mad = new double[2];
+            for (int p = 0; p < 2; p++)
+            {
+                using var matter = VideoMatter.Load(options: new MatterOptions { Threads = threads, Int8Ranges = p == 1 ? EmbeddedInt8Ranges.Load() : null });
+                for (int i = 0; i < frames.Count; i++)
+                    mad[p] += Mad(matter.ProcessChunkToBytes(frames[i], 1, width, height, (double)side / width).AlphaGray8, truth[i]) / frames.Count;
+            }
+            Console.WriteLine($"| {side}x{(int)Math.Floor(height * (double)side / width)} | {mad[0]:F2} | {mad[1]:F2} |");
+        }
     }
 
     private static double Mad(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

@@ -85,7 +85,7 @@ internal static class LiveCommand
             HasViewer = parse.GetValue(PreviewAt) is not null,
             Matter = new LiveMatterOptions
             {
-                Matting = SharedOptions.ReadMatting(parse),
+                Matting = LiveMatting(parse),
                 Subject = SharedOptions.ReadSubject(parse, withTime: false),
                 SubjectChangeable = parse.GetValue(PreviewAt) is not null, // the page may choose someone with a click
                 MaxLatency = parse.GetValue(MaxLatency) is { } ms ? TimeSpan.FromMilliseconds(ms) : LiveMatterOptions.DefaultMaxLatency,
@@ -144,7 +144,7 @@ internal static class LiveCommand
             Console.WriteLine($"live: {stats.FramesIn} frame(s) in, {stats.FramesOut} out, {stats.Dropped} dropped " +
                               $"({(stats.FramesIn == 0 ? 0 : 100.0 * stats.Dropped / stats.FramesIn):0.0}%, {stats.DroppedAtStart} before the first output); " +
                               $"{stats.FpsOut:0.0} fps out; latency p50 {stats.LatencyP50Ms:0.0} ms, p95 {stats.LatencyP95Ms:0.0} ms, max {stats.LatencyMaxMs:0.0} ms; " +
-                              $"ratio {stats.DownsampleRatio:0.###} (network at {stats.NetworkWidth}x{stats.NetworkHeight}, {stats.NetworkMs:0.0} ms a frame" +
+                              $"ratio {stats.DownsampleRatio:0.###} (network at {stats.NetworkWidth}x{stats.NetworkHeight} in {(options.Matter.Matting.Int8 ? "int8" : "fp32")}, {stats.NetworkMs:0.0} ms a frame" +
                               (stats.NetworkSideRemembered ? ", its size remembered from an earlier run: --retime searches again" : "") + ")");
             Console.Out.Flush();
         }
@@ -154,4 +154,18 @@ internal static class LiveCommand
     private static string Describe(LiveStats s)
         => $"live: in {s.FpsIn:0.0} fps, out {s.FpsOutRecent:0.0} fps, dropped {s.Dropped} ({(s.FramesIn == 0 ? 0 : 100.0 * s.Dropped / s.FramesIn):0.0}%), " +
            $"latency p50 {s.LatencyP50Ms:0} ms p95 {s.LatencyP95Ms:0} ms max {s.LatencyMaxMs:0} ms";
+
+    /// <summary>
+    /// The matting settings, with int8 as live's default precision where it runs (RVM on the embedded weights) and live
+    /// chooses the network's size (no fixed ratio): live keeps its frame rate by that size, and int8's speed buys a
+    /// larger network, whose alpha is closer to
+    /// convert's than float32's at its own smaller size (at 640x360, MAD x1e3 5.48 at 288x162 in int8 against 8.11 at
+    /// 224x126 in float32, `bench live --quality`, docs/live.md). `--precision fp32` keeps float32.
+    /// </summary>
+    private static MattingSettings LiveMatting(ParseResult parse)
+    {
+        var matting = SharedOptions.ReadMatting(parse);
+        bool int8Buys = matting.Model == MatteModel.Rvm && matting.Weights is null && matting.DownsampleRatio is null;
+        return parse.GetValue(SharedOptions.Precision) is null && int8Buys ? matting with { Int8 = true } : matting;
+    }
 }

@@ -65,8 +65,9 @@ public static class SharedOptions
             ? (l, h) : throw new UsageException($"{name} must be LOW:HIGH, two numbers from 0 to 1, got '{text}'");
 
     public static readonly Option<PrecisionChoice?> Precision = OptionValues.Choice("--precision",
-        "RVM: fp32 (default), or int8: the encoder and LR-ASPP quantized with ranges shipped with the embedded model (the embedded " +
-        "model only; 1.08-1.15x the speed on a 2-core AVX-512 VNNI machine, alpha within 0.006-0.06 of fp32's on average, docs/performance.md)",
+        "RVM: fp32, or int8: the encoder and LR-ASPP quantized with ranges shipped with the embedded model (the embedded " +
+        "model only; 1.08-1.15x the speed on a 2-core AVX-512 VNNI machine, alpha within 0.006-0.06 of fp32's on average, docs/performance.md). " +
+        "Default fp32; in live int8 on the embedded model when live chooses the network's size, since it buys a larger network (docs/live.md)",
         "PRECISION", new Dictionary<string, PrecisionChoice> { ["fp32"] = PrecisionChoice.Fp32, ["int8"] = PrecisionChoice.Int8 });
 
     public static readonly Option<ForegroundChoice?> Foreground = OptionValues.Choice("--foreground",

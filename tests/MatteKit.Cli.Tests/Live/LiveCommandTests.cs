@@ -44,6 +44,8 @@ public sealed class LiveCommandTests
         Assert.InRange(fpsOut, 1, 35);
         Assert.Equal("512x512", s.GetProperty("input_size").GetString());
         Assert.Equal("the input ended", s.GetProperty("ended").GetString());
+        // Live chooses the network's size here, on the embedded model: int8 by default.
+        Assert.Contains($"(network at {s.GetProperty("network_size").GetString()} in int8, ", r.StdOut);
         foreach (var file in new[] { "com.mkv", "pha.mp4" })
         {
             var video = MediaTools.Video(dir.File(file));
@@ -51,6 +53,21 @@ public sealed class LiveCommandTests
             Assert.Equal(framesOut, video.Frames);
         }
         Assert.Empty(Directory.GetFiles(dir.Path, ".*partial*"));
+    }
+
+    /// <summary>Int8 is live's default only where live chooses the network's size: a fixed ratio, or --precision fp32, keep float32.</summary>
+    [SkippableFact]
+    public void AFixedRatioOrFp32KeepsFloat32()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        foreach (var (extra, size) in new[] { (new[] { "--downsample-ratio", "0.25" }, "128x128"), (new[] { "--precision", "fp32" }, null) })
+        {
+            var r = CliRunner.Run(new[] { "live", Sample, "--realtime", "--output-alpha", dir.File("pha.mkv"), "--threads", "2" }.Concat(extra).ToArray());
+            _log.WriteLine(r.StdOut + r.StdErr);
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.Matches(size is null ? @"\(network at \d+x\d+ in fp32, " : $@"\(network at {size} in fp32, ", r.StdOut);
+        }
     }
 
     [SkippableFact]
