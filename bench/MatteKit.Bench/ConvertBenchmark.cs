@@ -23,7 +23,8 @@ namespace MatteKit.Bench;
 /// 2000, 0 = skip), --threads N. Run the clips and the long run as two invocations (--long-frames 0, then
 /// --frames 0) so that the long run's working set is not inflated by the sessions of the clip runs.
 /// --seq-chunk A,B: instead of pipeline against sequential, the pipeline with A and with B frames per network call
-/// (A B B A).
+/// (A B B A). --precision fp32,int8: instead, the pipeline with the official converter's outputs in float32 and in int8
+/// (the shipped ranges), in mirrored order.
 /// </summary>
 internal static class ConvertBenchmark
 {
@@ -35,6 +36,7 @@ internal static class ConvertBenchmark
         int longFrames = int.Parse(BenchArguments.Option(args, "--long-frames") ?? "2000", CultureInfo.InvariantCulture);
         int threads = int.Parse(BenchArguments.Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
         var chunkLengths = BenchArguments.Option(args, "--seq-chunk")?.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        bool precisions = BenchArguments.Option(args, "--precision") is { } p && (p == "fp32,int8" ? true : throw new ArgumentException($"--precision takes fp32,int8, got '{p}'"));
         var clips = new[] { "juggle_fullbody_720p.mp4", "over_shoulder_laptop_1080p.mp4" }
             .Select(c => Path.Combine(shared, "media", "clips", c)).ToArray();
         foreach (var c in clips)
@@ -58,7 +60,15 @@ internal static class ConvertBenchmark
                 double duration = frames / info.FrameRate.PerSecond;
                 double ratio = info.Height >= 1080 ? 0.25 : 0.375;
                 // Each mode twice, in mirrored order (P S S P), so that a drift in the machine's load favours neither.
-                if (chunkLengths is { Length: 2 })
+                if (precisions)
+                {
+                    foreach (bool int8 in new[] { false, true, true, false })
+                    {
+                        var (summary, steady) = Convert(clip, work.FullName, duration, ratio, threads, false, null, int8: int8);
+                        Row(clip, $"pipeline, com+pha+fgr, veryfast, {(int8 ? "int8" : "fp32")}", summary, steady);
+                    }
+                }
+                else if (chunkLengths is { Length: 2 })
                 {
                     foreach (int t in new[] { chunkLengths[0], chunkLengths[1], chunkLengths[1], chunkLengths[0] })
                     {
@@ -95,7 +105,7 @@ internal static class ConvertBenchmark
     }
 
     private static (ConvertSummary Summary, double SteadyFps) Convert(string clip, string work, double? duration, double? ratio, int threads, bool sequential,
-        Action<ConvertProgress>? onFrame, int seqChunk = 1, bool allOutputs = true, string? preset = null)
+        Action<ConvertProgress>? onFrame, int seqChunk = 1, bool allOutputs = true, string? preset = null, bool int8 = false)
     {
         var outDir = Directory.CreateDirectory(Path.Combine(work, "run-" + Guid.NewGuid().ToString("N"))).FullName;
         var options = new ConvertOptions
@@ -106,7 +116,7 @@ internal static class ConvertBenchmark
             OutputForeground = allOutputs ? Path.Combine(outDir, "fgr.mp4") : null,
             H264Preset = preset,
             DurationSeconds = duration,
-            Matting = new() { DownsampleRatio = ratio, Threads = threads },
+            Matting = new() { DownsampleRatio = ratio, Threads = threads, Int8 = int8 },
             Sequential = sequential,
             SeqChunk = seqChunk,
         };
