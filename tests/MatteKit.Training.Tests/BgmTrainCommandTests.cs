@@ -86,7 +86,14 @@ public sealed class BgmTrainCommandTests
         _log.WriteLine(r.StdOut + r.StdErr);
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("refine stage: 2 steps in", r.StdOut);
-        Assert.Contains("batch 2 of 256x256 (the base network at 64x64", r.StdOut);
+        // Each batch randomly cropped as train_refine.py does: each side from half the size to just under it, multiples of 4.
+        var crops = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"batch 2 of 256x256 randomly cropped \(widths (\d+)-(\d+), heights (\d+)-(\d+), mean area \d+ pixels\) \(the base network at a quarter of each crop");
+        Assert.True(crops.Success, r.StdOut);
+        Assert.All(crops.Groups.Values.Skip(1).Select(g => int.Parse(g.Value)), side =>
+        {
+            Assert.InRange(side, 128, 252);
+            Assert.Equal(0, side % 4);
+        });
         Assert.Contains("(--weights has none): refiner.conv1, refiner.bn1", r.StdOut);
         Assert.DoesNotContain("base stage", r.StdOut);
         Assert.Contains("MattingRefine", r.StdOut);

@@ -204,6 +204,9 @@ internal sealed class BgmTrainer
         var end = TrainingEnd.Stopped;
         Exception? failure = null;
         long refinedPatches = 0, patches = 0;
+        double cropArea = 0;
+        long crops = 0;
+        (int W, int H) minCrop = (int.MaxValue, int.MaxValue), maxCrop = (0, 0);
         try
         {
             while (true)
@@ -222,7 +225,10 @@ internal sealed class BgmTrainer
                 Tensor src, bgr, fgr, pha;
                 try
                 {
-                    var samples = Enumerable.Range(0, TrainOptions.BgmBatchSize).Select(_ => data.NextPlateMatting(random, width, height)).ToList();
+                    // The batch's random crop, drawn before its samples (the official scripts crop each loaded batch).
+                    var crop = BatchCrop.Draw(random, width, height, refine ? 4 : 1);
+                    (crops, cropArea, minCrop, maxCrop) = (crops + 1, cropArea + (double)crop.Width * crop.Height, Smaller(minCrop, crop), Larger(maxCrop, crop));
+                    var samples = Enumerable.Range(0, TrainOptions.BgmBatchSize).Select(_ => data.NextPlateMatting(random, width, height, crop)).ToList();
                     (src, bgr, fgr, pha) = (stack(samples.Select(s => s.Source)), stack(samples.Select(s => s.Plate)),
                         stack(samples.Select(s => s.Foreground)), stack(samples.Select(s => s.Alpha)));
                 }
@@ -263,10 +269,10 @@ internal sealed class BgmTrainer
             double seconds = clock.Seconds - started;
             long steps = _step - first;
             string extra = refine
-                ? $" (the base network at {(int)Math.Floor(width * BackboneScale)}x{(int)Math.Floor(height * BackboneScale)}; {(patches == 0 ? 0 : 100.0 * refinedPatches / patches):F0}% of the 4x4 patches refined)"
+                ? $" (the base network at a quarter of each crop; {(patches == 0 ? 0 : 100.0 * refinedPatches / patches):F0}% of the 4x4 patches refined)"
                 : "";
             Summary.Add($"{stage.Name} stage: {steps} steps{(_start is null ? "" : " this run")} in {seconds:F0} s ({steps / Math.Max(1e-9, seconds):F2} steps/s), BGMv2 {network.Backbone} {stage.Network}, " +
-                        $"batch {TrainOptions.BgmBatchSize} of {width}x{height}{extra}, rates {optimizer.Rates}, {_o.Threads} threads");
+                        $"batch {TrainOptions.BgmBatchSize} of {width}x{height} randomly cropped{Crops(crops, cropArea, minCrop, maxCrop)}{extra}, rates {optimizer.Rates}, {_o.Threads} threads");
             if (totals.Count > 0) Summary.Add($"{stage.Name} loss curve (mean total loss of each tenth of its steps): {string.Join(" ", Curve(totals).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
             if (lastLosses is not null) Summary.Add($"{stage.Name} last losses: " + string.Join(", ", lastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}")));
         }
@@ -333,6 +339,12 @@ internal sealed class BgmTrainer
         using var generator = Generator.Default;
         return generator.get_state();
     }
+
+    private static (int W, int H) Smaller((int W, int H) a, BatchCrop b) => (Math.Min(a.W, b.Width), Math.Min(a.H, b.Height));
+    private static (int W, int H) Larger((int W, int H) a, BatchCrop b) => (Math.Max(a.W, b.Width), Math.Max(a.H, b.Height));
+
+    private static string Crops(long crops, double area, (int W, int H) min, (int W, int H) max) => crops == 0 ? "" :
+        $" (widths {min.W}-{max.W}, heights {min.H}-{max.H}, mean area {area / crops:F0} pixels)";
 
     /// <summary>The random streams as they were before the step under way drew from them (kept outside dispose scopes).</summary>
     private sealed class SavedState(ulong random, Tensor generator)
