@@ -22,7 +22,7 @@ internal static class TrainCommand
         var backgrounds = Many("--backgrounds", "folders of background images and videos; repeatable");
         var clips = Many("--clips", "video mattes (DIR/fgr/CLIP + DIR/pha/CLIP frame folders, VideoMatte240K's layout) or clips with ground truth (DIR/CLIP/com|fgr|pha); repeatable");
         var segmentation = Many("--segmentation", "segmentation samples (folders with image.* + mask.png) and mask sequences (images/ + masks/); repeatable");
-        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha), scored every --valid-every steps; the best weights are kept in --out", "DIR");
+        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha, and bgr, the plates, for --model bgmv2), scored every --valid-every steps; RVM keeps the best weights in --out", "DIR");
         var preset = OptionValues.Parsed("--preset", "finetune (default: stage-4 rates after a warm-up, frozen batch norm, 256x256, T=4), stage1, stage2, stage3, stage4 (the paper's stages)",
             "NAME", TrainingPreset.Named, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
         var minutes = OptionValues.PositiveNumber("--minutes", "time budget in minutes");
@@ -134,17 +134,19 @@ internal static class TrainCommand
         var (width, height) = options.TrainsBgmRefine ? options.RefineSize : (options.Width, options.Height);
         if (options.TrainsBgmBase) (width, height) = (Math.Max(width, options.Width), Math.Max(height, options.Height));
         var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, Array.Empty<string>(), width, height, interruption.Quit);
+        var validator = options.Valid is null ? null : new Validator(options.Valid, interruption.Quit, plates: true);
         interruption.Quit.ThrowIfCancellationRequested();
         if (!options.Quiet)
-            foreach (var line in data.Descriptions) log.WriteLine(line);
+            foreach (var line in data.Descriptions.Append(validator is null ? "no validation (--valid DIR)" : $"{validator.ClipCount} validation clips with plates"))
+                log.WriteLine(line);
         string written = trainer.WritesWholeNetwork ? "BGMv2 whole network, MattingRefine" : "BGMv2 base network, MattingBase";
-        var result = trainer.Run(data);
+        var result = trainer.Run(data, validator);
         var checkpoint = CheckpointText(result);
         switch (result.End)
         {
             case TrainingEnd.Finished:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                Console.Out.WriteLine($"wrote {options.Output} ({written}), checkpoint {result.CheckpointPath}");
+                Console.Out.WriteLine($"wrote {options.Output} ({written}), checkpoint {result.CheckpointPath}" + (options.Report is null ? "" : $", report {options.Report}"));
                 return 0;
             case TrainingEnd.Stopped:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);

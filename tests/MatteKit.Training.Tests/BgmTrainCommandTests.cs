@@ -86,7 +86,14 @@ public sealed class BgmTrainCommandTests
         _log.WriteLine(r.StdOut + r.StdErr);
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("refine stage: 2 steps in", r.StdOut);
-        Assert.Contains("batch 2 of 256x256 (the base network at 64x64", r.StdOut);
+        // Each batch randomly cropped as train_refine.py does: each side from half the size to just under it, multiples of 4.
+        var crops = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"batch 2 of 256x256 randomly cropped \(widths (\d+)-(\d+), heights (\d+)-(\d+), mean area \d+ pixels\) \(the base network at a quarter of each crop");
+        Assert.True(crops.Success, r.StdOut);
+        Assert.All(crops.Groups.Values.Skip(1).Select(g => int.Parse(g.Value)), side =>
+        {
+            Assert.InRange(side, 128, 252);
+            Assert.Equal(0, side % 4);
+        });
         Assert.Contains("(--weights has none): refiner.conv1, refiner.bn1", r.StdOut);
         Assert.DoesNotContain("base stage", r.StdOut);
         Assert.Contains("MattingRefine", r.StdOut);
@@ -326,7 +333,7 @@ public sealed class BgmTrainCommandTests
         new object[] { 2, "--stage top: expected base", new[] { "--model", "bgmv2", "--stage", "top" } },
         new object[] { 2, "--hr-size is the refine stage's size: --stage base has none", new[] { "--model", "bgmv2", "--stage", "base", "--hr-size", "256x256" } },
         new object[] { 2, "--hr-size 258x256: the refiner needs sides that are multiples of 4", new[] { "--model", "bgmv2", "--hr-size", "258x256" } },
-        new object[] { 2, "--valid: not available with --model bgmv2", new[] { "--model", "bgmv2", "--valid", "v" } },
+        new object[] { 2, "--segmentation: not available with --model bgmv2", new[] { "--model", "bgmv2", "--segmentation", "s" } },
         new object[] { 2, "--preset, --seq-length: not available with --model bgmv2", new[] { "--model", "bgmv2", "--preset", "stage1", "--seq-length", "2" } },
         new object[] { 2, "--stage is for --model bgmv2", new[] { "--stage", "base" } },
         new object[] { 2, "--backbone is for --model bgmv2", new[] { "--backbone", "resnet50" } },
@@ -341,6 +348,23 @@ public sealed class BgmTrainCommandTests
         var r = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--out", temp.File("x.pth"), "--cutouts", temp.File("c"), "--backgrounds", temp.File("b"), "--steps", "1" }).ToArray());
         _log.WriteLine(r.StdErr);
         AssertOneLine(r, exitCode, message);
+    }
+
+    /// <summary>BGMv2 validation clips need the plates (bgr/, as compose-dataset writes them): without them, one line naming the clip.</summary>
+    [SkippableFact]
+    public void ValidationClipsNeedTheirPlates()
+    {
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png");
+        var valid = TrainingSets.Compose(temp, "valid", cutouts, backgrounds, "128x128", 1);
+        var clip = Directory.GetDirectories(valid).Single();
+        Directory.Delete(Path.Combine(clip, "bgr"), recursive: true);
+        var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", temp.File("x.pth"), "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--valid", valid, "--steps", "1", "--size", "128x128");
+        _log.WriteLine(r.StdErr);
+        AssertOneLine(r, 1, "a validation clip needs com/, pha/ and bgr/ frame folders");
+        Assert.Contains(clip, r.StdErr);
     }
 
     [SkippableFact]

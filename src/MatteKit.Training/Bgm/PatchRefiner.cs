@@ -56,18 +56,17 @@ internal sealed class PatchRefiner : Module
     {
         long batch = src.shape[0], height = src.shape[2], width = src.shape[3];
         if (height % 4 != 0 || width % 4 != 0) throw new ArgumentException($"the refiner needs sides that are multiples of 4, not {width}x{height}");
-        var half = cat(new[]
-        {
-            Blocks.ResizeTo(cat(new[] { hidden, alpha, residual }, 1), height / 2, width / 2),
-            Blocks.ResizeTo(cat(new[] { src, bgr }, 1), height / 2, width / 2),
-        }, 1);
-        half = functional.pad(half, new[] { HalfPadding, HalfPadding, HalfPadding, HalfPadding });
+        // The base network's outputs and the frame and plate at half size, apart: only the first carry a gradient.
+        var halfFeatures = functional.pad(Blocks.ResizeTo(cat(new[] { hidden, alpha, residual }, 1), height / 2, width / 2),
+            new[] { HalfPadding, HalfPadding, HalfPadding, HalfPadding });
+        var halfImages = functional.pad(Blocks.ResizeTo(cat(new[] { src, bgr }, 1), height / 2, width / 2),
+            new[] { HalfPadding, HalfPadding, HalfPadding, HalfPadding });
         var full = functional.pad(cat(new[] { src, bgr }, 1), new[] { FullPadding, FullPadding, FullPadding, FullPadding });
 
         if (Mode == RefineMode.Full)
         {
             // The context at the borders comes from the zero padding only (not "same"-padded convs).
-            var whole = Stage2(UpsampleNearest(Stage1(half)), full);
+            var whole = Stage2(UpsampleNearest(Stage1(cat(new[] { halfFeatures, halfImages }, 1))), full);
             return (whole, ones(batch, 1, height / 4, width / 4, dtype: src.dtype, device: src.device));
         }
 
@@ -76,7 +75,8 @@ internal sealed class PatchRefiner : Module
         var idx = selected.squeeze(1).nonzero();
         if (idx.shape[0] == 0) return (coarse, selected);
         var (b, y, x) = (idx[.., 0], idx[.., 1], idx[.., 2]);
-        var patches = Stage2(UpsampleNearest(Stage1(Crop(half, b, y, x, 2))), Crop(full, b, y, x, 4));
+        var half = cat(new[] { Crop(halfFeatures, b, y, x, 2), Crop(halfImages, b, y, x, 2) }, 1);
+        var patches = Stage2(UpsampleNearest(Stage1(half)), Crop(full, b, y, x, 4));
         return (Replace(coarse, b, y, x, patches), selected);
     }
 
@@ -98,11 +98,26 @@ internal sealed class PatchRefiner : Module
         return marked.reshape(err.shape[0], 1, quarterHeight, quarterWidth);
     }
 
-    /// <summary>The 8x8 windows of a padded <c>[B, C, Hp, Wp]</c> map at <c>(stride y, stride x)</c> per patch, as <c>[P, C, 8, 8]</c>.</summary>
+    /// <summary>
+    /// The 8x8 windows of a padded <c>[B, C, Hp, Wp]</c> map at <c>(stride y, stride x)</c> per patch, as <c>[P, C, 8, 8]</c>:
+    /// the official unfold-and-index's values, read as whole pixels (all channels) by pixel index from a channels-last
+    /// copy of the map. Its gradient is summed straight into a tensor of the map's size, where the unfold's passes
+    /// through a zero tensor of every window (16 times the map at stride 2): that was the refine step's largest cost
+    /// beyond the convolutions.
+    /// </summary>
     private static Tensor Crop(Tensor map, Tensor b, Tensor y, Tensor x, long stride)
     {
-        var windows = map.permute(0, 2, 3, 1).unfold(1, CropSize, stride).unfold(2, CropSize, stride);
-        return windows.index(TensorIndex.Tensor(b), TensorIndex.Tensor(y), TensorIndex.Tensor(x));
+        long channels = map.shape[1], height = map.shape[2], width = map.shape[3];
+        Tensor index;
+        using (NewDisposeScope())
+        {
+            var corner = (b * (height * width) + y * (stride * width) + x * stride).view(-1, 1, 1);
+            var within = arange(CropSize, dtype: ScalarType.Int64, device: map.device).view(1, -1, 1) * width
+                         + arange(CropSize, dtype: ScalarType.Int64, device: map.device).view(1, 1, -1);
+            index = (corner + within).view(-1).MoveToOuterDisposeScope();
+        }
+        var pixels = map.permute(0, 2, 3, 1).reshape(-1, channels);
+        return pixels.index_select(0, index).view(-1, CropSize, CropSize, channels).permute(0, 3, 1, 2).contiguous();
     }
 
     /// <summary>Writes <c>[P, C, 4, 4]</c> patches into their 4x4 blocks of <c>[B, C, H, W]</c> (a new tensor).</summary>

@@ -70,9 +70,10 @@ internal sealed class TrainingData
     /// One BGMv2 sample <c>[C, h, w]</c>: source, plate, true foreground, true alpha. The ground truth (one frame,
     /// a clip's composite not used) and a background are cropped, flipped and colour-jittered each on its own, the
     /// source composited over the background; the plate is the same background, the differences between them those
-    /// of <see cref="PlateAugmentation"/> (shadow, noise, plate jitter and misalignment).
+    /// of <see cref="PlateAugmentation"/> (shadow, noise, plate jitter and misalignment). With <paramref name="crop"/>
+    /// (the batch's), ground truth and background are cropped to it before the composite, as the official scripts do.
     /// </summary>
-    public (Tensor Source, Tensor Plate, Tensor Foreground, Tensor Alpha) NextPlateMatting(TrainingRandom rng, int width, int height)
+    public (Tensor Source, Tensor Plate, Tensor Foreground, Tensor Alpha) NextPlateMatting(TrainingRandom rng, int width, int height, BatchCrop? crop = null)
     {
         var backgrounds = _backgrounds ?? throw new InvalidOperationException("plate training composites over backgrounds (checked with the options)");
         var seq = NextSequence(rng, 1);
@@ -83,6 +84,11 @@ internal sealed class TrainingData
         var b = Augmentation.ResizedCrop(rng, new[] { backgrounds.Read(rng, 1) }, width, height);
         b = Augmentation.MaybeFlip(rng, b);
         var background = Augmentation.Colour(rng, b[0]);
+        if (crop is not null)
+        {
+            var cropped = crop.Apply(new[] { fgr, pha, background });
+            (fgr, pha, background) = (cropped[0], cropped[1], cropped[2]);
+        }
         var (src, plate, _) = PlateAugmentation.Apply(rng, fgr, pha, background);
         return (src[0], plate[0], fgr[0], pha[0]);
     }

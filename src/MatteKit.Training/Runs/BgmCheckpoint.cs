@@ -33,6 +33,7 @@ internal sealed class BgmCheckpoint
     public required ulong RandomState { get; init; }
     public List<double> BaseLosses { get; init; } = new();
     public List<double> RefineLosses { get; init; } = new();
+    public List<ValidationRecord> Validation { get; init; } = new();
 
     public void Save(string path, BgmMattingNetwork network, BgmOptimizer optimizer, Tensor generatorState)
     {

@@ -43,6 +43,10 @@ internal sealed class BgmTrainer
     private BgmOptimizer? _resumedOptimizer;
     private Tensor? _resumedGenerator;
     private readonly List<double> _baseLosses = new(), _refineLosses = new();
+    private readonly List<ValidationRecord> _validation = new();
+
+    /// <summary>This run's steps with every loss term (keys prefixed by the stage), for the report.</summary>
+    private readonly List<StepRecord> _history = new();
 
     public BgmTrainer(TrainOptions options, TrainingInterruption interruption, TextWriter log)
     {
@@ -91,6 +95,7 @@ internal sealed class BgmTrainer
             });
             _baseLosses.AddRange(_start.BaseLosses);
             _refineLosses.AddRange(_start.RefineLosses);
+            _validation.AddRange(_start.Validation);
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage)");
         }
         StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
@@ -104,7 +109,7 @@ internal sealed class BgmTrainer
         new(network, refine ? BgmOptimizer.OfficialRefine : BgmOptimizer.OfficialBase, trainsRefiner: refine);
 
     /// <summary>Trains until the budget, a signal or a failure; writes --out unless writing failed, and the checkpoint.</summary>
-    public TrainingResult Run(TrainingData data)
+    public TrainingResult Run(TrainingData data, Validator? validator)
     {
         if (_network is not { } network) throw new InvalidOperationException("Prepare comes before Run");
         var random = new TrainingRandom(_start?.RandomState ?? _o.Seed);
@@ -122,8 +127,15 @@ internal sealed class BgmTrainer
         if (_o.TrainsBgmBase && _start?.Stage != Stage.Refine.Name) stages.Add(Stage.Base);
         if (_o.TrainsBgmRefine) stages.Add(Stage.Refine);
         var saved = new SavedState(random.State, GeneratorState());
+        byte[]? beforeAlpha = null;
         try
         {
+            if (validator is not null && _step == 0 && stages.Count > 0)
+            {
+                // The starting weights, as the first stage's network: the report's "before".
+                Validate(validator, network, stages[0] == Stage.Refine);
+                if (validator.ReportAlpha is { } alpha) beforeAlpha = Validator.AlphaPng(alpha);
+            }
             for (int i = 0; i < stages.Count && end == TrainingEnd.Finished; i++)
             {
                 bool last = stages[i] == Stage.Refine || !_o.TrainsBgmRefine;
@@ -135,7 +147,7 @@ internal sealed class BgmTrainer
                 _resumedOptimizer = null;
                 try
                 {
-                    (end, failure) = RunStage(stages[i], network, optimizer, data, random, stepLimit, secondsLimit, clock, progress, saved);
+                    (end, failure) = RunStage(stages[i], network, optimizer, data, validator, random, stepLimit, secondsLimit, clock, progress, saved);
                 }
                 finally
                 {
@@ -154,15 +166,23 @@ internal sealed class BgmTrainer
         if (end == TrainingEnd.Stopped && current == Stage.Base && _o.TrainsBgmRefine)
             Summary.Add("stopped in the base stage: the refiner in --out has not been trained (its initialisation)");
         if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
+        if (_validation.Count > 0)
+            Summary.Add($"validation MAD: {_validation[0].Mad:F3} at step {_validation[0].Step}, {_validation[^1].Mad:F3} at step {_validation[^1].Step} " +
+                        $"(best {_validation.Min(v => v.Mad):F3}; --out gets the last weights)");
         if (end is TrainingEnd.Finished or TrainingEnd.Stopped)
         {
+            string writing = _o.Output;
             try
             {
                 BgmNetworkWeights.SavePth(network, _o.Output);
+                writing = _o.Report ?? _o.Output;
+                if (end == TrainingEnd.Finished && _o.Report is { } report)
+                    TrainingReport.Write(report, $"MatteKit BGMv2 training: {Path.GetFileName(_o.Output)}", Summary.Concat(data.Descriptions).ToList(),
+                        ReportHistory(), _validation, validator?.ReportPictures(beforeAlpha, _step, "alpha, starting weights") ?? new());
             }
             catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
             {
-                (end, failure) = (TrainingEnd.OutputFailed, e as MediaFormatException ?? new MediaFormatException(_o.Output, "cannot be written: " + e.Message));
+                (end, failure) = (TrainingEnd.OutputFailed, e as MediaFormatException ?? new MediaFormatException(writing, "cannot be written: " + e.Message));
             }
         }
         return new TrainingResult(end, _step, CheckpointPath, failure);
@@ -172,7 +192,7 @@ internal sealed class BgmTrainer
     /// One stage with its own Adam, until the step count of the run reaches <paramref name="stepLimit"/>, the clock
     /// <paramref name="secondsLimit"/>, a signal or a data failure.
     /// </summary>
-    private (TrainingEnd End, Exception? Failure) RunStage(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, TrainingData data, TrainingRandom random,
+    private (TrainingEnd End, Exception? Failure) RunStage(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, TrainingData data, Validator? validator, TrainingRandom random,
         long? stepLimit, double? secondsLimit, RunClock clock, TrainingProgress progress, SavedState saved)
     {
         bool refine = stage == Stage.Refine;
@@ -184,20 +204,31 @@ internal sealed class BgmTrainer
         var end = TrainingEnd.Stopped;
         Exception? failure = null;
         long refinedPatches = 0, patches = 0;
+        double cropArea = 0;
+        long crops = 0;
+        (int W, int H) minCrop = (int.MaxValue, int.MaxValue), maxCrop = (0, 0);
         try
         {
             while (true)
             {
                 // What a checkpoint resumes from: the streams as they are before this step draws anything.
                 saved.Set(random.State, GeneratorState());
-                if (stepLimit is { } maxSteps && _step >= maxSteps) { end = TrainingEnd.Finished; break; }
-                if (secondsLimit is { } seconds && clock.Seconds >= seconds) { end = TrainingEnd.Finished; break; }
+                if ((stepLimit is { } maxSteps && _step >= maxSteps) || (secondsLimit is { } seconds && clock.Seconds >= seconds))
+                {
+                    end = TrainingEnd.Finished;
+                    // Each stage ends validated: the base network's scores at the end of the base stage, the whole network's at the end.
+                    if (validator is not null && _step > first && (_validation.Count == 0 || _validation[^1].Step != _step)) Validate(validator, network, refine);
+                    break;
+                }
                 if (_interruption.StopRequested) break;
                 using var scope = NewDisposeScope();
                 Tensor src, bgr, fgr, pha;
                 try
                 {
-                    var samples = Enumerable.Range(0, TrainOptions.BgmBatchSize).Select(_ => data.NextPlateMatting(random, width, height)).ToList();
+                    // The batch's random crop, drawn before its samples (the official scripts crop each loaded batch).
+                    var crop = BatchCrop.Draw(random, width, height, refine ? 4 : 1);
+                    (crops, cropArea, minCrop, maxCrop) = (crops + 1, cropArea + (double)crop.Width * crop.Height, Smaller(minCrop, crop), Larger(maxCrop, crop));
+                    var samples = Enumerable.Range(0, TrainOptions.BgmBatchSize).Select(_ => data.NextPlateMatting(random, width, height, crop)).ToList();
                     (src, bgr, fgr, pha) = (stack(samples.Select(s => s.Source)), stack(samples.Select(s => s.Plate)),
                         stack(samples.Select(s => s.Foreground)), stack(samples.Select(s => s.Alpha)));
                 }
@@ -228,7 +259,9 @@ internal sealed class BgmTrainer
                 _step++;
                 lastLosses = new Dictionary<string, double>(terms.Values()) { ["total"] = terms.Total.item<float>() };
                 totals.Add(lastLosses["total"]);
+                _history.Add(new StepRecord(_step, clock.Seconds, lastLosses.ToDictionary(kv => $"{stage.Name} {kv.Key}", kv => kv.Value)));
                 progress.Report(_step, clock.Seconds, lastLosses);
+                if (validator is not null && _step % _o.ValidEvery == 0) Validate(validator, network, refine);
             }
         }
         finally
@@ -236,10 +269,10 @@ internal sealed class BgmTrainer
             double seconds = clock.Seconds - started;
             long steps = _step - first;
             string extra = refine
-                ? $" (the base network at {(int)Math.Floor(width * BackboneScale)}x{(int)Math.Floor(height * BackboneScale)}; {(patches == 0 ? 0 : 100.0 * refinedPatches / patches):F0}% of the 4x4 patches refined)"
+                ? $" (the base network at a quarter of each crop; {(patches == 0 ? 0 : 100.0 * refinedPatches / patches):F0}% of the 4x4 patches refined)"
                 : "";
             Summary.Add($"{stage.Name} stage: {steps} steps{(_start is null ? "" : " this run")} in {seconds:F0} s ({steps / Math.Max(1e-9, seconds):F2} steps/s), BGMv2 {network.Backbone} {stage.Network}, " +
-                        $"batch {TrainOptions.BgmBatchSize} of {width}x{height}{extra}, rates {optimizer.Rates}, {_o.Threads} threads");
+                        $"batch {TrainOptions.BgmBatchSize} of {width}x{height} randomly cropped{Crops(crops, cropArea, minCrop, maxCrop)}{extra}, rates {optimizer.Rates}, {_o.Threads} threads");
             if (totals.Count > 0) Summary.Add($"{stage.Name} loss curve (mean total loss of each tenth of its steps): {string.Join(" ", Curve(totals).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
             if (lastLosses is not null) Summary.Add($"{stage.Name} last losses: " + string.Join(", ", lastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}")));
         }
@@ -260,7 +293,7 @@ internal sealed class BgmTrainer
         {
             Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
             RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
-            BaseLosses = _baseLosses, RefineLosses = _refineLosses,
+            BaseLosses = _baseLosses, RefineLosses = _refineLosses, Validation = _validation,
         };
         var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{_step}-{Environment.ProcessId}.ckpt";
         CheckpointPath = null;
@@ -279,11 +312,39 @@ internal sealed class BgmTrainer
         }
     }
 
+    /// <summary>
+    /// Scores the base network (<paramref name="whole"/> false) or the whole network on the validation clips and
+    /// prints the scores; batch norm and dropout go back to training mode after.
+    /// </summary>
+    private void Validate(Validator validator, BgmMattingNetwork network, bool whole)
+    {
+        // Dropout draws from libtorch's generator only in training mode: validating does not change the stream.
+        var v = validator.Score(network, whole, _step, () => network.train());
+        _validation.Add(v);
+        _log.WriteLine($"validation at step {_step} ({(whole ? "whole network" : "base network")}): MAD {v.Mad:F3}  MSE {v.Mse:F3}  Grad {v.Grad:F3}  dtSSD {v.DtSsd:F3}");
+    }
+
+    /// <summary>The report's loss curves: a resumed run's earlier steps by their totals, this run's steps by every term.</summary>
+    private List<StepRecord> ReportHistory()
+    {
+        // Every step adds one total, the base stage's first: total i is step i + 1.
+        long earlier = _history.Count == 0 ? _step : _history[0].Step - 1;
+        var totals = _baseLosses.Select(v => ("base total", v)).Concat(_refineLosses.Select(v => ("refine total", v)));
+        return totals.Take((int)earlier).Select((t, i) => new StepRecord(i + 1, 0, new Dictionary<string, double> { [t.Item1] = t.v }))
+            .Concat(_history).ToList();
+    }
+
     private static Tensor GeneratorState()
     {
         using var generator = Generator.Default;
         return generator.get_state();
     }
+
+    private static (int W, int H) Smaller((int W, int H) a, BatchCrop b) => (Math.Min(a.W, b.Width), Math.Min(a.H, b.Height));
+    private static (int W, int H) Larger((int W, int H) a, BatchCrop b) => (Math.Max(a.W, b.Width), Math.Max(a.H, b.Height));
+
+    private static string Crops(long crops, double area, (int W, int H) min, (int W, int H) max) => crops == 0 ? "" :
+        $" (widths {min.W}-{max.W}, heights {min.H}-{max.H}, mean area {area / crops:F0} pixels)";
 
     /// <summary>The random streams as they were before the step under way drew from them (kept outside dispose scopes).</summary>
     private sealed class SavedState(ulong random, Tensor generator)

@@ -110,7 +110,7 @@ internal sealed class TrainOptions
 
     /// <summary>
     /// BGMv2 trains on single composites over --backgrounds (each background is also the plate):
-    /// the options of RVM's recipe, validation and the report do not apply to it (yet).
+    /// the options of RVM's recipe do not apply to it.
     /// </summary>
     private void ValidateBgm()
     {
@@ -125,8 +125,7 @@ internal sealed class TrainOptions
         var unsupported = new (string Option, bool Given)[]
         {
             ("--preset", PresetGiven), ("--seq-length", SequenceLength is not null),
-            ("--hr-seq-length", HighSequenceLength is not null), ("--segmentation", Segmentation.Count > 0), ("--valid", Valid is not null),
-            ("--report", Report is not null),
+            ("--hr-seq-length", HighSequenceLength is not null), ("--segmentation", Segmentation.Count > 0),
         }.Where(o => o.Given).Select(o => o.Option).ToList();
         if (unsupported.Count > 0) throw new ArgumentException($"{string.Join(", ", unsupported)}: not available with --model bgmv2 (it trains on single composites)");
         if (Backgrounds.Count == 0) throw new ArgumentException("--model bgmv2 composites every sample over --backgrounds (the background is also the plate): give --backgrounds DIR");

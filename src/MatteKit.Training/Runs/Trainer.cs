@@ -100,7 +100,7 @@ internal sealed partial class Trainer
             {
                 // The base weights are scored and written first: if no step beats them, they are what --out gets.
                 (bestMad, bestStep) = Validate(validator, network, 0, trainingMode, validation, bestMad, bestStep);
-                if (validator.ReportAlpha is { } alpha) beforeAlpha = AlphaPng(alpha);
+                if (validator.ReportAlpha is { } alpha) beforeAlpha = Validator.AlphaPng(alpha);
             }
             while (true)
             {
@@ -240,16 +240,7 @@ internal sealed partial class Trainer
 
     private void WriteReport(string report, Validator? validator, TrainingData data, List<StepRecord> history, List<ValidationRecord> validation, byte[]? beforeAlpha, long step)
     {
-        var pictures = new List<(string, byte[])>();
-        if (validator is not null)
-        {
-            var (com, pha, index) = validator.ReportFrame;
-            pictures.Add(($"composite (validation frame {index})", TrainingReport.Png((int)com.shape[3], (int)com.shape[2], ImageTensors.ToInterleavedBytes(com[index]), 3)));
-            pictures.Add(("true alpha", AlphaPng(pha[index, 0])));
-            if (beforeAlpha is not null) pictures.Add(("alpha, base weights", beforeAlpha));
-            // A finished run validates its last step; only a resumed run with nothing left to do has no alpha here.
-            if (validator.ReportAlpha is { } after) pictures.Add(($"alpha after {step} steps", AlphaPng(after)));
-        }
+        var pictures = validator?.ReportPictures(beforeAlpha, step, "alpha, base weights") ?? new();
         TrainingReport.Write(report, $"MatteKit training: {Path.GetFileName(_o.Output)}", Summary.Concat(data.Descriptions).ToList(), history, validation, pictures);
     }
 
@@ -320,7 +311,4 @@ internal sealed partial class Trainer
         HighFrames = _o.Preset.HighResolution ? _o.HighFrames : 0,
         Step = step, Seconds = seconds, RandomState = random.State, History = history, Validation = validation, BestMad = bestMad, BestStep = bestStep,
     };
-
-    private static byte[] AlphaPng(Tensor alpha) =>
-        TrainingReport.Png((int)alpha.shape[^1], (int)alpha.shape[^2], ImageTensors.ToInterleavedBytes(alpha.unsqueeze(0)), 1);
 }
