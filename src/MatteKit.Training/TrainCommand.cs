@@ -79,6 +79,7 @@ internal static class TrainCommand
             try
             {
                 options.Validate();
+                EarlierCheckpoint.Check(options);
                 if (options.Model == TrainModel.Rvm) StepMemory.Check(options);
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -543,6 +543,34 @@ public sealed class TrainingHostileInputTests
         Assert.True(r.StdErr.All(c => c == '\n' || (c >= ' ' && c <= '~')), "printable ASCII only");
     }
 
+    // A run into an --out whose checkpoint an earlier run left ---------------------------------------------------
+
+    [Theory]
+    [InlineData("rvm", "a fresh run")]
+    [InlineData("bgmv2", "a fresh run")]
+    [InlineData("rvm", "a run resuming another checkpoint")]
+    public void ARunThatWouldReplaceAnEarlierRunsCheckpointIsRefused(string model, string how)
+    {
+        using var temp = new TempFolder();
+        var output = temp.File("tuned.pth");
+        var checkpoint = temp.File("tuned.ckpt");
+        // What an interrupted run left: the refusal comes before the file is read, so its content is only a marker.
+        var earlier = "an interrupted run's checkpoint"u8.ToArray();
+        File.WriteAllBytes(checkpoint, earlier);
+        // Data a step can be trained on: without the refusal the run trains and its checkpoint replaces the earlier one.
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var args = new List<string> { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--steps", "1", "--quiet" };
+        if (model == "bgmv2") args.AddRange(new[] { "--model", "bgmv2", "--stage", "base" });
+        else args.AddRange(new[] { "--seq-length", "2" });
+        if (how == "a run resuming another checkpoint") args.AddRange(new[] { "--resume", temp.File("other.ckpt") });
+        var r = CliRunner.RunTrainer(Limit, args.ToArray());
+        _log.WriteLine($"{model}, {how}, into an --out with a checkpoint: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 2, checkpoint, $"--resume {checkpoint}", "another --out");
+        Assert.Equal(earlier, File.ReadAllBytes(checkpoint));
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
     // Helpers -------------------------------------------------------------------------------------------------
 
     private static Dictionary<string, string> TrainerEnvironment() =>
