@@ -543,6 +543,41 @@ public sealed class TrainingHostileInputTests
         Assert.True(r.StdErr.All(c => c == '\n' || (c >= ' ' && c <= '~')), "printable ASCII only");
     }
 
+    public static IEnumerable<object[]> EditedCheckpointHeaders() => new[]
+    {
+        new object[] { "rvm", "Step", "-1", "expected 0 to" },
+        new object[] { "rvm", "Step", "4611686018427387904", "expected 0 to" },
+        new object[] { "rvm", "Seconds", "\"NaN\"", "finite" },
+        new object[] { "rvm", "BestStep", "99", "expected -1 to 1" },
+        new object[] { "rvm", "History", "null", "is missing" },
+        new object[] { "bgmv2", "Step", "-5", "expected 0 to" },
+        new object[] { "bgmv2", "Step", "4611686018427387904", "expected 0 to" },
+        new object[] { "bgmv2", "Stages", "\"9999\"", "expected base, refine or both" },
+        new object[] { "bgmv2", "Seconds", "-1", "finite" },
+        new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EditedCheckpointHeaders))]
+    public void AHandEditedCheckpointHeaderIsOneLineNamingTheFieldAndNothingIsWritten(string model, string field, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new List<string> { "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        data.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("first.pth"), "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        var edited = temp.File("edited.ckpt");
+        WriteWithHeaderField(temp.File("first.ckpt"), edited, field, value);
+        var second = temp.File("second.pth");
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", "3", "--resume", edited }).ToArray());
+        _log.WriteLine($"{model} checkpoint with {field} edited to {value}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, edited, $"field {field}", expected);
+        Assert.False(File.Exists(second), "nothing written");
+        Assert.False(File.Exists(Path.ChangeExtension(second, ".ckpt")), "nothing written");
+        Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
     // A run into an --out whose checkpoint an earlier run left ---------------------------------------------------
 
     [Theory]
@@ -704,6 +739,27 @@ public sealed class TrainingHostileInputTests
     {
         var (network, optimizer) = FreshNetwork();
         return Checkpoint.Read(path, _ => (network, optimizer));
+    }
+
+    /// <summary>
+    /// The checkpoint at <paramref name="from"/> (either kind: a magic string, the header's length, the JSON header,
+    /// the tensors) written again with one header field's JSON replaced by <paramref name="json"/>, as a person
+    /// editing it would leave it.
+    /// </summary>
+    private static void WriteWithHeaderField(string from, string to, string field, string json)
+    {
+        using var reader = new BinaryReader(File.OpenRead(from), Encoding.UTF8);
+        var magic = reader.ReadString();
+        var header = System.Text.Json.Nodes.JsonNode.Parse(reader.ReadBytes(reader.ReadInt32()))!.AsObject();
+        Assert.True(header.ContainsKey(field), $"no field {field} in {header.ToJsonString()}");
+        header[field] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        var rest = reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position));
+        var bytes = Encoding.UTF8.GetBytes(header.ToJsonString());
+        using var writer = new BinaryWriter(File.Create(to), Encoding.UTF8);
+        writer.Write(magic);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+        writer.Write(rest);
     }
 
     /// <summary>The checkpoint at <paramref name="from"/> written again with a NaN in one weight, as a diverged run leaves it.</summary>
