@@ -578,6 +578,24 @@ public sealed class TrainingHostileInputTests
         Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public void AResumedBgmRunSaysItResumesFromTheCheckpointNotFromDefaultInitialisation()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new[] { "--model", "bgmv2", "--stage", "base", "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        var output = temp.File("tuned.pth");
+        var checkpoint = temp.File("tuned.ckpt");
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", output, "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Contains("no --weights", first.StdOut);
+        var resumed = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", output, "--steps", "2", "--resume", checkpoint }).ToArray());
+        _log.WriteLine($"resumed: exit {resumed.ExitCode}:\n{resumed.StdOut.Trim()}");
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.DoesNotContain("default initialisation", resumed.StdOut);
+        Assert.Contains($"resumed from {checkpoint} at step 1 (base stage): the network, Adam and random states are the checkpoint's", resumed.StdOut);
+    }
+
     // A run into an --out whose checkpoint an earlier run left ---------------------------------------------------
 
     [Theory]
