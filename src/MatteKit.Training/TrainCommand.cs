@@ -83,6 +83,7 @@ internal static class TrainCommand
                 if (options.Model == TrainModel.Rvm) StepMemory.Check(options);
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
+            AbandonedCheckpointWrites.Remove(options);
             return options.Model == TrainModel.Bgmv2 ? RunBgm(options, interruption) : Run(options, interruption);
         });
         return command;

@@ -596,6 +596,60 @@ public sealed class TrainingHostileInputTests
         Assert.Contains($"resumed from {checkpoint} at step 1 (base stage): the network, Adam and random states are the checkpoint's", resumed.StdOut);
     }
 
+    [Fact]
+    public void ARunRemovesWhatACheckpointWriterKilledMidSaveLeftAndNothingElse()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new[] { "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--seq-length", "2", "--threads", "2", "--quiet" };
+        var first = temp.File("first.pth");
+        var made = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", first, "--steps", "1" }).ToArray());
+        Assert.True(made.ExitCode == 0, made.StdErr);
+        // What writers killed with kill -9 during a save left: the temporary names OutputFile gives, with the pid of a
+        // process that has ended; beside the --resume checkpoint, beside the new --out's checkpoint, and a rescue
+        // checkpoint's in the temporary folder.
+        int dead = EndedProcessId();
+        var tmp = temp.File("tmp");
+        var second = temp.File("second");
+        Directory.CreateDirectory(tmp);
+        Directory.CreateDirectory(second);
+        string Partial(string folder, string stem, int pid) => Path.Combine(folder, $".{stem}.partial-{pid}-{Guid.NewGuid():N}.ckpt");
+        var abandoned = new[] { Partial(temp.Path, "first", dead), Partial(second, "tuned", dead), Partial(tmp, "tuned-step7-4242", dead) };
+        // Not the checkpoint writer's, or of a writer still running: kept.
+        var kept = new[]
+        {
+            Partial(temp.Path, "first", Environment.ProcessId), Partial(temp.Path, "other", dead), Path.Combine(temp.Path, $".first.partial-{dead}-notaguid.ckpt"),
+            Partial(tmp, "another-step7-4242", dead), Path.Combine(temp.Path, $".first.partial-{dead}-{Guid.NewGuid():N}.pth.keep"),
+        };
+        foreach (var file in abandoned.Concat(kept)) File.WriteAllBytes(file, new byte[1000]);
+
+        var (exitCode, stderr) = RunTrainerWith(new Dictionary<string, string> { ["TMPDIR"] = tmp },
+            data.Concat(new[] { "--out", Path.Combine(second, "tuned.pth"), "--steps", "2", "--resume", temp.File("first.ckpt") }).ToArray());
+        Assert.True(exitCode == 0, stderr);
+        foreach (var file in abandoned) _log.WriteLine($"{Path.GetRelativePath(temp.Path, file)}: {(File.Exists(file) ? "left" : "removed")}");
+        foreach (var file in abandoned) Assert.False(File.Exists(file), $"{file} left");
+        foreach (var file in kept) Assert.True(File.Exists(file), $"{file} removed");
+    }
+
+    private static (int ExitCode, string StdErr) RunTrainerWith(Dictionary<string, string> environment, string[] args)
+    {
+        using var p = CliRunner.StartProgram(environment, CliRunner.Trainer, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(Limit)) p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        _ = stdout.Result;
+        return (p.ExitCode, stderr.Result);
+    }
+
+    /// <summary>The pid of a process that has just ended (not reused within a test: Linux hands pids out in turn).</summary>
+    private static int EndedProcessId()
+    {
+        using var p = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
     // A run into an --out whose checkpoint an earlier run left ---------------------------------------------------
 
     [Theory]
