@@ -72,6 +72,16 @@ public static class OptionValues
             double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
                 ? v : throw new UsageException($"{name} must be a number, got '{text}'"));
 
+    /// <summary>
+    /// A number for a setting the library holds in single precision and bounds by <paramref name="least"/> to <paramref name="most"/> (its check
+    /// says so, naming the number): one beyond single precision (1e300) would reach that check as infinity and be
+    /// named "Infinity", so it is refused here, with the same bound and the text given.
+    /// </summary>
+    public static Option<double?> Number(string name, string help, double least, double most)
+        => Parsed<double?>(name, help, "N", text =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && float.IsFinite((float)v)
+                ? v : throw new UsageException($"{name} must be a number from {least.ToString(CultureInfo.InvariantCulture)} to {most.ToString(CultureInfo.InvariantCulture)}, got '{text}'"));
+
     /// <summary><c>WxH</c>, both sides in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<(int Width, int Height)?> Size(string name, string help, int min = 1, int max = int.MaxValue)
         => Parsed<(int, int)?>(name, help, "WxH", text =>

@@ -46,10 +46,11 @@ public static class SharedOptions
         new Dictionary<string, SelfieEdge> { ["guided"] = SelfieEdge.GuidedFilter, ["bilinear"] = SelfieEdge.Bilinear });
 
     public static readonly Option<double?> AlphaChoke = OptionValues.Number("--alpha-choke",
-        $"shrink the matte by this many whole pixels (negative: grow it), grey-level so soft edges stay soft; -{Compositing.AlphaEdges.MaxPixels} to {Compositing.AlphaEdges.MaxPixels}");
+        $"shrink the matte by this many whole pixels (negative: grow it), grey-level so soft edges stay soft; -{Compositing.AlphaEdges.MaxPixels} to {Compositing.AlphaEdges.MaxPixels}",
+        -Compositing.AlphaEdges.MaxPixels, Compositing.AlphaEdges.MaxPixels);
 
     public static readonly Option<double?> AlphaFeather = OptionValues.Number("--alpha-feather",
-        $"soften the matte's edge by a Gaussian of this sigma in pixels, 0 to {Compositing.AlphaEdges.MaxPixels}");
+        $"soften the matte's edge by a Gaussian of this sigma in pixels, 0 to {Compositing.AlphaEdges.MaxPixels}", 0, Compositing.AlphaEdges.MaxPixels);
 
     public static readonly Option<(double Low, double High)?> AlphaLevels = OptionValues.Parsed<(double Low, double High)?>("--alpha-levels",
         "alpha at or below LOW becomes 0, at or above HIGH becomes 1, linear between (0 <= LOW < HIGH <= 1; 0.05:1 removes faint haze)", "LOW:HIGH",

@@ -79,9 +79,11 @@ internal static class TrainCommand
             try
             {
                 options.Validate();
+                EarlierCheckpoint.Check(options);
                 if (options.Model == TrainModel.Rvm) StepMemory.Check(options);
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
+            AbandonedCheckpointWrites.Remove(options);
             return options.Model == TrainModel.Bgmv2 ? RunBgm(options, interruption) : Run(options, interruption);
         });
         return command;

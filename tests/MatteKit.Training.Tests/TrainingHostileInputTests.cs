@@ -543,6 +543,141 @@ public sealed class TrainingHostileInputTests
         Assert.True(r.StdErr.All(c => c == '\n' || (c >= ' ' && c <= '~')), "printable ASCII only");
     }
 
+    public static IEnumerable<object[]> EditedCheckpointHeaders() => new[]
+    {
+        new object[] { "rvm", "Step", "-1", "expected 0 to" },
+        new object[] { "rvm", "Step", "4611686018427387904", "expected 0 to" },
+        new object[] { "rvm", "Seconds", "\"NaN\"", "finite" },
+        new object[] { "rvm", "BestStep", "99", "expected -1 to 1" },
+        new object[] { "rvm", "History", "null", "is missing" },
+        new object[] { "bgmv2", "Step", "-5", "expected 0 to" },
+        new object[] { "bgmv2", "Step", "4611686018427387904", "expected 0 to" },
+        new object[] { "bgmv2", "Stages", "\"9999\"", "expected base, refine or both" },
+        new object[] { "bgmv2", "Seconds", "-1", "finite" },
+        new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EditedCheckpointHeaders))]
+    public void AHandEditedCheckpointHeaderIsOneLineNamingTheFieldAndNothingIsWritten(string model, string field, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new List<string> { "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        data.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("first.pth"), "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        var edited = temp.File("edited.ckpt");
+        WriteWithHeaderField(temp.File("first.ckpt"), edited, field, value);
+        var second = temp.File("second.pth");
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", "3", "--resume", edited }).ToArray());
+        _log.WriteLine($"{model} checkpoint with {field} edited to {value}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, edited, $"field {field}", expected);
+        Assert.False(File.Exists(second), "nothing written");
+        Assert.False(File.Exists(Path.ChangeExtension(second, ".ckpt")), "nothing written");
+        Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void AResumedBgmRunSaysItResumesFromTheCheckpointNotFromDefaultInitialisation()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new[] { "--model", "bgmv2", "--stage", "base", "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        var output = temp.File("tuned.pth");
+        var checkpoint = temp.File("tuned.ckpt");
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", output, "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Contains("no --weights", first.StdOut);
+        var resumed = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", output, "--steps", "2", "--resume", checkpoint }).ToArray());
+        _log.WriteLine($"resumed: exit {resumed.ExitCode}:\n{resumed.StdOut.Trim()}");
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.DoesNotContain("default initialisation", resumed.StdOut);
+        Assert.Contains($"resumed from {checkpoint} at step 1 (base stage): the network, Adam and random states are the checkpoint's", resumed.StdOut);
+    }
+
+    [Fact]
+    public void ARunRemovesWhatACheckpointWriterKilledMidSaveLeftAndNothingElse()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new[] { "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--seq-length", "2", "--threads", "2", "--quiet" };
+        var first = temp.File("first.pth");
+        var made = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", first, "--steps", "1" }).ToArray());
+        Assert.True(made.ExitCode == 0, made.StdErr);
+        // What writers killed with kill -9 during a save left: the temporary names OutputFile gives, with the pid of a
+        // process that has ended; beside the --resume checkpoint, beside the new --out's checkpoint, and a rescue
+        // checkpoint's in the temporary folder.
+        int dead = EndedProcessId();
+        var tmp = temp.File("tmp");
+        var second = temp.File("second");
+        Directory.CreateDirectory(tmp);
+        Directory.CreateDirectory(second);
+        string Partial(string folder, string stem, int pid) => Path.Combine(folder, $".{stem}.partial-{pid}-{Guid.NewGuid():N}.ckpt");
+        var abandoned = new[] { Partial(temp.Path, "first", dead), Partial(second, "tuned", dead), Partial(tmp, "tuned-step7-4242", dead) };
+        // Not the checkpoint writer's, or of a writer still running: kept.
+        var kept = new[]
+        {
+            Partial(temp.Path, "first", Environment.ProcessId), Partial(temp.Path, "other", dead), Path.Combine(temp.Path, $".first.partial-{dead}-notaguid.ckpt"),
+            Partial(tmp, "another-step7-4242", dead), Path.Combine(temp.Path, $".first.partial-{dead}-{Guid.NewGuid():N}.pth.keep"),
+        };
+        foreach (var file in abandoned.Concat(kept)) File.WriteAllBytes(file, new byte[1000]);
+
+        var (exitCode, stderr) = RunTrainerWith(new Dictionary<string, string> { ["TMPDIR"] = tmp },
+            data.Concat(new[] { "--out", Path.Combine(second, "tuned.pth"), "--steps", "2", "--resume", temp.File("first.ckpt") }).ToArray());
+        Assert.True(exitCode == 0, stderr);
+        foreach (var file in abandoned) _log.WriteLine($"{Path.GetRelativePath(temp.Path, file)}: {(File.Exists(file) ? "left" : "removed")}");
+        foreach (var file in abandoned) Assert.False(File.Exists(file), $"{file} left");
+        foreach (var file in kept) Assert.True(File.Exists(file), $"{file} removed");
+    }
+
+    private static (int ExitCode, string StdErr) RunTrainerWith(Dictionary<string, string> environment, string[] args)
+    {
+        using var p = CliRunner.StartProgram(environment, CliRunner.Trainer, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(Limit)) p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        _ = stdout.Result;
+        return (p.ExitCode, stderr.Result);
+    }
+
+    /// <summary>The pid of a process that has just ended (not reused within a test: Linux hands pids out in turn).</summary>
+    private static int EndedProcessId()
+    {
+        using var p = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
+    // A run into an --out whose checkpoint an earlier run left ---------------------------------------------------
+
+    [Theory]
+    [InlineData("rvm", "a fresh run")]
+    [InlineData("bgmv2", "a fresh run")]
+    [InlineData("rvm", "a run resuming another checkpoint")]
+    public void ARunThatWouldReplaceAnEarlierRunsCheckpointIsRefused(string model, string how)
+    {
+        using var temp = new TempFolder();
+        var output = temp.File("tuned.pth");
+        var checkpoint = temp.File("tuned.ckpt");
+        // What an interrupted run left: the refusal comes before the file is read, so its content is only a marker.
+        var earlier = "an interrupted run's checkpoint"u8.ToArray();
+        File.WriteAllBytes(checkpoint, earlier);
+        // Data a step can be trained on: without the refusal the run trains and its checkpoint replaces the earlier one.
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var args = new List<string> { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--steps", "1", "--quiet" };
+        if (model == "bgmv2") args.AddRange(new[] { "--model", "bgmv2", "--stage", "base" });
+        else args.AddRange(new[] { "--seq-length", "2" });
+        if (how == "a run resuming another checkpoint") args.AddRange(new[] { "--resume", temp.File("other.ckpt") });
+        var r = CliRunner.RunTrainer(Limit, args.ToArray());
+        _log.WriteLine($"{model}, {how}, into an --out with a checkpoint: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 2, checkpoint, $"--resume {checkpoint}", "another --out");
+        Assert.Equal(earlier, File.ReadAllBytes(checkpoint));
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
     // Helpers -------------------------------------------------------------------------------------------------
 
     private static Dictionary<string, string> TrainerEnvironment() =>
@@ -676,6 +811,27 @@ public sealed class TrainingHostileInputTests
     {
         var (network, optimizer) = FreshNetwork();
         return Checkpoint.Read(path, _ => (network, optimizer));
+    }
+
+    /// <summary>
+    /// The checkpoint at <paramref name="from"/> (either kind: a magic string, the header's length, the JSON header,
+    /// the tensors) written again with one header field's JSON replaced by <paramref name="json"/>, as a person
+    /// editing it would leave it.
+    /// </summary>
+    private static void WriteWithHeaderField(string from, string to, string field, string json)
+    {
+        using var reader = new BinaryReader(File.OpenRead(from), Encoding.UTF8);
+        var magic = reader.ReadString();
+        var header = System.Text.Json.Nodes.JsonNode.Parse(reader.ReadBytes(reader.ReadInt32()))!.AsObject();
+        Assert.True(header.ContainsKey(field), $"no field {field} in {header.ToJsonString()}");
+        header[field] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        var rest = reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position));
+        var bytes = Encoding.UTF8.GetBytes(header.ToJsonString());
+        using var writer = new BinaryWriter(File.Create(to), Encoding.UTF8);
+        writer.Write(magic);
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+        writer.Write(rest);
     }
 
     /// <summary>The checkpoint at <paramref name="from"/> written again with a NaN in one weight, as a diverged run leaves it.</summary>

@@ -326,15 +326,25 @@ internal sealed class JobServer : IDisposable
 
     /// <summary>
     /// What only the input can tell, told at upload rather than by a job that fails later: a single-image output (png) needs
-    /// an image input, and a subject's point must lie in its frame.
+    /// an image input, each output must hold what is asked of it (convert's own rules: 16 bits only in ProRes or PNG,
+    /// transparency not in mp4), and a subject's point must lie in its frame.
     /// </summary>
-    /// <exception cref="UsageException">One line, naming the option.</exception>
+    /// <exception cref="UsageException">One line, naming the option or the output.</exception>
     private static void CheckAgainstInput(ConvertOptions options, string input, CancellationToken cancel)
     {
         bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(input), StringComparer.OrdinalIgnoreCase);
         foreach (var output in new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation })
             if (!image && output is not null && output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
                 throw new UsageException($"outputs: {Path.GetFileNameWithoutExtension(output)} as png needs an image input; this input is a video (mp4, m4v, mkv, webm, mov or gif)");
+        try
+        {
+            OutputTarget.For(options, image, options.Background.IsTransparent);
+        }
+        catch (MediaFormatException e)
+        {
+            // Convert's own line, naming the output as the job's folder names it (composition.mp4).
+            throw new UsageException(e.Message);
+        }
         if (options.Subject is not { } subject) return;
         var size = Media.Ffmpeg.MediaProbe.Probe(input, UploadProbeTimeout, cancel).DisplaySize;
         if (!subject.Fits(size.Width, size.Height))

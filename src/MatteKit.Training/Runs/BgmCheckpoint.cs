@@ -52,6 +52,21 @@ internal sealed class BgmCheckpoint
         });
     }
 
+    /// <summary>The header's own fields, before anything is built for them (the sizes and stages are compared with the options by the caller).</summary>
+    /// <exception cref="MediaFormatException">A field is missing or out of its range.</exception>
+    private void CheckFields(string path)
+    {
+        CheckpointFields.Present(path, nameof(Backbone), (string?)Backbone);
+        CheckpointFields.OneOf(path, nameof(Stages), Stages, "base", "refine", "both");
+        CheckpointFields.OneOf(path, nameof(Stage), Stage, "base", "refine");
+        CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
+        CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
+        // Every step adds its total loss to its stage's list.
+        long losses = (long)CheckpointFields.Present(path, nameof(BaseLosses), (List<double>?)BaseLosses).Count
+                      + CheckpointFields.Present(path, nameof(RefineLosses), (List<double>?)RefineLosses).Count;
+        CheckpointFields.Whole(path, $"{nameof(BaseLosses)} and {nameof(RefineLosses)} (their lengths together)", losses, 0, Step);
+    }
+
     /// <summary>
     /// Reads the header, checks it with <paramref name="check"/> (which builds the stage's Adam for it), loads the
     /// tensors into <paramref name="network"/> and that Adam, and returns the header, the Adam and the generator
@@ -77,6 +92,7 @@ internal sealed class BgmCheckpoint
         {
             throw new MediaFormatException(path, "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)");
         }
+        header.CheckFields(path);
         var optimizer = check(header);
         try
         {

@@ -75,9 +75,11 @@ internal sealed class BgmTrainer
             throw new ArgumentException($"--weights {_o.Weights}: a {backbone} network; training supports MobileNetV2 and ResNet-50");
         var refiner = _o.TrainsBgmRefine ? new PatchRefiner(BgmMattingNetwork.HiddenChannels, RefineMode.Sampling, RefineSamplePixels, RefineThreshold) : null;
         var network = new BgmMattingNetwork(backbone, refiner, BackboneScale);
-        if (weights is null)
+        var fresh = weights is null ? null : BgmNetworkWeights.Load(network, weights);
+        // A resumed run's network is the checkpoint's (its line below), whatever it was built from.
+        if (_o.Resume is null && weights is null)
             Summary.Add($"no --weights: the {backbone} network starts from PyTorch's default initialisation (the official recipe starts its backbone from ImageNet weights)");
-        else if (BgmNetworkWeights.Load(network, weights) is { Count: > 0 } fresh)
+        else if (_o.Resume is null && fresh is { Count: > 0 })
             Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
         if (_o.Resume is not null)
         {
@@ -96,7 +98,7 @@ internal sealed class BgmTrainer
             _baseLosses.AddRange(_start.BaseLosses);
             _refineLosses.AddRange(_start.RefineLosses);
             _validation.AddRange(_start.Validation);
-            Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage)");
+            Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage): the network, Adam and random states are the checkpoint's");
         }
         StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
         _network = network;

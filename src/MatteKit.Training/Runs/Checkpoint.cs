@@ -71,6 +71,7 @@ internal sealed class Checkpoint
         {
             throw new MediaFormatException(path, "not a MatteKit training checkpoint (written by mattekit train next to its --out)");
         }
+        header.CheckFields(path);
         var (network, optimizer) = create(header);
         try
         {
@@ -90,6 +91,24 @@ internal sealed class Checkpoint
         if (FirstNonFinite(network) is { } name)
             throw new MediaFormatException(path, $"tensor '{name}' holds NaN or infinity (the run that wrote it diverged); resume from an earlier checkpoint or start again");
         return header;
+    }
+
+    /// <summary>The header's own fields, before a network is built for them (the sizes are compared with the options by the caller).</summary>
+    /// <exception cref="MediaFormatException">A field is missing or out of its range.</exception>
+    private void CheckFields(string path)
+    {
+        CheckpointFields.Present(path, nameof(Preset), (string?)Preset);
+        CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
+        CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
+        CheckpointFields.Whole(path, nameof(BestStep), BestStep, -1, Step);
+        CheckpointFields.Score(path, nameof(BestMad), BestMad);
+        // One record a step, one validation at step 0 and at most one a step after it.
+        CheckpointFields.Whole(path, $"{nameof(History)} (its length)", CheckpointFields.Present(path, nameof(History), (List<StepRecord>?)History).Count, 0, Step);
+        CheckpointFields.Whole(path, $"{nameof(Validation)} (its length)", CheckpointFields.Present(path, nameof(Validation), (List<ValidationRecord>?)Validation).Count, 0, Step + 1);
+        foreach (var record in History)
+            CheckpointFields.Present(path, $"{nameof(History)}'s losses", CheckpointFields.Present(path, $"an entry of {nameof(History)}", (StepRecord?)record).Losses);
+        foreach (var record in Validation)
+            CheckpointFields.Whole(path, $"{nameof(Validation)}'s step", CheckpointFields.Present(path, $"an entry of {nameof(Validation)}", (ValidationRecord?)record).Step, 0, Step);
     }
 
     private static string? FirstNonFinite(MattingNetwork network)

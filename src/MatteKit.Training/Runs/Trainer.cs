@@ -49,7 +49,8 @@ internal sealed partial class Trainer
         var refiner = preset.HighResolution || DeepGuidedFilter.IsIn(baseWeights) ? RvmRefiner.DeepGuidedFilter : RvmRefiner.FastGuidedFilter;
         manual_seed((long)(_o.Seed & 0x7fffffff));
         var network = NetworkWeights.Create(baseWeights, refiner, out var initialised);
-        if (initialised.Count > 0) Summary.Add($"started from PyTorch's default initialisation (the base has none): {string.Join(", ", initialised.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
+        // A resumed run's network is the checkpoint's (its line below), whatever the base held.
+        if (initialised.Count > 0 && _o.Resume is null) Summary.Add($"started from PyTorch's default initialisation (the base has none): {string.Join(", ", initialised.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
         var optimizer = new NetworkOptimizer(network, preset.RatesAt(0));
         if (_o.Resume is not null)
         {

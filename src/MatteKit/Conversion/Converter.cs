@@ -75,6 +75,10 @@ public static class Converter
             if (options.Sequential) pipeline.RunSequential(first, cancel);
             else pipeline.RunConcurrent(first, cancel);
 
+            // A stream's choice is read in its frame as the frames come: one that ended before it is the file's usage
+            // error (the finder's line), not a run whose alpha is 0 throughout; nothing is committed.
+            if (options.Subject is { } subject && pipeline.Frames <= subject.FrameIndex)
+                throw new Subjects.SubjectChoiceException(Subjects.SubjectFinder.PastTheEnd(subject, pipeline.Frames));
             var encodeEnd = Stopwatch.StartNew();
             foreach (var (sink, _) in sinks) sink.Finish();
             cancel.ThrowIfCancellationRequested();

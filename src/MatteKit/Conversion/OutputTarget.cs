@@ -31,13 +31,20 @@ internal sealed class OutputTarget
     /// <summary>RGBA written premultiplied: the alpha mode asked, else the format's convention (EXR yes, PNG and video no).</summary>
     public bool Premultiply { get; }
 
-    public static List<OutputTarget> For(ConvertOptions options, FrameSource source, bool transparent)
+    public static List<OutputTarget> For(ConvertOptions options, FrameSource source, bool transparent) => For(options, source.IsSingleImage, transparent);
+
+    /// <summary>
+    /// The same decisions before the input is opened, where whether it is a single image is known otherwise (serve's
+    /// upload checks a job's outputs by these rules, so that a job the conversion would refuse is not queued).
+    /// </summary>
+    /// <exception cref="MediaFormatException">An output its format cannot hold (depth, transparency), or whose folder or extension is wrong.</exception>
+    public static List<OutputTarget> For(ConvertOptions options, bool singleImage, bool transparent)
     {
         var targets = new List<OutputTarget>();
         void Add(string? path, OutputRole role, PixelLayout layout)
         {
             if (path is not null)
-                targets.Add(Decide(path, role, options.BitDepth == 16 ? layout.Deep() : layout, options.OutputType, source.IsSingleImage, options.PremultiplyAlpha));
+                targets.Add(Decide(path, role, options.BitDepth == 16 ? layout.Deep() : layout, options.OutputType, singleImage, options.PremultiplyAlpha));
         }
         Add(options.OutputAlpha, OutputRole.Alpha, PixelLayout.Gray8);
         // An EXR foreground carries its alpha, as compositors take it.

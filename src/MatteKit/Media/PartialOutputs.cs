@@ -55,10 +55,18 @@ internal static class PartialOutputs
     /// <param name="extension">What follows the GUID in the temporary name ("" for a folder).</param>
     /// <param name="isFolder">The temporaries are folders (only real folders removed, never a link).</param>
     internal static void RemoveAbandoned(string parent, string stem, string extension, bool isFolder)
+        => RemoveAbandonedMatching(parent, Regex.Escape(stem), extension, isFolder);
+
+    /// <summary>
+    /// <see cref="RemoveAbandoned"/> for every output whose name less <paramref name="extension"/> matches
+    /// <paramref name="stemPattern"/> (a regular expression): the outputs of one writer whose names vary, such as
+    /// training's rescue checkpoints <c>NAME-stepN-PID.ckpt</c>, which no later output replaces.
+    /// </summary>
+    internal static void RemoveAbandonedMatching(string parent, string stemPattern, string extension, bool isFolder)
     {
         // Without /proc, or with a /proc that hides other processes (hidepid), no process can be told dead.
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/1")) return;
-        var name = new Regex($"^{Regex.Escape($".{stem}.partial-")}(\\d{{1,9}})-[0-9a-f]{{32}}{Regex.Escape(extension)}$", RegexOptions.CultureInvariant);
+        var name = new Regex($"^\\.(?:{stemPattern})\\.partial-(\\d{{1,9}})-[0-9a-f]{{32}}{Regex.Escape(extension)}$", RegexOptions.CultureInvariant);
         IEnumerable<FileSystemInfo> entries;
         try
         {

@@ -47,7 +47,14 @@ internal static class SubjectFinder
         }
         if (found is not null) return choice.Tracked(found.Id, SubjectEntry.Of(found, width), foundAt);
         throw new SubjectChoiceException(frames == 0 ? $"{SubjectChoiceCheck.Named(choice)}: there are no frames to choose in"
-            : frames <= choice.FrameIndex ? $"{choice.FrameNamed}: {frames} frame(s) were read (0 to {frames - 1}); give a frame among them"
+            : frames <= choice.FrameIndex ? PastTheEnd(choice, frames)
             : $"{SubjectChoiceCheck.Named(choice)}: nobody was found from frame {choice.FrameIndex} to the last (frame {frames - 1})");
     }
+
+    /// <summary>
+    /// The line for a choice read in a frame the input never reached (<paramref name="frames"/> of them, at least one):
+    /// a file's, found by this pass, and a stream's, found when it ends.
+    /// </summary>
+    public static string PastTheEnd(SubjectChoice choice, int frames)
+        => $"{choice.FrameNamed}: {frames} frame(s) were read (0 to {frames - 1}); give a frame among them";
 }

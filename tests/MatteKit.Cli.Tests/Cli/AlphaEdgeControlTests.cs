@@ -67,6 +67,8 @@ public sealed class AlphaEdgeControlTests
     [Theory]
     [InlineData("--alpha-choke", "65", "--alpha-choke must be a whole number of pixels from -64 to 64, got 65")]
     [InlineData("--alpha-feather", "-1", "--alpha-feather must be a number of pixels from 0 to 64, got -1")]
+    [InlineData("--alpha-choke", "1e300", "--alpha-choke must be a number from -64 to 64, got '1e300'")]
+    [InlineData("--alpha-feather", "-1e300", "--alpha-feather must be a number from 0 to 64, got '-1e300'")]
     [InlineData("--alpha-levels", "0.5:0.2", "the alpha levels must be LOW:HIGH with 0 <= LOW < HIGH <= 1, got 0.5:0.2")]
     [InlineData("--alpha-levels", "half", "--alpha-levels must be LOW:HIGH, two numbers from 0 to 1, got 'half'")]
     public void OutOfBoundsIsOneLineAndExit2(string option, string value, string message)

@@ -152,6 +152,25 @@ public sealed class SubjectConvertTests
         }
     }
 
+    /// <summary>
+    /// A stream cannot be read twice, so its choice is read in its frame as the frames come: a stream that ends before
+    /// that frame is the same one line and exit 2 as a file's frame past the end, with no output left.
+    /// </summary>
+    [SkippableFact]
+    public void AStreamThatEndsBeforeTheSubjectsFrameIsOneLineAndExitTwo()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        // 30 frames at 25 frames a second, read as a stream (a URL); 9 s is frame 225.
+        var stream = "file://" + Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+        var r = CliRunner.Run("convert", stream, "--subject", "largest", "--subject-time", "9", "--output-alpha", dir.File("x"), "--threads", "2", "--quiet");
+        _log.WriteLine($"a stream, --subject-time 9: exit {r.ExitCode}: {r.StdErr.Trim()} | {r.StdOut.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--subject-time 9 (frame 225): 30 frame(s) were read (0 to 29); give a frame among them", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.False(Directory.Exists(dir.File("x")));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path, ".*partial*"));
+    }
+
     /// <summary>A point is checked against the frame it is read in: a folder's images may differ in size.</summary>
     [SkippableFact]
     public void APointIsOfTheFrameItIsReadIn()

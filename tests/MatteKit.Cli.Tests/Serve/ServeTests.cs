@@ -215,6 +215,34 @@ public sealed class ServeTests
     }
 
     [SkippableFact]
+    public void AnOutputItsFormatCannotHoldAnswers400WithConvertsLine()
+    {
+        MediaTools.SkipIfMissing();
+        using var serve = ServeProcess.Start();
+        foreach (var (options, output, flags) in new[]
+                 {
+                     ("{\"bit_depth\": 16, \"outputs\": {\"composition\": \"mp4\"}}", "composition.mp4", new[] { "--bit-depth", "16" }),
+                     ("{\"bit_depth\": 16, \"outputs\": {\"alpha\": \"gif\"}}", "alpha.gif", new[] { "--bit-depth", "16" }),
+                     ("{\"background\": \"transparent\", \"outputs\": {\"composition\": \"mp4\"}}", "composition.mp4", new[] { "--background", "transparent" }),
+                 })
+        {
+            var (status, body) = serve.Submit(options, ServeProcess.Sample);
+            _log.WriteLine($"{options} -> {status} {body}");
+            Assert.Equal(400, status);
+            string error = JsonDocument.Parse(body).RootElement.GetProperty("error").GetString()!;
+            // The same output asked of convert: its line, with the output's path where the job names the file in its folder.
+            string path = serve.Scratch.File(output);
+            var cli = CliRunner.Run(new[] { "convert", ServeProcess.Sample, $"--output-{output[..output.IndexOf('.')]}", path }.Concat(flags).ToArray());
+            _log.WriteLine($"convert: exit {cli.ExitCode}: {cli.StdErr.Trim()}");
+            Assert.NotEqual(0, cli.ExitCode);
+            Assert.Equal(cli.StdErr.Trim().Replace(path, output), $"mattekit: {error}");
+            Assert.DoesNotContain('\n', error);
+            Assert.DoesNotContain(serve.Data, body);
+        }
+        Assert.Empty(serve.JobFolders());
+    }
+
+    [SkippableFact]
     public void AnUploadThatNamesOtherFilesOrIsNoVideoIsRefused()
     {
         MediaTools.SkipIfMissing();

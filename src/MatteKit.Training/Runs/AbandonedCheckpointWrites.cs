@@ -1,0 +1,32 @@
+using System.Text.RegularExpressions;
+using MatteKit.Media;
+
+namespace MatteKit.Training.Runs;
+
+/// <summary>
+/// The temporaries a checkpoint writer killed mid-save (<c>kill -9</c>, a power cut) left: a checkpoint is written
+/// under a hidden temporary name beside it (<c>.NAME.partial-PID-GUID.ckpt</c>, <see cref="OutputFile"/>) and renamed
+/// when complete; a writer that never got to rename leaves tens of megabytes behind. The next save to the same name
+/// removes them, but a run that resumes into another --out never saves there again, and the rescue checkpoints in
+/// the temporary and working folders (<c>NAME-stepN-PID.ckpt</c>, named by the trainers when --out's folder fails) are
+/// never written twice. So a run removes, at its start, those of its own checkpoint, of the --resume checkpoint and of
+/// its rescue names; only temporaries of processes that are gone, as <see cref="PartialOutputs.RemoveAbandoned"/> decides.
+/// </summary>
+internal static class AbandonedCheckpointWrites
+{
+    private const string Extension = ".ckpt";
+
+    public static void Remove(TrainOptions options)
+    {
+        foreach (var checkpoint in new[] { options.CheckpointPath, options.Resume }.OfType<string>())
+        {
+            var full = Path.GetFullPath(checkpoint);
+            if (Path.GetExtension(full).Equals(Extension, StringComparison.Ordinal))
+                PartialOutputs.RemoveAbandoned(ParentFolder.Of(full), Path.GetFileNameWithoutExtension(full), Extension, isFolder: false);
+        }
+        // The rescue name Trainer and BgmTrainer give a checkpoint that cannot be written beside --out.
+        var rescue = $"{Regex.Escape(Path.GetFileNameWithoutExtension(options.Output))}-step\\d+-\\d+";
+        foreach (var folder in new[] { Path.GetTempPath(), Environment.CurrentDirectory }.Distinct())
+            PartialOutputs.RemoveAbandonedMatching(folder, rescue, Extension, isFolder: false);
+    }
+}

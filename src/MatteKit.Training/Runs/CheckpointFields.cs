@@ -1,0 +1,53 @@
+using System.Globalization;
+using MatteKit.Media;
+
+namespace MatteKit.Training.Runs;
+
+/// <summary>
+/// Checks of a checkpoint header's fields as read, before anything is built from them: a header is JSON, which a
+/// person can edit, and a run would otherwise trust a negative step (training past its budget), a NaN time (a
+/// --minutes budget never reached) or a missing list. Each failure is one line naming the file and the field.
+/// </summary>
+internal static class CheckpointFields
+{
+    /// <summary>
+    /// The largest step a checkpoint may hold: a hundred times --steps' bound, beyond any run (the longest --minutes
+    /// budget at 1,600 steps a second), far below where a step count would overflow.
+    /// </summary>
+    public const long MaxStep = 100L * TrainOptions.MaxSteps;
+
+    /// <exception cref="MediaFormatException"><paramref name="value"/> is outside <paramref name="min"/>..<paramref name="max"/>.</exception>
+    public static void Whole(string path, string field, long value, long min, long max)
+    {
+        if (value < min || value > max)
+            throw Bad(path, field, value.ToString(CultureInfo.InvariantCulture), $"expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <exception cref="MediaFormatException"><paramref name="value"/> is NaN, infinite or negative.</exception>
+    public static void Seconds(string path, string field, double value)
+    {
+        if (!double.IsFinite(value) || value < 0)
+            throw Bad(path, field, value.ToString("R", CultureInfo.InvariantCulture), "expected a finite number of seconds, 0 or more");
+    }
+
+    /// <exception cref="MediaFormatException"><paramref name="value"/> is NaN or negative (infinity is the score before any validation).</exception>
+    public static void Score(string path, string field, double value)
+    {
+        if (!(value >= 0))
+            throw Bad(path, field, value.ToString("R", CultureInfo.InvariantCulture), "expected 0 or more");
+    }
+
+    /// <exception cref="MediaFormatException"><paramref name="value"/> is missing or not one of <paramref name="allowed"/>.</exception>
+    public static void OneOf(string path, string field, string? value, params string[] allowed)
+    {
+        if (!allowed.Contains(Present(path, field, value)))
+            throw Bad(path, field, $"'{PrintableText.Excerpt(value!, 20)}'", $"expected {string.Join(", ", allowed.SkipLast(1))} or {allowed[^1]}");
+    }
+
+    /// <exception cref="MediaFormatException"><paramref name="value"/> is null (the field is missing or JSON null).</exception>
+    public static T Present<T>(string path, string field, T? value) where T : class
+        => value ?? throw new MediaFormatException(path, $"checkpoint field {field} is missing (edited or damaged)");
+
+    private static MediaFormatException Bad(string path, string field, string value, string expected)
+        => new(path, $"checkpoint field {field} is {value}: {expected} (edited or damaged)");
+}

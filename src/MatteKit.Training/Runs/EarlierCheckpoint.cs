@@ -1,0 +1,24 @@
+using MatteKit.Media;
+
+namespace MatteKit.Training.Runs;
+
+/// <summary>
+/// The checkpoint an earlier run left beside --out (NAME.ckpt). A run writes its own checkpoint there at its end or
+/// on a signal, replacing that file: the steps of the run it could continue would be lost without a word. So a run
+/// that does not resume from that very file is refused while it is there; the user resumes it, removes it, or
+/// writes elsewhere.
+/// </summary>
+internal static class EarlierCheckpoint
+{
+    /// <exception cref="ArgumentException">A checkpoint that this run would replace is there (a usage error).</exception>
+    public static void Check(TrainOptions options)
+    {
+        var path = options.CheckpointPath;
+        // Any file there counts: the save replaces whatever that name holds.
+        if (!File.Exists(path)) return;
+        if (options.Resume is { } resume && FileIdentity.Same(resume, path)) return;
+        throw new ArgumentException(
+            $"{path}: a checkpoint of an earlier run is there and this run would replace it; " +
+            $"continue that run with --resume {path}, or remove the file or choose another --out");
+    }
+}
