@@ -555,6 +555,8 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "Stages", "\"9999\"", "expected base, refine or both" },
         new object[] { "bgmv2", "Seconds", "-1", "finite" },
         new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
+        new object[] { "bgmv2", "Validation", "null", "is missing" },
+        new object[] { "bgmv2", "Validation", "[null]", "is missing" },
     };
 
     [Theory]
@@ -676,6 +678,34 @@ public sealed class TrainingHostileInputTests
         Assert.Equal(earlier, File.ReadAllBytes(checkpoint));
         Assert.False(File.Exists(output));
         Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>
+    /// The rescue checkpoint a run of the same --out saved elsewhere (its folder could not be written; the run said to
+    /// resume it) is newer than the one beside --out: resuming it is not refused, and its run replaces the older one.
+    /// </summary>
+    [Fact]
+    public void ResumingTheRescueCheckpointOfTheSameOutIsNotRefused()
+    {
+        using var temp = new TempFolder();
+        var output = temp.File("tuned.pth");
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var args = new[] { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--seq-length", "2", "--quiet" };
+        var first = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        // As if the second run's save beside --out had failed: its checkpoint under the rescue name, the first's left beside --out.
+        var rescue = Directory.CreateDirectory(temp.File("tmp")).FullName;
+        var saved = Path.Combine(rescue, $"tuned-step1-{Environment.ProcessId}.ckpt");
+        File.Copy(temp.File("tuned.ckpt"), saved);
+        var r = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", "2", "--resume", saved }).ToArray());
+        _log.WriteLine($"resuming {saved}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.True(File.Exists(output));
+        // Another name there is still refused.
+        var other = Path.Combine(rescue, "tuned-copy.ckpt");
+        File.Copy(saved, other);
+        var refused = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", "3", "--resume", other }).ToArray());
+        AssertOneLine(refused, 2, temp.File("tuned.ckpt"), "--resume", "another --out");
     }
 
     // Helpers -------------------------------------------------------------------------------------------------

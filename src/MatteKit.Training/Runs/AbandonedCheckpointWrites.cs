@@ -24,9 +24,14 @@ internal static class AbandonedCheckpointWrites
             if (Path.GetExtension(full).Equals(Extension, StringComparison.Ordinal))
                 PartialOutputs.RemoveAbandoned(ParentFolder.Of(full), Path.GetFileNameWithoutExtension(full), Extension, isFolder: false);
         }
-        // The rescue name Trainer and BgmTrainer give a checkpoint that cannot be written beside --out.
-        var rescue = $"{Regex.Escape(Path.GetFileNameWithoutExtension(options.Output))}-step\\d+-\\d+";
         foreach (var folder in new[] { Path.GetTempPath(), Environment.CurrentDirectory }.Distinct())
-            PartialOutputs.RemoveAbandonedMatching(folder, rescue, Extension, isFolder: false);
+            PartialOutputs.RemoveAbandonedMatching(folder, RescueStem(options.Output), Extension, isFolder: false);
     }
+
+    /// <summary>The rescue name Trainer and BgmTrainer give a checkpoint that cannot be written beside --out, less its extension, as a pattern.</summary>
+    public static string RescueStem(string output) => $"{Regex.Escape(Path.GetFileNameWithoutExtension(output))}-step\\d+-\\d+";
+
+    /// <summary>Whether <paramref name="checkpoint"/> is named as a rescue checkpoint of a run writing <paramref name="output"/>.</summary>
+    public static bool IsRescueOf(string checkpoint, string output)
+        => Regex.IsMatch(Path.GetFileName(checkpoint), $"^{RescueStem(output)}{Regex.Escape(Extension)}$");
 }

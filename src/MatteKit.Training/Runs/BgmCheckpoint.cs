@@ -65,6 +65,10 @@ internal sealed class BgmCheckpoint
         long losses = (long)CheckpointFields.Present(path, nameof(BaseLosses), (List<double>?)BaseLosses).Count
                       + CheckpointFields.Present(path, nameof(RefineLosses), (List<double>?)RefineLosses).Count;
         CheckpointFields.Whole(path, $"{nameof(BaseLosses)} and {nameof(RefineLosses)} (their lengths together)", losses, 0, Step);
+        // Scored at step 0, every --valid-every steps and at the end of each of the two stages (which may repeat a step).
+        CheckpointFields.Whole(path, $"{nameof(Validation)} (its length)", CheckpointFields.Present(path, nameof(Validation), (List<ValidationRecord>?)Validation).Count, 0, Step + 3);
+        foreach (var record in Validation)
+            CheckpointFields.Whole(path, $"{nameof(Validation)}'s step", CheckpointFields.Present(path, $"{nameof(Validation)} (an entry)", (ValidationRecord?)record).Step, 0, Step);
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace MatteKit.Training.Runs;
 /// <summary>
 /// The checkpoint an earlier run left beside --out (NAME.ckpt). A run writes its own checkpoint there at its end or
 /// on a signal, replacing that file: the steps of the run it could continue would be lost without a word. So a run
-/// that does not resume from that very file is refused while it is there; the user resumes it, removes it, or
-/// writes elsewhere.
+/// that does not resume from that very file (or from the rescue checkpoint a run of the same --out saved elsewhere)
+/// is refused while it is there; the user resumes it, removes it, or writes elsewhere.
 /// </summary>
 internal static class EarlierCheckpoint
 {
@@ -17,6 +17,9 @@ internal static class EarlierCheckpoint
         // Any file there counts: the save replaces whatever that name holds.
         if (!File.Exists(path)) return;
         if (options.Resume is { } resume && FileIdentity.Same(resume, path)) return;
+        // The checkpoint a run of this --out saved elsewhere when it could not write here (the run told the user to
+        // resume it): newer than the one here, which it goes on from.
+        if (options.Resume is { } rescue && AbandonedCheckpointWrites.IsRescueOf(rescue, options.Output)) return;
         throw new ArgumentException(
             $"{path}: a checkpoint of an earlier run is there and this run would replace it; " +
             $"continue that run with --resume {path}, or remove the file or choose another --out");
