@@ -66,9 +66,7 @@ internal sealed class BgmCheckpoint
                       + CheckpointFields.Present(path, nameof(RefineLosses), (List<double>?)RefineLosses).Count;
         CheckpointFields.Whole(path, $"{nameof(BaseLosses)} and {nameof(RefineLosses)} (their lengths together)", losses, 0, Step);
         // Scored at step 0, every --valid-every steps and at the end of each of the two stages (which may repeat a step).
-        CheckpointFields.Whole(path, $"{nameof(Validation)} (its length)", CheckpointFields.Present(path, nameof(Validation), (List<ValidationRecord>?)Validation).Count, 0, Step + 3);
-        foreach (var record in Validation)
-            CheckpointFields.Whole(path, $"{nameof(Validation)}'s step", CheckpointFields.Present(path, $"{nameof(Validation)} (an entry)", (ValidationRecord?)record).Step, 0, Step);
+        CheckpointFields.Validation(path, nameof(Validation), Validation, Step + 3, Step);
     }
 
     /// <summary>

@@ -104,11 +104,9 @@ internal sealed class Checkpoint
         CheckpointFields.Score(path, nameof(BestMad), BestMad);
         // One record a step, one validation at step 0 and at most one a step after it.
         CheckpointFields.Whole(path, $"{nameof(History)} (its length)", CheckpointFields.Present(path, nameof(History), (List<StepRecord>?)History).Count, 0, Step);
-        CheckpointFields.Whole(path, $"{nameof(Validation)} (its length)", CheckpointFields.Present(path, nameof(Validation), (List<ValidationRecord>?)Validation).Count, 0, Step + 1);
+        CheckpointFields.Validation(path, nameof(Validation), Validation, Step + 1, Step);
         foreach (var record in History)
-            CheckpointFields.Present(path, $"{nameof(History)}'s losses", CheckpointFields.Present(path, $"an entry of {nameof(History)}", (StepRecord?)record).Losses);
-        foreach (var record in Validation)
-            CheckpointFields.Whole(path, $"{nameof(Validation)}'s step", CheckpointFields.Present(path, $"an entry of {nameof(Validation)}", (ValidationRecord?)record).Step, 0, Step);
+            CheckpointFields.Present(path, $"{nameof(History)}'s losses", CheckpointFields.Entry(path, nameof(History), (StepRecord?)record).Losses);
     }
 
     private static string? FirstNonFinite(MattingNetwork network)

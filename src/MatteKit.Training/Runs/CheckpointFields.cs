@@ -44,6 +44,17 @@ internal static class CheckpointFields
             throw Bad(path, field, $"'{PrintableText.Excerpt(value!, 20)}'", $"expected {string.Join(", ", allowed.SkipLast(1))} or {allowed[^1]}");
     }
 
+    /// <summary>A run's validation records: at most <paramref name="most"/>, each there, each at a step from 0 to <paramref name="step"/>.</summary>
+    /// <exception cref="MediaFormatException">The list or an entry is missing, the list is too long, or an entry's step is out of range.</exception>
+    public static void Validation(string path, string field, List<ValidationRecord>? records, long most, long step)
+    {
+        Whole(path, $"{field} (its length)", Present(path, field, records).Count, 0, most);
+        foreach (var record in records!) Whole(path, $"{field}'s step", Entry(path, field, record).Step, 0, step);
+    }
+
+    /// <exception cref="MediaFormatException"><paramref name="value"/>, an entry of the list <paramref name="field"/>, is null.</exception>
+    public static T Entry<T>(string path, string field, T? value) where T : class => Present(path, $"{field} (an entry)", value);
+
     /// <exception cref="MediaFormatException"><paramref name="value"/> is null (the field is missing or JSON null).</exception>
     public static T Present<T>(string path, string field, T? value) where T : class
         => value ?? throw new MediaFormatException(path, $"checkpoint field {field} is missing (edited or damaged)");
