@@ -693,19 +693,26 @@ public sealed class TrainingHostileInputTests
         var args = new[] { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--seq-length", "2", "--quiet" };
         var first = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", "1" }).ToArray());
         Assert.True(first.ExitCode == 0, first.StdErr);
-        // As if the second run's save beside --out had failed: its checkpoint under the rescue name, the first's left beside --out.
+        // As if the second run's save beside --out had failed: its checkpoint under the rescue name in the temporary
+        // folder, the first's left beside --out.
         var rescue = Directory.CreateDirectory(temp.File("tmp")).FullName;
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = rescue };
         var saved = Path.Combine(rescue, $"tuned-step1-{Environment.ProcessId}.ckpt");
         File.Copy(temp.File("tuned.ckpt"), saved);
-        var r = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", "2", "--resume", saved }).ToArray());
+        // The same name outside the folders rescue checkpoints are saved in is any other checkpoint: refused.
+        var elsewhere = Path.Combine(Directory.CreateDirectory(temp.File("elsewhere")).FullName, Path.GetFileName(saved));
+        File.Copy(saved, elsewhere);
+        var misplaced = CliRunner.RunTrainer(Limit, environment, args.Concat(new[] { "--steps", "2", "--resume", elsewhere }).ToArray());
+        AssertOneLine(misplaced, 2, temp.File("tuned.ckpt"), "--resume", "another --out");
+        // Another name in the temporary folder is refused too.
+        var other = Path.Combine(rescue, "tuned-copy.ckpt");
+        File.Copy(saved, other);
+        var refused = CliRunner.RunTrainer(Limit, environment, args.Concat(new[] { "--steps", "2", "--resume", other }).ToArray());
+        AssertOneLine(refused, 2, temp.File("tuned.ckpt"), "--resume", "another --out");
+        var r = CliRunner.RunTrainer(Limit, environment, args.Concat(new[] { "--steps", "2", "--resume", saved }).ToArray());
         _log.WriteLine($"resuming {saved}: exit {r.ExitCode}: {r.StdErr.Trim()}");
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.True(File.Exists(output));
-        // Another name there is still refused.
-        var other = Path.Combine(rescue, "tuned-copy.ckpt");
-        File.Copy(saved, other);
-        var refused = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", "3", "--resume", other }).ToArray());
-        AssertOneLine(refused, 2, temp.File("tuned.ckpt"), "--resume", "another --out");
     }
 
     // Helpers -------------------------------------------------------------------------------------------------

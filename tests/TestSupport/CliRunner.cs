@@ -33,9 +33,12 @@ public static class CliRunner
     public const string Trainer = "MatteKit.Training.dll";
 
     /// <summary>Runs the training program with <paramref name="args"/>, waiting at most <paramref name="timeout"/>.</summary>
-    public static Result RunTrainer(TimeSpan timeout, params string[] args)
+    public static Result RunTrainer(TimeSpan timeout, params string[] args) => RunTrainer(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunTrainer(TimeSpan, string[])"/>, with some environment variables replaced (e.g. TMPDIR).</summary>
+    public static Result RunTrainer(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var p = StartProgram(new Dictionary<string, string>(), Trainer, args);
+        using var p = StartProgram(environment, Trainer, args);
         return Wait(p, timeout, args);
     }
 

@@ -24,14 +24,22 @@ internal static class AbandonedCheckpointWrites
             if (Path.GetExtension(full).Equals(Extension, StringComparison.Ordinal))
                 PartialOutputs.RemoveAbandoned(ParentFolder.Of(full), Path.GetFileNameWithoutExtension(full), Extension, isFolder: false);
         }
-        foreach (var folder in new[] { Path.GetTempPath(), Environment.CurrentDirectory }.Distinct())
+        foreach (var folder in RescueFolders)
             PartialOutputs.RemoveAbandonedMatching(folder, RescueStem(options.Output), Extension, isFolder: false);
     }
+
+    /// <summary>Where Trainer and BgmTrainer save a checkpoint that cannot be written beside --out.</summary>
+    private static IEnumerable<string> RescueFolders => new[] { Path.GetTempPath(), Environment.CurrentDirectory }.Distinct();
 
     /// <summary>The rescue name Trainer and BgmTrainer give a checkpoint that cannot be written beside --out, less its extension, as a pattern.</summary>
     public static string RescueStem(string output) => $"{Regex.Escape(Path.GetFileNameWithoutExtension(output))}-step\\d+-\\d+";
 
-    /// <summary>Whether <paramref name="checkpoint"/> is named as a rescue checkpoint of a run writing <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="checkpoint"/> is a rescue checkpoint of a run writing <paramref name="output"/>: named as
+    /// one, in a folder rescue checkpoints are saved in ($TMPDIR or the working folder; a file of that name elsewhere
+    /// is any other checkpoint).
+    /// </summary>
     public static bool IsRescueOf(string checkpoint, string output)
-        => Regex.IsMatch(Path.GetFileName(checkpoint), $"^{RescueStem(output)}{Regex.Escape(Extension)}$");
+        => Regex.IsMatch(Path.GetFileName(checkpoint), $"^{RescueStem(output)}{Regex.Escape(Extension)}$")
+           && RescueFolders.Any(folder => FileIdentity.Same(folder, ParentFolder.Of(Path.GetFullPath(checkpoint))));
 }
