@@ -3,6 +3,8 @@ using System.Globalization;
 using MatteKit.Conversion;
 using MatteKit.Inference;
 using MatteKit.Subjects;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace MatteKit.Bench;
 
@@ -11,7 +13,9 @@ namespace MatteKit.Bench;
 /// RVM (MobileNetV3, the size's default ratio) and of the person pass (MoveNet, the tracker, a BlazePose mask for each
 /// person near the subject and the ownership of the pixels), timed frame by frame in the same run, and the pass's
 /// share of RVM's time (the goal: at most half).
-/// Usage: subject [--input VIDEO | --shared DIR] [--frames 40] [--threads 2]; the input defaults to the shared two-children clip.
+/// Usage: subject [--input VIDEO | --shared DIR] [--frames 40] [--threads 2] [--profile]; the input defaults to the
+/// shared two-children clip. --profile adds where the pass's time goes: ONNX Runtime's per-operator profile of MoveNet
+/// (at each size) and of BlazePose (one person's crop).
 /// </summary>
 internal static class SubjectBenchmark
 {
@@ -21,6 +25,8 @@ internal static class SubjectBenchmark
         string input = BenchArguments.Option(args, "--input") ?? Path.Combine(shared, "media", "clips", "bedroom_kids_540p.mp4");
         int frames = int.Parse(BenchArguments.Option(args, "--frames") ?? "40", CultureInfo.InvariantCulture);
         int threads = int.Parse(BenchArguments.Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+        bool profile = args.Contains("--profile");
+        var lastFrames = new List<(int Width, int Height, byte[] Rgb)>();
         Console.WriteLine($"subject: {input}, {frames} frames a size, {threads} threads, {Environment.ProcessorCount} cores");
         Console.WriteLine("| size | RVM ms/frame | person pass ms/frame | of which MoveNet and tracking | pass / RVM | other people followed (mean) |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
@@ -60,6 +66,28 @@ internal static class SubjectBenchmark
             if (pass.Count == 0) throw new ArgumentException($"subject: {input} gave too few frames to time (the first 3 are not timed)");
             double r = Statistics.Median(rvm), p50 = Statistics.Median(pass);
             Console.WriteLine($"| {w}x{h} | {r:0.0} | {p50:0.0} | {Statistics.Median(follow):0.0} | {p50 / r:0.00} | {near / pass.Count:0.0} |");
+            if (profile) lastFrames.Add((w, h, slot.Rgb.AsSpan(0, slot.Pixels * 3).ToArray()));
+        }
+        foreach (var (w, h, rgb) in lastFrames)
+        {
+            var planes = new DenseTensor<byte>(new[] { 1, 3, h, w });
+            RgbPlanes.Split(rgb, planes.Buffer.Span);
+            var byOp = OperatorProfile.ByOperator(PersonDetector.Graph(w, h).OnnxBytes, threads, frames,
+                session => session.Run(new[] { NamedOnnxValue.CreateFromTensor("src", planes) }).Dispose());
+            Console.WriteLine($"MoveNet at {w}x{h}, ms a frame by operator: {OperatorProfile.Line(byOp)}");
+        }
+        if (profile)
+        {
+            // A crop of the frame's top-left corner: the operators' time hardly depends on what the crop shows.
+            var (w, _, rgb) = lastFrames[0];
+            var crop = new DenseTensor<byte>(new[] { 1, 3, PoseRoi.CropSide, PoseRoi.CropSide });
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < PoseRoi.CropSide; y++)
+                    for (int x = 0; x < PoseRoi.CropSide; x++)
+                        crop[0, c, y, x] = rgb[(y * w + x) * 3 + c];
+            var byOp = OperatorProfile.ByOperator(PersonSegmenter.Graph().OnnxBytes, threads, frames,
+                session => session.Run(new[] { NamedOnnxValue.CreateFromTensor("crop", crop) }).Dispose());
+            Console.WriteLine($"BlazePose, ms a person by operator: {OperatorProfile.Line(byOp)}");
         }
         return 0;
     }

@@ -29,6 +29,9 @@ internal sealed class PersonDetector : IDisposable
 
     public string ModelSource => _graph.Source;
 
+    /// <summary>The embedded network's graph for frames of one size (the benchmark profiles it).</summary>
+    internal static Layers.ModelGraph Graph(int width, int height) => MoveNetGraph.Build(Embedded.Value, width, height, MoveNetInput.For(width, height));
+
     /// <summary>The people in one frame (interleaved RGB), best first; the list may hold low scores (filter on <see cref="PersonDetection.Score"/>).</summary>
     public IReadOnlyList<PersonDetection> Detect(ReadOnlySpan<byte> rgb24, int width, int height)
     {

@@ -27,8 +27,14 @@ internal sealed class SubjectOwnership
 
     // Per person: the crop taken when last seen clear of everyone, where their box's centre was then, and the frame.
     private readonly Dictionary<int, (PersonCrop Crop, float X, float Y, int Frame)> _clear = new();
-    // This frame's fresh crops, filled in place: two arrays of a quarter megabyte a person each frame would be garbage.
-    private readonly PersonCrop _subjectCrop = PersonCrop.Blank(), _otherCrop = PersonCrop.Blank();
+    // This frame's fresh crops, filled in place (two arrays of a quarter megabyte a person each frame would be
+    // garbage): the subject's first, then one for each other person planned.
+    private readonly List<PersonCrop> _crops = new();
+    // The people near the subject, whether their region reaches the subject's, and their masks' plan.
+    private readonly List<(PersonTrack Other, bool Near, MaskPlan Plan)> _nearby = new();
+    // The fresh masks of this frame, segmented together.
+    private readonly List<PoseRoi> _freshRegions = new();
+    private readonly List<PersonCrop> _freshCrops = new();
     private readonly Dictionary<int, (double Other, double Subject)> _depth = new();
     private readonly Dictionary<int, (float X, float Y)> _drift = new();
     private float[] _subject = [], _other = [];
@@ -57,7 +63,20 @@ internal sealed class SubjectOwnership
         int pixels = width * height;
         if (_owner.Length != pixels) (_subject, _other, _owner, _toSubject, _toOther) = (new float[pixels], new float[pixels], new byte[pixels], new int[pixels], new int[pixels]);
 
-        if (CropOf(segmenter, subject, rgb24, frame, rgb, state.Frame, _subjectCrop) is not { } fs) return;
+        if (PlanMask(subject, frame, rgb, state.Frame, CropAt(0)) is not { } subjectPlan) return;
+        _nearby.Clear();
+        foreach (var other in state.Others)
+        {
+            // Only someone whose region reaches the subject's can take the subject's pixels; someone approaching is
+            // still segmented while clear of others, so that a mask is remembered for when they come close.
+            var region = RegionOf(other, state.Frame);
+            if (!region.IsUsable) continue;
+            bool near = region.Bounds.Intersects(subjectPlan.Roi.Bounds);
+            if (!near && !(other.SeenClear && region.Bounds.Intersects(subjectPlan.Roi.Bounds.Grown(0.5f)))) continue;
+            if (PlanMask(other, frame, rgb, state.Frame, CropAt(_nearby.Count + 1)) is { } plan) _nearby.Add((other, near, plan));
+        }
+        SegmentFresh(segmenter, subjectPlan, rgb24, frame);
+        var fs = Taken(subjectPlan, state.Frame);
         var s = fs with { Roi = fs.Roi.Scaled(1f / scale) };
         var box = PixelBox.Within(s.Roi.Bounds, width, height);
         Clear(_subject, box, width);
@@ -71,16 +90,10 @@ internal sealed class SubjectOwnership
                 if (inside) own++;
             }
 
-        foreach (var other in state.Others)
+        foreach (var (other, near, plan) in _nearby)
         {
-            // Only someone whose region reaches the subject's can take the subject's pixels; someone approaching is
-            // still segmented while clear of others, so that a mask is remembered for when they come close.
-            var region = RegionOf(other, state.Frame);
-            if (!region.IsUsable) continue;
-            bool near = region.Bounds.Intersects(fs.Roi.Bounds);
-            if (!near && !(other.SeenClear && region.Bounds.Intersects(fs.Roi.Bounds.Grown(0.5f)))) continue;
             // A fresh mask the model itself doubts (its pose flag under one half: nobody there) claims nothing.
-            if (CropOf(segmenter, other, rgb24, frame, rgb, state.Frame, _otherCrop) is not { Presence: >= MinPresence } fo || !near) continue;
+            if (Taken(plan, state.Frame) is not { Presence: >= MinPresence } fo || !near) continue;
             var o = fo with { Roi = fo.Roi.Scaled(1f / scale) };
             Clear(_other, box, width);
             CropMask.Render(o.Mask, o.Roi, _other, width, height);
@@ -197,21 +210,17 @@ internal sealed class SubjectOwnership
     public const int MaxRememberedAge = 20;
 
     /// <summary>
-    /// A person's mask this frame: taken now when they are seen clear of others, else the one remembered from then,
-    /// moved with them; null when their region cannot be cropped.
+    /// Where a person's mask comes from this frame: taken now when they are seen clear of others (segmented, with the
+    /// others taken now, by <see cref="SegmentFresh"/>), else the one remembered from then, moved with them; null when
+    /// their region cannot be cropped.
     /// </summary>
-    /// <param name="segmenter">Segments a person seen clear of others.</param>
     /// <param name="person">Whose mask.</param>
-    /// <param name="rgb24">The frame, at its own size: a crop is taken from every pixel.</param>
     /// <param name="frame">The frame's size and the grid the ownership is worked out on.</param>
     /// <param name="grid">The frame on that grid, which a remembered crop is aligned to.</param>
     /// <param name="index">The frame's index.</param>
     /// <param name="scratch">Where a fresh crop goes.</param>
-    /// <returns>The mask, its colours and its region in frame pixels.</returns>
-    private (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence)? CropOf(PersonSegmenter segmenter, PersonTrack person, ReadOnlySpan<byte> rgb24,
-        WorkFrame frame, ReadOnlySpan<byte> grid, int index, PersonCrop scratch)
+    private MaskPlan? PlanMask(PersonTrack person, WorkFrame frame, ReadOnlySpan<byte> grid, int index, PersonCrop scratch)
     {
-        int width = frame.FrameWidth, height = frame.FrameHeight;
         if (Remembered(person, index) is { } remembered)
         {
             // A motion fitted to a few frames drifts: the remembered crop is matched to the frame each time.
@@ -221,21 +230,50 @@ internal sealed class SubjectOwnership
             var (sx, sy) = (gx * frame.Scale, gy * frame.Scale);
             var (dx, dy) = _drift.GetValueOrDefault(person.Id);
             _drift[person.Id] = (dx + sx, dy + sy);
-            return (remembered.Crop.Mask, remembered.Crop.Rgb, moved with { CenterX = moved.CenterX + sx, CenterY = moved.CenterY + sy }, true, 1);
+            return new MaskPlan(person, moved with { CenterX = moved.CenterX + sx, CenterY = moved.CenterY + sy }, remembered.Crop);
         }
         _drift.Remove(person.Id);
         var roi = PoseRoi.FromDetection(person.Detection);
-        if (!roi.IsUsable) return null;
-        segmenter.Segment(rgb24, width, height, roi, scratch);
+        return roi.IsUsable ? new MaskPlan(person, roi, scratch, Fresh: true) : null;
+    }
+
+    /// <summary>Segments, side by side, the subject and the people near them whose masks are taken this frame.</summary>
+    private void SegmentFresh(PersonSegmenter segmenter, MaskPlan subject, ReadOnlySpan<byte> rgb24, WorkFrame frame)
+    {
+        _freshRegions.Clear();
+        _freshCrops.Clear();
+        foreach (var plan in _nearby.Select(n => n.Plan).Prepend(subject).Where(p => p.Fresh))
+        {
+            _freshRegions.Add(plan.Roi);
+            _freshCrops.Add(plan.Crop);
+        }
+        segmenter.SegmentAll(rgb24, frame.FrameWidth, frame.FrameHeight, _freshRegions, _freshCrops);
+    }
+
+    /// <summary>A person's mask this frame, once <see cref="SegmentFresh"/> has run: its colours and its region in frame pixels.</summary>
+    private (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) Taken(MaskPlan plan, int index)
+    {
+        if (!plan.Fresh) return (plan.Crop.Mask, plan.Crop.Rgb, plan.Roi, true, 1);
         // Only a mask taken with nobody near is remembered: close to someone, the model's mask may hold part of them.
+        var person = plan.Person;
         if (person.SeenClear)
         {
             var kept = _clear.TryGetValue(person.Id, out var known) ? known.Crop : PersonCrop.Blank();
-            kept.CopyFrom(scratch);
+            kept.CopyFrom(plan.Crop);
             _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY, index);
         }
-        return (scratch.Mask, scratch.Rgb, roi, false, scratch.Presence);
+        return (plan.Crop.Mask, plan.Crop.Rgb, plan.Roi, false, plan.Crop.Presence);
     }
+
+    /// <summary>The <paramref name="index"/>-th of this frame's fresh crops.</summary>
+    private PersonCrop CropAt(int index)
+    {
+        while (_crops.Count <= index) _crops.Add(PersonCrop.Blank());
+        return _crops[index];
+    }
+
+    /// <summary>A person's mask: the crop remembered, at its region moved to this frame, or the one to fill this frame (fresh).</summary>
+    private readonly record struct MaskPlan(PersonTrack Person, PoseRoi Roi, PersonCrop Crop, bool Fresh = false);
 
     /// <summary>
     /// Whether the other person is in front of the subject: over the pixels both remembered masks claim, the one in

@@ -112,6 +112,36 @@ public sealed class PersonSegmenterTests
         }
     }
 
+    /// <remarks>
+    /// Three people at once on two cores (two single-threaded sessions, then one): each crop as one call of
+    /// <see cref="PersonSegmenter.Segment(ReadOnlySpan{byte}, int, int, PoseRoi, PersonCrop)"/> makes it, to float rounding
+    /// (one thread or two inside a session sum in another order).
+    /// </remarks>
+    [Fact]
+    public void PeopleSegmentedSideBySideGetTheirOwnMasks()
+    {
+        using var dir = new TempFolder();
+        var (_, frames) = TwoPeopleClip.Build(dir, 1);
+        var frame = frames[0];
+        int w = frame.Width, h = frame.Height;
+        var rois = new[] { new PoseRoi(w * 0.3f, h / 2f, h, 0), new PoseRoi(w * 0.7f, h / 2f, h, 0.1f), new PoseRoi(w / 2f, h / 2f, h * 0.8f, -0.2f) };
+        var together = rois.Select(_ => PersonCrop.Blank()).ToList();
+        using var segmenter = PersonSegmenter.Load(threads: 2);
+        segmenter.SegmentAll(frame.Rgb, w, h, rois, together);
+        for (int p = 0; p < rois.Length; p++)
+        {
+            var alone = Segmenter.Value.Segment(frame.Rgb, w, h, rois[p]);
+            double worst = alone.Mask.Select((v, i) => (double)Math.Abs(v - together[p].Mask[i])).Max();
+            _log.WriteLine($"person {p}: max |diff| {worst:E1} against one call, flag {together[p].Presence:0.000}");
+            Assert.Equal(alone.Rgb, together[p].Rgb);
+            Assert.Equal(rois[p], together[p].Roi);
+            Assert.True(worst < 1e-4, $"person {p}: masks differ by {worst:E1}");
+            Assert.Equal(alone.Presence, together[p].Presence, 4);
+        }
+        Assert.Throws<ArgumentException>(() => segmenter.SegmentAll(frame.Rgb, w, h, rois, together.Take(2).ToList()));
+        Assert.Throws<ArgumentException>(() => segmenter.SegmentAll(frame.Rgb, w, h, new[] { rois[0], new PoseRoi(5, 4, 0, 0) }, together.Take(2).ToList()));
+    }
+
     [Fact]
     public void BadFramesAndRegionsAreRefused()
     {
