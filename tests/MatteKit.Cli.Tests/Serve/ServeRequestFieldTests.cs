@@ -1,3 +1,5 @@
+using System.Net.Http;
+using System.Text;
 using System.Text.Json;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -6,7 +8,7 @@ namespace MatteKit.Tests.Serve;
 
 /// <summary>
 /// A hostile pass over serve's request fields: a downsample ratio that shrinks the input to nothing was taken (201)
-/// and failed as a job; a number sent as a JSON string ("16") was taken.
+/// and failed as a job; a number sent as a JSON string ("16") was taken; what the Host check takes of a port.
 /// </summary>
 public sealed class ServeRequestFieldTests
 {
@@ -70,5 +72,47 @@ public sealed class ServeRequestFieldTests
         var (auto, autoAnswer) = serve.Submit("{\"downsample_ratio\": \"AUTO\", \"duration\": 0.2, \"threads\": 1, \"outputs\": {\"alpha\": \"mp4\"}}", ServeProcess.Sample);
         _log.WriteLine($"AUTO: {auto} {autoAnswer}");
         Assert.Equal(201, auto);
+    }
+
+    /// <summary>
+    /// The Host check names the server (DNS rebinding: a name of another site's is refused), not its port: a browser
+    /// sends the port it connected to, which is another only through a forward (ssh -L 9000:localhost:8080), and that
+    /// must work. What a page of another loopback port may do is the Origin check's: it is refused.
+    /// </summary>
+    [SkippableFact]
+    public void ALoopbackHostOfAnotherPortIsAnsweredButAPageOfAnotherPortChangesNothing()
+    {
+        MediaTools.SkipIfMissing();
+        using var serve = ServeProcess.Start();
+        int port = new Uri(serve.Origin).Port, other = port == 9000 ? 9001 : 9000;
+
+        using (var tunnelled = new HttpRequestMessage(HttpMethod.Get, $"{serve.Origin}/api/jobs"))
+        {
+            tunnelled.Headers.Host = $"localhost:{other}";
+            var (status, body) = serve.Send(tunnelled);
+            _log.WriteLine($"GET, Host localhost:{other}: {status} {body}");
+            Assert.Equal(200, status);
+        }
+        // Through a forward, the page's own origin and the Host agree: past the gate (415: a form is not a job).
+        using (var form = new HttpRequestMessage(HttpMethod.Post, $"{serve.Origin}/api/jobs")
+               { Content = new StringContent("options=x", Encoding.UTF8, "application/x-www-form-urlencoded") })
+        {
+            form.Headers.Host = $"localhost:{other}";
+            form.Headers.Add("Origin", $"http://localhost:{other}");
+            var (status, body) = serve.Send(form);
+            _log.WriteLine($"POST through a forward: {status} {body}");
+            Assert.Equal(415, status);
+        }
+        foreach (var host in new[] { $"127.0.0.1:{port}", $"localhost:{port}" })
+        {
+            using var forged = new HttpRequestMessage(HttpMethod.Post, $"{serve.Origin}/api/jobs")
+                { Content = new StringContent("options=x", Encoding.UTF8, "application/x-www-form-urlencoded") };
+            forged.Headers.Host = host;
+            forged.Headers.Add("Origin", $"http://localhost:{other}");
+            var (status, body) = serve.Send(forged);
+            _log.WriteLine($"POST, Host {host}, from a page at localhost:{other}: {status} {body}");
+            Assert.Equal(403, status);
+        }
+        Assert.Empty(serve.JobFolders());
     }
 }
