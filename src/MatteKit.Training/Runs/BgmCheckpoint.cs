@@ -57,6 +57,10 @@ internal sealed class BgmCheckpoint
         CheckpointFields.Present(path, nameof(Backbone), (string?)Backbone);
         CheckpointFields.OneOf(path, nameof(Stages), Stages, "base", "refine", "both");
         CheckpointFields.OneOf(path, nameof(Stage), Stage, "base", "refine");
+        CheckpointFields.Side(path, nameof(Width), Width);
+        CheckpointFields.Side(path, nameof(Height), Height);
+        CheckpointFields.Side(path, nameof(RefineWidth), RefineWidth);
+        CheckpointFields.Side(path, nameof(RefineHeight), RefineHeight);
         CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
         CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
         // Every step adds its total loss to its stage's list.

@@ -82,6 +82,13 @@ internal sealed class Checkpoint
     private void CheckFields(string path)
     {
         CheckpointFields.Present(path, nameof(Preset), (string?)Preset);
+        CheckpointFields.Side(path, nameof(Width), Width);
+        CheckpointFields.Side(path, nameof(Height), Height);
+        CheckpointFields.Whole(path, nameof(Frames), Frames, 1, TrainOptions.MaxSequenceLength);
+        // 0 in a run without the high-resolution pass.
+        CheckpointFields.Side(path, nameof(HighWidth), HighWidth, zeroTaken: true);
+        CheckpointFields.Side(path, nameof(HighHeight), HighHeight, zeroTaken: true);
+        CheckpointFields.Whole(path, nameof(HighFrames), HighFrames, 0, TrainOptions.MaxSequenceLength);
         CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
         CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
         CheckpointFields.Whole(path, nameof(BestStep), BestStep, -1, Step);
