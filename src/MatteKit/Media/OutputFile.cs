@@ -59,7 +59,7 @@ internal sealed class OutputFile : IDisposable
         var full = Path.GetFullPath(path);
         // Asked before the kind, which follows the link: a link to a regular file is still not one to replace.
         if (new FileInfo(full).LinkTarget is { } target)
-            return $"is a symbolic link (to {target}); an output replaces only a regular file, so remove the link or write elsewhere";
+            return $"is a symbolic link (to {PrintableText.Excerpt(target, 200)}); an output replaces only a regular file, so remove the link or write elsewhere";
         return FileIdentity.Of(full)?.Kind switch
         {
             null or FileKind.Regular => null,
