@@ -557,6 +557,12 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
         new object[] { "bgmv2", "Validation", "null", "is missing" },
         new object[] { "bgmv2", "Validation", "[null]", "is missing" },
+        // A size no run trains at is damage, not another run's --size.
+        new object[] { "rvm", "Width", "1000000000", "expected 128 to 4096" },
+        new object[] { "rvm", "HighHeight", "1000000000", "expected 128 to 4096, or 0 without that pass" },
+        new object[] { "rvm", "Frames", "0", "expected 1 to 100" },
+        new object[] { "bgmv2", "Height", "1000000000", "expected 128 to 4096" },
+        new object[] { "bgmv2", "RefineWidth", "-4", "expected 128 to 4096" },
     };
 
     [Theory]

@@ -30,6 +30,17 @@ internal static class JobOptionsJson
         ["foreground"] = "--foreground", ["bit_depth"] = "--bit-depth", ["alpha_mode"] = "--alpha-mode", ["precision"] = "--precision",
     };
 
+    /// <summary>
+    /// The names whose value is a number, taken only as a JSON number: <c>"16"</c> for <c>bit_depth</c> is a client's
+    /// mistake the JSON itself shows, so it is told rather than guessed at. <c>downsample_ratio</c> is a number or
+    /// <c>"auto"</c>, <c>no_audio</c> true or false, the rest strings (words in any case, as on the command line).
+    /// </summary>
+    private static readonly HashSet<string> Numbers = new(StringComparer.Ordinal)
+    {
+        "threads", "mask_smoothing", "crf", "output_video_mbps", "seq_chunk", "start", "duration", "segmentation_threshold",
+        "priming", "alpha_choke", "alpha_feather", "bit_depth", "subject_frame", "subject_time",
+    };
+
     /// <summary>The outputs a job may ask for, each with its flag.</summary>
     private static readonly Dictionary<string, string> Roles = new(StringComparer.Ordinal)
     {
@@ -117,11 +128,16 @@ internal static class JobOptionsJson
                 _ => throw new UsageException($"{property.Name} must be true or false"),
             };
         }
-        string text = value.ValueKind switch
+        string name = property.Name;
+        string text = (value.ValueKind, name) switch
         {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number => value.GetRawText(),
-            _ => throw new UsageException($"{property.Name} must be a string or a number"),
+            (JsonValueKind.Number, "downsample_ratio") => value.GetRawText(),
+            (JsonValueKind.String, "downsample_ratio") when "auto".Equals(value.GetString(), StringComparison.OrdinalIgnoreCase) => value.GetString()!,
+            (_, "downsample_ratio") => throw new UsageException($"{name} must be a number or \"auto\", got {Shown(value)}"),
+            (JsonValueKind.Number, _) when Numbers.Contains(name) => value.GetRawText(),
+            (_, _) when Numbers.Contains(name) => throw new UsageException($"{name} must be a JSON number, got {Shown(value)}"),
+            (JsonValueKind.String, _) => value.GetString()!,
+            _ => throw new UsageException($"{name} must be a string, got {Shown(value)}"),
         };
         if (text.Any(char.IsControl)) throw new UsageException($"{property.Name}: control characters are not taken");
         if (flag == "--background")
@@ -139,6 +155,10 @@ internal static class JobOptionsJson
         }
         return $"{flag}={text.ToString(CultureInfo.InvariantCulture)}";
     }
+
+    /// <summary>A value as its JSON says it, a string's kind named ("the string \"16\""), cut short.</summary>
+    private static string Shown(JsonElement value)
+        => (value.ValueKind == JsonValueKind.String ? "the string " : "") + Media.PrintableText.Excerpt(value.GetRawText(), 40);
 
     // convert's options are shared objects (the convert command holds them too): one command built once, parsed by
     // one request at a time.

@@ -12,6 +12,7 @@ using MatteKit.Conversion;
 using MatteKit.Inference;
 using MatteKit.Jobs;
 using MatteKit.Media;
+using MatteKit.Rvm;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -321,13 +322,19 @@ internal sealed class JobServer : IDisposable
         {
             return Refuse(400, job.Relative(ParameterFlags.Say(e)));
         }
+        catch (MediaFormatException e)
+        {
+            // The size probe's answer: a file ffprobe takes but holds no video stream or frame size.
+            return Refuse(400, job.Relative(e.Message));
+        }
         return null;
     }
 
     /// <summary>
     /// What only the input can tell, told at upload rather than by a job that fails later: a single-image output (png) needs
     /// an image input, each output must hold what is asked of it (convert's own rules: 16 bits only in ProRes or PNG,
-    /// transparency not in mp4), and a subject's point must lie in its frame.
+    /// transparency not in mp4), a downsample ratio must leave the network a pixel of the frame (convert's line), and a
+    /// subject's point must lie in its frame. The frame's size is probed once, only when a ratio or a point needs it.
     /// </summary>
     /// <exception cref="UsageException">One line, naming the option or the output.</exception>
     private static void CheckAgainstInput(ConvertOptions options, string input, CancellationToken cancel)
@@ -345,9 +352,16 @@ internal sealed class JobServer : IDisposable
             // Convert's own line, naming the output as the job's folder names it (composition.mp4).
             throw new UsageException(e.Message);
         }
-        if (options.Subject is not { } subject) return;
+        double? ratio = options.Matting.DownsampleRatio is { } r && r < 1 ? r : null;
+        if (options.Subject is null && ratio is null) return;
         var size = Media.Ffmpeg.MediaProbe.Probe(input, UploadProbeTimeout, cancel).DisplaySize;
-        if (!subject.Fits(size.Width, size.Height))
+        if (ratio is { } shrink)
+        {
+            // The frames the network sees: the input's, or --input-resize's.
+            var (width, height) = options.InputResize ?? size;
+            RvmGeometry.RequireNetworkPixels(width, height, shrink);
+        }
+        if (options.Subject is { } subject && !subject.Fits(size.Width, size.Height))
             throw new UsageException($"subject {subject}: outside the input's frame ({size.Width}x{size.Height})");
     }
 

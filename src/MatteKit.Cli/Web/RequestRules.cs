@@ -22,7 +22,9 @@ internal static class RequestRules
     /// <summary>
     /// Whether a Host header names the server bound to <paramref name="bound"/>: a loopback name for a loopback
     /// address, the address itself otherwise; on every interface (0.0.0.0, ::) a loopback name, this machine's name or
-    /// one of its interfaces' addresses (a name another site's DNS points here is refused: DNS rebinding).
+    /// one of its interfaces' addresses (a name another site's DNS points here is refused: DNS rebinding). The port is
+    /// not compared: a browser sends the one it connected to, another than the server's only through a forward (ssh -L,
+    /// a container's published port), which must work; a page of another port is another origin, the Origin check's.
     /// </summary>
     public static bool NamesServer(string? host, IPAddress bound)
     {

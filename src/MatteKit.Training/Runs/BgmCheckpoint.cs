@@ -42,9 +42,7 @@ internal sealed class BgmCheckpoint
         OutputFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            writer.Write(Magic);
-            writer.Write(header.Length);
-            writer.Write(header);
+            CheckpointHeader.Write(writer, Magic, header);
             network.save(writer);
             optimizer.Save(writer);
             writer.Write(generator.Length);
@@ -59,6 +57,10 @@ internal sealed class BgmCheckpoint
         CheckpointFields.Present(path, nameof(Backbone), (string?)Backbone);
         CheckpointFields.OneOf(path, nameof(Stages), Stages, "base", "refine", "both");
         CheckpointFields.OneOf(path, nameof(Stage), Stage, "base", "refine");
+        CheckpointFields.Side(path, nameof(Width), Width);
+        CheckpointFields.Side(path, nameof(Height), Height);
+        CheckpointFields.Side(path, nameof(RefineWidth), RefineWidth);
+        CheckpointFields.Side(path, nameof(RefineHeight), RefineHeight);
         CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
         CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
         // Every step adds its total loss to its stage's list.
@@ -78,22 +80,9 @@ internal sealed class BgmCheckpoint
     public static (BgmCheckpoint Header, BgmOptimizer Optimizer, Tensor GeneratorState) Read(string path, BgmMattingNetwork network,
         Func<BgmCheckpoint, BgmOptimizer> check)
     {
-        if (!File.Exists(path)) throw new MediaFormatException(path, "checkpoint not found");
-        InputFile.RequireRegular(path, "a checkpoint");
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        BgmCheckpoint header;
-        try
-        {
-            if (reader.ReadString() != Magic) throw new FormatException();
-            int length = reader.ReadInt32();
-            if (length <= 0 || length > 256 << 20) throw new FormatException();
-            header = JsonSerializer.Deserialize<BgmCheckpoint>(reader.ReadBytes(length)) ?? throw new FormatException(); // the JSON null
-        }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException or ArgumentException)
-        {
-            throw new MediaFormatException(path, "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)");
-        }
+        var (header, reader) = CheckpointHeader.Open<BgmCheckpoint>(path, Magic, null,
+            "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)");
+        using var _ = reader;
         header.CheckFields(path);
         var optimizer = check(header);
         try

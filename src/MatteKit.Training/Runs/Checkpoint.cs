@@ -39,9 +39,7 @@ internal sealed class Checkpoint
         OutputFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            writer.Write(Magic);
-            writer.Write(header.Length);
-            writer.Write(header);
+            CheckpointHeader.Write(writer, Magic, header);
             network.save(writer);
             optimizer.Save(writer);
         });
@@ -55,22 +53,8 @@ internal sealed class Checkpoint
     /// <exception cref="MediaFormatException">The file cannot be resumed from.</exception>
     public static Checkpoint Read(string path, Func<Checkpoint, (MattingNetwork, NetworkOptimizer)> create)
     {
-        if (!File.Exists(path)) throw new MediaFormatException(path, "checkpoint not found");
-        InputFile.RequireRegular(path, "a checkpoint");
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        Checkpoint header;
-        try
-        {
-            if (reader.ReadString() != Magic) throw new FormatException();
-            int length = reader.ReadInt32();
-            if (length <= 0 || length > 256 << 20) throw new FormatException();
-            header = JsonSerializer.Deserialize<Checkpoint>(reader.ReadBytes(length), Json) ?? throw new FormatException(); // the JSON null
-        }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException or ArgumentException)
-        {
-            throw new MediaFormatException(path, "not a MatteKit training checkpoint (written by mattekit train next to its --out)");
-        }
+        var (header, reader) = CheckpointHeader.Open<Checkpoint>(path, Magic, Json, "not a MatteKit training checkpoint (written by mattekit train next to its --out)");
+        using var _ = reader;
         header.CheckFields(path);
         var (network, optimizer) = create(header);
         try
@@ -98,6 +82,13 @@ internal sealed class Checkpoint
     private void CheckFields(string path)
     {
         CheckpointFields.Present(path, nameof(Preset), (string?)Preset);
+        CheckpointFields.Side(path, nameof(Width), Width);
+        CheckpointFields.Side(path, nameof(Height), Height);
+        CheckpointFields.Whole(path, nameof(Frames), Frames, 1, TrainOptions.MaxSequenceLength);
+        // 0 in a run without the high-resolution pass.
+        CheckpointFields.Side(path, nameof(HighWidth), HighWidth, zeroTaken: true);
+        CheckpointFields.Side(path, nameof(HighHeight), HighHeight, zeroTaken: true);
+        CheckpointFields.Whole(path, nameof(HighFrames), HighFrames, 0, TrainOptions.MaxSequenceLength);
         CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
         CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
         CheckpointFields.Whole(path, nameof(BestStep), BestStep, -1, Step);

@@ -23,6 +23,19 @@ internal static class CheckpointFields
             throw Bad(path, field, value.ToString(CultureInfo.InvariantCulture), $"expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
     }
 
+    /// <summary>
+    /// A frame side as --size and --hr-size take it (<see cref="TrainOptions.MinSide"/> to <see cref="TrainOptions.MaxSide"/>),
+    /// or 0 where <paramref name="zeroTaken"/> (a pass the run has not): an edited 10^9 is damage, not another run's size.
+    /// </summary>
+    /// <exception cref="MediaFormatException"><paramref name="value"/> is out of that range.</exception>
+    public static void Side(string path, string field, int value, bool zeroTaken = false)
+    {
+        if (zeroTaken && value == 0) return;
+        if (value < TrainOptions.MinSide || value > TrainOptions.MaxSide)
+            throw Bad(path, field, value.ToString(CultureInfo.InvariantCulture),
+                $"expected {TrainOptions.MinSide} to {TrainOptions.MaxSide}{(zeroTaken ? ", or 0 without that pass" : "")}");
+    }
+
     /// <exception cref="MediaFormatException"><paramref name="value"/> is NaN, infinite or negative.</exception>
     public static void Seconds(string path, string field, double value)
     {

@@ -14,7 +14,7 @@ internal static class OutputPreflight
     /// JSON of one step's losses in the checkpoint's history: about 200 bytes measured for finetune's six terms; the
     /// high-resolution pass and segmentation add seven more, so 700 is above any preset.
     /// </summary>
-    private const long HistoryBytesPerStep = 700;
+    internal const long HistoryBytesPerStep = 700;
 
     /// <summary>The report's pictures (a validation frame of at most 512 px, four times) and page, above its curves.</summary>
     private const long ReportBaseBytes = 4 << 20;

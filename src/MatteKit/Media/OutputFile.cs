@@ -12,7 +12,7 @@ internal sealed class OutputFile : IDisposable
     public OutputFile(string finalPath)
     {
         FinalPath = Path.GetFullPath(finalPath);
-        if (Directory.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a folder, not a file");
+        RequireReplaceable(finalPath);
         var parent = ParentFolder.Of(FinalPath);
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"output folder {parent} does not exist");
         // The extension stays last so that tools choosing a format by extension still see it.
@@ -40,6 +40,36 @@ internal sealed class OutputFile : IDisposable
     }
 
     public string FinalPath { get; }
+
+    /// <summary>
+    /// Throws unless nothing is at <paramref name="path"/> or a regular file is: the commit renames over it, which
+    /// would silently put a plain file where a FIFO, a device, a socket or a symbolic link was (and a folder cannot be
+    /// renamed over at all). Commands call it before any work, so that such a path costs nothing; every output file
+    /// passes it again here when opened.
+    /// </summary>
+    /// <exception cref="MediaFormatException">What is there instead, as one line naming the path.</exception>
+    public static void RequireReplaceable(string path)
+    {
+        if (NotReplaceable(path) is { } problem) throw new MediaFormatException(path, problem);
+    }
+
+    /// <summary>Null when nothing or a regular file is at <paramref name="path"/>; else what is there, as one phrase.</summary>
+    public static string? NotReplaceable(string path)
+    {
+        var full = Path.GetFullPath(path);
+        // Asked before the kind, which follows the link: a link to a regular file is still not one to replace.
+        if (new FileInfo(full).LinkTarget is { } target)
+            return $"is a symbolic link (to {PrintableText.Excerpt(target, 200)}); an output replaces only a regular file, so remove the link or write elsewhere";
+        return FileIdentity.Of(full)?.Kind switch
+        {
+            null or FileKind.Regular => null,
+            FileKind.Directory => "exists and is a folder, not a file",
+            FileKind.Fifo => "is a FIFO (named pipe); an output replaces only a regular file",
+            FileKind.Device => "is a device; an output replaces only a regular file",
+            FileKind.Socket => "is a socket; an output replaces only a regular file",
+            _ => "is not a regular file; an output replaces only a regular file",
+        };
+    }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> through a temporary file.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)

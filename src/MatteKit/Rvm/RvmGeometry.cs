@@ -19,10 +19,8 @@ internal sealed class RvmGeometry
         FrameHeight = frameHeight;
         DownsampleRatio = downsampleRatio;
         Refine = downsampleRatio != 1;
+        RequireNetworkPixels(frameWidth, frameHeight, downsampleRatio);
         (NetworkWidth, NetworkHeight) = NetworkSize(frameWidth, frameHeight, downsampleRatio);
-        if (NetworkWidth < 1 || NetworkHeight < 1)
-            throw new ArgumentException(
-                $"downsample ratio {downsampleRatio} shrinks a {frameWidth}x{frameHeight} frame to nothing ({NetworkWidth}x{NetworkHeight}); use a larger ratio");
 
         StateShapes = new int[4][];
         int h = NetworkHeight, w = NetworkWidth;
@@ -38,6 +36,19 @@ internal sealed class RvmGeometry
     public static (int Width, int Height) NetworkSize(int frameWidth, int frameHeight, double downsampleRatio)
         => downsampleRatio == 1 ? (frameWidth, frameHeight)
             : ((int)Math.Floor(frameWidth * downsampleRatio), (int)Math.Floor(frameHeight * downsampleRatio));
+
+    /// <summary>
+    /// The one check that a ratio leaves the network at least a pixel each way of a frame: convert meets it at the first
+    /// frame, serve at upload from the probed size, both with this line.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network would be empty.</exception>
+    public static void RequireNetworkPixels(int frameWidth, int frameHeight, double downsampleRatio)
+    {
+        var (networkWidth, networkHeight) = NetworkSize(frameWidth, frameHeight, downsampleRatio);
+        if (networkWidth < 1 || networkHeight < 1)
+            throw new ArgumentException(
+                $"downsample ratio {downsampleRatio} shrinks a {frameWidth}x{frameHeight} frame to nothing ({networkWidth}x{networkHeight}); use a larger ratio");
+    }
 
     public bool Matches(int frameWidth, int frameHeight, double downsampleRatio)
         => FrameWidth == frameWidth && FrameHeight == frameHeight && DownsampleRatio == downsampleRatio;

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+using MatteKit.Media;
+using MatteKit.Tests.TestSupport;
+using MatteKit.Training.Runs;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Training;
+
+/// <summary>
+/// A checkpoint's header was read whole (up to 256 MB) and deserialized before its fields were checked: an edited
+/// header of 127 MB took 870 MB and 3 s to be refused. Now its shape (step, list entries, length) is read through a
+/// small buffer first, and only a header of a run's shape is deserialized.
+/// </summary>
+public sealed class CheckpointHeaderTests
+{
+    private const int Megabytes = 1 << 20;
+    private readonly ITestOutputHelper _log;
+
+    public CheckpointHeaderTests(ITestOutputHelper log) => _log = log;
+
+    public static IEnumerable<object[]> Oversized() => new[]
+    {
+        new object[] { "rvm", "entries", "lists 120000 entries at step 1, more than a run writes by then (edited or damaged)" },
+        new object[] { "rvm", "padding", "more than its 0 list entries take" },
+        new object[] { "bgmv2", "entries", "lists 120000 entries at step 1, more than a run writes by then (edited or damaged)" },
+        new object[] { "bgmv2", "padding", "more than its 0 list entries take" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Oversized))]
+    public void AnOversizedHeaderIsRefusedWithoutBeingHeldOrDeserialized(string model, string how, string expected)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("edited.ckpt");
+        var body = new StringBuilder();
+        if (how == "entries")
+        {
+            // 120,000 entries of a run's size (about 13 MB for RVM's records) for a run at step 1.
+            string entry = model == "rvm" ? "{\"Step\":1,\"Seconds\":0.5,\"Losses\":{\"total\":0.25,\"alpha_l1\":0.125,\"alpha_laplacian\":0.0625,\"foreground_l1\":0.03125}}" : "0.25";
+            body.Append(model == "rvm" ? "\"History\":[" : "\"BaseLosses\":[");
+            body.AppendJoin(',', Enumerable.Repeat(entry, 120_000)).Append("],");
+        }
+        else
+        {
+            body.Append(' ', 100 * Megabytes);
+        }
+        WriteHeader(path, model, body.ToString());
+        _log.WriteLine($"{model}, {how}: a header of {new FileInfo(path).Length / (double)Megabytes:F0} MB");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+        var e = Assert.Throws<MediaFormatException>(() => Read(model, path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        _log.WriteLine($"refused in {watch.Elapsed.TotalSeconds:F2} s, {allocated / (double)Megabytes:F2} MB allocated: {e.Message}");
+        Assert.StartsWith($"{path}: checkpoint header ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.True(allocated < 2 * Megabytes, $"{allocated} bytes allocated to refuse it");
+    }
+
+    [Fact]
+    public void AHeaderOfARunsShapeIsReadAndItsFieldsChecked()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("long.ckpt");
+        // A history of 20,000 steps (about 2 MB) with a validation every 100: read whole and handed on for the tensors.
+        string Record(int step) => $"{{\"Step\":{step},\"Seconds\":{step * 0.5},\"Losses\":{{\"total\":0.25,\"alpha_l1\":0.125}}}}";
+        string Validation(int step) => $"{{\"Step\":{step},\"Mad\":1.5,\"Mse\":0.5,\"Grad\":0.25,\"DtSsd\":0.125}}";
+        WriteHeader(path, "rvm", "\"History\":[" + string.Join(',', Enumerable.Range(1, 20_000).Select(Record)) + "]," +
+                                 "\"Validation\":[" + string.Join(',', Enumerable.Range(0, 201).Select(i => Validation(i * 100))) + "],", step: 20_000);
+        var reached = Assert.Throws<InvalidOperationException>(() => Checkpoint.Read(path, header =>
+            throw new InvalidOperationException($"reached at step {header.Step} with {header.History.Count} records and {header.Validation.Count} validations")));
+        Assert.Equal("reached at step 20000 with 20000 records and 201 validations", reached.Message);
+
+        // Edited to claim fewer steps than it records: the field check names the list, as before.
+        WriteHeader(path, "rvm", "\"History\":[" + string.Join(',', Enumerable.Range(1, 5).Select(Record)) + "],", step: 4);
+        var refused = Assert.Throws<MediaFormatException>(() => Checkpoint.Read(path, _ => throw new InvalidOperationException("not reached")));
+        Assert.Contains("checkpoint field History (its length) is 5: expected 0 to 4", refused.Message);
+    }
+
+    private static void Read(string model, string path)
+    {
+        if (model == "rvm") Checkpoint.Read(path, _ => throw new InvalidOperationException("not reached"));
+        else BgmCheckpoint.Read(path, null!, _ => throw new InvalidOperationException("not reached"));
+    }
+
+    /// <summary>A checkpoint of <paramref name="model"/> holding only a header: its fixed fields, then <paramref name="lists"/> as given.</summary>
+    private static void WriteHeader(string path, string model, string lists, long step = 1)
+    {
+        string fields = model == "rvm"
+            ? $"\"Preset\":\"finetune\",\"Width\":128,\"Height\":128,\"Frames\":2,\"Step\":{step},\"Seconds\":1,\"RandomState\":7"
+            : $"\"Backbone\":\"MobileNetV2\",\"Stages\":\"base\",\"Stage\":\"base\",\"Width\":128,\"Height\":128,\"RefineWidth\":256,\"RefineHeight\":256,\"Step\":{step},\"Seconds\":1,\"RandomState\":7";
+        var header = Encoding.UTF8.GetBytes("{" + lists + fields + "}");
+        using var writer = new BinaryWriter(File.Create(path), Encoding.UTF8);
+        writer.Write(model == "rvm" ? "MATTEKIT-CHECKPOINT-1" : "MATTEKIT-BGM-CHECKPOINT-1");
+        writer.Write(header.Length);
+        writer.Write(header);
+    }
+}
