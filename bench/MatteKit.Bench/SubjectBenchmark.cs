@@ -66,6 +66,7 @@ internal static class SubjectBenchmark
             if (pass.Count == 0) throw new ArgumentException($"subject: {input} gave too few frames to time (the first 3 are not timed)");
             double r = Statistics.Median(rvm), p50 = Statistics.Median(pass);
             Console.WriteLine($"| {w}x{h} | {r:0.0} | {p50:0.0} | {Statistics.Median(follow):0.0} | {p50 / r:0.00} | {near / pass.Count:0.0} |");
+            Console.WriteLine($"  means: RVM {rvm.Average():0.0}, pass {pass.Average():0.0}, ratio {pass.Average() / rvm.Average():0.00}");
             if (profile) lastFrames.Add((w, h, slot.Rgb.AsSpan(0, slot.Pixels * 3).ToArray()));
         }
         foreach (var (w, h, rgb) in lastFrames)
