@@ -4,7 +4,8 @@ namespace MatteKit.Live;
 /// The live default ratio, chosen for the CPU at hand rather than fixed: the network's longer side in pixels,
 /// timed once when the session is built (<see cref="Calibrate"/>) and lowered while running when frames keep taking
 /// longer than they arrive (<see cref="StepDown"/>). Only ever lowered during a session: raising it would risk a
-/// stall to find out, and each change restarts the recurrent state.
+/// stall to find out, and each change restarts the recurrent state. A side remembered from an earlier run is searched
+/// past at the start when it leaves much room (<see cref="HasRoomBeyond"/>).
 /// </summary>
 internal sealed class AutoNetworkSide
 {
@@ -62,4 +63,15 @@ internal sealed class AutoNetworkSide
         => frameMs > intervalMs && Side > Smallest ? Math.Max(Smallest, (int)(Side * 0.8) / Step * Step) : null;
 
     public void Accept(int side) => Side = Math.Clamp(side, Smallest, Largest);
+
+    /// <summary>
+    /// The share of <see cref="NetworkShare"/> of the interval under which a side remembered from an earlier run is
+    /// searched past: the next candidate up has at most about 1.6 times its pixels (and its time grows slower than
+    /// they do), so a side timed at under half the budget leaves room for at least one larger.
+    /// </summary>
+    public const double RoomToSearchAgain = 0.5;
+
+    /// <summary>Whether a side (remembered, not searched now) that took <paramref name="timeMs"/> a frame leaves room for a larger one.</summary>
+    public static bool HasRoomBeyond(int side, double timeMs, double intervalMs)
+        => side < Largest && timeMs <= RoomToSearchAgain * NetworkShare * intervalMs;
 }

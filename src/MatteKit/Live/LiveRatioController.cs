@@ -217,7 +217,8 @@ internal sealed class LiveRatioController : IDisposable
     private void Calibrate(int width, int height)
     {
         string? key = _memory is null ? null : NetworkSideMemory.Key(_matter.WeightsSource, _pipeline, width, height, _targetFps);
-        if (key is not null && !_retime && _memory!.Recall(key) is { } known && (!known.Halved || _mayHalve() && Math.Min(width, height) >= MinHalvedSide))
+        if (key is not null && !_retime && _memory!.Recall(key) is { } known && (!known.Halved || _mayHalve() && Math.Min(width, height) >= MinHalvedSide)
+            && !RoomBeyond(known, width, height))
         {
             // One session built instead of up to four: what a stream's first frames were dropped for.
             _auto.Accept(known.Side);
@@ -248,20 +249,39 @@ internal sealed class LiveRatioController : IDisposable
     private bool CalibrateAt(int width, int height, long start)
     {
         var blank = FrameSlot.Blank(width, height);
-        var times = new double[3];
-        return _auto.Calibrate(side =>
+        return _auto.Calibrate(side => TimeAt(side, blank, timings: 3), 1000.0 / _targetFps,
+            () => LiveCounters.Seconds(start, Stopwatch.GetTimestamp()) > CalibrationSeconds);
+    }
+
+    /// <summary>
+    /// Whether a remembered side leaves this machine so much room now that it is searched for again: one remembered
+    /// from a run on a busier machine (a build beside it) would otherwise stay, and the side is only ever lowered
+    /// while running. Costs one frame of the remembered side's session, which is the one kept when there is no room.
+    /// A side halved the frame: whether the smallest side fits at the frame's own size now.
+    /// </summary>
+    private bool RoomBeyond((int Side, bool Halved) known, int width, int height)
+    {
+        var blank = FrameSlot.Blank(width, height);
+        double intervalMs = 1000.0 / _targetFps;
+        return known.Halved
+            ? TimeAt(AutoNetworkSide.Smallest, blank, timings: 1) <= AutoNetworkSide.NetworkShare * intervalMs
+            : AutoNetworkSide.HasRoomBeyond(known.Side, TimeAt(known.Side, blank, timings: 1), intervalMs);
+    }
+
+    /// <summary>One frame's network time at a side: its session built and run once, then the median of <paramref name="timings"/> runs.</summary>
+    private double TimeAt(int side, FrameSlot blank, int timings)
+    {
+        _matter.Ratio = AutoNetworkSide.Ratio(side, blank.Width, blank.Height);
+        MatteOne(_matter, blank);
+        var times = new double[timings];
+        for (int i = 0; i < times.Length; i++)
         {
-            _matter.Ratio = AutoNetworkSide.Ratio(side, width, height);
+            long t = Stopwatch.GetTimestamp();
             MatteOne(_matter, blank);
-            for (int i = 0; i < times.Length; i++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                MatteOne(_matter, blank);
-                times[i] = LiveCounters.Seconds(t, Stopwatch.GetTimestamp()) * 1000;
-            }
-            Array.Sort(times);
-            return times[1];
-        }, 1000.0 / _targetFps, () => LiveCounters.Seconds(start, Stopwatch.GetTimestamp()) > CalibrationSeconds);
+            times[i] = LiveCounters.Seconds(t, Stopwatch.GetTimestamp()) * 1000;
+        }
+        Array.Sort(times);
+        return times[times.Length / 2];
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace MatteKit.Tests.Live;
 /// The live default's network side remembered between runs: recalled by its whole key only, newest first and at most
 /// 64 entries, a damaged, oversized or foreign file read as empty and rewritten, an unwritable place refused quietly;
 /// and a second session with the same settings takes the side the first one's search found (a third, told to retime,
-/// searches again).
+/// searches again, and so does one whose remembered side leaves much room now).
 /// </summary>
 public sealed class NetworkSideMemoryTests
 {
@@ -116,5 +116,16 @@ public sealed class NetworkSideMemoryTests
         Assert.True(second.NetworkSideRemembered);
         Assert.Equal(first.NetworkWidth, second.NetworkWidth);
         Assert.False((await Session(options with { RetimeNetworkSide = true })).NetworkSideRemembered);
+
+        // A side remembered from a run on a busier machine (edited in here): at one frame a second it leaves so much
+        // room that it is searched past, and the side found is remembered in its place.
+        string json = File.ReadAllText(dir.File("sides.json"));
+        Assert.Contains($"\"side\": {AutoNetworkSide.Largest}", json);
+        File.WriteAllText(dir.File("sides.json"), json.Replace($"\"side\": {AutoNetworkSide.Largest}", $"\"side\": {AutoNetworkSide.Smallest}"));
+        var busier = await Session(options);
+        Assert.False(busier.NetworkSideRemembered);
+        Assert.Equal(first.NetworkWidth, busier.NetworkWidth);
+        Assert.Contains($"\"side\": {AutoNetworkSide.Largest}", File.ReadAllText(dir.File("sides.json")));
+        Assert.True((await Session(options)).NetworkSideRemembered);
     }
 }
