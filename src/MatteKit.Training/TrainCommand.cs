@@ -152,7 +152,7 @@ internal static class TrainCommand
                 return 0;
             case TrainingEnd.Stopped:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output} ({written}); {checkpoint}");
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; {trainer.OutputWeights} are in {options.Output} ({written}); {checkpoint}");
                 return TrainingInterruption.ExitCode;
             default:
                 log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}, " +
