@@ -64,7 +64,7 @@ public sealed class BgmTrainCommandTests
 
     /// <summary>
     /// --stage refine from a base stage's output: the whole network (the refiner fresh) trains with the refine rates
-    /// at twice --size, and --out holds the official MattingRefine keys, which plate mode runs.
+    /// at 4 times --size by default, and --out holds the official MattingRefine keys, which plate mode runs.
     /// </summary>
     [SkippableFact]
     public void RefineStageWritesAWholeNetworkThatPlateModeRuns()
@@ -87,11 +87,11 @@ public sealed class BgmTrainCommandTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("refine stage: 2 steps in", r.StdOut);
         // Each batch randomly cropped as train_refine.py does: each side from half the size to just under it, multiples of 4.
-        var crops = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"batch 2 of 256x256 randomly cropped \(widths (\d+)-(\d+), heights (\d+)-(\d+), mean area \d+ pixels\) \(the base network at a quarter of each crop");
+        var crops = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"batch 2 of 512x512 randomly cropped \(widths (\d+)-(\d+), heights (\d+)-(\d+), mean area \d+ pixels\) \(the base network at a quarter of each crop");
         Assert.True(crops.Success, r.StdOut);
         Assert.All(crops.Groups.Values.Skip(1).Select(g => int.Parse(g.Value)), side =>
         {
-            Assert.InRange(side, 128, 252);
+            Assert.InRange(side, 256, 508);
             Assert.Equal(0, side % 4);
         });
         Assert.Contains("(--weights has none): refiner.conv1, refiner.bn1", r.StdOut);
@@ -122,7 +122,7 @@ public sealed class BgmTrainCommandTests
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png");
         var output = temp.File("stopped.pth");
         using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer, new[] { "--model", "bgmv2", "--out", output,
-            "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", "100000", "--size", "128x128", "--threads", "2" });
+            "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", "100000", "--size", "128x128", "--hr-size", "256x256", "--threads", "2" });
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
         using var started = new ManualResetEventSlim();
@@ -159,7 +159,7 @@ public sealed class BgmTrainCommandTests
         var checkpoint = Path.ChangeExtension(output, ".ckpt");
         Assert.Contains($"checkpoint {checkpoint} (continue with --resume", err);
         var resumed = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
-            "--steps", (2 * done + 2).ToString(), "--size", "128x128", "--threads", "2", "--resume", checkpoint, "--quiet");
+            "--steps", (2 * done + 2).ToString(), "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--resume", checkpoint, "--quiet");
         _log.WriteLine(resumed.StdOut + resumed.StdErr);
         Assert.True(resumed.ExitCode == 0, resumed.StdErr);
         Assert.Contains($"resumed from {checkpoint} at step {done} (base stage)", resumed.StdOut);
@@ -168,7 +168,7 @@ public sealed class BgmTrainCommandTests
 
         // A checkpoint of another stage or size is refused by name, not resumed into a different run.
         var other = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
-            "--steps", "100", "--size", "128x128", "--resume", checkpoint, "--quiet");
+            "--steps", "100", "--size", "128x128", "--hr-size", "256x256", "--resume", checkpoint, "--quiet");
         Assert.True(other.ExitCode == 1, other.StdErr);
         Assert.Contains("resume with the same --stage, --backbone, --size and --hr-size", other.StdErr);
     }
@@ -254,7 +254,7 @@ public sealed class BgmTrainCommandTests
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
         string straight = temp.File("straight.pth"), resumed = temp.File("resumed.pth");
         string[] Args(string output, int steps) => new[] { "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts,
-            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" };
+            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--quiet" };
         var a = CliRunner.RunTrainer(Limit, Args(straight, 4));
         Assert.True(a.ExitCode == 0, a.StdErr);
         var b1 = CliRunner.RunTrainer(Limit, Args(resumed, 2));
@@ -304,7 +304,7 @@ public sealed class BgmTrainCommandTests
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
         string whole = temp.File("both.pth"), baseOnly = temp.File("base.pth");
         var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", whole, "--cutouts", cutouts, "--backgrounds", backgrounds,
-            "--steps", "4", "--size", "128x128", "--threads", "2", "--quiet");
+            "--steps", "4", "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.StdErr);
         r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--out", baseOnly, "--cutouts", cutouts, "--backgrounds", backgrounds,
             "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");

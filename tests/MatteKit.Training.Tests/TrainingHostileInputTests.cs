@@ -557,6 +557,8 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
         new object[] { "bgmv2", "Validation", "null", "is missing" },
         new object[] { "bgmv2", "Validation", "[null]", "is missing" },
+        new object[] { "bgmv2", "BestStep", "99", "expected -1 to 1" },
+        new object[] { "bgmv2", "BestMad", "\"NaN\"", "expected 0 or more" },
     };
 
     [Theory]
