@@ -77,6 +77,7 @@ internal sealed class BgmTrainer
     public void Prepare()
     {
         set_num_threads(_o.Threads);
+        NativeHeap.KeepFreedMemory();
         manual_seed((long)(_o.Seed & 0x7fffffff));
         var weights = _o.Weights is null ? null : WeightsFile.Load(_o.Weights);
         var backbone = weights is null ? _o.Backbone ?? BgmBackbone.MobileNetV2 : BgmNetworkWeights.BackboneOf(weights);
