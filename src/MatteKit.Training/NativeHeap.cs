@@ -7,7 +7,7 @@ namespace MatteKit.Training;
 /// (libtorch allocates each with malloc). By default glibc returns large freed blocks to the kernel (those above its
 /// mmap threshold, and the free top of the heap beyond a trim threshold it moves itself), so every step faults them in
 /// again, zero-filled by the kernel: BGMv2's base step at 256x144, batch 2, took about 25,000 page faults a step and
-/// a sixth of its time in the kernel (with this setting: about 3,000, under 4%). Here blocks up to 32 MB (the most glibc allows) come from the heap, and up to
+/// a sixth of its time in the kernel (with such a setting: about 4,000, 4%). Here blocks up to 32 MB (the most glibc allows) come from the heap, and up to
 /// <see cref="KeptBytes"/> of free heap stay with the process for the next step. The process's memory then stays
 /// near its peak instead of shrinking between steps. Linux with glibc only; elsewhere nothing changes.
 /// </summary>
