@@ -35,8 +35,10 @@ internal static class BgmTrainStepBenchmark
         var weights = Path.Combine(shared, "models", "bgmv2_mobilenetv2_synthetic.pth");
         var kornia = Path.Combine(shared, "reference", "tools", "bgmv2");
         set_num_threads(threads);
+        // glibc's heap as the trainer sets it (BgmTrainer.Prepare); the official process keeps glibc's defaults, as it runs.
+        bool heap = MatteKit.Training.NativeHeap.KeepFreedMemory();
         Console.WriteLine($"BGMv2 training step, batch {Batch}, batch norm in train mode, Adam at the official rates, {threads} threads, " +
-                          $"{steps} steps x {repeats} repeats after {warmup} warm-up steps; weights {Path.GetFileName(weights)}");
+                          $"{steps} steps x {repeats} repeats after {warmup} warm-up steps; weights {Path.GetFileName(weights)}; MatteKit's freed memory kept (glibc): {(heap ? "yes" : "no")}");
         var inputs = Directory.CreateTempSubdirectory("mattekit-bgm-step-");
         try
         {

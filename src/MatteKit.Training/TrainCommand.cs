@@ -22,14 +22,14 @@ internal static class TrainCommand
         var backgrounds = Many("--backgrounds", "folders of background images and videos; repeatable");
         var clips = Many("--clips", "video mattes (DIR/fgr/CLIP + DIR/pha/CLIP frame folders, VideoMatte240K's layout) or clips with ground truth (DIR/CLIP/com|fgr|pha); repeatable");
         var segmentation = Many("--segmentation", "segmentation samples (folders with image.* + mask.png) and mask sequences (images/ + masks/); repeatable");
-        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha, and bgr, the plates, for --model bgmv2), scored every --valid-every steps; RVM keeps the best weights in --out", "DIR");
+        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha, and bgr, the plates, for --model bgmv2), scored every --valid-every steps; the best weights go to --out (bgmv2: the best of the network --out holds)", "DIR");
         var preset = OptionValues.Parsed("--preset", "finetune (default: stage-4 rates after a warm-up, frozen batch norm, 256x256, T=4), stage1, stage2, stage3, stage4 (the paper's stages)",
             "NAME", TrainingPreset.Named, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
         var minutes = OptionValues.PositiveNumber("--minutes", "time budget in minutes");
         var steps = OptionValues.LongNumber("--steps", "step budget (total, a resumed run included)", 1);
         var size = OptionValues.Size("--size", "low-resolution training size (default: the preset's)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
-        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default twice --size)", TrainOptions.MinSide, TrainOptions.MaxSide);
+        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default 4 times --size, at most 4096 a side, as the official recipe: its base network then sees --size)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
         var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
@@ -152,7 +152,7 @@ internal static class TrainCommand
                 return 0;
             case TrainingEnd.Stopped:
                 foreach (var line in trainer.Summary) Console.Out.WriteLine(line);
-                log.WriteLine($"mattekit train: stopped at step {result.Step}; the weights so far are in {options.Output} ({written}); {checkpoint}");
+                log.WriteLine($"mattekit train: stopped at step {result.Step}; {trainer.OutputWeights} are in {options.Output} ({written}); {checkpoint}");
                 return TrainingInterruption.ExitCode;
             default:
                 log.WriteLine($"mattekit train: {Failure(result)}; training stopped at step {result.Step}, " +

@@ -64,7 +64,7 @@ public sealed class BgmTrainCommandTests
 
     /// <summary>
     /// --stage refine from a base stage's output: the whole network (the refiner fresh) trains with the refine rates
-    /// at twice --size, and --out holds the official MattingRefine keys, which plate mode runs.
+    /// at 4 times --size by default, and --out holds the official MattingRefine keys, which plate mode runs.
     /// </summary>
     [SkippableFact]
     public void RefineStageWritesAWholeNetworkThatPlateModeRuns()
@@ -87,11 +87,11 @@ public sealed class BgmTrainCommandTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("refine stage: 2 steps in", r.StdOut);
         // Each batch randomly cropped as train_refine.py does: each side from half the size to just under it, multiples of 4.
-        var crops = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"batch 2 of 256x256 randomly cropped \(widths (\d+)-(\d+), heights (\d+)-(\d+), mean area \d+ pixels\) \(the base network at a quarter of each crop");
+        var crops = System.Text.RegularExpressions.Regex.Match(r.StdOut, @"batch 2 of 512x512 randomly cropped \(widths (\d+)-(\d+), heights (\d+)-(\d+), mean area \d+ pixels\) \(the base network at a quarter of each crop");
         Assert.True(crops.Success, r.StdOut);
         Assert.All(crops.Groups.Values.Skip(1).Select(g => int.Parse(g.Value)), side =>
         {
-            Assert.InRange(side, 128, 252);
+            Assert.InRange(side, 256, 508);
             Assert.Equal(0, side % 4);
         });
         Assert.Contains("(--weights has none): refiner.conv1, refiner.bn1", r.StdOut);
@@ -122,7 +122,7 @@ public sealed class BgmTrainCommandTests
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png");
         var output = temp.File("stopped.pth");
         using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer, new[] { "--model", "bgmv2", "--out", output,
-            "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", "100000", "--size", "128x128", "--threads", "2" });
+            "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", "100000", "--size", "128x128", "--hr-size", "256x256", "--threads", "2" });
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
         using var started = new ManualResetEventSlim();
@@ -159,7 +159,7 @@ public sealed class BgmTrainCommandTests
         var checkpoint = Path.ChangeExtension(output, ".ckpt");
         Assert.Contains($"checkpoint {checkpoint} (continue with --resume", err);
         var resumed = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
-            "--steps", (2 * done + 2).ToString(), "--size", "128x128", "--threads", "2", "--resume", checkpoint, "--quiet");
+            "--steps", (2 * done + 2).ToString(), "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--resume", checkpoint, "--quiet");
         _log.WriteLine(resumed.StdOut + resumed.StdErr);
         Assert.True(resumed.ExitCode == 0, resumed.StdErr);
         Assert.Contains($"resumed from {checkpoint} at step {done} (base stage)", resumed.StdOut);
@@ -168,10 +168,82 @@ public sealed class BgmTrainCommandTests
 
         // A checkpoint of another stage or size is refused by name, not resumed into a different run.
         var other = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,
-            "--steps", "100", "--size", "128x128", "--resume", checkpoint, "--quiet");
+            "--steps", "100", "--size", "128x128", "--hr-size", "256x256", "--resume", checkpoint, "--quiet");
         Assert.True(other.ExitCode == 1, other.StdErr);
         Assert.Contains("resume with the same --stage, --backbone, --size and --hr-size", other.StdErr);
     }
+
+    /// <summary>
+    /// With --valid, --out holds the weights that scored best as the network --out holds, the checkpoint the last
+    /// ones and the best score, so that a resumed run keeps them. From the official weights a base step first scores
+    /// worse on this pair: --out keeps the official (step 0) weights through a run and its resumption, while the
+    /// checkpoint goes on from step 2. In a run of both stages only the whole network's scores count, however much
+    /// better the base network scored.
+    /// </summary>
+    [SkippableFact]
+    public void OutHoldsTheBestValidatedWeightsAndTheCheckpointTheLast()
+    {
+        var official = SharedData.Path("models", "bgmv2_mobilenetv2_synthetic.pth");
+        SharedData.SkipIfMissing(official);
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        var valid = TrainingSets.Compose(temp, "valid", TrainingSets.Cutouts(temp, "other", "p3m_p_09ba26b4"),
+            TrainingSets.Backgrounds(temp, "unseen", "opencv_leuven_street.jpg"), "128x128", 1);
+        string output = temp.File("best.pth"), last = temp.File("last.pth"), checkpoint = Path.ChangeExtension(output, ".ckpt");
+        // --stage base, or both stages (null).
+        string[] Args(string? stage, string o, int steps) => (stage is null ? Array.Empty<string>() : new[] { "--stage", stage }).Concat(new[] { "--model", "bgmv2",
+            "--weights", official, "--out", o, "--cutouts", cutouts, "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" })
+            .Concat(stage is null ? new[] { "--hr-size", "256x256" } : Array.Empty<string>()).ToArray();
+        string[] Validated(string[] args) => args.Concat(new[] { "--valid", valid, "--valid-every", "1" }).ToArray();
+
+        var a = CliRunner.RunTrainer(Limit, Validated(Args("base", output, 1)));
+        _log.WriteLine(a.StdOut + a.StdErr);
+        Assert.True(a.ExitCode == 0, a.StdErr);
+        var b = CliRunner.RunTrainer(Limit, Validated(Args("base", output, 2)).Concat(new[] { "--resume", checkpoint }).ToArray());
+        _log.WriteLine(b.StdOut + b.StdErr);
+        Assert.True(b.ExitCode == 0, b.StdErr);
+        var mads = ValidationMads(a.StdErr + b.StdErr);
+        Assert.Equal(new long[] { 0, 1, 2 }, mads.Select(m => m.Step));
+        Assert.True(mads[1].Mad > mads[0].Mad && mads[2].Mad > mads[0].Mad, "this check needs steps that score worse than the official weights: " + a.StdErr + b.StdErr);
+        Assert.Contains($"(best so far: written to {output})", a.StdErr);
+        Assert.DoesNotContain("best so far", b.StdErr);
+        Assert.Contains($"--out holds the weights of step 0, the best of the base network's validations (MAD {mads[0].Mad:F3})", b.StdOut);
+
+        // --out: the official weights, untouched by the two steps; the checkpoint: the weights after step 2, the best score.
+        var officialWeights = PyTorchCheckpoint.Read(official);
+        var written = PyTorchCheckpoint.Read(output);
+        Assert.All(written.Keys, k => Assert.True(officialWeights.Get(k).Data.AsSpan().SequenceEqual(written.Get(k).Data), k));
+        var r = CliRunner.RunTrainer(Limit, Args("base", last, 2));
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var straight = PyTorchCheckpoint.Read(last);
+        using (NewDisposeScope())
+        {
+            var network = new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null);
+            var (header, optimizer, _) = MatteKit.Training.Runs.BgmCheckpoint.Read(checkpoint, network,
+                _ => new MatteKit.Training.Optimization.BgmOptimizer(network, MatteKit.Training.Optimization.BgmOptimizer.OfficialBase, trainsRefiner: false));
+            optimizer.Dispose();
+            Assert.Equal((2L, 0L), (header.Step, header.BestStep));
+            Assert.Equal(mads[0].Mad, header.BestMad, 3);
+            var state = network.state_dict();
+            Assert.All(straight.Keys, k => Assert.True(straight.Get(k).Data.AsSpan().SequenceEqual(state[k].to_type(ScalarType.Float32).data<float>().ToArray()), k));
+            Assert.False(straight.Get("decoder.conv4.weight").Data.AsSpan().SequenceEqual(written.Get("decoder.conv4.weight").Data));
+        }
+
+        // Both stages: the base network's scores (steps 0 and 1) do not count for the whole network --out holds.
+        var both = temp.File("both.pth");
+        var c = CliRunner.RunTrainer(Limit, Validated(Args(null, both, 2)));
+        _log.WriteLine(c.StdOut + c.StdErr);
+        Assert.True(c.ExitCode == 0, c.StdErr);
+        Assert.Contains("validation at step 1 (base network)", c.StdErr);
+        Assert.Contains("validation at step 2 (whole network)", c.StdErr);
+        Assert.Contains("--out holds the weights of step 2, the best of the whole network's validations", c.StdOut);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(c.StdErr, "best so far"));
+    }
+
+    private static List<(long Step, double Mad)> ValidationMads(string log) =>
+        System.Text.RegularExpressions.Regex.Matches(log, @"validation at step (\d+) \([a-z ]+\): MAD ([\d.]+)")
+            .Select(m => (long.Parse(m.Groups[1].Value), double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
 
     /// <summary>4 refine steps straight and 2 + 2 resumed give the same tensors (ASPP's dropout, Adam and the data stream resumed).</summary>
     [SkippableFact]
@@ -182,7 +254,7 @@ public sealed class BgmTrainCommandTests
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
         string straight = temp.File("straight.pth"), resumed = temp.File("resumed.pth");
         string[] Args(string output, int steps) => new[] { "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts,
-            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" };
+            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--quiet" };
         var a = CliRunner.RunTrainer(Limit, Args(straight, 4));
         Assert.True(a.ExitCode == 0, a.StdErr);
         var b1 = CliRunner.RunTrainer(Limit, Args(resumed, 2));
@@ -232,7 +304,7 @@ public sealed class BgmTrainCommandTests
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
         string whole = temp.File("both.pth"), baseOnly = temp.File("base.pth");
         var r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", whole, "--cutouts", cutouts, "--backgrounds", backgrounds,
-            "--steps", "4", "--size", "128x128", "--threads", "2", "--quiet");
+            "--steps", "4", "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--quiet");
         Assert.True(r.ExitCode == 0, r.StdErr);
         r = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "base", "--out", baseOnly, "--cutouts", cutouts, "--backgrounds", backgrounds,
             "--steps", "2", "--size", "128x128", "--threads", "2", "--quiet");

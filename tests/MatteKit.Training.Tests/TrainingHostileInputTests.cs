@@ -563,6 +563,8 @@ public sealed class TrainingHostileInputTests
         new object[] { "rvm", "Frames", "0", "expected 1 to 100" },
         new object[] { "bgmv2", "Height", "1000000000", "expected 128 to 4096" },
         new object[] { "bgmv2", "RefineWidth", "-4", "expected 128 to 4096" },
+        new object[] { "bgmv2", "BestStep", "99", "expected -1 to 1" },
+        new object[] { "bgmv2", "BestMad", "\"NaN\"", "expected 0 or more" },
     };
 
     [Theory]

@@ -9,13 +9,16 @@ namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// A resumable BGMv2 training state in one file: a JSON header (the run's options that shape it, the stage under
-/// way, step, time spent, the data stream's random state, the loss histories), then the network's tensors, the
+/// way, step, time spent, the data stream's random state, the loss histories, the validations and the best one), then the network's tensors, the
 /// stage's Adam state and libtorch's generator state (ASPP's dropout draws from it), in TorchSharp's format.
 /// Written under a temporary name and renamed.
 /// </summary>
 internal sealed class BgmCheckpoint
 {
     private const string Magic = "MATTEKIT-BGM-CHECKPOINT-1";
+
+    // The best validation MAD starts as infinity, which JSON has no number for.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public required string Backbone { get; init; }
 
@@ -35,9 +38,16 @@ internal sealed class BgmCheckpoint
     public List<double> RefineLosses { get; init; } = new();
     public List<ValidationRecord> Validation { get; init; } = new();
 
+    /// <summary>
+    /// The best validation MAD of the network --out holds (the whole network when the run includes the refine stage,
+    /// else the base network) and its step, whose weights --out holds; infinity and -1 before any such validation.
+    /// </summary>
+    public double BestMad { get; init; } = double.PositiveInfinity;
+    public long BestStep { get; init; } = -1;
+
     public void Save(string path, BgmMattingNetwork network, BgmOptimizer optimizer, Tensor generatorState)
     {
-        var header = JsonSerializer.SerializeToUtf8Bytes(this);
+        var header = JsonSerializer.SerializeToUtf8Bytes(this, Json);
         var generator = generatorState.to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
         OutputFile.Write(path, stream =>
         {
@@ -63,6 +73,8 @@ internal sealed class BgmCheckpoint
         CheckpointFields.Side(path, nameof(RefineHeight), RefineHeight);
         CheckpointFields.Whole(path, nameof(Step), Step, 0, CheckpointFields.MaxStep);
         CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
+        CheckpointFields.Whole(path, nameof(BestStep), BestStep, -1, Step);
+        CheckpointFields.Score(path, nameof(BestMad), BestMad);
         // Every step adds its total loss to its stage's list.
         long losses = (long)CheckpointFields.Present(path, nameof(BaseLosses), (List<double>?)BaseLosses).Count
                       + CheckpointFields.Present(path, nameof(RefineLosses), (List<double>?)RefineLosses).Count;
@@ -80,7 +92,7 @@ internal sealed class BgmCheckpoint
     public static (BgmCheckpoint Header, BgmOptimizer Optimizer, Tensor GeneratorState) Read(string path, BgmMattingNetwork network,
         Func<BgmCheckpoint, BgmOptimizer> check)
     {
-        var (header, reader) = CheckpointHeader.Open<BgmCheckpoint>(path, Magic, null,
+        var (header, reader) = CheckpointHeader.Open<BgmCheckpoint>(path, Magic, Json,
             "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)");
         using var _ = reader;
         header.CheckFields(path);

@@ -15,10 +15,11 @@ namespace MatteKit.Training.Runs;
 /// (<c>MattingRefine</c>, backbone scale 0.25, the refiner sampling 80,000 pixels a frame) at the refine size with
 /// the refine loss and rates, a fresh Adam, starting from the base stage's weights. Both stages use train-mode batch
 /// norm and batches of <see cref="TrainOptions.BgmBatchSize"/> composites; without --stage the base stage takes the
-/// first half of the budget (steps or minutes), the refine stage the rest. Stops at the budget or on a signal and
-/// writes the weights so far to --out: a <c>MattingRefine</c> state dict when the refine stage is part of the run,
-/// else a <c>MattingBase</c> one (official keys and order), and a checkpoint beside it that --resume continues
-/// exactly (the stage under way, its Adam, the data stream and libtorch's generator).
+/// first half of the budget (steps or minutes), the refine stage the rest. Stops at the budget or on a signal.
+/// --out is a <c>MattingRefine</c> state dict when the refine stage is part of the run, else a <c>MattingBase</c> one
+/// (official keys and order): with validation, the weights that scored best as that network (written when scored),
+/// else, or before that network was scored, the last ones. Beside it a checkpoint of the last weights that --resume
+/// continues exactly (the stage under way, its Adam, the data stream, libtorch's generator and the best score).
 /// </summary>
 internal sealed class BgmTrainer
 {
@@ -45,6 +46,13 @@ internal sealed class BgmTrainer
     private readonly List<double> _baseLosses = new(), _refineLosses = new();
     private readonly List<ValidationRecord> _validation = new();
 
+    /// <summary>The best validation MAD of the network --out holds, and the step of the weights written there for it (-1: none yet).</summary>
+    private double _bestMad = double.PositiveInfinity;
+    private long _bestStep = -1;
+
+    /// <summary>The first validation clip's alpha of the starting weights, for the report.</summary>
+    private byte[]? _beforeAlpha;
+
     /// <summary>This run's steps with every loss term (keys prefixed by the stage), for the report.</summary>
     private readonly List<StepRecord> _history = new();
 
@@ -62,10 +70,14 @@ internal sealed class BgmTrainer
     /// <summary>Whether --out gets the whole network (the refine stage is part of the run).</summary>
     public bool WritesWholeNetwork => _o.TrainsBgmRefine;
 
+    /// <summary>What --out holds, for the lines that name it: the best validated weights, or the last ones.</summary>
+    public string OutputWeights => _bestStep >= 0 ? $"the best validated weights (step {_bestStep})" : "the weights so far";
+
     /// <summary>The starting weights (when given), the network and a --resume checkpoint: checked before the data loads.</summary>
     public void Prepare()
     {
         set_num_threads(_o.Threads);
+        NativeHeap.KeepFreedMemory();
         manual_seed((long)(_o.Seed & 0x7fffffff));
         var weights = _o.Weights is null ? null : WeightsFile.Load(_o.Weights);
         var backbone = weights is null ? _o.Backbone ?? BgmBackbone.MobileNetV2 : BgmNetworkWeights.BackboneOf(weights);
@@ -98,6 +110,7 @@ internal sealed class BgmTrainer
             _baseLosses.AddRange(_start.BaseLosses);
             _refineLosses.AddRange(_start.RefineLosses);
             _validation.AddRange(_start.Validation);
+            (_bestMad, _bestStep) = (_start.BestMad, _start.BestStep);
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage): the network, Adam and random states are the checkpoint's");
         }
         StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
@@ -129,15 +142,8 @@ internal sealed class BgmTrainer
         if (_o.TrainsBgmBase && _start?.Stage != Stage.Refine.Name) stages.Add(Stage.Base);
         if (_o.TrainsBgmRefine) stages.Add(Stage.Refine);
         var saved = new SavedState(random.State, GeneratorState());
-        byte[]? beforeAlpha = null;
         try
         {
-            if (validator is not null && _step == 0 && stages.Count > 0)
-            {
-                // The starting weights, as the first stage's network: the report's "before".
-                Validate(validator, network, stages[0] == Stage.Refine);
-                if (validator.ReportAlpha is { } alpha) beforeAlpha = Validator.AlphaPng(alpha);
-            }
             for (int i = 0; i < stages.Count && end == TrainingEnd.Finished; i++)
             {
                 bool last = stages[i] == Stage.Refine || !_o.TrainsBgmRefine;
@@ -149,7 +155,7 @@ internal sealed class BgmTrainer
                 _resumedOptimizer = null;
                 try
                 {
-                    (end, failure) = RunStage(stages[i], network, optimizer, data, validator, random, stepLimit, secondsLimit, clock, progress, saved);
+                    (end, failure) = RunStage(stages[i], network, optimizer, data, validator, random, stepLimit, secondsLimit, clock, progress, saved, opening: i == 0);
                 }
                 finally
                 {
@@ -169,22 +175,28 @@ internal sealed class BgmTrainer
             Summary.Add("stopped in the base stage: the refiner in --out has not been trained (its initialisation)");
         if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
         if (_validation.Count > 0)
-            Summary.Add($"validation MAD: {_validation[0].Mad:F3} at step {_validation[0].Step}, {_validation[^1].Mad:F3} at step {_validation[^1].Step} " +
-                        $"(best {_validation.Min(v => v.Mad):F3}; --out gets the last weights)");
+        {
+            string kept = WritesWholeNetwork ? "whole network" : "base network";
+            Summary.Add($"validation MAD: {_validation[0].Mad:F3} at step {_validation[0].Step}, {_validation[^1].Mad:F3} at step {_validation[^1].Step}; " +
+                        (_bestStep >= 0
+                            ? $"--out holds the weights of step {_bestStep}, the best of the {kept}'s validations (MAD {_bestMad:F3})"
+                            : $"--out holds the last weights (the {kept} was not validated)"));
+        }
         if (end is TrainingEnd.Finished or TrainingEnd.Stopped)
         {
             string writing = _o.Output;
             try
             {
-                BgmNetworkWeights.SavePth(network, _o.Output);
+                // The best validated weights were written when they were scored.
+                if (_bestStep < 0) BgmNetworkWeights.SavePth(network, _o.Output);
                 writing = _o.Report ?? _o.Output;
                 if (end == TrainingEnd.Finished && _o.Report is { } report)
                     TrainingReport.Write(report, $"MatteKit BGMv2 training: {Path.GetFileName(_o.Output)}", Summary.Concat(data.Descriptions).ToList(),
-                        ReportHistory(), _validation, validator?.ReportPictures(beforeAlpha, _step, "alpha, starting weights") ?? new());
+                        ReportHistory(), _validation, validator?.ReportPictures(_beforeAlpha, _step, "alpha, starting weights") ?? new());
             }
             catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
             {
-                (end, failure) = (TrainingEnd.OutputFailed, e as MediaFormatException ?? new MediaFormatException(writing, "cannot be written: " + e.Message));
+                (end, failure) = (TrainingEnd.OutputFailed, Trainer.WriteFailure(writing, e));
             }
         }
         return new TrainingResult(end, _step, CheckpointPath, failure);
@@ -192,10 +204,11 @@ internal sealed class BgmTrainer
 
     /// <summary>
     /// One stage with its own Adam, until the step count of the run reaches <paramref name="stepLimit"/>, the clock
-    /// <paramref name="secondsLimit"/>, a signal or a data failure.
+    /// <paramref name="secondsLimit"/>, a signal, a data failure or a failure to write --out at a validation.
+    /// <paramref name="opening"/>: the run's first stage, which scores the starting weights of a run at step 0.
     /// </summary>
     private (TrainingEnd End, Exception? Failure) RunStage(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, TrainingData data, Validator? validator, TrainingRandom random,
-        long? stepLimit, double? secondsLimit, RunClock clock, TrainingProgress progress, SavedState saved)
+        long? stepLimit, double? secondsLimit, RunClock clock, TrainingProgress progress, SavedState saved, bool opening)
     {
         bool refine = stage == Stage.Refine;
         var (width, height) = refine ? _o.RefineSize : (_o.Width, _o.Height);
@@ -211,6 +224,12 @@ internal sealed class BgmTrainer
         (int W, int H) minCrop = (int.MaxValue, int.MaxValue), maxCrop = (0, 0);
         try
         {
+            if (opening && validator is not null && _step == 0)
+            {
+                // The starting weights, as this stage's network: the report's "before", and what --out keeps if no step beats them.
+                Validate(validator, network, refine);
+                if (validator.ReportAlpha is { } alpha) _beforeAlpha = Validator.AlphaPng(alpha);
+            }
             while (true)
             {
                 // What a checkpoint resumes from: the streams as they are before this step draws anything.
@@ -266,6 +285,11 @@ internal sealed class BgmTrainer
                 if (validator is not null && _step % _o.ValidEvery == 0) Validate(validator, network, refine);
             }
         }
+        catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+        {
+            // Only --out throws here (the data's errors are caught where it is read), written at a validation.
+            (end, failure) = (TrainingEnd.OutputFailed, Trainer.WriteFailure(_o.Output, e));
+        }
         finally
         {
             double seconds = clock.Seconds - started;
@@ -295,7 +319,7 @@ internal sealed class BgmTrainer
         {
             Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
             RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
-            BaseLosses = _baseLosses, RefineLosses = _refineLosses, Validation = _validation,
+            BaseLosses = _baseLosses, RefineLosses = _refineLosses, Validation = _validation, BestMad = _bestMad, BestStep = _bestStep,
         };
         var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{_step}-{Environment.ProcessId}.ckpt";
         CheckpointPath = null;
@@ -316,14 +340,24 @@ internal sealed class BgmTrainer
 
     /// <summary>
     /// Scores the base network (<paramref name="whole"/> false) or the whole network on the validation clips and
-    /// prints the scores; batch norm and dropout go back to training mode after.
+    /// prints the scores; batch norm and dropout go back to training mode after. A score of the network --out holds
+    /// that beats the best so far writes the weights to --out.
     /// </summary>
+    /// <exception cref="MediaFormatException">--out cannot be written (or an <see cref="IOException"/> from writing it).</exception>
     private void Validate(Validator validator, BgmMattingNetwork network, bool whole)
     {
         // Dropout draws from libtorch's generator only in training mode: validating does not change the stream.
         var v = validator.Score(network, whole, _step, () => network.train());
         _validation.Add(v);
-        _log.WriteLine($"validation at step {_step} ({(whole ? "whole network" : "base network")}): MAD {v.Mad:F3}  MSE {v.Mse:F3}  Grad {v.Grad:F3}  dtSSD {v.DtSsd:F3}");
+        string note = "";
+        // The base network's scores in a run that writes the whole network say nothing of what --out would hold.
+        if (whole == WritesWholeNetwork && v.Mad < _bestMad)
+        {
+            BgmNetworkWeights.SavePth(network, _o.Output);
+            (_bestMad, _bestStep) = (v.Mad, _step);
+            note = $" (best so far: written to {_o.Output})";
+        }
+        _log.WriteLine($"validation at step {_step} ({(whole ? "whole network" : "base network")}): MAD {v.Mad:F3}  MSE {v.Mse:F3}  Grad {v.Grad:F3}  dtSSD {v.DtSsd:F3}{note}");
     }
 
     /// <summary>The report's loss curves: a resumed run's earlier steps by their totals, this run's steps by every term.</summary>

@@ -66,10 +66,15 @@ internal sealed class TrainOptions
     public int HighFrames => HighSequenceLength ?? Preset.HighSequenceLength;
 
     /// <summary>
-    /// BGMv2's refine stage size: --hr-size, else twice --size rounded down to multiples of 4 (the refiner's 4x4
-    /// patches), so that its base network, at a quarter of it, sees half the base stage's size.
+    /// BGMv2's refine stage size: --hr-size, else 4 times --size (the official scripts' ratio: base 512, refine 2048
+    /// at backbone scale 0.25), so that its base network, at a quarter of it, sees the base stage's size; each side
+    /// at most <see cref="MaxSide"/>, which keeps a refine batch within <see cref="MaxBatchPixels"/>. A multiple of 4
+    /// as the refiner's 4x4 patches need.
     /// </summary>
-    public (int Width, int Height) RefineSize => HighSize ?? (Math.Min(MaxSide, 2 * Width) / 4 * 4, Math.Min(MaxSide, 2 * Height) / 4 * 4);
+    public (int Width, int Height) RefineSize => HighSize ?? (Math.Min(MaxSide, RefineRatio * Width), Math.Min(MaxSide, RefineRatio * Height));
+
+    /// <summary>BGMv2: the refine stage's default size over --size (train_refine.py's backbone scale, inverted).</summary>
+    public const int RefineRatio = 4;
 
     /// <summary>Where the resumable checkpoint goes: beside the output, <c>NAME.ckpt</c>.</summary>
     public string CheckpointPath => Path.ChangeExtension(Path.GetFullPath(Output), ".ckpt");

@@ -232,7 +232,7 @@ internal sealed partial class Trainer
     /// A write's failure as one line naming the file: OutputFile's own errors are already so; a raw I/O error (a
     /// full disk while writing) quotes the temporary name, which the user never asked for.
     /// </summary>
-    private static MediaFormatException WriteFailure(string path, Exception e) =>
+    internal static MediaFormatException WriteFailure(string path, Exception e) =>
         e as MediaFormatException ?? new MediaFormatException(path, "cannot be written: " + PartialName().Replace(e.Message.ReplaceLineEndings(" "), "").Trim());
 
     // " : '/folder/.NAME.partial-PID-GUID.ext'" as .NET quotes it, or the bare temporary path.
