@@ -261,6 +261,7 @@ internal sealed class LiveRatioController : IDisposable
     /// </summary>
     private bool RoomBeyond((int Side, bool Halved) known, int width, int height)
     {
+        if (!known.Halved && known.Side >= AutoNetworkSide.Largest) return false; // nothing larger to search for: not timed
         var blank = FrameSlot.Blank(width, height);
         double intervalMs = 1000.0 / _targetFps;
         return known.Halved
