@@ -230,6 +230,16 @@ public sealed class BgmTrainCommandTests
             Assert.False(straight.Get("decoder.conv4.weight").Data.AsSpan().SequenceEqual(written.Get("decoder.conv4.weight").Data));
         }
 
+        // Resumed into a new --out: the checkpoint's best (step 0) is not there, so the best starts over and the next
+        // validation writes it (it used to say "wrote" and leave no file).
+        var moved = temp.File("moved.pth");
+        var m = CliRunner.RunTrainer(Limit, Validated(Args("base", moved, 3)).Concat(new[] { "--resume", checkpoint }).ToArray());
+        _log.WriteLine(m.StdOut + m.StdErr);
+        Assert.True(m.ExitCode == 0, m.StdErr);
+        Assert.Contains($"{moved} does not hold the checkpoint's best validated weights (step 0)", m.StdOut);
+        Assert.Contains($"(best so far: written to {moved})", m.StdErr);
+        Assert.True(File.Exists(moved), "--out written");
+
         // Both stages: the base network's scores (steps 0 and 1) do not count for the whole network --out holds.
         var both = temp.File("both.pth");
         var c = CliRunner.RunTrainer(Limit, Validated(Args(null, both, 2)));

@@ -50,6 +50,16 @@ public sealed partial class TrainCommandTests
         var convert = CliRunner.Run("convert", Path.Combine(valid, Directory.GetDirectories(valid)[0], "com"), "--weights", output, "--output-alpha", alpha);
         Assert.True(convert.ExitCode == 0, convert.StdErr);
         Assert.Equal(3, Directory.GetFiles(alpha, "*.png").Length);
+
+        // Resumed into a new --out, which does not hold the checkpoint's best weights: the best starts over, so the
+        // run's validations write it (it used to say "wrote" and leave no file).
+        var moved = temp.File("moved.pth");
+        var m = CliRunner.RunTrainer(Limit, new[] { "--out", moved, "--cutouts", cutouts, "--backgrounds", backgrounds, "--valid", valid,
+            "--steps", "4", "--valid-every", "2", "--resume", Path.ChangeExtension(output, ".ckpt") }.Concat(Small()).ToArray());
+        _log.WriteLine(m.StdOut + m.StdErr);
+        Assert.True(m.ExitCode == 0, m.StdErr);
+        Assert.Contains($"{moved} does not hold the checkpoint's best validated weights", m.StdOut);
+        Assert.True(File.Exists(moved), "--out written");
     }
 
     /// <summary>

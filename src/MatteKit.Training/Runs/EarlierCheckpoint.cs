@@ -24,4 +24,13 @@ internal static class EarlierCheckpoint
             $"{path}: a checkpoint of an earlier run is there and this run would replace it; " +
             $"continue that run with --resume {path}, or remove the file or choose another --out");
     }
+
+    /// <summary>
+    /// Whether --out holds the best validated weights the --resume checkpoint's record refers to: it is there, and the
+    /// checkpoint is its own (beside it, or its rescue). Otherwise (a new --out, or --out moved away) a resumed run starts
+    /// its best over, so that its next validation writes --out instead of the run ending with none.
+    /// </summary>
+    public static bool OutHoldsItsBest(TrainOptions options)
+        => options.Resume is { } resume && File.Exists(options.Output)
+           && (FileIdentity.Same(resume, options.CheckpointPath) || AbandonedCheckpointWrites.IsRescueOf(resume, options.Output));
 }

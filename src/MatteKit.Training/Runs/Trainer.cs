@@ -24,6 +24,8 @@ internal sealed partial class Trainer
     private MattingNetwork? _network;
     private NetworkOptimizer? _optimizer;
     private Checkpoint? _start;
+    // The checkpoint's best validated weights are not in --out (a new --out): this run's best starts over.
+    private bool _bestStartsOver;
 
     public Trainer(TrainOptions options, TrainingInterruption interruption, TextWriter log)
     {
@@ -64,6 +66,11 @@ internal sealed partial class Trainer
                 return (network, optimizer);
             });
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step}");
+            if (_start.BestStep >= 0 && !EarlierCheckpoint.OutHoldsItsBest(_o))
+            {
+                Summary.Add($"{_o.Output} does not hold the checkpoint's best validated weights (step {_start.BestStep}): the best starts over, so the next validation writes it");
+                _bestStartsOver = true;
+            }
         }
         StateBytes = network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize);
         network.Cancellation = _interruption.Quit;
@@ -81,8 +88,8 @@ internal sealed partial class Trainer
         trainingMode();
         var history = state.History;
         var validation = state.Validation;
-        double bestMad = state.BestMad;
-        long bestStep = state.BestStep;
+        double bestMad = _bestStartsOver ? double.PositiveInfinity : state.BestMad;
+        long bestStep = _bestStartsOver ? -1 : state.BestStep;
         long step = state.Step;
         var clock = Stopwatch.StartNew();
         double secondsBefore = state.Seconds;
