@@ -32,6 +32,8 @@ internal static class EvaluateCommand
             if (path is null) continue;
             var parent = ParentFolder.Of(path);
             if (!Directory.Exists(parent)) throw new UsageException($"{option.Name}: folder {parent} does not exist");
+            // Written after every frame is scored: refused now, not then (a link or a FIFO there).
+            if (MatteKit.Media.OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{option.Name} {path}: {problem}");
             outputs.Add((option.Name, path));
         }
         // An output must replace neither a frame it scores (through any name: a link, a path inside the folders)

@@ -29,7 +29,7 @@ internal static class TrainCommand
         var steps = OptionValues.LongNumber("--steps", "step budget (total, a resumed run included)", 1);
         var size = OptionValues.Size("--size", "low-resolution training size (default: the preset's)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
-        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default 4 times --size, at most 4096 a side, as the official recipe: its base network then sees --size)", TrainOptions.MinSide, TrainOptions.MaxSide);
+        var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default 4 times --size, as the official recipe: its base network then sees --size; scaled down to 4096 on the longer side, the aspect kept)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
         var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
         var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");

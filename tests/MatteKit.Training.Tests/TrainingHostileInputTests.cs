@@ -321,6 +321,19 @@ public sealed class TrainingHostileInputTests
         }
     }
 
+    /// <summary>BGMv2's default refine size: 4 times --size, scaled down to 4096 on the longer side with the aspect kept (each side used to be capped alone: 2048x512 gave 4096x2048).</summary>
+    [Theory]
+    [InlineData(128, 128, 512, 512)]
+    [InlineData(256, 144, 1024, 576)]
+    [InlineData(2048, 512, 4096, 1024)]
+    [InlineData(1500, 1001, 4096, 2732)]
+    public void TheDefaultRefineSizeKeepsTheAspect(int width, int height, int refineWidth, int refineHeight)
+    {
+        var options = new TrainOptions { Output = "x.pth", Model = TrainModel.Bgmv2, Size = (width, height), Steps = 1 };
+        Assert.Equal((refineWidth, refineHeight), options.RefineSize);
+        Assert.True(options.RefineSize.Width % 4 == 0 && options.RefineSize.Height % 4 == 0);
+    }
+
     // 14. Memory per preset and size ---------------------------------------------------------------------------
 
     [SkippableFact]

@@ -67,11 +67,18 @@ internal sealed class TrainOptions
 
     /// <summary>
     /// BGMv2's refine stage size: --hr-size, else 4 times --size (the official scripts' ratio: base 512, refine 2048
-    /// at backbone scale 0.25), so that its base network, at a quarter of it, sees the base stage's size; each side
-    /// at most <see cref="MaxSide"/>, which keeps a refine batch within <see cref="MaxBatchPixels"/>. A multiple of 4
-    /// as the refiner's 4x4 patches need.
+    /// at backbone scale 0.25), so that its base network, at a quarter of it, sees the base stage's size; where that
+    /// would pass <see cref="MaxSide"/>, both sides scaled by the one factor that makes the longer side that (the
+    /// aspect kept; a refine batch stays within <see cref="MaxBatchPixels"/>). Multiples of 4, as the refiner's 4x4
+    /// patches need.
     /// </summary>
-    public (int Width, int Height) RefineSize => HighSize ?? (Math.Min(MaxSide, RefineRatio * Width), Math.Min(MaxSide, RefineRatio * Height));
+    public (int Width, int Height) RefineSize => HighSize ?? DefaultRefineSize(Width, Height);
+
+    private static (int Width, int Height) DefaultRefineSize(int width, int height)
+    {
+        double scale = Math.Min(RefineRatio, (double)MaxSide / Math.Max(width, height));
+        return ((int)(width * scale) / 4 * 4, (int)(height * scale) / 4 * 4);
+    }
 
     /// <summary>BGMv2: the refine stage's default size over --size (train_refine.py's backbone scale, inverted).</summary>
     public const int RefineRatio = 4;

@@ -76,6 +76,9 @@ internal static class PlanCheck
             if (FileIdentity.IsSameOrInside(path, plan.Segments))
                 throw new ArgumentException($"{path}: {what} lies in the plan's segments folder {plan.Segments}, which the join clears; put it elsewhere or name the plan otherwise");
         }
+        // The join writes each file output: one it would refuse (a link, a FIFO there) is refused before the chunks run.
+        foreach (var output in plan.Outputs.Where(o => !o.IsFolder))
+            if (OutputFile.NotReplaceable(output.Path) is { } problem) throw new ArgumentException($"{output.Path}: {problem}");
     }
 
     private static void CheckOutputs(ConversionPlan plan)

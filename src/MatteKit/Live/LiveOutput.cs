@@ -65,6 +65,7 @@ internal sealed class LiveOutput : IDisposable
             ?? throw new MediaFormatException(target, $"unsupported output extension '{Path.GetExtension(target)}' (use {VideoContainer.KnownExtensions}, a stream URL or OutputV4l2)");
         var parent = ParentFolder.Of(target);
         if (!Directory.Exists(parent)) throw new MediaFormatException(target, $"output folder {parent} does not exist");
+        OutputFile.RequireReplaceable(target);
         if (transparent && !container.SupportsAlpha)
             throw new MediaFormatException(target, $"{container.Name} video cannot hold transparency; use .webm (VP9), .mov (ProRes 4444) or .gif");
     }

@@ -34,6 +34,8 @@ internal static class LiveSession
         var targets = Targets(options);
         bool transparent = options.Matter.Background.IsTransparent;
         foreach (var (target, v4l2, role) in targets) LiveOutput.Check(target, v4l2, transparent && role == LiveOutputRole.Composition);
+        // Written at the end of the session: refused now, not after it (a link or a FIFO there).
+        if (options.StatsFile is not null) OutputFile.RequireReplaceable(options.StatsFile);
         CheckInput(options.Input);
 
         LiveOutput[] outputs = Array.Empty<LiveOutput>();

@@ -1,0 +1,54 @@
+using MatteKit.Media;
+using MatteKit.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Cli;
+
+/// <summary>
+/// Outputs written only at the end of the work (evaluate's reports after every frame is scored, live's stats after
+/// the session, a plan's files at the join) where a symbolic link is: each was refused only then, after the work
+/// (found by a review). Now one line naming the path before any of it, the link left as it was.
+/// </summary>
+public sealed class LateOutputRefusalTests
+{
+    private static readonly string Sample = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private readonly ITestOutputHelper _log;
+
+    public LateOutputRefusalTests(ITestOutputHelper log) => _log = log;
+
+    [SkippableFact]
+    public void OutputsWrittenAtTheEndAreRefusedBeforeTheWork()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links");
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("kept.txt"), "keep me");
+        foreach (var name in new[] { "s.json", "s.csv", "stats.json", "pha.mp4" }) File.CreateSymbolicLink(dir.File(name), dir.File("kept.txt"));
+        var pha = Directory.CreateDirectory(Path.Combine(dir.File("true"), "a", "pha")).FullName;
+        PngFile.WriteGray(Path.Combine(pha, "0000.png"), 2, 2, [255, 255, 0, 0]);
+        string link = $"is a symbolic link (to {dir.File("kept.txt")})";
+
+        foreach (var option in new[] { "--json", "--csv" })
+        {
+            var r = CliRunner.Run("evaluate", "--pred", dir.File("true"), "--true", dir.File("true"), option, dir.File(option == "--json" ? "s.json" : "s.csv"));
+            _log.WriteLine($"evaluate {option}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains(link, r.StdErr);
+            Assert.DoesNotContain("MAD", r.StdOut); // refused before scoring
+        }
+
+        var live = CliRunner.Run("live", "udp://127.0.0.1:9", "--stats", dir.File("stats.json"), "--output", dir.File("com.mp4"), "--threads", "1");
+        _log.WriteLine($"live --stats: exit {live.ExitCode}: {live.StdErr.Trim()}");
+        Assert.NotEqual(0, live.ExitCode);
+        Assert.Contains(dir.File("stats.json"), live.StdErr); // named before the input is opened
+        Assert.Contains(link, live.StdErr);
+
+        var plan = CliRunner.Run("plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--chunk-frames", "10", "--out", dir.File("plan.json"), "--quiet");
+        _log.WriteLine($"plan: exit {plan.ExitCode}: {plan.StdErr.Trim()}");
+        Assert.NotEqual(0, plan.ExitCode);
+        Assert.Contains(link, plan.StdErr);
+        Assert.False(File.Exists(dir.File("plan.json")));
+
+        Assert.Equal("keep me", File.ReadAllText(dir.File("kept.txt")));
+        Assert.All(new[] { "s.json", "s.csv", "stats.json", "pha.mp4" }, n => Assert.Equal(dir.File("kept.txt"), new FileInfo(dir.File(n)).LinkTarget));
+    }
+}
