@@ -125,7 +125,7 @@ internal static class JobOptionsJson
             {
                 JsonValueKind.True => flag,
                 JsonValueKind.False => null,
-                _ => throw new UsageException($"{property.Name} must be true or false"),
+                _ => throw new UsageException($"{property.Name} must be true or false, got {Shown(value)}"),
             };
         }
         string name = property.Name;
@@ -136,6 +136,9 @@ internal static class JobOptionsJson
             (_, "downsample_ratio") => throw new UsageException($"{name} must be a number or \"auto\", got {Shown(value)}"),
             (JsonValueKind.Number, _) when Numbers.Contains(name) => value.GetRawText(),
             (_, _) when Numbers.Contains(name) => throw new UsageException($"{name} must be a JSON number, got {Shown(value)}"),
+            // A person's index, as convert's --subject N, also as a number (it was taken so before the types were strict).
+            (JsonValueKind.Number, "subject") when value.TryGetInt32(out _) => value.GetRawText(),
+            (not JsonValueKind.String, "subject") => throw new UsageException($"{name} must be a string or a person's index (a whole number), got {Shown(value)}"),
             (JsonValueKind.String, _) => value.GetString()!,
             _ => throw new UsageException($"{name} must be a string, got {Shown(value)}"),
         };

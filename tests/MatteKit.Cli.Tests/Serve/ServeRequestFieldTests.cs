@@ -55,6 +55,8 @@ public sealed class ServeRequestFieldTests
                      ("{\"downsample_ratio\": \"0.5\", \"outputs\": {\"composition\": \"mp4\"}}", "downsample_ratio must be a number or \"auto\", got the string \"0.5\""),
                      ("{\"precision\": 8, \"outputs\": {\"composition\": \"mp4\"}}", "precision must be a string, got 8"),
                      ("{\"crf\": true, \"outputs\": {\"composition\": \"mp4\"}}", "crf must be a JSON number, got true"),
+                     ("{\"subject\": 1.5, \"outputs\": {\"composition\": \"mp4\"}}", "subject must be a string or a person's index (a whole number), got 1.5"),
+                     ("{\"no_audio\": \"true\", \"outputs\": {\"composition\": \"mp4\"}}", "no_audio must be true or false, got the string \"true\""),
                  })
         {
             var (status, body) = serve.Submit(options, ServeProcess.Sample);
