@@ -32,8 +32,6 @@ internal static class EvaluateCommand
             if (path is null) continue;
             var parent = ParentFolder.Of(path);
             if (!Directory.Exists(parent)) throw new UsageException($"{option.Name}: folder {parent} does not exist");
-            // Written after every frame is scored: refused now, not then (a link or a FIFO there).
-            if (MatteKit.Media.OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{option.Name} {path}: {problem}");
             outputs.Add((option.Name, path));
         }
         // An output must replace neither a frame it scores (through any name: a link, a path inside the folders)
@@ -46,6 +44,10 @@ internal static class EvaluateCommand
         {
             throw new UsageException(ParameterFlags.Say(e));
         }
+        // Written after every frame is scored: refused now, not then (a link or a FIFO there; one onto an input is
+        // named as that above).
+        foreach (var (option, path) in outputs)
+            if (MatteKit.Media.OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{option} {path}: {problem}");
 
         var scores = MatteEvaluator.Evaluate(predicted, truth);
         Console.Write(ScoresTable.ToText(scores));
