@@ -112,9 +112,9 @@ internal sealed class BgmTrainer
             _validation.AddRange(_start.Validation);
             (_bestMad, _bestStep) = (_start.BestMad, _start.BestStep);
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage): the network, Adam and random states are the checkpoint's");
-            if (_bestStep >= 0 && !EarlierCheckpoint.OutHoldsItsBest(_o))
+            if (EarlierCheckpoint.BestStartsOver(_o, _bestStep) is { } line)
             {
-                Summary.Add($"{_o.Output} does not hold the checkpoint's best validated weights (step {_bestStep}): the best starts over, so the next validation writes it");
+                Summary.Add(line);
                 (_bestMad, _bestStep) = (double.PositiveInfinity, -1);
             }
         }

@@ -26,11 +26,16 @@ internal static class EarlierCheckpoint
     }
 
     /// <summary>
-    /// Whether --out holds the best validated weights the --resume checkpoint's record refers to: it is there, and the
-    /// checkpoint is its own (beside it, or its rescue). Otherwise (a new --out, or --out moved away) a resumed run starts
-    /// its best over, so that its next validation writes --out instead of the run ending with none.
+    /// The summary line of a resumed run whose checkpoint records best validated weights (at <paramref name="bestStep"/>,
+    /// -1 for none) that --out does not hold: --out is not there, or the checkpoint is not its own (beside it, or its
+    /// rescue). Such a run starts its best over, so that its next validation writes --out instead of the run ending
+    /// with none. Null when --out holds them (or there are none).
     /// </summary>
-    public static bool OutHoldsItsBest(TrainOptions options)
-        => options.Resume is { } resume && File.Exists(options.Output)
-           && (FileIdentity.Same(resume, options.CheckpointPath) || AbandonedCheckpointWrites.IsRescueOf(resume, options.Output));
+    public static string? BestStartsOver(TrainOptions options, long bestStep)
+    {
+        if (bestStep < 0 || options.Resume is not { } resume) return null;
+        bool holds = File.Exists(options.Output)
+                     && (FileIdentity.Same(resume, options.CheckpointPath) || AbandonedCheckpointWrites.IsRescueOf(resume, options.Output));
+        return holds ? null : $"{options.Output} does not hold the checkpoint's best validated weights (step {bestStep}): the best starts over, so the next validation writes it";
+    }
 }

@@ -66,9 +66,9 @@ internal sealed partial class Trainer
                 return (network, optimizer);
             });
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step}");
-            if (_start.BestStep >= 0 && !EarlierCheckpoint.OutHoldsItsBest(_o))
+            if (EarlierCheckpoint.BestStartsOver(_o, _start.BestStep) is { } line)
             {
-                Summary.Add($"{_o.Output} does not hold the checkpoint's best validated weights (step {_start.BestStep}): the best starts over, so the next validation writes it");
+                Summary.Add(line);
                 _bestStartsOver = true;
             }
         }
