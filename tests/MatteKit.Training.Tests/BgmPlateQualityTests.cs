@@ -8,7 +8,7 @@ namespace MatteKit.Tests.Training;
 /// <summary>
 /// End to end at a small size: BGMv2 trained from no weights (both stages, a bounded number of steps) on composites
 /// of one shared cut-out over three shared backgrounds, then <c>mattekit convert --background-plate</c> on a
-/// composite of another cut-out over a fourth background with its plate: its alpha is closer to the truth than an
+/// composite of another cut-out over a fourth background with its plate: its MAD is under half an
 /// all-zero alpha. The loss curves and both MADs are printed.
 /// </summary>
 [Trait("Needs", "shared")]
@@ -66,7 +66,8 @@ public sealed partial class BgmPlateQualityTests
         double zeroMad = truth.Average(t => t / 255.0);
         _log.WriteLine($"p3m_p_09ba26b4 over opencv_leuven_street at 256x256, plate mode: MAD {mad:F4}; an all-zero alpha: MAD {zeroMad:F4}; " +
                        $"the training's last validation: MAD {validations[^1].Mad / 1e3:F4}");
-        Assert.True(mad < zeroMad, $"MAD {mad:F4} is not below an all-zero alpha's {zeroMad:F4}");
+        // Far below: measured 0.077 against 0.224 (2026-12-07; 0.194 before the scratch start and rates).
+        Assert.True(mad < 0.5 * zeroMad, $"MAD {mad:F4} is not below half an all-zero alpha's {zeroMad:F4}");
         // The last validation scores what plate mode runs (the whole network, sampling mode) on the same pair: the
         // same MAD but for convert's 8-bit alpha.
         Assert.True(Math.Abs(validations[^1].Mad / 1e3 - mad) < 2.5e-3, $"validation MAD {validations[^1].Mad / 1e3:F4}, plate mode's {mad:F4}");

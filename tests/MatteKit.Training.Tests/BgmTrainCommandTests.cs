@@ -38,6 +38,8 @@ public sealed class BgmTrainCommandTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("3 steps in", r.StdOut);
         Assert.Contains("default initialisation", r.StdOut);
+        Assert.Contains("its stem filters set to see the frame minus the plate, and it learns at scratch rates (backbone 0.0009, aspp 0.0015, decoder 0.0015", r.StdOut);
+        Assert.Contains("rates backbone 0.0009, aspp 0.0015, decoder 0.0015", r.StdOut);
 
         // From official weights (a whole MattingRefine state dict: its refiner is not trained in this stage).
         var tuned = temp.File("tuned.pth");
@@ -255,16 +257,22 @@ public sealed class BgmTrainCommandTests
         System.Text.RegularExpressions.Regex.Matches(log, @"validation at step (\d+) \([a-z ]+\): MAD ([\d.]+)")
             .Select(m => (long.Parse(m.Groups[1].Value), double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
 
-    /// <summary>4 refine steps straight and 2 + 2 resumed give the same tensors (ASPP's dropout, Adam and the data stream resumed).</summary>
-    [SkippableFact]
-    public void ResumeContinuesExactlyWhereTheCheckpointStopped()
+    /// <summary>
+    /// 4 steps straight and 2 + 2 resumed give the same tensors (ASPP's dropout, Adam and the data stream resumed), in
+    /// the refine stage and in the base stage, which from no weights learns at its own rates (kept in the checkpoint).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("refine")]
+    [InlineData("base")]
+    public void ResumeContinuesExactlyWhereTheCheckpointStopped(string stage)
     {
         using var temp = new TempFolder();
         var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
         var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
         string straight = temp.File("straight.pth"), resumed = temp.File("resumed.pth");
-        string[] Args(string output, int steps) => new[] { "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts,
-            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--quiet" };
+        string[] Args(string output, int steps) => new[] { "--model", "bgmv2", "--stage", stage, "--out", output, "--cutouts", cutouts,
+            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" }
+            .Concat(stage == "refine" ? new[] { "--hr-size", "256x256" } : Array.Empty<string>()).ToArray();
         var a = CliRunner.RunTrainer(Limit, Args(straight, 4));
         Assert.True(a.ExitCode == 0, a.StdErr);
         var b1 = CliRunner.RunTrainer(Limit, Args(resumed, 2));
@@ -273,7 +281,9 @@ public sealed class BgmTrainCommandTests
         _log.WriteLine(b2.StdOut + b2.StdErr);
         Assert.True(b2.ExitCode == 0, b2.StdErr);
         Assert.Contains("resumed from", b2.StdOut);
-        Assert.Contains("refine stage: 2 steps this run", b2.StdOut);
+        Assert.Contains($"{stage} stage: 2 steps this run", b2.StdOut);
+        // From no weights, at the scratch rates in the resumed run too.
+        Assert.Contains(stage == "base" ? "rates backbone 0.0009, aspp 0.0015, decoder 0.0015" : "rates backbone 0.00045, aspp 0.00015, decoder 0.0003, refiner 0.0009", b2.StdOut);
 
         var x = PyTorchCheckpoint.Read(straight);
         var y = PyTorchCheckpoint.Read(resumed);

@@ -54,6 +54,20 @@ internal sealed class BgmMattingNetwork : Module
     public double BackboneScale { get; }
     public PatchRefiner? Refiner => _refiner;
 
+    /// <summary>
+    /// For a network that starts from no weights: sets each stem filter's plate weights to minus its frame weights,
+    /// so every filter starts out seeing the frame minus the plate. That difference is what plate matting rests on;
+    /// from PyTorch's default initialisation the network would spend its first steps finding it (measured in
+    /// docs/training.md). Training then moves the two halves apart freely.
+    /// </summary>
+    public void StartFromPlateDifference()
+    {
+        using var _ = no_grad();
+        var weight = _backbone.StemWeight;
+        var frame = weight[TensorIndex.Colon, TensorIndex.Slice(0, 3)];
+        weight[TensorIndex.Colon, TensorIndex.Slice(3, 6)].copy_(frame.neg());
+    }
+
     /// <summary>The base network on frame and plate <c>[B, 3, H, W]</c> in 0..1, at their size.</summary>
     public BgmBaseOutput Base(Tensor src, Tensor bgr)
     {

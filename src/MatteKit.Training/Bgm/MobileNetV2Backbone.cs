@@ -38,6 +38,8 @@ internal sealed class MobileNetV2Backbone : Module<Tensor, Tensor>, IBgmBackbone
 
     public long[] Channels => new long[] { 320, 32, 24, 16 };
 
+    public TorchSharp.Modules.Parameter StemWeight => _features[0].get_parameter("0.weight") ?? throw new InvalidOperationException("the stem has no weight");
+
     public (Tensor X4, Tensor X3, Tensor X2, Tensor X1) Encode(Tensor x)
     {
         Tensor x1 = x, x2 = x, x3 = x;

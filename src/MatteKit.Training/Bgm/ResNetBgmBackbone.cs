@@ -24,6 +24,8 @@ internal sealed class ResNetBgmBackbone : Module<Tensor, Tensor>, IBgmBackbone
 
     public long[] Channels => new long[] { 2048, 512, 256, 64 };
 
+    public TorchSharp.Modules.Parameter StemWeight => _resnet.get_parameter("conv1.weight") ?? throw new InvalidOperationException("the stem has no weight");
+
     public (Tensor X4, Tensor X3, Tensor X2, Tensor X1) Encode(Tensor input)
     {
         var f = _resnet.forward(input);

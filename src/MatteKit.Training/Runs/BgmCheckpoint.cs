@@ -45,6 +45,13 @@ internal sealed class BgmCheckpoint
     public double BestMad { get; init; } = double.PositiveInfinity;
     public long BestStep { get; init; } = -1;
 
+    /// <summary>
+    /// Whether the run's network started from no weights, which gives its stages the scratch rates
+    /// (<see cref="BgmOptimizer.For"/>; a stage's Adam, when it is the checkpoint's, brings its own); false in checkpoints
+    /// written before those rates, whose runs all learnt at the official ones.
+    /// </summary>
+    public bool FromScratch { get; init; }
+
     public void Save(string path, BgmMattingNetwork network, BgmOptimizer optimizer, Tensor generatorState)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(this, Json);

@@ -50,6 +50,9 @@ internal sealed class BgmTrainer
     private double _bestMad = double.PositiveInfinity;
     private long _bestStep = -1;
 
+    /// <summary>Whether the network started from no weights (a resumed run: the checkpoint's), which sets the stages' rates.</summary>
+    private bool _fromScratch;
+
     /// <summary>The first validation clip's alpha of the starting weights, for the report.</summary>
     private byte[]? _beforeAlpha;
 
@@ -90,7 +93,13 @@ internal sealed class BgmTrainer
         var fresh = weights is null ? null : BgmNetworkWeights.Load(network, weights);
         // A resumed run's network is the checkpoint's (its line below), whatever it was built from.
         if (_o.Resume is null && weights is null)
-            Summary.Add($"no --weights: the {backbone} network starts from PyTorch's default initialisation (the official recipe starts its backbone from ImageNet weights)");
+        {
+            _fromScratch = true;
+            network.StartFromPlateDifference();
+            Summary.Add($"no --weights: the {backbone} network starts from PyTorch's default initialisation (the official recipe starts its backbone " +
+                        $"from ImageNet weights), its stem filters set to see the frame minus the plate, and it learns at scratch rates ({BgmOptimizer.ScratchBase} in the base stage, " +
+                        $"{BgmOptimizer.ScratchRefine} in the refine stage)");
+        }
         else if (_o.Resume is null && fresh is { Count: > 0 })
             Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
         if (_o.Resume is not null)
@@ -105,6 +114,7 @@ internal sealed class BgmTrainer
                         "resume with the same --stage, --backbone, --size and --hr-size");
                 if (!(header.Stage == Stage.Base.Name && _o.TrainsBgmBase) && !(header.Stage == Stage.Refine.Name && _o.TrainsBgmRefine))
                     throw new ArgumentException($"--resume {_o.Resume}: stage '{Media.PrintableText.Excerpt(header.Stage, 20)}' is not one of this run's");
+                _fromScratch = header.FromScratch;
                 return NewOptimizer(network, header.Stage == Stage.Refine.Name);
             });
             _baseLosses.AddRange(_start.BaseLosses);
@@ -125,8 +135,8 @@ internal sealed class BgmTrainer
     /// <summary>The stages of this run as the checkpoint names them.</summary>
     private string StagesName => _o.Stage ?? "both";
 
-    private static BgmOptimizer NewOptimizer(BgmMattingNetwork network, bool refine) =>
-        new(network, refine ? BgmOptimizer.OfficialRefine : BgmOptimizer.OfficialBase, trainsRefiner: refine);
+    private BgmOptimizer NewOptimizer(BgmMattingNetwork network, bool refine) =>
+        new(network, BgmOptimizer.For(refine, _fromScratch), trainsRefiner: refine);
 
     /// <summary>Trains until the budget, a signal or a failure; writes --out unless writing failed, and the checkpoint.</summary>
     public TrainingResult Run(TrainingData data, Validator? validator)
@@ -325,6 +335,7 @@ internal sealed class BgmTrainer
             Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
             RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
             BaseLosses = _baseLosses, RefineLosses = _refineLosses, Validation = _validation, BestMad = _bestMad, BestStep = _bestStep,
+            FromScratch = _fromScratch,
         };
         var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{_step}-{Environment.ProcessId}.ckpt";
         CheckpointPath = null;
