@@ -46,8 +46,7 @@ internal static class EvaluateCommand
         }
         // Written after every frame is scored: refused now, not then (a link or a FIFO there; one onto an input is
         // named as that above).
-        foreach (var (option, path) in outputs)
-            if (MatteKit.Media.OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{option} {path}: {problem}");
+        ReplaceableOutputs.Require(outputs);
 
         var scores = MatteEvaluator.Evaluate(predicted, truth);
         Console.Write(ScoresTable.ToText(scores));

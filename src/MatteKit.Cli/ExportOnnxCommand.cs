@@ -33,7 +33,7 @@ internal static class ExportOnnxCommand
         var output = parse.GetValue(Out) ?? throw new UsageException("--out PATH is required (see mattekit export-onnx --help)");
         if (!output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .onnx file, got '{output}'");
         // Before any work: the commit would put a plain file where a FIFO, a device or a link was.
-        if (OutputFile.NotReplaceable(output) is { } occupied) throw new UsageException($"--out {output}: {occupied}");
+        ReplaceableOutputs.Require(new[] { ("--out", output) });
         var matting = SharedOptions.ReadMatting(parse);
         try
         {

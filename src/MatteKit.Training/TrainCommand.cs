@@ -133,7 +133,7 @@ internal static class TrainCommand
         trainer.Prepare();
         OutputPreflight.Check(options, trainer.StateBytes);
         // Loaded for the larger of the stages' sizes.
-        var (width, height) = options.TrainsBgmRefine ? options.RefineSize : (options.Width, options.Height);
+        var (width, height) = options.TrainsBgmRefine ? trainer.RefineSize : (options.Width, options.Height);
         if (options.TrainsBgmBase) (width, height) = (Math.Max(width, options.Width), Math.Max(height, options.Height));
         var data = new TrainingData(options.Cutouts, options.Clips, options.Backgrounds, Array.Empty<string>(), width, height, interruption.Quit);
         var validator = options.Valid is null ? null : new Validator(options.Valid, interruption.Quit, plates: true);

@@ -306,6 +306,35 @@ public sealed class BgmTrainCommandTests
     }
 
     /// <summary>
+    /// A checkpoint of a run started at another refine size (twice --size, the default before it was 4 times),
+    /// resumed without --hr-size, goes on at the checkpoint's refine size (it was refused, asking for the same
+    /// --hr-size); an explicit different --hr-size is still refused.
+    /// </summary>
+    [SkippableFact]
+    public void ResumeWithoutHrSizeGoesOnAtTheCheckpointsRefineSize()
+    {
+        using var temp = new TempFolder();
+        var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+        var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png", "skimage_rocket_launch.jpg");
+        var output = temp.File("older.pth");
+        var checkpoint = Path.ChangeExtension(output, ".ckpt");
+        string[] Args(int steps, params string[] more) => new[] { "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts,
+            "--backgrounds", backgrounds, "--steps", steps.ToString(), "--size", "128x128", "--threads", "2", "--quiet" }.Concat(more).ToArray();
+        var first = CliRunner.RunTrainer(Limit, Args(1, "--hr-size", "256x256"));
+        Assert.True(first.ExitCode == 0, first.StdErr);
+
+        var resumed = CliRunner.RunTrainer(Limit, Args(2, "--resume", checkpoint));
+        _log.WriteLine(resumed.StdOut + resumed.StdErr);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.Contains($"resumed from {checkpoint} at step 1 (refine stage)", resumed.StdOut);
+        Assert.Contains("refine stage at 256x256, the checkpoint's (no --hr-size; the default now is 512x512)", resumed.StdOut);
+        Assert.Contains("refine stage: 1 steps this run", resumed.StdOut);
+
+        var other = CliRunner.RunTrainer(Limit, Args(3, "--hr-size", "512x512", "--resume", checkpoint));
+        AssertOneLine(other, 1, "resume with the same --stage, --backbone, --size and --hr-size");
+    }
+
+    /// <summary>
     /// The .pth files that train --model bgmv2 writes load in the official PyTorch code with strict=True: a run of
     /// both stages into <c>MattingRefine('mobilenetv2', backbone_scale=0.25, refine_mode='sampling')</c> (the
     /// training configuration, one eval forward) and a --stage base run into <c>MattingBase('mobilenetv2')</c>; and

@@ -134,6 +134,7 @@ internal static class JobOptionsJson
             (JsonValueKind.Number, "downsample_ratio") => value.GetRawText(),
             (JsonValueKind.String, "downsample_ratio") when "auto".Equals(value.GetString(), StringComparison.OrdinalIgnoreCase) => value.GetString()!,
             (_, "downsample_ratio") => throw new UsageException($"{name} must be a number or \"auto\", got {Shown(value)}"),
+            (JsonValueKind.Number, _) when WholeNumbers.Value.Contains(name) && !value.TryGetInt64(out _) => throw new UsageException($"{name} must be a whole JSON number, got {Shown(value)}"),
             (JsonValueKind.Number, _) when Numbers.Contains(name) => value.GetRawText(),
             (_, _) when Numbers.Contains(name) => throw new UsageException($"{name} must be a JSON number, got {Shown(value)}"),
             // A person's index, as convert's --subject N, also as a number (it was taken so before the types were strict).
@@ -173,6 +174,17 @@ internal static class JobOptionsJson
     });
 
     private static readonly object ParseGate = new();
+
+    /// <summary>
+    /// The names whose flag takes a whole number (its option is an int in convert's parser, read off it): a JSON
+    /// number with a fraction or an exponent (<c>18.0</c>) is, like <c>"16"</c>, a mistake of the JSON's type, told
+    /// naming the field; convert's parser would name its flag.
+    /// </summary>
+    private static readonly Lazy<HashSet<string>> WholeNumbers = new(() =>
+    {
+        var options = Parser.Value.Subcommands.Single().Options;
+        return Flags.Where(f => options.Any(o => o.Name == f.Value && o.ValueType == typeof(int?))).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+    });
 
     private static ConvertOptions Parse(List<string> args)
     {

@@ -62,7 +62,15 @@ internal sealed class BgmTrainer
     public BgmTrainer(TrainOptions options, TrainingInterruption interruption, TextWriter log)
     {
         (_o, _interruption, _log) = (options, interruption, log);
+        RefineSize = options.RefineSize;
     }
+
+    /// <summary>
+    /// The refine stage's size: the options' (<see cref="TrainOptions.RefineSize"/>), or, for a run resumed without
+    /// --hr-size, the checkpoint's (known after <see cref="Prepare"/>): the resumed run goes on at the size it was
+    /// started at, even where that was another default (twice --size before it was 4 times).
+    /// </summary>
+    public (int Width, int Height) RefineSize { get; private set; }
 
     /// <summary>Lines for the summary.</summary>
     public List<string> Summary { get; } = new();
@@ -102,11 +110,11 @@ internal sealed class BgmTrainer
         }
         else if (_o.Resume is null && fresh is { Count: > 0 })
             Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
-        if (_o.Resume is not null)
+        if (_o.Resume is { } resume)
         {
-            (_start, _resumedOptimizer, _resumedGenerator) = BgmCheckpoint.Read(_o.Resume, network, header =>
+            (_start, _resumedOptimizer, _resumedGenerator) = BgmCheckpoint.Read(resume, network, header =>
             {
-                var (refineWidth, refineHeight) = _o.RefineSize;
+                var (refineWidth, refineHeight) = _o.HighSize is null ? (header.RefineWidth, header.RefineHeight) : _o.RefineSize;
                 if (header.Backbone != backbone.ToString() || header.Stages != StagesName || header.Width != _o.Width || header.Height != _o.Height
                     || (_o.TrainsBgmRefine && (header.RefineWidth != refineWidth || header.RefineHeight != refineHeight)))
                     throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {Media.PrintableText.Excerpt(header.Stages, 20)} stages of a " +
@@ -114,6 +122,10 @@ internal sealed class BgmTrainer
                         "resume with the same --stage, --backbone, --size and --hr-size");
                 if (!(header.Stage == Stage.Base.Name && _o.TrainsBgmBase) && !(header.Stage == Stage.Refine.Name && _o.TrainsBgmRefine))
                     throw new ArgumentException($"--resume {_o.Resume}: stage '{Media.PrintableText.Excerpt(header.Stage, 20)}' is not one of this run's");
+                // Any size a run took is a multiple of 4 (the refiner's patches); an edited one is not a run's.
+                if (_o.TrainsBgmRefine && (refineWidth % 4 != 0 || refineHeight % 4 != 0))
+                    throw new MediaFormatException(resume, $"checkpoint fields RefineWidth and RefineHeight are {refineWidth}x{refineHeight}: expected multiples of 4 (edited or damaged)");
+                RefineSize = (refineWidth, refineHeight);
                 _fromScratch = header.FromScratch;
                 return NewOptimizer(network, header.Stage == Stage.Refine.Name);
             });
@@ -122,6 +134,8 @@ internal sealed class BgmTrainer
             _validation.AddRange(_start.Validation);
             (_bestMad, _bestStep) = (_start.BestMad, _start.BestStep);
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage): the network, Adam and random states are the checkpoint's");
+            if (_o.TrainsBgmRefine && RefineSize != _o.RefineSize)
+                Summary.Add($"refine stage at {RefineSize.Width}x{RefineSize.Height}, the checkpoint's (no --hr-size; the default now is {_o.RefineSize.Width}x{_o.RefineSize.Height})");
             if (EarlierCheckpoint.BestStartsOver(_o, _bestStep) is { } line)
             {
                 Summary.Add(line);
@@ -226,7 +240,7 @@ internal sealed class BgmTrainer
         long? stepLimit, double? secondsLimit, RunClock clock, TrainingProgress progress, SavedState saved, bool opening)
     {
         bool refine = stage == Stage.Refine;
-        var (width, height) = refine ? _o.RefineSize : (_o.Width, _o.Height);
+        var (width, height) = refine ? RefineSize : (_o.Width, _o.Height);
         long first = _step;
         double started = clock.Seconds;
         var totals = refine ? _refineLosses : _baseLosses;
@@ -329,7 +343,7 @@ internal sealed class BgmTrainer
     /// </summary>
     private void SaveCheckpoint(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, SavedState saved, double seconds, ref Exception? failure)
     {
-        var (refineWidth, refineHeight) = _o.RefineSize;
+        var (refineWidth, refineHeight) = RefineSize;
         var header = new BgmCheckpoint
         {
             Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,

@@ -32,6 +32,9 @@ internal static class PlanCheck
         CheckOutputs(plan);
         CheckChunks(plan);
         CheckSubject(plan);
+        // Not the plan's damage: removing what is in the way is enough (not "plan again", which the catch below says).
+        if (OutputInTheWay(plan) is { } inTheWay)
+            throw new MediaFormatException(inTheWay.Path, $"{inTheWay.Problem}; the plan {at} needs no remaking: remove what is there and run it again");
 
         ConvertOptions options;
         try
@@ -76,9 +79,18 @@ internal static class PlanCheck
             if (FileIdentity.IsSameOrInside(path, plan.Segments))
                 throw new ArgumentException($"{path}: {what} lies in the plan's segments folder {plan.Segments}, which the join clears; put it elsewhere or name the plan otherwise");
         }
-        // The join writes each file output: one it would refuse (a link, a FIFO there) is refused before the chunks run.
+        if (OutputInTheWay(plan) is { } inTheWay) throw new ArgumentException($"{inTheWay.Path}: {inTheWay.Problem}");
+    }
+
+    /// <summary>
+    /// The first file output the join would refuse to replace (a link, a FIFO there) and what is there; null when
+    /// none: refused when the plan is made and whenever it is read, before the chunks run.
+    /// </summary>
+    private static (string Path, string Problem)? OutputInTheWay(ConversionPlan plan)
+    {
         foreach (var output in plan.Outputs.Where(o => !o.IsFolder))
-            if (OutputFile.NotReplaceable(output.Path) is { } problem) throw new ArgumentException($"{output.Path}: {problem}");
+            if (OutputFile.NotReplaceable(output.Path) is { } problem) return (output.Path, problem);
+        return null;
     }
 
     private static void CheckOutputs(ConversionPlan plan)

@@ -79,6 +79,11 @@ public sealed record LiveMatterOptions
         if (!(MaxLatency > TimeSpan.Zero && MaxLatency <= MaxMaxLatency))
             throw new ArgumentException($"{nameof(MaxLatency)} must be in (0, {MaxMaxLatency.TotalMilliseconds:0}] ms, got {MaxLatency.TotalMilliseconds:0.###}", nameof(MaxLatency));
         if (!(TargetFps > 0 && TargetFps <= 1000)) throw new ArgumentException($"{nameof(TargetFps)} must be in (0, 1000], got {TargetFps}", nameof(TargetFps));
+        // The memory is rewritten through the writer that replaces only a regular file: a link (or a FIFO) there would
+        // never take what a search found, and every start would search again without a word. Refused rather than
+        // written through, as every output is: a link in a shared folder must not lead the write to another file.
+        if (NetworkSideMemoryFile is { } memory && Matting.DownsampleRatio is null && Media.OutputFile.NotReplaceable(memory) is { } problem)
+            throw new ArgumentException($"{memory}: the live network-side memory {problem}", nameof(NetworkSideMemoryFile));
     }
 
     /// <summary>Throws when <paramref name="ratio"/> leaves the network less than a pixel of a <paramref name="width"/> x <paramref name="height"/> frame.</summary>

@@ -53,9 +53,12 @@ internal sealed record LiveSessionOptions
         if (!stream && !Realtime)
             throw new ArgumentException($"{Input}: a file is read as fast as it decodes; give Realtime to play it at its own rate (or use mattekit convert)");
         var inputs = Conversion.PathCollisions.Inputs(Input, Matter.Background, Matter.Matting, Matter.Subject);
-        var outputs = Outputs.Select(o => (Option: "Outputs", Path: (string?)o))
+        Conversion.PathCollisions.Check(inputs, FileOutputs);
+    }
+
+    /// <summary>The files the session writes (not the stream addresses), each by the option that names it.</summary>
+    internal List<(string Option, string Path)> FileOutputs
+        => Outputs.Select(o => (Option: "Outputs", Path: (string?)o))
             .Concat(new (string Option, string? Path)[] { ("OutputAlpha", OutputAlpha), ("OutputForeground", OutputForeground), ("StatsFile", StatsFile) })
             .SelectMany(o => o.Path is { } path && !LiveOutput.IsUrl(path) ? new[] { (o.Option, path) } : []).ToList();
-        Conversion.PathCollisions.Check(inputs, outputs);
-    }
 }

@@ -171,6 +171,34 @@ public sealed class ChunkingHostileInputTests
         Assert.Equal("mine", File.ReadAllText(dir.File("precious/keep.txt")));
     }
 
+    /// <summary>
+    /// A link put where a planned output goes, after planning: the plan's check refused it with "(as its options and
+    /// outputs say; plan again)", though removing the link is enough (found by a review). Now the line says that.
+    /// </summary>
+    [SkippableFact]
+    public void AnOutputLinkAfterPlanningSaysToRemoveItNotToPlanAgain()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links");
+        using var dir = new TempFolder();
+        Cli("plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--input-resize", "64x64", "--chunk-frames", "10", "--out", dir.File("plan.json"), "--quiet");
+        File.WriteAllText(dir.File("kept.txt"), "keep me");
+        File.CreateSymbolicLink(dir.File("pha.mp4"), dir.File("kept.txt"));
+        foreach (var args in new[] { new[] { "chunk", dir.File("plan.json"), "--index", "0" }, new[] { "join", dir.File("plan.json") } })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{args[0]}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            var line = Assert.Single(r.StdErr.Trim().Split('\n'));
+            Assert.StartsWith($"mattekit: {dir.File("pha.mp4")}: is a symbolic link (to {dir.File("kept.txt")})", line);
+            Assert.EndsWith($"the plan {dir.File("plan.json")} needs no remaking: remove what is there and run it again", line);
+            Assert.DoesNotContain("plan again", line);
+        }
+        File.Delete(dir.File("pha.mp4"));
+        Cli("chunk", dir.File("plan.json"), "--index", "0");
+        Assert.Equal("keep me", File.ReadAllText(dir.File("kept.txt")));
+    }
+
     // 5. A plan edited to write over its input, or with chunks that do not tile the frames ---------------
 
     [SkippableFact]

@@ -51,4 +51,42 @@ public sealed class LateOutputRefusalTests
         Assert.Equal("keep me", File.ReadAllText(dir.File("kept.txt")));
         Assert.All(new[] { "s.json", "s.csv", "stats.json", "pha.mp4" }, n => Assert.Equal(dir.File("kept.txt"), new FileInfo(dir.File(n)).LinkTarget));
     }
+
+    /// <summary>
+    /// The same refusal of an output where a symbolic link or a FIFO is exited 1 in convert and live and 2 in
+    /// export-onnx, evaluate and plan, and live's line named the path but not the option (found by a review). Now
+    /// every command says it as a usage error (exit 2), naming the option as evaluate does, before any work.
+    /// </summary>
+    [SkippableFact]
+    public void ALinkOrFifoAtAnOutputIsAUsageErrorNamingTheOptionInEveryCommand()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links and mkfifo");
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("kept.txt"), "keep me");
+        foreach (var name in new[] { "com.mp4", "live.mp4", "model.onnx", "s.json", "pha.mp4" }) File.CreateSymbolicLink(dir.File(name), dir.File("kept.txt"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", new[] { dir.File("st.json") })) mkfifo.WaitForExit();
+        var pha = Directory.CreateDirectory(Path.Combine(dir.File("true"), "a", "pha")).FullName;
+        PngFile.WriteGray(Path.Combine(pha, "0000.png"), 2, 2, [255, 255, 0, 0]);
+        string link = $"is a symbolic link (to {dir.File("kept.txt")})";
+
+        foreach (var (args, expected) in new (string[], string)[]
+                 {
+                     (["convert", Sample, "--output-composition", dir.File("com.mp4"), "--quiet"], $"--output-composition {dir.File("com.mp4")}: {link}"),
+                     (["live", "udp://127.0.0.1:9", "--output", dir.File("live.mp4"), "--threads", "1"], $"--output {dir.File("live.mp4")}: {link}"),
+                     (["live", "udp://127.0.0.1:9", "--stats", dir.File("st.json"), "--output", dir.File("x.mp4"), "--threads", "1"], $"--stats {dir.File("st.json")}: is a FIFO"),
+                     (["export-onnx", "--size", "64x64", "--out", dir.File("model.onnx")], $"--out {dir.File("model.onnx")}: {link}"),
+                     (["evaluate", "--pred", dir.File("true"), "--true", dir.File("true"), "--json", dir.File("s.json")], $"--json {dir.File("s.json")}: {link}"),
+                     (["plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--chunk-frames", "10", "--out", dir.File("plan.json"), "--quiet"], $"--output-alpha {dir.File("pha.mp4")}: {link}"),
+                 })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{args[0]}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.StartsWith($"mattekit: {expected}", r.StdErr);
+            Assert.Single(r.StdErr.Trim().Split('\n'));
+        }
+        Assert.Equal("keep me", File.ReadAllText(dir.File("kept.txt")));
+        Assert.False(File.Exists(dir.File("x.mp4")));
+        Assert.False(File.Exists(dir.File("plan.json")));
+    }
 }

@@ -55,6 +55,9 @@ public sealed class ServeRequestFieldTests
                      ("{\"downsample_ratio\": \"0.5\", \"outputs\": {\"composition\": \"mp4\"}}", "downsample_ratio must be a number or \"auto\", got the string \"0.5\""),
                      ("{\"precision\": 8, \"outputs\": {\"composition\": \"mp4\"}}", "precision must be a string, got 8"),
                      ("{\"crf\": true, \"outputs\": {\"composition\": \"mp4\"}}", "crf must be a JSON number, got true"),
+                     // A whole number with a fraction or an exponent: named as the field, not as convert's --crf.
+                     ("{\"crf\": 18.0, \"outputs\": {\"composition\": \"mp4\"}}", "crf must be a whole JSON number, got 18.0"),
+                     ("{\"bit_depth\": 1.6e1, \"outputs\": {\"composition\": \"mov\"}}", "bit_depth must be a whole JSON number, got 1.6e1"),
                      ("{\"subject\": 1.5, \"outputs\": {\"composition\": \"mp4\"}}", "subject must be a string or a person's index (a whole number), got 1.5"),
                      ("{\"no_audio\": \"true\", \"outputs\": {\"composition\": \"mp4\"}}", "no_audio must be true or false, got the string \"true\""),
                  })

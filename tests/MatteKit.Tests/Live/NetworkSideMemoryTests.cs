@@ -84,6 +84,27 @@ public sealed class NetworkSideMemoryTests
         Assert.Null(new FileInfo(dir.File("sides.json")).LinkTarget);
     }
 
+    /// <summary>
+    /// A memory that is a symbolic link was read but never rewritten (the writer replaces only a regular file), so
+    /// every start searched again without a word (found by a review). Now the live default refuses it at start, one
+    /// line naming the file; with a ratio given the memory is not used, and nothing is refused.
+    /// </summary>
+    [SkippableFact]
+    public void AMemoryThatIsALinkIsRefusedAtStartNamingIt()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "symbolic links are tested on Linux");
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("elsewhere.json"), "{}");
+        File.CreateSymbolicLink(dir.File("sides.json"), dir.File("elsewhere.json"));
+        var options = new LiveMatterOptions { TargetFps = 1, Matting = new() { Threads = 1 }, NetworkSideMemoryFile = dir.File("sides.json") };
+        var refused = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.StartsWith($"{dir.File("sides.json")}: the live network-side memory is a symbolic link (to {dir.File("elsewhere.json")})", refused.Message);
+        Assert.DoesNotContain('\n', refused.Message);
+        (options with { Matting = new() { Threads = 1, DownsampleRatio = 0.25 } }).Validate();
+        File.Delete(dir.File("sides.json"));
+        options.Validate();
+    }
+
     [Fact]
     public void AnOversizedFileIsNotReadAndAnUnwritablePlaceIsRefusedQuietly()
     {

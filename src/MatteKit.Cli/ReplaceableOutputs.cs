@@ -1,0 +1,25 @@
+using MatteKit.CommandLine;
+using MatteKit.Media;
+
+namespace MatteKit.Cli;
+
+/// <summary>
+/// Every command's refusal, before any work, of an output path where something other than a regular file is (a
+/// symbolic link, a FIFO, a device, a socket): the commit's rename would put a plain file in its place. Said the same
+/// way by each command, naming the option (<c>--stats st.json: is a FIFO ...</c>), as a usage error (exit 2), as
+/// an output path onto an input is; the library refuses the same paths again when it opens them.
+/// </summary>
+internal static class ReplaceableOutputs
+{
+    /// <param name="outputs">Each output by the flag that names it.</param>
+    /// <param name="foldersTaken">Whether an existing folder is left to the command (an output that may be a folder of frames replaces one).</param>
+    /// <exception cref="UsageException">The first output that is not replaceable, naming its flag.</exception>
+    public static void Require(IEnumerable<(string Flag, string Path)> outputs, bool foldersTaken = false)
+    {
+        foreach (var (flag, path) in outputs)
+        {
+            if (foldersTaken && Directory.Exists(path)) continue;
+            if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{flag} {path}: {problem}");
+        }
+    }
+}
