@@ -31,6 +31,8 @@ internal static class PlanCommand
         int chunkFrames = parse.GetValue(ConvertCommand.ChunkFrames) ?? throw new UsageException("--chunk-frames N is needed (frames per chunk)");
         string output = parse.GetValue(Out) ?? throw new UsageException("--out plan.json is needed");
         bool quiet = ConvertCommand.IsQuiet(parse);
+        // Before the person pass, which may take minutes: the plan file is written last.
+        ReplaceableOutputs.Require(new[] { ("--out", output) });
         var plan = Create(options, chunkFrames, ConvertCommand.GivenWarmup(parse) ?? DefaultWarmup, output, quiet, cancel);
         if (!quiet)
         {

@@ -18,7 +18,8 @@ internal static class ReplaceableOutputs
     {
         foreach (var (flag, path) in outputs)
         {
-            if (foldersTaken && Directory.Exists(path)) continue;
+            // A real folder only: a link to one is refused as a link (Directory.Exists follows it).
+            if (foldersTaken && Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null) continue;
             if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{flag} {path}: {problem}");
         }
     }

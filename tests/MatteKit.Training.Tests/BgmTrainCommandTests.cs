@@ -38,7 +38,7 @@ public sealed class BgmTrainCommandTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("3 steps in", r.StdOut);
         Assert.Contains("default initialisation", r.StdOut);
-        Assert.Contains("its stem filters set to see the frame minus the plate, and it learns at scratch rates (backbone 0.0009, aspp 0.0015, decoder 0.0015", r.StdOut);
+        Assert.Contains("its stem filters set to see the frame minus the plate, and it learns at scratch rates: base stage backbone 0.0009, aspp 0.0015, decoder 0.0015, refiner 0\n", r.StdOut);
         Assert.Contains("rates backbone 0.0009, aspp 0.0015, decoder 0.0015", r.StdOut);
 
         // From official weights (a whole MattingRefine state dict: its refiner is not trained in this stage).
@@ -167,6 +167,19 @@ public sealed class BgmTrainCommandTests
         Assert.Contains($"resumed from {checkpoint} at step {done} (base stage)", resumed.StdOut);
         Assert.Contains("base stage: 1 steps this run", resumed.StdOut);
         Assert.Contains($"refine stage: {done + 1} steps this run", resumed.StdOut);
+        // The run started from no weights, so the refine stage's fresh Adam, after a resume in the base stage, learns at the scratch rates.
+        Assert.Contains("rates backbone 0.00045, aspp 0.00015, decoder 0.0003, refiner 0.0009", resumed.StdOut);
+
+        // A header whose FromScratch is gone (a field renamed: read as false) no longer says the rates its Adam ran at: refused.
+        var edited = temp.File("edited.ckpt");
+        var bytes = File.ReadAllBytes(checkpoint);
+        int at = bytes.AsSpan().IndexOf("\"FromScratch\":true"u8);
+        Assert.True(at > 0, "the checkpoint's header holds FromScratch");
+        bytes[at + 11] = (byte)'x';
+        File.WriteAllBytes(edited, bytes);
+        var refused = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--out", temp.File("e.pth"), "--cutouts", cutouts, "--backgrounds", backgrounds,
+            "--steps", (2 * done + 4).ToString(), "--size", "128x128", "--hr-size", "256x256", "--threads", "2", "--resume", edited, "--quiet");
+        AssertOneLine(refused, 1, "Adam's rates are not those of the header's FromScratch (False): edited");
 
         // A checkpoint of another stage or size is refused by name, not resumed into a different run.
         var other = CliRunner.RunTrainer(Limit, "--model", "bgmv2", "--stage", "refine", "--out", output, "--cutouts", cutouts, "--backgrounds", backgrounds,

@@ -134,7 +134,8 @@ internal static class JobOptionsJson
             (JsonValueKind.Number, "downsample_ratio") => value.GetRawText(),
             (JsonValueKind.String, "downsample_ratio") when "auto".Equals(value.GetString(), StringComparison.OrdinalIgnoreCase) => value.GetString()!,
             (_, "downsample_ratio") => throw new UsageException($"{name} must be a number or \"auto\", got {Shown(value)}"),
-            (JsonValueKind.Number, _) when WholeNumbers.Value.Contains(name) && !value.TryGetInt64(out _) => throw new UsageException($"{name} must be a whole JSON number, got {Shown(value)}"),
+            // Spelt with a fraction or an exponent; a whole number out of range gets convert's range line below.
+            (JsonValueKind.Number, _) when WholeNumbers.Value.Contains(name) && value.GetRawText().IndexOfAny(['.', 'e', 'E']) >= 0 => throw new UsageException($"{name} must be a whole JSON number, got {Shown(value)}"),
             (JsonValueKind.Number, _) when Numbers.Contains(name) => value.GetRawText(),
             (_, _) when Numbers.Contains(name) => throw new UsageException($"{name} must be a JSON number, got {Shown(value)}"),
             // A person's index, as convert's --subject N, also as a number (it was taken so before the types were strict).

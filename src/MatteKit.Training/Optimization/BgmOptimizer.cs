@@ -19,7 +19,7 @@ internal sealed class BgmOptimizer : ModuleAdam
     /// The base stage's rates for a network that started from no weights: the official ones three times over, the
     /// backbone's three times again. The official backbone learns at a fifth of the decoder's rate because it starts
     /// from ImageNet weights; from PyTorch's default initialisation it has everything to learn. Measured against the
-    /// official rates (docs/training.md, "Starting without weights"); ten times the official ones diverged.
+    /// official rates (docs/training.md, "Starting without weights"); at ten times the official ones the network got stuck (the same alpha at every validation).
     /// </summary>
     public static readonly ModuleRates ScratchBase = new(9e-4, 1.5e-3, 1.5e-3, 0);
 

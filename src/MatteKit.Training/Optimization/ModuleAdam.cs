@@ -42,5 +42,10 @@ internal abstract class ModuleAdam : IDisposable
 
     public void Load(BinaryReader reader) => _adam.load_state_dict(reader);
 
+    /// <summary>Whether every group's rate is what <see cref="Rates"/> says (a loaded state brings its own rates).</summary>
+    public bool RunsAtItsRates() =>
+        _adam.ParamGroups.Select((g, i) => (g.LearningRate, Expected: Rates.Of(_groupNames[i])))
+            .All(r => Math.Abs(r.LearningRate - r.Expected) <= 1e-9 * r.Expected);
+
     public void Dispose() => _adam.Dispose();
 }

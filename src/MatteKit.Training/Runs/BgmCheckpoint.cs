@@ -108,6 +108,10 @@ internal sealed class BgmCheckpoint
         {
             network.load(reader, strict: true);
             optimizer.Load(reader);
+            // Adam's state brings the rates it ran at; the header's FromScratch says which this run prints and gives
+            // the next stage: they must be the same.
+            if (!optimizer.RunsAtItsRates())
+                throw new FormatException($"its Adam's rates are not those of the header's {nameof(FromScratch)} ({header.FromScratch}): edited");
             int length = reader.ReadInt32();
             if (length <= 0 || length > 1 << 20) throw new FormatException($"generator state of {length} bytes");
             var bytes = reader.ReadBytes(length);

@@ -36,6 +36,9 @@ internal static class OutputPreflight
         {
             var full = Path.GetFullPath(path);
             if (Directory.Exists(full)) throw new MediaFormatException(path, $"{option} is a folder; it must name a file to write");
+            // A link, FIFO, device or socket would be replaced by a plain file: a usage error (exit 2) naming the
+            // option, as every command says it.
+            if (OutputFile.NotReplaceable(full) is { } problem) throw new CommandLine.UsageException($"{option} {path}: {problem}");
             // Creates and removes a temporary file beside it: a missing folder, a read-only one and one that takes
             // no new files fail here, in the words OutputFile uses.
             using (new OutputFile(full)) { }

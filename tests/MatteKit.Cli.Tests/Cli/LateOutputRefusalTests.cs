@@ -63,7 +63,10 @@ public sealed class LateOutputRefusalTests
         Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links and mkfifo");
         using var dir = new TempFolder();
         File.WriteAllText(dir.File("kept.txt"), "keep me");
-        foreach (var name in new[] { "com.mp4", "live.mp4", "model.onnx", "s.json", "pha.mp4" }) File.CreateSymbolicLink(dir.File(name), dir.File("kept.txt"));
+        foreach (var name in new[] { "com.mp4", "live.mp4", "model.onnx", "s.json", "pha.mp4", "p.json" }) File.CreateSymbolicLink(dir.File(name), dir.File("kept.txt"));
+        // A link to a folder where a video goes (a folder itself is left to outputs that may be frame folders).
+        Directory.CreateDirectory(dir.File("frames"));
+        Directory.CreateSymbolicLink(dir.File("dl.mp4"), dir.File("frames"));
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", new[] { dir.File("st.json") })) mkfifo.WaitForExit();
         var pha = Directory.CreateDirectory(Path.Combine(dir.File("true"), "a", "pha")).FullName;
         PngFile.WriteGray(Path.Combine(pha, "0000.png"), 2, 2, [255, 255, 0, 0]);
@@ -77,6 +80,9 @@ public sealed class LateOutputRefusalTests
                      (["export-onnx", "--size", "64x64", "--out", dir.File("model.onnx")], $"--out {dir.File("model.onnx")}: {link}"),
                      (["evaluate", "--pred", dir.File("true"), "--true", dir.File("true"), "--json", dir.File("s.json")], $"--json {dir.File("s.json")}: {link}"),
                      (["plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--chunk-frames", "10", "--out", dir.File("plan.json"), "--quiet"], $"--output-alpha {dir.File("pha.mp4")}: {link}"),
+                     // The plan file itself, before the person pass (review: it was refused after it, exit 1).
+                     (["plan", Sample, "--output-alpha", dir.File("a.mp4"), "--chunk-frames", "10", "--subject", "largest", "--out", dir.File("p.json"), "--quiet"], $"--out {dir.File("p.json")}: {link}"),
+                     (["convert", Sample, "--output-composition", dir.File("dl.mp4"), "--quiet"], $"--output-composition {dir.File("dl.mp4")}: is a symbolic link (to {dir.File("frames")})"),
                  })
         {
             var r = CliRunner.Run(args);

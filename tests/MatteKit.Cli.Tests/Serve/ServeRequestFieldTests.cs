@@ -68,6 +68,13 @@ public sealed class ServeRequestFieldTests
             Assert.Equal(expected, Error(body));
         }
         Assert.Empty(serve.JobFolders());
+        // A whole number out of every range is not called a fraction: convert's own line about its value.
+        var (huge, hugeBody) = serve.Submit("{\"crf\": 99999999999999999999, \"outputs\": {\"composition\": \"mp4\"}}", ServeProcess.Sample);
+        _log.WriteLine($"crf 99999999999999999999 -> {huge} {hugeBody}");
+        Assert.Equal(400, huge);
+        Assert.DoesNotContain("whole JSON number", Error(hugeBody));
+        Assert.StartsWith("--crf ", Error(hugeBody));
+        Assert.Contains("99999999999999999999", Error(hugeBody));
 
         // Numbers as numbers, "auto" and words in any case (as convert takes --precision INT8) are taken.
         var (taken, answer) = serve.Submit("{\"precision\": \"INT8\", \"downsample_ratio\": 0.5, \"bit_depth\": 8, \"duration\": 0.2, \"threads\": 1, " +
