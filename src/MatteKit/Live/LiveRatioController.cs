@@ -256,7 +256,8 @@ internal sealed class LiveRatioController : IDisposable
     /// <summary>
     /// Whether a remembered side leaves this machine so much room now that it is searched for again: one remembered
     /// from a run on a busier machine (a build beside it) would otherwise stay, and the side is only ever lowered
-    /// while running. Costs one frame of the remembered side's session, which is the one kept when there is no room.
+    /// while running. Costs three frames of the remembered side's session, which is the one kept when there is no room:
+    /// their median, so that one frame slowed by something else on the machine does not keep a small side for good.
     /// A side halved the frame: whether the smallest side fits at the frame's own size now.
     /// </summary>
     private bool RoomBeyond((int Side, bool Halved) known, int width, int height)
@@ -265,8 +266,8 @@ internal sealed class LiveRatioController : IDisposable
         var blank = FrameSlot.Blank(width, height);
         double intervalMs = 1000.0 / _targetFps;
         return known.Halved
-            ? TimeAt(AutoNetworkSide.Smallest, blank, timings: 1) <= AutoNetworkSide.NetworkShare * intervalMs
-            : AutoNetworkSide.HasRoomBeyond(known.Side, TimeAt(known.Side, blank, timings: 1), intervalMs);
+            ? TimeAt(AutoNetworkSide.Smallest, blank, timings: 3) <= AutoNetworkSide.NetworkShare * intervalMs
+            : AutoNetworkSide.HasRoomBeyond(known.Side, TimeAt(known.Side, blank, timings: 3), intervalMs);
     }
 
     /// <summary>One frame's network time at a side: its session built and run once, then the median of <paramref name="timings"/> runs.</summary>
