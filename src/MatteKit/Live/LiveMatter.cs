@@ -156,6 +156,9 @@ public sealed class LiveMatter : IDisposable
         _worker.RequestSubject(following, subject);
     }
 
+    /// <summary>After the session: the line for a subject chosen in a frame the stream never reached, else null.</summary>
+    internal string? SubjectNeverReached => _following?.NeverReached();
+
     /// <summary>Whom the session keeps now (null: everyone), as text; null too when it cannot choose.</summary>
     public string? Subject => _worker.SubjectText(_following);
 

@@ -190,6 +190,10 @@ internal static class LiveSession
         }
         var stats = matter.Stats;
         if (options.StatsFile is { } statsFile) WriteStats(statsFile, stats, outputs, reconnects, ended, clock.Elapsed);
+        // The stream ended before the frame --subject-frame names: nobody was chosen, and every frame's alpha is 0.
+        if (failure is null && matter.SubjectNeverReached is { } never)
+            throw new LiveSessionException($"live: {never}; the outputs hold {stats.FramesOut} frame(s) with nobody chosen (alpha 0)",
+                new Subjects.SubjectChoiceException(never));
         if (failure is not null)
         {
             if (stats.FramesOut > 0 && outputs.Length > 0)

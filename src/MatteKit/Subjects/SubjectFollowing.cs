@@ -52,6 +52,18 @@ internal sealed class SubjectFollowing
         if (Ownership.LastHidden) tracker.Hidden(state.Frame);
     }
 
+    /// <summary>
+    /// The line for a command-line choice read in a frame the stream never reached (null otherwise): a live run learns
+    /// it only when the stream ends, and says it as convert does, as the option's error.
+    /// </summary>
+    public string? NeverReached()
+    {
+        int frames = Tracker?.NextFrame ?? 0;
+        return Strict && Choice is { } choice && Tracker?.FirstSeen is null && frames >= 1 && frames <= choice.FrameIndex
+            ? SubjectFinder.PastTheEnd(choice, frames)
+            : null;
+    }
+
     /// <summary>Where the subject was followed, lost and hidden over <paramref name="frames"/> frames (a summary line's part); null = everyone.</summary>
     public string? Describe(int frames)
     {

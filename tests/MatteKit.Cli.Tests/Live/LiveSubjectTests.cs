@@ -42,6 +42,16 @@ public sealed class LiveSubjectTests
         Assert.Equal(2, nobody.ExitCode);
         Assert.Contains("--subject 3,3: nobody stands at that point in frame 0", nobody.StdErr);
         Assert.False(File.Exists(dir.File("none.mkv")));
+
+        // A frame the stream never reaches: said when it ends, as convert says it, the option's error (it said nothing
+        // and exited 0 with every frame's alpha 0); the frames matted are kept.
+        var past = CliRunner.Run("live", dir.File("two.mp4"), "--realtime", "--subject", point, "--subject-frame", "50", "--output-alpha", dir.File("past.mkv"),
+            "--downsample-ratio", "0.5", "--threads", "2", "--quiet");
+        _log.WriteLine($"exit {past.ExitCode}: {past.StdErr.Trim()}");
+        Assert.Equal(2, past.ExitCode);
+        Assert.Matches(@"--subject-frame 50: \d+ frame\(s\) were read \(0 to \d+\); give a frame among them; the outputs hold \d+ frame\(s\) with nobody chosen", past.StdErr);
+        Assert.Single(past.StdErr.Trim().Split('\n'));
+        Assert.True(File.Exists(dir.File("past.mkv")));
     }
 
     private static double Mean(byte[] alpha, (int L, int T, int R, int B) box)
