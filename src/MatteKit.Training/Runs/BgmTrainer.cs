@@ -310,7 +310,7 @@ internal sealed class BgmTrainer
                 _step++;
                 lastLosses = new Dictionary<string, double>(terms.Values()) { ["total"] = terms.Total.item<float>() };
                 totals.Add(lastLosses["total"]);
-                _history.Add(new StepRecord(_step, clock.Seconds, lastLosses.ToDictionary(kv => $"{stage.Name} {kv.Key}", kv => kv.Value)));
+                StepHistory.Add(_history, new StepRecord(_step, clock.Seconds, lastLosses.ToDictionary(kv => $"{stage.Name} {kv.Key}", kv => kv.Value)));
                 progress.Report(_step, clock.Seconds, lastLosses);
                 if (validator is not null && _step % _o.ValidEvery == 0) Validate(validator, network, refine);
             }

@@ -158,7 +158,7 @@ internal sealed partial class Trainer
                 randomBefore = random.State;
                 step++;
                 elapsed = secondsBefore + clock.Elapsed.TotalSeconds;
-                history.Add(new StepRecord(step, elapsed, losses));
+                StepHistory.Add(history, new StepRecord(step, elapsed, losses));
                 progress.Report(step, elapsed, losses);
 
                 if (validator is not null && step % _o.ValidEvery == 0)
@@ -189,7 +189,7 @@ internal sealed partial class Trainer
         string? checkpointPath = SaveCheckpoint(checkpoint, network, optimizer, ref failure);
         if (failure is not null && end is TrainingEnd.Finished or TrainingEnd.Stopped) end = TrainingEnd.OutputFailed;
 
-        double stepsPerSecond = history.Count(h => h.Step > state.Step) / Math.Max(1e-9, total - secondsBefore);
+        double stepsPerSecond = (step - state.Step) / Math.Max(1e-9, total - secondsBefore);
         Summary.Add($"{step} steps in {total:F0} s ({stepsPerSecond:F2} steps/s this run), preset {preset.Name}, {_o.Width}x{_o.Height}, T={_o.Frames}, {_o.Threads} threads");
         if (history.Count > 0) Summary.Add("last losses: " + string.Join(", ", history[^1].Losses.Select(kv => $"{kv.Key} {kv.Value:F4}")));
         if (validation.Count > 0)
