@@ -31,8 +31,6 @@ internal static class PlanCommand
         int chunkFrames = parse.GetValue(ConvertCommand.ChunkFrames) ?? throw new UsageException("--chunk-frames N is needed (frames per chunk)");
         string output = parse.GetValue(Out) ?? throw new UsageException("--out plan.json is needed");
         bool quiet = ConvertCommand.IsQuiet(parse);
-        // Before the person pass, which may take minutes: the plan file is written last.
-        ReplaceableOutputs.Require(new[] { ("--out", output) });
         var plan = Create(options, chunkFrames, ConvertCommand.GivenWarmup(parse) ?? DefaultWarmup, output, quiet, cancel);
         if (!quiet)
         {
@@ -47,7 +45,11 @@ internal static class PlanCommand
     /// <summary>The plan with its person pass if a subject is chosen, written; its option errors as usage errors (exit 2).</summary>
     internal static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, string output, bool quiet, CancellationToken cancel)
     {
-        var plan = WithSubjectPass(Make(options, chunkFrames, warmup, output, cancel), options, quiet, cancel);
+        var made = Make(options, chunkFrames, warmup, output, cancel);
+        // After the check that the plan is no input or output (the more telling line), before the person pass, which
+        // may take minutes: the plan file is written last.
+        ReplaceableOutputs.Require(new[] { ("--out", output) });
+        var plan = WithSubjectPass(made, options, quiet, cancel);
         plan.Save();
         return plan;
     }
