@@ -105,7 +105,7 @@ internal static class LiveCommand
             throw new UsageException(ParameterFlags.Say(e));
         }
         // Before the input opens (the stats are written at the end), as every command refuses an output where a link or a FIFO is.
-        ReplaceableOutputs.Require(options.FileOutputs.Select(o => (ParameterFlags.For(o.Option) ?? o.Option, o.Path)));
+        ReplaceableOutputs.Require(options.FileOutputs);
 
         bool quiet = parse.GetValue(SharedOptions.Quiet);
         LiveMatter? running = null;

@@ -11,16 +11,16 @@ namespace MatteKit.Cli;
 /// </summary>
 internal static class ReplaceableOutputs
 {
-    /// <param name="outputs">Each output by the flag that names it.</param>
+    /// <param name="outputs">Each output by the option that names it: its flag, or the library's name for it (said as its flag).</param>
     /// <param name="foldersTaken">Whether an existing folder is left to the command (an output that may be a folder of frames replaces one).</param>
     /// <exception cref="UsageException">The first output that is not replaceable, naming its flag.</exception>
-    public static void Require(IEnumerable<(string Flag, string Path)> outputs, bool foldersTaken = false)
+    public static void Require(IEnumerable<(string Option, string Path)> outputs, bool foldersTaken = false)
     {
-        foreach (var (flag, path) in outputs)
+        foreach (var (option, path) in outputs)
         {
             // A real folder only: a link to one is refused as a link (Directory.Exists follows it).
             if (foldersTaken && Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null) continue;
-            if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{flag} {path}: {problem}");
+            if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
         }
     }
 }

@@ -104,10 +104,11 @@ internal sealed class BgmTrainer
         {
             _fromScratch = true;
             network.StartFromPlateDifference();
+            var rates = new List<string>();
+            if (_o.TrainsBgmBase) rates.Add($"base stage {BgmOptimizer.ScratchBase}");
+            if (_o.TrainsBgmRefine) rates.Add($"refine stage {BgmOptimizer.ScratchRefine}");
             Summary.Add($"no --weights: the {backbone} network starts from PyTorch's default initialisation (the official recipe starts its backbone " +
-                        $"from ImageNet weights), its stem filters set to see the frame minus the plate, and it learns at scratch rates: " +
-                        string.Join("; ", new[] { (_o.TrainsBgmBase, "base stage", BgmOptimizer.ScratchBase), (_o.TrainsBgmRefine, "refine stage", BgmOptimizer.ScratchRefine) }
-                            .Where(r => r.Item1).Select(r => $"{r.Item2} {r.Item3}")));
+                        $"from ImageNet weights), its stem filters set to see the frame minus the plate, and it learns at scratch rates: {string.Join("; ", rates)}");
         }
         else if (_o.Resume is null && fresh is { Count: > 0 })
             Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");

@@ -59,10 +59,11 @@ internal sealed class SubjectFollowing
     public string? NeverReached()
     {
         int frames = Tracker?.NextFrame ?? 0;
-        return Strict && Choice is { } choice && Tracker?.FirstSeen is null && frames >= 1 && frames <= choice.FrameIndex
-            ? SubjectFinder.PastTheEnd(choice, frames)
-            : null;
+        return Strict && Choice is { } choice && frames >= 1 && NeverCame(choice, frames) ? SubjectFinder.PastTheEnd(choice, frames) : null;
     }
+
+    /// <summary>Whether nobody was chosen because the frame the choice is read in was past the <paramref name="frames"/> followed.</summary>
+    private bool NeverCame(SubjectChoice choice, int frames) => Tracker?.FirstSeen is null && frames <= choice.FrameIndex;
 
     /// <summary>Where the subject was followed, lost and hidden over <paramref name="frames"/> frames (a summary line's part); null = everyone.</summary>
     public string? Describe(int frames)
@@ -70,7 +71,7 @@ internal sealed class SubjectFollowing
         if (Choice is not { } choice) return null;
         var t = Tracker;
         return t?.FirstSeen is not { } first
-            ? frames <= choice.FrameIndex
+            ? NeverCame(choice, frames)
                 ? $"subject ({choice}): frame {choice.FrameIndex}, which the choice is read in, never came ({frames} frame(s) matted); alpha is 0 throughout"
                 : $"subject ({choice}): nobody found in {frames} frame(s); alpha is 0 throughout"
             : $"subject ({choice}): chosen at frame {first}; tracked {t.TrackedFrames}, coasting {t.CoastedFrames}, lost {t.LostFrames} frame(s)" +
