@@ -1,0 +1,51 @@
+using MatteKit.Subjects;
+using Xunit;
+
+namespace MatteKit.Tests.Subjects;
+
+/// <summary>A person's colour histogram: taken from the pixels well inside their mask only, and known only from enough of them.</summary>
+public sealed class PersonColoursTests
+{
+    private const int Pixels = PoseRoi.CropSide * PoseRoi.CropSide;
+
+    [Fact]
+    public void ColoursInsideTheMaskAreLikelyAndThoseOutsideItAreNot()
+    {
+        // Left half orange and inside the mask; right half blue and outside it (the background around a person).
+        var crop = PersonCrop.Blank();
+        var (mask, rgb) = (new float[Pixels], new byte[Pixels * 3]);
+        for (int i = 0; i < Pixels; i++)
+        {
+            bool inside = i % PoseRoi.CropSide < PoseRoi.CropSide / 2;
+            mask[i] = inside ? 0.95f : 0.6f; // 0.6: the mask's soft edge, not counted
+            (rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]) = inside ? ((byte)230, (byte)140, (byte)30) : ((byte)20, (byte)60, (byte)200);
+        }
+        crop.Fill(default, mask, rgb, 1, new float[crop.Landmarks.Length]);
+        var colours = new PersonColours();
+        colours.Take(crop);
+        Assert.True(colours.Known);
+        byte[] frame = [230, 140, 30, 20, 60, 200, 234, 143, 29];
+        float orange = colours.LogShare(frame, 0), blue = colours.LogShare(frame, 1), nearOrange = colours.LogShare(frame, 2);
+        Assert.Equal(orange, nearOrange); // the same bin: 32 levels wide
+        // Every colour gets one pixel's worth: 512 bins over the 128 x 256 sure pixels, all of them orange.
+        const int sure = Pixels / 2;
+        Assert.Equal(MathF.Log((sure + 1f) / (sure + 512)), orange, 5);
+        Assert.Equal(MathF.Log(1f / (sure + 512)), blue, 5);
+    }
+
+    [Fact]
+    public void AMaskWithTooFewSurePixelsTellsNothing()
+    {
+        var crop = PersonCrop.Blank();
+        var mask = new float[Pixels];
+        for (int i = 0; i < 255; i++) mask[i] = 1;
+        crop.Fill(default, mask, new byte[Pixels * 3], 1, new float[crop.Landmarks.Length]);
+        var colours = new PersonColours();
+        colours.Take(crop);
+        Assert.False(colours.Known);
+        mask[255] = 1;
+        crop.Fill(default, mask, new byte[Pixels * 3], 1, new float[crop.Landmarks.Length]);
+        colours.Take(crop);
+        Assert.True(colours.Known);
+    }
+}
