@@ -80,6 +80,7 @@ public sealed class TrainingHostileInputTests
     {
         new object[] { "missing --out folder" }, new object[] { "folder as --out" }, new object[] { "missing --report folder" }, new object[] { "full disk" },
         new object[] { "link as --out" }, new object[] { "FIFO as --report" },
+        new object[] { "link to a folder as --out" }, new object[] { "link to a folder as BGMv2's --out" },
     };
 
     [SkippableTheory]
@@ -92,8 +93,19 @@ public sealed class TrainingHostileInputTests
         string expected;
         string? mount = null;
         int exitCode = 1;
+        bool bgm = false;
         switch (defect)
         {
+            // Was refused as "is a folder" (exit 1): a link, whatever it points to, is refused as a link (review).
+            case "link to a folder as --out":
+            case "link to a folder as BGMv2's --out":
+                Directory.CreateDirectory(temp.File("kept"));
+                Directory.CreateSymbolicLink(temp.File("out.pth"), temp.File("kept"));
+                args.AddRange(new[] { "--out", temp.File("out.pth") });
+                expected = $"--out {temp.File("out.pth")}: is a symbolic link";
+                exitCode = 2;
+                bgm = defect.Contains("BGMv2");
+                break;
             // Would be replaced by a plain file: a usage error naming the option, as in every command (review).
             case "link as --out":
                 File.WriteAllText(temp.File("kept.pth"), "keep me");
@@ -132,7 +144,8 @@ public sealed class TrainingHostileInputTests
         }
         try
         {
-            var r = CliRunner.RunTrainer(Limit, Small(args.ToArray()));
+            // BGMv2 trains on single composites: no --seq-length.
+            var r = CliRunner.RunTrainer(Limit, bgm ? new[] { "--model", "bgmv2", "--size", "128x128", "--threads", "2", "--backgrounds", temp.File("no-such-data") }.Concat(args).ToArray() : Small(args.ToArray()));
             _log.WriteLine($"{defect}: exit {r.ExitCode}: {r.StdErr.Trim()}");
             AssertOneLine(r, exitCode, expected);
             Assert.DoesNotContain("no-such-data", r.StdErr);
