@@ -595,6 +595,8 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "Step", "-5", "expected 0 to" },
         new object[] { "bgmv2", "Step", "4611686018427387904", "expected 0 to" },
         new object[] { "bgmv2", "Stages", "\"9999\"", "expected base, refine or both" },
+        // A run of one stage is in it: was "stage 'refine' is not one of this run's", naming no field (hostile-input pass).
+        new object[] { "bgmv2", "Stage", "\"refine\"", "expected base (edited or damaged)" },
         new object[] { "bgmv2", "Seconds", "-1", "finite" },
         new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
         new object[] { "bgmv2", "Validation", "null", "is missing" },
@@ -628,6 +630,38 @@ public sealed class TrainingHostileInputTests
         Assert.False(File.Exists(second), "nothing written");
         Assert.False(File.Exists(Path.ChangeExtension(second, ".ckpt")), "nothing written");
         Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>
+    /// A checkpoint of a run of both stages, in its refine stage, with the header's Stage edited to base: it was refused
+    /// in TorchSharp's words ("Invalid optimizer state -- different number of parameter groups"), naming no field (found
+    /// by a hostile-input pass); now one line naming the file and the field. With Stages edited too, to a run of the
+    /// base stage alone, the line said "a run of base stages".
+    /// </summary>
+    [Fact]
+    public void AnEditedStageInABgmCheckpointIsOneLineNamingTheField()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new[] { "--model", "bgmv2", "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--hr-size", "128x128", "--threads", "2", "--quiet" };
+        // Two steps: one of each stage; the checkpoint is the refine stage's.
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("first.pth"), "--steps", "2" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        var second = temp.File("second.pth");
+
+        var stage = temp.File("stage.ckpt");
+        WriteWithHeaderField(temp.File("first.ckpt"), stage, "Stage", "\"base\"");
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", "4", "--resume", stage }).ToArray());
+        _log.WriteLine($"Stage edited to base: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, $"{stage}: checkpoint field Stage is 'base', but its Adam state is not that stage's", "edited or damaged");
+        Assert.DoesNotContain("parameter groups.", r.StdErr);
+
+        var stages = temp.File("stages.ckpt");
+        WriteWithHeaderField(stage, stages, "Stages", "\"base\"");
+        r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", "4", "--resume", stages }).ToArray());
+        _log.WriteLine($"Stages and Stage edited to base: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, $"--resume {stages}: was written by a run of the base stage of a MobileNetV2 network");
+        Assert.False(File.Exists(second), "nothing written");
     }
 
     [Fact]

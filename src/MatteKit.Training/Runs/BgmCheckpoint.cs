@@ -73,7 +73,8 @@ internal sealed class BgmCheckpoint
     {
         CheckpointFields.Present(path, nameof(Backbone), (string?)Backbone);
         CheckpointFields.OneOf(path, nameof(Stages), Stages, "base", "refine", "both");
-        CheckpointFields.OneOf(path, nameof(Stage), Stage, "base", "refine");
+        // A run of one stage is always in it.
+        CheckpointFields.OneOf(path, nameof(Stage), Stage, Stages == "both" ? new[] { "base", "refine" } : new[] { Stages });
         CheckpointFields.Side(path, nameof(Width), Width);
         CheckpointFields.Side(path, nameof(Height), Height);
         CheckpointFields.Side(path, nameof(RefineWidth), RefineWidth);
@@ -107,6 +108,11 @@ internal sealed class BgmCheckpoint
         try
         {
             network.load(reader, strict: true);
+            // The two stages' Adams differ in their groups (the base stage's has no refiner's): an Adam of the other
+            // stage's count means the header's Stage was edited; TorchSharp's own words would not say which field.
+            if (ModuleAdam.SavedGroupCount(reader) is { } saved && saved != optimizer.GroupCount)
+                throw new MediaFormatException(path, $"checkpoint field {nameof(Stage)} is '{header.Stage}', but its Adam state is not that stage's " +
+                                                     $"({saved} parameter groups, not {optimizer.GroupCount}); edited or damaged");
             optimizer.Load(reader);
             // Adam's state brings the rates it ran at; the header's FromScratch says which this run prints and gives
             // the next stage: they must be the same.
@@ -117,6 +123,11 @@ internal sealed class BgmCheckpoint
             var bytes = reader.ReadBytes(length);
             if (bytes.Length != length) throw new EndOfStreamException();
             return (header, optimizer, tensor(bytes, dtype: ScalarType.Byte));
+        }
+        catch (MediaFormatException)
+        {
+            optimizer.Dispose();
+            throw;
         }
         catch (EndOfStreamException e)
         {

@@ -119,7 +119,7 @@ internal sealed class BgmTrainer
                 var (refineWidth, refineHeight) = _o.HighSize is null ? (header.RefineWidth, header.RefineHeight) : _o.RefineSize;
                 if (header.Backbone != backbone.ToString() || header.Stages != StagesName || header.Width != _o.Width || header.Height != _o.Height
                     || (_o.TrainsBgmRefine && (header.RefineWidth != refineWidth || header.RefineHeight != refineHeight)))
-                    throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {Media.PrintableText.Excerpt(header.Stages, 20)} stages of a " +
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {StagesPhrase(header.Stages)} of a " +
                         $"{Media.PrintableText.Excerpt(header.Backbone, 20)} network at {header.Width}x{header.Height} (refine {header.RefineWidth}x{header.RefineHeight}); " +
                         "resume with the same --stage, --backbone, --size and --hr-size");
                 if (!(header.Stage == Stage.Base.Name && _o.TrainsBgmBase) && !(header.Stage == Stage.Refine.Name && _o.TrainsBgmRefine))
@@ -150,6 +150,9 @@ internal sealed class BgmTrainer
 
     /// <summary>The stages of this run as the checkpoint names them.</summary>
     private string StagesName => _o.Stage ?? "both";
+
+    /// <summary>A checkpoint's Stages (base, refine or both, checked when it was read) as a sentence says it.</summary>
+    private static string StagesPhrase(string stages) => stages == "both" ? "both stages" : $"the {stages} stage";
 
     private BgmOptimizer NewOptimizer(BgmMattingNetwork network, bool refine) =>
         new(network, BgmOptimizer.For(refine, _fromScratch), trainsRefiner: refine);
