@@ -664,6 +664,66 @@ public sealed class TrainingHostileInputTests
         Assert.False(File.Exists(second), "nothing written");
     }
 
+    /// <summary>
+    /// Records a run keeps past <see cref="StepHistory.MaxRecords"/>: BGMv2's step totals and both trainers' validations
+    /// were kept whole, growing with the steps (at --valid-every 1 a validation a step), where RVM's step records were
+    /// bounded (found by a hostile-input pass). A checkpoint as an older run of 30,000 steps wrote it (every step's
+    /// total as a bare number, a validation a step) is resumed for one step: read, its steps kept in order, and
+    /// the checkpoint written after it holds the bounded lists, the first and last step kept.
+    /// </summary>
+    [Theory]
+    [InlineData("rvm")]
+    [InlineData("bgmv2")]
+    public void AnOlderCheckpointsLongRecordsAreReadAndBoundedOnResume(string model)
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new List<string> { "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        data.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("first.pth"), "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+
+        const int steps = 30_000;
+        var older = temp.File("older.ckpt");
+        var edits = new List<(string Field, string Json)>
+        {
+            ("Step", steps.ToString()),
+            ("Validation", "[" + string.Join(',', Enumerable.Range(0, steps).Select(s => $"{{\"Step\":{s},\"Mad\":{1 + s % 7},\"Mse\":0.5,\"Grad\":0.25,\"DtSsd\":0.125}}")) + "]"),
+            model == "bgmv2"
+                ? ("BaseLosses", "[" + string.Join(',', Enumerable.Range(1, steps).Select(s => (1.0 / s).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]")
+                : ("History", "[" + string.Join(',', Enumerable.Range(1, steps).Select(s => $"{{\"Step\":{s},\"Seconds\":{s},\"Losses\":{{\"total\":0.25}}}}")) + "]"),
+        };
+        File.Copy(temp.File("first.ckpt"), older);
+        foreach (var (field, json) in edits)
+        {
+            WriteWithHeaderField(older, temp.File("edit.ckpt"), field, json);
+            File.Move(temp.File("edit.ckpt"), older, overwrite: true);
+        }
+
+        var second = temp.File("second.pth");
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", (steps + 1).ToString(), "--resume", older }).ToArray());
+        _log.WriteLine($"{model}: an older checkpoint of {steps} steps resumed for one: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var header = HeaderOf(temp.File("second.ckpt"));
+        foreach (var field in new[] { model == "bgmv2" ? "BaseLosses" : "History", "Validation" })
+        {
+            var list = header[field]!.AsArray().Select(e => e!["Step"]!.GetValue<long>()).ToList();
+            _log.WriteLine($"  {field}: {list.Count} records kept, steps {list[0]} to {list[^1]}");
+            Assert.InRange(list.Count, StepHistory.MaxRecords / 2, StepHistory.MaxRecords);
+            Assert.Equal(field == "Validation" ? 0 : 1, list[0]);
+            Assert.Equal(field == "Validation" ? steps - 1 : steps + 1, list[^1]);
+            Assert.True(list.Zip(list.Skip(1)).All(p => p.First < p.Second), $"{field}'s steps out of order");
+        }
+    }
+
+    /// <summary>A checkpoint's JSON header.</summary>
+    private static System.Text.Json.Nodes.JsonObject HeaderOf(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        reader.ReadString();
+        return System.Text.Json.Nodes.JsonNode.Parse(reader.ReadBytes(reader.ReadInt32()))!.AsObject();
+    }
+
     [Fact]
     public void AResumedBgmRunSaysItResumesFromTheCheckpointNotFromDefaultInitialisation()
     {
