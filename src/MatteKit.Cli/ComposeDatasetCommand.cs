@@ -43,6 +43,8 @@ internal static class ComposeDatasetCommand
             Seed = parse.GetValue(Seed) ?? 1,
             WriteBackground = !parse.GetValue(NoBackground),
         };
+        // A real folder (empty) is replaced; a link to one, or a FIFO, is refused before any work.
+        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: true);
         try
         {
             DatasetComposer.CheckFolders(options);

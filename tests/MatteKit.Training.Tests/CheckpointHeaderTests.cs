@@ -79,6 +79,36 @@ public sealed class CheckpointHeaderTests
         Assert.Contains("checkpoint field History (its length) is 5: expected 0 to 4", refused.Message);
     }
 
+    public static IEnumerable<object[]> NotJson() => new[]
+    {
+        new object[] { "rvm", "\"Width\":128", "\"Width\":000", "checkpoint header is not valid JSON at field Width (" },
+        new object[] { "bgmv2", "\"Width\":128", "\"Width\":000", "checkpoint header is not valid JSON at field Width (" },
+        new object[] { "bgmv2", "\"Height\":128,", "\"Height\":128,,", "checkpoint header is not valid JSON at field Height (" },
+        new object[] { "bgmv2", "\"Width\":128", "\"Width\":\"wide\"", "checkpoint field Width is not a value of its kind (" },
+        new object[] { "bgmv2", "\"Step\":1", "\"Step\":\"1\"", "checkpoint field Step is not a value of its kind (expected a whole number)" },
+    };
+
+    /// <summary>
+    /// A checkpoint's header edited into JSON that does not parse (<c>"Width":000</c>), or a value of another kind, was
+    /// said to be "not a MatteKit BGMv2 training checkpoint" (found by a hostile-input pass): its magic is a
+    /// checkpoint's, so the line now says the header is damaged, naming the file and the field.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NotJson))]
+    public void AHeaderThatIsNotValidJsonIsSaidToBeDamagedNamingTheField(string model, string field, string edited, string expected)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("edited.ckpt");
+        WriteHeader(path, model, "", fields: f => f.Contains(field) ? f.Replace(field, edited) : throw new InvalidOperationException($"no {field} in {f}"));
+        var e = Assert.Throws<MediaFormatException>(() => Read(model, path));
+        _log.WriteLine($"{model}, {field} edited to {edited}: {e.Message}");
+        Assert.StartsWith($"{path}: ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.EndsWith("edited or damaged", e.Message);
+        Assert.DoesNotContain("not a MatteKit", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     private static void Read(string model, string path)
     {
         if (model == "rvm") Checkpoint.Read(path, _ => throw new InvalidOperationException("not reached"));
@@ -86,12 +116,13 @@ public sealed class CheckpointHeaderTests
     }
 
     /// <summary>A checkpoint of <paramref name="model"/> holding only a header: its fixed fields, then <paramref name="lists"/> as given.</summary>
-    private static void WriteHeader(string path, string model, string lists, long step = 1)
+    /// <param name="fields">An edit of the fixed fields' text (a hand edit of the header).</param>
+    private static void WriteHeader(string path, string model, string lists, long step = 1, Func<string, string>? fields = null)
     {
-        string fields = model == "rvm"
+        string text = model == "rvm"
             ? $"\"Preset\":\"finetune\",\"Width\":128,\"Height\":128,\"Frames\":2,\"Step\":{step},\"Seconds\":1,\"RandomState\":7"
             : $"\"Backbone\":\"MobileNetV2\",\"Stages\":\"base\",\"Stage\":\"base\",\"Width\":128,\"Height\":128,\"RefineWidth\":256,\"RefineHeight\":256,\"Step\":{step},\"Seconds\":1,\"RandomState\":7";
-        var header = Encoding.UTF8.GetBytes("{" + lists + fields + "}");
+        var header = Encoding.UTF8.GetBytes("{" + lists + (fields ?? (f => f))(text) + "}");
         using var writer = new BinaryWriter(File.Create(path), Encoding.UTF8);
         writer.Write(model == "rvm" ? "MATTEKIT-CHECKPOINT-1" : "MATTEKIT-BGM-CHECKPOINT-1");
         writer.Write(header.Length);

@@ -26,6 +26,18 @@ public sealed class StepHistoryTests
         Assert.True(history.Count(r => r.Step > steps - 1000) > history.Count(r => r.Step <= 1000));
     }
 
+    /// <summary>The lists of a checkpoint written before the bound, three times as long: thinned to it at once, ends kept.</summary>
+    [Fact]
+    public void AnOlderLongerListIsThinnedToTheBoundAtOnce()
+    {
+        var totals = Enumerable.Range(1, 3 * StepHistory.MaxRecords + 5).Select(s => new StepTotal(s, 1.0 / s)).ToList();
+        StepHistory.Bound(totals);
+        Assert.InRange(totals.Count, StepHistory.MaxRecords / 2, StepHistory.MaxRecords);
+        Assert.Equal(1, totals[0].Step);
+        Assert.Equal(3 * StepHistory.MaxRecords + 5, totals[^1].Step);
+        Assert.True(totals.Zip(totals.Skip(1)).All(p => p.First.Step < p.Second.Step), "steps out of order");
+    }
+
     [Fact]
     public void AShortRunKeepsEveryStep()
     {

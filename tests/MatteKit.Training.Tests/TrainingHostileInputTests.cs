@@ -80,6 +80,7 @@ public sealed class TrainingHostileInputTests
     {
         new object[] { "missing --out folder" }, new object[] { "folder as --out" }, new object[] { "missing --report folder" }, new object[] { "full disk" },
         new object[] { "link as --out" }, new object[] { "FIFO as --report" },
+        new object[] { "link to a folder as --out" }, new object[] { "link to a folder as BGMv2's --out" },
     };
 
     [SkippableTheory]
@@ -92,8 +93,19 @@ public sealed class TrainingHostileInputTests
         string expected;
         string? mount = null;
         int exitCode = 1;
+        bool bgm = false;
         switch (defect)
         {
+            // Was refused as "is a folder" (exit 1): a link, whatever it points to, is refused as a link (review).
+            case "link to a folder as --out":
+            case "link to a folder as BGMv2's --out":
+                Directory.CreateDirectory(temp.File("kept"));
+                Directory.CreateSymbolicLink(temp.File("out.pth"), temp.File("kept"));
+                args.AddRange(new[] { "--out", temp.File("out.pth") });
+                expected = $"--out {temp.File("out.pth")}: is a symbolic link";
+                exitCode = 2;
+                bgm = defect.Contains("BGMv2");
+                break;
             // Would be replaced by a plain file: a usage error naming the option, as in every command (review).
             case "link as --out":
                 File.WriteAllText(temp.File("kept.pth"), "keep me");
@@ -132,7 +144,8 @@ public sealed class TrainingHostileInputTests
         }
         try
         {
-            var r = CliRunner.RunTrainer(Limit, Small(args.ToArray()));
+            // BGMv2 trains on single composites: no --seq-length.
+            var r = CliRunner.RunTrainer(Limit, bgm ? new[] { "--model", "bgmv2", "--size", "128x128", "--threads", "2", "--backgrounds", temp.File("no-such-data") }.Concat(args).ToArray() : Small(args.ToArray()));
             _log.WriteLine($"{defect}: exit {r.ExitCode}: {r.StdErr.Trim()}");
             AssertOneLine(r, exitCode, expected);
             Assert.DoesNotContain("no-such-data", r.StdErr);
@@ -582,6 +595,8 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "Step", "-5", "expected 0 to" },
         new object[] { "bgmv2", "Step", "4611686018427387904", "expected 0 to" },
         new object[] { "bgmv2", "Stages", "\"9999\"", "expected base, refine or both" },
+        // A run of one stage is in it: was "stage 'refine' is not one of this run's", naming no field (hostile-input pass).
+        new object[] { "bgmv2", "Stage", "\"refine\"", "expected base (edited or damaged)" },
         new object[] { "bgmv2", "Seconds", "-1", "finite" },
         new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
         new object[] { "bgmv2", "Validation", "null", "is missing" },
@@ -615,6 +630,98 @@ public sealed class TrainingHostileInputTests
         Assert.False(File.Exists(second), "nothing written");
         Assert.False(File.Exists(Path.ChangeExtension(second, ".ckpt")), "nothing written");
         Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>
+    /// A checkpoint of a run of both stages, in its refine stage, with the header's Stage edited to base: it was refused
+    /// in TorchSharp's words ("Invalid optimizer state -- different number of parameter groups"), naming no field (found
+    /// by a hostile-input pass); now one line naming the file and the field. With Stages edited too, to a run of the
+    /// base stage alone, the line said "a run of base stages".
+    /// </summary>
+    [Fact]
+    public void AnEditedStageInABgmCheckpointIsOneLineNamingTheField()
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new[] { "--model", "bgmv2", "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--hr-size", "128x128", "--threads", "2", "--quiet" };
+        // Two steps: one of each stage; the checkpoint is the refine stage's.
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("first.pth"), "--steps", "2" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        var second = temp.File("second.pth");
+
+        var stage = temp.File("stage.ckpt");
+        WriteWithHeaderField(temp.File("first.ckpt"), stage, "Stage", "\"base\"");
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", "4", "--resume", stage }).ToArray());
+        _log.WriteLine($"Stage edited to base: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, $"{stage}: checkpoint field Stage is 'base', but its Adam state is not that stage's", "edited or damaged");
+        Assert.DoesNotContain("parameter groups.", r.StdErr);
+
+        var stages = temp.File("stages.ckpt");
+        WriteWithHeaderField(stage, stages, "Stages", "\"base\"");
+        r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", "4", "--resume", stages }).ToArray());
+        _log.WriteLine($"Stages and Stage edited to base: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, $"--resume {stages}: was written by a run of the base stage of a MobileNetV2 network");
+        Assert.False(File.Exists(second), "nothing written");
+    }
+
+    /// <summary>
+    /// Records a run keeps past <see cref="StepHistory.MaxRecords"/>: BGMv2's step totals and both trainers' validations
+    /// were kept whole, growing with the steps (at --valid-every 1 a validation a step), where RVM's step records were
+    /// bounded (found by a hostile-input pass). A checkpoint as an older run of 30,000 steps wrote it (every step's
+    /// total as a bare number, a validation a step) is resumed for one step: read, its steps kept in order, and
+    /// the checkpoint written after it holds the bounded lists, the first and last step kept.
+    /// </summary>
+    [Theory]
+    [InlineData("rvm")]
+    [InlineData("bgmv2")]
+    public void AnOlderCheckpointsLongRecordsAreReadAndBoundedOnResume(string model)
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var data = new List<string> { "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        data.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        var first = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("first.pth"), "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+
+        const int steps = 30_000;
+        var older = temp.File("older.ckpt");
+        var edits = new List<(string Field, string Json)>
+        {
+            ("Step", steps.ToString()),
+            ("Validation", "[" + string.Join(',', Enumerable.Range(0, steps).Select(s => $"{{\"Step\":{s},\"Mad\":{1 + s % 7},\"Mse\":0.5,\"Grad\":0.25,\"DtSsd\":0.125}}")) + "]"),
+            model == "bgmv2"
+                ? ("BaseLosses", "[" + string.Join(',', Enumerable.Range(1, steps).Select(s => (1.0 / s).ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]")
+                : ("History", "[" + string.Join(',', Enumerable.Range(1, steps).Select(s => $"{{\"Step\":{s},\"Seconds\":{s},\"Losses\":{{\"total\":0.25}}}}")) + "]"),
+        };
+        File.Copy(temp.File("first.ckpt"), older);
+        foreach (var (field, json) in edits)
+        {
+            WriteWithHeaderField(older, temp.File("edit.ckpt"), field, json);
+            File.Move(temp.File("edit.ckpt"), older, overwrite: true);
+        }
+
+        var second = temp.File("second.pth");
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", second, "--steps", (steps + 1).ToString(), "--resume", older }).ToArray());
+        _log.WriteLine($"{model}: an older checkpoint of {steps} steps resumed for one: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var header = HeaderOf(temp.File("second.ckpt"));
+        foreach (var field in new[] { model == "bgmv2" ? "BaseLosses" : "History", "Validation" })
+        {
+            var list = header[field]!.AsArray().Select(e => e!["Step"]!.GetValue<long>()).ToList();
+            _log.WriteLine($"  {field}: {list.Count} records kept, steps {list[0]} to {list[^1]}");
+            Assert.InRange(list.Count, StepHistory.MaxRecords / 2, StepHistory.MaxRecords);
+            Assert.Equal(field == "Validation" ? 0 : 1, list[0]);
+            Assert.Equal(field == "Validation" ? steps - 1 : steps + 1, list[^1]);
+            Assert.True(list.Zip(list.Skip(1)).All(p => p.First < p.Second), $"{field}'s steps out of order");
+        }
+    }
+
+    /// <summary>A checkpoint's JSON header.</summary>
+    private static System.Text.Json.Nodes.JsonObject HeaderOf(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        reader.ReadString();
+        return System.Text.Json.Nodes.JsonNode.Parse(reader.ReadBytes(reader.ReadInt32()))!.AsObject();
     }
 
     [Fact]

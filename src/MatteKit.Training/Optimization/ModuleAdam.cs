@@ -42,6 +42,31 @@ internal abstract class ModuleAdam : IDisposable
 
     public void Load(BinaryReader reader) => _adam.load_state_dict(reader);
 
+    /// <summary>How many parameter groups this Adam has (one a module it trains).</summary>
+    public int GroupCount => _groupNames.Length;
+
+    /// <summary>
+    /// How many parameter groups the Adam state saved at the reader's position has, the reader left there: TorchSharp
+    /// writes the optimizer's type name, then that count (LEB128, which is .NET's 7-bit encoding); null where no such opening is.
+    /// An Adam that is not the one a checkpoint's header names is told by this, before TorchSharp's own refusal.
+    /// </summary>
+    public static long? SavedGroupCount(BinaryReader reader)
+    {
+        long at = reader.BaseStream.Position;
+        try
+        {
+            return reader.ReadString() == nameof(Adam) ? reader.Read7BitEncodedInt64() : null;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
+        {
+            return null;
+        }
+        finally
+        {
+            reader.BaseStream.Position = at;
+        }
+    }
+
     /// <summary>Whether every group's rate is what <see cref="Rates"/> says (a loaded state brings its own rates).</summary>
     public bool RunsAtItsRates() =>
         _adam.ParamGroups.Select((g, i) => (g.LearningRate, Expected: Rates.Of(_groupNames[i])))

@@ -34,8 +34,13 @@ internal sealed class BgmCheckpoint
     public required long Step { get; init; }
     public required double Seconds { get; init; }
     public required ulong RandomState { get; init; }
-    public List<double> BaseLosses { get; init; } = new();
-    public List<double> RefineLosses { get; init; } = new();
+    /// <summary>Each base step's total loss, thinned as <see cref="StepHistory"/> thins (a checkpoint written before kept every one, as bare numbers).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(StepTotalsConverter))]
+    public List<StepTotal> BaseLosses { get; init; } = new();
+
+    /// <summary>Each refine step's total loss, as <see cref="BaseLosses"/>.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(StepTotalsConverter))]
+    public List<StepTotal> RefineLosses { get; init; } = new();
     public List<ValidationRecord> Validation { get; init; } = new();
 
     /// <summary>
@@ -73,7 +78,8 @@ internal sealed class BgmCheckpoint
     {
         CheckpointFields.Present(path, nameof(Backbone), (string?)Backbone);
         CheckpointFields.OneOf(path, nameof(Stages), Stages, "base", "refine", "both");
-        CheckpointFields.OneOf(path, nameof(Stage), Stage, "base", "refine");
+        // A run of one stage is always in it.
+        CheckpointFields.OneOf(path, nameof(Stage), Stage, Stages == "both" ? new[] { "base", "refine" } : new[] { Stages });
         CheckpointFields.Side(path, nameof(Width), Width);
         CheckpointFields.Side(path, nameof(Height), Height);
         CheckpointFields.Side(path, nameof(RefineWidth), RefineWidth);
@@ -82,12 +88,27 @@ internal sealed class BgmCheckpoint
         CheckpointFields.Seconds(path, nameof(Seconds), Seconds);
         CheckpointFields.Whole(path, nameof(BestStep), BestStep, -1, Step);
         CheckpointFields.Score(path, nameof(BestMad), BestMad);
-        // Every step adds its total loss to its stage's list.
-        long losses = (long)CheckpointFields.Present(path, nameof(BaseLosses), (List<double>?)BaseLosses).Count
-                      + CheckpointFields.Present(path, nameof(RefineLosses), (List<double>?)RefineLosses).Count;
+        // Every step adds its total loss to its stage's list (thinned past StepHistory's bound).
+        long losses = (long)CheckpointFields.Present(path, nameof(BaseLosses), (List<StepTotal>?)BaseLosses).Count
+                      + CheckpointFields.Present(path, nameof(RefineLosses), (List<StepTotal>?)RefineLosses).Count;
         CheckpointFields.Whole(path, $"{nameof(BaseLosses)} and {nameof(RefineLosses)} (their lengths together)", losses, 0, Step);
+        NumberBareTotals();
+        foreach (var (field, totals) in new[] { (nameof(BaseLosses), BaseLosses), (nameof(RefineLosses), RefineLosses) })
+            foreach (var total in totals) CheckpointFields.Whole(path, $"{field}'s step", CheckpointFields.Entry(path, field, total).Step, 1, Step);
         // Scored at step 0, every --valid-every steps and at the end of each of the two stages (which may repeat a step).
         CheckpointFields.Validation(path, nameof(Validation), Validation, Step + 3, Step);
+    }
+
+    /// <summary>
+    /// Gives the bare totals of a checkpoint written before the steps were kept (read with step 0) their steps: such a
+    /// run kept every step's total, the base stage's first, so base total i is step i + 1 and refine total j step
+    /// (base totals) + j + 1. A list of records (written since) is left as it is.
+    /// </summary>
+    private void NumberBareTotals()
+    {
+        if (BaseLosses.Concat(RefineLosses).Any(t => t is null || t.Step != 0)) return;
+        for (int i = 0; i < BaseLosses.Count; i++) BaseLosses[i] = BaseLosses[i] with { Step = i + 1 };
+        for (int j = 0; j < RefineLosses.Count; j++) RefineLosses[j] = RefineLosses[j] with { Step = BaseLosses.Count + j + 1 };
     }
 
     /// <summary>
@@ -107,6 +128,11 @@ internal sealed class BgmCheckpoint
         try
         {
             network.load(reader, strict: true);
+            // The two stages' Adams differ in their groups (the base stage's has no refiner's): an Adam of the other
+            // stage's count means the header's Stage was edited; TorchSharp's own words would not say which field.
+            if (ModuleAdam.SavedGroupCount(reader) is { } saved && saved != optimizer.GroupCount)
+                throw new MediaFormatException(path, $"checkpoint field {nameof(Stage)} is '{header.Stage}', but its Adam state is not that stage's " +
+                                                     $"({saved} parameter groups, not {optimizer.GroupCount}); edited or damaged");
             optimizer.Load(reader);
             // Adam's state brings the rates it ran at; the header's FromScratch says which this run prints and gives
             // the next stage: they must be the same.
@@ -117,6 +143,11 @@ internal sealed class BgmCheckpoint
             var bytes = reader.ReadBytes(length);
             if (bytes.Length != length) throw new EndOfStreamException();
             return (header, optimizer, tensor(bytes, dtype: ScalarType.Byte));
+        }
+        catch (MediaFormatException)
+        {
+            optimizer.Dispose();
+            throw;
         }
         catch (EndOfStreamException e)
         {

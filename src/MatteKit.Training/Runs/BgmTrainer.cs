@@ -43,7 +43,7 @@ internal sealed class BgmTrainer
     private BgmCheckpoint? _start;
     private BgmOptimizer? _resumedOptimizer;
     private Tensor? _resumedGenerator;
-    private readonly List<double> _baseLosses = new(), _refineLosses = new();
+    private readonly List<StepTotal> _baseLosses = new(), _refineLosses = new();
     private readonly List<ValidationRecord> _validation = new();
 
     /// <summary>The best validation MAD of the network --out holds, and the step of the weights written there for it (-1: none yet).</summary>
@@ -119,7 +119,7 @@ internal sealed class BgmTrainer
                 var (refineWidth, refineHeight) = _o.HighSize is null ? (header.RefineWidth, header.RefineHeight) : _o.RefineSize;
                 if (header.Backbone != backbone.ToString() || header.Stages != StagesName || header.Width != _o.Width || header.Height != _o.Height
                     || (_o.TrainsBgmRefine && (header.RefineWidth != refineWidth || header.RefineHeight != refineHeight)))
-                    throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {Media.PrintableText.Excerpt(header.Stages, 20)} stages of a " +
+                    throw new ArgumentException($"--resume {_o.Resume}: was written by a run of {StagesPhrase(header.Stages)} of a " +
                         $"{Media.PrintableText.Excerpt(header.Backbone, 20)} network at {header.Width}x{header.Height} (refine {header.RefineWidth}x{header.RefineHeight}); " +
                         "resume with the same --stage, --backbone, --size and --hr-size");
                 if (!(header.Stage == Stage.Base.Name && _o.TrainsBgmBase) && !(header.Stage == Stage.Refine.Name && _o.TrainsBgmRefine))
@@ -131,9 +131,14 @@ internal sealed class BgmTrainer
                 _fromScratch = header.FromScratch;
                 return NewOptimizer(network, header.Stage == Stage.Refine.Name);
             });
-            _baseLosses.AddRange(_start.BaseLosses);
-            _refineLosses.AddRange(_start.RefineLosses);
+            // A checkpoint written before the records were bounded may hold more than they now keep.
+            foreach (var (kept, read) in new[] { (_baseLosses, _start.BaseLosses), (_refineLosses, _start.RefineLosses) })
+            {
+                kept.AddRange(read);
+                StepHistory.Bound(kept);
+            }
             _validation.AddRange(_start.Validation);
+            StepHistory.Bound(_validation);
             (_bestMad, _bestStep) = (_start.BestMad, _start.BestStep);
             Summary.Add($"resumed from {_o.Resume} at step {_start.Step} ({_start.Stage} stage): the network, Adam and random states are the checkpoint's");
             if (_o.TrainsBgmRefine && RefineSize != _o.RefineSize)
@@ -150,6 +155,9 @@ internal sealed class BgmTrainer
 
     /// <summary>The stages of this run as the checkpoint names them.</summary>
     private string StagesName => _o.Stage ?? "both";
+
+    /// <summary>A checkpoint's Stages (base, refine or both, checked when it was read) as a sentence says it.</summary>
+    private static string StagesPhrase(string stages) => stages == "both" ? "both stages" : $"the {stages} stage";
 
     private BgmOptimizer NewOptimizer(BgmMattingNetwork network, bool refine) =>
         new(network, BgmOptimizer.For(refine, _fromScratch), trainsRefiner: refine);
@@ -310,7 +318,7 @@ internal sealed class BgmTrainer
                 optimizer.Step();
                 _step++;
                 lastLosses = new Dictionary<string, double>(terms.Values()) { ["total"] = terms.Total.item<float>() };
-                totals.Add(lastLosses["total"]);
+                StepHistory.Add(totals, new StepTotal(_step, lastLosses["total"]));
                 StepHistory.Add(_history, new StepRecord(_step, clock.Seconds, lastLosses.ToDictionary(kv => $"{stage.Name} {kv.Key}", kv => kv.Value)));
                 progress.Report(_step, clock.Seconds, lastLosses);
                 if (validator is not null && _step % _o.ValidEvery == 0) Validate(validator, network, refine);
@@ -380,7 +388,7 @@ internal sealed class BgmTrainer
     {
         // Dropout draws from libtorch's generator only in training mode: validating does not change the stream.
         var v = validator.Score(network, whole, _step, () => network.train());
-        _validation.Add(v);
+        StepHistory.Add(_validation, v);
         string note = "";
         // The base network's scores in a run that writes the whole network say nothing of what --out would hold.
         if (whole == WritesWholeNetwork && v.Mad < _bestMad)
@@ -395,10 +403,9 @@ internal sealed class BgmTrainer
     /// <summary>The report's loss curves: a resumed run's earlier steps by their totals, this run's steps by every term.</summary>
     private List<StepRecord> ReportHistory()
     {
-        // Every step adds one total, the base stage's first: total i is step i + 1.
         long earlier = _history.Count == 0 ? _step : _history[0].Step - 1;
-        var totals = _baseLosses.Select(v => ("base total", v)).Concat(_refineLosses.Select(v => ("refine total", v)));
-        return totals.Take((int)earlier).Select((t, i) => new StepRecord(i + 1, 0, new Dictionary<string, double> { [t.Item1] = t.v }))
+        var totals = _baseLosses.Select(t => ("base total", t)).Concat(_refineLosses.Select(t => ("refine total", t)));
+        return totals.Where(t => t.t.Step <= earlier).Select(t => new StepRecord(t.t.Step, 0, new Dictionary<string, double> { [t.Item1] = t.t.Total }))
             .Concat(_history).ToList();
     }
 
@@ -435,15 +442,16 @@ internal sealed class BgmTrainer
         public double Seconds => before + _watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The means of up to <see cref="CurvePoints"/> equal runs of consecutive values.</summary>
-    public static IReadOnlyList<double> Curve(IReadOnlyList<double> values)
+    /// <summary>
+    /// The mean total of each of up to <see cref="CurvePoints"/> equal runs of the stage's steps, over the records kept
+    /// (thinned past <see cref="StepHistory.MaxRecords"/>, older steps sparser); a run with no record kept is left out.
+    /// </summary>
+    public static IReadOnlyList<double> Curve(IReadOnlyList<StepTotal> totals)
     {
-        int points = Math.Min(CurvePoints, values.Count);
-        return Enumerable.Range(0, points).Select(p =>
-        {
-            int from = (int)((long)values.Count * p / points), to = (int)((long)values.Count * (p + 1) / points);
-            return values.Skip(from).Take(to - from).Average();
-        }).ToList();
+        long first = totals[0].Step, steps = totals[^1].Step - first + 1;
+        int points = (int)Math.Min(CurvePoints, steps);
+        // Step s (counted from 0) falls in the run p where it would by its place in a list of every step's total.
+        return totals.GroupBy(t => ((t.Step - first + 1) * points - 1) / steps).OrderBy(g => g.Key).Select(g => g.Average(t => t.Total)).ToList();
     }
 
     private sealed record Stage(string Name, string Network)

@@ -54,7 +54,7 @@ internal static class CheckpointFields
     public static void OneOf(string path, string field, string? value, params string[] allowed)
     {
         if (!allowed.Contains(Present(path, field, value)))
-            throw Bad(path, field, $"'{PrintableText.Excerpt(value!, 20)}'", $"expected {string.Join(", ", allowed.SkipLast(1))} or {allowed[^1]}");
+            throw Bad(path, field, $"'{PrintableText.Excerpt(value!, 20)}'", allowed.Length == 1 ? $"expected {allowed[0]}" : $"expected {string.Join(", ", allowed.SkipLast(1))} or {allowed[^1]}");
     }
 
     /// <summary>A run's validation records: at most <paramref name="most"/>, each there, each at a step from 0 to <paramref name="step"/>.</summary>

@@ -38,7 +38,7 @@ internal static class CheckpointHeader
     /// Opens <paramref name="path"/> and reads its header as <typeparamref name="T"/>; the reader is left at the tensors
     /// that follow (the caller disposes it).
     /// </summary>
-    /// <param name="notACheckpoint">What the file is said not to be when the magic, the length or the JSON is wrong.</param>
+    /// <param name="notACheckpoint">What the file is said not to be when the magic or the length is wrong, or the header is the JSON null (after a checkpoint's magic, JSON that does not parse is said to be a damaged header, naming the field).</param>
     /// <exception cref="MediaFormatException">Missing, not a regular file, not a checkpoint, or a header longer or with more entries than its step.</exception>
     public static (T Header, BinaryReader Reader) Open<T>(string path, string magic, JsonSerializerOptions? json, string notACheckpoint) where T : class
     {
@@ -49,6 +49,26 @@ internal static class CheckpointHeader
         try
         {
             if (reader.ReadString() != magic) throw new FormatException();
+            return Read<T>(path, stream, reader, json);
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or IOException or ArgumentException)
+        {
+            reader.Dispose();
+            throw new MediaFormatException(path, notACheckpoint);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The header after the magic: its length, its shape, its objects.</summary>
+    /// <exception cref="MediaFormatException">JSON that does not parse, or a field of the wrong kind: the header of a checkpoint, damaged.</exception>
+    private static (T Header, BinaryReader Reader) Read<T>(string path, Stream stream, BinaryReader reader, JsonSerializerOptions? json) where T : class
+    {
+        try
+        {
             int length = reader.ReadInt32();
             if (length <= 0 || length > MaxBytes) throw new FormatException();
             long start = stream.Position;
@@ -65,17 +85,22 @@ internal static class CheckpointHeader
             var header = JsonSerializer.Deserialize<T>(bytes, json) ?? throw new FormatException(); // the JSON null
             return (header, reader);
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or JsonException or IOException or ArgumentException)
+        catch (JsonException e)
         {
-            reader.Dispose();
-            throw new MediaFormatException(path, notACheckpoint);
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
+            // The magic is a checkpoint's, so the header was damaged or edited: said so, with the field where it broke
+            // (the serializer's path; the scan's field under way) and the reason without its byte position.
+            string problem = e.Message;
+            foreach (var tail in new[] { " Path: ", " LineNumber: " })
+                if (problem.IndexOf(tail, StringComparison.Ordinal) is >= 0 and var cut) problem = problem[..cut];
+            problem = PrintableText.Excerpt(problem.Trim(), 120);
+            throw new MediaFormatException(path, e.Path is { Length: > 2 } field
+                ? $"checkpoint field {PrintableText.Excerpt(field[2..], 64)} is not a value of its kind ({problem}); edited or damaged"
+                : $"checkpoint header is not valid JSON{(e.Data[FieldKey] is string name ? $" at field {PrintableText.Excerpt(name, 64)}" : "")} ({problem}); edited or damaged");
         }
     }
+
+    /// <summary>Where <see cref="Shape"/> puts the top-level field under way in the JSON error it lets through.</summary>
+    private const string FieldKey = "MatteKit.CheckpointField";
 
     /// <summary>
     /// The header's step and the number of entries in its top-level lists, read through a buffer of
@@ -92,37 +117,48 @@ internal static class CheckpointHeader
         long left = length, entries = 0;
         long? step = null;
         bool atStep = false, inList = false;
-        while (true)
+        string? field = null;
+        try
         {
-            int read = stream.Read(buffer, held, (int)Math.Min(buffer.Length - held, left));
-            if (read == 0 && left > 0) throw new EndOfStreamException();
-            held += read;
-            left -= read;
-            var json = new Utf8JsonReader(buffer.AsSpan(0, held), isFinalBlock: left == 0, state);
-            while (json.Read())
+            while (true)
             {
-                if (json.CurrentDepth == 1)
+                int read = stream.Read(buffer, held, (int)Math.Min(buffer.Length - held, left));
+                if (read == 0 && left > 0) throw new EndOfStreamException();
+                held += read;
+                left -= read;
+                var json = new Utf8JsonReader(buffer.AsSpan(0, held), isFinalBlock: left == 0, state);
+                while (json.Read())
                 {
-                    if (json.TokenType == JsonTokenType.PropertyName)
+                    if (json.CurrentDepth == 1)
                     {
-                        atStep = json.ValueTextEquals("Step"u8);
-                        continue;
+                        if (json.TokenType == JsonTokenType.PropertyName)
+                        {
+                            field = Encoding.UTF8.GetString(json.ValueSpan[..Math.Min(json.ValueSpan.Length, 64)]);
+                            atStep = json.ValueTextEquals("Step"u8);
+                            continue;
+                        }
+                        if (atStep) step = json.TokenType == JsonTokenType.Number && json.TryGetInt64(out long s) ? s : throw new JsonException("expected a whole number", "$.Step", null, null);
+                        atStep = false;
+                        if (json.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray) inList = json.TokenType == JsonTokenType.StartArray;
                     }
-                    if (atStep) step = json.TokenType == JsonTokenType.Number && json.TryGetInt64(out long s) ? s : throw new FormatException();
-                    atStep = false;
-                    if (json.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray) inList = json.TokenType == JsonTokenType.StartArray;
+                    else if (json.CurrentDepth == 2 && inList && json.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
+                    {
+                        entries++;
+                    }
                 }
-                else if (json.CurrentDepth == 2 && inList && json.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
-                {
-                    entries++;
-                }
+                state = json.CurrentState;
+                int consumed = (int)json.BytesConsumed;
+                held -= consumed;
+                Buffer.BlockCopy(buffer, consumed, buffer, 0, held);
+                if (left == 0) break;
+                if (held == buffer.Length) throw new FormatException();
             }
-            state = json.CurrentState;
-            int consumed = (int)json.BytesConsumed;
-            held -= consumed;
-            Buffer.BlockCopy(buffer, consumed, buffer, 0, held);
-            if (left == 0) break;
-            if (held == buffer.Length) throw new FormatException();
+        }
+        catch (JsonException e)
+        {
+            // The reader's error gives a byte position; the field is what a person who edited the header looks for.
+            if (field is not null) e.Data[FieldKey] = field;
+            throw;
         }
         return (step ?? throw new FormatException(), entries);
     }

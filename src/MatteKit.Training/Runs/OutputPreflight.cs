@@ -16,8 +16,11 @@ internal static class OutputPreflight
     /// </summary>
     internal const long HistoryBytesPerStep = 700;
 
-    /// <summary>A BGMv2 checkpoint's list of each step's total loss: a JSON number and its comma, at most 24 bytes a step.</summary>
-    private const long TotalLossBytesPerStep = 24;
+    /// <summary>A BGMv2 step's total loss with its step (<c>{"Step":N,"Total":X},</c>): at most 64 bytes.</summary>
+    private const long TotalLossBytesPerStep = 64;
+
+    /// <summary>A validation's record (step and four scores): at most 128 bytes.</summary>
+    private const long ValidationBytes = 128;
 
     /// <summary>The report's pictures (a validation frame of at most 512 px, four times) and page, above its curves.</summary>
     private const long ReportBaseBytes = 4 << 20;
@@ -30,8 +33,10 @@ internal static class OutputPreflight
     public static void Check(TrainOptions options, long stateBytes, bool checkpoint = true)
     {
         long steps = options.Steps ?? (long)Math.Ceiling((options.Minutes ?? throw new InvalidOperationException("Validate requires --minutes or --steps")) * 60 * StepsPerSecondBound);
-        // The step records are kept to StepHistory.MaxRecords; BGMv2's totals, one number a step, are all kept.
-        long history = Math.Min(steps, StepHistory.MaxRecords) * HistoryBytesPerStep + steps * TotalLossBytesPerStep;
+        // The step records, BGMv2's totals (a list a stage) and the validations are each kept to StepHistory.MaxRecords.
+        long validations = options.Valid is null ? 0 : steps / options.ValidEvery + 3;
+        long history = Math.Min(steps, StepHistory.MaxRecords) * HistoryBytesPerStep + Math.Min(steps, 2L * StepHistory.MaxRecords) * TotalLossBytesPerStep
+                       + Math.Min(validations, StepHistory.MaxRecords) * ValidationBytes;
         var outputs = new List<(string Option, string Path, long Bytes)> { ("--out", options.Output, stateBytes + (1 << 20)) };
         if (checkpoint) outputs.Add(("the checkpoint", options.CheckpointPath, 3 * stateBytes + history + (1 << 20)));
         if (options.Report is not null) outputs.Add(("--report", options.Report, ReportBaseBytes + history));
@@ -39,9 +44,11 @@ internal static class OutputPreflight
         foreach (var (option, path, _) in outputs)
         {
             var full = Path.GetFullPath(path);
-            if (Directory.Exists(full)) throw new MediaFormatException(path, $"{option} is a folder; it must name a file to write");
-            // A link, FIFO, device or socket would be replaced by a plain file: a usage error (exit 2) naming the
-            // option, as every command says it.
+            // A real folder only: a link to one is refused as a link below (Directory.Exists follows it).
+            if (Directory.Exists(full) && new DirectoryInfo(full).LinkTarget is null)
+                throw new MediaFormatException(path, $"{option} is a folder; it must name a file to write");
+            // A link (to a file or a folder), FIFO, device or socket would be replaced by a plain file: a usage error
+            // (exit 2) naming the option, as every command says it.
             if (OutputFile.NotReplaceable(full) is { } problem) throw new CommandLine.UsageException($"{option} {path}: {problem}");
             // Creates and removes a temporary file beside it: a missing folder, a read-only one and one that takes
             // no new files fail here, in the words OutputFile uses.

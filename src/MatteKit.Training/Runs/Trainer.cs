@@ -88,6 +88,9 @@ internal sealed partial class Trainer
         trainingMode();
         var history = state.History;
         var validation = state.Validation;
+        // A checkpoint written before the records were bounded may hold more than they now keep.
+        StepHistory.Bound(history);
+        StepHistory.Bound(validation);
         double bestMad = _bestStartsOver ? double.PositiveInfinity : state.BestMad;
         long bestStep = _bestStartsOver ? -1 : state.BestStep;
         long step = state.Step;
@@ -287,7 +290,7 @@ internal sealed partial class Trainer
     private (double, long) Validate(Validator validator, MattingNetwork network, long step, Action trainingMode, List<ValidationRecord> validation, double bestMad, long bestStep)
     {
         var v = validator.Score(network, step, trainingMode);
-        validation.Add(v);
+        StepHistory.Add(validation, v);
         string note = "";
         if (v.Mad < bestMad)
         {

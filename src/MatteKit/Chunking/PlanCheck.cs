@@ -83,12 +83,13 @@ internal static class PlanCheck
     }
 
     /// <summary>
-    /// The first file output the join would refuse to replace (a link, a FIFO there) and what is there; null when
-    /// none: refused when the plan is made and whenever it is read, before the chunks run.
+    /// The first output the join would refuse to replace (a link, to a folder too, a FIFO there) and what is there;
+    /// null when none: refused when the plan is made and whenever it is read, before the chunks run.
     /// </summary>
     private static (string Path, string Problem)? OutputInTheWay(ConversionPlan plan)
     {
-        foreach (var output in plan.Outputs.Where(o => !o.IsFolder))
+        // A folder of frames replaces a real folder (empty) but not a link to one.
+        foreach (var output in plan.Outputs.Where(o => !o.IsFolder || new FileInfo(o.Path).LinkTarget is not null))
             if (OutputFile.NotReplaceable(output.Path) is { } problem) return (output.Path, problem);
         return null;
     }

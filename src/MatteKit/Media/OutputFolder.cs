@@ -12,6 +12,9 @@ internal sealed class OutputFolder : IDisposable
     public OutputFolder(string finalPath)
     {
         FinalPath = Path.GetFullPath(finalPath);
+        // A symbolic link, to an empty folder too, would be replaced by the commit's real folder: refused as a link,
+        // in the words every output's link is refused in.
+        if (new FileInfo(FinalPath).LinkTarget is not null) OutputFile.RequireReplaceable(finalPath);
         if (File.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a file, not a folder");
         if (Directory.Exists(FinalPath) && Directory.EnumerateFileSystemEntries(FinalPath).Any())
             throw new MediaFormatException(finalPath, "output folder exists and is not empty");
