@@ -87,14 +87,11 @@ public sealed record LiveMatterOptions
     }
 
     /// <summary>Throws when <paramref name="ratio"/> leaves the network less than a pixel of a <paramref name="width"/> x <paramref name="height"/> frame.</summary>
-    /// <exception cref="ArgumentException">One line with the least ratio that fits.</exception>
+    /// <exception cref="ArgumentException">One line with the least ratio that fits (<see cref="Rvm.RvmGeometry.RequireNetworkPixels"/>).</exception>
     internal static void CheckRatioFits(double? ratio, int width, int height)
     {
         if (RatioFits(ratio, width, height) || ratio is not { } r) return;
-        var (networkWidth, networkHeight) = Rvm.RvmGeometry.NetworkSize(width, height, r);
-        double least = Math.Ceiling(10_000.0 / Math.Min(width, height)) / 10_000;
-        throw new ArgumentException($"downsample ratio {r.ToString(CultureInfo.InvariantCulture)} shrinks a {width}x{height} frame to nothing " +
-                                    $"({networkWidth}x{networkHeight}); at this size it must be at least {least.ToString(CultureInfo.InvariantCulture)}");
+        Rvm.RvmGeometry.RequireNetworkPixels(width, height, r);
     }
 
     /// <summary>Whether <paramref name="ratio"/> leaves the network at least a pixel each way on this frame (auto always does).</summary>

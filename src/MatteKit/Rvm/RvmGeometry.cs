@@ -39,15 +39,18 @@ internal sealed class RvmGeometry
 
     /// <summary>
     /// The one check that a ratio leaves the network at least a pixel each way of a frame: convert meets it at the first
-    /// frame, serve at upload from the probed size, both with this line.
+    /// frame, serve at upload from the probed size, live at the stream's first frame and at each change of ratio, all
+    /// with this line, which gives the least ratio that fits the frame.
     /// </summary>
     /// <exception cref="ArgumentException">The network would be empty.</exception>
     public static void RequireNetworkPixels(int frameWidth, int frameHeight, double downsampleRatio)
     {
         var (networkWidth, networkHeight) = NetworkSize(frameWidth, frameHeight, downsampleRatio);
-        if (networkWidth < 1 || networkHeight < 1)
-            throw new ArgumentException(
-                $"downsample ratio {downsampleRatio} shrinks a {frameWidth}x{frameHeight} frame to nothing ({networkWidth}x{networkHeight}); use a larger ratio");
+        if (networkWidth >= 1 && networkHeight >= 1) return;
+        double least = Math.Ceiling(10_000.0 / Math.Min(frameWidth, frameHeight)) / 10_000;
+        throw new ArgumentException(
+            $"downsample ratio {downsampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)} shrinks a {frameWidth}x{frameHeight} frame to nothing " +
+            $"({networkWidth}x{networkHeight}); at this size it must be at least {least.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     public bool Matches(int frameWidth, int frameHeight, double downsampleRatio)
