@@ -19,7 +19,10 @@ internal sealed class PersonColours
     /// <summary>Whether a mask with enough pixels has been taken.</summary>
     public bool Known { get; private set; }
 
-    /// <summary>Takes the colours of <paramref name="crop"/>'s pixels well inside its mask.</summary>
+    /// <summary>
+    /// Takes the colours of <paramref name="crop"/>'s pixels well inside its mask; a crop with too few of them (the
+    /// person far off, or at the frame's edge) leaves what was known.
+    /// </summary>
     public void Take(PersonCrop crop)
     {
         Span<int> counts = stackalloc int[Bins];
@@ -30,7 +33,8 @@ internal sealed class PersonColours
             counts[Bin(crop.Rgb[3 * i], crop.Rgb[3 * i + 1], crop.Rgb[3 * i + 2])]++;
             total++;
         }
-        Known = total >= MinPixels;
+        if (total < MinPixels) return;
+        Known = true;
         // One pixel's worth of every colour: a colour never seen on a person is unlikely, not impossible.
         for (int b = 0; b < Bins; b++) _logShare[b] = MathF.Log((counts[b] + 1f) / (total + Bins));
     }

@@ -23,6 +23,8 @@ internal sealed class SubjectOwnership
     public const float VisibleShare = 0.05f;
 
     private const byte Nobody = 0, Subject = 1, Other = 2;
+    // Within SettleByColours only: the pixels of the other person being weighed there.
+    private const byte ThisOther = 3;
     /// <summary>The mask value from which a pixel is a person's.</summary>
     public const float Inside = 0.5f;
 
@@ -178,25 +180,34 @@ internal sealed class SubjectOwnership
     }
 
     /// <summary>
-    /// Where the subject's pixels meet the other's, whatever the masks: a mask taken beside someone else bleeds onto
-    /// them by a few pixels (an arm, a shoulder), and a remembered one slips. Each pixel within <see cref="EdgeBand"/>
-    /// of that line goes to the one whose colours (<see cref="PersonColours"/>) it shows, when one of the two shows
-    /// it <see cref="ColourOdds"/> times as often; skin beside skin, or clothes alike, stay as the masks said.
+    /// Where the subject's pixels meet this other person's, whatever the masks: a mask taken beside someone else bleeds
+    /// onto them by a few pixels (an arm, a shoulder), and a remembered one slips. Each pixel within
+    /// <see cref="EdgeBand"/> of that line goes to the one whose colours (<see cref="PersonColours"/>) it shows, when
+    /// one of the two shows it <see cref="ColourOdds"/> times as often; skin beside skin, or clothes alike, stay as the
+    /// masks said. Only this person's own pixels (inside their mask) are weighed, and only the subject's pixels near
+    /// them: those of anyone else were weighed against that person's colours.
     /// </summary>
     private void SettleByColours(PersonColours other, PersonColours subject, ReadOnlySpan<byte> rgb24, PixelBox box, int width)
     {
+        for (int y = box.Top; y < box.Bottom; y++)
+            for (int i = y * width + box.Left, end = y * width + box.Right; i < end; i++)
+                if (_owner[i] == Other && _other[i] >= Inside) _owner[i] = ThisOther;
         ChamferDistance.To(_owner, Subject, _toSubject, box, width);
-        ChamferDistance.To(_owner, Other, _toOther, box, width);
+        ChamferDistance.To(_owner, ThisOther, _toOther, box, width);
         int band = 3 * EdgeBand;
         float margin = MathF.Log(ColourOdds);
         for (int y = box.Top; y < box.Bottom; y++)
             for (int i = y * width + box.Left, end = y * width + box.Right; i < end; i++)
             {
-                bool near = _owner[i] == Other ? _toSubject[i] <= band : _owner[i] == Subject && _toOther[i] <= band;
-                if (!near) continue;
-                float odds = subject.LogShare(rgb24, i) - other.LogShare(rgb24, i);
-                if (odds > margin) _owner[i] = Subject;
-                else if (odds < -margin) _owner[i] = Other;
+                byte owner = _owner[i];
+                bool near = owner == ThisOther ? _toSubject[i] <= band : owner == Subject && _toOther[i] <= band;
+                if (near)
+                {
+                    float odds = subject.LogShare(rgb24, i) - other.LogShare(rgb24, i);
+                    if (odds > margin) owner = Subject;
+                    else if (odds < -margin) owner = Other;
+                }
+                _owner[i] = owner == ThisOther ? Other : owner;
             }
     }
 

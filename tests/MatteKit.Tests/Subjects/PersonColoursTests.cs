@@ -33,19 +33,30 @@ public sealed class PersonColoursTests
         Assert.Equal(MathF.Log(1f / (sure + 512)), blue, 5);
     }
 
+    /// <summary>Too few sure pixels say nothing: not before a good sighting, and not over one (a person far off later keeps their colours).</summary>
     [Fact]
     public void AMaskWithTooFewSurePixelsTellsNothing()
     {
-        var crop = PersonCrop.Blank();
-        var mask = new float[Pixels];
-        for (int i = 0; i < 255; i++) mask[i] = 1;
-        crop.Fill(default, mask, new byte[Pixels * 3], 1, new float[crop.Landmarks.Length]);
         var colours = new PersonColours();
-        colours.Take(crop);
+        colours.Take(Crop(255, red: 200));
         Assert.False(colours.Known);
-        mask[255] = 1;
-        crop.Fill(default, mask, new byte[Pixels * 3], 1, new float[crop.Landmarks.Length]);
-        colours.Take(crop);
+        colours.Take(Crop(256, red: 200));
         Assert.True(colours.Known);
+        byte[] frame = [200, 0, 0, 0, 0, 0];
+        float red = colours.LogShare(frame, 0), black = colours.LogShare(frame, 1);
+        colours.Take(Crop(10, red: 0)); // ten sure pixels, all black
+        Assert.True(colours.Known);
+        Assert.Equal(red, colours.LogShare(frame, 0));
+        Assert.Equal(black, colours.LogShare(frame, 1));
+    }
+
+    /// <summary>A crop whose first <paramref name="sure"/> pixels are well inside the mask and of red level <paramref name="red"/>.</summary>
+    private static PersonCrop Crop(int sure, byte red)
+    {
+        var crop = PersonCrop.Blank();
+        var (mask, rgb) = (new float[Pixels], new byte[Pixels * 3]);
+        for (int i = 0; i < sure; i++) (mask[i], rgb[3 * i]) = (1, red);
+        crop.Fill(default, mask, rgb, 1, new float[crop.Landmarks.Length]);
+        return crop;
     }
 }
