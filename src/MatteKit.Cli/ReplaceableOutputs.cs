@@ -18,8 +18,8 @@ internal static class ReplaceableOutputs
     {
         foreach (var (option, path) in outputs)
         {
-            // A real folder only: a link to one is refused as a link (Directory.Exists follows it).
-            if (foldersTaken && Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null) continue;
+            // A real folder only: a link to one is refused as a link.
+            if (foldersTaken && OutputFile.IsRealFolder(path)) continue;
             if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
         }
     }

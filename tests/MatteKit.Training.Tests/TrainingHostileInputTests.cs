@@ -124,10 +124,12 @@ public sealed class TrainingHostileInputTests
                 args.AddRange(new[] { "--out", temp.File("missing/out.pth") });
                 expected = "does not exist";
                 break;
+            // Was exit 1 ("is a folder; it must name a file"): every command's usage error, as plan's --out (review).
             case "folder as --out":
                 Directory.CreateDirectory(temp.File("out.pth"));
                 args.AddRange(new[] { "--out", temp.File("out.pth") });
-                expected = "is a folder";
+                expected = $"--out {temp.File("out.pth")}: exists and is a folder, not a file";
+                exitCode = 2;
                 break;
             case "missing --report folder":
                 args.AddRange(new[] { "--out", temp.File("out.pth"), "--report", temp.File("missing/report.html") });

@@ -129,11 +129,19 @@ internal sealed class BgmCheckpoint
         {
             network.load(reader, strict: true);
             // The two stages' Adams differ in their groups (the base stage's has no refiner's): an Adam of the other
-            // stage's count means the header's Stage was edited; TorchSharp's own words would not say which field.
-            if (ModuleAdam.SavedGroupCount(reader) is { } saved && saved != optimizer.GroupCount)
+            // stage's count means the header's Stage was edited; TorchSharp's own words would not say which field. The
+            // count is read from TorchSharp's save layout only to word a load TorchSharp itself refused, so a layout
+            // that changes can never refuse a good checkpoint.
+            long? saved = ModuleAdam.SavedGroupCount(reader);
+            try
+            {
+                optimizer.Load(reader);
+            }
+            catch (Exception e) when (saved is { } count && count != optimizer.GroupCount)
+            {
                 throw new MediaFormatException(path, $"checkpoint field {nameof(Stage)} is '{header.Stage}', but its Adam state is not that stage's " +
-                                                     $"({saved} parameter groups, not {optimizer.GroupCount}); edited or damaged");
-            optimizer.Load(reader);
+                                                     $"({count} parameter groups, not {optimizer.GroupCount}); edited or damaged", e);
+            }
             // Adam's state brings the rates it ran at; the header's FromScratch says which this run prints and gives
             // the next stage: they must be the same.
             if (!optimizer.RunsAtItsRates())

@@ -44,11 +44,8 @@ internal static class OutputPreflight
         foreach (var (option, path, _) in outputs)
         {
             var full = Path.GetFullPath(path);
-            // A real folder only: a link to one is refused as a link below (Directory.Exists follows it).
-            if (Directory.Exists(full) && new DirectoryInfo(full).LinkTarget is null)
-                throw new MediaFormatException(path, $"{option} is a folder; it must name a file to write");
-            // A link (to a file or a folder), FIFO, device or socket would be replaced by a plain file: a usage error
-            // (exit 2) naming the option, as every command says it.
+            // A folder, a link (to a file or a folder), FIFO, device or socket would be replaced by a plain file: a
+            // usage error (exit 2) naming the option, as every command says it.
             if (OutputFile.NotReplaceable(full) is { } problem) throw new CommandLine.UsageException($"{option} {path}: {problem}");
             // Creates and removes a temporary file beside it: a missing folder, a read-only one and one that takes
             // no new files fail here, in the words OutputFile uses.

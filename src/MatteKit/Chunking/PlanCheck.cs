@@ -89,7 +89,7 @@ internal static class PlanCheck
     private static (string Path, string Problem)? OutputInTheWay(ConversionPlan plan)
     {
         // A folder of frames replaces a real folder (empty) but not a link to one.
-        foreach (var output in plan.Outputs.Where(o => !o.IsFolder || new FileInfo(o.Path).LinkTarget is not null))
+        foreach (var output in plan.Outputs.Where(o => !(o.IsFolder && OutputFile.IsRealFolder(o.Path))))
             if (OutputFile.NotReplaceable(output.Path) is { } problem) return (output.Path, problem);
         return null;
     }

@@ -56,7 +56,7 @@ internal sealed class OutputFile : IDisposable
     /// <summary>Null when nothing or a regular file is at <paramref name="path"/>; else what is there, as one phrase.</summary>
     public static string? NotReplaceable(string path)
     {
-        var full = Path.GetFullPath(path);
+        var full = FullPath(path);
         // Asked before the kind, which follows the link: a link to a regular file is still not one to replace.
         if (new FileInfo(full).LinkTarget is { } target)
             return $"is a symbolic link (to {PrintableText.Excerpt(target, 200)}); an output replaces only a regular file, so remove the link or write elsewhere";
@@ -70,6 +70,19 @@ internal sealed class OutputFile : IDisposable
             _ => "is not a regular file; an output replaces only a regular file",
         };
     }
+
+    /// <summary>Whether a real folder is at <paramref name="path"/>, not a link to one (which <see cref="Directory.Exists"/> follows).</summary>
+    public static bool IsRealFolder(string path)
+    {
+        var full = FullPath(path);
+        return Directory.Exists(full) && new DirectoryInfo(full).LinkTarget is null;
+    }
+
+    /// <summary>
+    /// The absolute path without a trailing separator: with one (<c>out/frames/</c>), .NET reports no link target even
+    /// for a link and gives an empty file name, which would put a working folder inside the output instead of beside it.
+    /// </summary>
+    public static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> through a temporary file.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)

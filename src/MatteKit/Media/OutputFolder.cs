@@ -11,7 +11,7 @@ internal sealed class OutputFolder : IDisposable
 
     public OutputFolder(string finalPath)
     {
-        FinalPath = Path.GetFullPath(finalPath);
+        FinalPath = OutputFile.FullPath(finalPath);
         // A symbolic link, to an empty folder too, would be replaced by the commit's real folder: refused as a link,
         // in the words every output's link is refused in.
         if (new FileInfo(FinalPath).LinkTarget is not null) OutputFile.RequireReplaceable(finalPath);

@@ -32,8 +32,11 @@ public sealed class FrameFolderLinkTests
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path, ".*partial*"));
     }
 
-    [SkippableFact]
-    public void ComposeDatasetRefusesAnOutLinkToAnEmptyFolder()
+    /// <remarks>With a trailing slash .NET saw no link at all: the work was done, then the commit failed (review).</remarks>
+    [SkippableTheory]
+    [InlineData("")]
+    [InlineData("/")]
+    public void ComposeDatasetRefusesAnOutLinkToAnEmptyFolder(string slash)
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links");
         using var dir = new TempFolder();
@@ -41,27 +44,49 @@ public sealed class FrameFolderLinkTests
         Directory.CreateSymbolicLink(dir.File("cutouts/person"), SharedData.Path("media", "matting", "p3m_p_07141906"));
         var link = LinkToEmptyFolder(dir, "dataset");
         var r = CliRunner.Run("compose-dataset", "--foregrounds", dir.File("cutouts"), "--backgrounds", SharedData.Path("media", "images", "skimage_astronaut_portrait.png"),
-            "--out", link, "--size", "64x64", "--frames", "2", "--quiet");
-        _log.WriteLine($"compose-dataset --out a link to an empty folder: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            "--out", link + slash, "--size", "64x64", "--frames", "2", "--quiet");
+        _log.WriteLine($"compose-dataset --out a link to an empty folder{slash}: exit {r.ExitCode}: {r.StdErr.Trim()}");
         Assert.Equal(2, r.ExitCode);
         var line = Assert.Single(r.StdErr.Trim().Split('\n'));
-        Assert.Contains($"--out {link}: is a symbolic link (to {dir.File("kept")})", line);
+        Assert.Contains($"--out {link}{slash}: is a symbolic link (to {dir.File("kept")})", line);
         AssertLinkKept(dir, link);
     }
 
-    /// <summary>Convert already refused it (its outputs pass ReplaceableOutputs first): kept so that it stays so.</summary>
-    [SkippableFact]
-    public void ConvertRefusesAFrameFolderLinkToAnEmptyFolder()
+    /// <summary>
+    /// Convert already refused it without a trailing slash (its outputs pass ReplaceableOutputs first): kept so that it
+    /// stays so; with one, it did the work and then failed at the commit (review).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("")]
+    [InlineData("/")]
+    public void ConvertRefusesAFrameFolderLinkToAnEmptyFolder(string slash)
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links");
         using var dir = new TempFolder();
         var link = LinkToEmptyFolder(dir, "pha");
         var r = CliRunner.Run("convert", SharedData.Path("media", "images", "skimage_astronaut_portrait.png"), "--output-type", "png_sequence",
-            "--output-alpha", link, "--input-resize", "64x64", "--quiet");
-        _log.WriteLine($"convert --output-type png_sequence --output-alpha a link to an empty folder: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            "--output-alpha", link + slash, "--input-resize", "64x64", "--quiet");
+        _log.WriteLine($"convert --output-type png_sequence --output-alpha a link to an empty folder{slash}: exit {r.ExitCode}: {r.StdErr.Trim()}");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains($"--output-alpha {link}: is a symbolic link (to {dir.File("kept")})", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.Contains($"--output-alpha {link}{slash}: is a symbolic link (to {dir.File("kept")})", Assert.Single(r.StdErr.Trim().Split('\n')));
         AssertLinkKept(dir, link);
+    }
+
+    /// <summary>
+    /// A real empty folder named with a trailing slash is filled in place: the working folder was made inside it (the
+    /// name's last part read as empty) and the commit failed after all the work, "Directory not empty" (review).
+    /// </summary>
+    [SkippableFact]
+    public void AFrameFolderNamedWithATrailingSlashIsWritten()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.File("pha"));
+        var r = CliRunner.Run("convert", SharedData.Path("media", "images", "skimage_astronaut_portrait.png"), "--output-type", "png_sequence",
+            "--output-alpha", dir.File("pha") + "/", "--input-resize", "64x64", "--quiet");
+        _log.WriteLine($"convert --output-alpha an empty folder/: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal(new[] { "skimage_astronaut_portrait.png" }, Directory.GetFiles(dir.File("pha")).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path, ".*partial*"));
     }
 
     [SkippableFact]
