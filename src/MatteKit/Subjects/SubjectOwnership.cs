@@ -365,10 +365,21 @@ internal sealed class SubjectOwnership
     /// <summary>Drops what is remembered of people the tracker no longer follows.</summary>
     private void Forget(IReadOnlyList<PersonTrack> everyone)
     {
-        foreach (int id in _clear.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _clear.Remove(id);
-        foreach (int id in _depth.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _depth.Remove(id);
-        foreach (int id in _drift.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _drift.Remove(id);
-        foreach (int id in _colours.Keys.Where(id => everyone.All(p => p.Id != id)).ToList()) _colours.Remove(id);
+        ForgetGone(_clear, everyone);
+        ForgetGone(_depth, everyone);
+        ForgetGone(_drift, everyone);
+        ForgetGone(_colours, everyone);
+    }
+
+    // Removing while enumerating a dictionary's keys is allowed since .NET Core 3.0; no list a frame.
+    private static void ForgetGone<T>(Dictionary<int, T> known, IReadOnlyList<PersonTrack> everyone)
+    {
+        foreach (int id in known.Keys)
+        {
+            bool followed = false;
+            for (int p = 0; p < everyone.Count && !followed; p++) followed = everyone[p].Id == id;
+            if (!followed) known.Remove(id);
+        }
     }
 
     private static void Clear(float[] buffer, PixelBox box, int width)
