@@ -601,6 +601,8 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "Stage", "\"refine\"", "expected base (edited or damaged)" },
         new object[] { "bgmv2", "Seconds", "-1", "finite" },
         new object[] { "bgmv2", "BaseLosses", "[1,2,3,4,5]", "their lengths together" },
+        // Records without their steps were read as older bare totals and numbered by their places (review).
+        new object[] { "bgmv2", "BaseLosses", "[{\"Total\":1}]", "BaseLosses's step" },
         new object[] { "bgmv2", "Validation", "null", "is missing" },
         new object[] { "bgmv2", "Validation", "[null]", "is missing" },
         // A size no run trains at is damage, not another run's --size.

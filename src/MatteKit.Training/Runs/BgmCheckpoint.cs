@@ -100,13 +100,13 @@ internal sealed class BgmCheckpoint
     }
 
     /// <summary>
-    /// Gives the bare totals of a checkpoint written before the steps were kept (read with step 0) their steps: such a
+    /// Gives the bare totals of a checkpoint written before the steps were kept (read as unnumbered) their steps: such a
     /// run kept every step's total, the base stage's first, so base total i is step i + 1 and refine total j step
     /// (base totals) + j + 1. A list of records (written since) is left as it is.
     /// </summary>
     private void NumberBareTotals()
     {
-        if (BaseLosses.Concat(RefineLosses).Any(t => t is null || t.Step != 0)) return;
+        if (BaseLosses.Concat(RefineLosses).Any(t => t is null || t.Step != StepTotal.Unnumbered)) return;
         for (int i = 0; i < BaseLosses.Count; i++) BaseLosses[i] = BaseLosses[i] with { Step = i + 1 };
         for (int j = 0; j < RefineLosses.Count; j++) RefineLosses[j] = RefineLosses[j] with { Step = BaseLosses.Count + j + 1 };
     }

@@ -5,7 +5,7 @@ namespace MatteKit.Training.Runs;
 
 /// <summary>
 /// A BGMv2 checkpoint's list of step totals: written as <c>{"Step":N,"Total":X}</c> objects; read from those or from
-/// the bare numbers of checkpoints written before the steps were kept (their step is 0 here, numbered from their
+/// the bare numbers of checkpoints written before the steps were kept (their step is <see cref="StepTotal.Unnumbered"/> here, numbered from their
 /// places by <see cref="BgmCheckpoint"/>, which an unthinned list's places say).
 /// </summary>
 internal sealed class StepTotalsConverter : JsonConverter<List<StepTotal>>
@@ -18,7 +18,7 @@ internal sealed class StepTotalsConverter : JsonConverter<List<StepTotal>>
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             totals.Add(reader.TokenType is JsonTokenType.Number or JsonTokenType.String
                 // An older checkpoint's bare total ("NaN" and the like are strings under the checkpoint's options).
-                ? new StepTotal(0, JsonSerializer.Deserialize<double>(ref reader, options))
+                ? new StepTotal(StepTotal.Unnumbered, JsonSerializer.Deserialize<double>(ref reader, options))
                 : JsonSerializer.Deserialize<StepTotal>(ref reader, options)!);
         return totals;
     }
