@@ -4,9 +4,9 @@ using Xunit.Abstractions;
 namespace MatteKit.Tests.Cli;
 
 /// <summary>
-/// Option values found wrongly refused by a hostile-input pass over convert, plan and live (cases never run before):
-/// each is now one line naming the option and what it may be, exit 2, and nothing written. Each test failed before
-/// the fix.
+/// Option values, and files options name, found wrongly refused by a hostile-input pass over convert, plan and live
+/// (cases never run before): each is now one line naming the option, or the file, and what is wrong, and nothing
+/// written. Each test failed before the fix.
 /// </summary>
 public sealed class HostileOptionValueTests
 {
@@ -84,5 +84,23 @@ public sealed class HostileOptionValueTests
             Assert.Equal($"mattekit: --read-timeout must be positive and at most 86400 s, got {value} s", Assert.Single(r.StdErr.Trim().Split('\n')));
         }
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// A text file named .png as <c>--background</c> (ffprobe exits 0 on it, with a png stream of 0x0) was refused as
+    /// "video stream has no frame size", where the same file as INPUT is "not a PNG file (bad signature)".
+    /// </summary>
+    [SkippableFact]
+    public void ATextFileNamedAsAnImageBackgroundIsSaidNotToBeOne()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("fake.png"), "I am text, not a PNG");
+        var r = CliRunner.Run("convert", SampleClip, "--frames", "0:2", "--background", dir.File("fake.png"), "--output-composition", dir.File("c.mp4"));
+        _log.WriteLine($"convert --background fake.png: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"mattekit: {dir.File("fake.png")}: its png stream has no frame size: damaged, or not what its name says (ffprobe: Invalid PNG signature",
+            Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.Equal(["fake.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
 }
