@@ -195,6 +195,10 @@ public sealed record ConvertOptions
             throw new ArgumentException($"{nameof(Subject)} follows one person from the first frame on; a chunk of a longer run ({nameof(Frames)}, {nameof(Warmup)}) " +
                 "cannot know whom the earlier frames followed: convert in one pass, or make a plan (its person pass runs once over the whole input)", nameof(Subject));
         if (Subject is not null && StoredSubject is not null) throw new ArgumentException("a chunk keeps the subject its plan stored, not one of its own", nameof(Subject));
+        // "-" as INPUT is stdin, so "-" as an output reads as stdout; it was written as a folder of PNG frames named "-".
+        foreach (var (option, path) in PathCollisions.Outputs(this))
+            if (path == "-")
+                throw new ArgumentException($"{option} is -, but a conversion writes files, not stdout: name a file, or a folder for PNG frames", option);
         PathCollisions.Check(this);
     }
 

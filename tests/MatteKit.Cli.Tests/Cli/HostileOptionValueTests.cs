@@ -103,4 +103,32 @@ public sealed class HostileOptionValueTests
             Assert.Single(r.StdErr.Trim().Split('\n')));
         Assert.Equal(["fake.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
+
+    /// <summary>
+    /// <c>--output-alpha -</c> (stdout, as INPUT - is stdin) wrote a folder of PNG frames named "-", exit 0; an output
+    /// under a file (<c>in.mp4/a.mp4</c>) was said to be in a folder that "does not exist".
+    /// </summary>
+    [Fact]
+    public void AnOutputOnStdoutOrUnderAFileIsRefusedSayingWhy()
+    {
+        using var dir = new TempFolder();
+        string input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        foreach (var (args, exitCode, expected) in new (string[], int, string)[]
+        {
+            (["convert", input, "--frames", "0:2", "--output-alpha", "-"], 2,
+                "mattekit: --output-alpha is -, but a conversion writes files, not stdout: name a file, or a folder for PNG frames"),
+            (["plan", input, "--output-composition", "-", "--chunk-frames", "10", "--out", dir.File("plan.json")], 2,
+                "mattekit: --output-composition is -, but a conversion writes files, not stdout: name a file, or a folder for PNG frames"),
+            (["convert", input, "--frames", "0:2", "--output-alpha", Path.Combine(input, "a.mp4")], 1,
+                $"mattekit: {Path.Combine(input, "a.mp4")}: output folder {input} is a file, not a folder"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"mattekit {string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(exitCode, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["in.mp4"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
 }
