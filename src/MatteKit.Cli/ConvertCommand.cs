@@ -117,6 +117,8 @@ internal static class ConvertCommand
         var positional = parse.GetValue(Input);
         if (input is not null && positional is not null) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
         input ??= positional ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
+        // An unset shell variable ("$CLIP") reached the probe as ": no such file or folder", naming nothing.
+        if (input.Length == 0) throw new UsageException("INPUT is empty; give a file, a folder, - (stdin) or a URL");
 
         var options = new ConvertOptions
         {

@@ -11,8 +11,19 @@ namespace MatteKit.CommandLine;
 /// </summary>
 public static class OptionValues
 {
+    /// <summary>
+    /// A path (or a name: a token, a partition); an empty one (<c>--out ""</c>, an unset shell variable) is refused
+    /// naming the option, where it used to reach the library as .NET's "The value cannot be an empty string."
+    /// </summary>
     public static Option<string?> Path(string name, string help, string helpName = "PATH")
-        => new(name) { Description = help, HelpName = helpName };
+    {
+        var option = new Option<string?>(name) { Description = help, HelpName = helpName };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Length == 0)) result.AddError($"{name} is empty; give {name} <{helpName}>");
+        });
+        return option;
+    }
 
     public static Option<bool> Flag(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };
 

@@ -163,7 +163,18 @@ public static class SharedOptions
         EstimateForeground = parse.GetValue(Foreground) == ForegroundChoice.Estimate,
     };
 
-    /// <summary>The read timeout as given, or the command's default.</summary>
+    /// <summary>
+    /// The read timeout as given, or the command's default. The library's check (<c>ConvertLimits.CheckReadTimeout</c>)
+    /// bounds it; a number beyond what a TimeSpan holds cannot reach that check as itself (it was clamped, and 1e15
+    /// was refused as "got 461168601842.7388 s"), so it is refused here, with the same bound and the number given.
+    /// </summary>
+    /// <exception cref="UsageException">A number of seconds no TimeSpan holds.</exception>
     public static TimeSpan ReadReadTimeout(ParseResult parse, TimeSpan fallback)
-        => parse.GetValue(ReadTimeout) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)) : fallback;
+    {
+        if (parse.GetValue(ReadTimeout) is not { } seconds) return fallback;
+        if (seconds >= TimeSpan.MaxValue.TotalSeconds / 2)
+            throw new UsageException($"--read-timeout must be positive and at most {ConvertLimits.MaxReadTimeout.TotalSeconds:0} s, " +
+                                     $"got {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s");
+        return TimeSpan.FromSeconds(seconds);
+    }
 }

@@ -49,6 +49,13 @@ public static class CliRunner
         return Wait(p, TimeSpan.FromMinutes(5), args);
     }
 
+    /// <summary>Runs in <paramref name="workingDirectory"/>: relative paths (and a mistaken output such as "-") land there.</summary>
+    public static Result RunIn(string workingDirectory, params string[] args)
+    {
+        using var p = StartProgramIn(new Dictionary<string, string>(), "MatteKit.Cli.dll", workingDirectory, args);
+        return Wait(p, TimeSpan.FromMinutes(5), args);
+    }
+
     private static Result Wait(Process p, TimeSpan timeout, string[] args)
     {
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -67,6 +74,9 @@ public static class CliRunner
 
     /// <summary>Starts one of the built programs (<paramref name="program"/>: its .dll beside the tests).</summary>
     public static Process StartProgram(IReadOnlyDictionary<string, string> environment, string program, params string[] args)
+        => StartProgramIn(environment, program, null, args);
+
+    private static Process StartProgramIn(IReadOnlyDictionary<string, string> environment, string program, string? workingDirectory, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, program);
         // The host's full path, so that a replaced PATH does not hide dotnet itself.
@@ -84,6 +94,7 @@ public static class CliRunner
         // The programs' cache (live's remembered network sizes, serve's default data) is the tests' own, not the user's.
         psi.Environment["XDG_CACHE_HOME"] = TestCache;
         foreach (var (k, v) in environment) psi.Environment[k] = v;
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         return Process.Start(psi)!;
     }
 }

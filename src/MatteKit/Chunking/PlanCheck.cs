@@ -88,10 +88,33 @@ internal static class PlanCheck
     /// </summary>
     private static (string Path, string Problem)? OutputInTheWay(ConversionPlan plan)
     {
+        if (SegmentsInTheWay(plan.Segments) is { } segments) return (plan.Segments, segments);
         // A folder of frames replaces a real folder (empty) but not a link to one.
         foreach (var output in plan.Outputs.Where(o => !(o.IsFolder && OutputFile.IsRealFolder(o.Path))))
             if (OutputFile.NotReplaceable(output.Path) is { } problem) return (output.Path, problem);
         return null;
+    }
+
+    /// <summary>
+    /// What is at the segments folder's path when it is not a folder (a link to one is used as it is), as one phrase;
+    /// null when a folder or nothing is there. A file there was planned over, and every chunk then failed in .NET's
+    /// words ("The file '.../plan.segments' already exists.").
+    /// </summary>
+    private static string? SegmentsInTheWay(string segments)
+    {
+        if (Directory.Exists(segments)) return null;
+        if (new FileInfo(segments).LinkTarget is { } target)
+            return $"is a symbolic link to no folder ({PrintableText.Excerpt(target, 200)}) where the plan's segments folder goes";
+        string? what = FileIdentity.Of(segments)?.Kind switch
+        {
+            null => null,
+            FileKind.Regular => "a file",
+            FileKind.Fifo => "a FIFO (named pipe)",
+            FileKind.Device => "a device",
+            FileKind.Socket => "a socket",
+            _ => "not a folder",
+        };
+        return what is null ? null : $"is {what} where the plan's segments folder goes";
     }
 
     private static void CheckOutputs(ConversionPlan plan)

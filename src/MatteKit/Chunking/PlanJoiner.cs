@@ -50,7 +50,8 @@ internal static class PlanJoiner
             if (missing.Count > 0) parts.Add($"{missing.Count} chunk(s) not done ({Describe(missing)})");
             if (damaged.Count > 0)
                 parts.Add($"{damaged.Count} chunk(s) to redo ({Describe(damaged.Select(d => d.Index).ToList())}; {damaged[0].Problem}), their markers removed");
-            throw new MediaFormatException(plan.PlanPath, $"{string.Join("; ", parts)}: convert those chunks first (Index K of this plan)");
+            // Index named as a parameter, so that the command line says "--index K" (it printed "Index K").
+            throw new MediaFormatException(plan.PlanPath, $"{string.Join("; ", parts)}: convert those chunks first (Index K of this plan)") { Parameters = ["Index"] };
         }
 
         // The input's audio codec decides copy or re-encode per container; probed once for every video output.

@@ -46,6 +46,13 @@ internal static class ConvertLimits
                 $"SeqChunk {seqChunk} of {width}x{height} frames is above the {MaxChunkPixels} pixels a chunk may hold; use a shorter chunk");
     }
 
+    /// <summary>
+    /// The latest <see cref="ConvertOptions.StartSeconds"/> and the longest <see cref="ConvertOptions.DurationSeconds"/>:
+    /// 10^9 s, about 31 years. ffmpeg refuses a time past 2^63 microseconds (about 9.2 x 10^12 s) in its own words
+    /// ("Invalid duration specification for ss: 1000...", the number in full), and a double prints 1e308 in 309 digits.
+    /// </summary>
+    public const double MaxSeconds = 1e9;
+
     /// <summary>Most inference threads: the cores present (more only adds contention and start-up time).</summary>
     public static int MaxThreads => Environment.ProcessorCount;
 

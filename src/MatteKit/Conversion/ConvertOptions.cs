@@ -168,10 +168,10 @@ public sealed record ConvertOptions
         if (SeqChunk is < 1 or > ConvertLimits.MaxSeqChunk)
             throw new ArgumentException($"{nameof(SeqChunk)} must be a whole number from 1 to {ConvertLimits.MaxSeqChunk}, got {SeqChunk}", nameof(SeqChunk));
         ConvertLimits.CheckReadTimeout(ReadTimeout);
-        if (StartSeconds is { } start && !(start >= 0 && double.IsFinite(start)))
-            throw new ArgumentException($"{nameof(StartSeconds)} must be a number of seconds >= 0, got {start}", nameof(StartSeconds));
-        if (DurationSeconds is { } d && !(d > 0 && double.IsFinite(d)))
-            throw new ArgumentException($"{nameof(DurationSeconds)} must be a positive number of seconds, got {d}", nameof(DurationSeconds));
+        if (StartSeconds is { } start && !(start >= 0 && start <= ConvertLimits.MaxSeconds))
+            throw new ArgumentException($"{nameof(StartSeconds)} must be a number of seconds from 0 to {ConvertLimits.MaxSeconds:0}, got {start}", nameof(StartSeconds));
+        if (DurationSeconds is { } d && !(d > 0 && d <= ConvertLimits.MaxSeconds))
+            throw new ArgumentException($"{nameof(DurationSeconds)} must be a positive number of seconds, at most {ConvertLimits.MaxSeconds:0}, got {d}", nameof(DurationSeconds));
         if (Frames is not null && (StartSeconds is not null || DurationSeconds is not null))
             throw new ArgumentException($"{nameof(Frames)} selects by frame index; it does not combine with {nameof(StartSeconds)} or {nameof(DurationSeconds)}", nameof(Frames));
         if (Warmup is < 0 or > ConvertLimits.MaxWarmup)
@@ -195,6 +195,10 @@ public sealed record ConvertOptions
             throw new ArgumentException($"{nameof(Subject)} follows one person from the first frame on; a chunk of a longer run ({nameof(Frames)}, {nameof(Warmup)}) " +
                 "cannot know whom the earlier frames followed: convert in one pass, or make a plan (its person pass runs once over the whole input)", nameof(Subject));
         if (Subject is not null && StoredSubject is not null) throw new ArgumentException("a chunk keeps the subject its plan stored, not one of its own", nameof(Subject));
+        // "-" as INPUT is stdin, so "-" as an output reads as stdout; it was written as a folder of PNG frames named "-".
+        foreach (var (option, path) in PathCollisions.Outputs(this))
+            if (path == "-")
+                throw new ArgumentException($"{option} is -, but a conversion writes files, not stdout: name a file, or a folder for PNG frames", option);
         PathCollisions.Check(this);
     }
 

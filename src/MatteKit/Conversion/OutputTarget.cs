@@ -61,7 +61,8 @@ internal sealed class OutputTarget
     {
         var full = System.IO.Path.GetFullPath(path);
         var parent = Media.ParentFolder.Of(path);
-        if (!Directory.Exists(parent)) throw new MediaFormatException(path, $"output folder {parent} does not exist");
+        if (!Directory.Exists(parent))
+            throw new MediaFormatException(path, File.Exists(parent) ? $"output folder {parent} is a file, not a folder" : $"output folder {parent} does not exist");
         var ext = System.IO.Path.GetExtension(path);
         var container = VideoContainer.ForPath(path);
         bool isPng = ext.Equals(".png", StringComparison.OrdinalIgnoreCase);

@@ -84,6 +84,8 @@ public sealed class ChunkedConversionTests
         var missing = CliRunner.Run("join", dir.File("plan.json"));
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("2 chunk(s) not done (1, 2)", Assert.Single(missing.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        // In the command line's words (it said "Index K", the library's name; found by the hostile-input pass).
+        Assert.EndsWith("convert those chunks first (--index K of this plan)", missing.StdErr.Trim());
         Assert.False(File.Exists(dir.File("pha.mp4")));
 
         File.SetLastWriteTimeUtc(input, DateTime.UtcNow.AddMinutes(-5));

@@ -199,6 +199,54 @@ public sealed class ChunkingHostileInputTests
         Assert.Equal("keep me", File.ReadAllText(dir.File("kept.txt")));
     }
 
+    /// <summary>
+    /// A file (or a FIFO, a link to no folder) where the plan's segments folder goes: plan wrote the plan, and every
+    /// chunk then failed with .NET's "The file '.../plan.segments' already exists." (found by the hostile-input pass).
+    /// Now plan refuses it (exit 2), and chunk and join, where it came after planning, say so and that removing it is
+    /// enough (exit 1); what is there is left as it was.
+    /// </summary>
+    [SkippableFact]
+    public void SomethingOtherThanAFolderWhereTheSegmentsGoIsRefusedByPlanChunkAndJoin()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses mkfifo and symbolic links");
+        using var dir = new TempFolder();
+        string[] plan = ["plan", Sample, "--output-alpha", dir.File("pha.mp4"), "--input-resize", "64x64", "--chunk-frames", "10", "--warmup", "0",
+            "--out", dir.File("plan.json"), "--quiet"];
+        string segments = dir.File("plan.segments");
+        foreach (var (what, make, expected) in new (string, Action, string)[]
+        {
+            ("a file", () => File.WriteAllText(segments, "mine"), "is a file where the plan's segments folder goes"),
+            ("a FIFO", () => { using var mkfifo = Process.Start("mkfifo", segments)!; mkfifo.WaitForExit(); }, "is a FIFO (named pipe) where the plan's segments folder goes"),
+            ("a link to no folder", () => File.CreateSymbolicLink(segments, dir.File("nowhere")), "is a symbolic link to no folder"),
+        })
+        {
+            make();
+            var r = CliRunner.Run(plan);
+            _log.WriteLine($"plan with {what} at plan.segments: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.StartsWith($"mattekit: {segments}: {expected}", Assert.Single(r.StdErr.Trim().Split('\n')));
+            Assert.False(File.Exists(dir.File("plan.json")));
+            File.Delete(segments);
+        }
+
+        // Put there after planning: chunk and join name it and say the plan needs no remaking.
+        Cli(plan);
+        File.WriteAllText(segments, "mine");
+        foreach (var args in new[] { new[] { "chunk", dir.File("plan.json"), "--index", "0" }, new[] { "join", dir.File("plan.json") } })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{args[0]} with a file at plan.segments: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            var line = Assert.Single(r.StdErr.Trim().Split('\n'));
+            Assert.StartsWith($"mattekit: {segments}: is a file where the plan's segments folder goes", line);
+            Assert.EndsWith($"the plan {dir.File("plan.json")} needs no remaking: remove what is there and run it again", line);
+        }
+        Assert.Equal("mine", File.ReadAllText(segments));
+        File.Delete(segments);
+        Cli("chunk", dir.File("plan.json"), "--index", "0", "--quiet");
+    }
+
     // 5. A plan edited to write over its input, or with chunks that do not tile the frames ---------------
 
     [SkippableFact]

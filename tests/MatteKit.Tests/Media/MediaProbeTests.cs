@@ -36,6 +36,21 @@ public sealed class MediaProbeTests
         Assert.False(info.HasAudio);
     }
 
+    /// <summary>
+    /// A stream ffprobe reports at 0x0 (a text file named .png: ffprobe exits 0 and says why only on stderr) was
+    /// "video stream has no frame size"; now the codec, that the file is damaged or not what its name says, and
+    /// ffprobe's reason where it gave one.
+    /// </summary>
+    [Fact]
+    public void AStreamWithNoFrameSizeIsSaidToBeDamagedOrNotWhatItsNameSays()
+    {
+        const string Json = """{"streams": [{"codec_type": "video", "codec_name": "png", "width": 0, "height": 0}]}""";
+        Assert.Equal("x.png: its png stream has no frame size: damaged, or not what its name says",
+            Assert.Throws<MediaFormatException>(() => MediaProbe.Parse("x.png", Json)).Message);
+        Assert.Equal("x.png: its png stream has no frame size: damaged, or not what its name says (ffprobe: Invalid PNG signature 0x4920616D20746578.)",
+            Assert.Throws<MediaFormatException>(() => MediaProbe.Parse("x.png", Json, "Invalid PNG signature 0x4920616D20746578.")).Message);
+    }
+
     [Fact]
     public void NoVideoStreamNamesTheFile()
     {

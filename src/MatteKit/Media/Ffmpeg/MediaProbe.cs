@@ -19,7 +19,10 @@ internal static class MediaProbe
         int code = process.WaitForExit();
         if (code != 0)
             throw new MediaFormatException(input, $"not a video or image ffmpeg can read ({Describe(process.LastError(), input)})");
-        return Parse(input, json.Result);
+        // ffprobe exits 0 on a text file named .png or .jpg (a stream of its codec, 0x0), saying why only on stderr.
+        string? complaint = process.StderrLines.LastOrDefault(line => !string.IsNullOrWhiteSpace(line)) is { } last
+            ? Describe(FfmpegProcess.WithoutContext(last), input) : null;
+        return Parse(input, json.Result, complaint);
     }
 
     /// <summary>
@@ -40,7 +43,11 @@ internal static class MediaProbe
         return count;
     }
 
-    internal static MediaInfo Parse(string input, string json)
+    /// <summary>The first video stream's facts from ffprobe's JSON answer (<paramref name="json"/>) about <paramref name="input"/>.</summary>
+    /// <param name="input">The file, as named in errors.</param>
+    /// <param name="json">ffprobe's <c>-show_streams -show_format -of json</c> answer.</param>
+    /// <param name="complaint">ffprobe's last line on stderr, said where the stream has no frame size.</param>
+    internal static MediaInfo Parse(string input, string json, string? complaint = null)
     {
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
@@ -57,7 +64,9 @@ internal static class MediaProbe
 
         int width = v.TryGetProperty("width", out var w) ? w.GetInt32() : 0;
         int height = v.TryGetProperty("height", out var h) ? h.GetInt32() : 0;
-        if (width <= 0 || height <= 0) throw new MediaFormatException(input, "video stream has no frame size");
+        if (width <= 0 || height <= 0)
+            throw new MediaFormatException(input, $"its {Text(v, "codec_name") ?? "video"} stream has no frame size: " +
+                                                  (complaint is null ? "damaged, or not what its name says" : $"damaged, or not what its name says (ffprobe: {complaint})"));
         if (!FrameRate.TryParse(Text(v, "r_frame_rate"), out var rate) && !FrameRate.TryParse(Text(v, "avg_frame_rate"), out rate))
             rate = FrameRate.Default;
         double duration = Number(Text(v, "duration")) ?? (root.TryGetProperty("format", out var f) ? Number(Text(f, "duration")) : null) ?? 0;

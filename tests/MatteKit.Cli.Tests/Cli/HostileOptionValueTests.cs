@@ -1,0 +1,134 @@
+using MatteKit.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Cli;
+
+/// <summary>
+/// Option values, and files options name, found wrongly refused by a hostile-input pass over convert, plan and live
+/// (cases never run before): each is now one line naming the option, or the file, and what is wrong, and nothing
+/// written. Each test failed before the fix.
+/// </summary>
+public sealed class HostileOptionValueTests
+{
+    private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private readonly ITestOutputHelper _log;
+
+    public HostileOptionValueTests(ITestOutputHelper log) => _log = log;
+
+    /// <summary>
+    /// An empty path (an unset shell variable: <c>--out "$PLAN"</c>) reached the library and came back as .NET's
+    /// "The value cannot be an empty string.", naming no option; an empty INPUT as ": no such file or folder".
+    /// </summary>
+    [Fact]
+    public void AnEmptyPathIsRefusedNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-alpha", ""], "mattekit: --output-alpha is empty; give --output-alpha <PATH>"),
+            (["convert", SampleClip, "--output-alpha", dir.File("a.mp4"), "--weights", ""], "mattekit: --weights is empty; give --weights <PATH>"),
+            (["convert", "", "--output-alpha", dir.File("a.mp4")], "mattekit: INPUT is empty; give a file, a folder, - (stdin) or a URL"),
+            (["convert", "--input-source", "", "--output-alpha", dir.File("a.mp4")], "mattekit: --input-source is empty; give --input-source <INPUT>"),
+            (["plan", SampleClip, "--output-alpha", dir.File("a.mp4"), "--chunk-frames", "10", "--out", ""], "mattekit: --out is empty; give --out <plan.json>"),
+            (["export-onnx", "--out", ""], "mattekit: --out is empty; give --out <PATH>"),
+        })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"mattekit {string.Join(' ', args.Select(a => a.Length == 0 ? "\"\"" : a))}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// A start or duration past what ffmpeg takes (2^63 microseconds) was handed to it and refused in its words,
+    /// exit 1, with the number printed in full (309 digits for 1e308).
+    /// </summary>
+    [Fact]
+    public void AStartOrDurationBeyondItsBoundIsAUsageError()
+    {
+        using var dir = new TempFolder();
+        foreach (var (option, value, expected) in new[]
+        {
+            ("--start", "1e20", "mattekit: --start must be a number of seconds from 0 to 1000000000, got 1E+20"),
+            ("--duration", "1e308", "mattekit: --duration must be a positive number of seconds, at most 1000000000, got 1E+308"),
+        })
+        {
+            var r = CliRunner.Run("convert", SampleClip, "--output-alpha", dir.File("a.mp4"), option, value);
+            _log.WriteLine($"convert {option} {value}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// A read timeout beyond what a TimeSpan holds was clamped before the library's check, which then refused it
+    /// naming another number: <c>--read-timeout 1e15</c> said "got 461168601842.7388 s".
+    /// </summary>
+    [Fact]
+    public void AReadTimeoutBeyondItsBoundIsRefusedAsGiven()
+    {
+        using var dir = new TempFolder();
+        foreach (var (args, value) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-alpha", dir.File("a.mp4"), "--read-timeout", "1e15"], "1000000000000000"),
+            (["live", "udp://127.0.0.1:1", "--output-alpha", dir.File("a.mp4"), "--read-timeout", "1e15"], "1000000000000000"),
+            (["convert", SampleClip, "--output-alpha", dir.File("a.mp4"), "--read-timeout", "100000"], "100000"),
+        })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"mattekit {string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal($"mattekit: --read-timeout must be positive and at most 86400 s, got {value} s", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// A text file named .png as <c>--background</c> (ffprobe exits 0 on it, with a png stream of 0x0) was refused as
+    /// "video stream has no frame size", where the same file as INPUT is "not a PNG file (bad signature)".
+    /// </summary>
+    [SkippableFact]
+    public void ATextFileNamedAsAnImageBackgroundIsSaidNotToBeOne()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("fake.png"), "I am text, not a PNG");
+        var r = CliRunner.Run("convert", SampleClip, "--frames", "0:2", "--background", dir.File("fake.png"), "--output-composition", dir.File("c.mp4"));
+        _log.WriteLine($"convert --background fake.png: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"mattekit: {dir.File("fake.png")}: its png stream has no frame size: damaged, or not what its name says (ffprobe: Invalid PNG signature",
+            Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.Equal(["fake.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>
+    /// <c>--output-alpha -</c> (stdout, as INPUT - is stdin) wrote a folder of PNG frames named "-", exit 0; an output
+    /// under a file (<c>in.mp4/a.mp4</c>) was said to be in a folder that "does not exist".
+    /// </summary>
+    [Fact]
+    public void AnOutputOnStdoutOrUnderAFileIsRefusedSayingWhy()
+    {
+        using var dir = new TempFolder();
+        string input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        foreach (var (args, exitCode, expected) in new (string[], int, string)[]
+        {
+            (["convert", input, "--frames", "0:2", "--output-alpha", "-"], 2,
+                "mattekit: --output-alpha is -, but a conversion writes files, not stdout: name a file, or a folder for PNG frames"),
+            (["plan", input, "--output-composition", "-", "--chunk-frames", "10", "--out", dir.File("plan.json")], 2,
+                "mattekit: --output-composition is -, but a conversion writes files, not stdout: name a file, or a folder for PNG frames"),
+            (["convert", input, "--frames", "0:2", "--output-alpha", Path.Combine(input, "a.mp4")], 1,
+                $"mattekit: {Path.Combine(input, "a.mp4")}: output folder {input} is a file, not a folder"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"mattekit {string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(exitCode, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["in.mp4"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+}
