@@ -66,7 +66,7 @@ public sealed class SubjectConvertTests
         }
         var unnamed = CliRunner.Run("convert", input, "--subject-mask", "", "--output-alpha", dir.File("x"));
         Assert.Equal(2, unnamed.ExitCode);
-        Assert.Contains("--subject-mask needs a file name", unnamed.StdErr);
+        Assert.Contains("--subject-mask is empty; give --subject-mask <", unnamed.StdErr);
         var both = CliRunner.Run("convert", input, "--subject", "largest", "--subject-mask", dir.File("right.png"), "--output-alpha", dir.File("x"));
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("give either --subject or --subject-mask, not both", both.StdErr);
