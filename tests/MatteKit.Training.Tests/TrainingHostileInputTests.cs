@@ -863,6 +863,90 @@ public sealed class TrainingHostileInputTests
         Assert.True(File.Exists(output));
     }
 
+    /// <summary>
+    /// A run killed outright (an out-of-memory kill, a lost node) after a validation wrote --out: the checkpoint had
+    /// been written only at the run's end or on a signal, so none was left, while --out held weights of a step no
+    /// checkpoint reached; a resume from an older checkpoint with a smaller budget then replaced --out with worse
+    /// weights (found by a hostile-input pass). Now the checkpoint is written with --out: after the kill it holds the
+    /// step --out was written at (or a later one), and resuming it to that step leaves --out as it is. BGMv2 with both
+    /// stages, where the whole network's first validation (the first step of the refine stage) always writes --out;
+    /// RVM, validated on a composite of the very cut-out and background it trains on, so that an early step beats the
+    /// starting weights.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("rvm")]
+    [InlineData("bgmv2")]
+    public void ARunKilledOutrightLeavesTheCheckpointOfTheWeightsInOut(string model)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "kills with SIGKILL");
+        using var temp = new TempFolder();
+        var output = temp.File("tuned.pth");
+        var checkpoint = Path.ChangeExtension(output, ".ckpt");
+        var args = new List<string> { "--out", output, "--threads", "2", "--valid-every", "1" };
+        if (model == "rvm")
+        {
+            var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+            var backgrounds = TrainingSets.Backgrounds(temp, "bg", "opencv_leuven_street.jpg");
+            var valid = TrainingSets.Compose(temp, "valid", cutouts, backgrounds, "128x72", 2);
+            args.AddRange(new[] { "--cutouts", cutouts, "--backgrounds", backgrounds, "--valid", valid, "--size", "128x128", "--seq-length", "2" });
+        }
+        else
+        {
+            var cutouts = TrainingSets.Cutouts(temp, "cutouts", "p3m_p_07141906");
+            var backgrounds = TrainingSets.Backgrounds(temp, "bg", "skimage_coffee.png");
+            var valid = TrainingSets.Compose(temp, "valid", cutouts, TrainingSets.Backgrounds(temp, "unseen", "opencv_leuven_street.jpg"), "128x128", 1);
+            args.AddRange(new[] { "--model", "bgmv2", "--cutouts", cutouts, "--backgrounds", backgrounds, "--valid", valid, "--size", "128x128", "--hr-size", "256x256" });
+        }
+        using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer, args.Concat(new[] { "--steps", "100000" }).ToArray());
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var log = new StringBuilder();
+        long writtenAt = -1;
+        var written = new ManualResetEventSlim();
+        var best = new System.Text.RegularExpressions.Regex(@"^validation at step (\d+).*best so far");
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log) log.AppendLine(e.Data);
+            if (best.Match(e.Data) is { Success: true } m && long.Parse(m.Groups[1].Value) > 0)
+            {
+                Interlocked.Exchange(ref writtenAt, long.Parse(m.Groups[1].Value));
+                written.Set();
+            }
+        };
+        p.BeginErrorReadLine();
+        try
+        {
+            Assert.True(written.Wait(TimeSpan.FromMinutes(4)), "no validation after the first step wrote --out: " + log);
+            p.Kill(); // SIGKILL: nothing runs after it
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+        long step = Interlocked.Read(ref writtenAt);
+        _log.WriteLine($"{model}: killed after --out was written at step {step}; checkpoint {(File.Exists(checkpoint) ? "there" : "missing")}");
+        Assert.True(File.Exists(checkpoint), "no checkpoint beside --out: " + log);
+        long saved = HeaderStep(checkpoint);
+        Assert.True(saved >= step, $"the checkpoint is at step {saved}, --out was written at step {step}");
+
+        // Resumed to the checkpoint's own step: nothing to train, and --out is the weights it holds, untouched.
+        var before = File.ReadAllBytes(output);
+        var r = CliRunner.RunTrainer(Limit, args.Concat(new[] { "--steps", saved.ToString(), "--resume", checkpoint, "--quiet" }).ToArray());
+        _log.WriteLine($"resumed to step {saved}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal(before, File.ReadAllBytes(output));
+    }
+
+    /// <summary>The step a checkpoint's header says it was written at.</summary>
+    private static long HeaderStep(string checkpoint)
+    {
+        using var reader = new BinaryReader(File.OpenRead(checkpoint), Encoding.UTF8);
+        reader.ReadString();
+        var header = System.Text.Json.Nodes.JsonNode.Parse(reader.ReadBytes(reader.ReadInt32()))!.AsObject();
+        return header["Step"]!.GetValue<long>();
+    }
+
     // Helpers -------------------------------------------------------------------------------------------------
 
     private static Dictionary<string, string> TrainerEnvironment() =>

@@ -321,7 +321,14 @@ internal sealed class BgmTrainer
                 StepHistory.Add(totals, new StepTotal(_step, lastLosses["total"]));
                 StepHistory.Add(_history, new StepRecord(_step, clock.Seconds, lastLosses.ToDictionary(kv => $"{stage.Name} {kv.Key}", kv => kv.Value)));
                 progress.Report(_step, clock.Seconds, lastLosses);
-                if (validator is not null && _step % _o.ValidEvery == 0) Validate(validator, network, refine);
+                if (validator is not null && _step % _o.ValidEvery == 0 && Validate(validator, network, refine))
+                {
+                    // --out has just been written: the checkpoint goes with it, so that a run killed outright (an
+                    // out-of-memory kill, a lost node) resumes from these weights, not from the run's start, and never
+                    // replaces --out with weights worse than those it holds. The streams are as the next step finds them.
+                    saved.Set(random.State, GeneratorState());
+                    SaveCheckpointWithOut(stage, network, optimizer, saved, clock.Seconds);
+                }
             }
         }
         catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
@@ -353,14 +360,7 @@ internal sealed class BgmTrainer
     /// </summary>
     private void SaveCheckpoint(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, SavedState saved, double seconds, ref Exception? failure)
     {
-        var (refineWidth, refineHeight) = RefineSize;
-        var header = new BgmCheckpoint
-        {
-            Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
-            RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
-            BaseLosses = _baseLosses, RefineLosses = _refineLosses, Validation = _validation, BestMad = _bestMad, BestStep = _bestStep,
-            FromScratch = _fromScratch,
-        };
+        var header = Header(stage, network, seconds, saved);
         var name = $"{Path.GetFileNameWithoutExtension(_o.Output)}-step{_step}-{Environment.ProcessId}.ckpt";
         CheckpointPath = null;
         foreach (var path in new[] { _o.CheckpointPath, Path.Combine(Path.GetTempPath(), name), Path.Combine(Environment.CurrentDirectory, name) })
@@ -378,13 +378,43 @@ internal sealed class BgmTrainer
         }
     }
 
+    /// <summary>What a checkpoint of this run says of itself at this step.</summary>
+    private BgmCheckpoint Header(Stage stage, BgmMattingNetwork network, double seconds, SavedState saved)
+    {
+        var (refineWidth, refineHeight) = RefineSize;
+        return new BgmCheckpoint
+        {
+            Backbone = network.Backbone.ToString(), Stages = StagesName, Stage = stage.Name, Width = _o.Width, Height = _o.Height,
+            RefineWidth = refineWidth, RefineHeight = refineHeight, Step = _step, Seconds = seconds, RandomState = saved.Random,
+            BaseLosses = _baseLosses, RefineLosses = _refineLosses, Validation = _validation, BestMad = _bestMad, BestStep = _bestStep,
+            FromScratch = _fromScratch,
+        };
+    }
+
+    /// <summary>
+    /// Writes the checkpoint beside --out in the middle of a run, when --out has just been written; a failure is said
+    /// and the run goes on (its end writes the checkpoint again, with the places to fall back on).
+    /// </summary>
+    private void SaveCheckpointWithOut(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, SavedState saved, double seconds)
+    {
+        try
+        {
+            Header(stage, network, seconds, saved).Save(_o.CheckpointPath, network, optimizer, saved.Generator);
+        }
+        catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+        {
+            _log.WriteLine($"the checkpoint could not be written with --out at step {_step}: {Trainer.WriteFailure(_o.CheckpointPath, e).Message}");
+        }
+    }
+
     /// <summary>
     /// Scores the base network (<paramref name="whole"/> false) or the whole network on the validation clips and
     /// prints the scores; batch norm and dropout go back to training mode after. A score of the network --out holds
     /// that beats the best so far writes the weights to --out.
     /// </summary>
     /// <exception cref="MediaFormatException">--out cannot be written (or an <see cref="IOException"/> from writing it).</exception>
-    private void Validate(Validator validator, BgmMattingNetwork network, bool whole)
+    /// <returns>Whether --out was written.</returns>
+    private bool Validate(Validator validator, BgmMattingNetwork network, bool whole)
     {
         // Dropout draws from libtorch's generator only in training mode: validating does not change the stream.
         var v = validator.Score(network, whole, _step, () => network.train());
@@ -398,6 +428,7 @@ internal sealed class BgmTrainer
             note = $" (best so far: written to {_o.Output})";
         }
         _log.WriteLine($"validation at step {_step} ({(whole ? "whole network" : "base network")}): MAD {v.Mad:F3}  MSE {v.Mse:F3}  Grad {v.Grad:F3}  dtSSD {v.DtSsd:F3}{note}");
+        return note.Length > 0;
     }
 
     /// <summary>The report's loss curves: a resumed run's earlier steps by their totals, this run's steps by every term.</summary>

@@ -165,7 +165,13 @@ internal sealed partial class Trainer
                 progress.Report(step, elapsed, losses);
 
                 if (validator is not null && step % _o.ValidEvery == 0)
+                {
                     (bestMad, bestStep) = Validate(validator, network, step, trainingMode, validation, bestMad, bestStep);
+                    // --out has just been written: the checkpoint goes with it, so that a run killed outright (an
+                    // out-of-memory kill, a lost node) resumes from these weights, not from the run's start, and never
+                    // replaces --out with weights worse than those it holds.
+                    if (bestStep == step) SaveCheckpointWithOut(NewState(step, elapsed, new TrainingRandom(random.State), history, validation, bestMad, bestStep), network, optimizer);
+                }
             }
             if (end == TrainingEnd.Finished && validator is not null && (validation.Count == 0 || validation[^1].Step != step))
                 (bestMad, bestStep) = Validate(validator, network, step, trainingMode, validation, bestMad, bestStep);
@@ -236,6 +242,22 @@ internal sealed partial class Trainer
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Writes the checkpoint beside --out in the middle of a run, when --out has just been written; a failure is said
+    /// and the run goes on (its end writes the checkpoint again, with the places to fall back on).
+    /// </summary>
+    private void SaveCheckpointWithOut(Checkpoint checkpoint, MattingNetwork network, NetworkOptimizer optimizer)
+    {
+        try
+        {
+            checkpoint.Save(_o.CheckpointPath, network, optimizer);
+        }
+        catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
+        {
+            _log.WriteLine($"the checkpoint could not be written with --out at step {checkpoint.Step}: {WriteFailure(_o.CheckpointPath, e).Message}");
+        }
     }
 
     /// <summary>
