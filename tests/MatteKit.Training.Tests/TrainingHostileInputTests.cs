@@ -897,7 +897,10 @@ public sealed class TrainingHostileInputTests
             var valid = TrainingSets.Compose(temp, "valid", cutouts, TrainingSets.Backgrounds(temp, "unseen", "opencv_leuven_street.jpg"), "128x128", 1);
             args.AddRange(new[] { "--model", "bgmv2", "--cutouts", cutouts, "--backgrounds", backgrounds, "--valid", valid, "--size", "128x128", "--hr-size", "256x256" });
         }
-        using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer, args.Concat(new[] { "--steps", "100000" }).ToArray());
+        // BGMv2's budget is shared half and half between the stages: its refine stage starts at step 81, and its 80
+        // steps (a third of a second each here) outlast the wait below, so the kill comes before the end.
+        string budget = model == "rvm" ? "100000" : "160";
+        using var p = CliRunner.StartProgram(new Dictionary<string, string>(), CliRunner.Trainer, args.Concat(new[] { "--steps", budget }).ToArray());
         var stdout = p.StandardOutput.ReadToEndAsync();
         var log = new StringBuilder();
         long writtenAt = -1;
@@ -917,6 +920,10 @@ public sealed class TrainingHostileInputTests
         try
         {
             Assert.True(written.Wait(TimeSpan.FromMinutes(4)), "no validation after the first step wrote --out: " + log);
+            // The checkpoint follows --out's line by the time its write takes (a second or two); without it, the kill
+            // comes after 15 s.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while (!File.Exists(checkpoint) && !p.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
             p.Kill(); // SIGKILL: nothing runs after it
             Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
         }
