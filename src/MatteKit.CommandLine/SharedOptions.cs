@@ -127,7 +127,7 @@ public static class SharedOptions
     {
         var mask = parse.GetValue(SubjectMask);
         if (mask is null) return parse.GetValue(Subject);
-        if (mask.Length == 0) throw new UsageException("--subject-mask needs a file name");
+        // An empty one is refused by the option itself (OptionValues.Path), naming it.
         if (parse.GetValue(Subject) is not null) throw new UsageException("give either --subject or --subject-mask, not both");
         try
         {

@@ -327,7 +327,7 @@ internal sealed class BgmTrainer
                     // out-of-memory kill, a lost node) resumes from these weights, not from the run's start, and never
                     // replaces --out with weights worse than those it holds. The streams are as the next step finds them.
                     saved.Set(random.State, GeneratorState());
-                    SaveCheckpointWithOut(stage, network, optimizer, saved, clock.Seconds);
+                    Trainer.SaveCheckpointWithOut(_o.CheckpointPath, _step, _log, path => Header(stage, network, clock.Seconds, saved).Save(path, network, optimizer, saved.Generator));
                 }
             }
         }
@@ -392,22 +392,6 @@ internal sealed class BgmTrainer
     }
 
     /// <summary>
-    /// Writes the checkpoint beside --out in the middle of a run, when --out has just been written; a failure is said
-    /// and the run goes on (its end writes the checkpoint again, with the places to fall back on).
-    /// </summary>
-    private void SaveCheckpointWithOut(Stage stage, BgmMattingNetwork network, BgmOptimizer optimizer, SavedState saved, double seconds)
-    {
-        try
-        {
-            Header(stage, network, seconds, saved).Save(_o.CheckpointPath, network, optimizer, saved.Generator);
-        }
-        catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
-        {
-            _log.WriteLine($"the checkpoint could not be written with --out at step {_step}: {Trainer.WriteFailure(_o.CheckpointPath, e).Message}");
-        }
-    }
-
-    /// <summary>
     /// Scores the base network (<paramref name="whole"/> false) or the whole network on the validation clips and
     /// prints the scores; batch norm and dropout go back to training mode after. A score of the network --out holds
     /// that beats the best so far writes the weights to --out.
@@ -419,16 +403,17 @@ internal sealed class BgmTrainer
         // Dropout draws from libtorch's generator only in training mode: validating does not change the stream.
         var v = validator.Score(network, whole, _step, () => network.train());
         StepHistory.Add(_validation, v);
-        string note = "";
         // The base network's scores in a run that writes the whole network say nothing of what --out would hold.
-        if (whole == WritesWholeNetwork && v.Mad < _bestMad)
+        bool written = whole == WritesWholeNetwork && v.Mad < _bestMad;
+        string note = "";
+        if (written)
         {
             BgmNetworkWeights.SavePth(network, _o.Output);
             (_bestMad, _bestStep) = (v.Mad, _step);
             note = $" (best so far: written to {_o.Output})";
         }
         _log.WriteLine($"validation at step {_step} ({(whole ? "whole network" : "base network")}): MAD {v.Mad:F3}  MSE {v.Mse:F3}  Grad {v.Grad:F3}  dtSSD {v.DtSsd:F3}{note}");
-        return note.Length > 0;
+        return written;
     }
 
     /// <summary>The report's loss curves: a resumed run's earlier steps by their totals, this run's steps by every term.</summary>

@@ -170,7 +170,11 @@ internal sealed partial class Trainer
                     // --out has just been written: the checkpoint goes with it, so that a run killed outright (an
                     // out-of-memory kill, a lost node) resumes from these weights, not from the run's start, and never
                     // replaces --out with weights worse than those it holds.
-                    if (bestStep == step) SaveCheckpointWithOut(NewState(step, elapsed, new TrainingRandom(random.State), history, validation, bestMad, bestStep), network, optimizer);
+                    if (bestStep == step)
+                    {
+                        var withOut = NewState(step, elapsed, new TrainingRandom(random.State), history, validation, bestMad, bestStep);
+                        SaveCheckpointWithOut(_o.CheckpointPath, step, _log, path => withOut.Save(path, network, optimizer));
+                    }
                 }
             }
             if (end == TrainingEnd.Finished && validator is not null && (validation.Count == 0 || validation[^1].Step != step))
@@ -248,15 +252,16 @@ internal sealed partial class Trainer
     /// Writes the checkpoint beside --out in the middle of a run, when --out has just been written; a failure is said
     /// and the run goes on (its end writes the checkpoint again, with the places to fall back on).
     /// </summary>
-    private void SaveCheckpointWithOut(Checkpoint checkpoint, MattingNetwork network, NetworkOptimizer optimizer)
+    /// <remarks>Both trainers' (<see cref="BgmTrainer"/> too): <paramref name="save"/> writes their checkpoint to the path it is given.</remarks>
+    internal static void SaveCheckpointWithOut(string path, long step, TextWriter log, Action<string> save)
     {
         try
         {
-            checkpoint.Save(_o.CheckpointPath, network, optimizer);
+            save(path);
         }
         catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
         {
-            _log.WriteLine($"the checkpoint could not be written with --out at step {checkpoint.Step}: {WriteFailure(_o.CheckpointPath, e).Message}");
+            log.WriteLine($"the checkpoint could not be written with --out at step {step}: {WriteFailure(path, e).Message}");
         }
     }
 
