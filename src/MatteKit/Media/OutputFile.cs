@@ -11,6 +11,9 @@ internal sealed class OutputFile : IDisposable
 
     public OutputFile(string finalPath)
     {
+        // Its folder is the path less the separator (ParentFolder), so the rename would be onto "file/": said plainly.
+        if (Path.EndsInDirectorySeparator(finalPath))
+            throw new MediaFormatException(finalPath, "ends in a path separator, so it names a folder; an output file needs a file name");
         FinalPath = Path.GetFullPath(finalPath);
         RequireReplaceable(finalPath);
         var parent = ParentFolder.Of(FinalPath);
