@@ -10,12 +10,9 @@ namespace MatteKit.Cli;
 /// </summary>
 internal static class ConvertCommand
 {
-    private static readonly Argument<string?> Input = new("INPUT")
-    {
-        Description = "a video file (anything ffmpeg decodes), a folder of images (one clip, natural order), one image, " +
-                      "or - (stdin), a URL or a device ffmpeg opens",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+    private static readonly Argument<string?> Input = OptionValues.PathArgument<string?>("INPUT",
+        "a video file (anything ffmpeg decodes), a folder of images (one clip, natural order), one image, " +
+        "or - (stdin), a URL or a device ffmpeg opens", "give a file, a folder, - (stdin) or a URL", ArgumentArity.ZeroOrOne);
 
     private static readonly Option<string?> InputSource = OptionValues.Path("--input-source", "INPUT given as an option", "INPUT");
     private static readonly Option<string?> OutputComposition = OptionValues.Path("--output-composition", "foreground over --background");
@@ -116,9 +113,8 @@ internal static class ConvertCommand
         var input = parse.GetValue(InputSource);
         var positional = parse.GetValue(Input);
         if (input is not null && positional is not null) throw new UsageException("give INPUT either as an argument or as --input-source, not both");
+        // An empty one (an unset "$CLIP") is refused by the argument itself (OptionValues.PathArgument), naming it.
         input ??= positional ?? throw new UsageException("no INPUT given (see mattekit convert --help)");
-        // An unset shell variable ("$CLIP") reached the probe as ": no such file or folder", naming nothing.
-        if (input.Length == 0) throw new UsageException("INPUT is empty; give a file, a folder, - (stdin) or a URL");
 
         var options = new ConvertOptions
         {

@@ -12,24 +12,18 @@ namespace MatteKit.Cli;
 /// </summary>
 internal static class LiveCommand
 {
-    private static readonly Argument<string> Input = new("INPUT")
-    {
-        Description = "/dev/videoN (a V4L2 camera), a stream URL (udp, rtp, srt, rtmp, rtsp, http), - (stdin), a screen or device " +
-                      "with --input-format (x11grab :0.0), or a file with --realtime",
-    };
+    private static readonly Argument<string> Input = OptionValues.PathArgument<string>("INPUT",
+        "/dev/videoN (a V4L2 camera), a stream URL (udp, rtp, srt, rtmp, rtsp, http), - (stdin), a screen or device " +
+        "with --input-format (x11grab :0.0), or a file with --realtime", "give a device, a stream URL, - (stdin) or a file");
 
     private static readonly Option<string?> InputFormat = OptionValues.Path("--input-format", "ffmpeg demuxer for INPUT (x11grab, v4l2, mpegts, ...)", "FMT");
     private static readonly Option<(int Width, int Height)?> InputSize = OptionValues.Size("--input-size", "capture size asked of a camera or screen");
     private static readonly Option<double?> InputFps = OptionValues.PositiveNumber("--input-fps", "capture rate asked of a camera or screen");
     private static readonly Option<bool> Realtime = OptionValues.Flag("--realtime", "play a file at its own rate (demos, tests)");
     private static readonly Option<bool> Loop = OptionValues.Flag("--loop", "with --realtime: start the file over at its end");
-    private static readonly Option<string[]> Output = new("--output")
-    {
-        Description = "the composition to a file (.mp4/.mkv H.264, .webm VP9 with alpha, .mov ProRes, .gif) or a stream " +
-                      "(udp://, rtp://, srt://, tcp:// as MPEG-TS; rtmp:// as FLV; rtsp://); may be given more than once",
-        HelpName = "URL|FILE",
-        AllowMultipleArgumentsPerToken = false,
-    };
+    private static readonly Option<string[]> Output = OptionValues.Paths("--output",
+        "the composition to a file (.mp4/.mkv H.264, .webm VP9 with alpha, .mov ProRes, .gif) or a stream " +
+        "(udp://, rtp://, srt://, tcp:// as MPEG-TS; rtmp:// as FLV; rtsp://); may be given more than once", "URL|FILE");
     private static readonly Option<string?> OutputAlpha = OptionValues.Path("--output-alpha", "the alpha matte to a file or stream", "URL|FILE");
     private static readonly Option<string?> OutputForeground = OptionValues.Path("--output-foreground", "the foreground to a file or stream", "URL|FILE");
     private static readonly Option<string?> OutputV4l2 = OptionValues.Path("--output-v4l2",

@@ -12,17 +12,61 @@ namespace MatteKit.CommandLine;
 public static class OptionValues
 {
     /// <summary>
-    /// A path (or a name: a token, a partition); an empty one (<c>--out ""</c>, an unset shell variable) is refused
-    /// naming the option, where it used to reach the library as .NET's "The value cannot be an empty string."
+    /// A path (or a name: a token, a partition), its text checked by <see cref="PathTextProblem"/>.
     /// </summary>
     public static Option<string?> Path(string name, string help, string helpName = "PATH")
     {
         var option = new Option<string?>(name) { Description = help, HelpName = helpName };
-        option.Validators.Add(result =>
-        {
-            if (result.Tokens.Any(t => t.Value.Length == 0)) result.AddError($"{name} is empty; give {name} <{helpName}>");
-        });
+        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>"));
         return option;
+    }
+
+    /// <summary>A repeatable path option (<c>--cutouts A --cutouts B</c>), each value checked as <see cref="Path"/>'s.</summary>
+    public static Option<string[]> Paths(string name, string help, string helpName = "DIR")
+    {
+        var option = new Option<string[]>(name) { Description = help, HelpName = helpName, AllowMultipleArgumentsPerToken = false };
+        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>"));
+        return option;
+    }
+
+    /// <summary>
+    /// A positional path (INPUT, PLAN), its text checked as <see cref="Path"/>'s; <paramref name="give"/> says what
+    /// to give instead ("give a file, a folder, - (stdin) or a URL").
+    /// </summary>
+    public static Argument<T> PathArgument<T>(string name, string description, string give, ArgumentArity? arity = null)
+    {
+        var argument = new Argument<T>(name) { Description = description };
+        if (arity is { } a) argument.Arity = a;
+        argument.Validators.Add(result => RefuseBadPathText(result, name, give));
+        return argument;
+    }
+
+    private static void RefuseBadPathText(SymbolResult result, string name, string give)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (PathTextProblem(name, token.Value, give) is { } problem)
+            {
+                result.AddError(problem);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The one rule on a path's text, for every path option and argument: empty (an unset shell variable,
+    /// <c>--out "$PLAN"</c>) used to reach the library as .NET's "The value cannot be an empty string."; only white
+    /// space (<c>--out " "</c>) and white space at either end (<c>--out " x"</c>, a quoting mistake) made folders named
+    /// by spaces, which no one can tell apart in a listing. Null when the text is fine.
+    /// </summary>
+    public static string? PathTextProblem(string name, string value, string give)
+    {
+        if (value.Length == 0) return $"{name} is empty; {give}";
+        string shown = '"' + Media.PrintableText.Excerpt(value) + '"';
+        if (string.IsNullOrWhiteSpace(value)) return $"{name} is only white space ({shown}); {give}";
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+            return $"{name} {shown} starts or ends with white space (a quoting mistake?); give it without";
+        return null;
     }
 
     public static Option<bool> Flag(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };

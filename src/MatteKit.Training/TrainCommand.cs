@@ -17,7 +17,12 @@ internal static class TrainCommand
     {
         var output = OptionValues.Path("--out", "where the tuned weights go (.pth, official keys; `mattekit convert --weights` and the official code load it); a resumable checkpoint NAME.ckpt is written beside it");
         output.Required = true;
-        Option<string[]> Many(string name, string help) => new(name) { Description = help, HelpName = "DIR", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
+        Option<string[]> Many(string name, string help)
+        {
+            var option = OptionValues.Paths(name, help);
+            option.Arity = ArgumentArity.OneOrMore;
+            return option;
+        }
         var cutouts = Many("--cutouts", "folders of cut-outs / image mattes (each a folder with image.jpg|png and alpha.png), composited over --backgrounds; repeatable");
         var backgrounds = Many("--backgrounds", "folders of background images and videos; repeatable");
         var clips = Many("--clips", "video mattes (DIR/fgr/CLIP + DIR/pha/CLIP frame folders, VideoMatte240K's layout) or clips with ground truth (DIR/CLIP/com|fgr|pha); repeatable");

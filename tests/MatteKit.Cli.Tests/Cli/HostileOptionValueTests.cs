@@ -131,4 +131,58 @@ public sealed class HostileOptionValueTests
         }
         Assert.Equal(["in.mp4"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
+
+    /// <summary>
+    /// A path of spaces, or with spaces at either end (a quoting mistake), was taken as a name: <c>--output-alpha " "</c>
+    /// and <c>compose-dataset --out "  x "</c> made folders named by spaces, exit 0, and a second run said
+    /// "mattekit:  : output folder exists and is not empty". Every path option and argument is now refused naming it.
+    /// </summary>
+    [Fact]
+    public void APathOfWhiteSpaceOrPaddedWithItIsRefusedNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-type", "png_sequence", "--output-alpha", " "], "mattekit: --output-alpha is only white space (\" \"); give --output-alpha <PATH>"),
+            (["convert", SampleClip, "--output-type", "png_sequence", "--output-alpha", "  x "], "mattekit: --output-alpha \"  x \" starts or ends with white space (a quoting mistake?); give it without"),
+            (["compose-dataset", "--foregrounds", dir.Path, "--backgrounds", dir.Path, "--out", " "], "mattekit: --out is only white space (\" \"); give --out <DIR>"),
+            (["compose-dataset", "--foregrounds", dir.Path, "--backgrounds", dir.Path, "--out", "  x "], "mattekit: --out \"  x \" starts or ends with white space (a quoting mistake?); give it without"),
+            (["convert", " ", "--output-alpha", "a.mp4"], "mattekit: INPUT is only white space (\" \"); give a file, a folder, - (stdin) or a URL"),
+            (["convert", SampleClip + " ", "--output-alpha", "a.mp4"], $"mattekit: INPUT \"{SampleClip} \" starts or ends with white space (a quoting mistake?); give it without"),
+            (["chunk", "\tplan.json", "--index", "0"], "mattekit: PLAN \"?plan.json\" starts or ends with white space (a quoting mistake?); give it without"),
+            (["live", "udp://127.0.0.1:1", "--output", " a.mp4"], "mattekit: --output \" a.mp4\" starts or ends with white space (a quoting mistake?); give it without"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"mattekit {string.Join(' ', args.Select(a => $"'{a}'"))}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// A new PNG folder named with a trailing slash (<c>--output-alpha frames/</c>) was said to be in a folder that
+    /// "does not exist" (its own name, exit 1), while <c>frames</c> was made: .NET takes <c>frames/</c>'s folder to be itself.
+    /// </summary>
+    [SkippableFact]
+    public void ANewOutputFolderNamedWithATrailingSlashIsMade()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        foreach (var name in new[] { "frames/", "plain" })
+        {
+            var r = CliRunner.RunIn(dir.Path, "convert", SampleClip, "--frames", "0:2", "--output-type", "png_sequence", "--output-alpha", name, "--quiet");
+            _log.WriteLine($"--output-alpha {name}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(dir.Path, name.TrimEnd('/')), "*.png").Length);
+        }
+        // An output file so named names a folder: said so, where it too was "output folder plan.json does not exist".
+        var plan = CliRunner.RunIn(dir.Path, "plan", SampleClip, "--output-alpha", "a.mp4", "--chunk-frames", "10", "--out", "plan.json/");
+        _log.WriteLine($"plan --out plan.json/: exit {plan.ExitCode}: {plan.StdErr.Trim()}");
+        Assert.Equal(1, plan.ExitCode);
+        Assert.Equal($"mattekit: {Path.Combine(dir.Path, "plan.json/")}: ends in a path separator, so it names a folder; an output file needs a file name",
+            Assert.Single(plan.StdErr.Trim().Split('\n')));
+        Assert.Equal(["frames", "plain"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
 }
