@@ -79,6 +79,7 @@ public sealed class TrainingHostileInputTests
     public static IEnumerable<object[]> UnwritableOutputs() => new[]
     {
         new object[] { "missing --out folder" }, new object[] { "folder as --out" }, new object[] { "missing --report folder" }, new object[] { "full disk" },
+        new object[] { "disk without room for a second copy" },
         new object[] { "link as --out" }, new object[] { "FIFO as --report" },
         new object[] { "link to a folder as --out" }, new object[] { "link to a folder as BGMv2's --out" },
     };
@@ -135,6 +136,15 @@ public sealed class TrainingHostileInputTests
                 args.AddRange(new[] { "--out", temp.File("out.pth"), "--report", temp.File("missing/report.html") });
                 expected = "does not exist";
                 break;
+            // Room for --out and the checkpoint once (about 62 MB) but not for the new copy each validation writes
+            // beside the old: passed, and every checkpoint write after the first failed (hostile pass).
+            case "disk without room for a second copy":
+                mount = temp.File("small");
+                Directory.CreateDirectory(mount);
+                Skip.IfNot(Run("mount", "-t", "tmpfs", "-o", "size=75m", "tmpfs", mount) == 0, "mounting a small tmpfs needs root");
+                args.AddRange(new[] { "--out", Path.Combine(mount, "out.pth"), "--valid", temp.File("no-such-valid") });
+                expected = $"{mount}: 75 MB free, but training writes about 126 MB here (--out 32 MB, the checkpoint 94 MB";
+                break;
             default:
                 // A 10 MB file system: the checkpoint alone is 45 MB.
                 mount = temp.File("small");
@@ -152,6 +162,7 @@ public sealed class TrainingHostileInputTests
             AssertOneLine(r, exitCode, expected);
             Assert.DoesNotContain("no-such-data", r.StdErr);
             Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
+            if (mount is not null) Assert.Empty(Directory.GetFileSystemEntries(mount));
         }
         finally
         {

@@ -32,16 +32,8 @@ internal static class OutputPreflight
     /// <param name="checkpoint">Whether the run writes a checkpoint (BGMv2's base stage does not).</param>
     public static void Check(TrainOptions options, long stateBytes, bool checkpoint = true)
     {
-        long steps = options.Steps ?? (long)Math.Ceiling((options.Minutes ?? throw new InvalidOperationException("Validate requires --minutes or --steps")) * 60 * StepsPerSecondBound);
-        // The step records, BGMv2's totals (a list a stage) and the validations are each kept to StepHistory.MaxRecords.
-        long validations = options.Valid is null ? 0 : steps / options.ValidEvery + 3;
-        long history = Math.Min(steps, StepHistory.MaxRecords) * HistoryBytesPerStep + Math.Min(steps, 2L * StepHistory.MaxRecords) * TotalLossBytesPerStep
-                       + Math.Min(validations, StepHistory.MaxRecords) * ValidationBytes;
-        var outputs = new List<(string Option, string Path, long Bytes)> { ("--out", options.Output, stateBytes + (1 << 20)) };
-        if (checkpoint) outputs.Add(("the checkpoint", options.CheckpointPath, 3 * stateBytes + history + (1 << 20)));
-        if (options.Report is not null) outputs.Add(("--report", options.Report, ReportBaseBytes + history));
-
-        foreach (var (option, path, _) in outputs)
+        var outputs = Writes(options, stateBytes, checkpoint);
+        foreach (var (option, path, _, _) in outputs)
         {
             var full = Path.GetFullPath(path);
             // A folder, a link (to a file or a folder), FIFO, device or socket would be replaced by a plain file: a
@@ -53,13 +45,33 @@ internal static class OutputPreflight
         }
         foreach (var folder in outputs.GroupBy(o => ParentFolder.Of(o.Path)))
         {
-            long needed = folder.Sum(o => o.Bytes);
+            long needed = folder.Sum(SpaceNeeded);
             long free = new DriveInfo(folder.Key).AvailableFreeSpace;
             if (free < needed)
                 throw new MediaFormatException(folder.Key,
-                    $"{Megabytes(free)} free, but training writes about {Megabytes(needed)} here ({string.Join(", ", folder.Select(o => $"{o.Option} {Megabytes(o.Bytes)}"))}): free some space or write elsewhere");
+                    $"{Megabytes(free)} free, but training writes about {Megabytes(needed)} here ({string.Join(", ", folder.Select(o => $"{o.Option} {Megabytes(SpaceNeeded(o))}"))}): free some space or write elsewhere");
         }
     }
+
+    /// <summary>The files the run writes, each with its largest size.</summary>
+    internal static List<PlannedWrite> Writes(TrainOptions options, long stateBytes, bool checkpoint)
+    {
+        long steps = options.Steps ?? (long)Math.Ceiling((options.Minutes ?? throw new InvalidOperationException("Validate requires --minutes or --steps")) * 60 * StepsPerSecondBound);
+        // The step records, BGMv2's totals (a list a stage) and the validations are each kept to StepHistory.MaxRecords.
+        long validations = options.Valid is null ? 0 : steps / options.ValidEvery + 3;
+        long history = Math.Min(steps, StepHistory.MaxRecords) * HistoryBytesPerStep + Math.Min(steps, 2L * StepHistory.MaxRecords) * TotalLossBytesPerStep
+                       + Math.Min(validations, StepHistory.MaxRecords) * ValidationBytes;
+        // With validation, each validation that beats the best writes --out and the checkpoint again; without, both
+        // are written once, at the end (or on a signal).
+        bool validated = options.Valid is not null;
+        var outputs = new List<PlannedWrite> { new("--out", options.Output, stateBytes + (1 << 20), validated) };
+        if (checkpoint) outputs.Add(new("the checkpoint", options.CheckpointPath, 3 * stateBytes + history + (1 << 20), validated));
+        if (options.Report is not null) outputs.Add(new("--report", options.Report, ReportBaseBytes + history, false));
+        return outputs;
+    }
+
+    /// <summary>The free space <paramref name="write"/> takes from its folder at its peak.</summary>
+    internal static long SpaceNeeded(PlannedWrite write) => write.Bytes;
 
     private static string Megabytes(long bytes) => $"{Math.Ceiling(bytes / 1048576.0):F0} MB";
 }
