@@ -47,9 +47,10 @@ internal static class OutputPreflight
         {
             long needed = folder.Sum(SpaceNeeded);
             long free = new DriveInfo(folder.Key).AvailableFreeSpace;
+            string twice = folder.Any(o => o.Rewritten) ? "; with --valid each improvement writes them anew beside the old copies" : "";
             if (free < needed)
                 throw new MediaFormatException(folder.Key,
-                    $"{Megabytes(free)} free, but training writes about {Megabytes(needed)} here ({string.Join(", ", folder.Select(o => $"{o.Option} {Megabytes(SpaceNeeded(o))}"))}): free some space or write elsewhere");
+                    $"{Megabytes(free)} free, but training writes about {Megabytes(needed)} here ({string.Join(", ", folder.Select(o => $"{o.Option} {Megabytes(SpaceNeeded(o))}"))}{twice}): free some space or write elsewhere");
         }
     }
 
@@ -70,8 +71,17 @@ internal static class OutputPreflight
         return outputs;
     }
 
-    /// <summary>The free space <paramref name="write"/> takes from its folder at its peak.</summary>
-    internal static long SpaceNeeded(PlannedWrite write) => write.Bytes;
+    /// <summary>
+    /// The free space <paramref name="write"/> takes from its folder at its peak. A file is written under a temporary
+    /// name beside the one it replaces, which goes only at the rename: a file written again holds two copies for a
+    /// moment (counted once, a validated run on a disk with room for one copy failed every checkpoint write after its
+    /// first). What is already at its path holds its space already, and is subtracted: a resumed run's checkpoint.
+    /// </summary>
+    internal static long SpaceNeeded(PlannedWrite write)
+    {
+        long there = File.Exists(write.Path) ? new FileInfo(write.Path).Length : 0;
+        return Math.Max(write.Bytes, (write.Rewritten ? 2 : 1) * write.Bytes - there);
+    }
 
     private static string Megabytes(long bytes) => $"{Math.Ceiling(bytes / 1048576.0):F0} MB";
 }
