@@ -876,6 +876,58 @@ public sealed class TrainingHostileInputTests
     }
 
     /// <summary>
+    /// Rescue checkpoints piled up in $TMPDIR: each run of a lineage that could not write beside --out saved one more
+    /// (tens of megabytes each), and resuming one left it there after its run saved its own (hostile pass). Now the
+    /// rescue a run resumed from goes once that run's checkpoint is saved, beside --out or as the next rescue; RVM
+    /// (out of its folder mid-run, then back) and BGMv2 (resumed into a writable folder).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("rvm")]
+    [InlineData("bgmv2")]
+    public void TheRescueCheckpointARunResumesGoesOnceItsOwnIsSaved(string model)
+    {
+        using var temp = new TempFolder();
+        var (clips, backgrounds) = SyntheticSet(temp);
+        var outFolder = Directory.CreateDirectory(temp.File("out")).FullName;
+        var output = Path.Combine(outFolder, "tuned.pth");
+        var checkpoint = Path.ChangeExtension(output, ".ckpt");
+        var rescues = Directory.CreateDirectory(temp.File("tmp")).FullName;
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = rescues };
+        var args = new List<string> { "--out", output, "--clips", clips, "--backgrounds", backgrounds, "--size", "128x128", "--threads", "2", "--quiet" };
+        args.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        var first = CliRunner.RunTrainer(Limit, environment, args.Concat(new[] { "--steps", "1" }).ToArray());
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        // As if that run's save beside --out had failed: its checkpoint under the rescue name, none beside --out.
+        var rescue = Path.Combine(rescues, $"tuned-step1-{Environment.ProcessId}.ckpt");
+        File.Move(checkpoint, rescue);
+        long steps = 1;
+        if (model == "rvm")
+        {
+            // Resumed, and --out's folder goes mid-run: the checkpoint is rescued again, and the one resumed goes.
+            var (exitCode, _, stderr) = RunAndSignal(CliRunner.Trainer, environment,
+                args.Where(a => a != "--quiet").Concat(new[] { "--steps", "100000", "--resume", rescue }).ToArray(),
+                p =>
+                {
+                    Directory.Delete(outFolder, recursive: true);
+                    Signal(p.Id, "INT");
+                });
+            _log.WriteLine($"resumed {rescue}, --out's folder removed, SIGINT: exit {exitCode}: {stderr.Trim().Split('\n')[^1]}");
+            Assert.Equal(1, exitCode);
+            rescue = Assert.Single(Directory.GetFiles(rescues, "*.ckpt"));
+            Assert.Contains($"--resume {rescue}", stderr);
+            steps = long.Parse(System.Text.RegularExpressions.Regex.Match(stderr, @"stopped after (\d+) steps").Groups[1].Value);
+            Directory.CreateDirectory(outFolder);
+        }
+        // Resumed into a folder that takes it: saved beside --out, and the rescue goes.
+        var r = CliRunner.RunTrainer(Limit, environment, args.Concat(new[] { "--steps", (steps + 1).ToString(), "--resume", rescue }).ToArray());
+        _log.WriteLine($"resumed {rescue}: exit {r.ExitCode}: {r.StdOut.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.True(File.Exists(checkpoint));
+        Assert.Contains($"removed {rescue}: the checkpoint {checkpoint} goes on from it", r.StdOut);
+        Assert.Empty(Directory.GetFileSystemEntries(rescues));
+    }
+
+    /// <summary>
     /// A run killed outright (an out-of-memory kill, a lost node) after a validation wrote --out: the checkpoint had
     /// been written only at the run's end or on a signal, so none was left, while --out held weights of a step no
     /// checkpoint reached; a resume from an older checkpoint with a smaller budget then replaced --out with worse

@@ -28,6 +28,27 @@ internal static class AbandonedCheckpointWrites
             PartialOutputs.RemoveAbandonedMatching(folder, RescueStem(options.Output), Extension, isFolder: false);
     }
 
+    /// <summary>
+    /// Removes the rescue checkpoint this run resumed from, once the run's own checkpoint is saved at
+    /// <paramref name="saved"/>: that one goes on from it, so the rescue holds nothing more, and left there each run of a
+    /// lineage that could not write beside --out added another of tens of megabytes to $TMPDIR (hostile pass). Any
+    /// other rescue is kept: a run that did not resume it has not carried its steps on. Returns the path removed, or null.
+    /// </summary>
+    public static string? RemoveResumedRescue(TrainOptions options, string saved)
+    {
+        if (options.Resume is not { } rescue || !IsRescueOf(rescue, options.Output) || FileIdentity.Same(rescue, saved)) return null;
+        try
+        {
+            File.Delete(rescue);
+            return rescue;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the user; the checkpoint just saved is what matters.
+            return null;
+        }
+    }
+
     /// <summary>Where Trainer and BgmTrainer save a checkpoint that cannot be written beside --out.</summary>
     private static IEnumerable<string> RescueFolders => new[] { Path.GetTempPath(), Environment.CurrentDirectory }.Distinct();
 

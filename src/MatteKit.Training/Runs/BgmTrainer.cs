@@ -369,6 +369,7 @@ internal sealed class BgmTrainer
             {
                 header.Save(path, network, optimizer, saved.Generator);
                 CheckpointPath = path;
+                if (AbandonedCheckpointWrites.RemoveResumedRescue(_o, path) is { } rescue) Summary.Add($"removed {rescue}: the checkpoint {path} goes on from it");
                 return;
             }
             catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)

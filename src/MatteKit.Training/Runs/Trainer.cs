@@ -238,6 +238,7 @@ internal sealed partial class Trainer
             try
             {
                 checkpoint.Save(path, network, optimizer);
+                if (AbandonedCheckpointWrites.RemoveResumedRescue(_o, path) is { } rescue) Summary.Add($"removed {rescue}: the checkpoint {path} goes on from it");
                 return path;
             }
             catch (Exception e) when (e is MediaFormatException or IOException or UnauthorizedAccessException)
