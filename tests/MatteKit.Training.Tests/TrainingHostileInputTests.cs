@@ -841,6 +841,50 @@ public sealed class TrainingHostileInputTests
     }
 
     /// <summary>
+    /// A link (a dangling one too) or a FIFO where the checkpoint goes was taken for an earlier run's checkpoint: the
+    /// run said to continue it with --resume, which refused it (a link as an output, a FIFO as no checkpoint), and a
+    /// dangling link sent the user back to --resume (hostile pass). Both runs now say what is there, in the words the
+    /// preflight uses for every output, and neither advises --resume.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("a link to a checkpoint")]
+    [InlineData("a dangling link")]
+    [InlineData("a FIFO")]
+    public void ACheckpointPathThatIsALinkOrAFifoIsSaidToBeOne(string what)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses symbolic links and mkfifo");
+        using var temp = new TempFolder();
+        var output = temp.File("tuned.pth");
+        var checkpoint = temp.File("tuned.ckpt");
+        string expected;
+        switch (what)
+        {
+            case "a link to a checkpoint":
+                File.WriteAllText(temp.File("real.ckpt"), "a checkpoint elsewhere");
+                File.CreateSymbolicLink(checkpoint, temp.File("real.ckpt"));
+                expected = $"the checkpoint {checkpoint}: is a symbolic link (to {temp.File("real.ckpt")})";
+                break;
+            case "a dangling link":
+                File.CreateSymbolicLink(checkpoint, temp.File("gone.ckpt"));
+                expected = $"the checkpoint {checkpoint}: is a symbolic link (to {temp.File("gone.ckpt")})";
+                break;
+            default:
+                Skip.IfNot(Run("mkfifo", checkpoint) == 0, "mkfifo failed");
+                expected = $"the checkpoint {checkpoint}: is a FIFO (named pipe)";
+                break;
+        }
+        var args = Small("--out", output, "--clips", temp.File("no-such-data"), "--steps", "1", "--quiet");
+        foreach (var run in new[] { args, args.Concat(new[] { "--resume", checkpoint }).ToArray() })
+        {
+            var r = CliRunner.RunTrainer(Limit, run);
+            _log.WriteLine($"{what} as the checkpoint{(run.Contains("--resume") ? ", resumed" : "")}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            AssertOneLine(r, 2, expected);
+            Assert.DoesNotContain("--resume", r.StdErr);
+        }
+        Assert.False(File.Exists(output));
+    }
+
+    /// <summary>
     /// The rescue checkpoint a run of the same --out saved elsewhere (its folder could not be written; the run said to
     /// resume it) is newer than the one beside --out: resuming it is not refused, and its run replaces the older one.
     /// </summary>

@@ -16,6 +16,10 @@ internal static class EarlierCheckpoint
         var path = options.CheckpointPath;
         // Any file there counts: the save replaces whatever that name holds.
         if (!File.Exists(path)) return;
+        // A link (a dangling one too) or a FIFO is no checkpoint --resume reads, nor one the save may replace: the
+        // advice below sent the user to --resume, which refused it, and a dangling link back here (hostile pass).
+        // Said as the preflight says it of every output.
+        if (OutputFile.NotReplaceable(path) is { } problem) throw new ArgumentException($"the checkpoint {path}: {problem}");
         if (options.Resume is { } resume && FileIdentity.Same(resume, path)) return;
         // The checkpoint a run of this --out saved elsewhere when it could not write here (the run told the user to
         // resume it): newer than the one here, which it goes on from.
