@@ -26,6 +26,8 @@ internal sealed class PeopleTracker
     public const float OverlapShare = 0.3f;
     /// <summary>Share below which a person is clear of everyone (what is seen of them then is theirs alone).</summary>
     public const float ClearShare = 0.05f;
+    /// <summary>Share of a new box (or of a person's, if smaller) inside where an overlapped person is heading at which it is that person.</summary>
+    public const float SamePlaceShare = 0.8f;
     /// <summary>Frames a lost person is remembered (ten seconds at 30 frames a second).</summary>
     public const int RememberFrames = 300;
     /// <summary>People remembered at once: MoveNet finds at most six a frame, and the lost wait for a while.</summary>
@@ -77,11 +79,21 @@ internal sealed class PeopleTracker
             // A second box on a body already followed (its keypoints where that person's are) is not a new person: as
             // another person it would take pixels from the one it duplicates. Someone half hidden behind them is.
             if (_people.Any(p => p.Visible && Share(p.Detection.Box, detections[d].Box) > OverlapShare && Similarity(p.Detection, detections[d]) >= MatchThreshold)) continue;
+            // While two people overlap their positions are not read from the detections: a box lying where one of
+            // them is heading is that person half seen (keypoints and torso taken from the one in front), not someone new.
+            if (HeldByAnOverlap(predicted, detections[d].Box)) continue;
             _people.Add(new PersonTrack(_nextId++, detections[d], appearances?[d], Frame));
         }
         _people.RemoveAll(p => p != Pinned && p.Missed > RememberFrames);
         while (_people.Count > MaxPeople) _people.Remove(_people.Where(p => p != Pinned).MaxBy(p => p.Missed)!);
         return _people.Where(p => p.Visible).ToList();
+    }
+
+    private bool HeldByAnOverlap(PersonDetection[] predicted, PersonBox box)
+    {
+        for (int p = 0; p < predicted.Length; p++)
+            if (_people[p].Visible && _people[p].Crowding > OverlapShare && Share(predicted[p].Box, box) >= SamePlaceShare) return true;
+        return false;
     }
 
     private void MarkOverlaps(PersonDetection[] predicted)
