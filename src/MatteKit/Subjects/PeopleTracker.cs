@@ -84,9 +84,26 @@ internal sealed class PeopleTracker
             if (HeldByAnOverlap(predicted, detections[d].Box)) continue;
             _people.Add(new PersonTrack(_nextId++, detections[d], appearances?[d], Frame));
         }
+        MarkNewcomers(predicted);
         _people.RemoveAll(p => p != Pinned && p.Missed > RememberFrames);
         while (_people.Count > MaxPeople) _people.Remove(_people.Where(p => p != Pinned).MaxBy(p => p.Missed)!);
         return _people.Where(p => p.Visible).ToList();
+    }
+
+    /// <summary>
+    /// Someone first seen this frame beside another is not clear of them (what is seen of either may hold part of the
+    /// other), though the overlaps were measured before they came.
+    /// </summary>
+    private void MarkNewcomers(PersonDetection[] predicted)
+    {
+        for (int n = predicted.Length; n < _people.Count; n++)
+            for (int p = 0; p < _people.Count; p++)
+            {
+                if (p == n || !_people[p].Visible) continue;
+                float share = Share(_people[n].Detection.Box, p < predicted.Length ? predicted[p].Box : _people[p].Detection.Box);
+                _people[n].Crowding = Math.Max(_people[n].Crowding, share);
+                _people[p].Crowding = Math.Max(_people[p].Crowding, share);
+            }
     }
 
     private bool HeldByAnOverlap(PersonDetection[] predicted, PersonBox box)

@@ -197,4 +197,26 @@ public sealed class SubjectTrackerTests
             Assert.True(people.People.Count == 2, $"frame {f}: {people.People.Count} people followed (overlapping: {overlapping})");
         }
     }
+
+    [Fact]
+    public void PeopleFirstSeenBesideOthersAreNotClearOfThem()
+    {
+        // A mask taken of someone "clear of everyone" is remembered as theirs alone: on the frame two people are first
+        // seen, touching, neither is clear (the overlaps used to be measured before newcomers were added).
+        var people = new PeopleTracker();
+        var left = Person(300, 220);
+        var right = Person(370, 220);
+        Assert.True(PeopleTracker.Share(left.Box, right.Box) > PeopleTracker.ClearShare);
+        var seen = people.Update(new[] { left, right });
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen, p => Assert.False(p.SeenClear, $"person {p.Id} is clear on the frame they came beside another"));
+        // Someone who walks in beside a person already followed makes that person not clear either.
+        var later = new PeopleTracker();
+        later.Update(new[] { left });
+        Assert.True(later.People.Single().SeenClear);
+        later.Update(new[] { left, right });
+        Assert.All(later.People, p => Assert.False(p.SeenClear, $"person {p.Id} is clear beside a newcomer"));
+        // Far apart, both are clear from the first frame.
+        Assert.All(new PeopleTracker().Update(new[] { left, Person(560, 220) }), p => Assert.True(p.SeenClear));
+    }
 }
