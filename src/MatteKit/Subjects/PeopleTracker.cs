@@ -80,36 +80,21 @@ internal sealed class PeopleTracker
             // another person it would take pixels from the one it duplicates. Someone half hidden behind them is.
             if (_people.Any(p => p.Visible && Share(p.Detection.Box, detections[d].Box) > OverlapShare && Similarity(p.Detection, detections[d]) >= MatchThreshold)) continue;
             // While two people overlap their positions are not read from the detections: a box lying where one of
-            // them is heading is that person half seen (keypoints and torso taken from the one in front), not someone new.
-            if (HeldByAnOverlap(predicted, detections[d].Box)) continue;
+            // them is heading, when no detection was theirs this frame, is that person half seen (keypoints and torso
+            // taken from the one in front), not someone new. Beside a person whose own box was found, it is someone
+            // behind them.
+            if (HeldByAnOverlap(predicted, taken, detections[d].Box)) continue;
             _people.Add(new PersonTrack(_nextId++, detections[d], appearances?[d], Frame));
         }
-        MarkNewcomers(predicted);
         _people.RemoveAll(p => p != Pinned && p.Missed > RememberFrames);
         while (_people.Count > MaxPeople) _people.Remove(_people.Where(p => p != Pinned).MaxBy(p => p.Missed)!);
         return _people.Where(p => p.Visible).ToList();
     }
 
-    /// <summary>
-    /// Someone first seen this frame beside another is not clear of them (what is seen of either may hold part of the
-    /// other), though the overlaps were measured before they came.
-    /// </summary>
-    private void MarkNewcomers(PersonDetection[] predicted)
-    {
-        for (int n = predicted.Length; n < _people.Count; n++)
-            for (int p = 0; p < _people.Count; p++)
-            {
-                if (p == n || !_people[p].Visible) continue;
-                float share = Share(_people[n].Detection.Box, p < predicted.Length ? predicted[p].Box : _people[p].Detection.Box);
-                _people[n].Crowding = Math.Max(_people[n].Crowding, share);
-                _people[p].Crowding = Math.Max(_people[p].Crowding, share);
-            }
-    }
-
-    private bool HeldByAnOverlap(PersonDetection[] predicted, PersonBox box)
+    private bool HeldByAnOverlap(PersonDetection[] predicted, int?[] taken, PersonBox box)
     {
         for (int p = 0; p < predicted.Length; p++)
-            if (_people[p].Visible && _people[p].Crowding > OverlapShare && Share(predicted[p].Box, box) >= SamePlaceShare) return true;
+            if (taken[p] is null && _people[p].Visible && _people[p].Crowding > OverlapShare && Share(predicted[p].Box, box) >= SamePlaceShare) return true;
         return false;
     }
 
