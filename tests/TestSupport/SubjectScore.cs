@@ -20,8 +20,9 @@ namespace MatteKit.Tests.TestSupport;
 /// chosen_f, is below <see cref="KeptGoal"/> (the output keeps less than half the chosen person's alpha mass). Goal:
 /// none.</item>
 /// <item><see cref="SwitchFrames"/>: the frames f where sum over O_f of out_f &gt; sum over C_f of out_f (the output
-/// holds more of the other person than of the chosen one) while frame f - 1 did not (before frame 0: not). Goal:
-/// none.</item>
+/// holds more of the other person than of the chosen one) and sum over O_f of out_f &gt;= <see cref="SwitchShare"/> x
+/// sum over O_f of other_f (it holds a part of them, not a few stray pixels of their edge while the chosen one is
+/// hidden) while frame f - 1 did not (before frame 0: not). Goal: none.</item>
 /// </list>
 /// </summary>
 internal sealed record SubjectScore(
@@ -37,6 +38,8 @@ internal sealed record SubjectScore(
     public const double RegionGrowth = 0.10;
     public const int AwayPixels = 10;
     public const double OtherGoal = 0.02, MadGoal = 1.3, KeptGoal = 0.5;
+    /// <summary>The share of the other person's alpha mass the output must hold for a frame to follow them.</summary>
+    public const double SwitchShare = 0.1;
 
     /// <summary>Scores <paramref name="output"/> (per frame, <paramref name="width"/> x <paramref name="height"/>) against the truths, with RVM alone's output for the reference error.</summary>
     public static SubjectScore Measure(int width, int height, IReadOnlyList<byte[]> output, IReadOnlyList<byte[]> rvm,
@@ -55,14 +58,14 @@ internal sealed record SubjectScore(
             var (o, r, c, x) = (output[f], rvm[f], chosen[f], other[f]);
             if (o.Length != width * height || r.Length != o.Length || c.Length != o.Length || x.Length != o.Length)
                 throw new ArgumentException($"frame {f}: an alpha is not {width}x{height}");
-            double massOnChosen = 0, truthOnChosen = 0, massOnOther = 0;
+            double massOnChosen = 0, truthOnChosen = 0, massOnOther = 0, truthOnOther = 0;
             int chosenPixels = 0;
             for (int i = 0; i < o.Length; i++)
             {
-                if (x[i] >= 128) { otherSum += o[i] / 255.0; rvmOtherSum += r[i] / 255.0; otherCount++; massOnOther += o[i]; }
+                if (x[i] >= 128) { otherSum += o[i] / 255.0; rvmOtherSum += r[i] / 255.0; otherCount++; massOnOther += o[i]; truthOnOther += x[i]; }
                 if (c[i] >= 128) { massOnChosen += o[i]; truthOnChosen += c[i]; chosenPixels++; }
             }
-            bool switched = massOnOther > massOnChosen;
+            bool switched = massOnOther > massOnChosen && massOnOther >= SwitchShare * truthOnOther;
             if (switched && !wasSwitched) switches.Add(f);
             wasSwitched = switched;
             if (chosenPixels < MinVisiblePixels) continue;

@@ -4,7 +4,8 @@ namespace MatteKit.Subjects;
 /// The colours a person is made of, wherever they lie on them: a histogram of the pixels inside their mask when last
 /// seen clear of others. Where two people's masks meet, a pixel's colour says whose it more likely is even when a
 /// mask, remembered or taken beside someone else, has slipped by a few pixels; unlike a remembered crop's colours it
-/// does not depend on where on the person the pixel is.
+/// does not depend on where on the person the pixel is. The same histogram of the crop's pixels outside the mask is the
+/// colours around the person then (what was behind and beside them).
 /// </summary>
 internal sealed class PersonColours
 {
@@ -14,7 +15,13 @@ internal sealed class PersonColours
     private const float Core = 0.8f;
     /// <summary>Sure pixels needed before the colours say anything (a person far off, or a mask the model doubts).</summary>
     private const int MinPixels = 256;
+    /// <summary>The mask value below which a crop pixel is around the person, not on them.</summary>
+    private const float Outside = 0.1f;
     private readonly float[] _logShare = new float[Bins];
+    private readonly bool _around;
+
+    /// <param name="around">Whether these are the colours around the person (the crop outside the mask), not on them.</param>
+    public PersonColours(bool around = false) => _around = around;
 
     /// <summary>Whether a mask with enough pixels has been taken.</summary>
     public bool Known { get; private set; }
@@ -29,7 +36,7 @@ internal sealed class PersonColours
         int total = 0;
         for (int i = 0; i < crop.Mask.Length; i++)
         {
-            if (crop.Mask[i] < Core) continue;
+            if (_around ? crop.Mask[i] > Outside : crop.Mask[i] < Core) continue;
             counts[Bin(crop.Rgb[3 * i], crop.Rgb[3 * i + 1], crop.Rgb[3 * i + 2])]++;
             total++;
         }
@@ -40,7 +47,10 @@ internal sealed class PersonColours
     }
 
     /// <summary>The log of the share of the person's pixels that have this pixel's colour.</summary>
-    public float LogShare(ReadOnlySpan<byte> rgb24, int pixel) => _logShare[Bin(rgb24[3 * pixel], rgb24[3 * pixel + 1], rgb24[3 * pixel + 2])];
+    public float LogShare(ReadOnlySpan<byte> rgb24, int pixel) => LogShare(rgb24[3 * pixel], rgb24[3 * pixel + 1], rgb24[3 * pixel + 2]);
+
+    /// <summary>The log of the share of the person's pixels that have this colour.</summary>
+    public float LogShare(byte r, byte g, byte b) => _logShare[Bin(r, g, b)];
 
     private static int Bin(byte r, byte g, byte b) => ((r * Levels) >> 8) * Levels * Levels + ((g * Levels) >> 8) * Levels + ((b * Levels) >> 8);
 }

@@ -48,6 +48,8 @@ internal sealed class SubjectOwnership
     private byte[] _workRgb = [];
     private readonly SubjectKeep _workKeep = new();
     private int[] _toSubject = [], _toOther = [];
+    // The colours around each person when their mask was last taken clear of everyone (PersonColours, around).
+    private readonly Dictionary<int, PersonColours> _around = new();
 
     /// <summary>Whether, in the last frame, someone else took (almost) all of the subject's mask: the subject was hidden behind them.</summary>
     public bool LastHidden { get; private set; }
@@ -114,6 +116,7 @@ internal sealed class SubjectOwnership
                     float mo = _other[i];
                     if (mo < Inside || _owner[i] == Other) continue;
                     // In both masks: the one in front's; with fresh masks, whose mask is surer there.
+                    if (otherInFront == true && _owner[i] == Subject && SeenThroughTheOther(other.Id, subject.Id, o, rgb, i, x, y)) continue;
                     if (_owner[i] == Nobody || (otherInFront ?? mo > _subject[i])) _owner[i] = Other;
                 }
             if (otherInFront is not null) SettleEdge(o, s, rgb, box, width);
@@ -222,6 +225,28 @@ internal sealed class SubjectOwnership
     /// <summary>How much closer (summed over R, G and B) one remembered colour must be than the other's to say who is seen at a pixel.</summary>
     private const int SeenMargin = 30;
 
+    /// <summary>
+    /// Whether a pixel both masks claim, with the other in front, shows the subject through a gap in the other: a
+    /// coarse mask fills the gap between an arm and the body, and remembered, it hides whoever stands behind that gap.
+    /// It does when the other's remembered crop showed there what was around them (a colour <see cref="ColourOdds"/>
+    /// times as common around them as on them), the frame shows something else there now, and that is the subject's
+    /// colour (as many times as common on the subject as on the other).
+    /// </summary>
+    private bool SeenThroughTheOther(int otherId, int subjectId, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other,
+        ReadOnlySpan<byte> rgb24, int pixel, int x, int y)
+    {
+        if (_around.GetValueOrDefault(otherId) is not { Known: true } around || _colours.GetValueOrDefault(otherId) is not { Known: true } on ||
+            _colours.GetValueOrDefault(subjectId) is not { Known: true } subject)
+            return false;
+        float margin = MathF.Log(ColourOdds);
+        var (u, v) = other.Roi.ToCrop(x + 0.5f, y + 0.5f);
+        int c = (Math.Clamp((int)v, 0, PoseRoi.CropSide - 1) * PoseRoi.CropSide + Math.Clamp((int)u, 0, PoseRoi.CropSide - 1)) * 3;
+        var (r, g, b) = (other.Rgb[c], other.Rgb[c + 1], other.Rgb[c + 2]);
+        return around.LogShare(r, g, b) - on.LogShare(r, g, b) > margin
+               && ColourError(rgb24, pixel, other.Rgb, other.Roi, x, y) > 2 * SeenMargin
+               && subject.LogShare(rgb24, pixel) - on.LogShare(rgb24, pixel) > margin;
+    }
+
     /// <summary>Whether a person's mask this frame is taken now (seen clear of others) or remembered.</summary>
     private static bool Fresh(PersonTrack person) => person.Seen && !person.Overlapped;
 
@@ -308,6 +333,8 @@ internal sealed class SubjectOwnership
             _clear[person.Id] = (kept, person.Detection.Box.CenterX, person.Detection.Box.CenterY, index);
             if (!_colours.TryGetValue(person.Id, out var colours)) _colours[person.Id] = colours = new PersonColours();
             colours.Take(kept);
+            if (!_around.TryGetValue(person.Id, out var around)) _around[person.Id] = around = new PersonColours(around: true);
+            around.Take(kept);
         }
         return (plan.Crop.Mask, plan.Crop.Rgb, plan.Roi, false, plan.Crop.Presence);
     }
@@ -369,6 +396,7 @@ internal sealed class SubjectOwnership
         ForgetGone(_depth, everyone);
         ForgetGone(_drift, everyone);
         ForgetGone(_colours, everyone);
+        ForgetGone(_around, everyone);
     }
 
     // Removing while enumerating a dictionary's keys is allowed since .NET Core 3.0; no list a frame.

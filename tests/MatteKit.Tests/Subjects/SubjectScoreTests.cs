@@ -80,6 +80,10 @@ public sealed class SubjectScoreTests
         Assert.Equal(new[] { 1, 4, 6 }, s.SwitchFrames);
         Assert.Contains("subject missing in 3 of 5 visible frames", s.Failures());
         Assert.Contains("3 identity switch(es)", s.Failures());
+        // A few stray pixels of the other's edge while the chosen one is hidden (12 of their 450) do not follow them.
+        var stray = Columns(0, 15).Select((v, i) => i < 12 * W ? v : (byte)0).Select((v, i) => i % W == 14 ? v : (byte)0).ToArray();
+        Assert.Equal(12, stray.Count(v => v > 0));
+        Assert.Empty(Score(new[] { Chosen, stray }, chosen: new[] { Chosen, hidden }).SwitchFrames);
         // Half the chosen one's mass is kept: not missing (the bound is strict).
         var half = Score(new[] { Columns(22, 40, 128) });
         Assert.Empty(half.MissingFrames);
