@@ -10,4 +10,8 @@ internal readonly record struct PixelBox(int Left, int Top, int Right, int Botto
         int top = Math.Clamp((int)MathF.Floor(box.Top), 0, height), bottom = Math.Clamp((int)MathF.Ceiling(box.Bottom), top, height);
         return new PixelBox(left, top, right, bottom);
     }
+
+    /// <summary>This box grown by <paramref name="pixels"/> on every side, clipped to <paramref name="within"/>.</summary>
+    public PixelBox Grown(int pixels, PixelBox within)
+        => new(Math.Max(within.Left, Left - pixels), Math.Max(within.Top, Top - pixels), Math.Min(within.Right, Right + pixels), Math.Min(within.Bottom, Bottom + pixels));
 }

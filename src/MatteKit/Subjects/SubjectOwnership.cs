@@ -110,18 +110,26 @@ internal sealed class SubjectOwnership
             if (other.Seen && !other.Overlapped && other.Matched is { } seen)
                 LimbCapsules.Mark(_owner, Other, seen.Scaled(1f / scale), LimbCapsules.RadiusShare * o.Roi.Side, subject.Matched?.Scaled(1f / scale),
                     LimbCapsules.RadiusShare * s.Roi.Side, box, width);
+            int left = box.Right, top = box.Bottom, right = box.Left, bottom = box.Top;
             for (int y = box.Top; y < box.Bottom; y++)
                 for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
                 {
                     float mo = _other[i];
-                    if (mo < Inside || _owner[i] == Other) continue;
+                    if (mo < Inside) continue;
+                    (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x + 1), Math.Max(bottom, y + 1));
+                    if (_owner[i] == Other) continue;
                     // In both masks: the one in front's; with fresh masks, whose mask is surer there.
                     if (otherInFront == true && _owner[i] == Subject && SeenThroughTheOther(other.Id, subject.Id, o, rgb, i, x, y)) continue;
                     if (_owner[i] == Nobody || (otherInFront ?? mo > _subject[i])) _owner[i] = Other;
                 }
-            if (otherInFront is not null) SettleEdge(o, s, rgb, box, width);
+            // Both steps weigh only pixels within EdgeBand of this person's own: the box of their mask, grown by
+            // that much, holds all of them and every path of the distances that reach that far, so working there
+            // gives the same owners as the whole box in a third of the time (bench subject, 640x360).
+            if (left >= right) continue;
+            var meeting = new PixelBox(left, top, right, bottom).Grown(EdgeBand, box);
+            if (otherInFront is not null) SettleEdge(o, s, rgb, meeting, width);
             if (_colours.GetValueOrDefault(other.Id) is { Known: true } otherColours && _colours.GetValueOrDefault(subject.Id) is { Known: true } subjectColours)
-                SettleByColours(otherColours, subjectColours, rgb, box, width);
+                SettleByColours(otherColours, subjectColours, rgb, meeting, width);
         }
 
         // Pixels in no mask go to the nearest owner: chamfer distances (3 a step, 4 a diagonal) to each.
