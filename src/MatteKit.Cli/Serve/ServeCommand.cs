@@ -26,9 +26,13 @@ internal static class ServeCommand
         "the folder of the jobs' files (default: mattekit/serve in the user's cache folder); emptied of what an earlier serve left, " +
         "and removed job by job", "DIR");
 
-    private static readonly Option<string?> Token = OptionValues.Path("--token",
-        $"a secret of at least {MinTokenLength} characters every request must carry (Authorization: Bearer TOKEN, or ?token=TOKEN); " +
-        "needed off loopback", "TOKEN");
+    // Not a path option: the path rule quotes a refused value, and a secret must never reach stderr. Checked in Run.
+    private static readonly Option<string?> Token = new("--token")
+    {
+        Description = $"a secret of at least {MinTokenLength} characters every request must carry (Authorization: Bearer TOKEN, or ?token=TOKEN); " +
+                      "needed off loopback",
+        HelpName = "TOKEN",
+    };
 
     private static readonly Option<int?> MaxUploadMb = OptionValues.WholeNumber("--max-upload-mb",
         "the largest upload taken, in MB (default 2048); larger ones get 413 and leave nothing on disk", 1);

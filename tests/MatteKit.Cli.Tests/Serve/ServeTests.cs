@@ -309,6 +309,15 @@ public sealed class ServeTests
         var shortToken = CliRunner.Run("serve", "--address", "0.0.0.0", "--port", "0", "--token", "short");
         _log.WriteLine($"a short token: exit {shortToken.ExitCode}: {shortToken.StdErr.Trim()}");
         Assert.Equal(2, shortToken.ExitCode);
+        // A refused token is never repeated (shell history, CI logs): one read from a file with a CRLF ending, and one
+        // with a space inside, were quoted whole by the path rule (review).
+        foreach (var secret in new[] { "Sup3rS3cretT0kenValue-abcdefghijklmnop\r", "Sup3rS3cret T0kenValue-abcdefghijklmnop" })
+        {
+            var refused = CliRunner.Run("serve", "--address", "0.0.0.0", "--port", "0", "--token", secret);
+            _log.WriteLine($"a token with white space: exit {refused.ExitCode}: {refused.StdErr.Trim()}");
+            Assert.Equal(2, refused.ExitCode);
+            Assert.DoesNotContain("S3cret", refused.StdErr);
+        }
 
         // With a token (here on loopback), every request carries it.
         const string token = "0123456789abcdef0123";
