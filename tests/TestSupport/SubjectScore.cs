@@ -20,9 +20,9 @@ namespace MatteKit.Tests.TestSupport;
 /// chosen_f, is below <see cref="KeptGoal"/> (the output keeps less than half the chosen person's alpha mass). Goal:
 /// none.</item>
 /// <item><see cref="SwitchFrames"/>: the frames f where sum over O_f of out_f &gt; sum over C_f of out_f (the output
-/// holds more of the other person than of the chosen one) and sum over O_f of out_f &gt;= <see cref="SwitchShare"/> x
-/// sum over O_f of other_f (it holds a part of them, not a few stray pixels of their edge while the chosen one is
-/// hidden) while frame f - 1 did not (before frame 0: not). Goal: none.</item>
+/// holds more of the other person than of the chosen one), and, where the chosen one is not visible, sum over O_f of
+/// out_f &gt;= <see cref="SwitchShare"/> x sum over O_f of other_f (it holds a part of them, not a few stray pixels of
+/// their edge while the chosen one is hidden), while frame f - 1 did not (before frame 0: not). Goal: none.</item>
 /// </list>
 /// </summary>
 internal sealed record SubjectScore(
@@ -38,7 +38,7 @@ internal sealed record SubjectScore(
     public const double RegionGrowth = 0.10;
     public const int AwayPixels = 10;
     public const double OtherGoal = 0.02, MadGoal = 1.3, KeptGoal = 0.5;
-    /// <summary>The share of the other person's alpha mass the output must hold for a frame to follow them.</summary>
+    /// <summary>The share of the other person's alpha mass the output must hold, while the chosen one is hidden, to follow them.</summary>
     public const double SwitchShare = 0.1;
 
     /// <summary>Scores <paramref name="output"/> (per frame, <paramref name="width"/> x <paramref name="height"/>) against the truths, with RVM alone's output for the reference error.</summary>
@@ -65,7 +65,7 @@ internal sealed record SubjectScore(
                 if (x[i] >= 128) { otherSum += o[i] / 255.0; rvmOtherSum += r[i] / 255.0; otherCount++; massOnOther += o[i]; truthOnOther += x[i]; }
                 if (c[i] >= 128) { massOnChosen += o[i]; truthOnChosen += c[i]; chosenPixels++; }
             }
-            bool switched = massOnOther > massOnChosen && massOnOther >= SwitchShare * truthOnOther;
+            bool switched = massOnOther > massOnChosen && (chosenPixels >= MinVisiblePixels || massOnOther >= SwitchShare * truthOnOther);
             if (switched && !wasSwitched) switches.Add(f);
             wasSwitched = switched;
             if (chosenPixels < MinVisiblePixels) continue;

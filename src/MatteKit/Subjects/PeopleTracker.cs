@@ -26,7 +26,7 @@ internal sealed class PeopleTracker
     public const float OverlapShare = 0.3f;
     /// <summary>Share below which a person is clear of everyone (what is seen of them then is theirs alone).</summary>
     public const float ClearShare = 0.05f;
-    /// <summary>Share of a new box (or of a person's, if smaller) inside where an overlapped person is heading at which it is that person.</summary>
+    /// <summary>Share of a new box inside where an overlapped person is heading at which it is that person half seen.</summary>
     public const float SamePlaceShare = 0.8f;
     /// <summary>Frames a lost person is remembered (ten seconds at 30 frames a second).</summary>
     public const int RememberFrames = 300;
@@ -94,7 +94,7 @@ internal sealed class PeopleTracker
     private bool HeldByAnOverlap(PersonDetection[] predicted, int?[] taken, PersonBox box)
     {
         for (int p = 0; p < predicted.Length; p++)
-            if (taken[p] is null && _people[p].Visible && _people[p].Crowding > OverlapShare && Share(predicted[p].Box, box) >= SamePlaceShare) return true;
+            if (taken[p] is null && _people[p].Visible && _people[p].Crowding > OverlapShare && Inside(box, predicted[p].Box) >= SamePlaceShare) return true;
         return false;
     }
 
@@ -123,6 +123,13 @@ internal sealed class PeopleTracker
         // Away from where the person was heading (they turned back behind someone, or come back after long): their
         // colours alone, ranked below every match that motion supports too.
         return likeness >= RecogniseLikeness ? 0.5f * likeness.Value : null;
+    }
+
+    /// <summary>The share of <paramref name="box"/> that lies inside <paramref name="other"/>.</summary>
+    private static float Inside(PersonBox box, PersonBox other)
+    {
+        float w = Math.Min(box.Right, other.Right) - Math.Max(box.Left, other.Left), h = Math.Min(box.Bottom, other.Bottom) - Math.Max(box.Top, other.Top);
+        return w <= 0 || h <= 0 || box.Area <= 0 ? 0 : w * h / box.Area;
     }
 
     /// <summary>The share of the smaller box that lies inside the other (1 when one holds the other).</summary>

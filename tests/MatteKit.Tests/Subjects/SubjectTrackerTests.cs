@@ -212,4 +212,27 @@ public sealed class SubjectTrackerTests
         people.Update(new[] { a, b, behind });
         Assert.Equal(3, people.People.Count);
     }
+
+    [Fact]
+    public void SomeoneLargerArrivingWhereAHiddenPersonIsIsANewPerson()
+    {
+        // An adult walks in front of a child, who goes unseen; a larger person comes up there, whole and seen. Their box
+        // holds the child's, but most of it lies elsewhere: someone new from the frame they are seen (review: taken for
+        // the child half seen, they were followed only once the child was found again).
+        var people = new PeopleTracker();
+        var child = Person(330, 120);
+        int arrived = -1;
+        for (int f = 0; f < 30; f++)
+        {
+            var adult = Person(100 + 8 * f, 220);
+            bool hidden = PeopleTracker.Share(adult.Box, child.Box) > PeopleTracker.OverlapShare;
+            var seen = new List<PersonDetection> { adult };
+            if (!hidden) seen.Add(child);
+            if (hidden && arrived < 0) arrived = f;
+            if (arrived >= 0) seen.Add(Person(340, 260));
+            people.Update(seen);
+            if (arrived >= 0) Assert.True(people.People.Count(p => p.Visible) == 3, $"frame {f}: {people.People.Count(p => p.Visible)} people followed, the newcomer came at frame {arrived}");
+        }
+        Assert.True(arrived >= 0);
+    }
 }
