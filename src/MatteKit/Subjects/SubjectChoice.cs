@@ -41,10 +41,15 @@ public sealed record SubjectChoice
     /// The same choice read in the frame shown <paramref name="seconds"/> after the first (the frame is found from the
     /// input's frame rate when it is opened: the one whose time span holds that instant).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The time is negative or not finite.</exception>
-    public SubjectChoice AtTime(double seconds) => seconds >= 0 && double.IsFinite(seconds)
+    /// <remarks>
+    /// Bounded as <see cref="Conversion.ConvertOptions.StartSeconds"/> is (<see cref="Conversion.ConvertLimits.MaxSeconds"/>):
+    /// 1e308 became frame "Infinity" in <see cref="AtRate"/>'s line.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The time is negative, not finite or past <see cref="Conversion.ConvertLimits.MaxSeconds"/> (one line).</exception>
+    public SubjectChoice AtTime(double seconds) => seconds >= 0 && seconds <= Conversion.ConvertLimits.MaxSeconds
         ? this with { Seconds = seconds, FrameIndex = 0, _timed = false }
-        : throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"SubjectTime must be a number of seconds, 0 or more, got {seconds}");
+        : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+            $"SubjectTime must be a number of seconds from 0 to {Conversion.ConvertLimits.MaxSeconds:0}, got {seconds}"), "SubjectTime");
 
     /// <summary>The time given with <see cref="AtTime"/>; null when the choice is of a frame (or the first).</summary>
     public double? Seconds { get; private init; }
@@ -55,13 +60,17 @@ public sealed record SubjectChoice
     private bool _timed;
 
     /// <summary>The choice with its time turned into a frame at <paramref name="framesPerSecond"/>; itself when it has no time.</summary>
-    /// <exception cref="ArgumentException">The time is past the frames MatteKit counts (one line).</exception>
+    /// <exception cref="SubjectChoiceException">
+    /// The time is a frame past those MatteKit counts at this rate (one line): like a frame past the input's end, a choice
+    /// this input cannot meet, so a usage error.
+    /// </exception>
     internal SubjectChoice AtRate(double framesPerSecond)
     {
         if (!NeedsRate) return this;
         double frame = Math.Floor(Seconds!.Value * framesPerSecond + 1e-6);
         if (!(frame <= int.MaxValue))
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"SubjectTime {Seconds} is frame {frame} at {framesPerSecond:0.###} frames a second, past the frames MatteKit counts"), "SubjectTime");
+            throw new SubjectChoiceException(string.Create(CultureInfo.InvariantCulture,
+                $"SubjectTime {Seconds} is frame {frame:0} at {framesPerSecond:0.###} frames a second, past the last frame MatteKit counts ({int.MaxValue})"));
         return this with { FrameIndex = (int)frame, _timed = true };
     }
 

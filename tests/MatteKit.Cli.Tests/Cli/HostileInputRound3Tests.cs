@@ -1,0 +1,43 @@
+using MatteKit.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Cli;
+
+/// <summary>
+/// Lines a hostile-input pass over convert and plan found unclear (a number no one gave, an option or a path not
+/// named, a wrong exit code): what was done, and what MatteKit says now, printed to the test log. Each test failed
+/// before the fix.
+/// </summary>
+public sealed class HostileInputRound3Tests
+{
+    private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private readonly ITestOutputHelper _log;
+
+    public HostileInputRound3Tests(ITestOutputHelper log) => _log = log;
+
+    /// <summary>
+    /// <c>--subject-time 1e308</c> said "is frame Infinity ... past the frames MatteKit counts", exit 1; it is bounded
+    /// as <c>--start</c> is (10^9 s), a usage error. A time within the bound that is still a frame past what MatteKit
+    /// counts at the input's rate (10^9 s at 25 frames a second) said the same with exit 1: now exit 2, naming the option.
+    /// </summary>
+    [Fact]
+    public void ASubjectTimeBeyondItsBoundIsAUsageErrorNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        foreach (var (command, value, expected) in new[]
+        {
+            ("convert", "1e308", "mattekit: --subject-time must be a number of seconds from 0 to 1000000000, got 1E+308"),
+            ("plan", "1e308", "mattekit: --subject-time must be a number of seconds from 0 to 1000000000, got 1E+308"),
+            ("convert", "1e9", "mattekit: --subject-time 1000000000 is frame 25000000000 at 25 frames a second, past the last frame MatteKit counts (2147483647)"),
+        })
+        {
+            string[] args = [command, SampleClip, "--subject", "100,100", "--subject-time", value, "--output-alpha", dir.File("a.mov"),
+                .. command == "plan" ? new[] { "--chunk-frames", "10", "--out", dir.File("p.json") } : []];
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{command} --subject-time {value}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+}
