@@ -35,7 +35,7 @@ internal static class PlanCommand
         if (!quiet)
         {
             if (plan.Subject is { } subject) Console.WriteLine($"person pass: {subject.Summary}");
-            Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s) of {plan.ChunkFrames} frames ({plan.Frames} frames at {plan.FrameRate} fps), " +
+            Console.WriteLine($"{plan.PlanPath}: {plan.Frames} frames at {plan.FrameRate} fps in {plan.ChunksSaid}, " +
                               $"warm-up {plan.Warmup} ({plan.WarmupOrder.ToString().ToLowerInvariant()})");
             Console.WriteLine($"run: mattekit chunk {plan.PlanPath} --index K (K = 0 to {plan.Chunks.Count - 1}, any order, any machine), then mattekit join {plan.PlanPath}");
         }

@@ -40,4 +40,27 @@ public sealed class HostileInputRound3Tests
         }
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
+
+    /// <summary>
+    /// <c>plan --chunk-frames 2147483647</c> said "1 chunk(s) of 2147483647 frames" of a 30-frame clip: a chunk is said
+    /// by the frames it holds, never more than the input's, and a shorter last chunk by its own count.
+    /// </summary>
+    [Fact]
+    public void APlanSaysItsChunksByTheFramesTheyHold()
+    {
+        using var dir = new TempFolder();
+        foreach (var (chunkFrames, expected) in new[]
+        {
+            ("2147483647", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
+            ("30", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
+            ("10", "30 frames at 25/1 fps in 3 chunks of 10 frames, warm-up 15 (forward)"),
+            ("12", "30 frames at 25/1 fps in 3 chunks of 12 frames (the last of 6), warm-up 15 (forward)"),
+        })
+        {
+            var r = CliRunner.Run("plan", SampleClip, "--output-alpha", dir.File("a.mov"), "--chunk-frames", chunkFrames, "--out", dir.File("p.json"));
+            _log.WriteLine($"plan --chunk-frames {chunkFrames}: exit {r.ExitCode}: {r.StdOut.Trim()} {r.StdErr.Trim()}");
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal($"{dir.File("p.json")}: {expected}", r.StdOut.Split('\n')[0]);
+        }
+    }
 }
