@@ -63,4 +63,32 @@ public sealed class HostileInputRound3Tests
             Assert.Equal($"{dir.File("p.json")}: {expected}", r.StdOut.Split('\n')[0]);
         }
     }
+
+    /// <summary>
+    /// A 0-byte file (a download that failed, a copy cut short) as INPUT or as the background was ffmpeg's "Invalid
+    /// data found when processing input" (a JPEG's "decoding failed (...)", a PNG's "not a PNG file (the file is
+    /// empty)"); now it is said as it is, one line naming the file, exit 1, nothing written.
+    /// </summary>
+    [Fact]
+    public void AnEmptyFileIsSaidToBeEmpty()
+    {
+        using var dir = new TempFolder();
+        foreach (var name in new[] { "empty.mp4", "empty.jpg", "empty.png" }) File.WriteAllBytes(dir.File(name), []);
+        string empty = dir.File("empty.mp4");
+        foreach (var (args, file) in new (string[], string)[]
+        {
+            (["convert", empty, "--output-alpha", dir.File("a.mov")], empty),
+            (["convert", dir.File("empty.jpg"), "--output-alpha", dir.File("a.png")], dir.File("empty.jpg")),
+            (["convert", dir.File("empty.png"), "--output-alpha", dir.File("a.png")], dir.File("empty.png")),
+            (["plan", empty, "--output-alpha", dir.File("a.mov"), "--chunk-frames", "10", "--out", dir.File("p.json")], empty),
+            (["convert", SampleClip, "--background", empty, "--output-composition", dir.File("c.mp4")], empty),
+        })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal($"mattekit: {file}: is empty (0 bytes)", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["empty.jpg", "empty.mp4", "empty.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
 }
