@@ -12,15 +12,17 @@ namespace MatteKit.Cli;
 internal static class ReplaceableOutputs
 {
     /// <param name="outputs">Each output by the option that names it: its flag, or the library's name for it (said as its flag).</param>
-    /// <param name="foldersTaken">Whether an existing folder is left to the command (an output that may be a folder of frames replaces one).</param>
+    /// <param name="foldersTaken">Whether an existing real folder may be the output (a folder of frames replaces an empty one; one that holds something is refused).</param>
     /// <exception cref="UsageException">The first output that is not replaceable, naming its flag.</exception>
     public static void Require(IEnumerable<(string Option, string Path)> outputs, bool foldersTaken = false)
     {
         foreach (var (option, path) in outputs)
         {
-            // A real folder only: a link to one is refused as a link.
-            if (foldersTaken && OutputFile.IsRealFolder(path)) continue;
-            if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
+            // A real folder only: a link to one is refused as a link. One that holds something is refused now, by
+            // its full path: the library's line, later and exit 1, named the folder as given ("out") and no option.
+            bool folder = foldersTaken && OutputFile.IsRealFolder(path);
+            if ((folder ? OutputFolder.NotEmpty(path) : OutputFile.NotReplaceable(path)) is { } problem)
+                throw new UsageException($"{ParameterFlags.For(option) ?? option} {(folder ? OutputFile.FullPath(path) : path)}: {problem}");
         }
     }
 }

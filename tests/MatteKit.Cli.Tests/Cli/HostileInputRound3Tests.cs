@@ -91,4 +91,34 @@ public sealed class HostileInputRound3Tests
         }
         Assert.Equal(["empty.jpg", "empty.mp4", "empty.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
     }
+
+    /// <summary>
+    /// A folder output whose folder exists and holds something was refused as "mattekit: out: output folder exists and
+    /// is not empty" (exit 1, after the input was probed), naming neither the option nor where the folder is: now
+    /// before any work, naming the option and the full path, as a link or a FIFO there is (exit 2), in convert,
+    /// plan and compose-dataset.
+    /// </summary>
+    [Fact]
+    public void ANonEmptyOutputFolderIsRefusedNamingTheOptionAndTheFullPath()
+    {
+        using var dir = new TempFolder();
+        string folder = Directory.CreateDirectory(dir.File("out")).FullName;
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
+        string line = $"{folder}: output folder exists and is not empty; give a new or an empty folder";
+        foreach (var (args, option) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-alpha", "out"], "--output-alpha"),
+            (["convert", SampleClip, "--output-alpha", "a.mov", "--output-foreground", "out/"], "--output-foreground"),
+            (["plan", SampleClip, "--output-composition", "out", "--chunk-frames", "10", "--out", "p.json"], "--output-composition"),
+            (["compose-dataset", "--foregrounds", SampleClip, "--backgrounds", SampleClip, "--out", "out"], "--out"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal($"mattekit: {option} {line}", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+        Assert.Equal(["out"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
 }
