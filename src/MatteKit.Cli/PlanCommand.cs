@@ -13,7 +13,7 @@ internal static class PlanCommand
     /// <summary>A plan's warm-up unless given: measured with bench seams, forward priming with 15 frames keeps the joined MAD within 0.05% of one pass.</summary>
     public const int DefaultWarmup = 15;
 
-    private static readonly Option<string?> Out = OptionValues.Path("--out", "where to write the plan (JSON; its segments go to a folder beside it)", "plan.json");
+    private static readonly Option<string?> Out = OptionValues.OutputPath("--out", "where to write the plan (JSON; its segments go to a folder beside it)", "plan.json");
 
     public static Command Build(CancellationToken cancel)
     {

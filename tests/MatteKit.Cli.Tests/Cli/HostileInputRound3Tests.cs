@@ -121,4 +121,37 @@ public sealed class HostileInputRound3Tests
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
         Assert.Equal(["out"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
+
+    /// <summary>
+    /// A URL where a command writes a file or a folder (<c>--output-alpha file:///tmp/x.mov</c>) was read as a relative
+    /// path: a folder named "file:" in the working folder. Output options refuse one, naming it (exit 2); inputs keep
+    /// taking URLs (ffmpeg reads rtsp://, udp://, http:// and file://), and so do live's outputs, which may be streams.
+    /// </summary>
+    [Fact]
+    public void AUrlAsAnOutputPathIsRefusedNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        string url = "file://" + dir.File("x.mov");
+        foreach (var (args, option) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-alpha", url], "--output-alpha"),
+            (["convert", SampleClip, "--output-composition", "http://example.com/c.mp4"], "--output-composition"),
+            (["plan", SampleClip, "--output-alpha", dir.File("a.mov"), "--chunk-frames", "10", "--out", "file:///tmp/p.json"], "--out"),
+            (["live", "udp://127.0.0.1:1", "--output-alpha", dir.File("a.mov"), "--stats", "file:///tmp/s.json"], "--stats"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            string value = args[Array.IndexOf(args, option) + 1];
+            Assert.Equal($"mattekit: {option} \"{value}\" is a URL; give a path (this option writes a file or a folder here)", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+
+        // A URL as INPUT is still read (ffmpeg's file protocol here).
+        var input = CliRunner.RunIn(dir.Path, "convert", "file://" + SampleClip, "--output-alpha", "a.mov", "--duration", "0.1", "--quiet");
+        _log.WriteLine($"convert file://{SampleClip} --output-alpha a.mov --duration 0.1: exit {input.ExitCode}: {input.StdErr.Trim()}");
+        Assert.Equal(0, input.ExitCode);
+        Assert.True(File.Exists(dir.File("a.mov")));
+    }
 }
