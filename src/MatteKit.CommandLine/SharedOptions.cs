@@ -120,15 +120,7 @@ public static class SharedOptions
         string flag = frame is not null ? "--subject-frame" : "--subject-time";
         if (choice is null) throw new UsageException($"{flag} needs --subject or --subject-mask");
         if (frame is not null && seconds is not null) throw new UsageException("give either --subject-frame or --subject-time, not both");
-        try
-        {
-            return frame is { } f ? choice.InFrame(f) : choice.AtTime(seconds!.Value);
-        }
-        catch (ArgumentException e)
-        {
-            // The library's bound on the time (that of --start), in flags' words.
-            throw new UsageException(ParameterFlags.Say(e));
-        }
+        return frame is { } f ? choice.InFrame(f) : choice.AtTime(seconds!.Value);
     }
 
     private static SubjectChoice? ReadChoice(ParseResult parse)

@@ -41,15 +41,11 @@ public sealed record SubjectChoice
     /// The same choice read in the frame shown <paramref name="seconds"/> after the first (the frame is found from the
     /// input's frame rate when it is opened: the one whose time span holds that instant).
     /// </summary>
-    /// <remarks>
-    /// Bounded as <see cref="Conversion.ConvertOptions.StartSeconds"/> is (<see cref="Conversion.ConvertLimits.MaxSeconds"/>):
-    /// 1e308 became frame "Infinity" in <see cref="AtRate"/>'s line.
-    /// </remarks>
-    /// <exception cref="ArgumentException">The time is negative, not finite or past <see cref="Conversion.ConvertLimits.MaxSeconds"/> (one line).</exception>
-    public SubjectChoice AtTime(double seconds) => seconds >= 0 && seconds <= Conversion.ConvertLimits.MaxSeconds
+    /// <exception cref="ArgumentOutOfRangeException">The time is negative or not finite.</exception>
+    /// <remarks>Its upper bound is a conversion's (<c>ConvertOptions.Validate</c>), that of the start and the duration.</remarks>
+    public SubjectChoice AtTime(double seconds) => seconds >= 0 && double.IsFinite(seconds)
         ? this with { Seconds = seconds, FrameIndex = 0, _timed = false }
-        : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-            $"SubjectTime must be a number of seconds from 0 to {Conversion.ConvertLimits.MaxSeconds:0}, got {seconds}"), "SubjectTime");
+        : throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"SubjectTime must be a number of seconds, 0 or more, got {seconds}");
 
     /// <summary>The time given with <see cref="AtTime"/>; null when the choice is of a frame (or the first).</summary>
     public double? Seconds { get; private init; }
