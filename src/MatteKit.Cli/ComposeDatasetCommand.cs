@@ -43,8 +43,6 @@ internal static class ComposeDatasetCommand
             Seed = parse.GetValue(Seed) ?? 1,
             WriteBackground = !parse.GetValue(NoBackground),
         };
-        // A real folder (empty) is replaced; a link to one, or a FIFO, is refused before any work.
-        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: true);
         try
         {
             DatasetComposer.CheckFolders(options);
@@ -53,6 +51,9 @@ internal static class ComposeDatasetCommand
         {
             throw new UsageException(ParameterFlags.Say(e));
         }
+        // A real folder (empty) is replaced; one that holds something, a link to one, or a FIFO, is refused before any
+        // work. After the check that --out is no input, the more telling line where both apply.
+        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: true);
         bool quiet = parse.GetValue(Quiet);
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);
         if (!quiet) Console.WriteLine($"{clips.Count} clip(s) of {options.Frames} frame(s), {width}x{height}, in {Path.GetFullPath(options.Output)}");

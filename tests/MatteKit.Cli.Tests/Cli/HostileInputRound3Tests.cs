@@ -10,7 +10,8 @@ namespace MatteKit.Tests.Cli;
 /// </summary>
 public sealed class HostileInputRound3Tests
 {
-    private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private static readonly string Samples = Path.Combine(SharedData.RepoRoot, "samples");
+    private static readonly string SampleClip = Path.Combine(Samples, "astronaut_zoom.mp4");
     private readonly ITestOutputHelper _log;
 
     public HostileInputRound3Tests(ITestOutputHelper log) => _log = log;
@@ -110,7 +111,7 @@ public sealed class HostileInputRound3Tests
             (["convert", SampleClip, "--output-alpha", "out"], "--output-alpha"),
             (["convert", SampleClip, "--output-alpha", "a.mov", "--output-foreground", "out/"], "--output-foreground"),
             (["plan", SampleClip, "--output-composition", "out", "--chunk-frames", "10", "--out", "p.json"], "--output-composition"),
-            (["compose-dataset", "--foregrounds", SampleClip, "--backgrounds", SampleClip, "--out", "out"], "--out"),
+            (["compose-dataset", "--foregrounds", Samples, "--backgrounds", Samples, "--out", "out"], "--out"),
         })
         {
             var r = CliRunner.RunIn(dir.Path, args);
