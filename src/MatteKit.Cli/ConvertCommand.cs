@@ -101,6 +101,7 @@ internal static class ConvertCommand
     private static int Run(ParseResult parse, CancellationToken cancel)
     {
         var options = ReadOptions(parse);
+        ReplaceableOutputs.RequireEmptyFolders(PathCollisions.Outputs(options));
         if (parse.GetValue(Workers) is { } workers && workers > 1)
             return LocalWorkers.Run(options, workers, parse.GetValue(ChunkFrames), parse.GetValue(Warmup) ?? PlanCommand.DefaultWarmup, parse.GetValue(SharedOptions.Quiet), cancel);
         if (parse.GetValue(ChunkFrames) is not null) throw new UsageException("--chunk-frames is for --workers (or mattekit plan)");

@@ -46,8 +46,9 @@ internal static class PlanCommand
     internal static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, string output, bool quiet, CancellationToken cancel)
     {
         var made = Make(options, chunkFrames, warmup, output, cancel);
-        // After the check that the plan is no input or output (the more telling line), before the person pass, which
-        // may take minutes: the plan file is written last.
+        // After the check that the plan is no input or output and that no output lies in its segments folder (the more
+        // telling lines), before the person pass, which may take minutes: the plan file is written last.
+        ReplaceableOutputs.RequireEmptyFolders(PathCollisions.Outputs(options));
         ReplaceableOutputs.Require(new[] { ("--out", output) });
         var plan = WithSubjectPass(made, options, quiet, cancel);
         plan.Save();
