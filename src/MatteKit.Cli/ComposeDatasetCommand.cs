@@ -10,7 +10,7 @@ internal static class ComposeDatasetCommand
         "folders of cut-outs, each with image.jpg (or image.png) and alpha.png (required)", "DIR");
     private static readonly Option<string?> Backgrounds = OptionValues.Path("--backgrounds",
         "a background image or video, or a folder of them (searched recursively; the cut-outs take them in turn). Backgrounds must show no people (required)");
-    private static readonly Option<string?> Out = OptionValues.Path("--out", "the dataset folder to create (must not exist or be empty; required)", "DIR");
+    private static readonly Option<string?> Out = OptionValues.OutputPath("--out", "the dataset folder to create (must not exist or be empty; required)", "DIR");
     private static readonly Option<(int Width, int Height)?> Size = OptionValues.Size("--size", "frame size (default 512x288, the paper's low-resolution setting)", 16, 8192);
     private static readonly Option<int?> Frames = OptionValues.WholeNumber("--frames", "frames per clip (default 30)", 1);
     private static readonly Option<int?> Clips = OptionValues.WholeNumber("--clips", "at most N clips (default: one per cut-out)", 1);
@@ -43,8 +43,6 @@ internal static class ComposeDatasetCommand
             Seed = parse.GetValue(Seed) ?? 1,
             WriteBackground = !parse.GetValue(NoBackground),
         };
-        // A real folder (empty) is replaced; a link to one, or a FIFO, is refused before any work.
-        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: true);
         try
         {
             DatasetComposer.CheckFolders(options);
@@ -53,6 +51,10 @@ internal static class ComposeDatasetCommand
         {
             throw new UsageException(ParameterFlags.Say(e));
         }
+        // A real folder (empty) is replaced; one that holds something, a link to one, or a FIFO, is refused before any
+        // work. After the check that --out is no input, the more telling line where both apply.
+        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: true);
+        ReplaceableOutputs.RequireEmptyFolders(new[] { ("--out", options.Output) });
         bool quiet = parse.GetValue(Quiet);
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);
         if (!quiet) Console.WriteLine($"{clips.Count} clip(s) of {options.Frames} frame(s), {width}x{height}, in {Path.GetFullPath(options.Output)}");

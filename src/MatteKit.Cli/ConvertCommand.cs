@@ -15,10 +15,10 @@ internal static class ConvertCommand
         "or - (stdin), a URL or a device ffmpeg opens", "give a file, a folder, - (stdin) or a URL", ArgumentArity.ZeroOrOne);
 
     private static readonly Option<string?> InputSource = OptionValues.Path("--input-source", "INPUT given as an option", "INPUT");
-    private static readonly Option<string?> OutputComposition = OptionValues.Path("--output-composition", "foreground over --background");
-    private static readonly Option<string?> OutputAlpha = OptionValues.Path("--output-alpha", "alpha matte (grey)");
-    private static readonly Option<string?> OutputForeground = OptionValues.Path("--output-foreground", "foreground colour");
-    private static readonly Option<string?> OutputSegmentation = OptionValues.Path("--output-segmentation",
+    private static readonly Option<string?> OutputComposition = OptionValues.OutputPath("--output-composition", "foreground over --background");
+    private static readonly Option<string?> OutputAlpha = OptionValues.OutputPath("--output-alpha", "alpha matte (grey)");
+    private static readonly Option<string?> OutputForeground = OptionValues.OutputPath("--output-foreground", "foreground colour");
+    private static readonly Option<string?> OutputSegmentation = OptionValues.OutputPath("--output-segmentation",
         "the segmentation pass (grey): person probability, or a 0/255 mask with --segmentation-threshold; needs weights with " +
         "the segmentation head (official .pth files; not the TF.js model nor ONNX files). Every PATH: .mp4/.m4v/.mkv (H.264), " +
         ".webm (VP9), .mov (ProRes), .gif, a folder for PNG frames, or a .png for a single image input");
@@ -101,6 +101,7 @@ internal static class ConvertCommand
     private static int Run(ParseResult parse, CancellationToken cancel)
     {
         var options = ReadOptions(parse);
+        ReplaceableOutputs.RequireEmptyFolders(PathCollisions.Outputs(options));
         if (parse.GetValue(Workers) is { } workers && workers > 1)
             return LocalWorkers.Run(options, workers, parse.GetValue(ChunkFrames), parse.GetValue(Warmup) ?? PlanCommand.DefaultWarmup, parse.GetValue(SharedOptions.Quiet), cancel);
         if (parse.GetValue(ChunkFrames) is not null) throw new UsageException("--chunk-frames is for --workers (or mattekit plan)");

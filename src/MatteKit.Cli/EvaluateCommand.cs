@@ -9,9 +9,9 @@ internal static class EvaluateCommand
 {
     private static readonly Option<string?> Pred = OptionValues.Path("--pred", "predictions (required)", "DIR");
     private static readonly Option<string?> True = OptionValues.Path("--true", "ground truth (required)", "DIR");
-    private static readonly Option<string?> Json = OptionValues.Path("--json", "all scores (per frame, per clip, mean) as JSON", "FILE");
-    private static readonly Option<string?> Csv = OptionValues.Path("--csv", "all scores as CSV (one row per frame, clip means, dataset mean)", "FILE");
-    private static readonly Option<string?> Report = OptionValues.Path("--report",
+    private static readonly Option<string?> Json = OptionValues.OutputPath("--json", "all scores (per frame, per clip, mean) as JSON", "FILE");
+    private static readonly Option<string?> Csv = OptionValues.OutputPath("--csv", "all scores as CSV (one row per frame, clip means, dataset mean)", "FILE");
+    private static readonly Option<string?> Report = OptionValues.OutputPath("--report",
         "a self-contained HTML page: table, per-frame curves, worst frames with error heat-maps", "FILE");
 
     public static Command Build()

@@ -10,7 +10,7 @@ namespace MatteKit.Cli;
 internal static class ExportOnnxCommand
 {
     private static readonly Option<(int Width, int Height)?> Size = OptionValues.Size("--size", "frame size, e.g. 1920x1080 (required)");
-    private static readonly Option<string?> Out = OptionValues.Path("--out", "the .onnx file to write (written under a temporary name, then renamed; required)");
+    private static readonly Option<string?> Out = OptionValues.OutputPath("--out", "the .onnx file to write (written under a temporary name, then renamed; required)");
     private static readonly Option<bool> Fp16 = OptionValues.Flag("--fp16",
         "float16 weights and activations, and float16 inputs and outputs (as the official fp16 exports); default float32 throughout");
 

@@ -30,7 +30,7 @@ internal static class LiveCommand
         "the composition as a virtual camera (v4l2loopback device, e.g. /dev/video10)", "DEVICE");
     private static readonly Option<double?> MaxLatency = OptionValues.PositiveNumber("--max-latency-ms",
         $"drop a frame that would come out later than this after it arrived (default {LiveMatterOptions.DefaultMaxLatency.TotalMilliseconds:0})", "MS");
-    private static readonly Option<string?> Stats = OptionValues.Path("--stats", "write a JSON summary here at exit (frames, drops, latency, fps)", "FILE");
+    private static readonly Option<string?> Stats = OptionValues.OutputPath("--stats", "write a JSON summary here at exit (frames, drops, latency, fps)", "FILE");
     private static readonly Option<bool> Reconnect = OptionValues.Flag("--reconnect", "reopen the input when it ends, stalls or fails");
     private static readonly Option<double?> Duration = OptionValues.PositiveNumber("--duration", "stop after this long", "SECONDS");
     private static readonly Option<PreviewAddress?> PreviewAt = OptionValues.Parsed<PreviewAddress?>("--preview",

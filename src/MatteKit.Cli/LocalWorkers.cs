@@ -45,7 +45,7 @@ internal static class LocalWorkers
             plan.Save();
         }
         var todo = new Queue<PlanChunk>(plan.Chunks.Where(c => !plan.IsDone(c)));
-        if (!quiet) Console.Error.WriteLine($"mattekit: {plan.Chunks.Count} chunk(s) of {plan.ChunkFrames} frames, {todo.Count} to do, {workers} workers");
+        if (!quiet) Console.Error.WriteLine($"mattekit: {plan.Frames} frames in {plan.ChunksSaid}, {todo.Count} to do, {workers} workers");
         var running = new List<(Process Process, PlanChunk Chunk)>();
         string? failure = null;
         try

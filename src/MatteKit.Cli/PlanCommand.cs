@@ -13,7 +13,7 @@ internal static class PlanCommand
     /// <summary>A plan's warm-up unless given: measured with bench seams, forward priming with 15 frames keeps the joined MAD within 0.05% of one pass.</summary>
     public const int DefaultWarmup = 15;
 
-    private static readonly Option<string?> Out = OptionValues.Path("--out", "where to write the plan (JSON; its segments go to a folder beside it)", "plan.json");
+    private static readonly Option<string?> Out = OptionValues.OutputPath("--out", "where to write the plan (JSON; its segments go to a folder beside it)", "plan.json");
 
     public static Command Build(CancellationToken cancel)
     {
@@ -35,7 +35,7 @@ internal static class PlanCommand
         if (!quiet)
         {
             if (plan.Subject is { } subject) Console.WriteLine($"person pass: {subject.Summary}");
-            Console.WriteLine($"{plan.PlanPath}: {plan.Chunks.Count} chunk(s) of {plan.ChunkFrames} frames ({plan.Frames} frames at {plan.FrameRate} fps), " +
+            Console.WriteLine($"{plan.PlanPath}: {plan.Frames} frames at {plan.FrameRate} fps in {plan.ChunksSaid}, " +
                               $"warm-up {plan.Warmup} ({plan.WarmupOrder.ToString().ToLowerInvariant()})");
             Console.WriteLine($"run: mattekit chunk {plan.PlanPath} --index K (K = 0 to {plan.Chunks.Count - 1}, any order, any machine), then mattekit join {plan.PlanPath}");
         }
@@ -46,8 +46,9 @@ internal static class PlanCommand
     internal static ConversionPlan Create(ConvertOptions options, int chunkFrames, int warmup, string output, bool quiet, CancellationToken cancel)
     {
         var made = Make(options, chunkFrames, warmup, output, cancel);
-        // After the check that the plan is no input or output (the more telling line), before the person pass, which
-        // may take minutes: the plan file is written last.
+        // After the check that the plan is no input or output and that no output lies in its segments folder (the more
+        // telling lines), before the person pass, which may take minutes: the plan file is written last.
+        ReplaceableOutputs.RequireEmptyFolders(PathCollisions.Outputs(options));
         ReplaceableOutputs.Require(new[] { ("--out", output) });
         var plan = WithSubjectPass(made, options, quiet, cancel);
         plan.Save();

@@ -18,8 +18,8 @@ internal static class PlateModeFlags
         "thresholding: refine patches whose error exceeds T, in [0, 1) (default 0.1)");
     private static readonly Option<double?> BackboneScale = OptionValues.Number("--backbone-scale",
         "base network scale in (0, 1]; default 0.25, or 0.125 above 2560 px (4K)");
-    private static readonly Option<string?> OutputError = OptionValues.Path("--output-error", "the base network's error map (8-bit grey, frame size)");
-    private static readonly Option<string?> OutputRefined = OptionValues.Path("--output-refined", "which 4x4 patches were refined (255) (8-bit grey, frame size)");
+    private static readonly Option<string?> OutputError = OptionValues.OutputPath("--output-error", "the base network's error map (8-bit grey, frame size)");
+    private static readonly Option<string?> OutputRefined = OptionValues.OutputPath("--output-refined", "which 4x4 patches were refined (255) (8-bit grey, frame size)");
 
     private static readonly Option[] Dependent = { Resize, Mode, SamplePixels, Threshold, BackboneScale, OutputError, OutputRefined };
 

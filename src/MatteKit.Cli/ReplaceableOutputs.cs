@@ -7,12 +7,13 @@ namespace MatteKit.Cli;
 /// Every command's refusal, before any work, of an output path where something other than a regular file is (a
 /// symbolic link, a FIFO, a device, a socket): the commit's rename would put a plain file in its place. Said the same
 /// way by each command, naming the option (<c>--stats st.json: is a FIFO ...</c>), as a usage error (exit 2), as
-/// an output path onto an input is; the library refuses the same paths again when it opens them.
+/// an output path onto an input is; the library refuses the same paths again when it opens them. So is a folder that
+/// holds something where an output folder goes (<see cref="RequireEmptyFolders"/>).
 /// </summary>
 internal static class ReplaceableOutputs
 {
     /// <param name="outputs">Each output by the option that names it: its flag, or the library's name for it (said as its flag).</param>
-    /// <param name="foldersTaken">Whether an existing folder is left to the command (an output that may be a folder of frames replaces one).</param>
+    /// <param name="foldersTaken">Whether an existing real folder is left to the command (an output that may be a folder of frames replaces an empty one: <see cref="RequireEmptyFolders"/>).</param>
     /// <exception cref="UsageException">The first output that is not replaceable, naming its flag.</exception>
     public static void Require(IEnumerable<(string Option, string Path)> outputs, bool foldersTaken = false)
     {
@@ -22,5 +23,18 @@ internal static class ReplaceableOutputs
             if (foldersTaken && OutputFile.IsRealFolder(path)) continue;
             if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
         }
+    }
+
+    /// <summary>
+    /// Refuses, before any work, a real folder that holds something where an output folder goes, naming the option
+    /// and the folder's full path: the library's line, later and exit 1, named it as given ("out") and no option.
+    /// Asked after the checks whose lines tell more (an output in a plan's segments folder, a dataset inside its inputs).
+    /// </summary>
+    /// <exception cref="UsageException">The first such folder.</exception>
+    public static void RequireEmptyFolders(IEnumerable<(string Option, string Path)> outputs)
+    {
+        foreach (var (option, path) in outputs)
+            if (OutputFile.IsRealFolder(path) && OutputFolder.NotEmpty(path) is { } problem)
+                throw new UsageException($"{ParameterFlags.For(option) ?? option} {OutputFile.FullPath(path)}: {problem}");
     }
 }

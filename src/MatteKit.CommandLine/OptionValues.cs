@@ -21,6 +21,18 @@ public static class OptionValues
         return option;
     }
 
+    /// <summary>
+    /// A path a command writes a file or a folder to, its text checked as <see cref="Path"/>'s and refused when it is a
+    /// URL (<c>file:///tmp/x.mov</c> was a relative path, a folder named "file:"). Inputs take URLs (ffmpeg reads
+    /// rtsp://, udp://, http://), and so do live's outputs, which may be streams: those are <see cref="Path"/>.
+    /// </summary>
+    public static Option<string?> OutputPath(string name, string help, string helpName = "PATH")
+    {
+        var option = new Option<string?>(name) { Description = help, HelpName = helpName };
+        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>", output: true));
+        return option;
+    }
+
     /// <summary>A repeatable path option (<c>--cutouts A --cutouts B</c>), each value checked as <see cref="Path"/>'s.</summary>
     public static Option<string[]> Paths(string name, string help, string helpName = "DIR")
     {
@@ -41,11 +53,11 @@ public static class OptionValues
         return argument;
     }
 
-    private static void RefuseBadPathText(SymbolResult result, string name, string give)
+    private static void RefuseBadPathText(SymbolResult result, string name, string give, bool output = false)
     {
         foreach (var token in result.Tokens)
         {
-            if (PathTextProblem(name, token.Value, give) is { } problem)
+            if (PathTextProblem(name, token.Value, give, output) is { } problem)
             {
                 result.AddError(problem);
                 return;
@@ -57,17 +69,30 @@ public static class OptionValues
     /// The one rule on a path's text, for every path option and argument: empty (an unset shell variable,
     /// <c>--out "$PLAN"</c>) used to reach the library as .NET's "The value cannot be an empty string."; only white
     /// space (<c>--out " "</c>) and white space at either end (<c>--out " x"</c>, a quoting mistake) made folders named
-    /// by spaces, which no one can tell apart in a listing. Null when the text is fine.
+    /// by spaces, which no one can tell apart in a listing. Where a file or a folder is written (<paramref name="output"/>),
+    /// a URL too: <c>file:///tmp/x.mov</c> was taken as a relative path. Null when the text is fine.
     /// </summary>
-    public static string? PathTextProblem(string name, string value, string give)
+    public static string? PathTextProblem(string name, string value, string give, bool output = false)
     {
         if (value.Length == 0) return $"{name} is empty; {give}";
         string shown = '"' + Media.PrintableText.Excerpt(value) + '"';
         if (string.IsNullOrWhiteSpace(value)) return $"{name} is only white space ({shown}); {give}";
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
             return $"{name} {shown} starts or ends with white space (a quoting mistake?); give it without";
+        if (output && IsUrl(value)) return $"{name} {shown} is a URL; give a path (this option writes a file or a folder here)";
         return null;
     }
+
+    /// <summary>A scheme (a letter, then letters, digits, +, - or .) followed by "://", as ffmpeg's protocols and file:// are written.</summary>
+    private static bool IsUrl(string value)
+    {
+        int colon = value.IndexOf("://", StringComparison.Ordinal);
+        return colon > 0 && char.IsAsciiLetter(value[0])
+               && value.AsSpan(1, colon - 1).IndexOfAnyExcept(SchemeCharacters) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 
     public static Option<bool> Flag(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };
 

@@ -15,7 +15,7 @@ internal static class TrainCommand
 {
     public static Command Build(TrainingInterruption interruption)
     {
-        var output = OptionValues.Path("--out", "where the tuned weights go (.pth, official keys; `mattekit convert --weights` and the official code load it); a resumable checkpoint NAME.ckpt is written beside it");
+        var output = OptionValues.OutputPath("--out", "where the tuned weights go (.pth, official keys; `mattekit convert --weights` and the official code load it); a resumable checkpoint NAME.ckpt is written beside it");
         output.Required = true;
         Option<string[]> Many(string name, string help)
         {
@@ -37,7 +37,7 @@ internal static class TrainCommand
         var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default 4 times --size, as the official recipe: its base network then sees --size; scaled down to 4096 on the longer side, the aspect kept)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
         var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
-        var report = OptionValues.Path("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
+        var report = OptionValues.OutputPath("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
         var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
         var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);
         var model = OptionValues.Choice("--model", "rvm (default: Robust Video Matting) or bgmv2 (BackgroundMattingV2, frame and background plate: writes the official MattingRefine state dict that convert --background-plate runs, or MattingBase with --stage base)",

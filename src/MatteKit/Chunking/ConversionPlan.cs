@@ -41,6 +41,24 @@ internal sealed record ConversionPlan
     public required IReadOnlyList<PlanChunk> Chunks { get; init; }
 
     /// <summary>
+    /// The chunks as the frames they hold: "1 chunk (the whole input)", "3 chunks of 10 frames", "3 chunks of 12
+    /// frames (the last of 6)". <see cref="ChunkFrames"/> alone is the longest a chunk may be, which a chunk of a
+    /// shorter input never is: <c>--chunk-frames 2147483647</c> was said as "1 chunk(s) of 2147483647 frames" of 30.
+    /// </summary>
+    [JsonIgnore]
+    internal string ChunksSaid
+    {
+        get
+        {
+            if (Chunks.Count == 1) return "1 chunk (the whole input)";
+            int last = Chunks[^1].Count;
+            return last == Chunks[0].Count
+                ? $"{Chunks.Count} chunks of {Chunks[0].Count} frames"
+                : $"{Chunks.Count} chunks of {Chunks[0].Count} frames (the last of {last})";
+        }
+    }
+
+    /// <summary>
     /// With a subject: the person pass, run once over the whole input when planning (<see cref="WithSubjectPass"/>),
     /// whose keep maps every chunk applies to its alpha; null = everyone.
     /// </summary>

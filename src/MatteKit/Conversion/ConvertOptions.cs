@@ -172,6 +172,9 @@ public sealed record ConvertOptions
             throw new ArgumentException($"{nameof(StartSeconds)} must be a number of seconds from 0 to {ConvertLimits.MaxSeconds:0}, got {start}", nameof(StartSeconds));
         if (DurationSeconds is { } d && !(d > 0 && d <= ConvertLimits.MaxSeconds))
             throw new ArgumentException($"{nameof(DurationSeconds)} must be a positive number of seconds, at most {ConvertLimits.MaxSeconds:0}, got {d}", nameof(DurationSeconds));
+        // The subject's time has the start's bound: 1e308 became frame "Infinity" when the frame rate turned it into a frame.
+        if (Subject?.Seconds is { } subjectTime && !(subjectTime <= ConvertLimits.MaxSeconds))
+            throw new ArgumentException($"SubjectTime must be a number of seconds from 0 to {ConvertLimits.MaxSeconds:0}, got {subjectTime}", "SubjectTime");
         if (Frames is not null && (StartSeconds is not null || DurationSeconds is not null))
             throw new ArgumentException($"{nameof(Frames)} selects by frame index; it does not combine with {nameof(StartSeconds)} or {nameof(DurationSeconds)}", nameof(Frames));
         if (Warmup is < 0 or > ConvertLimits.MaxWarmup)

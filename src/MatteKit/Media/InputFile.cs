@@ -29,6 +29,15 @@ internal static class InputFile
         if (length > maxBytes) throw TooLarge(path, length, maxBytes, what);
     }
 
+    /// <summary>
+    /// What a file of 0 bytes named as input is said to be, by every reader: ffmpeg's "Invalid data found when
+    /// processing input" named no cause, and a 0-byte file is a failed download or a copy cut short, not a format.
+    /// </summary>
+    public const string EmptyProblem = "is empty (0 bytes)";
+
+    /// <summary>Whether <paramref name="path"/> names a regular file of 0 bytes (a URL, stdin or a FIFO never is).</summary>
+    public static bool IsEmpty(string path) => FileIdentity.Of(path)?.Kind == FileKind.Regular && new FileInfo(path).Length == 0;
+
     /// <summary>Null when <paramref name="path"/> is a regular file; else what it is instead, as one phrase.</summary>
     public static string? Problem(string path, string what) => FileIdentity.Of(path)?.Kind switch
     {

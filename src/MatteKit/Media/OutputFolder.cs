@@ -16,8 +16,7 @@ internal sealed class OutputFolder : IDisposable
         // in the words every output's link is refused in.
         if (new FileInfo(FinalPath).LinkTarget is not null) OutputFile.RequireReplaceable(finalPath);
         if (File.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a file, not a folder");
-        if (Directory.Exists(FinalPath) && Directory.EnumerateFileSystemEntries(FinalPath).Any())
-            throw new MediaFormatException(finalPath, "output folder exists and is not empty");
+        if (NotEmpty(FinalPath) is { } problem) throw new MediaFormatException(finalPath, problem);
         var parent = ParentFolder.Of(FinalPath);
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"parent folder {parent} does not exist");
         PartialOutputs.RemoveAbandoned(parent, Path.GetFileName(FinalPath), "", isFolder: true);
@@ -38,6 +37,16 @@ internal sealed class OutputFolder : IDisposable
     }
 
     public string FinalPath { get; }
+
+    /// <summary>
+    /// Null unless a folder at <paramref name="path"/> holds something, which an output folder never replaces (its
+    /// commit renames a new folder over an empty one only); else why, as one phrase. Commands ask it before any work,
+    /// naming the option; the constructor asks it again.
+    /// </summary>
+    public static string? NotEmpty(string path)
+        => Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any()
+            ? "output folder exists and is not empty; give a new or an empty folder"
+            : null;
 
     /// <summary>Where files are written until the commit.</summary>
     public string WorkingPath { get; }

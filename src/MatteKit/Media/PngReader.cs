@@ -197,7 +197,7 @@ internal static class PngReader
     private static void ParseChunks(byte[] file, string source, Header hdr, List<(int, int)> idat, ref long idatTotal)
     {
         if (file.Length == 0)
-            throw new MediaFormatException(source, "not a PNG file (the file is empty)");
+            throw new MediaFormatException(source, InputFile.EmptyProblem);
         int sigLen = Math.Min(8, file.Length);
         if (!file.AsSpan(0, sigLen).SequenceEqual(Signature[..sigLen]))
             throw new MediaFormatException(source, "not a PNG file (bad signature)");

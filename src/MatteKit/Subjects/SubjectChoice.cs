@@ -42,6 +42,7 @@ public sealed record SubjectChoice
     /// input's frame rate when it is opened: the one whose time span holds that instant).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The time is negative or not finite.</exception>
+    /// <remarks>Its upper bound is a conversion's (<c>ConvertOptions.Validate</c>), that of the start and the duration.</remarks>
     public SubjectChoice AtTime(double seconds) => seconds >= 0 && double.IsFinite(seconds)
         ? this with { Seconds = seconds, FrameIndex = 0, _timed = false }
         : throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"SubjectTime must be a number of seconds, 0 or more, got {seconds}");
@@ -55,13 +56,17 @@ public sealed record SubjectChoice
     private bool _timed;
 
     /// <summary>The choice with its time turned into a frame at <paramref name="framesPerSecond"/>; itself when it has no time.</summary>
-    /// <exception cref="ArgumentException">The time is past the frames MatteKit counts (one line).</exception>
+    /// <exception cref="SubjectChoiceException">
+    /// The time is a frame past those MatteKit counts at this rate (one line): like a frame past the input's end, a choice
+    /// this input cannot meet, so a usage error.
+    /// </exception>
     internal SubjectChoice AtRate(double framesPerSecond)
     {
         if (!NeedsRate) return this;
         double frame = Math.Floor(Seconds!.Value * framesPerSecond + 1e-6);
         if (!(frame <= int.MaxValue))
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"SubjectTime {Seconds} is frame {frame} at {framesPerSecond:0.###} frames a second, past the frames MatteKit counts"), "SubjectTime");
+            throw new SubjectChoiceException(string.Create(CultureInfo.InvariantCulture,
+                $"SubjectTime {Seconds} is frame {frame:0} at {framesPerSecond:0.###} frames a second, past the last frame MatteKit counts ({int.MaxValue})"));
         return this with { FrameIndex = (int)frame, _timed = true };
     }
 

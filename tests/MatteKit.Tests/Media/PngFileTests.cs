@@ -391,7 +391,7 @@ public sealed class PngFileTests : IDisposable
         ReadFails(Encoding.UTF8.GetBytes("this is not an image\n"), "not a PNG file (bad signature)", "notes.png");
 
     [Fact]
-    public void EmptyFileIsNotAPng() => ReadFails([], "not a PNG file");
+    public void EmptyFileIsSaidToBeEmpty() => ReadFails([], "is empty (0 bytes)");
 
     [Fact]
     public void TruncatedFilesAreReportedAsTruncated()

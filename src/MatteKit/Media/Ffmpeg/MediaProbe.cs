@@ -18,7 +18,7 @@ internal static class MediaProbe
             throw new MediaFormatException(input, $"sent no answer in {limit.TotalSeconds:0.#} s (a stalled stream, or a FIFO nobody writes to); ReadTimeout sets the limit");
         int code = process.WaitForExit();
         if (code != 0)
-            throw new MediaFormatException(input, $"not a video or image ffmpeg can read ({Describe(process.LastError(), input)})");
+            throw new MediaFormatException(input, Unreadable(input, "not a video or image ffmpeg can read", process.LastError()));
         // ffprobe exits 0 on a text file named .png or .jpg (a stream of its codec, 0x0), saying why only on stderr.
         string? complaint = process.StderrLines.LastOrDefault(line => !string.IsNullOrWhiteSpace(line)) is { } last
             ? Describe(FfmpegProcess.WithoutContext(last), input) : null;
@@ -100,6 +100,14 @@ internal static class MediaProbe
         => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : null;
 
     /// <summary>ffmpeg prefixes its messages with the input name; the caller's message names it already.</summary>
+    /// <summary>
+    /// Why ffmpeg or ffprobe could not read <paramref name="input"/>, as one phrase: <paramref name="what"/> with
+    /// ffmpeg's last line, or <see cref="InputFile.EmptyProblem"/> for a file of 0 bytes (ffmpeg's "Invalid data
+    /// found when processing input" names no cause).
+    /// </summary>
+    internal static string Unreadable(string input, string what, string ffmpegLine)
+        => InputFile.IsEmpty(input) ? InputFile.EmptyProblem : $"{what} ({Describe(ffmpegLine, input)})";
+
     internal static string Describe(string ffmpegLine, string input)
     {
         var prefix = input + ": ";

@@ -177,7 +177,7 @@ internal sealed partial class VideoDecoder : IDisposable
         _cancel.ThrowIfCancellationRequested();
         var lines = _process.StderrLines;
         if (code != 0)
-            throw new MediaFormatException(_input, $"decoding failed ({MediaProbe.Describe(_process.LastError(), _input)})");
+            throw new MediaFormatException(_input, MediaProbe.Unreadable(_input, "decoding failed", _process.LastError()));
         var partial = lines.FirstOrDefault(l => l.Contains("partial file", StringComparison.Ordinal));
         if (partial is not null)
             throw new MediaFormatException(_input, $"is truncated: its data ends early (after {FramesRead} frame(s); ffmpeg: {FfmpegProcess.WithoutContext(partial)})");

@@ -1,0 +1,158 @@
+using MatteKit.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace MatteKit.Tests.Cli;
+
+/// <summary>
+/// Lines a hostile-input pass over convert and plan found unclear (a number no one gave, an option or a path not
+/// named, a wrong exit code): what was done, and what MatteKit says now, printed to the test log. Each test failed
+/// before the fix.
+/// </summary>
+public sealed class HostileInputRound3Tests
+{
+    private static readonly string Samples = Path.Combine(SharedData.RepoRoot, "samples");
+    private static readonly string SampleClip = Path.Combine(Samples, "astronaut_zoom.mp4");
+    private readonly ITestOutputHelper _log;
+
+    public HostileInputRound3Tests(ITestOutputHelper log) => _log = log;
+
+    /// <summary>
+    /// <c>--subject-time 1e308</c> said "is frame Infinity ... past the frames MatteKit counts", exit 1; it is bounded
+    /// as <c>--start</c> is (10^9 s), a usage error. A time within the bound that is still a frame past what MatteKit
+    /// counts at the input's rate (10^9 s at 25 frames a second) said the same with exit 1: now exit 2, naming the option.
+    /// </summary>
+    [Fact]
+    public void ASubjectTimeBeyondItsBoundIsAUsageErrorNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        foreach (var (command, value, expected) in new[]
+        {
+            ("convert", "1e308", "mattekit: --subject-time must be a number of seconds from 0 to 1000000000, got 1E+308"),
+            ("plan", "1e308", "mattekit: --subject-time must be a number of seconds from 0 to 1000000000, got 1E+308"),
+            ("convert", "1e9", "mattekit: --subject-time 1000000000 is frame 25000000000 at 25 frames a second, past the last frame MatteKit counts (2147483647)"),
+        })
+        {
+            string[] args = [command, SampleClip, "--subject", "100,100", "--subject-time", value, "--output-alpha", dir.File("a.mov"),
+                .. command == "plan" ? new[] { "--chunk-frames", "10", "--out", dir.File("p.json") } : []];
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{command} --subject-time {value}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// <c>plan --chunk-frames 2147483647</c> said "1 chunk(s) of 2147483647 frames" of a 30-frame clip: a chunk is said
+    /// by the frames it holds, never more than the input's, and a shorter last chunk by its own count.
+    /// </summary>
+    [Fact]
+    public void APlanSaysItsChunksByTheFramesTheyHold()
+    {
+        using var dir = new TempFolder();
+        foreach (var (chunkFrames, expected) in new[]
+        {
+            ("2147483647", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
+            ("30", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
+            ("10", "30 frames at 25/1 fps in 3 chunks of 10 frames, warm-up 15 (forward)"),
+            ("12", "30 frames at 25/1 fps in 3 chunks of 12 frames (the last of 6), warm-up 15 (forward)"),
+        })
+        {
+            var r = CliRunner.Run("plan", SampleClip, "--output-alpha", dir.File("a.mov"), "--chunk-frames", chunkFrames, "--out", dir.File("p.json"));
+            _log.WriteLine($"plan --chunk-frames {chunkFrames}: exit {r.ExitCode}: {r.StdOut.Trim()} {r.StdErr.Trim()}");
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal($"{dir.File("p.json")}: {expected}", r.StdOut.Split('\n')[0]);
+        }
+    }
+
+    /// <summary>
+    /// A 0-byte file (a download that failed, a copy cut short) as INPUT or as the background was ffmpeg's "Invalid
+    /// data found when processing input" (a JPEG's "decoding failed (...)", a PNG's "not a PNG file (the file is
+    /// empty)"); now it is said as it is, one line naming the file, exit 1, nothing written.
+    /// </summary>
+    [Fact]
+    public void AnEmptyFileIsSaidToBeEmpty()
+    {
+        using var dir = new TempFolder();
+        foreach (var name in new[] { "empty.mp4", "empty.jpg", "empty.png" }) File.WriteAllBytes(dir.File(name), []);
+        string empty = dir.File("empty.mp4");
+        foreach (var (args, file) in new (string[], string)[]
+        {
+            (["convert", empty, "--output-alpha", dir.File("a.mov")], empty),
+            (["convert", dir.File("empty.jpg"), "--output-alpha", dir.File("a.png")], dir.File("empty.jpg")),
+            (["convert", dir.File("empty.png"), "--output-alpha", dir.File("a.png")], dir.File("empty.png")),
+            (["plan", empty, "--output-alpha", dir.File("a.mov"), "--chunk-frames", "10", "--out", dir.File("p.json")], empty),
+            (["convert", SampleClip, "--background", empty, "--output-composition", dir.File("c.mp4")], empty),
+        })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal($"mattekit: {file}: is empty (0 bytes)", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["empty.jpg", "empty.mp4", "empty.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>
+    /// A folder output whose folder exists and holds something was refused as "mattekit: out: output folder exists and
+    /// is not empty" (exit 1, after the input was probed), naming neither the option nor where the folder is: now
+    /// before any work, naming the option and the full path, as a link or a FIFO there is (exit 2), in convert,
+    /// plan and compose-dataset.
+    /// </summary>
+    [Fact]
+    public void ANonEmptyOutputFolderIsRefusedNamingTheOptionAndTheFullPath()
+    {
+        using var dir = new TempFolder();
+        string folder = Directory.CreateDirectory(dir.File("out")).FullName;
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
+        string line = $"{folder}: output folder exists and is not empty; give a new or an empty folder";
+        foreach (var (args, option) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-alpha", "out"], "--output-alpha"),
+            (["convert", SampleClip, "--output-alpha", "a.mov", "--output-foreground", "out/"], "--output-foreground"),
+            (["plan", SampleClip, "--output-composition", "out", "--chunk-frames", "10", "--out", "p.json"], "--output-composition"),
+            (["compose-dataset", "--foregrounds", Samples, "--backgrounds", Samples, "--out", "out"], "--out"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal($"mattekit: {option} {line}", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+        Assert.Equal(["out"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>
+    /// A URL where a command writes a file or a folder (<c>--output-alpha file:///tmp/x.mov</c>) was read as a relative
+    /// path: a folder named "file:" in the working folder. Output options refuse one, naming it (exit 2); inputs keep
+    /// taking URLs (ffmpeg reads rtsp://, udp://, http:// and file://), and so do live's outputs, which may be streams.
+    /// </summary>
+    [Fact]
+    public void AUrlAsAnOutputPathIsRefusedNamingTheOption()
+    {
+        using var dir = new TempFolder();
+        string url = "file://" + dir.File("x.mov");
+        foreach (var (args, option) in new (string[], string)[]
+        {
+            (["convert", SampleClip, "--output-alpha", url], "--output-alpha"),
+            (["convert", SampleClip, "--output-composition", "http://example.com/c.mp4"], "--output-composition"),
+            (["plan", SampleClip, "--output-alpha", dir.File("a.mov"), "--chunk-frames", "10", "--out", "file:///tmp/p.json"], "--out"),
+            (["live", "udp://127.0.0.1:1", "--output-alpha", dir.File("a.mov"), "--stats", "file:///tmp/s.json"], "--stats"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"{string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            string value = args[Array.IndexOf(args, option) + 1];
+            Assert.Equal($"mattekit: {option} \"{value}\" is a URL; give a path (this option writes a file or a folder here)", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+
+        // A URL as INPUT is still read (ffmpeg's file protocol here).
+        var input = CliRunner.RunIn(dir.Path, "convert", "file://" + SampleClip, "--output-alpha", "a.mov", "--duration", "0.1", "--quiet");
+        _log.WriteLine($"convert file://{SampleClip} --output-alpha a.mov --duration 0.1: exit {input.ExitCode}: {input.StdErr.Trim()}");
+        Assert.Equal(0, input.ExitCode);
+        Assert.True(File.Exists(dir.File("a.mov")));
+    }
+}
