@@ -7,7 +7,8 @@ namespace MatteKit.Cli;
 /// Every command's refusal, before any work, of an output path where something other than a regular file is (a
 /// symbolic link, a FIFO, a device, a socket): the commit's rename would put a plain file in its place. Said the same
 /// way by each command, naming the option (<c>--stats st.json: is a FIFO ...</c>), as a usage error (exit 2), as
-/// an output path onto an input is; the library refuses the same paths again when it opens them. So is a folder that
+/// an output path onto an input is; the library refuses the same paths again when it opens them. So is, where only files
+/// are written, a name ending in a separator, and a folder that
 /// holds something where an output folder goes (<see cref="RequireEmptyFolders"/>).
 /// </summary>
 internal static class ReplaceableOutputs
@@ -21,7 +22,9 @@ internal static class ReplaceableOutputs
         {
             // A real folder only: a link to one is refused as a link.
             if (foldersTaken && OutputFile.IsRealFolder(path)) continue;
-            if (OutputFile.NotReplaceable(path) is { } problem) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
+            // Where only files are written, a name ending in a separator was refused only when opened, after the work.
+            var problem = (foldersTaken ? null : OutputFile.NamesAFolder(path)) ?? OutputFile.NotReplaceable(path);
+            if (problem is not null) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
         }
     }
 

@@ -11,9 +11,7 @@ internal sealed class OutputFile : IDisposable
 
     public OutputFile(string finalPath)
     {
-        // Its folder is the path less the separator (ParentFolder), so the rename would be onto "file/": said plainly.
-        if (Path.EndsInDirectorySeparator(finalPath))
-            throw new MediaFormatException(finalPath, "ends in a path separator, so it names a folder; an output file needs a file name");
+        if (NamesAFolder(finalPath) is { } named) throw new MediaFormatException(finalPath, named);
         FinalPath = Path.GetFullPath(finalPath);
         RequireReplaceable(finalPath);
         var parent = ParentFolder.Of(FinalPath);
@@ -57,6 +55,13 @@ internal sealed class OutputFile : IDisposable
     }
 
     /// <summary>Null when nothing or a regular file is at <paramref name="path"/>; else what is there, as one phrase.</summary>
+    /// <summary>
+    /// Why a path cannot name an output file, when it ends in a separator: its folder is the path less the separator
+    /// (ParentFolder), so the rename would be onto "file/". Null when it does not.
+    /// </summary>
+    public static string? NamesAFolder(string path)
+        => Path.EndsInDirectorySeparator(path) ? "ends in a path separator, so it names a folder; an output file needs a file name" : null;
+
     public static string? NotReplaceable(string path)
     {
         var full = FullPath(path);

@@ -95,4 +95,31 @@ public sealed class LateOutputRefusalTests
         Assert.False(File.Exists(dir.File("x.mp4")));
         Assert.False(File.Exists(dir.File("plan.json")));
     }
+
+    /// <summary>
+    /// An output file named with a trailing slash was refused only when it was opened: evaluate scored everything,
+    /// wrote --json and then failed on --csv; plan ran its person pass first; live lost its stats at the end (review).
+    /// Now a usage error naming the option before any work, nothing written.
+    /// </summary>
+    [Fact]
+    public void AnOutputFileNamedWithATrailingSlashIsRefusedBeforeTheWork()
+    {
+        using var dir = new TempFolder();
+        var pha = Directory.CreateDirectory(Path.Combine(dir.File("true"), "a", "pha")).FullName;
+        PngFile.WriteGray(Path.Combine(pha, "0000.png"), 2, 2, [255, 255, 0, 0]);
+        const string folder = "ends in a path separator, so it names a folder; an output file needs a file name";
+        foreach (var (args, expected) in new (string[], string)[]
+                 {
+                     (["evaluate", "--pred", dir.File("true"), "--true", dir.File("true"), "--json", dir.File("s.json"), "--csv", dir.File("s.csv") + "/"], $"--csv {dir.File("s.csv")}/: {folder}"),
+                     (["plan", Sample, "--output-alpha", dir.File("a.mp4"), "--chunk-frames", "10", "--subject", "largest", "--out", dir.File("p.json") + "/", "--quiet"], $"--out {dir.File("p.json")}/: {folder}"),
+                     (["live", "udp://127.0.0.1:9", "--stats", dir.File("st.json") + "/", "--output", dir.File("x.mp4"), "--threads", "1"], $"--stats {dir.File("st.json")}/: {folder}"),
+                 })
+        {
+            var r = CliRunner.Run(args);
+            _log.WriteLine($"{args[0]}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal($"mattekit: {expected}", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["true"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
 }
