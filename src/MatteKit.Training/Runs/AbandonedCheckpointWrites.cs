@@ -39,6 +39,10 @@ internal static class AbandonedCheckpointWrites
         if (options.Resume is not { } rescue || !IsRescueOf(rescue, options.Output) || FileIdentity.Same(rescue, saved)) return null;
         try
         {
+            // Only once the checkpoint that carries it on is on the disk, not only in the page cache: after a power cut
+            // or a lost node just then, the new file could be empty while the rescue's removal was already journaled.
+            // (FileStream flushes to the disk only through a handle that may write; opening one changes nothing.)
+            using (var written = new FileStream(saved, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) written.Flush(flushToDisk: true);
             File.Delete(rescue);
             return rescue;
         }
