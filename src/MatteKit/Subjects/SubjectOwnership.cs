@@ -110,6 +110,8 @@ internal sealed class SubjectOwnership
             if (other.Seen && !other.Overlapped && other.Matched is { } seen)
                 LimbCapsules.Mark(_owner, Other, seen.Scaled(1f / scale), LimbCapsules.RadiusShare * o.Roi.Side, subject.Matched?.Scaled(1f / scale),
                     LimbCapsules.RadiusShare * s.Roi.Side, box, width);
+            // Only where both masks are remembered is one in front (InFront); the gap test reads the other's remembered crop.
+            var gap = otherInFront == true ? GapColours(other.Id, subject.Id) : null;
             int left = box.Right, top = box.Bottom, right = box.Left, bottom = box.Top;
             for (int y = box.Top; y < box.Bottom; y++)
                 for (int x = box.Left, i = y * width + box.Left; x < box.Right; x++, i++)
@@ -119,7 +121,7 @@ internal sealed class SubjectOwnership
                     (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x + 1), Math.Max(bottom, y + 1));
                     if (_owner[i] == Other) continue;
                     // In both masks: the one in front's; with fresh masks, whose mask is surer there.
-                    if (otherInFront == true && _owner[i] == Subject && SeenThroughTheOther(other.Id, subject.Id, o, rgb, i, x, y)) continue;
+                    if (gap is { } colours && _owner[i] == Subject && SeenThroughTheOther(colours, o, rgb, i, x, y)) continue;
                     if (_owner[i] == Nobody || (otherInFront ?? mo > _subject[i])) _owner[i] = Other;
                 }
             // Both steps weigh only pixels within EdgeBand of this person's own: the box of their mask, grown by
@@ -240,12 +242,10 @@ internal sealed class SubjectOwnership
     /// times as common around them as on them), the frame shows something else there now, and that is the subject's
     /// colour (as many times as common on the subject as on the other).
     /// </summary>
-    private bool SeenThroughTheOther(int otherId, int subjectId, (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other,
-        ReadOnlySpan<byte> rgb24, int pixel, int x, int y)
+    private static bool SeenThroughTheOther((PersonColours Around, PersonColours On, PersonColours Subject) colours,
+        (float[] Mask, byte[] Rgb, PoseRoi Roi, bool Carried, float Presence) other, ReadOnlySpan<byte> rgb24, int pixel, int x, int y)
     {
-        if (_around.GetValueOrDefault(otherId) is not { Known: true } around || _colours.GetValueOrDefault(otherId) is not { Known: true } on ||
-            _colours.GetValueOrDefault(subjectId) is not { Known: true } subject)
-            return false;
+        var (around, on, subject) = colours;
         float margin = MathF.Log(ColourOdds);
         var (u, v) = other.Roi.ToCrop(x + 0.5f, y + 0.5f);
         int c = (Math.Clamp((int)v, 0, PoseRoi.CropSide - 1) * PoseRoi.CropSide + Math.Clamp((int)u, 0, PoseRoi.CropSide - 1)) * 3;
@@ -254,6 +254,11 @@ internal sealed class SubjectOwnership
                && ColourError(rgb24, pixel, other.Rgb, other.Roi, x, y) > 2 * SeenMargin
                && subject.LogShare(rgb24, pixel) - on.LogShare(rgb24, pixel) > margin;
     }
+
+    /// <summary>What <see cref="SeenThroughTheOther"/> weighs: the colours around and on the other, and the subject's; null while any is unknown.</summary>
+    private (PersonColours Around, PersonColours On, PersonColours Subject)? GapColours(int otherId, int subjectId)
+        => _around.GetValueOrDefault(otherId) is { Known: true } around && _colours.GetValueOrDefault(otherId) is { Known: true } on &&
+           _colours.GetValueOrDefault(subjectId) is { Known: true } subject ? (around, on, subject) : null;
 
     /// <summary>Whether a person's mask this frame is taken now (seen clear of others) or remembered.</summary>
     private static bool Fresh(PersonTrack person) => person.Seen && !person.Overlapped;
