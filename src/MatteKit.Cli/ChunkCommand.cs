@@ -6,7 +6,7 @@ namespace MatteKit.Cli;
 /// <summary><c>mattekit chunk plan.json --index K</c> (one chunk into its segments) and <c>mattekit join plan.json</c>.</summary>
 internal static class ChunkCommand
 {
-    private static readonly Argument<string> Plan = OptionValues.PathArgument<string>("PLAN", "a plan written by mattekit plan", "give the plan's file (plan.json)");
+    private static readonly Argument<string> Plan = OptionValues.PathArgument<string>("PLAN", "a plan written by mattekit plan", "give the plan's file (plan.json)", use: PathUse.Read);
     private static readonly Option<int?> Index = OptionValues.WholeNumber("--index", "the chunk to convert (0 to chunks - 1; on Slurm $SLURM_ARRAY_TASK_ID)", 0);
 
     public static Command BuildChunk(CancellationToken cancel)

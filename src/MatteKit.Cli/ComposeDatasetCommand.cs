@@ -7,9 +7,9 @@ namespace MatteKit.Cli;
 internal static class ComposeDatasetCommand
 {
     private static readonly Option<string?> Foregrounds = OptionValues.Path("--foregrounds",
-        "folders of cut-outs, each with image.jpg (or image.png) and alpha.png (required)", "DIR");
+        "folders of cut-outs, each with image.jpg (or image.png) and alpha.png (required)", "DIR", PathUse.Read);
     private static readonly Option<string?> Backgrounds = OptionValues.Path("--backgrounds",
-        "a background image or video, or a folder of them (searched recursively; the cut-outs take them in turn). Backgrounds must show no people (required)");
+        "a background image or video, or a folder of them (searched recursively; the cut-outs take them in turn). Backgrounds must show no people (required)", use: PathUse.Read);
     private static readonly Option<string?> Out = OptionValues.OutputPath("--out", "the dataset folder to create (must not exist or be empty; required)", "DIR");
     private static readonly Option<(int Width, int Height)?> Size = OptionValues.Size("--size", "frame size (default 512x288, the paper's low-resolution setting)", 16, 8192);
     private static readonly Option<int?> Frames = OptionValues.WholeNumber("--frames", "frames per clip (default 30)", 1);

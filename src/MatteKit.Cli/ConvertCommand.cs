@@ -12,9 +12,9 @@ internal static class ConvertCommand
 {
     private static readonly Argument<string?> Input = OptionValues.PathArgument<string?>("INPUT",
         "a video file (anything ffmpeg decodes), a folder of images (one clip, natural order), one image, " +
-        "or - (stdin), a URL or a device ffmpeg opens", "give a file, a folder, - (stdin) or a URL", ArgumentArity.ZeroOrOne);
+        "or - (stdin), a URL or a device ffmpeg opens", "give a file, a folder, - (stdin) or a URL", ArgumentArity.ZeroOrOne, PathUse.Read);
 
-    private static readonly Option<string?> InputSource = OptionValues.Path("--input-source", "INPUT given as an option", "INPUT");
+    private static readonly Option<string?> InputSource = OptionValues.Path("--input-source", "INPUT given as an option", "INPUT", PathUse.Read);
     private static readonly Option<string?> OutputComposition = OptionValues.OutputPath("--output-composition", "foreground over --background");
     private static readonly Option<string?> OutputAlpha = OptionValues.OutputPath("--output-alpha", "alpha matte (grey)");
     private static readonly Option<string?> OutputForeground = OptionValues.OutputPath("--output-foreground", "foreground colour");

@@ -7,8 +7,8 @@ namespace MatteKit.Cli;
 /// <summary><c>mattekit evaluate</c>: the command-line face of <see cref="MatteEvaluator"/> and its reports.</summary>
 internal static class EvaluateCommand
 {
-    private static readonly Option<string?> Pred = OptionValues.Path("--pred", "predictions (required)", "DIR");
-    private static readonly Option<string?> True = OptionValues.Path("--true", "ground truth (required)", "DIR");
+    private static readonly Option<string?> Pred = OptionValues.Path("--pred", "predictions (required)", "DIR", PathUse.Read);
+    private static readonly Option<string?> True = OptionValues.Path("--true", "ground truth (required)", "DIR", PathUse.Read);
     private static readonly Option<string?> Json = OptionValues.OutputPath("--json", "all scores (per frame, per clip, mean) as JSON", "FILE");
     private static readonly Option<string?> Csv = OptionValues.OutputPath("--csv", "all scores as CSV (one row per frame, clip means, dataset mean)", "FILE");
     private static readonly Option<string?> Report = OptionValues.OutputPath("--report",

@@ -14,7 +14,7 @@ internal static class LiveCommand
 {
     private static readonly Argument<string> Input = OptionValues.PathArgument<string>("INPUT",
         "/dev/videoN (a V4L2 camera), a stream URL (udp, rtp, srt, rtmp, rtsp, http), - (stdin), a screen or device " +
-        "with --input-format (x11grab :0.0), or a file with --realtime", "give a device, a stream URL, - (stdin) or a file");
+        "with --input-format (x11grab :0.0), or a file with --realtime", "give a device, a stream URL, - (stdin) or a file", use: PathUse.Read);
 
     private static readonly Option<string?> InputFormat = OptionValues.Path("--input-format", "ffmpeg demuxer for INPUT (x11grab, v4l2, mpegts, ...)", "FMT");
     private static readonly Option<(int Width, int Height)?> InputSize = OptionValues.Size("--input-size", "capture size asked of a camera or screen");

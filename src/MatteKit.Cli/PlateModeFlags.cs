@@ -8,7 +8,7 @@ internal static class PlateModeFlags
 {
     private static readonly Option<string?> Plate = OptionValues.Path("--background-plate",
         "background-plate mode (BackgroundMattingV2, needs its official weights, e.g. pytorch_mobilenetv2.pth): image of the same " +
-        "shot without the person; auto = temporal median of the input frames (still camera, people moving; refused otherwise)", "PLATE|auto");
+        "shot without the person; auto = temporal median of the input frames (still camera, people moving; refused otherwise)", "PLATE|auto", PathUse.Read);
     private static readonly Option<bool> Resize = OptionValues.Flag("--plate-resize", "scale a plate of another size to the frame size (else an error)");
     private static readonly Option<RefineMode?> Mode = OptionValues.Choice("--refine-mode", "sampling (default), thresholding or full", "MODE",
         new Dictionary<string, RefineMode> { ["sampling"] = RefineMode.Sampling, ["thresholding"] = RefineMode.Thresholding, ["full"] = RefineMode.Full });

@@ -20,7 +20,7 @@ namespace MatteKit.Cli;
 /// </summary>
 internal static partial class SlurmCommand
 {
-    private static readonly Argument<string> Plan = OptionValues.PathArgument<string>("PLAN", "a plan written by mattekit plan", "give the plan's file (plan.json)");
+    private static readonly Argument<string> Plan = OptionValues.PathArgument<string>("PLAN", "a plan written by mattekit plan", "give the plan's file (plan.json)", use: PathUse.Read);
     private static readonly Option<int?> MaxParallel = OptionValues.WholeNumber("--max-parallel", "chunks running at once (the array's %K; default: no limit)", 1);
     private static readonly Option<string?> Partition = OptionValues.Path("--partition", "the Slurm partition", "P");
     private static readonly Option<string[]> SbatchOption = new("--sbatch-option")

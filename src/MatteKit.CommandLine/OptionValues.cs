@@ -12,12 +12,13 @@ namespace MatteKit.CommandLine;
 public static class OptionValues
 {
     /// <summary>
-    /// A path (or a name: a token, a partition), its text checked by <see cref="PathTextProblem"/>.
+    /// A path (or a name: a token, a partition), its text checked by <see cref="PathTextProblem"/>; <paramref name="use"/>
+    /// is <see cref="PathUse.Read"/> for a file or folder the command reads.
     /// </summary>
-    public static Option<string?> Path(string name, string help, string helpName = "PATH")
+    public static Option<string?> Path(string name, string help, string helpName = "PATH", PathUse use = PathUse.Named)
     {
         var option = new Option<string?>(name) { Description = help, HelpName = helpName };
-        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>"));
+        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>", use));
         return option;
     }
 
@@ -29,15 +30,15 @@ public static class OptionValues
     public static Option<string?> OutputPath(string name, string help, string helpName = "PATH")
     {
         var option = new Option<string?>(name) { Description = help, HelpName = helpName };
-        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>", output: true));
+        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>", PathUse.Written));
         return option;
     }
 
     /// <summary>A repeatable path option (<c>--cutouts A --cutouts B</c>), each value checked as <see cref="Path"/>'s.</summary>
-    public static Option<string[]> Paths(string name, string help, string helpName = "DIR")
+    public static Option<string[]> Paths(string name, string help, string helpName = "DIR", PathUse use = PathUse.Named)
     {
         var option = new Option<string[]>(name) { Description = help, HelpName = helpName, AllowMultipleArgumentsPerToken = false };
-        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>"));
+        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>", use));
         return option;
     }
 
@@ -45,19 +46,19 @@ public static class OptionValues
     /// A positional path (INPUT, PLAN), its text checked as <see cref="Path"/>'s; <paramref name="give"/> says what
     /// to give instead ("give a file, a folder, - (stdin) or a URL").
     /// </summary>
-    public static Argument<T> PathArgument<T>(string name, string description, string give, ArgumentArity? arity = null)
+    public static Argument<T> PathArgument<T>(string name, string description, string give, ArgumentArity? arity = null, PathUse use = PathUse.Named)
     {
         var argument = new Argument<T>(name) { Description = description };
         if (arity is { } a) argument.Arity = a;
-        argument.Validators.Add(result => RefuseBadPathText(result, name, give));
+        argument.Validators.Add(result => RefuseBadPathText(result, name, give, use));
         return argument;
     }
 
-    private static void RefuseBadPathText(SymbolResult result, string name, string give, bool output = false)
+    private static void RefuseBadPathText(SymbolResult result, string name, string give, PathUse use)
     {
         foreach (var token in result.Tokens)
         {
-            if (PathTextProblem(name, token.Value, give, output) is { } problem)
+            if (PathTextProblem(name, token.Value, give, use) is { } problem)
             {
                 result.AddError(problem);
                 return;
@@ -69,17 +70,20 @@ public static class OptionValues
     /// The one rule on a path's text, for every path option and argument: empty (an unset shell variable,
     /// <c>--out "$PLAN"</c>) used to reach the library as .NET's "The value cannot be an empty string."; only white
     /// space (<c>--out " "</c>) and white space at either end (<c>--out " x"</c>, a quoting mistake) made folders named
-    /// by spaces, which no one can tell apart in a listing. Where a file or a folder is written (<paramref name="output"/>),
-    /// a URL too: <c>file:///tmp/x.mov</c> was taken as a relative path. Null when the text is fine.
+    /// by spaces, which no one can tell apart in a listing. A path that is read (<see cref="PathUse.Read"/>) may have
+    /// white space at either end when something is there by that name: a file really named <c>"photo.png "</c> could
+    /// not be given at all, told to drop the space it has. Where a file or a folder is written
+    /// (<see cref="PathUse.Written"/>), a URL is refused too: <c>file:///tmp/x.mov</c> was taken as a relative path.
+    /// Null when the text is fine.
     /// </summary>
-    public static string? PathTextProblem(string name, string value, string give, bool output = false)
+    public static string? PathTextProblem(string name, string value, string give, PathUse use = PathUse.Named)
     {
         if (value.Length == 0) return $"{name} is empty; {give}";
         string shown = '"' + Media.PrintableText.Excerpt(value) + '"';
         if (string.IsNullOrWhiteSpace(value)) return $"{name} is only white space ({shown}); {give}";
-        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        if ((char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) && !(use == PathUse.Read && (File.Exists(value) || Directory.Exists(value))))
             return $"{name} {shown} starts or ends with white space (a quoting mistake?); give it without";
-        if (output && IsUrl(value)) return $"{name} {shown} is a URL; give a path (this option writes a file or a folder here)";
+        if (use == PathUse.Written && IsUrl(value)) return $"{name} {shown} is a URL; give a path (this option writes a file or a folder here)";
         return null;
     }
 

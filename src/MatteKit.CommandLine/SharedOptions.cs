@@ -27,7 +27,7 @@ public static class SharedOptions
         "RVM: TF.js model.json (or its folder), PyTorch .pth (MobileNetV3 or ResNet50, fast or deep guided filter), or an RVM .onnx run " +
         "as it is (official exports, float32 or float16, or one from export-onnx; not for train); selfie models: a .tflite of the same " +
         "kind; background-plate mode: BackgroundMattingV2's official .pth; default: the embedded model. Official ONNX exports always " +
-        "resize and run their refiner, even at --downsample-ratio 1, so their output differs there from the others");
+        "resize and run their refiner, even at --downsample-ratio 1, so their output differs there from the others", use: PathUse.Read);
 
     public static readonly Option<RvmRefiner?> Refiner = OptionValues.Choice("--refiner",
         "refiner for ratios below 1; default: deep when the weights have it", "fast|deep",
@@ -97,7 +97,7 @@ public static class SharedOptions
 
     public static readonly Option<string?> SubjectMask = OptionValues.Path("--subject-mask",
         "keep the person this mask of the first frame (or of --subject-frame's) marks (a greyscale PNG of the frame's size, above 127 on the person), " +
-        "followed as with --subject", "FILE.png");
+        "followed as with --subject", "FILE.png", PathUse.Read);
 
     public static readonly Option<int?> SubjectFrame = OptionValues.WholeNumber("--subject-frame",
         "read --subject or --subject-mask in this frame (counted from 0) instead of the first; in a file the person is also kept " +

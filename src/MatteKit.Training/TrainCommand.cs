@@ -19,7 +19,7 @@ internal static class TrainCommand
         output.Required = true;
         Option<string[]> Many(string name, string help)
         {
-            var option = OptionValues.Paths(name, help);
+            var option = OptionValues.Paths(name, help, use: PathUse.Read);
             option.Arity = ArgumentArity.OneOrMore;
             return option;
         }
@@ -27,7 +27,7 @@ internal static class TrainCommand
         var backgrounds = Many("--backgrounds", "folders of background images and videos; repeatable");
         var clips = Many("--clips", "video mattes (DIR/fgr/CLIP + DIR/pha/CLIP frame folders, VideoMatte240K's layout) or clips with ground truth (DIR/CLIP/com|fgr|pha); repeatable");
         var segmentation = Many("--segmentation", "segmentation samples (folders with image.* + mask.png) and mask sequences (images/ + masks/); repeatable");
-        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha, and bgr, the plates, for --model bgmv2), scored every --valid-every steps; the best weights go to --out (bgmv2: the best of the network --out holds)", "DIR");
+        var valid = OptionValues.Path("--valid", "validation clips (DIR/CLIP/com|fgr|pha, and bgr, the plates, for --model bgmv2), scored every --valid-every steps; the best weights go to --out (bgmv2: the best of the network --out holds)", "DIR", PathUse.Read);
         var preset = OptionValues.Parsed("--preset", "finetune (default: stage-4 rates after a warm-up, frozen batch norm, 256x256, T=4), stage1, stage2, stage3, stage4 (the paper's stages)",
             "NAME", TrainingPreset.Named, () => TrainingPreset.Finetune, TrainingPreset.All.Select(p => p.Name).ToArray());
         var minutes = OptionValues.PositiveNumber("--minutes", "time budget in minutes");
@@ -36,7 +36,7 @@ internal static class TrainCommand
         var seqLength = OptionValues.WholeNumber("--seq-length", "frames per sequence T (default: the preset's)", 1);
         var highSize = OptionValues.Size("--hr-size", "stage3/stage4: size of the high-resolution pass (default 2048x2048, the paper's); bgmv2: the refine stage's size (default 4 times --size, as the official recipe: its base network then sees --size; scaled down to 4096 on the longer side, the aspect kept)", TrainOptions.MinSide, TrainOptions.MaxSide);
         var highSeqLength = OptionValues.WholeNumber("--hr-seq-length", "stage3/stage4: frames per high-resolution sequence (default 6)", 1);
-        var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT");
+        var resume = OptionValues.Path("--resume", "continue from a checkpoint (NAME.ckpt) exactly where it stopped", "CKPT", PathUse.Read);
         var report = OptionValues.OutputPath("--report", "HTML report: loss curves per term, validation curves, a validation frame before and after", "FILE");
         var validEvery = OptionValues.WholeNumber("--valid-every", "steps between validations (default 50)", 1);
         var seed = OptionValues.LongNumber("--seed", "seed of data sampling, augmentation and fresh layers (default 1)", 0);

@@ -95,6 +95,7 @@ public sealed class TrainingHostileInputTests
         string? mount = null;
         int exitCode = 1;
         bool bgm = false;
+        bool sumOfParts = false;
         switch (defect)
         {
             // Was refused as "is a folder" (exit 1): a link, whatever it points to, is refused as a link (review).
@@ -143,8 +144,10 @@ public sealed class TrainingHostileInputTests
                 Directory.CreateDirectory(mount);
                 Skip.IfNot(Run("mount", "-t", "tmpfs", "-o", "size=75m", "tmpfs", mount) == 0, "mounting a small tmpfs needs root");
                 args.AddRange(new[] { "--out", Path.Combine(mount, "out.pth"), "--valid", temp.File("no-such-valid") });
-                // Measured: about 120 MB (--out 31 MB, the checkpoint 89 MB).
-                expected = $"{mount}: 75 MB free, but training writes about 120 MB here (--out 31 MB, the checkpoint 89 MB; with --valid each improvement writes them anew beside the old copies)";
+                // Both files and the checkpoint's new copy beside the old (measured: 104 MB); the numbers are checked
+                // against each other below, not pinned.
+                expected = $"{mount}: 75 MB free, but training writes about ";
+                sumOfParts = true;
                 break;
             default:
                 // A 10 MB file system: the checkpoint alone is 45 MB.
@@ -161,6 +164,7 @@ public sealed class TrainingHostileInputTests
             var r = CliRunner.RunTrainer(Limit, bgm ? new[] { "--model", "bgmv2", "--size", "128x128", "--threads", "2", "--backgrounds", temp.File("no-such-data") }.Concat(args).ToArray() : Small(args.ToArray()));
             _log.WriteLine($"{defect}: exit {r.ExitCode}: {r.StdErr.Trim()}");
             AssertOneLine(r, exitCode, expected);
+            if (sumOfParts) AssertSpaceIsBothFilesAndTheCheckpointsNewCopy(r.StdErr);
             Assert.DoesNotContain("no-such-data", r.StdErr);
             Assert.Empty(Directory.GetFiles(temp.Path, ".*partial*", SearchOption.AllDirectories));
             if (mount is not null) Assert.Empty(Directory.GetFileSystemEntries(mount));
@@ -169,6 +173,22 @@ public sealed class TrainingHostileInputTests
         {
             if (mount is not null) Run("umount", mount);
         }
+    }
+
+    /// <summary>
+    /// The preflight's line for a validated run: --out and the checkpoint at their sizes and one new copy, the
+    /// checkpoint's (the larger), not a second copy of each (that asked about 120 MB where about 104 MB (measured) is the peak; review).
+    /// Each part is rounded up to a MB, so the total may be up to 2 MB below their sum, never above it.
+    /// </summary>
+    private static void AssertSpaceIsBothFilesAndTheCheckpointsNewCopy(string stderr)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(stderr,
+            @"training writes about (\d+) MB here \(--out (\d+) MB, the checkpoint (\d+) MB, and (\d+) MB for a new copy of the checkpoint beside the old while it replaces it\): free some space or write elsewhere");
+        Assert.True(m.Success, stderr);
+        var (needed, output, checkpoint, copy) = (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value), int.Parse(m.Groups[4].Value));
+        Assert.Equal(checkpoint, copy);
+        Assert.InRange(needed, output + checkpoint + copy - 2, output + checkpoint + copy);
+        Assert.True(needed > 75, stderr);
     }
 
     [SkippableTheory]

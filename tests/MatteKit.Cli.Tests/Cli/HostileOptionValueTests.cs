@@ -162,6 +162,40 @@ public sealed class HostileOptionValueTests
     }
 
     /// <summary>
+    /// A file really named with white space at its end (<c>"a.png "</c>) could not be given at all: refused as a quoting
+    /// mistake and told to give it without the space it has (review). A path that is read is now taken when something
+    /// is there by that name; an output named so is still refused (it would make a file no one can tell apart), even
+    /// beside that input, and a padded input that is not there still is.
+    /// </summary>
+    [SkippableFact]
+    public void AnExistingInputNamedWithWhiteSpaceAtItsEndIsReadButAPaddedOutputIsStillRefused()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        // Read as a one-frame video: an image is known by its extension, and ".png " is not one (see the report).
+        File.Copy(Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png"), dir.File("a.png "));
+        var r = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--output-alpha", "pha.mp4", "--threads", "2");
+        _log.WriteLine($"convert 'a.png ': exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(0, r.ExitCode);
+        Assert.True(new FileInfo(dir.File("pha.mp4")).Length > 0);
+
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["convert", "a.png ", "--output-alpha", "b.png "], "mattekit: --output-alpha \"b.png \" starts or ends with white space (a quoting mistake?); give it without"),
+            // There by that name: an output is refused all the same, never overwritten.
+            (["convert", "pha.mp4", "--output-alpha", "a.png "], "mattekit: --output-alpha \"a.png \" starts or ends with white space (a quoting mistake?); give it without"),
+            (["convert", "b.png ", "--output-alpha", "c.png"], "mattekit: INPUT \"b.png \" starts or ends with white space (a quoting mistake?); give it without"),
+        })
+        {
+            var refused = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"mattekit {string.Join(' ', args.Select(a => $"'{a}'"))}: exit {refused.ExitCode}: {refused.StdErr.Trim()}");
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Equal(expected, Assert.Single(refused.StdErr.Trim().Split('\n')));
+        }
+        Assert.Equal(["a.png ", "pha.mp4"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>
     /// A new PNG folder named with a trailing slash (<c>--output-alpha frames/</c>) was said to be in a folder that
     /// "does not exist" (its own name, exit 1), while <c>frames</c> was made: .NET takes <c>frames/</c>'s folder to be itself.
     /// </summary>
