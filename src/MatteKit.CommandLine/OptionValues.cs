@@ -27,12 +27,7 @@ public static class OptionValues
     /// URL (<c>file:///tmp/x.mov</c> was a relative path, a folder named "file:"). Inputs take URLs (ffmpeg reads
     /// rtsp://, udp://, http://), and so do live's outputs, which may be streams: those are <see cref="Path"/>.
     /// </summary>
-    public static Option<string?> OutputPath(string name, string help, string helpName = "PATH")
-    {
-        var option = new Option<string?>(name) { Description = help, HelpName = helpName };
-        option.Validators.Add(result => RefuseBadPathText(result, name, $"give {name} <{helpName}>", PathUse.Written));
-        return option;
-    }
+    public static Option<string?> OutputPath(string name, string help, string helpName = "PATH") => Path(name, help, helpName, PathUse.Written);
 
     /// <summary>A repeatable path option (<c>--cutouts A --cutouts B</c>), each value checked as <see cref="Path"/>'s.</summary>
     public static Option<string[]> Paths(string name, string help, string helpName = "DIR", PathUse use = PathUse.Named)

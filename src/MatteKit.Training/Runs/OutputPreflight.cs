@@ -48,11 +48,15 @@ internal static class OutputPreflight
             var writes = folder.ToList();
             long needed = SpaceNeeded(writes);
             long free = new DriveInfo(folder.Key).AvailableFreeSpace;
-            var copied = writes.MaxBy(ExtraCopy);
-            string copy = ExtraCopy(copied) > 0 ? $", and {Megabytes(ExtraCopy(copied))} for a new copy of {copied.Option} beside the old while it replaces it" : "";
             if (free < needed)
+            {
+                // Only for the line: each ExtraCopy looks at what is at the path.
+                var copied = writes.MaxBy(ExtraCopy);
+                long extra = ExtraCopy(copied);
+                string copy = extra > 0 ? $", and {Megabytes(extra)} for a new copy of {copied.Option} beside the old while it replaces it" : "";
                 throw new MediaFormatException(folder.Key,
                     $"{Megabytes(free)} free, but training writes about {Megabytes(needed)} here ({string.Join(", ", writes.Select(o => $"{o.Option} {Megabytes(SpaceKept(o))}"))}{copy}): free some space or write elsewhere");
+            }
         }
     }
 

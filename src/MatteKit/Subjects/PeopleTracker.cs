@@ -126,18 +126,13 @@ internal sealed class PeopleTracker
     }
 
     /// <summary>The share of <paramref name="box"/> that lies inside <paramref name="other"/>.</summary>
-    private static float Inside(PersonBox box, PersonBox other)
-    {
-        float w = Math.Min(box.Right, other.Right) - Math.Max(box.Left, other.Left), h = Math.Min(box.Bottom, other.Bottom) - Math.Max(box.Top, other.Top);
-        return w <= 0 || h <= 0 || box.Area <= 0 ? 0 : w * h / box.Area;
-    }
+    private static float Inside(PersonBox box, PersonBox other) => box.Area <= 0 ? 0 : box.Intersection(other) / box.Area;
 
     /// <summary>The share of the smaller box that lies inside the other (1 when one holds the other).</summary>
     internal static float Share(PersonBox a, PersonBox b)
     {
-        float w = Math.Min(a.Right, b.Right) - Math.Max(a.Left, b.Left), h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Top, b.Top);
         float smaller = Math.Min(a.Area, b.Area);
-        return w <= 0 || h <= 0 || smaller <= 0 ? 0 : w * h / smaller;
+        return smaller <= 0 ? 0 : a.Intersection(b) / smaller;
     }
 
     /// <summary>Half the box overlap, half the keypoint similarity (COCO's OKS with a single spread) where both are confident.</summary>

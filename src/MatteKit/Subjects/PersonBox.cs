@@ -17,12 +17,19 @@ internal readonly record struct PersonBox(float Left, float Top, float Right, fl
 
     public bool Contains(float x, float y) => x >= Left && x < Right && y >= Top && y < Bottom;
 
+    /// <summary>The area the two boxes share, 0 when they share none.</summary>
+    public float Intersection(PersonBox other)
+    {
+        float w = Math.Min(Right, other.Right) - Math.Max(Left, other.Left), h = Math.Min(Bottom, other.Bottom) - Math.Max(Top, other.Top);
+        return w <= 0 || h <= 0 ? 0 : w * h;
+    }
+
     /// <summary>Intersection over union, 0 when either box is empty.</summary>
     public float Overlap(PersonBox other)
     {
-        float w = Math.Min(Right, other.Right) - Math.Max(Left, other.Left), h = Math.Min(Bottom, other.Bottom) - Math.Max(Top, other.Top);
-        if (w <= 0 || h <= 0) return 0;
-        float inter = w * h, union = Area + other.Area - inter;
+        float inter = Intersection(other);
+        if (inter == 0) return 0;
+        float union = Area + other.Area - inter;
         return union > 0 ? inter / union : 0;
     }
 }
