@@ -68,7 +68,9 @@ public static class OptionValues
     /// by spaces, which no one can tell apart in a listing. A path that is read (<see cref="PathUse.Read"/>) may have
     /// white space at either end when something is there by that name: a file really named <c>"photo.png "</c> could
     /// not be given at all, told to drop the space it has. Where a file or a folder is written
-    /// (<see cref="PathUse.Written"/>), a URL is refused too: <c>file:///tmp/x.mov</c> was taken as a relative path.
+    /// (<see cref="PathUse.Written"/>), a URL is refused too: <c>file:///tmp/x.mov</c> was taken as a relative path; and
+    /// so is a name ffmpeg reads as a protocol (<c>file:v.mp4</c> made a file of that name, which ffmpeg, given it as an
+    /// input, reads as <c>v.mp4</c>).
     /// Null when the text is fine.
     /// </summary>
     public static string? PathTextProblem(string name, string value, string give, PathUse use = PathUse.Named)
@@ -79,7 +81,20 @@ public static class OptionValues
         if ((char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) && !(use == PathUse.Read && (File.Exists(value) || Directory.Exists(value))))
             return $"{name} {shown} starts or ends with white space (a quoting mistake?); give it without";
         if (use == PathUse.Written && IsUrl(value)) return $"{name} {shown} is a URL; give a path (this option writes a file or a folder here)";
+        if (use == PathUse.Written && ProtocolPrefix(value) is { } protocol)
+            return $"{name} {shown} begins with '{protocol}:', which ffmpeg reads as a protocol, not as part of a file's name; " +
+                   $"give ./{Media.PrintableText.Excerpt(value)} for a file of that name";
         return null;
+    }
+
+    /// <summary>
+    /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout):
+    /// two or more of a scheme's characters before a colon (one letter is a Windows drive). Null for a plain path.
+    /// </summary>
+    private static string? ProtocolPrefix(string value)
+    {
+        int colon = value.IndexOf(':');
+        return colon >= 2 && value.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0 ? value[..colon] : null;
     }
 
     /// <summary>A scheme (a letter, then letters, digits, +, - or .) followed by "://", as ffmpeg's protocols and file:// are written.</summary>

@@ -24,7 +24,7 @@ internal static class UploadedMedia
     public static void Check(string path, string part, CancellationToken cancel)
     {
         using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
-            new[] { "-v", "error", "-show_entries", "format=format_name", "-of", "csv=p=0", "--", path }, writeStdin: false, readStdout: true);
+            new[] { "-v", "error", "-show_entries", "format=format_name", "-of", "csv=p=0", "--", FfmpegPath.Input(path) }, writeStdin: false, readStdout: true);
         var answer = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
         if (!process.WaitForExit(ProbeTimeout, cancel)) throw new UsageException($"{part}: ffprobe found nothing in {ProbeTimeout.TotalSeconds:0} s");
         if (process.WaitForExit() != 0) throw new UsageException($"{part}: not a video or image ffmpeg can read");

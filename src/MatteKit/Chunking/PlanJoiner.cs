@@ -117,17 +117,17 @@ internal static class PlanJoiner
         var container = VideoContainer.ForPath(output.Path)
             ?? throw new InvalidOperationException($"{output.Path}: PlanCheck refuses an output with no container");
         string list = Path.Combine(plan.Segments, $".join-{output.Role}-{Guid.NewGuid():N}.txt");
-        File.WriteAllLines(list, plan.Chunks.Select(c => $"file '{plan.SegmentPath(output, c).Replace("'", "'\\''", StringComparison.Ordinal)}'"));
+        File.WriteAllLines(list, plan.Chunks.Select(c => $"file '{FfmpegPath.Output(plan.SegmentPath(output, c)).Replace("'", "'\\''", StringComparison.Ordinal)}'"));
         try
         {
             bool audio = audioCodec is not null && container.SupportsAudio;
-            var args = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin", "-y", "-f", "concat", "-safe", "0", "-i", list };
-            if (audio) args.AddRange(new[] { "-i", plan.Input });
+            var args = new List<string> { "-hide_banner", "-nostats", "-v", "error", "-nostdin", "-y", "-f", "concat", "-safe", "0", "-i", FfmpegPath.Output(list) };
+            if (audio) args.AddRange(new[] { "-i", FfmpegPath.Input(plan.Input) });
             args.AddRange(new[] { "-map", "0:v:0" });
             if (audio) args.AddRange(new[] { "-map", "1:a:0" });
             args.AddRange(new[] { "-c:v", "copy" });
             if (audio) args.AddRange(container.AudioArguments(audioCodec));
-            args.AddRange(new[] { "-f", container.Muxer, target });
+            args.AddRange(new[] { "-f", container.Muxer, FfmpegPath.Output(target) });
             using var ffmpeg = new FfmpegProcess(FfmpegTools.Ffmpeg, args, writeStdin: false, readStdout: false);
             using (cancel.Register(ffmpeg.Kill))
             {

@@ -111,7 +111,7 @@ internal sealed class LiveOutput : IDisposable
                 ?? throw new InvalidOperationException($"{target}: LiveOutput.Check refuses an output with no container");
             file = new OutputFile(target);
             args.AddRange(container.CodecArguments(video));
-            args.AddRange(new[] { "-f", container.Muxer, file.WorkingPath });
+            args.AddRange(new[] { "-f", container.Muxer, FfmpegPath.Output(file.WorkingPath) });
         }
         try
         {

@@ -92,6 +92,51 @@ public sealed class InputSpelledAsStreamTests
         Assert.Equal(hash, FileHash.Of(input));
     }
 
+    /// <summary>
+    /// A file literally named <c>file:w.mp4</c> beside <c>w.mp4</c>: the identity check took the input as the literal
+    /// file while ffmpeg, handed the name as given, read its <c>file:</c> protocol, i.e. <c>w.mp4</c>, so
+    /// <c>--output-alpha w.mp4</c> replaced the very file that was read (exit 0). ffmpeg is now handed exactly the file
+    /// that was checked: the literal one is matted, and w.mp4, which is not an input, is the output asked for.
+    /// </summary>
+    [SkippableFact]
+    public void AFileNamedLikeAProtocolIsReadAsItself()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        File.Copy(SampleClip, dir.File("w.mp4"));
+        MediaTools.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=96x64:rate=10", "-frames:v", "3", "-pix_fmt", "yuv420p", dir.File("literal.mp4"));
+        File.Move(dir.File("literal.mp4"), dir.File("file:w.mp4"));
+        var literal = FileHash.Of(dir.File("file:w.mp4"));
+        var r = CliRunner.RunIn(dir.Path, "convert", "file:w.mp4", "--output-alpha", "w.mp4");
+        _log.WriteLine($"convert file:w.mp4 --output-alpha w.mp4 (both files there): exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(literal, FileHash.Of(dir.File("file:w.mp4")));
+        var written = MediaTools.Video(dir.File("w.mp4"));
+        _log.WriteLine($"w.mp4 now: {written.Width}x{written.Height}, {written.Frames} frames (the literal file: 96x64, 3 frames)");
+        Assert.Equal((96, 64, 3), (written.Width, written.Height, written.Frames));
+    }
+
+    /// <summary>
+    /// An output named with what ffmpeg reads as a protocol (<c>file:v.mp4</c>) made a file of that literal name,
+    /// which ffmpeg later reads as <c>v.mp4</c>: refused, naming the option, with the way to write such a name.
+    /// </summary>
+    [Fact]
+    public void AnOutputNamedLikeAProtocolIsRefused()
+    {
+        using var dir = new TempFolder();
+        File.Copy(SampleClip, dir.File("v.mp4"));
+        foreach (var spec in new[] { "file:out.mp4", "pipe:1", "cache:a.mp4" })
+        {
+            var r = CliRunner.RunIn(dir.Path, "convert", "v.mp4", "--output-alpha", spec);
+            _log.WriteLine($"convert v.mp4 --output-alpha {spec}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("--output-alpha", r.StdErr);
+            Assert.Contains($"./{spec}", r.StdErr);
+            Assert.Single(r.StdErr.Trim().Split('\n'));
+        }
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+    }
+
     [Fact]
     public void OnlyDevicesSocketsAndNetworkUrlsNameNoFile()
     {

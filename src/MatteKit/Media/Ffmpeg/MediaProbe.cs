@@ -11,7 +11,7 @@ internal static class MediaProbe
     public static MediaInfo Probe(string input, TimeSpan? timeout = null, CancellationToken cancel = default)
     {
         using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
-            new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", "--", input }, writeStdin: false, readStdout: true);
+            new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", "--", FfmpegPath.Input(input) }, writeStdin: false, readStdout: true);
         var json = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
         var limit = timeout ?? VideoDecoder.DefaultReadTimeout;
         if (!process.WaitForExit(limit, cancel))
@@ -33,7 +33,7 @@ internal static class MediaProbe
     public static long CountVideoPackets(string input, TimeSpan timeout, CancellationToken cancel = default)
     {
         using var process = new FfmpegProcess(FfmpegTools.Ffprobe,
-            new[] { "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "--", input },
+            new[] { "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "--", FfmpegPath.Input(input) },
             writeStdin: false, readStdout: true);
         var text = new StreamReader(process.StandardOutput).ReadToEndAsync(CancellationToken.None);
         if (!process.WaitForExit(timeout, cancel))

@@ -131,7 +131,7 @@ internal sealed partial class VideoDecoder : IDisposable
         args.AddRange(beforeInput);
         args.AddRange(new[] { "-max_pixels", Math.Min(maxPixels, int.MaxValue).ToString(CultureInfo.InvariantCulture) });
         if (input.StartsWith("/dev/video", StringComparison.Ordinal) && !args.Contains("-f")) args.AddRange(new[] { "-f", "v4l2" });
-        args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : input, "-map", "0:v:0" });
+        args.AddRange(new[] { "-i", fromStdin ? "pipe:0" : FfmpegPath.Input(input), "-map", "0:v:0" });
         args.AddRange(afterInput);
         args.AddRange(new[] { "-f", "image2pipe", "-c:v", "ppm", "-pix_fmt", "rgb24", "pipe:1" });
         return args;

@@ -97,7 +97,7 @@ internal sealed class VideoEncoder : IDisposable
         {
             if (e.AudioStartSeconds is { } s) args.AddRange(new[] { "-ss", Seconds(s) });
             if (e.AudioDurationSeconds is { } d) args.AddRange(new[] { "-t", Seconds(d) });
-            args.AddRange(new[] { "-i", audioSource });
+            args.AddRange(new[] { "-i", FfmpegPath.Input(audioSource) });
         }
         if (container.Name != "gif")
         {
@@ -107,7 +107,7 @@ internal sealed class VideoEncoder : IDisposable
         args.AddRange(container.CodecArguments(e));
         // The rate as a stream property too, so that players and ffprobe report exactly the input's rational rate.
         if (container.Name != "gif") args.AddRange(new[] { "-r", e.FrameRate.ToString() });
-        args.AddRange(new[] { "-f", container.Muxer, target });
+        args.AddRange(new[] { "-f", container.Muxer, FfmpegPath.Output(target) });
         return args;
     }
 

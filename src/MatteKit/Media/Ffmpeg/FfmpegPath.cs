@@ -1,0 +1,22 @@
+namespace MatteKit.Media.Ffmpeg;
+
+/// <summary>
+/// How a local file is named on ffmpeg's and ffprobe's command lines. ffmpeg reads a name that starts with letters
+/// and a colon as a protocol (<c>file:w.mp4</c> is <c>w.mp4</c>, <c>take:2.png</c> an unknown protocol), while MatteKit
+/// checks and opens the file the name means here: with a file literally named <c>file:w.mp4</c> beside <c>w.mp4</c>,
+/// the check that no output replaces an input looked at one file and ffmpeg read the other, which the output then
+/// replaced. Named as <c>file:</c> and its full path, the file ffmpeg opens is the one that was checked.
+/// </summary>
+internal static class FfmpegPath
+{
+    /// <summary>
+    /// <paramref name="input"/> as ffmpeg should open it: a file or FIFO that exists here by that name as
+    /// <c>file:</c> and its full path; anything else (stdin's <c>-</c>, a URL or protocol, a capture device, which
+    /// its demuxer opens by its own name) as it is.
+    /// </summary>
+    public static string Input(string input)
+        => input != "-" && FileIdentity.Of(input) is { Kind: FileKind.Regular or FileKind.Fifo } ? Output(input) : input;
+
+    /// <summary>A file ffmpeg writes (or a local file it reads whatever its name): <c>file:</c> and its full path.</summary>
+    public static string Output(string path) => "file:" + Path.GetFullPath(path);
+}
