@@ -33,7 +33,10 @@ internal static class SubjectBenchmark
         foreach (var (w, h) in new[] { (640, 360), (1280, 720) })
         {
             using var source = FrameSource.Open(new ConvertOptions { Input = input, InputResize = (w, h), OutputAlpha = "unused.mp4" });
-            using var matter = VideoMatter.Load((string?)null, new MatterOptions { Threads = threads });
+            // As convert and live run it (FrameMatterSettings): RVM's idle workers spinning after each frame took the
+            // cores from the person pass that follows, 4-6 ms a frame of MoveNet's (pass / RVM 0.51-0.59 at 640x360
+            // with them spinning, 0.39-0.45 without, RVM's own time the same, 2026-12-07, the 2-core box).
+            using var matter = VideoMatter.Load((string?)null, new MatterOptions { Threads = threads, SpinWhileIdle = false });
             using var detector = PersonDetector.Load(threads);
             using var segmenter = PersonSegmenter.Load(threads);
             var tracker = new SubjectTracker(SubjectChoice.Largest, w, h);

@@ -64,6 +64,22 @@ internal sealed partial class GraphBuilder
     public GraphValue Clip(GraphValue x, float min, float max)
         => Node("Clip", new[] { x, Constant(min), Constant(max) }, x.Shape, x.ElementType);
 
+    /// <summary>
+    /// <c>clip(x, min, max)</c> of an image that an element-wise op made (a residual sum), as a 1x1 depthwise
+    /// convolution by one followed by the clip. ONNX Runtime's CPU provider keeps convolutions, their sums and their
+    /// fused activations in its blocked NCHWc layout, but not a Clip on its own: each standalone Clip after an Add cost
+    /// a reorder out of the layout and one back in (BlazePose: 3 of its 12 ms a person, bench subject --profile). A Clip
+    /// after a convolution fuses into it, so the identity convolution (exact: times one, no bias) keeps the block in layout.
+    /// </summary>
+    public GraphValue ClipInConvLayout(GraphValue x, float min, float max)
+    {
+        if (x.Shape.Length != 4 || x.Dim(1) <= 0 || x.ElementType != DataType.Float) return Clip(x, min, max);
+        long channels = x.Dim(1);
+        var ones = new float[channels];
+        Array.Fill(ones, 1f);
+        return Clip(Conv(x, Constant(ones, channels, 1, 1, 1), null, (1, 1), (0, 0), groups: (int)channels, countedInputChannels: 0), min, max);
+    }
+
     public GraphValue Cast(GraphValue x, DataType to)
         => Node("Cast", new[] { x }, x.Shape, to, Attr("to", (long)to));
 
