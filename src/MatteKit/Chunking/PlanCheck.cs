@@ -105,16 +105,7 @@ internal static class PlanCheck
         if (Directory.Exists(segments)) return null;
         if (new FileInfo(segments).LinkTarget is { } target)
             return $"is a symbolic link to no folder ({PrintableText.Excerpt(target, 200)}) where the plan's segments folder goes";
-        string? what = FileIdentity.Of(segments)?.Kind switch
-        {
-            null => null,
-            FileKind.Regular => "a file",
-            FileKind.Fifo => "a FIFO (named pipe)",
-            FileKind.Device => "a device",
-            FileKind.Socket => "a socket",
-            _ => "not a folder",
-        };
-        return what is null ? null : $"is {what} where the plan's segments folder goes";
+        return FileIdentity.Of(segments)?.Kind is { } kind ? $"is {kind.Phrase()} where the plan's segments folder goes" : null;
     }
 
     private static void CheckOutputs(ConversionPlan plan)

@@ -44,10 +44,7 @@ internal static class InputFile
         FileKind.Regular => null,
         null => "file not found",
         FileKind.Directory => $"is a folder, not {what}",
-        FileKind.Fifo => $"is a FIFO (named pipe), not {what}; only regular files are read",
-        FileKind.Device => $"is a device, not {what}; only regular files are read",
-        FileKind.Socket => $"is a socket, not {what}; only regular files are read",
-        _ => $"is not a regular file, so not {what}",
+        { } kind => $"is {kind.Phrase()}, not {what}; only regular files are read",
     };
 
     /// <summary>

@@ -72,10 +72,7 @@ internal sealed class OutputFile : IDisposable
         {
             null or FileKind.Regular => null,
             FileKind.Directory => "exists and is a folder, not a file",
-            FileKind.Fifo => "is a FIFO (named pipe); an output replaces only a regular file",
-            FileKind.Device => "is a device; an output replaces only a regular file",
-            FileKind.Socket => "is a socket; an output replaces only a regular file",
-            _ => "is not a regular file; an output replaces only a regular file",
+            { } kind => $"is {kind.Phrase()}; an output replaces only a regular file",
         };
     }
 
