@@ -27,8 +27,9 @@ internal sealed class PersonColours
     public bool Known { get; private set; }
 
     /// <summary>
-    /// Takes the colours of <paramref name="crop"/>'s pixels well inside its mask; a crop with too few of them (the
-    /// person far off, or at the frame's edge) leaves what was known.
+    /// Takes the colours of <paramref name="crop"/>'s pixels well inside its mask (outside it, for the colours around);
+    /// a crop with too few of them (the person far off, or at the frame's edge) leaves what was known of the person, and
+    /// forgets what was around them.
     /// </summary>
     public void Take(PersonCrop crop)
     {
@@ -40,7 +41,13 @@ internal sealed class PersonColours
             counts[Bin(crop.Rgb[3 * i], crop.Rgb[3 * i + 1], crop.Rgb[3 * i + 2])]++;
             total++;
         }
-        if (total < MinPixels) return;
+        if (total < MinPixels)
+        {
+            // The colours around go with the crop they are of (SubjectOwnership's gap test reads that crop beside
+            // them): an older crop's would not describe the one now remembered.
+            if (_around) Known = false;
+            return;
+        }
         Known = true;
         // One pixel's worth of every colour: a colour never seen on a person is unlikely, not impossible.
         for (int b = 0; b < Bins; b++) _logShare[b] = MathF.Log((counts[b] + 1f) / (total + Bins));

@@ -50,6 +50,21 @@ public sealed class PersonColoursTests
         Assert.Equal(black, colours.LogShare(frame, 1));
     }
 
+    /// <summary>
+    /// The colours around a person go with the crop they were taken from (the gap test reads that crop's colour at a
+    /// pixel and asks which of the two it is): a close-up with too little around the person forgets them, where it kept
+    /// an older crop's colours beside the new crop (review).
+    /// </summary>
+    [Fact]
+    public void ColoursAroundAPersonAreForgottenWhenACropHasTooFewAroundThem()
+    {
+        var around = new PersonColours(around: true);
+        around.Take(Crop(Pixels / 2, red: 200)); // half the crop outside the mask: known
+        Assert.True(around.Known);
+        around.Take(Crop(Pixels - 100, red: 200)); // the person fills all but 100 pixels
+        Assert.False(around.Known);
+    }
+
     /// <summary>A crop whose first <paramref name="sure"/> pixels are well inside the mask and of red level <paramref name="red"/>.</summary>
     private static PersonCrop Crop(int sure, byte red)
     {
