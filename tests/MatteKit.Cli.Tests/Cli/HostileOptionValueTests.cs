@@ -11,6 +11,7 @@ namespace MatteKit.Tests.Cli;
 public sealed class HostileOptionValueTests
 {
     private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private static readonly string SampleImage = Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png");
     private readonly ITestOutputHelper _log;
 
     public HostileOptionValueTests(ITestOutputHelper log) => _log = log;
@@ -172,7 +173,7 @@ public sealed class HostileOptionValueTests
     {
         MediaTools.SkipIfMissing();
         using var dir = new TempFolder();
-        // Read as a one-frame video: an image is known by its extension, and ".png " is not one (see the report).
+        // Read as the image it is (AnImageNamedWithWhiteSpaceAtItsEndIsMattedAsTheImageItIs).
         File.Copy(Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png"), dir.File("a.png "));
         var r = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--output-alpha", "pha.mp4", "--threads", "2");
         _log.WriteLine($"convert 'a.png ': exit {r.ExitCode}: {r.StdErr.Trim()}");
@@ -193,6 +194,41 @@ public sealed class HostileOptionValueTests
             Assert.Equal(expected, Assert.Single(refused.StdErr.Trim().Split('\n')));
         }
         Assert.Equal(["a.png ", "pha.mp4"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>
+    /// A file really named with white space at its end is read (above), but its kind was decided by its extension as
+    /// written, ".png ", which is no image's: <c>convert "a.png " --output-alpha out.png</c> took it for a video and
+    /// refused the .png output as needing "a single image input" (exit 1), and a FIFO named <c>"fifo.png "</c> as
+    /// <c>--background</c> was probed as a video until the read timeout, where <c>fifo.png</c> is refused at once as
+    /// no image. The extension that decides an input's kind is now taken without the white space at its ends.
+    /// </summary>
+    [SkippableFact]
+    public void AnImageNamedWithWhiteSpaceAtItsEndIsMattedAsTheImageItIs()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses mkfifo");
+        using var dir = new TempFolder();
+        File.Copy(SampleImage, dir.File("a.png "));
+        File.Copy(SampleImage, dir.File("bg.png "));
+        var r = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--background", "bg.png ", "--output-alpha", "out.png", "--output-composition", "c.png",
+            "--threads", "2", "--quiet");
+        _log.WriteLine($"convert 'a.png ' --background 'bg.png ' --output-alpha out.png: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var matte = MatteKit.Media.PngFile.ReadGray(dir.File("out.png"));
+        var image = MatteKit.Media.PngFile.ReadRgb(SampleImage);
+        Assert.Equal((image.Width, image.Height), (matte.Width, matte.Height));
+        Assert.True(File.Exists(dir.File("c.png")));
+
+        // ArgumentList: Process.Start's one argument string would split the space off the name.
+        using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo") { ArgumentList = { dir.File("fifo.png ") } })!)
+            mkfifo.WaitForExit();
+        var fifo = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--background", "fifo.png ", "--output-composition", "d.png", "--read-timeout", "3");
+        _log.WriteLine($"convert 'a.png ' --background 'fifo.png ' (a FIFO): exit {fifo.ExitCode}: {fifo.StdErr.Trim()}");
+        Assert.Equal(1, fifo.ExitCode);
+        Assert.Equal("mattekit: fifo.png : is a FIFO (named pipe), not a background image; only regular files are read",
+            Assert.Single(fifo.StdErr.Trim().Split('\n')));
+        Assert.Equal(["a.png ", "bg.png ", "c.png", "fifo.png ", "out.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     /// <summary>
