@@ -255,4 +255,34 @@ public sealed class HostileOptionValueTests
             Assert.Single(plan.StdErr.Trim().Split('\n')));
         Assert.Equal(["frames", "plain"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
     }
+
+    /// <summary>
+    /// A trailing slash on an output that is one file escaped the refusal of a file name ending in a separator: convert
+    /// leaves folders to its outputs (a folder of PNG frames), and "o.png/" has no extension, so
+    /// <c>convert img.png --output-alpha o.png/</c> made a folder of frames named o.png (exit 0), as did an .mp4 so
+    /// named, and <c>--output-type video</c> said "needs a video extension" (exit 1) after the input was opened. An
+    /// output whose name, less the slash, is a video or a single .png (or any name with <c>--output-type video</c>) is
+    /// now a usage error naming the option, before any work; a folder of frames so named is still made (above).
+    /// </summary>
+    [Fact]
+    public void AFileOutputNamedWithATrailingSlashIsAUsageError()
+    {
+        using var dir = new TempFolder();
+        const string namesAFolder = "ends in a path separator, so it names a folder; an output file needs a file name";
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["convert", SampleImage, "--output-alpha", "o.png/"], $"mattekit: --output-alpha o.png/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-composition", "o.mp4/", "--output-type", "video"], $"mattekit: --output-composition o.mp4/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4/"], $"mattekit: --output-foreground o.mp4/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-alpha", "frames/", "--output-type", "video"], $"mattekit: --output-alpha frames/: {namesAFolder}"),
+            (["plan", SampleClip, "--output-alpha", "o.webm/", "--chunk-frames", "10", "--out", "plan.json"], $"mattekit: --output-alpha o.webm/: {namesAFolder}"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"mattekit {string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
 }
