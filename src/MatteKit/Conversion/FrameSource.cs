@@ -78,18 +78,10 @@ internal abstract class FrameSource : IDisposable
     internal static bool IsStream(string input)
         => input == "-" || input.Contains("://", StringComparison.Ordinal) || input.StartsWith("/dev/", StringComparison.Ordinal);
 
-    /// <summary>
-    /// The extension that decides what a file read is (an image, a PNG, or else a video for ffmpeg), white space at its
-    /// ends dropped: a path that is read may end in white space when a file of that name is there
-    /// (<c>OptionValues.PathTextProblem</c>), and <c>"a.png "</c>, by its extension ".png ", was taken for a video, its
-    /// .png output refused as needing "a single image input".
-    /// </summary>
-    internal static string KindExtension(string path) => Path.GetExtension(path).Trim();
-
-    /// <summary>Whether <paramref name="path"/> is read as a still image (<see cref="ImageExtensions"/>, by <see cref="KindExtension"/>).</summary>
+    /// <summary>Whether <paramref name="path"/> is read as a still image (<see cref="ImageExtensions"/>, by <see cref="InputFile.KindExtension"/>).</summary>
     internal static bool IsImage(string path)
-        => ImageExtensions.Contains(KindExtension(path), StringComparer.OrdinalIgnoreCase);
+        => ImageExtensions.Contains(InputFile.KindExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether <paramref name="path"/> is read as a PNG (MatteKit's own decoder), by <see cref="KindExtension"/>.</summary>
-    internal static bool IsPng(string path) => KindExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="path"/> is read as a PNG (MatteKit's own decoder), by <see cref="InputFile.KindExtension"/>.</summary>
+    internal static bool IsPng(string path) => InputFile.HasKindExtension(path, ".png");
 }

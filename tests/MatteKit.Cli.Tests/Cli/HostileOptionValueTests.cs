@@ -232,6 +232,33 @@ public sealed class HostileOptionValueTests
     }
 
     /// <summary>
+    /// The same for weights, whose kind is their extension too: an existing <c>--weights "s.tflite "</c> with
+    /// <c>--model selfie</c> was refused as no .tflite model (exit 2), and <c>--weights "r.onnx "</c> was read as weights,
+    /// "unknown weights format" (exit 1), where the same files without the space are matted with.
+    /// </summary>
+    [SkippableFact]
+    public void WeightsNamedWithWhiteSpaceAtTheirEndAreReadAsWhatTheyAre()
+    {
+        MediaTools.SkipIfMissing();
+        var onnx = SharedData.Path("models", "rvm_mobilenetv3_fp32.onnx");
+        SharedData.SkipIfMissing(onnx);
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(SharedData.RepoRoot, "models", "mediapipe_selfie", "selfie_segmentation.tflite"), dir.File("s.tflite "));
+        File.CreateSymbolicLink(dir.File("r.onnx "), onnx);
+        foreach (var (output, args) in new (string, string[])[]
+        {
+            ("selfie.png", ["--model", "selfie", "--weights", "s.tflite "]),
+            ("onnx.png", ["--weights", "r.onnx ", "--threads", "2"]),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, ["convert", SampleImage, "--output-alpha", output, "--quiet", .. args]);
+            _log.WriteLine($"convert --output-alpha {output} {string.Join(' ', args.Select(a => $"'{a}'"))}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.True(new FileInfo(dir.File(output)).Length > 0);
+        }
+    }
+
+    /// <summary>
     /// A new PNG folder named with a trailing slash (<c>--output-alpha frames/</c>) was said to be in a folder that
     /// "does not exist" (its own name, exit 1), while <c>frames</c> was made: .NET takes <c>frames/</c>'s folder to be itself.
     /// </summary>
