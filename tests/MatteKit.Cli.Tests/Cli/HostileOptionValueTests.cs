@@ -259,6 +259,25 @@ public sealed class HostileOptionValueTests
     }
 
     /// <summary>
+    /// And for compose-dataset's backgrounds: an existing <c>--backgrounds "bg.png "</c> was "neither an image nor a
+    /// video" (exit 1).
+    /// </summary>
+    [SkippableFact]
+    public void ADatasetBackgroundNamedWithWhiteSpaceAtItsEndIsTheImageItIs()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        var cutout = Directory.CreateDirectory(dir.File(Path.Combine("fg", "person"))).FullName;
+        MatteKit.Media.PngFile.WriteRgb(Path.Combine(cutout, "image.png"), 32, 48, Enumerable.Repeat((byte)200, 32 * 48 * 3).ToArray());
+        MatteKit.Media.PngFile.WriteGray(Path.Combine(cutout, "alpha.png"), 32, 48, Enumerable.Range(0, 32 * 48).Select(i => (byte)(i % 32 is > 8 and < 24 ? 255 : 0)).ToArray());
+        File.Copy(SampleImage, dir.File("bg.png "));
+        var r = CliRunner.RunIn(dir.Path, "compose-dataset", "--foregrounds", "fg", "--backgrounds", "bg.png ", "--out", "ds", "--size", "64x36", "--frames", "1", "--quiet");
+        _log.WriteLine($"compose-dataset --backgrounds 'bg.png ': exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.NotEmpty(Directory.GetFiles(dir.File("ds"), "*.png", SearchOption.AllDirectories));
+    }
+
+    /// <summary>
     /// A new PNG folder named with a trailing slash (<c>--output-alpha frames/</c>) was said to be in a folder that
     /// "does not exist" (its own name, exit 1), while <c>frames</c> was made: .NET takes <c>frames/</c>'s folder to be itself.
     /// </summary>
