@@ -232,6 +232,31 @@ public sealed class HostileOptionValueTests
     }
 
     /// <summary>
+    /// <c>--background</c> is a colour or a file, and its text had no rule on white space: a padded name of nothing
+    /// there (<c>"nope.png "</c>) or a padded colour (<c>"green "</c>) was "not green, black, ... or an existing image or
+    /// video file", exit 1, naming no option, where a padded INPUT of nothing there is a usage error saying why. It
+    /// now takes INPUT's rule: padded, it is read only when a file of that name is there (as above).
+    /// </summary>
+    [Fact]
+    public void APaddedBackgroundOfNothingThereIsAUsageErrorAsAPaddedInputIs()
+    {
+        using var dir = new TempFolder();
+        foreach (var (background, expected) in new[]
+        {
+            ("nope.png ", "mattekit: --background \"nope.png \" starts or ends with white space (a quoting mistake?); give it without"),
+            ("green ", "mattekit: --background \"green \" starts or ends with white space (a quoting mistake?); give it without"),
+            (" #00ff00", "mattekit: --background \" #00ff00\" starts or ends with white space (a quoting mistake?); give it without"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, "convert", SampleImage, "--background", background, "--output-composition", "c.png");
+            _log.WriteLine($"convert --background '{background}': exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
     /// The same for weights, whose kind is their extension too: an existing <c>--weights "s.tflite "</c> with
     /// <c>--model selfie</c> was refused as no .tflite model (exit 2), and <c>--weights "r.onnx "</c> was read as weights,
     /// "unknown weights format" (exit 1), where the same files without the space are matted with.
