@@ -53,7 +53,7 @@ internal static class ComposeDatasetCommand
         }
         // A real folder (empty) is replaced; one that holds something, a link to one, or a FIFO, is refused before any
         // work. After the check that --out is no input, the more telling line where both apply.
-        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: true);
+        ReplaceableOutputs.Require(new[] { ("--out", options.Output) }, foldersTaken: _ => true);
         ReplaceableOutputs.RequireEmptyFolders(new[] { ("--out", options.Output) });
         bool quiet = parse.GetValue(Quiet);
         var clips = DatasetComposer.Run(options, quiet ? null : Console.WriteLine, cancel);

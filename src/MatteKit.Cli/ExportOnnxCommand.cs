@@ -49,7 +49,7 @@ internal static class ExportOnnxCommand
         if (fp16 && matting.Int8) throw new UsageException("--fp16 and --precision int8 exclude each other: a file is float16 or int8");
 
         var weightsPath = parse.GetValue(SharedOptions.Weights);
-        if (weightsPath is not null && weightsPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        if (weightsPath is not null && InputFile.HasKindExtension(weightsPath, ".onnx"))
             throw new WeightsFormatException(weightsPath, "is already an ONNX graph; export-onnx needs weights (TF.js model.json or PyTorch .pth)");
         var parent = ParentFolder.Of(output);
         if (!Directory.Exists(parent)) throw new IOException($"{output}: output folder {parent} does not exist");

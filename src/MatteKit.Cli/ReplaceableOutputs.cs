@@ -14,16 +14,17 @@ namespace MatteKit.Cli;
 internal static class ReplaceableOutputs
 {
     /// <param name="outputs">Each output by the option that names it: its flag, or the library's name for it (said as its flag).</param>
-    /// <param name="foldersTaken">Whether an existing real folder is left to the command (an output that may be a folder of frames replaces an empty one: <see cref="RequireEmptyFolders"/>).</param>
+    /// <param name="foldersTaken">Whether an output may be a folder, so an existing real one is left to the command (a folder of frames replaces an empty one: <see cref="RequireEmptyFolders"/>); null: none may.</param>
     /// <exception cref="UsageException">The first output that is not replaceable, naming its flag.</exception>
-    public static void Require(IEnumerable<(string Option, string Path)> outputs, bool foldersTaken = false)
+    public static void Require(IEnumerable<(string Option, string Path)> outputs, Func<string, bool>? foldersTaken = null)
     {
         foreach (var (option, path) in outputs)
         {
+            bool folderTaken = foldersTaken?.Invoke(path) ?? false;
             // A real folder only: a link to one is refused as a link.
-            if (foldersTaken && OutputFile.IsRealFolder(path)) continue;
-            // Where only files are written, a name ending in a separator was refused only when opened, after the work.
-            var problem = (foldersTaken ? null : OutputFile.NamesAFolder(path)) ?? OutputFile.NotReplaceable(path);
+            if (folderTaken && OutputFile.IsRealFolder(path)) continue;
+            // Where only a file is written, a name ending in a separator was refused only when opened, after the work.
+            var problem = (folderTaken ? null : OutputFile.NamesAFolder(path)) ?? OutputFile.NotReplaceable(path);
             if (problem is not null) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
         }
     }

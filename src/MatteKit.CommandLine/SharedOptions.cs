@@ -18,7 +18,13 @@ public static class SharedOptions
     public static readonly Option<Background> Background = OptionValues.Parsed("--background",
         "green (default, 120,255,155), black, white, #RRGGBB, blur[:SIGMA] (the input itself blurred, SIGMA in pixels, default 16), " +
         "an image (scaled to cover, centre-cropped), a video (looped or cut to the input's length), or transparent (.webm VP9 " +
-        "with alpha, .mov ProRes 4444, .gif, RGBA PNGs)", "BG", Conversion.Background.Parse, () => Conversion.Background.Green);
+        "with alpha, .mov ProRes 4444, .gif, RGBA PNGs)", "BG",
+        // A colour or a file: its text takes the rule of a path that is read (padded only when a file of that name is
+        // there), as INPUT does; "nope.png " and "green " were "not green, black, ...", exit 1, naming no option.
+        text => OptionValues.PathTextProblem("--background", text, "give --background <BG>", PathUse.Read) is { } problem
+            ? throw new UsageException(problem)
+            : Conversion.Background.Parse(text),
+        () => Conversion.Background.Green);
 
     public static readonly Option<int?> Threads = OptionValues.WholeNumber("--threads",
         "inference threads (libtorch threads for train), 1 to the cores present (default: one per core)", 1);

@@ -339,7 +339,7 @@ internal sealed class JobServer : IDisposable
     /// <exception cref="UsageException">One line, naming the option or the output.</exception>
     private static void CheckAgainstInput(ConvertOptions options, string input, CancellationToken cancel)
     {
-        bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(input), StringComparer.OrdinalIgnoreCase);
+        bool image = FrameSource.IsImage(input);
         foreach (var output in new[] { options.OutputComposition, options.OutputAlpha, options.OutputForeground, options.OutputSegmentation })
             if (!image && output is not null && output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
                 throw new UsageException($"outputs: {Path.GetFileNameWithoutExtension(output)} as png needs an image input; this input is a video (mp4, m4v, mkv, webm, mov or gif)");

@@ -14,6 +14,20 @@ internal static class ServeCommand
     /// <summary>The shortest token taken: 16 characters (a guessable one would open the machine's CPU and disk to anyone).</summary>
     private const int MinTokenLength = 16;
 
+    /// <summary>The longest token taken: the page's links carry it as <c>?token=</c>, and 10 KB made them too long to serve (414).</summary>
+    private const int MaxTokenLength = 256;
+
+    /// <summary>
+    /// What a token may hold: URL-safe characters, which every link carries as they are (RFC 3986's unreserved ones).
+    /// &amp; split the page's query, # cut it, % and + were decoded to something else, and white space and control
+    /// characters are quoting mistakes.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> TokenCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-");
+
+    private static readonly string TokenRule = $"--token must be {MinTokenLength} to {MaxTokenLength} characters, each a letter A-Z or a-z, a digit or one of . _ ~ - " +
+                                     "(URL-safe: the page's links carry it as ?token=)";
+
     private static readonly Option<IPAddress?> Address = OptionValues.Parsed<IPAddress?>("--address",
         "the address to listen on (default 127.0.0.1; 0.0.0.0 or :: for every interface, which needs --token)", "ADDR",
         text => text == "localhost" ? IPAddress.Loopback
@@ -26,13 +40,34 @@ internal static class ServeCommand
         "the folder of the jobs' files (default: mattekit/serve in the user's cache folder); emptied of what an earlier serve left, " +
         "and removed job by job", "DIR");
 
-    // Not a path option: the path rule quotes a refused value, and a secret must never reach stderr. Checked in Run.
-    private static readonly Option<string?> Token = new("--token")
+    // Not a path option: the path rule quotes a refused value, and a secret must never reach stderr (TokenProblem never does).
+    private static readonly Option<string?> Token = TokenOption();
+
+    private static Option<string?> TokenOption()
     {
-        Description = $"a secret of at least {MinTokenLength} characters every request must carry (Authorization: Bearer TOKEN, or ?token=TOKEN); " +
-                      "needed off loopback",
-        HelpName = "TOKEN",
-    };
+        var option = new Option<string?>("--token")
+        {
+            Description = $"a secret of {MinTokenLength} to {MaxTokenLength} characters A-Z a-z 0-9 . _ ~ - that every request must carry " +
+                          "(Authorization: Bearer TOKEN, or ?token=TOKEN); needed off loopback",
+            HelpName = "TOKEN",
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (TokenProblem(token.Value) is { } problem)
+                {
+                    result.AddError(problem);
+                    return;
+                }
+        });
+        return option;
+    }
+
+    /// <summary>The one rule on a token, said without the token (shell history, CI logs); null when it is taken.</summary>
+    internal static string? TokenProblem(string token)
+        => token.Length is < MinTokenLength or > MaxTokenLength ? $"{TokenRule}; got {token.Length} characters"
+            : token.AsSpan().IndexOfAnyExcept(TokenCharacters) >= 0 ? $"{TokenRule}; it holds another character"
+            : null;
 
     private static readonly Option<int?> MaxUploadMb = OptionValues.WholeNumber("--max-upload-mb",
         "the largest upload taken, in MB (default 2048); larger ones get 413 and leave nothing on disk", 1);
@@ -56,12 +91,8 @@ internal static class ServeCommand
     {
         var address = parse.GetValue(Address) ?? IPAddress.Loopback;
         string? token = parse.GetValue(Token);
-        if (token is not null && token.Length < MinTokenLength)
-            throw new UsageException($"--token must be at least {MinTokenLength} characters, got {token.Length}");
-        if (token is not null && token.Any(c => c is < '!' or > '~'))
-            throw new UsageException("--token must be printable ASCII without spaces");
         if (!IPAddress.IsLoopback(address) && token is null)
-            throw new UsageException($"--address {address}: off loopback every request must carry a token; give --token (at least {MinTokenLength} characters)");
+            throw new UsageException($"--address {address}: off loopback every request must carry a token; give --token ({MinTokenLength} to {MaxTokenLength} URL-safe characters)");
         int jobs = parse.GetValue(Jobs) ?? 1;
         if (jobs > Environment.ProcessorCount)
             throw new UsageException($"--jobs must be a whole number from 1 to {Environment.ProcessorCount} (the cores present), got {jobs}");

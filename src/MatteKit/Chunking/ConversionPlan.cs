@@ -155,7 +155,7 @@ internal sealed record ConversionPlan
         bool audio = false;
         if (Directory.Exists(input))
         {
-            frames = Directory.EnumerateFiles(input).Count(f => FrameSource.ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase));
+            frames = Directory.EnumerateFiles(input).Count(FrameSource.IsImage);
             if (frames == 0) throw new MediaFormatException(input, "folder holds no images");
             rate = Media.Ffmpeg.FrameRate.Default.ToString();
         }

@@ -64,7 +64,7 @@ internal sealed class CompositionBackground : IDisposable
         string path = background.FilePath ?? throw new InvalidOperationException($"background '{text}' is transparent, a colour, a blur or a file");
         if (File.Exists(path))
         {
-            bool image = FrameSource.ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+            bool image = FrameSource.IsImage(path);
             // A still is read whole: a FIFO or a device (/dev/zero linked as .png) is no image. A video background
             // may be a FIFO: ffmpeg reads it as a stream, with the read timeout.
             if (image) InputFile.RequireRegular(path, "a background image");

@@ -78,6 +78,10 @@ internal abstract class FrameSource : IDisposable
     internal static bool IsStream(string input)
         => input == "-" || input.Contains("://", StringComparison.Ordinal) || input.StartsWith("/dev/", StringComparison.Ordinal);
 
-    private static bool IsImage(string path)
-        => ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="path"/> is read as a still image (<see cref="ImageExtensions"/>, by <see cref="InputFile.KindExtension"/>).</summary>
+    internal static bool IsImage(string path)
+        => ImageExtensions.Contains(InputFile.KindExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="path"/> is read as a PNG (MatteKit's own decoder), by <see cref="InputFile.KindExtension"/>.</summary>
+    internal static bool IsPng(string path) => InputFile.HasKindExtension(path, ".png");
 }

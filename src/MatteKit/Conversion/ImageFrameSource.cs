@@ -33,7 +33,7 @@ internal sealed class ImageFrameSource : FrameSource
         if (_next >= _files.Count) return false;
         var file = _files[_next];
         // A PNG that is not a plain file (a FIFO) goes through ffmpeg, whose reads time out when nothing comes.
-        if (_resize is null && file.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && FileIdentity.Of(file) is { Kind: FileKind.Regular })
+        if (_resize is null && IsPng(file) && FileIdentity.Of(file) is { Kind: FileKind.Regular })
         {
             var image = PngFile.ReadRgb(file, _maxPixels);
             int size = image.Pixels.Length;

@@ -98,7 +98,7 @@ public sealed record MattingSettings
         string name = MatteModelNames.Of(Model);
         if (DownsampleRatio is not null) throw new ArgumentException($"{nameof(DownsampleRatio)} is RVM's; {nameof(Model)} {name} runs at its fixed network size", nameof(DownsampleRatio));
         if (Refiner is not null) throw new ArgumentException($"{nameof(Refiner)} is RVM's; with {nameof(Model)} {name} use {nameof(MaskEdge)}", nameof(Refiner));
-        if (Weights is { } w && !w.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+        if (Weights is { } w && !Media.InputFile.HasKindExtension(w, ".tflite"))
             throw new ArgumentException($"{w}: {nameof(Model)} {name} reads a .tflite selfie model (or, without {nameof(Weights)}, the embedded one)", nameof(Weights));
         if (!(MaskSmoothing >= 0 && MaskSmoothing <= SelfieOptions.MaxSmoothing))
             throw new ArgumentException($"{nameof(MaskSmoothing)} must be a number from 0 to {SelfieOptions.MaxSmoothing}, got {MaskSmoothing}", nameof(MaskSmoothing));

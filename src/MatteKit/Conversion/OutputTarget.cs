@@ -56,9 +56,23 @@ internal sealed class OutputTarget
         return targets;
     }
 
+    /// <summary>
+    /// Whether an output of <paramref name="type"/> named <paramref name="path"/> is one file (a video, or one .png)
+    /// rather than a folder of frames, by its name less any separator at its end: <c>o.png/</c> and <c>o.mp4/</c>
+    /// have no extension as written, and were made folders of PNG frames so named. Such a file output is refused
+    /// (<see cref="Media.OutputFile.NamesAFolder"/>): by the commands before any work, and by <see cref="Decide"/>.
+    /// </summary>
+    internal static bool IsOneFile(string path, OutputType type)
+    {
+        string name = System.IO.Path.TrimEndingDirectorySeparator(path);
+        return type == OutputType.Video
+               || (type == OutputType.Auto && (VideoContainer.ForPath(name) is not null || System.IO.Path.GetExtension(name).Equals(".png", StringComparison.OrdinalIgnoreCase)));
+    }
+
     // premultiply: as asked (ConvertOptions.PremultiplyAlpha); null = the format's convention.
     private static OutputTarget Decide(string path, OutputRole role, PixelLayout layout, OutputType type, bool singleImage, bool? premultiply)
     {
+        if (IsOneFile(path, type) && Media.OutputFile.NamesAFolder(path) is { } named) throw new MediaFormatException(path, named);
         var full = System.IO.Path.GetFullPath(path);
         var parent = Media.ParentFolder.Of(path);
         if (!Directory.Exists(parent))

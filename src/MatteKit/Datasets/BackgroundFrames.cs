@@ -13,7 +13,11 @@ internal static class BackgroundFrames
     public static readonly string[] VideoExtensions = [".mp4", ".mkv", ".mov", ".avi", ".webm", ".m4v"];
     public static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];
 
-    public static bool IsVideo(string path) => VideoExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    /// <summary>By its extension (<see cref="InputFile.KindExtension"/>: <c>"b.mp4 "</c> is a video).</summary>
+    public static bool IsVideo(string path) => VideoExtensions.Contains(InputFile.KindExtension(path).ToLowerInvariant());
+
+    /// <summary>By its extension, as <see cref="IsVideo"/>.</summary>
+    public static bool IsImage(string path) => ImageExtensions.Contains(InputFile.KindExtension(path).ToLowerInvariant());
 
     public static IEnumerable<byte[]> Generate(string path, int width, int height, int frames, ClipMotion motion)
     {
@@ -63,6 +67,6 @@ internal static class BackgroundFrames
     public static RgbImage ReadImage(string path)
     {
         InputFile.RequireRegular(path, "an image");
-        return path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
+        return InputFile.HasKindExtension(path, ".png") ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
     }
 }

@@ -135,8 +135,7 @@ internal static class DatasetComposer
     /// </summary>
     private static List<string> ListBackgrounds(string path)
     {
-        bool Usable(string f) => BackgroundFrames.IsVideo(f) ||
-            BackgroundFrames.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant());
+        bool Usable(string f) => BackgroundFrames.IsVideo(f) || BackgroundFrames.IsImage(f);
         List<string> list;
         if (File.Exists(path))
         {

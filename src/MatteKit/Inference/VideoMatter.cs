@@ -138,7 +138,7 @@ public sealed class VideoMatter : IDisposable
     }
 
     internal static bool IsOnnxFile(string path)
-        => File.Exists(path) && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+        => File.Exists(path) && Media.InputFile.HasKindExtension(path, ".onnx");
 
     public void Dispose()
     {

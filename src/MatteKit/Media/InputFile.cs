@@ -30,6 +30,18 @@ internal static class InputFile
     }
 
     /// <summary>
+    /// The extension that decides what a file read is (an image, a PNG or a video; weights as .pth, .onnx, .tflite or
+    /// model.json), white space at its ends dropped: a path that is read may end in white space when a file of that
+    /// name is there (<c>OptionValues.PathTextProblem</c>), and <c>"a.png "</c>, by its extension ".png ", was taken
+    /// for a video, its .png output refused as needing "a single image input"; <c>--weights "r.onnx "</c> was read as
+    /// weights of an unknown format.
+    /// </summary>
+    public static string KindExtension(string path) => Path.GetExtension(path).Trim();
+
+    /// <summary>Whether <paramref name="path"/>'s <see cref="KindExtension"/> is <paramref name="extension"/> (".png"), in any case.</summary>
+    public static bool HasKindExtension(string path, string extension) => KindExtension(path).Equals(extension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// What a file of 0 bytes named as input is said to be, by every reader: ffmpeg's "Invalid data found when
     /// processing input" named no cause, and a 0-byte file is a failed download or a copy cut short, not a format.
     /// </summary>

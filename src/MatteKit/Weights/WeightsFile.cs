@@ -26,7 +26,7 @@ public static class WeightsFile
         // A FIFO would block the read forever and a device (/dev/zero linked as model.json) would fill memory.
         if (Media.InputFile.Problem(path, "a weights file") is { } problem) throw new WeightsFormatException(path, problem);
 
-        switch (Path.GetExtension(path).ToLowerInvariant())
+        switch (Media.InputFile.KindExtension(path).ToLowerInvariant())
         {
             case ".json":
                 return TfjsGraphModel.Read(path);

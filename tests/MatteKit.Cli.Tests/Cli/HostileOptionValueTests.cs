@@ -11,6 +11,7 @@ namespace MatteKit.Tests.Cli;
 public sealed class HostileOptionValueTests
 {
     private static readonly string SampleClip = Path.Combine(SharedData.RepoRoot, "samples", "astronaut_zoom.mp4");
+    private static readonly string SampleImage = Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png");
     private readonly ITestOutputHelper _log;
 
     public HostileOptionValueTests(ITestOutputHelper log) => _log = log;
@@ -172,7 +173,7 @@ public sealed class HostileOptionValueTests
     {
         MediaTools.SkipIfMissing();
         using var dir = new TempFolder();
-        // Read as a one-frame video: an image is known by its extension, and ".png " is not one (see the report).
+        // Read as the image it is (AnImageNamedWithWhiteSpaceAtItsEndIsMattedAsTheImageItIs).
         File.Copy(Path.Combine(SharedData.RepoRoot, "samples", "astronaut.png"), dir.File("a.png "));
         var r = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--output-alpha", "pha.mp4", "--threads", "2");
         _log.WriteLine($"convert 'a.png ': exit {r.ExitCode}: {r.StdErr.Trim()}");
@@ -193,6 +194,112 @@ public sealed class HostileOptionValueTests
             Assert.Equal(expected, Assert.Single(refused.StdErr.Trim().Split('\n')));
         }
         Assert.Equal(["a.png ", "pha.mp4"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>
+    /// A file really named with white space at its end is read (above), but its kind was decided by its extension as
+    /// written, ".png ", which is no image's: <c>convert "a.png " --output-alpha out.png</c> took it for a video and
+    /// refused the .png output as needing "a single image input" (exit 1), and a FIFO named <c>"fifo.png "</c> as
+    /// <c>--background</c> was probed as a video until the read timeout, where <c>fifo.png</c> is refused at once as
+    /// no image. The extension that decides an input's kind is now taken without the white space at its ends.
+    /// </summary>
+    [SkippableFact]
+    public void AnImageNamedWithWhiteSpaceAtItsEndIsMattedAsTheImageItIs()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses mkfifo");
+        using var dir = new TempFolder();
+        File.Copy(SampleImage, dir.File("a.png "));
+        File.Copy(SampleImage, dir.File("bg.png "));
+        var r = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--background", "bg.png ", "--output-alpha", "out.png", "--output-composition", "c.png",
+            "--threads", "2", "--quiet");
+        _log.WriteLine($"convert 'a.png ' --background 'bg.png ' --output-alpha out.png: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var matte = MatteKit.Media.PngFile.ReadGray(dir.File("out.png"));
+        var image = MatteKit.Media.PngFile.ReadRgb(SampleImage);
+        Assert.Equal((image.Width, image.Height), (matte.Width, matte.Height));
+        Assert.True(File.Exists(dir.File("c.png")));
+
+        // ArgumentList: Process.Start's one argument string would split the space off the name.
+        using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo") { ArgumentList = { dir.File("fifo.png ") } })!)
+            mkfifo.WaitForExit();
+        var fifo = CliRunner.RunIn(dir.Path, "convert", "a.png ", "--background", "fifo.png ", "--output-composition", "d.png", "--read-timeout", "3");
+        _log.WriteLine($"convert 'a.png ' --background 'fifo.png ' (a FIFO): exit {fifo.ExitCode}: {fifo.StdErr.Trim()}");
+        Assert.Equal(1, fifo.ExitCode);
+        Assert.Equal("mattekit: fifo.png : is a FIFO (named pipe), not a background image; only regular files are read",
+            Assert.Single(fifo.StdErr.Trim().Split('\n')));
+        Assert.Equal(["a.png ", "bg.png ", "c.png", "fifo.png ", "out.png"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// <c>--background</c> is a colour or a file, and its text had no rule on white space: a padded name of nothing
+    /// there (<c>"nope.png "</c>) or a padded colour (<c>"green "</c>) was "not green, black, ... or an existing image or
+    /// video file", exit 1, naming no option, where a padded INPUT of nothing there is a usage error saying why. It
+    /// now takes INPUT's rule: padded, it is read only when a file of that name is there (as above).
+    /// </summary>
+    [Fact]
+    public void APaddedBackgroundOfNothingThereIsAUsageErrorAsAPaddedInputIs()
+    {
+        using var dir = new TempFolder();
+        foreach (var (background, expected) in new[]
+        {
+            ("nope.png ", "mattekit: --background \"nope.png \" starts or ends with white space (a quoting mistake?); give it without"),
+            ("green ", "mattekit: --background \"green \" starts or ends with white space (a quoting mistake?); give it without"),
+            (" #00ff00", "mattekit: --background \" #00ff00\" starts or ends with white space (a quoting mistake?); give it without"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, "convert", SampleImage, "--background", background, "--output-composition", "c.png");
+            _log.WriteLine($"convert --background '{background}': exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// The same for weights, whose kind is their extension too: an existing <c>--weights "s.tflite "</c> with
+    /// <c>--model selfie</c> was refused as no .tflite model (exit 2), and <c>--weights "r.onnx "</c> was read as weights,
+    /// "unknown weights format" (exit 1), where the same files without the space are matted with.
+    /// </summary>
+    [SkippableFact]
+    public void WeightsNamedWithWhiteSpaceAtTheirEndAreReadAsWhatTheyAre()
+    {
+        MediaTools.SkipIfMissing();
+        var onnx = SharedData.Path("models", "rvm_mobilenetv3_fp32.onnx");
+        SharedData.SkipIfMissing(onnx);
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(SharedData.RepoRoot, "models", "mediapipe_selfie", "selfie_segmentation.tflite"), dir.File("s.tflite "));
+        File.CreateSymbolicLink(dir.File("r.onnx "), onnx);
+        foreach (var (output, args) in new (string, string[])[]
+        {
+            ("selfie.png", ["--model", "selfie", "--weights", "s.tflite "]),
+            ("onnx.png", ["--weights", "r.onnx ", "--threads", "2"]),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, ["convert", SampleImage, "--output-alpha", output, "--quiet", .. args]);
+            _log.WriteLine($"convert --output-alpha {output} {string.Join(' ', args.Select(a => $"'{a}'"))}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.True(new FileInfo(dir.File(output)).Length > 0);
+        }
+    }
+
+    /// <summary>
+    /// And for compose-dataset's backgrounds: an existing <c>--backgrounds "bg.png "</c> was "neither an image nor a
+    /// video" (exit 1).
+    /// </summary>
+    [SkippableFact]
+    public void ADatasetBackgroundNamedWithWhiteSpaceAtItsEndIsTheImageItIs()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        var cutout = Directory.CreateDirectory(dir.File(Path.Combine("fg", "person"))).FullName;
+        MatteKit.Media.PngFile.WriteRgb(Path.Combine(cutout, "image.png"), 32, 48, Enumerable.Repeat((byte)200, 32 * 48 * 3).ToArray());
+        MatteKit.Media.PngFile.WriteGray(Path.Combine(cutout, "alpha.png"), 32, 48, Enumerable.Range(0, 32 * 48).Select(i => (byte)(i % 32 is > 8 and < 24 ? 255 : 0)).ToArray());
+        File.Copy(SampleImage, dir.File("bg.png "));
+        var r = CliRunner.RunIn(dir.Path, "compose-dataset", "--foregrounds", "fg", "--backgrounds", "bg.png ", "--out", "ds", "--size", "64x36", "--frames", "1", "--quiet");
+        _log.WriteLine($"compose-dataset --backgrounds 'bg.png ': exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.NotEmpty(Directory.GetFiles(dir.File("ds"), "*.png", SearchOption.AllDirectories));
     }
 
     /// <summary>
@@ -218,5 +325,35 @@ public sealed class HostileOptionValueTests
         Assert.Equal("mattekit: --out plan.json/: ends in a path separator, so it names a folder; an output file needs a file name",
             Assert.Single(plan.StdErr.Trim().Split('\n')));
         Assert.Equal(["frames", "plain"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>
+    /// A trailing slash on an output that is one file escaped the refusal of a file name ending in a separator: convert
+    /// leaves folders to its outputs (a folder of PNG frames), and "o.png/" has no extension, so
+    /// <c>convert img.png --output-alpha o.png/</c> made a folder of frames named o.png (exit 0), as did an .mp4 so
+    /// named, and <c>--output-type video</c> said "needs a video extension" (exit 1) after the input was opened. An
+    /// output whose name, less the slash, is a video or a single .png (or any name with <c>--output-type video</c>) is
+    /// now a usage error naming the option, before any work; a folder of frames so named is still made (above).
+    /// </summary>
+    [Fact]
+    public void AFileOutputNamedWithATrailingSlashIsAUsageError()
+    {
+        using var dir = new TempFolder();
+        const string namesAFolder = "ends in a path separator, so it names a folder; an output file needs a file name";
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["convert", SampleImage, "--output-alpha", "o.png/"], $"mattekit: --output-alpha o.png/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-composition", "o.mp4/", "--output-type", "video"], $"mattekit: --output-composition o.mp4/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4/"], $"mattekit: --output-foreground o.mp4/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-alpha", "frames/", "--output-type", "video"], $"mattekit: --output-alpha frames/: {namesAFolder}"),
+            (["plan", SampleClip, "--output-alpha", "o.webm/", "--chunk-frames", "10", "--out", "plan.json"], $"mattekit: --output-alpha o.webm/: {namesAFolder}"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"mattekit {string.Join(' ', args)}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(expected, Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 }

@@ -336,6 +336,61 @@ public sealed class ServeTests
         Assert.Contains("/api/jobs/{id}/events", paths);
     }
 
+    /// <summary>
+    /// A token had no upper bound and took any printable character: 10 KB made the page's <c>?token=</c> links too
+    /// long to be served (414), and <c>&amp;</c>, <c>#</c>, <c>%</c> or <c>+</c> in it broke those links' query
+    /// (cut at #, split at &amp;, decoded at % and +). It is now 16 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -),
+    /// refused otherwise by the option, in one line that states the rule and never the token.
+    /// </summary>
+    [Fact]
+    public async Task ATokenIsSixteenTo256UrlSafeCharacters()
+    {
+        const string rule = "mattekit: --token must be 16 to 256 characters, each a letter A-Z or a-z, a digit or one of . _ ~ - " +
+                            "(URL-safe: the page's links carry it as ?token=)";
+        foreach (var (what, token, expected) in new (string, string, string)[]
+        {
+            ("10 KB", "S3cret" + new string('a', 10_240), $"{rule}; got 10246 characters"),
+            ("257 characters", "S3cret" + new string('a', 251), $"{rule}; got 257 characters"),
+            ("an ampersand", "S3cretT0kenValue&admin=1", $"{rule}; it holds another character"),
+            ("a hash", "S3cretT0kenValue#fragment", $"{rule}; it holds another character"),
+            ("a percent sign", "S3cretT0kenValue%41%42", $"{rule}; it holds another character"),
+            ("a plus", "S3cretT0kenValue+more", $"{rule}; it holds another character"),
+            ("a space", "S3cretT0kenValue more", $"{rule}; it holds another character"),
+            ("a letter outside ASCII", "S3cretT0kenValueé", $"{rule}; it holds another character"),
+            ("a control character", "S3cretT0kenValue\u0001x", $"{rule}; it holds another character"),
+        })
+        {
+            // Bounded: a token taken starts a server, which runs until stopped.
+            using var data = new TempFolder();
+            using var p = CliRunner.Start(new Dictionary<string, string>(), "serve", "--port", "0", "--data", data.Path, "--token", token);
+            var reading = p.StandardError.ReadToEndAsync();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            bool refused = true;
+            try
+            {
+                await p.WaitForExitAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                refused = false;
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+            }
+            string stderr = (await reading).Trim();
+            _log.WriteLine($"a token with {what}: {(refused ? $"exit {p.ExitCode}" : "served")}: {stderr}");
+            Assert.True(refused, $"a token with {what} was taken");
+            Assert.Equal(2, p.ExitCode);
+            Assert.Equal(expected, Assert.Single(stderr.Split('\n')));
+            Assert.DoesNotContain("S3cret", stderr);
+        }
+
+        // The longest taken, with every kind of character allowed, opens the page by its link.
+        string longest = "Az09._~-" + new string('x', 248);
+        using var serve = ServeProcess.Start("--token", longest);
+        Assert.Equal(200, serve.Get($"/api/jobs?token={longest}").Status);
+        Assert.Equal(401, serve.Get("/api/jobs").Status);
+    }
+
     [SkippableFact]
     public void CtrlCWithAJobRunningCancelsItRemovesItsFilesAndExits130()
     {
