@@ -36,25 +36,35 @@ internal static class MoveNetDecoder
                 regressed[p, j] = (y + heads.At(heads.Regress, 2 * j, y, x), x + heads.At(heads.Regress, 2 * j + 1, y, x));
         }
 
-        // weighted[(p, j), cell]: the keypoint heatmap near each candidate's regressed keypoint, inside its box.
+        // The keypoint heatmap near each candidate's regressed keypoint, inside its box, and per keypoint and cell the
+        // largest of these over the candidates (a keypoint's score). Outside a box the weighted heatmap is 0 and the
+        // heatmap is a sigmoid's (never below 0), so only the cells inside are visited: the peak is the first cell of the
+        // largest value in row order, as over the whole grid, and cell 0 when every value is 0 (2.5-3.0 ms a frame before,
+        // 0.25-0.46 after, on the 64x64 heads of a 256x256 input).
         float twoSigmaSquared = Math.Min(h, w) * SigmaFactor;
-        float[] weighted = heads.Weighted, best = heads.Best;
+        float[] best = heads.Best;
+        Array.Clear(best);
+        int[] peaks = heads.Peaks;
         for (int p = 0; p < n; p++)
         {
             var box = boxes[p];
+            int top = Math.Max(0, (int)MathF.Ceiling(box.Top)), bottom = Math.Min(h, (int)MathF.Ceiling(box.Bottom));
+            int left = Math.Max(0, (int)MathF.Ceiling(box.Left)), right = Math.Min(w, (int)MathF.Ceiling(box.Right));
             for (int j = 0; j < k; j++)
             {
                 var (ry, rx) = regressed[p, j];
-                for (int gy = 0; gy < h; gy++)
-                    for (int gx = 0; gx < w; gx++)
+                float max = 0;
+                int at = 0;
+                for (int gy = top; gy < bottom; gy++)
+                    for (int gx = left; gx < right; gx++)
                     {
                         int cell = gy * w + gx;
-                        bool inside = gy >= box.Top && gy < box.Bottom && gx >= box.Left && gx < box.Right;
                         float dy = gy - ry, dx = gx - rx;
-                        float v = inside ? heads.Heatmap[j * cells + cell] * MathF.Exp(-(dy * dy + dx * dx) / twoSigmaSquared) : 0;
-                        weighted[(p * k + j) * cells + cell] = v;
-                        if (p == 0 || v > best[j * cells + cell]) best[j * cells + cell] = v;
+                        float v = heads.Heatmap[j * cells + cell] * MathF.Exp(-(dy * dy + dx * dx) / twoSigmaSquared);
+                        if (v > best[j * cells + cell]) best[j * cells + cell] = v;
+                        if (v > max) (max, at) = (v, cell);
                     }
+                peaks[p * k + j] = at;
             }
         }
 
@@ -66,9 +76,7 @@ internal static class MoveNetDecoder
             int counted = 0;
             for (int j = 0; j < k; j++)
             {
-                int at = 0, row = (p * k + j) * cells;
-                for (int cell = 1; cell < cells; cell++)
-                    if (weighted[row + cell] > weighted[row + at]) at = cell;
+                int at = peaks[p * k + j];
                 int ky = at / w, kx = at % w;
                 float y = ky + heads.At(heads.Offset, 2 * j, ky, kx), x = kx + heads.At(heads.Offset, 2 * j + 1, ky, kx);
                 float score = best[j * cells + at];

@@ -19,7 +19,7 @@ internal sealed class MoveNetHeads
         Offset = new float[2 * Keypoints * cells];
         BoxScale = new float[2 * cells];
         BoxOffset = new float[2 * cells];
-        Weighted = new float[MoveNetDecoder.MaxPeople * Keypoints * cells];
+        Peaks = new int[MoveNetDecoder.MaxPeople * Keypoints];
         Best = new float[Keypoints * cells];
     }
 
@@ -32,9 +32,9 @@ internal sealed class MoveNetHeads
     public float[] BoxScale { get; }
     public float[] BoxOffset { get; }
 
-    /// <summary>The decoder's scratch, kept with the heads so that a frame allocates nothing (1.7 MB at 256x256):
-    /// each candidate's weighted keypoint heatmaps [person, keypoint, cell], and their maximum over candidates.</summary>
-    internal float[] Weighted { get; }
+    /// <summary>The decoder's scratch, kept with the heads so that a frame allocates nothing: each candidate's
+    /// keypoint peaks [person, keypoint] (a cell), and per keypoint and cell the largest weighted heatmap value over candidates.</summary>
+    internal int[] Peaks { get; }
     internal float[] Best { get; }
 
     /// <summary>The buffers in the order of <see cref="MoveNetGraph.Heads"/>.</summary>
