@@ -645,6 +645,9 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "RefineWidth", "-4", "expected 128 to 4096" },
         new object[] { "bgmv2", "BestStep", "99", "expected -1 to 1" },
         new object[] { "bgmv2", "BestMad", "\"NaN\"", "expected 0 or more" },
+        // Past the resuming run's --steps 3: was resumed, ended at once and wrote --out as if trained to it (review).
+        new object[] { "rvm", "Step", "100", "past this run's --steps 3" },
+        new object[] { "bgmv2", "Step", "100", "past this run's --steps 3" },
     };
 
     [Theory]
@@ -1214,7 +1217,7 @@ public sealed class TrainingHostileInputTests
     private static Checkpoint LoadCheckpoint(string path)
     {
         var (network, optimizer) = FreshNetwork();
-        return Checkpoint.Read(path, _ => (network, optimizer));
+        return Checkpoint.Read(path, null, _ => (network, optimizer));
     }
 
     /// <summary>
@@ -1242,7 +1245,7 @@ public sealed class TrainingHostileInputTests
     private static void WriteWithNaN(string from, string to)
     {
         var (network, optimizer) = FreshNetwork();
-        var header = Checkpoint.Read(from, _ => (network, optimizer));
+        var header = Checkpoint.Read(from, null, _ => (network, optimizer));
         using (no_grad())
         {
             var (_, weight) = network.state_dict().First(kv => kv.Key.EndsWith(".weight"));
