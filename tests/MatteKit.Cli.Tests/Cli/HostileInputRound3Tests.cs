@@ -1,3 +1,4 @@
+using MatteKit.Media;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -151,6 +152,47 @@ public sealed class HostileInputRound3Tests
         }
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
         Assert.Equal(["out"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>
+    /// join's outputs come from the plan: a folder output that came to hold something after planning was refused by the
+    /// library only when the join reached it, after the video outputs were joined, as exit 1. Now first, as plan and
+    /// convert refuse it (exit 2), naming the output's role in the plan and its full path; nothing is written and the
+    /// chunks stay done. The library's own line (for library users) names the full path too, not the path as given.
+    /// </summary>
+    [Fact]
+    public void JoinRefusesANonEmptyOutputFolderFirstNamingThePlansOutputAndTheFullPath()
+    {
+        using var dir = new TempFolder();
+        foreach (var args in new[]
+        {
+            new[] { "plan", SampleClip, "--output-composition", "com.mp4", "--output-alpha", "pha", "--input-resize", "64x64", "--chunk-frames", "30", "--out", "p.json", "--quiet" },
+            new[] { "chunk", "p.json", "--index", "0", "--quiet" },
+        })
+            Assert.True(CliRunner.RunIn(dir.Path, args).ExitCode == 0, string.Join(' ', args));
+        string folder = Directory.CreateDirectory(dir.File("pha")).FullName;
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
+
+        var r = CliRunner.RunIn(dir.Path, "join", "p.json");
+        _log.WriteLine($"join into a non-empty pha: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"mattekit: the plan's alpha output {folder}: output folder exists and is not empty; give a new or an empty folder", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.False(File.Exists(dir.File("com.mp4")), "a video output written");
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+
+        // The library's own line, as a library user meets it: the full path, not "pha".
+        var e = Assert.Throws<MediaFormatException>(() => new OutputFolder(Path.GetRelativePath(Environment.CurrentDirectory, folder)));
+        Assert.Equal($"{folder}: output folder exists and is not empty; give a new or an empty folder", e.Message);
+
+        File.Delete(Path.Combine(folder, "keep.txt"));
+        r = CliRunner.RunIn(dir.Path, "join", "p.json", "--quiet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal(30, Directory.GetFiles(folder, "*.png").Length);
+        // Joined: its folder holds the frames, and join again says so (not that the folder is not empty).
+        r = CliRunner.RunIn(dir.Path, "join", "p.json");
+        _log.WriteLine($"join again: exit {r.ExitCode}: {r.StdOut.Trim()}");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("already joined", r.StdOut);
     }
 
     /// <summary>
