@@ -816,6 +816,41 @@ public sealed class TrainingHostileInputTests
         foreach (var file in kept) Assert.True(File.Exists(file), $"{file} removed");
     }
 
+    /// <summary>
+    /// A trainer killed while writing --out or --report leaves <c>.NAME.partial-PID-GUID.pth</c> / <c>.html</c> beside
+    /// them. A run into the same outputs removes, at its start, those whose writer is gone (the output preflight's
+    /// trial file for each output does, as every <c>OutputFile</c> does for its name), even a run that then fails and
+    /// never saves there: here its data folder holds no clips. One whose writer still runs is kept, and so is anything
+    /// not named exactly as a writer names them.
+    /// </summary>
+    [Theory]
+    [InlineData("rvm")]
+    [InlineData("bgmv2")]
+    public void ARunRemovesItsOutputsTemporariesWhoseWriterIsGoneAtItsStart(string model)
+    {
+        using var temp = new TempFolder();
+        var empty = Directory.CreateDirectory(temp.File("empty")).FullName;
+        var data = new List<string> { "--clips", empty, "--backgrounds", empty, "--size", "128x128", "--threads", "2", "--quiet" };
+        data.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        int dead = EndedProcessId();
+        string Partial(string stem, int pid, string extension) => temp.File($".{stem}.partial-{pid}-{Guid.NewGuid():N}{extension}");
+        var abandoned = new[] { Partial("tuned", dead, ".pth"), Partial("tuned", dead, ".ckpt"), Partial("report", dead, ".html") };
+        var kept = new[]
+        {
+            Partial("tuned", Environment.ProcessId, ".pth"), Partial("report", Environment.ProcessId, ".html"),
+            Partial("other", dead, ".pth"), temp.File($".tuned.partial-{dead}-notaguid.pth"), Partial("tuned", dead, ".pth.keep"),
+        };
+        foreach (var file in abandoned.Concat(kept)) File.WriteAllBytes(file, new byte[1000]);
+
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("tuned.pth"), "--report", temp.File("report.html"), "--steps", "1" }).ToArray());
+        _log.WriteLine($"{model}, a run whose data holds no clips: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, empty, "holds no");
+        Assert.False(File.Exists(temp.File("tuned.pth")), "--out written");
+        foreach (var file in abandoned.Concat(kept)) _log.WriteLine($"  {Path.GetFileName(file)}: {(File.Exists(file) ? "left" : "removed")}");
+        foreach (var file in abandoned) Assert.False(File.Exists(file), $"{file} left");
+        foreach (var file in kept) Assert.True(File.Exists(file), $"{file} removed");
+    }
+
     private static (int ExitCode, string StdErr) RunTrainerWith(Dictionary<string, string> environment, string[] args)
     {
         using var p = CliRunner.StartProgram(environment, CliRunner.Trainer, args);
