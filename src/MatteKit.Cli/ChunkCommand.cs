@@ -39,6 +39,11 @@ internal static class ChunkCommand
         command.SetAction(parse =>
         {
             var plan = ConversionPlan.Load(parse.GetRequiredValue(Plan));
+            // A folder output that holds something was refused by the library only when the join reached it, after
+            // the video outputs were joined, as exit 1: refused first, as plan and convert refuse it (exit 2), naming
+            // the output by its role in the plan, which is where join takes it from. A joined plan's outputs hold its frames.
+            if (!plan.IsJoined())
+                ReplaceableOutputs.RequireEmptyFolders(plan.Outputs.Where(o => o.IsFolder).Select(o => ($"the plan's {o.Role} output", o.Path)));
             bool joined = PlanJoiner.Join(plan, cancel);
             if (!parse.GetValue(SharedOptions.Quiet))
                 Console.WriteLine(joined

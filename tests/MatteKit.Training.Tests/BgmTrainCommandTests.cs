@@ -235,7 +235,7 @@ public sealed class BgmTrainCommandTests
         using (NewDisposeScope())
         {
             var network = new BgmMattingNetwork(BgmBackbone.MobileNetV2, refiner: null);
-            var (header, optimizer, _) = MatteKit.Training.Runs.BgmCheckpoint.Read(checkpoint, network,
+            var (header, optimizer, _) = MatteKit.Training.Runs.BgmCheckpoint.Read(checkpoint, null, network,
                 _ => new MatteKit.Training.Optimization.BgmOptimizer(network, MatteKit.Training.Optimization.BgmOptimizer.OfficialBase, trainsRefiner: false));
             optimizer.Dispose();
             Assert.Equal((2L, 0L), (header.Step, header.BestStep));

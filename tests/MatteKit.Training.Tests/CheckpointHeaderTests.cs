@@ -59,6 +59,40 @@ public sealed class CheckpointHeaderTests
         Assert.True(allocated < 2 * Megabytes, $"{allocated} bytes allocated to refuse it");
     }
 
+    public static IEnumerable<object[]> StepsPastWhatTheRunBounds() => new[]
+    {
+        // A --minutes run has no step budget: the entries are held to what a run keeps, whatever the step claims.
+        new object[] { "rvm", null!, "lists 120000 entries, more than a run keeps (60003;" },
+        new object[] { "bgmv2", null!, "lists 120000 entries, more than a run keeps (60003;" },
+        // A --steps run holds the step itself to its budget.
+        new object[] { "rvm", 10L, "checkpoint field Step is 100000000: past this run's --steps 10" },
+        new object[] { "bgmv2", 10L, "checkpoint field Step is 100000000: past this run's --steps 10" },
+    };
+
+    /// <summary>
+    /// The pre-scan bounded a header's entries by the header's own Step: edited to 10^8, a header of 120,000 entries
+    /// (13 MB of RVM's records) passed it and was deserialized whole, as would 256 MB of them. Now the step is held to
+    /// the run's --steps, and without one (--minutes) the entries to the most a run keeps.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StepsPastWhatTheRunBounds))]
+    public void AHeaderWhoseOwnStepWouldAdmitItsEntriesIsRefusedByTheRunsBound(string model, long? stepBudget, string expected)
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("edited.ckpt");
+        string entry = model == "rvm" ? "{\"Step\":1,\"Seconds\":0.5,\"Losses\":{\"total\":0.25,\"alpha_l1\":0.125,\"alpha_laplacian\":0.0625,\"foreground_l1\":0.03125}}" : "0.25";
+        WriteHeader(path, model, (model == "rvm" ? "\"History\":[" : "\"BaseLosses\":[") + string.Join(',', Enumerable.Repeat(entry, 120_000)) + "],", step: 100_000_000);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<MediaFormatException>(() => Read(model, path, stepBudget));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        _log.WriteLine($"{model}, budget {stepBudget?.ToString() ?? "none"}: {allocated / (double)Megabytes:F2} MB allocated: {e.Message}");
+        Assert.StartsWith($"{path}: ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.True(allocated < 2 * Megabytes, $"{allocated} bytes allocated to refuse it");
+    }
+
     [Fact]
     public void AHeaderOfARunsShapeIsReadAndItsFieldsChecked()
     {
@@ -69,13 +103,13 @@ public sealed class CheckpointHeaderTests
         string Validation(int step) => $"{{\"Step\":{step},\"Mad\":1.5,\"Mse\":0.5,\"Grad\":0.25,\"DtSsd\":0.125}}";
         WriteHeader(path, "rvm", "\"History\":[" + string.Join(',', Enumerable.Range(1, 20_000).Select(Record)) + "]," +
                                  "\"Validation\":[" + string.Join(',', Enumerable.Range(0, 201).Select(i => Validation(i * 100))) + "],", step: 20_000);
-        var reached = Assert.Throws<InvalidOperationException>(() => Checkpoint.Read(path, header =>
+        var reached = Assert.Throws<InvalidOperationException>(() => Checkpoint.Read(path, null, header =>
             throw new InvalidOperationException($"reached at step {header.Step} with {header.History.Count} records and {header.Validation.Count} validations")));
         Assert.Equal("reached at step 20000 with 20000 records and 201 validations", reached.Message);
 
         // Edited to claim fewer steps than it records: the field check names the list, as before.
         WriteHeader(path, "rvm", "\"History\":[" + string.Join(',', Enumerable.Range(1, 5).Select(Record)) + "],", step: 4);
-        var refused = Assert.Throws<MediaFormatException>(() => Checkpoint.Read(path, _ => throw new InvalidOperationException("not reached")));
+        var refused = Assert.Throws<MediaFormatException>(() => Checkpoint.Read(path, null, _ => throw new InvalidOperationException("not reached")));
         Assert.Contains("checkpoint field History (its length) is 5: expected 0 to 4", refused.Message);
     }
 
@@ -109,10 +143,10 @@ public sealed class CheckpointHeaderTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
-    private static void Read(string model, string path)
+    private static void Read(string model, string path, long? stepBudget = null)
     {
-        if (model == "rvm") Checkpoint.Read(path, _ => throw new InvalidOperationException("not reached"));
-        else BgmCheckpoint.Read(path, null!, _ => throw new InvalidOperationException("not reached"));
+        if (model == "rvm") Checkpoint.Read(path, stepBudget, _ => throw new InvalidOperationException("not reached"));
+        else BgmCheckpoint.Read(path, stepBudget, null!, _ => throw new InvalidOperationException("not reached"));
     }
 
     /// <summary>A checkpoint of <paramref name="model"/> holding only a header: its fixed fields, then <paramref name="lists"/> as given.</summary>

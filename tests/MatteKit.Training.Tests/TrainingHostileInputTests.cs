@@ -645,6 +645,9 @@ public sealed class TrainingHostileInputTests
         new object[] { "bgmv2", "RefineWidth", "-4", "expected 128 to 4096" },
         new object[] { "bgmv2", "BestStep", "99", "expected -1 to 1" },
         new object[] { "bgmv2", "BestMad", "\"NaN\"", "expected 0 or more" },
+        // Past the resuming run's --steps 3: was resumed, ended at once and wrote --out as if trained to it (review).
+        new object[] { "rvm", "Step", "100", "past this run's --steps 3" },
+        new object[] { "bgmv2", "Step", "100", "past this run's --steps 3" },
     };
 
     [Theory]
@@ -809,6 +812,41 @@ public sealed class TrainingHostileInputTests
             data.Concat(new[] { "--out", Path.Combine(second, "tuned.pth"), "--steps", "2", "--resume", temp.File("first.ckpt") }).ToArray());
         Assert.True(exitCode == 0, stderr);
         foreach (var file in abandoned) _log.WriteLine($"{Path.GetRelativePath(temp.Path, file)}: {(File.Exists(file) ? "left" : "removed")}");
+        foreach (var file in abandoned) Assert.False(File.Exists(file), $"{file} left");
+        foreach (var file in kept) Assert.True(File.Exists(file), $"{file} removed");
+    }
+
+    /// <summary>
+    /// A trainer killed while writing --out or --report leaves <c>.NAME.partial-PID-GUID.pth</c> / <c>.html</c> beside
+    /// them. A run into the same outputs removes, at its start, those whose writer is gone (the output preflight's
+    /// trial file for each output does, as every <c>OutputFile</c> does for its name), even a run that then fails and
+    /// never saves there: here its data folder holds no clips. One whose writer still runs is kept, and so is anything
+    /// not named exactly as a writer names them.
+    /// </summary>
+    [Theory]
+    [InlineData("rvm")]
+    [InlineData("bgmv2")]
+    public void ARunRemovesItsOutputsTemporariesWhoseWriterIsGoneAtItsStart(string model)
+    {
+        using var temp = new TempFolder();
+        var empty = Directory.CreateDirectory(temp.File("empty")).FullName;
+        var data = new List<string> { "--clips", empty, "--backgrounds", empty, "--size", "128x128", "--threads", "2", "--quiet" };
+        data.AddRange(model == "bgmv2" ? new[] { "--model", "bgmv2", "--stage", "base" } : new[] { "--seq-length", "2" });
+        int dead = EndedProcessId();
+        string Partial(string stem, int pid, string extension) => temp.File($".{stem}.partial-{pid}-{Guid.NewGuid():N}{extension}");
+        var abandoned = new[] { Partial("tuned", dead, ".pth"), Partial("tuned", dead, ".ckpt"), Partial("report", dead, ".html") };
+        var kept = new[]
+        {
+            Partial("tuned", Environment.ProcessId, ".pth"), Partial("report", Environment.ProcessId, ".html"),
+            Partial("other", dead, ".pth"), temp.File($".tuned.partial-{dead}-notaguid.pth"), Partial("tuned", dead, ".pth.keep"),
+        };
+        foreach (var file in abandoned.Concat(kept)) File.WriteAllBytes(file, new byte[1000]);
+
+        var r = CliRunner.RunTrainer(Limit, data.Concat(new[] { "--out", temp.File("tuned.pth"), "--report", temp.File("report.html"), "--steps", "1" }).ToArray());
+        _log.WriteLine($"{model}, a run whose data holds no clips: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        AssertOneLine(r, 1, empty, "holds no");
+        Assert.False(File.Exists(temp.File("tuned.pth")), "--out written");
+        foreach (var file in abandoned.Concat(kept)) _log.WriteLine($"  {Path.GetFileName(file)}: {(File.Exists(file) ? "left" : "removed")}");
         foreach (var file in abandoned) Assert.False(File.Exists(file), $"{file} left");
         foreach (var file in kept) Assert.True(File.Exists(file), $"{file} removed");
     }
@@ -1214,7 +1252,7 @@ public sealed class TrainingHostileInputTests
     private static Checkpoint LoadCheckpoint(string path)
     {
         var (network, optimizer) = FreshNetwork();
-        return Checkpoint.Read(path, _ => (network, optimizer));
+        return Checkpoint.Read(path, null, _ => (network, optimizer));
     }
 
     /// <summary>
@@ -1242,7 +1280,7 @@ public sealed class TrainingHostileInputTests
     private static void WriteWithNaN(string from, string to)
     {
         var (network, optimizer) = FreshNetwork();
-        var header = Checkpoint.Read(from, _ => (network, optimizer));
+        var header = Checkpoint.Read(from, null, _ => (network, optimizer));
         using (no_grad())
         {
             var (_, weight) = network.state_dict().First(kv => kv.Key.EndsWith(".weight"));

@@ -116,12 +116,13 @@ internal sealed class BgmCheckpoint
     /// tensors into <paramref name="network"/> and that Adam, and returns the header, the Adam and the generator
     /// state. Every failure is one line naming the file.
     /// </summary>
+    /// <param name="stepBudget">The resuming run's --steps, which the checkpoint's step may not pass; null for a --minutes run.</param>
     /// <exception cref="MediaFormatException">The file cannot be resumed from.</exception>
-    public static (BgmCheckpoint Header, BgmOptimizer Optimizer, Tensor GeneratorState) Read(string path, BgmMattingNetwork network,
+    public static (BgmCheckpoint Header, BgmOptimizer Optimizer, Tensor GeneratorState) Read(string path, long? stepBudget, BgmMattingNetwork network,
         Func<BgmCheckpoint, BgmOptimizer> check)
     {
         var (header, reader) = CheckpointHeader.Open<BgmCheckpoint>(path, Magic, Json,
-            "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)");
+            "not a MatteKit BGMv2 training checkpoint (written by mattekit train --model bgmv2 next to its --out)", stepBudget);
         using var _ = reader;
         header.CheckFields(path);
         var optimizer = check(header);

@@ -114,7 +114,7 @@ internal sealed class BgmTrainer
             Summary.Add($"started from PyTorch's default initialisation (--weights has none): {string.Join(", ", fresh.Select(k => k[..k.LastIndexOf('.')]).Distinct())}");
         if (_o.Resume is { } resume)
         {
-            (_start, _resumedOptimizer, _resumedGenerator) = BgmCheckpoint.Read(resume, network, header =>
+            (_start, _resumedOptimizer, _resumedGenerator) = BgmCheckpoint.Read(resume, _o.Steps, network, header =>
             {
                 var (refineWidth, refineHeight) = _o.HighSize is null ? (header.RefineWidth, header.RefineHeight) : _o.RefineSize;
                 if (header.Backbone != backbone.ToString() || header.Stages != StagesName || header.Width != _o.Width || header.Height != _o.Height

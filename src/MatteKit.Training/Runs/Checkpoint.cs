@@ -50,10 +50,11 @@ internal sealed class Checkpoint
     /// Every failure is one line naming the file: not a checkpoint, cut short, written for another network, or
     /// holding NaN or infinity (a diverged run, which would only go on producing NaN).
     /// </summary>
+    /// <param name="stepBudget">The resuming run's --steps, which the checkpoint's step may not pass; null for a --minutes run.</param>
     /// <exception cref="MediaFormatException">The file cannot be resumed from.</exception>
-    public static Checkpoint Read(string path, Func<Checkpoint, (MattingNetwork, NetworkOptimizer)> create)
+    public static Checkpoint Read(string path, long? stepBudget, Func<Checkpoint, (MattingNetwork, NetworkOptimizer)> create)
     {
-        var (header, reader) = CheckpointHeader.Open<Checkpoint>(path, Magic, Json, "not a MatteKit training checkpoint (written by mattekit train next to its --out)");
+        var (header, reader) = CheckpointHeader.Open<Checkpoint>(path, Magic, Json, "not a MatteKit training checkpoint (written by mattekit train next to its --out)", stepBudget);
         using var _ = reader;
         header.CheckFields(path);
         var (network, optimizer) = create(header);

@@ -16,6 +16,19 @@ internal static class CheckpointFields
     /// </summary>
     public const long MaxStep = 100L * TrainOptions.MaxSteps;
 
+    /// <summary>
+    /// The header's step within the resuming run's --steps: a checkpoint past it was edited or written by a longer run,
+    /// and was resumed only to end at once, writing its weights to --out as if trained to this run's budget.
+    /// </summary>
+    /// <param name="stepBudget">The run's --steps; null for a --minutes run, which has no step budget.</param>
+    /// <exception cref="MediaFormatException"><paramref name="step"/> is past <paramref name="stepBudget"/>.</exception>
+    public static void WithinBudget(string path, long step, long? stepBudget)
+    {
+        if (stepBudget is { } most && step > most)
+            throw new MediaFormatException(path, $"checkpoint field Step is {step.ToString(CultureInfo.InvariantCulture)}: past this run's --steps {most.ToString(CultureInfo.InvariantCulture)} " +
+                                                 $"(edited or damaged, or written by a longer run: resume it with --steps {step.ToString(CultureInfo.InvariantCulture)} or more)");
+    }
+
     /// <exception cref="MediaFormatException"><paramref name="value"/> is outside <paramref name="min"/>..<paramref name="max"/>.</exception>
     public static void Whole(string path, string field, long value, long min, long max)
     {

@@ -9,7 +9,10 @@ namespace MatteKit.Training.Runs;
 /// two passes. The first streams through the header in a small buffer and takes only its shape (the step, how many
 /// list entries it holds): a run writes at most two entries a step (a history or loss record and a validation
 /// record, and a few validations more), each at most <see cref="EntryBytes"/>, so a header longer than its entries
-/// take, or with more entries than its step, is refused having held <see cref="ScanBufferBytes"/>; deserialized whole,
+/// take, or with more entries than its step, is refused having held <see cref="ScanBufferBytes"/>. The step is the
+/// file's own, so it is first held to the run's --steps, and a --minutes run (no step budget) holds the entries to
+/// <see cref="MostEntriesWithoutStepBudget"/>: an edited step of 10^9 let a header of 85 million two-byte entries through
+/// to be deserialized (its 256 MB took more than the 870 MB below). Deserialized whole,
 /// an edited header of 127 MB took 870 MB and 3 s to be refused. Only a header of that shape is read into objects,
 /// whose fields the checkpoint then checks.
 /// </summary>
@@ -23,6 +26,13 @@ internal static class CheckpointHeader
 
     /// <summary>A list entry's most: a history step's record, as the output preflight bounds it; a validation record or a loss is less.</summary>
     private const long EntryBytes = OutputPreflight.HistoryBytesPerStep;
+
+    /// <summary>
+    /// The entries a run writes whatever its steps: each of its lists (at most three, BGMv2's two stages' totals and the
+    /// validations) is thinned to <see cref="StepHistory.MaxRecords"/>. A checkpoint written before the lists were thinned
+    /// may hold more; such a one resumes with --steps, which bounds them by its step instead.
+    /// </summary>
+    internal const long MostEntriesWithoutStepBudget = 3L * StepHistory.MaxRecords + 3;
 
     /// <summary>A token longer than this (a name, a number) is in no header MatteKit writes.</summary>
     private const int ScanBufferBytes = 64 << 10;
@@ -38,9 +48,10 @@ internal static class CheckpointHeader
     /// Opens <paramref name="path"/> and reads its header as <typeparamref name="T"/>; the reader is left at the tensors
     /// that follow (the caller disposes it).
     /// </summary>
+    /// <param name="stepBudget">The resuming run's --steps (null for a --minutes run): a header past it is refused, and its entries are bounded by it, not by the file's own step alone.</param>
     /// <param name="notACheckpoint">What the file is said not to be when the magic or the length is wrong, or the header is the JSON null (after a checkpoint's magic, JSON that does not parse is said to be a damaged header, naming the field).</param>
-    /// <exception cref="MediaFormatException">Missing, not a regular file, not a checkpoint, or a header longer or with more entries than its step.</exception>
-    public static (T Header, BinaryReader Reader) Open<T>(string path, string magic, JsonSerializerOptions? json, string notACheckpoint) where T : class
+    /// <exception cref="MediaFormatException">Missing, not a regular file, not a checkpoint, a step past <paramref name="stepBudget"/>, or a header longer or with more entries than its step.</exception>
+    public static (T Header, BinaryReader Reader) Open<T>(string path, string magic, JsonSerializerOptions? json, string notACheckpoint, long? stepBudget) where T : class
     {
         if (!File.Exists(path)) throw new MediaFormatException(path, "checkpoint not found");
         InputFile.RequireRegular(path, "a checkpoint");
@@ -49,7 +60,7 @@ internal static class CheckpointHeader
         try
         {
             if (reader.ReadString() != magic) throw new FormatException();
-            return Read<T>(path, stream, reader, json);
+            return Read<T>(path, stream, reader, json, stepBudget);
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or IOException or ArgumentException)
         {
@@ -65,7 +76,7 @@ internal static class CheckpointHeader
 
     /// <summary>The header after the magic: its length, its shape, its objects.</summary>
     /// <exception cref="MediaFormatException">JSON that does not parse, or a field of the wrong kind: the header of a checkpoint, damaged.</exception>
-    private static (T Header, BinaryReader Reader) Read<T>(string path, Stream stream, BinaryReader reader, JsonSerializerOptions? json) where T : class
+    private static (T Header, BinaryReader Reader) Read<T>(string path, Stream stream, BinaryReader reader, JsonSerializerOptions? json, long? stepBudget) where T : class
     {
         try
         {
@@ -74,8 +85,12 @@ internal static class CheckpointHeader
             long start = stream.Position;
             var (step, entries) = Shape(stream, length);
             CheckpointFields.Whole(path, "Step", step, 0, CheckpointFields.MaxStep);
+            CheckpointFields.WithinBudget(path, step, stepBudget);
             if (entries > 2 * step + 3)
                 throw new MediaFormatException(path, $"checkpoint header lists {entries} entries at step {step}, more than a run writes by then (edited or damaged)");
+            if (stepBudget is null && entries > MostEntriesWithoutStepBudget)
+                throw new MediaFormatException(path, $"checkpoint header lists {entries} entries, more than a run keeps ({MostEntriesWithoutStepBudget}; edited or damaged, " +
+                                                     "or written before the lists were thinned: resume it with --steps, not --minutes)");
             long most = FixedBytes + entries * EntryBytes;
             if (length > most)
                 throw new MediaFormatException(path, $"checkpoint header is {length} bytes, more than its {entries} list entries take (at most {most}; edited or damaged)");

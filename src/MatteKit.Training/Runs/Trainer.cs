@@ -56,7 +56,7 @@ internal sealed partial class Trainer
         var optimizer = new NetworkOptimizer(network, preset.RatesAt(0));
         if (_o.Resume is not null)
         {
-            _start = Checkpoint.Read(_o.Resume, header =>
+            _start = Checkpoint.Read(_o.Resume, _o.Steps, header =>
             {
                 if (header.Preset != preset.Name || header.Width != _o.Width || header.Height != _o.Height || header.Frames != _o.Frames
                     || (preset.HighResolution && (header.HighWidth != _o.HighWidth || header.HighHeight != _o.HighHeight || header.HighFrames != _o.HighFrames)))

@@ -31,6 +31,10 @@ internal sealed record ConversionPlan
     public int Frames { get; init; }
     public required string FrameRate { get; init; }
     public bool HasAudio { get; init; }
+    /// <summary>
+    /// The frames each chunk but the last holds (the last may hold fewer): at most <see cref="Frames"/> in a plan made
+    /// now; a plan made before may hold the --chunk-frames given, larger (<see cref="HeldFrames"/>).
+    /// </summary>
     public int ChunkFrames { get; init; }
     public int Warmup { get; init; }
     public WarmupOrder WarmupOrder { get; init; }
@@ -114,8 +118,12 @@ internal sealed record ConversionPlan
     /// Whether <paramref name="other"/> (a plan left at the same path) is this plan with its person pass done: the same
     /// input, options, outputs and chunks, and a pass for the same choice, or neither has a subject.
     /// </summary>
+    /// <remarks>
+    /// The other's chunk length is compared as the frames its chunks hold: one written before <see cref="HeldFrames"/>
+    /// stored the --chunk-frames given, and is this plan all the same (its finished chunks are kept).
+    /// </remarks>
     internal bool IsThisWith(ConversionPlan other, SubjectChoice? choice)
-        => (other with { Subject = null }).Sealed().Fingerprint == (this with { Subject = null }).Sealed().Fingerprint
+        => (other with { Subject = null, ChunkFrames = HeldFrames(other.Frames, other.ChunkFrames) }).Sealed().Fingerprint == (this with { Subject = null }).Sealed().Fingerprint
            && other.Subject?.Choice == choice?.ToString() && other.Subject?.MaskSha256 == choice?.MaskSha256 && other.HasItsPersonPass();
 
     /// <summary>Whether every block of the person pass is in the segments folder as recorded (true without a subject).</summary>
@@ -177,7 +185,7 @@ internal sealed record ConversionPlan
         var plan = new ConversionPlan
         {
             Input = input, InputBytes = bytes, InputModifiedUtc = modified, Frames = frames, FrameRate = rate, HasAudio = audio,
-            ChunkFrames = chunkFrames, Warmup = warmup, WarmupOrder = order, Options = Planned(options, input), Outputs = outputs,
+            ChunkFrames = HeldFrames(frames, chunkFrames), Warmup = warmup, WarmupOrder = order, Options = Planned(options, input), Outputs = outputs,
             Chunks = Cut(frames, chunkFrames),
             PlanPath = full,
         };
@@ -194,7 +202,15 @@ internal sealed record ConversionPlan
         };
 
     /// <summary>The same plan with chunks of another length.</summary>
-    internal ConversionPlan WithChunkFrames(int chunkFrames) => (this with { ChunkFrames = chunkFrames, Chunks = Cut(Frames, chunkFrames) }).Sealed();
+    internal ConversionPlan WithChunkFrames(int chunkFrames) => (this with { ChunkFrames = HeldFrames(Frames, chunkFrames), Chunks = Cut(Frames, chunkFrames) }).Sealed();
+
+    /// <summary>
+    /// The frames a chunk of <paramref name="chunkFrames"/> holds of <paramref name="frames"/>, as the plan stores it:
+    /// never more than the input's (<c>--chunk-frames 2147483647</c> of 30 frames was stored as 2147483647). A plan
+    /// stored so still loads as it is: <see cref="ChunkFrames"/> is only recorded (the chunks are the plan's own list),
+    /// and its fingerprint, which its done markers carry, is kept.
+    /// </summary>
+    private static int HeldFrames(int frames, int chunkFrames) => Math.Min(frames, chunkFrames);
 
     private ConversionPlan Sealed()
         => this with { Fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Json)))).ToLowerInvariant() };

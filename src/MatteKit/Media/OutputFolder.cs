@@ -16,7 +16,8 @@ internal sealed class OutputFolder : IDisposable
         // in the words every output's link is refused in.
         if (new FileInfo(FinalPath).LinkTarget is not null) OutputFile.RequireReplaceable(finalPath);
         if (File.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a file, not a folder");
-        if (NotEmpty(FinalPath) is { } problem) throw new MediaFormatException(finalPath, problem);
+        // Named by its full path, as the commands' early check names it: "out" alone says nothing of where it is.
+        if (NotEmpty(FinalPath) is { } problem) throw new MediaFormatException(FinalPath, problem);
         var parent = ParentFolder.Of(FinalPath);
         if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"parent folder {parent} does not exist");
         PartialOutputs.RemoveAbandoned(parent, Path.GetFileName(FinalPath), "", isFolder: true);

@@ -1,3 +1,4 @@
+using MatteKit.Media;
 using MatteKit.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -52,17 +53,47 @@ public sealed class HostileInputRound3Tests
         using var dir = new TempFolder();
         foreach (var (chunkFrames, expected) in new[]
         {
-            ("2147483647", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
             ("30", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
             ("10", "30 frames at 25/1 fps in 3 chunks of 10 frames, warm-up 15 (forward)"),
             ("12", "30 frames at 25/1 fps in 3 chunks of 12 frames (the last of 6), warm-up 15 (forward)"),
+            ("2147483647", "30 frames at 25/1 fps in 1 chunk (the whole input), warm-up 15 (forward)"),
         })
         {
             var r = CliRunner.Run("plan", SampleClip, "--output-alpha", dir.File("a.mov"), "--chunk-frames", chunkFrames, "--out", dir.File("p.json"));
             _log.WriteLine($"plan --chunk-frames {chunkFrames}: exit {r.ExitCode}: {r.StdOut.Trim()} {r.StdErr.Trim()}");
             Assert.Equal(0, r.ExitCode);
             Assert.Equal($"{dir.File("p.json")}: {expected}", r.StdOut.Split('\n')[0]);
+            // Stored as the frames a chunk holds: 2147483647 was stored as given (review).
+            int stored = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("p.json")))!["chunk_frames"]!.GetValue<int>();
+            _log.WriteLine($"  chunk_frames stored: {stored}");
+            Assert.Equal(Math.Min(30, int.Parse(chunkFrames)), stored);
         }
+
+        // A plan made before, with the value as given, still loads and is read the same: its one chunk is what join waits for.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("p.json")))!;
+        old["chunk_frames"] = int.MaxValue;
+        File.WriteAllText(dir.File("old.json"), old.ToJsonString());
+        var join = CliRunner.Run("join", dir.File("old.json"));
+        _log.WriteLine($"join of a plan storing chunk_frames 2147483647: exit {join.ExitCode}: {join.StdErr.Trim()}");
+        Assert.DoesNotContain("damaged", join.StdErr);
+        Assert.Contains("chunk", join.StdErr);
+    }
+
+    /// <summary>
+    /// <c>convert --workers</c> reuses the plan it left (and its finished chunks) when the same command comes again:
+    /// one left before the stored chunk length was the frames a chunk holds (it stored 2147483647 as given) is still
+    /// the same plan, not another whose chunks are thrown away.
+    /// </summary>
+    [Fact]
+    public void APlanStoringTheChunkLengthAsGivenIsStillTheSamePlan()
+    {
+        using var dir = new TempFolder();
+        var options = new MatteKit.Conversion.ConvertOptions { Input = SampleClip, OutputAlpha = dir.File("a.mov") };
+        var plan = MatteKit.Chunking.ConversionPlan.Make(options, int.MaxValue, 0, MatteKit.Conversion.WarmupOrder.Forward, dir.File("p.json"));
+        Assert.Equal(30, plan.ChunkFrames);
+        var older = plan with { ChunkFrames = int.MaxValue };
+        Assert.True(plan.IsThisWith(older, null), "a plan storing --chunk-frames 2147483647 of 30 frames is taken for another");
+        Assert.False(plan.IsThisWith(plan.WithChunkFrames(10), null), "a plan of other chunks is another");
     }
 
     /// <summary>
@@ -121,6 +152,47 @@ public sealed class HostileInputRound3Tests
         }
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
         Assert.Equal(["out"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>
+    /// join's outputs come from the plan: a folder output that came to hold something after planning was refused by the
+    /// library only when the join reached it, after the video outputs were joined, as exit 1. Now first, as plan and
+    /// convert refuse it (exit 2), naming the output's role in the plan and its full path; nothing is written and the
+    /// chunks stay done. The library's own line (for library users) names the full path too, not the path as given.
+    /// </summary>
+    [Fact]
+    public void JoinRefusesANonEmptyOutputFolderFirstNamingThePlansOutputAndTheFullPath()
+    {
+        using var dir = new TempFolder();
+        foreach (var args in new[]
+        {
+            new[] { "plan", SampleClip, "--output-composition", "com.mp4", "--output-alpha", "pha", "--input-resize", "64x64", "--chunk-frames", "30", "--out", "p.json", "--quiet" },
+            new[] { "chunk", "p.json", "--index", "0", "--quiet" },
+        })
+            Assert.True(CliRunner.RunIn(dir.Path, args).ExitCode == 0, string.Join(' ', args));
+        string folder = Directory.CreateDirectory(dir.File("pha")).FullName;
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
+
+        var r = CliRunner.RunIn(dir.Path, "join", "p.json");
+        _log.WriteLine($"join into a non-empty pha: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"mattekit: the plan's alpha output {folder}: output folder exists and is not empty; give a new or an empty folder", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.False(File.Exists(dir.File("com.mp4")), "a video output written");
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+
+        // The library's own line, as a library user meets it: the full path, not "pha".
+        var e = Assert.Throws<MediaFormatException>(() => new OutputFolder(Path.GetRelativePath(Environment.CurrentDirectory, folder)));
+        Assert.Equal($"{folder}: output folder exists and is not empty; give a new or an empty folder", e.Message);
+
+        File.Delete(Path.Combine(folder, "keep.txt"));
+        r = CliRunner.RunIn(dir.Path, "join", "p.json", "--quiet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal(30, Directory.GetFiles(folder, "*.png").Length);
+        // Joined: its folder holds the frames, and join again says so (not that the folder is not empty).
+        r = CliRunner.RunIn(dir.Path, "join", "p.json");
+        _log.WriteLine($"join again: exit {r.ExitCode}: {r.StdOut.Trim()}");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("already joined", r.StdOut);
     }
 
     /// <summary>
