@@ -26,7 +26,7 @@ internal static class CheckpointFields
     {
         if (stepBudget is { } most && step > most)
             throw new MediaFormatException(path, $"checkpoint field Step is {step.ToString(CultureInfo.InvariantCulture)}: past this run's --steps {most.ToString(CultureInfo.InvariantCulture)} " +
-                                                 $"(edited or damaged, or written by a longer run: resume it with --steps {step.ToString(CultureInfo.InvariantCulture)} or more)");
+                                                 $"(edited or damaged, or written by a longer run: to train on from it, give --steps above {step.ToString(CultureInfo.InvariantCulture)})");
     }
 
     /// <exception cref="MediaFormatException"><paramref name="value"/> is outside <paramref name="min"/>..<paramref name="max"/>.</exception>

@@ -133,8 +133,8 @@ internal sealed class TfliteTranslator
             {
                 TfliteOp.Conv2D => Conv(op, depthwise: false),
                 TfliteOp.DepthwiseConv2D => Conv(op, depthwise: true),
-                TfliteOp.Add => Activate(_g.Add(Operand(op, 0), Operand(op, 1)), op, ElementwiseActivationField, afterConv: false),
-                TfliteOp.Mul => Activate(_g.Mul(Operand(op, 0), Operand(op, 1)), op, ElementwiseActivationField, afterConv: false),
+                TfliteOp.Add => Activate(_g.Add(Operand(op, 0), Operand(op, 1)), op, ElementwiseActivationField, elementwise: true),
+                TfliteOp.Mul => Activate(_g.Mul(Operand(op, 0), Operand(op, 1)), op, ElementwiseActivationField, elementwise: true),
                 TfliteOp.Relu => _g.Relu(Operand(op, 0)),
                 TfliteOp.Relu6 => _g.Clip(Operand(op, 0), 0f, 6f),
                 TfliteOp.HardSwish => _g.HardSwish(Operand(op, 0)),
@@ -204,7 +204,7 @@ internal sealed class TfliteTranslator
         }
         var bias = op.Inputs.Length > 2 && op.Inputs[2] >= 0 ? _g.Constant(ConstantInput(op, 2, weight.Shape[0], "bias"), weight.Shape[0]) : null;
         var y = _g.Conv(x, weight, bias, stride, pads, groups: groups);
-        return Activate(y, op, depthwise ? DepthwiseActivationField : ConvActivationField);
+        return Activate(y, op, depthwise ? DepthwiseActivationField : ConvActivationField, elementwise: false);
     }
 
     /// <summary>
@@ -308,18 +308,19 @@ internal sealed class TfliteTranslator
     }
 
     /// <summary>
-    /// <paramref name="y"/> with <paramref name="op"/>'s fused activation (its options' <paramref name="field"/>); when
-    /// <paramref name="afterConv"/> is false (an Add's or a Mul's), a relu6 is <see cref="GraphBuilder.ClipInConvLayout"/>,
-    /// which ONNX Runtime keeps in its blocked layout, as it does a clip fused into a convolution.
+    /// <paramref name="y"/> with <paramref name="op"/>'s fused activation (its options' <paramref name="field"/>); after
+    /// an <paramref name="elementwise"/> op (an Add's or a Mul's), a relu6 is <see cref="GraphBuilder.ClipInConvLayout"/>,
+    /// which ONNX Runtime keeps in its blocked layout, as it does a clip fused into a convolution (the selfie models'
+    /// graphs, translated here too, get the same exact rewrite).
     /// </summary>
-    private GraphValue Activate(GraphValue y, TfliteOperator op, int field, bool afterConv = true)
+    private GraphValue Activate(GraphValue y, TfliteOperator op, int field, bool elementwise)
     {
         byte activation = op.Options is { } o ? o.Byte(field) : (byte)0;
         return activation switch
         {
             0 => y,
             1 => _g.Relu(y),
-            3 => afterConv ? _g.Clip(y, 0f, 6f) : _g.ClipInConvLayout(y, 0f, 6f),
+            3 => elementwise ? _g.ClipInConvLayout(y, 0f, 6f) : _g.Clip(y, 0f, 6f),
             4 => _g.Tanh(y),
             _ => throw Unsupported(op, $"has fused activation {activation}"),
         };

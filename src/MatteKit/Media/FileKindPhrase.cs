@@ -6,7 +6,7 @@ namespace MatteKit.Media;
 /// </summary>
 internal static class FileKindPhrase
 {
-    /// <summary>The kind with its article: "a file", "a folder", "a FIFO (named pipe)", "a device", "a socket".</summary>
+    /// <summary>The kind with its article: "a file", "a folder", "a FIFO (named pipe)", "a device", "a socket" ("not a regular file" else).</summary>
     public static string Phrase(this FileKind kind) => kind switch
     {
         FileKind.Regular => "a file",
@@ -14,6 +14,6 @@ internal static class FileKindPhrase
         FileKind.Fifo => "a FIFO (named pipe)",
         FileKind.Device => "a device",
         FileKind.Socket => "a socket",
-        _ => "neither a file nor a folder",
+        _ => "not a regular file",
     };
 }

@@ -23,7 +23,7 @@ internal sealed class PersonColours
     /// <param name="around">Whether these are the colours around the person (the crop outside the mask), not on them.</param>
     public PersonColours(bool around = false) => _around = around;
 
-    /// <summary>Whether a mask with enough pixels has been taken.</summary>
+    /// <summary>Whether a mask with enough pixels has been taken (for the colours around a person: the last crop taken had enough around them).</summary>
     public bool Known { get; private set; }
 
     /// <summary>

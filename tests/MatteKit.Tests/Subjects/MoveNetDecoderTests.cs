@@ -7,8 +7,8 @@ namespace MatteKit.Tests.Subjects;
 
 /// <summary>
 /// The decoder visits only the cells inside each candidate's box; this twin weighs every cell of the grid, as the TF.js
-/// graph does, and the two must decode the same people exactly, on the fixtures' real heads and on heads with the
-/// boxes cut at the grid's edges.
+/// graph does, and the two must decode the same people exactly, on the fixtures' real heads and on random heads whose
+/// boxes are cut at the grid's edges or empty.
 /// </summary>
 public sealed class MoveNetDecoderTests
 {
@@ -26,7 +26,7 @@ public sealed class MoveNetDecoderTests
     {
         var rgb = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "movenet", $"{name}_256x256.rgb"));
         var heads = Detector.Value.Heads(rgb, 256, 256);
-        // Boxes moved half out of the grid, so that their cut edges are decoded too.
+        // Boxes moved by a few cells, some then cut at the grid's edge (random heads below reach every edge).
         for (int i = 0; i < heads.BoxOffset.Length; i++) heads.BoxOffset[i] += boxShift;
         var decoded = MoveNetDecoder.Decode(heads, 1.5, 0.75);
         var expected = EveryCell(heads, 1.5, 0.75);
@@ -38,6 +38,41 @@ public sealed class MoveNetDecoderTests
             Assert.Equal(expected[p].Keypoints, decoded[p].Keypoints);
         }
         _log.WriteLine($"{name}, boxes moved {boxShift} cells: {decoded.Count} people alike, scores {string.Join(" ", decoded.Select(p => p.Score.ToString("0.000")))}");
+    }
+
+    /// <summary>
+    /// Random heads on grids of odd sizes, with box sizes and offsets that cut boxes at every edge of the grid, leave
+    /// some empty or with fractional sides, and heatmaps with runs of zeros (every weighted value 0: the peak is cell 0).
+    /// </summary>
+    [Fact]
+    public void DecodesRandomHeadsAsEveryCellWeighedDoes()
+    {
+        var random = new Random(7);
+        int cut = 0, empty = 0;
+        foreach (var (w, h) in new[] { (17, 23), (64, 36), (5, 3), (33, 33) })
+            for (int trial = 0; trial < 25; trial++)
+            {
+                var heads = new MoveNetHeads(w, h);
+                foreach (var (head, low, high) in new[] { (heads.Center, 0f, 1f), (heads.Regress, -10f, 10f), (heads.Offset, -1f, 1f),
+                             (heads.BoxScale, -5f, 1.5f * Math.Max(w, h)), (heads.BoxOffset, -0.75f * Math.Max(w, h), 0.75f * Math.Max(w, h)) })
+                    for (int i = 0; i < head.Length; i++) head[i] = low + (float)random.NextDouble() * (high - low);
+                for (int i = 0; i < heads.Heatmap.Length; i++) heads.Heatmap[i] = random.Next(4) == 0 ? 0 : (float)random.NextDouble();
+                if (trial % 5 == 0) Array.Clear(heads.Heatmap);
+                var expected = EveryCell(heads, 1, 1);
+                var decoded = MoveNetDecoder.Decode(heads, 1, 1);
+                Assert.Equal(expected.Count, decoded.Count);
+                for (int p = 0; p < expected.Count; p++)
+                {
+                    Assert.Equal(expected[p].Score, decoded[p].Score);
+                    Assert.Equal(expected[p].Box, decoded[p].Box);
+                    Assert.Equal(expected[p].Keypoints, decoded[p].Keypoints);
+                    var box = decoded[p].Box;
+                    if (box.Left <= 0 || box.Top <= 0 || box.Right >= 4 * w || box.Bottom >= 4 * h) cut++;
+                    if (box.Width <= 0 || box.Height <= 0) empty++;
+                }
+            }
+        _log.WriteLine($"100 random grids alike; {cut} boxes cut at the grid's edge, {empty} empty");
+        Assert.True(cut > 50 && empty > 10, $"the random boxes should reach the edges ({cut}) and be empty at times ({empty})");
     }
 
     /// <summary>The decoding with every cell of the grid weighed (the earlier decoder's loops, kept as the reference).</summary>
