@@ -117,6 +117,39 @@ public sealed class InputSpelledAsStreamTests
     }
 
     /// <summary>
+    /// Something other than a file there by a name ffmpeg reads as a protocol: a folder named <c>file:y.mp4</c>
+    /// beside y.mp4 (live's input), a link named <c>file:b.mp4</c> to /dev/null beside b.mp4 (convert's
+    /// background). The identity check took each as what is there by that name (a folder, a device: nothing an output
+    /// replaces), while ffmpeg, handed the name as given, read its <c>file:</c> protocol, i.e. y.mp4 and b.mp4, which
+    /// the output then replaced (exit 0). ffmpeg now opens what was checked, and nothing is replaced.
+    /// </summary>
+    [SkippableFact]
+    public void WhatIsThereByAProtocolLikeNameIsWhatFfmpegOpens()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "links to /dev/null");
+        using var dir = new TempFolder();
+        File.Copy(SampleClip, dir.File("v.mp4"));
+        File.Copy(SampleClip, dir.File("y.mp4"));
+        File.Copy(SampleClip, dir.File("b.mp4"));
+        Directory.CreateDirectory(dir.File("file:y.mp4"));
+        File.CreateSymbolicLink(dir.File("file:b.mp4"), "/dev/null");
+        var hash = FileHash.Of(SampleClip);
+        foreach (var (what, args, replaced) in new (string, string[], string)[]
+        {
+            ("live, a folder named file:y.mp4", ["live", "file:y.mp4", "--realtime", "--duration", "1", "--output", "y.mp4"], "y.mp4"),
+            ("convert, --background a link named file:b.mp4 to /dev/null",
+                ["convert", "v.mp4", "--duration", "0.2", "--background", "file:b.mp4", "--output-composition", "b.mp4"], "b.mp4"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"{what}, {replaced} there too: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Equal(hash, FileHash.Of(dir.File(replaced)));
+        }
+    }
+
+    /// <summary>
     /// An output named with what ffmpeg reads as a protocol (<c>file:v.mp4</c>) made a file of that literal name,
     /// which ffmpeg later reads as <c>v.mp4</c>: refused, naming the option, with the way to write such a name.
     /// </summary>

@@ -11,11 +11,16 @@ internal static class FfmpegPath
 {
     /// <summary>
     /// <paramref name="input"/> as ffmpeg should open it: a file or FIFO that exists here by that name as
-    /// <c>file:</c> and its full path; anything else (stdin's <c>-</c>, a URL or protocol, a capture device, which
-    /// its demuxer opens by its own name) as it is.
+    /// <c>file:</c> and its full path; anything else there by that name (a capture device, which its demuxer opens by
+    /// its own name, a folder) by its full path, which ffmpeg never reads as a protocol: a folder or a link to
+    /// /dev/null named <c>file:y.mp4</c>, handed over as it was, had ffmpeg read y.mp4, which the identity check,
+    /// seeing a folder or a device, let an output replace. Nothing there by that name (stdin's <c>-</c>, a URL or
+    /// protocol, a screen such as <c>:0.0</c>) as it is, as the identity check reads it too.
     /// </summary>
     public static string Input(string input)
-        => input != "-" && FileIdentity.Of(input) is { Kind: FileKind.Regular or FileKind.Fifo } ? Output(input) : input;
+        => input == "-" ? input
+            : FileIdentity.Of(input) is { } there ? there.Kind is FileKind.Regular or FileKind.Fifo ? Output(input) : Path.GetFullPath(input)
+            : input;
 
     /// <summary>A file ffmpeg writes (or a local file it reads whatever its name): <c>file:</c> and its full path.</summary>
     public static string Output(string path) => "file:" + Path.GetFullPath(path);
