@@ -347,6 +347,10 @@ public sealed class HostileOptionValueTests
             (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4/"], $"mattekit: --output-foreground o.mp4/: {namesAFolder}"),
             (["convert", SampleClip, "--frames", "0:2", "--output-alpha", "frames/", "--output-type", "video"], $"mattekit: --output-alpha frames/: {namesAFolder}"),
             (["plan", SampleClip, "--output-alpha", "o.webm/", "--chunk-frames", "10", "--out", "plan.json"], $"mattekit: --output-alpha o.webm/: {namesAFolder}"),
+            // More than one separator at the end: only one was taken off for the name's kind, so "o.png//" had no
+            // extension and made a folder of frames named o.png (exit 0).
+            (["convert", SampleImage, "--output-alpha", "o.png//"], $"mattekit: --output-alpha o.png//: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4//"], $"mattekit: --output-foreground o.mp4//: {namesAFolder}"),
         })
         {
             var r = CliRunner.RunIn(dir.Path, args);
