@@ -170,6 +170,32 @@ public sealed class InputSpelledAsStreamTests
         Assert.Single(Directory.GetFileSystemEntries(dir.Path));
     }
 
+    /// <summary>
+    /// live's outputs may be stream URLs, so they are not refused by the path rule for written files, and a name ffmpeg
+    /// reads as a protocol was written as a file of that literal name: <c>--output srt:x.mp4</c> (a stream URL missing
+    /// its //) and <c>--output file:x.mp4</c> made files named so, exit 0, which ffmpeg, given them, reads as x.mp4.
+    /// Refused as convert refuses them, naming the target and the way to write such a file; ./file:x.mp4 is written.
+    /// </summary>
+    [SkippableFact]
+    public void ALiveFileOutputNamedLikeAProtocolIsRefused()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        File.Copy(SampleClip, dir.File("v.mp4"));
+        foreach (var (option, spec) in new[] { ("--output", "srt:x.mp4"), ("--output", "file:x.mp4"), ("--output-alpha", "cache:a.mp4") })
+        {
+            var r = CliRunner.RunIn(dir.Path, "live", "v.mp4", "--realtime", "--duration", "1", option, spec);
+            _log.WriteLine($"live v.mp4 {option} {spec}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains($"./{spec}", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+        var written = CliRunner.RunIn(dir.Path, "live", "v.mp4", "--realtime", "--duration", "1", "--output", "./file:x.mp4");
+        _log.WriteLine($"live v.mp4 --output ./file:x.mp4: exit {written.ExitCode}: {written.StdErr.Trim()}");
+        Assert.Equal(0, written.ExitCode);
+        Assert.True(File.Exists(dir.File("file:x.mp4")));
+    }
+
     [Fact]
     public void OnlyDevicesSocketsAndNetworkUrlsNameNoFile()
     {

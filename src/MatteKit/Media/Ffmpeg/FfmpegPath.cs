@@ -24,4 +24,20 @@ internal static class FfmpegPath
 
     /// <summary>A file ffmpeg writes (or a local file it reads whatever its name): <c>file:</c> and its full path.</summary>
     public static string Output(string path) => "file:" + Path.GetFullPath(path);
+
+    /// <summary>
+    /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout):
+    /// two or more of a scheme's characters before a colon (one letter is a Windows drive). Null for a plain path. A file
+    /// to be written is refused such a name (the path options, live's file outputs): it would be written as a file of
+    /// that literal name, which ffmpeg, given it, reads as another.
+    /// </summary>
+    public static string? ProtocolPrefix(string name)
+    {
+        int colon = name.IndexOf(':');
+        return colon >= 2 && name.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0 ? name[..colon] : null;
+    }
+
+    /// <summary>What a protocol's or a URL scheme's name is made of: letters, digits, +, - and . (ffmpeg's rule, and RFC 3986's).</summary>
+    public static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 }
