@@ -93,6 +93,41 @@ public sealed class InputSpelledAsStreamTests
     }
 
     /// <summary>
+    /// stdin named as a path (<c>convert /dev/stdin &lt; in.mp4</c>, or /dev/fd/0, /proc/self/fd/0): ffmpeg, a process of
+    /// its own, opened its own stdin by that name, an empty pipe, and the conversion failed (exit 1, "Invalid data found
+    /// when processing input"). ffmpeg is now handed MatteKit's stdin, and the clip is matted.
+    /// </summary>
+    [SkippableFact]
+    public void StdinNamedAsAPathIsMattekitsStdin()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "/dev/stdin and /proc/self/fd/0 are Linux's");
+        using var dir = new TempFolder();
+        var input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        foreach (var (name, output) in new[] { ("/dev/stdin", "a.mp4"), ("/dev/fd/0", "b.mp4"), ("/proc/self/fd/0", "c.mp4") })
+        {
+            var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in new[] { "-c", "exec \"$@\" < \"$MATTEKIT_TEST_INPUT\"", "bash", dotnet, Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll"),
+                         "convert", name, "--input-resize", "64x64", "--output-alpha", dir.File(output) })
+                psi.ArgumentList.Add(a);
+            psi.Environment["MATTEKIT_TEST_INPUT"] = input;
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                p.Kill(entireProcessTree: true);
+                throw new TimeoutException($"convert {name} < in.mp4 did not finish in 2 minutes");
+            }
+            _log.WriteLine($"convert {name} < in.mp4 --output-alpha {output}: exit {p.ExitCode}: {stderr.Result.Trim()}");
+            Assert.Equal(0, p.ExitCode);
+            Assert.Equal(30, MediaTools.Video(dir.File(output)).Frames);
+        }
+    }
+
+    /// <summary>
     /// A file literally named <c>file:w.mp4</c> beside <c>w.mp4</c>: the identity check took the input as the literal
     /// file while ffmpeg, handed the name as given, read its <c>file:</c> protocol, i.e. <c>w.mp4</c>, so
     /// <c>--output-alpha w.mp4</c> replaced the very file that was read (exit 0). ffmpeg is now handed exactly the file

@@ -19,11 +19,35 @@ internal static class FfmpegPath
     /// </summary>
     public static string Input(string input)
         => input == "-" ? input
-            : FileIdentity.Of(input) is { } there ? there.Kind is FileKind.Regular or FileKind.Fifo ? Output(input) : Path.GetFullPath(input)
+            : FileIdentity.Of(input) is { } there ? there.Kind is FileKind.Regular or FileKind.Fifo ? Output(input) : FullPath(input)
             : input;
 
     /// <summary>A file ffmpeg writes (or a local file it reads whatever its name): <c>file:</c> and its full path.</summary>
-    public static string Output(string path) => "file:" + Path.GetFullPath(path);
+    public static string Output(string path) => "file:" + FullPath(path);
+
+    /// <summary>
+    /// <paramref name="path"/>'s full path as ffmpeg, a process of its own, must open it: a name of this process's
+    /// own files (/dev/stdin, /dev/fd/N, /proc/self/...) by this process's id, for in ffmpeg's they are its own:
+    /// <c>convert /dev/stdin &lt; in.mp4</c> had ffmpeg read its stdin, an empty pipe ("Invalid data found").
+    /// </summary>
+    private static string FullPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux()) return full;
+        string own = $"/proc/{Environment.ProcessId}";
+        foreach (var (name, means) in OwnNames)
+        {
+            if (full == name) return own + means;
+            if (full.StartsWith(name + "/", StringComparison.Ordinal)) return own + means + full[name.Length..];
+        }
+        return full;
+    }
+
+    // Linux's names of the calling process's files, and what they are under /proc/PID.
+    private static readonly (string Name, string Means)[] OwnNames =
+    {
+        ("/dev/stdin", "/fd/0"), ("/dev/stdout", "/fd/1"), ("/dev/stderr", "/fd/2"), ("/dev/fd", "/fd"), ("/proc/self", ""),
+    };
 
     /// <summary>
     /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout):
