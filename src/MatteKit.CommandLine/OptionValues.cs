@@ -81,20 +81,10 @@ public static class OptionValues
         if ((char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) && !(use == PathUse.Read && (File.Exists(value) || Directory.Exists(value))))
             return $"{name} {shown} starts or ends with white space (a quoting mistake?); give it without";
         if (use == PathUse.Written && IsUrl(value)) return $"{name} {shown} is a URL; give a path (this option writes a file or a folder here)";
-        if (use == PathUse.Written && ProtocolPrefix(value) is { } protocol)
+        if (use == PathUse.Written && Media.Ffmpeg.FfmpegPath.ProtocolPrefix(value) is { } protocol)
             return $"{name} {shown} begins with '{protocol}:', which ffmpeg reads as a protocol, not as part of a file's name; " +
                    $"give ./{Media.PrintableText.Excerpt(value)} for a file of that name";
         return null;
-    }
-
-    /// <summary>
-    /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout):
-    /// two or more of a scheme's characters before a colon (one letter is a Windows drive). Null for a plain path.
-    /// </summary>
-    private static string? ProtocolPrefix(string value)
-    {
-        int colon = value.IndexOf(':');
-        return colon >= 2 && value.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0 ? value[..colon] : null;
     }
 
     /// <summary>A scheme (a letter, then letters, digits, +, - or .) followed by "://", as ffmpeg's protocols and file:// are written.</summary>
@@ -102,11 +92,8 @@ public static class OptionValues
     {
         int colon = value.IndexOf("://", StringComparison.Ordinal);
         return colon > 0 && char.IsAsciiLetter(value[0])
-               && value.AsSpan(1, colon - 1).IndexOfAnyExcept(SchemeCharacters) < 0;
+               && value.AsSpan(1, colon - 1).IndexOfAnyExcept(Media.Ffmpeg.FfmpegPath.SchemeCharacters) < 0;
     }
-
-    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 
     public static Option<bool> Flag(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };
 

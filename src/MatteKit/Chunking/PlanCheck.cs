@@ -79,6 +79,11 @@ internal static class PlanCheck
             if (FileIdentity.IsSameOrInside(path, plan.Segments))
                 throw new ArgumentException($"{path}: {what} lies in the plan's segments folder {plan.Segments}, which the join clears; put it elsewhere or name the plan otherwise");
         }
+        // ffmpeg's concat list, which joins the video segments, is read line by line: a segment whose path has a line
+        // break cannot be named in it, and the join failed after every chunk was converted. PNG folders are linked.
+        if (plan.Outputs.Any(o => !o.IsFolder) && plan.Segments.AsSpan().IndexOfAny('\n', '\r') >= 0)
+            throw new ArgumentException($"{PrintableText.Excerpt(plan.Segments)}: the plan's segments folder has a line break in its path, which ffmpeg's " +
+                                        "concat list (the join of video outputs) cannot name; put the plan in a folder without one");
         if (OutputInTheWay(plan) is { } inTheWay) throw new ArgumentException($"{inTheWay.Path}: {inTheWay.Problem}");
     }
 

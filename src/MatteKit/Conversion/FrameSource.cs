@@ -74,9 +74,13 @@ internal abstract class FrameSource : IDisposable
         return prime && options.PrimingFrames > 0 ? new WarmupFrameSource(video, ChunkWindow.Primed(options.PrimingFrames)) { Name = input } : video;
     }
 
-    /// <summary>Stdin, a URL or a device: read by ffmpeg as it comes, with nothing to probe or compare beforehand.</summary>
+    /// <summary>
+    /// Stdin, a URL or a device: read by ffmpeg as it comes, with nothing to probe or compare beforehand. A name under
+    /// /proc is one too (/proc/self/fd/0 is stdin, as /dev/stdin): planned as a file, each chunk's process read its own.
+    /// </summary>
     internal static bool IsStream(string input)
-        => input == "-" || input.Contains("://", StringComparison.Ordinal) || input.StartsWith("/dev/", StringComparison.Ordinal);
+        => input == "-" || input.Contains("://", StringComparison.Ordinal)
+           || input.StartsWith("/dev/", StringComparison.Ordinal) || input.StartsWith("/proc/", StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="path"/> is read as a still image (<see cref="ImageExtensions"/>, by <see cref="InputFile.KindExtension"/>).</summary>
     internal static bool IsImage(string path)

@@ -58,13 +58,14 @@ internal sealed class OutputTarget
 
     /// <summary>
     /// Whether an output of <paramref name="type"/> named <paramref name="path"/> is one file (a video, or one .png)
-    /// rather than a folder of frames, by its name less any separator at its end: <c>o.png/</c> and <c>o.mp4/</c>
+    /// rather than a folder of frames, by its name less the separators at its end: <c>o.png/</c> and <c>o.mp4/</c>
     /// have no extension as written, and were made folders of PNG frames so named. Such a file output is refused
     /// (<see cref="Media.OutputFile.NamesAFolder"/>): by the commands before any work, and by <see cref="Decide"/>.
     /// </summary>
     internal static bool IsOneFile(string path, OutputType type)
     {
-        string name = System.IO.Path.TrimEndingDirectorySeparator(path);
+        // Every separator at its end, not only the last: "o.png//" (one taken off, still no extension) made the folder.
+        string name = path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
         return type == OutputType.Video
                || (type == OutputType.Auto && (VideoContainer.ForPath(name) is not null || System.IO.Path.GetExtension(name).Equals(".png", StringComparison.OrdinalIgnoreCase)));
     }

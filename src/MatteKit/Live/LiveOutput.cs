@@ -61,6 +61,10 @@ internal sealed class LiveOutput : IDisposable
             if (transparent) throw new MediaFormatException(target, "a network stream (H.264) cannot hold transparency; give a .webm or .mov file for RGBA");
             return;
         }
+        // A stream URL missing its // (srt:host:9000) or a file named like a protocol (file:x.mp4) was written as a file of that literal name.
+        if (FfmpegPath.ProtocolPrefix(target) is { } protocol)
+            throw new MediaFormatException(target, $"begins with '{protocol}:', which ffmpeg reads as a protocol, not as part of a file's name; " +
+                                                   $"give a stream URL with its // (udp://, srt://, ...) or ./{PrintableText.Excerpt(target)} for a file of that name");
         var container = VideoContainer.ForPath(target)
             ?? throw new MediaFormatException(target, $"unsupported output extension '{Path.GetExtension(target)}' (use {VideoContainer.KnownExtensions}, a stream URL or OutputV4l2)");
         var parent = ParentFolder.Of(target);

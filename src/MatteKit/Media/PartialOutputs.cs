@@ -43,7 +43,34 @@ internal static class PartialOutputs
     /// <c>.STEM.partial-PID-GUID EXTENSION</c>, hidden, naming the process that writes it.
     /// </summary>
     internal static string NewWorkingPath(string parent, string stem, string extension)
-        => Path.Combine(parent, $".{stem}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}{extension}");
+        => Path.Combine(parent, $".{WorkingStem(stem, extension)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}{extension}");
+
+    /// <summary>The longest file name a file system takes, in bytes (ext4, XFS, Btrfs, tmpfs: 255).</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>What a temporary name adds to its stem and extension: ".", ".partial-", a process id of up to 10 digits, "-" and 32 hex digits.</summary>
+    private const int WorkingNameBytes = 1 + 9 + 10 + 1 + 32;
+
+    /// <summary>
+    /// <paramref name="stem"/> as a temporary name holds it: whole where it fits within <see cref="MaxNameBytes"/>, else
+    /// cut at a character and followed by "~" and a hash of the whole stem (outputs whose long names differ only at
+    /// the end keep temporaries of their own). An output whose name had more than about 200 bytes was refused as "too
+    /// long" for its temporary name, though its own name fits.
+    /// </summary>
+    private static string WorkingStem(string stem, string extension)
+    {
+        int room = MaxNameBytes - WorkingNameBytes - System.Text.Encoding.UTF8.GetByteCount(extension);
+        if (System.Text.Encoding.UTF8.GetByteCount(stem) <= room) return stem;
+        string hash = "~" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stem)))[..8].ToLowerInvariant();
+        int bytes = 0, length = 0;
+        foreach (var rune in stem.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > room - hash.Length) break;
+            bytes += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
+        }
+        return stem[..length] + hash;
+    }
 
     /// <summary>
     /// Removes the temporaries of the output <c>STEM EXTENSION</c> in <paramref name="parent"/> whose process is gone
@@ -55,7 +82,7 @@ internal static class PartialOutputs
     /// <param name="extension">What follows the GUID in the temporary name ("" for a folder).</param>
     /// <param name="isFolder">The temporaries are folders (only real folders removed, never a link).</param>
     internal static void RemoveAbandoned(string parent, string stem, string extension, bool isFolder)
-        => RemoveAbandonedMatching(parent, Regex.Escape(stem), extension, isFolder);
+        => RemoveAbandonedMatching(parent, Regex.Escape(WorkingStem(stem, extension)), extension, isFolder);
 
     /// <summary>
     /// <see cref="RemoveAbandoned"/> for every output whose name less <paramref name="extension"/> matches

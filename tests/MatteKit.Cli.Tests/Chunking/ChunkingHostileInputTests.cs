@@ -678,6 +678,33 @@ public sealed class ChunkingHostileInputTests
         Assert.False(File.Exists(dir.File("pha.mp4")));
     }
 
+    /// <summary>
+    /// A plan in a folder with a line break in its name (a pasted name, a script's stray "\n"): ffmpeg's concat list,
+    /// which joins the video segments, is read line by line, so every chunk was converted and then the join failed
+    /// ("Invalid data found when processing input"), exit 1, the work done for nothing. Refused when planning, one
+    /// line; a folder of PNGs, joined by links, has no list and is still planned there.
+    /// </summary>
+    [SkippableFact]
+    public void APlanWhoseSegmentsPathHasALineBreakIsRefusedWhenVideosAreJoined()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        string folder = dir.File("take\n2");
+        Directory.CreateDirectory(folder);
+        string input = Path.Combine(folder, "in.mp4");
+        File.Copy(Sample, input);
+        string[] small = { "--input-resize", "64x64", "--chunk-frames", "15", "--warmup", "0", "--quiet" };
+        var r = CliRunner.Run(new[] { "plan", input, "--output-alpha", Path.Combine(folder, "pha.mp4"), "--out", Path.Combine(folder, "plan.json") }.Concat(small).ToArray());
+        _log.WriteLine($"plan in a folder named take<LF>2, a video output: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("line break", Assert.Single(r.StdErr.Trim().Split('\n')));
+        Assert.Equal(new[] { input }, Directory.GetFileSystemEntries(folder));
+
+        r = CliRunner.Run(new[] { "plan", input, "--output-alpha", Path.Combine(folder, "pha"), "--out", Path.Combine(folder, "plan.json") }.Concat(small).ToArray());
+        _log.WriteLine($"the same with a folder of PNGs: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(0, r.ExitCode);
+    }
+
     [Fact]
     public void OneRuleTellsAPathInsideAFolder()
     {

@@ -328,6 +328,27 @@ public sealed class HostileOptionValueTests
     }
 
     /// <summary>
+    /// An output named with up to 255 bytes, the most a file name may have: its temporary name adds ".partial-PID-GUID"
+    /// (about 50 bytes), so a name of more than about 205 bytes (<c>--output-alpha</c> of 120 é and .png, 244 bytes)
+    /// was refused, "cannot write here (The path ... is too long)", exit 1, though the name is a file's. The temporary
+    /// name is kept within the limit; the output is written under the name given.
+    /// </summary>
+    [SkippableFact]
+    public void AnOutputWithALongButLegalNameIsWritten()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        foreach (var name in new[] { new string('é', 120) + ".png", new string('a', 240) + ".png", new string('b', 250) + ".mp4" })
+        {
+            var r = CliRunner.RunIn(dir.Path, "convert", name.EndsWith(".png") ? SampleImage : SampleClip, "--frames", "0:2", "--input-resize", "64x64", "--output-alpha", name);
+            _log.WriteLine($"--output-alpha of {System.Text.Encoding.UTF8.GetByteCount(name)} bytes: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.Equal(0, r.ExitCode);
+            Assert.True(File.Exists(dir.File(name)));
+        }
+        Assert.Equal(3, Directory.GetFileSystemEntries(dir.Path).Length);
+    }
+
+    /// <summary>
     /// A trailing slash on an output that is one file escaped the refusal of a file name ending in a separator: convert
     /// leaves folders to its outputs (a folder of PNG frames), and "o.png/" has no extension, so
     /// <c>convert img.png --output-alpha o.png/</c> made a folder of frames named o.png (exit 0), as did an .mp4 so
@@ -347,6 +368,10 @@ public sealed class HostileOptionValueTests
             (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4/"], $"mattekit: --output-foreground o.mp4/: {namesAFolder}"),
             (["convert", SampleClip, "--frames", "0:2", "--output-alpha", "frames/", "--output-type", "video"], $"mattekit: --output-alpha frames/: {namesAFolder}"),
             (["plan", SampleClip, "--output-alpha", "o.webm/", "--chunk-frames", "10", "--out", "plan.json"], $"mattekit: --output-alpha o.webm/: {namesAFolder}"),
+            // More than one separator at the end: only one was taken off for the name's kind, so "o.png//" had no
+            // extension and made a folder of frames named o.png (exit 0).
+            (["convert", SampleImage, "--output-alpha", "o.png//"], $"mattekit: --output-alpha o.png//: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4//"], $"mattekit: --output-foreground o.mp4//: {namesAFolder}"),
         })
         {
             var r = CliRunner.RunIn(dir.Path, args);

@@ -93,6 +93,67 @@ public sealed class InputSpelledAsStreamTests
     }
 
     /// <summary>
+    /// stdin named as a path (<c>convert /dev/stdin &lt; in.mp4</c>, or /dev/fd/0, /proc/self/fd/0): ffmpeg, a process of
+    /// its own, opened its own stdin by that name, an empty pipe, and the conversion failed (exit 1, "Invalid data found
+    /// when processing input"). ffmpeg is now handed MatteKit's stdin, and the clip is matted.
+    /// </summary>
+    [SkippableFact]
+    public void StdinNamedAsAPathIsMattekitsStdin()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "/dev/stdin and /proc/self/fd/0 are Linux's");
+        using var dir = new TempFolder();
+        var input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        foreach (var (name, output) in new[] { ("/dev/stdin", "a.mp4"), ("/dev/fd/0", "b.mp4"), ("/proc/self/fd/0", "c.mp4") })
+        {
+            var (exitCode, stderr) = RunWithStdin(input, "convert", name, "--input-resize", "64x64", "--output-alpha", dir.File(output));
+            _log.WriteLine($"convert {name} < in.mp4 --output-alpha {output}: exit {exitCode}: {stderr}");
+            Assert.Equal(0, exitCode);
+            Assert.Equal(30, MediaTools.Video(dir.File(output)).Frames);
+        }
+    }
+
+    /// <summary>
+    /// A plan of stdin named as /proc/self/fd/0 (<c>convert /proc/self/fd/0 --workers 2 &lt; in.mp4</c>): /dev/stdin is
+    /// refused as a stream, but this name was planned as a file, and each chunk, a process of its own, read its own
+    /// stdin: "changed since it was planned ... plan again", exit 1, the plan file left. Refused as /dev/stdin is.
+    /// </summary>
+    [SkippableFact]
+    public void StdinNamedUnderProcIsAStreamAsUnderDev()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "/proc/self/fd/0 is Linux's");
+        using var dir = new TempFolder();
+        var input = dir.File("in.mp4");
+        File.Copy(SampleClip, input);
+        var (exitCode, stderr) = RunWithStdin(input, "convert", "/proc/self/fd/0", "--workers", "2", "--chunk-frames", "15", "--output-alpha", dir.File("pha.mp4"));
+        _log.WriteLine($"convert /proc/self/fd/0 --workers 2 < in.mp4: exit {exitCode}: {stderr}");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("a plan needs a file or a folder of images, not a stream", Assert.Single(stderr.Split('\n')));
+        Assert.Equal([input], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>The CLI run with its stdin redirected from <paramref name="file"/> (by bash, as a user's shell does); its exit code and stderr.</summary>
+    private static (int ExitCode, string StdErr) RunWithStdin(string file, params string[] args)
+    {
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "exec \"$@\" < \"$MATTEKIT_TEST_INPUT\"", "bash", dotnet, Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll") }.Concat(args))
+            psi.ArgumentList.Add(a);
+        psi.Environment["MATTEKIT_TEST_INPUT"] = file;
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mattekit {string.Join(' ', args)} < {file} did not finish in 2 minutes");
+        }
+        return (p.ExitCode, stderr.Result.Trim());
+    }
+
+    /// <summary>
     /// A file literally named <c>file:w.mp4</c> beside <c>w.mp4</c>: the identity check took the input as the literal
     /// file while ffmpeg, handed the name as given, read its <c>file:</c> protocol, i.e. <c>w.mp4</c>, so
     /// <c>--output-alpha w.mp4</c> replaced the very file that was read (exit 0). ffmpeg is now handed exactly the file
@@ -117,6 +178,39 @@ public sealed class InputSpelledAsStreamTests
     }
 
     /// <summary>
+    /// Something other than a file there by a name ffmpeg reads as a protocol: a folder named <c>file:y.mp4</c>
+    /// beside y.mp4 (live's input), a link named <c>file:b.mp4</c> to /dev/null beside b.mp4 (convert's
+    /// background). The identity check took each as what is there by that name (a folder, a device: nothing an output
+    /// replaces), while ffmpeg, handed the name as given, read its <c>file:</c> protocol, i.e. y.mp4 and b.mp4, which
+    /// the output then replaced (exit 0). ffmpeg now opens what was checked, and nothing is replaced.
+    /// </summary>
+    [SkippableFact]
+    public void WhatIsThereByAProtocolLikeNameIsWhatFfmpegOpens()
+    {
+        MediaTools.SkipIfMissing();
+        Skip.IfNot(OperatingSystem.IsLinux(), "links to /dev/null");
+        using var dir = new TempFolder();
+        File.Copy(SampleClip, dir.File("v.mp4"));
+        File.Copy(SampleClip, dir.File("y.mp4"));
+        File.Copy(SampleClip, dir.File("b.mp4"));
+        Directory.CreateDirectory(dir.File("file:y.mp4"));
+        File.CreateSymbolicLink(dir.File("file:b.mp4"), "/dev/null");
+        var hash = FileHash.Of(SampleClip);
+        foreach (var (what, args, replaced) in new (string, string[], string)[]
+        {
+            ("live, a folder named file:y.mp4", ["live", "file:y.mp4", "--realtime", "--duration", "1", "--output", "y.mp4"], "y.mp4"),
+            ("convert, --background a link named file:b.mp4 to /dev/null",
+                ["convert", "v.mp4", "--duration", "0.2", "--background", "file:b.mp4", "--output-composition", "b.mp4"], "b.mp4"),
+        })
+        {
+            var r = CliRunner.RunIn(dir.Path, args);
+            _log.WriteLine($"{what}, {replaced} there too: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Equal(hash, FileHash.Of(dir.File(replaced)));
+        }
+    }
+
+    /// <summary>
     /// An output named with what ffmpeg reads as a protocol (<c>file:v.mp4</c>) made a file of that literal name,
     /// which ffmpeg later reads as <c>v.mp4</c>: refused, naming the option, with the way to write such a name.
     /// </summary>
@@ -135,6 +229,32 @@ public sealed class InputSpelledAsStreamTests
             Assert.Single(r.StdErr.Trim().Split('\n'));
         }
         Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
+    /// live's outputs may be stream URLs, so they are not refused by the path rule for written files, and a name ffmpeg
+    /// reads as a protocol was written as a file of that literal name: <c>--output srt:x.mp4</c> (a stream URL missing
+    /// its //) and <c>--output file:x.mp4</c> made files named so, exit 0, which ffmpeg, given them, reads as x.mp4.
+    /// Refused as convert refuses them, naming the target and the way to write such a file; ./file:x.mp4 is written.
+    /// </summary>
+    [SkippableFact]
+    public void ALiveFileOutputNamedLikeAProtocolIsRefused()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        File.Copy(SampleClip, dir.File("v.mp4"));
+        foreach (var (option, spec) in new[] { ("--output", "srt:x.mp4"), ("--output", "file:x.mp4"), ("--output-alpha", "cache:a.mp4") })
+        {
+            var r = CliRunner.RunIn(dir.Path, "live", "v.mp4", "--realtime", "--duration", "1", option, spec);
+            _log.WriteLine($"live v.mp4 {option} {spec}: exit {r.ExitCode}: {r.StdErr.Trim()}");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains($"./{spec}", Assert.Single(r.StdErr.Trim().Split('\n')));
+        }
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path));
+        var written = CliRunner.RunIn(dir.Path, "live", "v.mp4", "--realtime", "--duration", "1", "--output", "./file:x.mp4");
+        _log.WriteLine($"live v.mp4 --output ./file:x.mp4: exit {written.ExitCode}: {written.StdErr.Trim()}");
+        Assert.Equal(0, written.ExitCode);
+        Assert.True(File.Exists(dir.File("file:x.mp4")));
     }
 
     [Fact]

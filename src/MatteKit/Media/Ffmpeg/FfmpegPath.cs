@@ -11,12 +11,57 @@ internal static class FfmpegPath
 {
     /// <summary>
     /// <paramref name="input"/> as ffmpeg should open it: a file or FIFO that exists here by that name as
-    /// <c>file:</c> and its full path; anything else (stdin's <c>-</c>, a URL or protocol, a capture device, which
-    /// its demuxer opens by its own name) as it is.
+    /// <c>file:</c> and its full path; anything else there by that name (a capture device, which its demuxer opens by
+    /// its own name, a folder) by its full path, which ffmpeg never reads as a protocol: a folder or a link to
+    /// /dev/null named <c>file:y.mp4</c>, handed over as it was, had ffmpeg read y.mp4, which the identity check,
+    /// seeing a folder or a device, let an output replace. Nothing there by that name (stdin's <c>-</c>, a URL or
+    /// protocol, a screen such as <c>:0.0</c>) as it is, as the identity check reads it too.
     /// </summary>
     public static string Input(string input)
-        => input != "-" && FileIdentity.Of(input) is { Kind: FileKind.Regular or FileKind.Fifo } ? Output(input) : input;
+        => input == "-" ? input
+            : FileIdentity.Of(input) is { } there ? there.Kind is FileKind.Regular or FileKind.Fifo ? Output(input) : FullPath(input)
+            : input;
 
     /// <summary>A file ffmpeg writes (or a local file it reads whatever its name): <c>file:</c> and its full path.</summary>
-    public static string Output(string path) => "file:" + Path.GetFullPath(path);
+    public static string Output(string path) => "file:" + FullPath(path);
+
+    /// <summary>
+    /// <paramref name="path"/>'s full path as ffmpeg, a process of its own, must open it: a name of this process's
+    /// own files (/dev/stdin, /dev/fd/N, /proc/self/...) by this process's id, for in ffmpeg's they are its own:
+    /// <c>convert /dev/stdin &lt; in.mp4</c> had ffmpeg read its stdin, an empty pipe ("Invalid data found").
+    /// </summary>
+    private static string FullPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux()) return full;
+        string own = $"/proc/{Environment.ProcessId}";
+        foreach (var (name, means) in OwnNames)
+        {
+            if (full == name) return own + means;
+            if (full.StartsWith(name + "/", StringComparison.Ordinal)) return own + means + full[name.Length..];
+        }
+        return full;
+    }
+
+    // Linux's names of the calling process's files, and what they are under /proc/PID.
+    private static readonly (string Name, string Means)[] OwnNames =
+    {
+        ("/dev/stdin", "/fd/0"), ("/dev/stdout", "/fd/1"), ("/dev/stderr", "/fd/2"), ("/dev/fd", "/fd"), ("/proc/self", ""),
+    };
+
+    /// <summary>
+    /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout):
+    /// two or more of a scheme's characters before a colon (one letter is a Windows drive). Null for a plain path. A file
+    /// to be written is refused such a name (the path options, live's file outputs): it would be written as a file of
+    /// that literal name, which ffmpeg, given it, reads as another.
+    /// </summary>
+    public static string? ProtocolPrefix(string name)
+    {
+        int colon = name.IndexOf(':');
+        return colon >= 2 && name.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0 ? name[..colon] : null;
+    }
+
+    /// <summary>What a protocol's or a URL scheme's name is made of: letters, digits, +, - and . (ffmpeg's rule, and RFC 3986's).</summary>
+    public static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 }
