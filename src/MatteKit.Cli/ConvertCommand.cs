@@ -157,7 +157,9 @@ internal static class ConvertCommand
         }
         // A link or a FIFO where an output file goes, or a name ending in a separator for one (o.png/, o.mp4/): refused
         // now, as every command does; a folder is a frame folder's to replace.
-        ReplaceableOutputs.Require(PathCollisions.Outputs(options), foldersTaken: path => !OutputTarget.IsOneFile(path, options.OutputType));
+        // shots.png/ of a video was a folder of frames so named before the kind was read without the slash: say how to get one.
+        ReplaceableOutputs.Require(PathCollisions.Outputs(options), foldersTaken: path => !OutputTarget.IsOneFile(path, options.OutputType),
+            folderHint: options.OutputType == OutputType.Auto ? "for a folder of frames so named, give --output-type png_sequence" : null);
         // The default primes where it can and says nothing elsewhere; a number the user gave that would do nothing is said.
         if (parse.GetValue(Priming) is > 0 && options.PrimingFrames == 0)
             throw new UsageException("--priming primes RVM on a file or a folder of images; " +

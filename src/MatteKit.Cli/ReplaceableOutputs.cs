@@ -15,8 +15,10 @@ internal static class ReplaceableOutputs
 {
     /// <param name="outputs">Each output by the option that names it: its flag, or the library's name for it (said as its flag).</param>
     /// <param name="foldersTaken">Whether an output may be a folder, so an existing real one is left to the command (a folder of frames replaces an empty one: <see cref="RequireEmptyFolders"/>); null: none may.</param>
+    /// <param name="folderHint">Said after the line on a file's name that ends in a separator, where the command could
+    /// write a folder of that name instead (convert: "give --output-type png_sequence").</param>
     /// <exception cref="UsageException">The first output that is not replaceable, naming its flag.</exception>
-    public static void Require(IEnumerable<(string Option, string Path)> outputs, Func<string, bool>? foldersTaken = null)
+    public static void Require(IEnumerable<(string Option, string Path)> outputs, Func<string, bool>? foldersTaken = null, string? folderHint = null)
     {
         foreach (var (option, path) in outputs)
         {
@@ -24,7 +26,8 @@ internal static class ReplaceableOutputs
             // A real folder only: a link to one is refused as a link.
             if (folderTaken && OutputFile.IsRealFolder(path)) continue;
             // Where only a file is written, a name ending in a separator was refused only when opened, after the work.
-            var problem = (folderTaken ? null : OutputFile.NamesAFolder(path)) ?? OutputFile.NotReplaceable(path);
+            var named = folderTaken ? null : OutputFile.NamesAFolder(path);
+            var problem = named is not null && folderHint is not null ? $"{named}; {folderHint}" : named ?? OutputFile.NotReplaceable(path);
             if (problem is not null) throw new UsageException($"{ParameterFlags.For(option) ?? option} {path}: {problem}");
         }
     }

@@ -82,8 +82,8 @@ public static class OptionValues
             return $"{name} {shown} starts or ends with white space (a quoting mistake?); give it without";
         if (use == PathUse.Written && IsUrl(value)) return $"{name} {shown} is a URL; give a path (this option writes a file or a folder here)";
         if (use == PathUse.Written && Media.Ffmpeg.FfmpegPath.ProtocolPrefix(value) is { } protocol)
-            return $"{name} {shown} begins with '{protocol}:', which ffmpeg reads as a protocol, not as part of a file's name; " +
-                   $"give ./{Media.PrintableText.Excerpt(value)} for a file of that name";
+            return $"{name} {shown} begins as an ffmpeg protocol's name does ('{protocol}:'), so ffmpeg, or MatteKit given it back " +
+                   $"as an input, would not read it as this file; give ./{Media.PrintableText.Excerpt(value)} for a file so named";
         return null;
     }
 

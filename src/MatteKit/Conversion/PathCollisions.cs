@@ -113,20 +113,17 @@ internal static class PathCollisions
             Collect("/proc/self/fd/0", input, found, depth + 1);
             return;
         }
-        // ffmpeg's rule: a run of letters, digits, '+', '-' and '.' followed by ':' names a protocol (and "subfile,"
-        // too), except a DOS drive letter; anything else is a path for its file protocol.
-        int length = 0;
-        while (length < spec.Length && (char.IsAsciiLetterOrDigit(spec[length]) || spec[length] is '+' or '-' or '.')) length++;
+        // ffmpeg's rule (FfmpegPath.ProtocolPrefix), and "subfile," names one too; anything else is a path for its
+        // file protocol. A name that exists here ("take:2.png") is read as the file it is, and checked as one.
         bool subfile = spec.StartsWith("subfile,", StringComparison.OrdinalIgnoreCase);
-        bool driveLetter = length == 1 && spec.Length > 2 && spec[1] == ':' && spec[2] is '\\' or '/';
-        // A name that exists here ("take:2.png") is read as the file it is, and checked as one.
-        if (length == 0 || driveLetter || !(subfile || (length < spec.Length && spec[length] == ':')) || FileIdentity.Of(spec) is not null)
+        string? prefix = Media.Ffmpeg.FfmpegPath.ProtocolPrefix(spec);
+        if ((prefix is null && !subfile) || FileIdentity.Of(spec) is not null)
         {
             if (FileIdentity.Of(spec) is { Kind: not (FileKind.Device or FileKind.Socket) }) found.Add(Path.GetFullPath(spec));
             return;
         }
-        string protocol = subfile ? "subfile" : spec[..length].ToLowerInvariant();
-        string rest = subfile ? "" : spec[(length + 1)..];
+        string protocol = subfile ? "subfile" : prefix!.ToLowerInvariant();
+        string rest = subfile ? "" : spec[(prefix!.Length + 1)..];
         switch (protocol)
         {
             case "file" or "cache" or "async":

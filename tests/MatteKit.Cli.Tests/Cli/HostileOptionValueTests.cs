@@ -361,17 +361,19 @@ public sealed class HostileOptionValueTests
     {
         using var dir = new TempFolder();
         const string namesAFolder = "ends in a path separator, so it names a folder; an output file needs a file name";
+        // Where the output's type is left to its name, a folder of frames so named could be meant.
+        const string orFrames = namesAFolder + "; for a folder of frames so named, give --output-type png_sequence";
         foreach (var (args, expected) in new (string[], string)[]
         {
-            (["convert", SampleImage, "--output-alpha", "o.png/"], $"mattekit: --output-alpha o.png/: {namesAFolder}"),
+            (["convert", SampleImage, "--output-alpha", "o.png/"], $"mattekit: --output-alpha o.png/: {orFrames}"),
             (["convert", SampleClip, "--frames", "0:2", "--output-composition", "o.mp4/", "--output-type", "video"], $"mattekit: --output-composition o.mp4/: {namesAFolder}"),
-            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4/"], $"mattekit: --output-foreground o.mp4/: {namesAFolder}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4/"], $"mattekit: --output-foreground o.mp4/: {orFrames}"),
             (["convert", SampleClip, "--frames", "0:2", "--output-alpha", "frames/", "--output-type", "video"], $"mattekit: --output-alpha frames/: {namesAFolder}"),
-            (["plan", SampleClip, "--output-alpha", "o.webm/", "--chunk-frames", "10", "--out", "plan.json"], $"mattekit: --output-alpha o.webm/: {namesAFolder}"),
+            (["plan", SampleClip, "--output-alpha", "o.webm/", "--chunk-frames", "10", "--out", "plan.json"], $"mattekit: --output-alpha o.webm/: {orFrames}"),
             // More than one separator at the end: only one was taken off for the name's kind, so "o.png//" had no
             // extension and made a folder of frames named o.png (exit 0).
-            (["convert", SampleImage, "--output-alpha", "o.png//"], $"mattekit: --output-alpha o.png//: {namesAFolder}"),
-            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4//"], $"mattekit: --output-foreground o.mp4//: {namesAFolder}"),
+            (["convert", SampleImage, "--output-alpha", "o.png//"], $"mattekit: --output-alpha o.png//: {orFrames}"),
+            (["convert", SampleClip, "--frames", "0:2", "--output-foreground", "o.mp4//"], $"mattekit: --output-foreground o.mp4//: {orFrames}"),
         })
         {
             var r = CliRunner.RunIn(dir.Path, args);

@@ -50,15 +50,17 @@ internal static class FfmpegPath
     };
 
     /// <summary>
-    /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout):
-    /// two or more of a scheme's characters before a colon (one letter is a Windows drive). Null for a plain path. A file
-    /// to be written is refused such a name (the path options, live's file outputs): it would be written as a file of
-    /// that literal name, which ffmpeg, given it, reads as another.
+    /// The protocol ffmpeg would take a name for (<c>file:out.mp4</c> is <c>out.mp4</c> to it, <c>pipe:1</c> its stdout),
+    /// by its rule: a run of a scheme's characters followed by a colon, except a drive (<c>C:/x</c>, <c>C:\x</c>). Null
+    /// for a plain path. The one rule for what an input names (<c>PathCollisions</c>) and for the names a file to be
+    /// written is refused (the path options, live's file outputs): such a file would be written under that literal
+    /// name, which ffmpeg, or MatteKit given it back as an input, reads as a protocol.
     /// </summary>
     public static string? ProtocolPrefix(string name)
     {
-        int colon = name.IndexOf(':');
-        return colon >= 2 && name.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0 ? name[..colon] : null;
+        int length = name.AsSpan().IndexOfAnyExcept(SchemeCharacters);
+        if (length < 1 || name[length] != ':') return null;
+        return length == 1 && name.Length > 2 && name[2] is '/' or '\\' ? null : name[..length];
     }
 
     /// <summary>What a protocol's or a URL scheme's name is made of: letters, digits, +, - and . (ffmpeg's rule, and RFC 3986's).</summary>
