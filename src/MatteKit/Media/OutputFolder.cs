@@ -15,11 +15,11 @@ internal sealed class OutputFolder : IDisposable
         // A symbolic link, to an empty folder too, would be replaced by the commit's real folder: refused as a link,
         // in the words every output's link is refused in.
         if (new FileInfo(FinalPath).LinkTarget is not null) OutputFile.RequireReplaceable(finalPath);
-        if (File.Exists(FinalPath)) throw new MediaFormatException(finalPath, "exists and is a file, not a folder");
         // Named by its full path, as the commands' early check names it: "out" alone says nothing of where it is.
+        if (File.Exists(FinalPath)) throw new MediaFormatException(FinalPath, "exists and is a file, not a folder");
         if (NotEmpty(FinalPath) is { } problem) throw new MediaFormatException(FinalPath, problem);
         var parent = ParentFolder.Of(FinalPath);
-        if (!Directory.Exists(parent)) throw new MediaFormatException(finalPath, $"parent folder {parent} does not exist");
+        if (!Directory.Exists(parent)) throw new MediaFormatException(FinalPath, $"parent folder {parent} does not exist");
         PartialOutputs.RemoveAbandoned(parent, Path.GetFileName(FinalPath), "", isFolder: true);
         WorkingPath = PartialOutputs.NewWorkingPath(parent, Path.GetFileName(FinalPath), "");
         try
@@ -29,11 +29,11 @@ internal sealed class OutputFolder : IDisposable
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new MediaFormatException(finalPath, "cannot write here (permission denied)", e);
+            throw new MediaFormatException(FinalPath, "cannot write here (permission denied)", e);
         }
         catch (IOException e)
         {
-            throw new MediaFormatException(finalPath, $"cannot write here ({e.Message.Replace(WorkingPath, Path.GetFileName(FinalPath))})", e);
+            throw new MediaFormatException(FinalPath, $"cannot write here ({e.Message.Replace(WorkingPath, Path.GetFileName(FinalPath))})", e);
         }
     }
 
