@@ -50,9 +50,12 @@ internal sealed class LiveOutput : IDisposable
     {
         if (v4l2)
         {
-            if (!File.Exists(target))
+            var kind = FileIdentity.Of(target)?.Kind;
+            if (kind is null)
                 throw new MediaFormatException(target, "no such device; create a virtual camera first: sudo modprobe v4l2loopback video_nr=" +
                     $"{VideoNumber(target)} card_label=MatteKit exclusive_caps=1 (Debian package v4l2loopback-dkms)");
+            // A plain file or a folder reached ffmpeg, whose v4l2 muxer failed with "Error initializing output stream 0:0".
+            if (kind != FileKind.Device) throw new MediaFormatException(target, $"is {kind.Value.Phrase()}, not a video device; give a v4l2loopback device (/dev/videoN)");
             return;
         }
         if (IsUrl(target))

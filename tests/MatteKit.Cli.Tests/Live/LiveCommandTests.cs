@@ -187,6 +187,18 @@ public sealed class LiveCommandTests
         Assert.Contains("/dev/video98: no such device", loopback.StdErr);
         Assert.Contains("modprobe v4l2loopback", loopback.StdErr);
 
+        // A plain file (or a folder) given as the virtual camera: it was ffmpeg's "Error initializing output stream 0:0"
+        // after the input was opened; the file is left as it was.
+        using var elsewhere = new TempFolder();
+        File.WriteAllText(elsewhere.File("cam"), "mine");
+        foreach (var (target, kind) in new[] { (elsewhere.File("cam"), "a file"), (elsewhere.Path, "a folder") })
+        {
+            var notDevice = CliRunner.Run("live", Sample, "--realtime", "--output-v4l2", target);
+            Assert.Equal(1, notDevice.ExitCode);
+            Assert.Equal($"mattekit: {target}: is {kind}, not a video device; give a v4l2loopback device (/dev/videoN)", notDevice.StdErr.Trim());
+        }
+        Assert.Equal("mine", File.ReadAllText(elsewhere.File("cam")));
+
         var file = CliRunner.Run("live", Sample, "--output", dir.File("com.mkv"));
         Assert.Equal(2, file.ExitCode);
         Assert.Contains("--realtime", file.StdErr);
