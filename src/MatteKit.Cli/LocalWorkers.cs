@@ -13,6 +13,9 @@ namespace MatteKit.Cli;
 /// </summary>
 internal static class LocalWorkers
 {
+    /// <summary>What the plan left beside an output is named after it: <c>.NAME.mattekit-plan.json</c>.</summary>
+    private const string PlanSuffix = "mattekit-plan";
+
     /// <summary>The most workers: one per core (each needs at least one thread; more only contend and add a model's memory each).</summary>
     public static int MaxWorkers => ConvertLimits.MaxThreads;
 
@@ -28,7 +31,10 @@ internal static class LocalWorkers
         string first = options.OutputComposition ?? options.OutputAlpha ?? options.OutputForeground ?? options.OutputSegmentation
             ?? throw new InvalidOperationException("ConvertOptions.Validate requires an output");
         string full = Path.GetFullPath(first.TrimEnd('/', Path.DirectorySeparatorChar));
-        string planPath = Path.Combine(ParentFolder.Of(full), $".{Path.GetFileName(full)}.mattekit-plan.json");
+        // Named within a file name's 255 bytes with its segments folder (".NAME.mattekit-plan.segments", the longer):
+        // a 240-byte output name, legal itself, made these too long to write.
+        string planPath = Path.Combine(ParentFolder.Of(full),
+            $".{PartialOutputs.FittedName(Path.GetFileName(full), System.Text.Encoding.UTF8.GetByteCount(".." + PlanSuffix + ".segments"))}.{PlanSuffix}.json");
         // The same command again reuses its plan (and so its finished chunks); another command plans afresh.
         // Chunks of a quarter of each worker's share unless given: a slow chunk then holds up less of the end.
         var plan = PlanCommand.Make(options, chunkFrames ?? int.MaxValue, warmup, planPath, cancel);

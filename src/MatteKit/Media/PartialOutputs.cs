@@ -58,8 +58,17 @@ internal static class PartialOutputs
     /// long" for its temporary name, though its own name fits.
     /// </summary>
     private static string WorkingStem(string stem, string extension)
+        => FittedName(stem, WorkingNameBytes + System.Text.Encoding.UTF8.GetByteCount(extension));
+
+    /// <summary>
+    /// <paramref name="stem"/> as a file name that adds <paramref name="addedBytes"/> to it holds it: whole where the
+    /// name fits within <see cref="MaxNameBytes"/>, else cut at a character and followed by "~" and a hash of the whole
+    /// stem, so that names from long stems that differ only at the end stay apart (temporaries; the plan and segments
+    /// that <c>convert --workers</c> leaves beside an output).
+    /// </summary>
+    internal static string FittedName(string stem, int addedBytes)
     {
-        int room = MaxNameBytes - WorkingNameBytes - System.Text.Encoding.UTF8.GetByteCount(extension);
+        int room = MaxNameBytes - addedBytes;
         if (System.Text.Encoding.UTF8.GetByteCount(stem) <= room) return stem;
         string hash = "~" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stem)))[..8].ToLowerInvariant();
         int bytes = 0, length = 0;

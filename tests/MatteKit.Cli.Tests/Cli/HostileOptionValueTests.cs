@@ -349,6 +349,25 @@ public sealed class HostileOptionValueTests
     }
 
     /// <summary>
+    /// The same with <c>--workers</c>: the plan left beside the output is named <c>.NAME.mattekit-plan.json</c>, its
+    /// segments <c>.NAME.mattekit-plan.segments</c>, 24 bytes more than NAME, so a 240-byte output name failed before any
+    /// work ("path too long", exit 1). Their names are kept within the limit as the temporaries' are.
+    /// </summary>
+    [SkippableFact]
+    public void AnOutputWithALongButLegalNameIsWrittenByWorkers()
+    {
+        MediaTools.SkipIfMissing();
+        using var dir = new TempFolder();
+        string name = new string('w', 236) + ".mp4";
+        var r = CliRunner.RunIn(dir.Path, "convert", SampleClip, "--input-resize", "64x64", "--workers", "2", "--chunk-frames", "15", "--output-alpha", name);
+        _log.WriteLine($"--workers 2 --output-alpha of {name.Length} bytes: exit {r.ExitCode}: {r.StdErr.Trim()}");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(30, MediaTools.Video(dir.File(name)).Frames);
+        // The plan is removed when its run is complete, its segments folder too.
+        Assert.Equal([dir.File(name)], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    /// <summary>
     /// A trailing slash on an output that is one file escaped the refusal of a file name ending in a separator: convert
     /// leaves folders to its outputs (a folder of PNG frames), and "o.png/" has no extension, so
     /// <c>convert img.png --output-alpha o.png/</c> made a folder of frames named o.png (exit 0), as did an .mp4 so
