@@ -72,23 +72,10 @@ public sealed class InputSpelledAsStreamTests
         var input = dir.File("in.mp4");
         File.Copy(SampleClip, input);
         var hash = FileHash.Of(input);
-        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-c", "exec \"$@\" < \"$MATTEKIT_TEST_INPUT\"", "bash", dotnet, Path.Combine(AppContext.BaseDirectory, "MatteKit.Cli.dll"),
-                     "convert", "-", "--output-composition", input })
-            psi.ArgumentList.Add(a);
-        psi.Environment["MATTEKIT_TEST_INPUT"] = input;
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("convert - < in.mp4 did not finish in 2 minutes");
-        }
-        _log.WriteLine($"convert - < in.mp4 --output-composition in.mp4: exit {p.ExitCode}: {stderr.Result.Trim()}");
-        Assert.Equal(2, p.ExitCode);
-        Assert.Contains("refusing to overwrite an input", stderr.Result);
+        var (exitCode, stderr) = RunWithStdin(input, "convert", "-", "--output-composition", input);
+        _log.WriteLine($"convert - < in.mp4 --output-composition in.mp4: exit {exitCode}: {stderr}");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("refusing to overwrite an input", stderr);
         Assert.Equal(hash, FileHash.Of(input));
     }
 
