@@ -31,10 +31,10 @@ internal static class LocalWorkers
         string first = options.OutputComposition ?? options.OutputAlpha ?? options.OutputForeground ?? options.OutputSegmentation
             ?? throw new InvalidOperationException("ConvertOptions.Validate requires an output");
         string full = Path.GetFullPath(first.TrimEnd('/', Path.DirectorySeparatorChar));
-        // Named within a file name's 255 bytes with its segments folder (".NAME.mattekit-plan.segments", the longer):
-        // a 240-byte output name, legal itself, made these too long to write.
+        // Named within a file name's 255 bytes (its segments folder fits its own name to it): a 240-byte output name,
+        // legal itself, made the plan's too long to write.
         string planPath = Path.Combine(ParentFolder.Of(full),
-            $".{PartialOutputs.FittedName(Path.GetFileName(full), System.Text.Encoding.UTF8.GetByteCount(".." + PlanSuffix + ".segments"))}.{PlanSuffix}.json");
+            $".{PartialOutputs.FittedName(Path.GetFileName(full), System.Text.Encoding.UTF8.GetByteCount($"..{PlanSuffix}.json"))}.{PlanSuffix}.json");
         // The same command again reuses its plan (and so its finished chunks); another command plans afresh.
         // Chunks of a quarter of each worker's share unless given: a slow chunk then holds up less of the end.
         var plan = PlanCommand.Make(options, chunkFrames ?? int.MaxValue, warmup, planPath, cancel);

@@ -12,12 +12,19 @@ internal static partial class SegmentsFolder
     /// <summary>The JSON file <c>slurm submit</c> records its job ids in.</summary>
     public const string SlurmJobs = "slurm-jobs.json";
 
-    /// <summary>The segments folder of the plan at <paramref name="planPath"/> (full path).</summary>
+    /// <summary>
+    /// The segments folder of the plan at <paramref name="planPath"/> (full path), named within a file name's 255 bytes
+    /// (<see cref="Media.PartialOutputs.FittedName"/>): a plan named with 252 bytes, legal, gave a folder name of 256,
+    /// and its chunks failed as "path too long".
+    /// </summary>
     public static string For(string planPath)
     {
         string full = Path.GetFullPath(planPath);
-        return Path.Combine(Media.ParentFolder.Of(full), Path.GetFileNameWithoutExtension(full) + ".segments");
+        return Path.Combine(Media.ParentFolder.Of(full),
+            Media.PartialOutputs.FittedName(Path.GetFileNameWithoutExtension(full), System.Text.Encoding.UTF8.GetByteCount(Extension)) + Extension);
     }
+
+    private const string Extension = ".segments";
 
     /// <summary>
     /// The file a finished join leaves, holding the plan's fingerprint: only a plan with that fingerprint counts as

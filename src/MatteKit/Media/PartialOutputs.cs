@@ -63,8 +63,8 @@ internal static class PartialOutputs
     /// <summary>
     /// <paramref name="stem"/> as a file name that adds <paramref name="addedBytes"/> to it holds it: whole where the
     /// name fits within <see cref="MaxNameBytes"/>, else cut at a character and followed by "~" and a hash of the whole
-    /// stem, so that names from long stems that differ only at the end stay apart (temporaries; the plan and segments
-    /// that <c>convert --workers</c> leaves beside an output).
+    /// stem, so that names from long stems that differ only at the end stay apart (temporaries; the plan that
+    /// <c>convert --workers</c> leaves beside an output; a plan's segments folder).
     /// </summary>
     internal static string FittedName(string stem, int addedBytes)
     {
