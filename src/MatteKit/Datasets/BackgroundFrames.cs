@@ -67,6 +67,6 @@ internal static class BackgroundFrames
     public static RgbImage ReadImage(string path)
     {
         InputFile.RequireRegular(path, "an image");
-        return InputFile.HasKindExtension(path, ".png") ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
+        return PictureReader.ReadImage(path);
     }
 }

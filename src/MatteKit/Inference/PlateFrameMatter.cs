@@ -64,7 +64,7 @@ internal sealed class PlateFrameMatter : IFrameMatter
     public static RgbImage ReadPlate(string path)
     {
         if (!File.Exists(path)) throw new MediaFormatException(path, "background plate not found");
-        return InputFile.HasKindExtension(path, ".png") ? PngFile.ReadRgb(path) : PictureReader.ReadImage(path);
+        return PictureReader.ReadImage(path);
     }
 
     public string WeightsSource => _matter.WeightsSource;

@@ -85,10 +85,14 @@ internal static class PictureReader
     public static string CoverFilter(int width, int height)
         => $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},setsar=1";
 
-    /// <summary>The first frame of any image (or video) ffmpeg reads, as RGB.</summary>
+    /// <summary>
+    /// The first frame of any image (or video) ffmpeg reads, as RGB; a PNG (by <see cref="InputFile.KindExtension"/>)
+    /// by MatteKit's own decoder, as every still that is read whole is (a plate, a dataset's background).
+    /// </summary>
     /// <exception cref="MediaFormatException">It cannot be decoded; the message names the file.</exception>
     public static RgbImage ReadImage(string path)
     {
+        if (InputFile.HasKindExtension(path, ".png")) return PngFile.ReadRgb(path);
         if (!File.Exists(path)) throw new MediaFormatException(path, "no such file");
         using var decoder = VideoDecoder.Open(path, maxFrames: 1);
         byte[] pixels = Array.Empty<byte>();
