@@ -117,9 +117,10 @@ internal static class PathCollisions
         // file protocol. A name that exists here ("take:2.png") is read as the file it is, and checked as one.
         bool subfile = spec.StartsWith("subfile,", StringComparison.OrdinalIgnoreCase);
         string? prefix = Media.Ffmpeg.FfmpegPath.ProtocolPrefix(spec);
-        if ((prefix is null && !subfile) || FileIdentity.Of(spec) is not null)
+        var there = FileIdentity.Of(spec);
+        if ((prefix is null && !subfile) || there is not null)
         {
-            if (FileIdentity.Of(spec) is { Kind: not (FileKind.Device or FileKind.Socket) }) found.Add(Path.GetFullPath(spec));
+            if (there is { Kind: not (FileKind.Device or FileKind.Socket) }) found.Add(Path.GetFullPath(spec));
             return;
         }
         string protocol = subfile ? "subfile" : prefix!.ToLowerInvariant();
